@@ -1,0 +1,128 @@
+import { stat } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import { diag } from '../diagnostics/define.js';
+import { coreCodes } from '../diagnostics/codes/core.js';
+import { hasErrors } from '../diagnostics/types.js';
+import { loadDefinition, reasonOf } from '../formats/load.js';
+import type { FormatRegistry } from '../formats/registry.js';
+import { translateIr } from '../formats/translate.js';
+import { writeOutputFiles } from '../formats/write-files.js';
+import { mergeProfiles } from '../ir/profiles.js';
+import { type FormatFlags, formatOptionsFrom } from './options.js';
+import { EXIT, type Io, printDiagnostics, printJson } from './output.js';
+
+interface ReadFlags extends FormatFlags {
+  from?: string;
+  profile?: string[];
+  json?: boolean;
+}
+
+export function runFormats(io: Io, registry: FormatRegistry, opts: { json?: boolean }): number {
+  const rows = registry.list().map((f) => ({
+    id: f.id,
+    name: f.name,
+    reads: Boolean(f.reader),
+    writes: Boolean(f.writer),
+    patterns: f.patterns,
+    detection: f.detection,
+  }));
+  if (opts.json) printJson(io, { formats: rows });
+  else {
+    const width = Math.max(...rows.map((r) => r.id.length));
+    for (const r of rows) {
+      const rw = `${r.reads ? 'r' : '-'}${r.writes ? 'w' : '-'}`;
+      io.stdout(`${r.id.padEnd(width)}  ${rw}  ${r.name}: ${r.detection}\n`);
+    }
+  }
+  return EXIT.ok;
+}
+
+async function load(registry: FormatRegistry, path: string, opts: ReadFlags) {
+  return loadDefinition(registry, path, {
+    from: opts.from,
+    profiles: opts.profile ?? [],
+    options: formatOptionsFrom(opts),
+  });
+}
+
+export async function runInspect(
+  io: Io,
+  registry: FormatRegistry,
+  path: string,
+  opts: ReadFlags & { effective?: boolean },
+  toYaml: (value: unknown) => string,
+): Promise<number> {
+  const result = await load(registry, path, opts);
+  const ir = result.ir && opts.effective ? mergeProfiles(result.ir) : result.ir;
+  if (opts.json) printJson(io, { format: result.format?.id ?? null, ir: ir ?? null, diagnostics: result.diagnostics });
+  else {
+    if (ir) io.stdout(toYaml(ir));
+    printDiagnostics(io, result.diagnostics);
+  }
+  return hasErrors(result.diagnostics) || !ir ? EXIT.inputErrors : EXIT.ok;
+}
+
+export async function runValidate(io: Io, registry: FormatRegistry, path: string, opts: ReadFlags): Promise<number> {
+  const result = await load(registry, path, opts);
+  if (opts.json) printJson(io, { format: result.format?.id ?? null, diagnostics: result.diagnostics });
+  else {
+    printDiagnostics(io, result.diagnostics);
+    if (!hasErrors(result.diagnostics)) io.stderr(`${path}: valid ${result.format?.name ?? ''}\n`);
+  }
+  return hasErrors(result.diagnostics) || !result.ir ? EXIT.inputErrors : EXIT.ok;
+}
+
+export async function runTranslate(
+  io: Io,
+  registry: FormatRegistry,
+  path: string,
+  opts: ReadFlags & { to: string; outputDir: string; strict?: boolean },
+): Promise<number> {
+  const target = registry.get(opts.to);
+  if (!target?.writer) {
+    const d = target
+      ? diag(coreCodes.formatCannotWrite, { id: opts.to })
+      : diag(coreCodes.unknownFormat, {
+          id: opts.to,
+          known: registry
+            .list()
+            .filter((f) => f.writer)
+            .map((f) => f.id)
+            .join(', '),
+        });
+    if (opts.json) printJson(io, { files: [], diagnostics: [d] });
+    else printDiagnostics(io, [d]);
+    return EXIT.usage;
+  }
+  const loaded = await load(registry, path, opts);
+  if (!loaded.ir || hasErrors(loaded.diagnostics)) {
+    if (opts.json) printJson(io, { files: [], diagnostics: loaded.diagnostics });
+    else printDiagnostics(io, loaded.diagnostics);
+    return EXIT.inputErrors;
+  }
+  const sourceDir = (await stat(path)).isDirectory() ? resolve(path) : dirname(resolve(path));
+  const translated = await translateIr({
+    ir: loaded.ir,
+    positions: loaded.positions,
+    sourceDir,
+    target,
+    options: formatOptionsFrom(opts),
+  });
+  const diagnostics = [...loaded.diagnostics, ...translated.diagnostics];
+  let files: string[] = [];
+  if (!hasErrors(diagnostics)) {
+    try {
+      files = await writeOutputFiles(opts.outputDir, translated.files);
+    } catch (e) {
+      diagnostics.push(diag(coreCodes.outputNotWritable, { path: opts.outputDir, reason: reasonOf(e) }));
+    }
+  }
+  if (opts.json) printJson(io, { files, diagnostics });
+  else {
+    printDiagnostics(io, diagnostics);
+    for (const f of files) io.stdout(`${f}\n`);
+  }
+  const lost = diagnostics.some((d) => d.code.startsWith('IMGC6') && d.severity === 'warning');
+  if (hasErrors(diagnostics)) return EXIT.inputErrors;
+  return opts.strict && lost ? EXIT.inputErrors : EXIT.ok;
+}

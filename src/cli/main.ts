@@ -1,0 +1,100 @@
+import { Command, CommanderError, Option } from 'commander';
+import { stringify as toYaml } from 'yaml';
+import { diag } from '../diagnostics/define.js';
+import { coreCodes } from '../diagnostics/codes/core.js';
+import { FormatRegistry } from '../formats/registry.js';
+import { runFormats, runInspect, runTranslate, runValidate } from './commands.js';
+import { EXIT, type Io, processIo } from './output.js';
+import { collect } from './options.js';
+
+/** Builds the command tree. `io` and `registry` are injectable so tests run the CLI in process. */
+export function buildProgram(io: Io = processIo, registry = new FormatRegistry()) {
+  const exit = { code: EXIT.ok as number };
+  const program = new Command()
+    .name('imgc')
+    .description('Read, translate and build OS image definitions: KIWI, mkosi, Kickstart, osbuild blueprints')
+    .version(process.env.npm_package_version ?? '0.1.0')
+    .option('--debug', 'print stack traces of internal errors')
+    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
+    .exitOverride();
+
+  const withFormatFlags = (cmd: Command) =>
+    cmd
+      .option('--ks-version <version>', 'kickstart syntax version (F39..F45, RHEL7..RHEL10)')
+      .option('--host <distro:release:arch>', 'host that mkosi [Match] sections are evaluated against')
+      .option('--type <image-type>', 'KIWI build type to select')
+      .option('--kiwi-schema <version>', 'KIWI schema version to write (8.5 or 7.5)')
+      .option('--distro <id[:release]>', 'distribution for targets that need one when the source has none')
+      .option('--arch <arch>', 'architecture for targets that need one when the source has none')
+      .option('-O, --format-option <key=value>', 'a format-specific option (repeatable)', collect, []);
+
+  program
+    .command('formats')
+    .description('list the formats imgc reads and writes')
+    .option('--json', 'machine-readable output')
+    .action((opts: { json?: boolean }) => {
+      exit.code = runFormats(io, registry, opts);
+    });
+
+  withFormatFlags(
+    program
+      .command('inspect')
+      .description('parse a definition and print its IR')
+      .argument('<path>', 'a definition file, or a folder holding one')
+      .option('--from <format>', 'input format (detected when absent)')
+      .option('--profile <name>', 'activate a profile (repeatable)', collect, [])
+      .option('--effective', 'merge the active profiles into the image')
+      .option('--json', 'print {"ir": ..., "diagnostics": [...]}'),
+  ).action(async (path: string, opts) => {
+    exit.code = await runInspect(io, registry, path, opts, toYaml);
+  });
+
+  withFormatFlags(
+    program
+      .command('validate')
+      .description('parse a definition and print diagnostics only')
+      .argument('<path>', 'a definition file, or a folder holding one')
+      .option('--from <format>', 'input format (detected when absent)')
+      .option('--profile <name>', 'activate a profile (repeatable)', collect, [])
+      .option('--json', 'print {"diagnostics": [...]}'),
+  ).action(async (path: string, opts) => {
+    exit.code = await runValidate(io, registry, path, opts);
+  });
+
+  withFormatFlags(
+    program
+      .command('translate')
+      .description('write a definition in another format, reporting every field the target cannot express')
+      .argument('<path>', 'a definition file, or a folder holding one')
+      .option('--from <format>', 'input format (detected when absent)')
+      .requiredOption('--to <format>', 'target format')
+      .requiredOption('-o, --output-dir <dir>', 'folder to write into')
+      .option('--profile <name>', 'activate a profile (repeatable)', collect, [])
+      .option('--strict', 'exit 1 when anything is lost')
+      .option('--json', 'print {"files": [...], "diagnostics": [...]}'),
+  ).action(async (path: string, opts) => {
+    exit.code = await runTranslate(io, registry, path, opts);
+  });
+
+  program.addOption(new Option('--no-color', 'plain output').hideHelp());
+  return { program, exit };
+}
+
+/** Runs the CLI and returns the exit code; never throws. */
+export async function main(argv: readonly string[], io: Io = processIo, registry?: FormatRegistry): Promise<number> {
+  const { program, exit } = buildProgram(io, registry);
+  const debug = argv.includes('--debug');
+  try {
+    await program.parseAsync(argv as string[]);
+    return exit.code;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      return e.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    }
+    const detail = e instanceof Error ? e.message : String(e);
+    const d = diag(coreCodes.internalError, { detail });
+    io.stderr(`imgc: ${d.message}\n  hint: ${d.hint}\n`);
+    if (debug && e instanceof Error && e.stack) io.stderr(`${e.stack}\n`);
+    return EXIT.usage;
+  }
+}

@@ -1,0 +1,18 @@
+/**
+ * The one catalogue of diagnostic codes. Each area keeps its entries in `codes/<area>.ts`
+ * (ranges: 1xxx core, 2xxx blueprint, 3xxx kiwi, 4xxx mkosi, 5xxx kickstart, 6xxx translate,
+ * 7xxx plan/build, 8xxx plugins, 9xxx containerfile); this file joins them, and
+ * `test/diagnostics/catalogue.test.ts` checks that every code is unique and well-formed.
+ */
+import type { CodeDef } from './define.js';
+import { coreCodes } from './codes/core.js';
+import { translateCodes } from './codes/translate.js';
+
+export const catalogue: Record<string, Record<string, CodeDef<any>>> = {
+  core: coreCodes,
+  translate: translateCodes,
+};
+
+export function allCodes(): CodeDef<any>[] {
+  return Object.values(catalogue).flatMap((area) => Object.values(area));
+}

@@ -1,0 +1,72 @@
+import { readFileSync } from 'node:fs';
+import { LineIndex } from '../ir/positions.js';
+import type { Diagnostic } from './types.js';
+
+export interface RenderOptions {
+  color?: boolean;
+  /** text of files by path; files not given are read from disk when a frame is drawn */
+  sources?: Map<string, string>;
+  /** lines of context around the offending line */
+  context?: number;
+}
+
+const paint = (on: boolean, code: number, s: string) => (on ? `\x1b[${code}m${s}\x1b[0m` : s);
+const SEVERITY_COLOR = { error: 31, warning: 33, info: 36 } as const;
+
+/** `file:line:col: severity CODE message`, a code frame, then `hint:`. */
+export function renderDiagnostic(d: Diagnostic, options: RenderOptions = {}): string {
+  const color = options.color ?? false;
+  const where = [d.file, d.line, d.column].filter((x) => x !== undefined).join(':');
+  const head = `${where ? `${where}: ` : ''}${paint(color, SEVERITY_COLOR[d.severity], d.severity)} ${paint(color, 2, d.code)} ${d.message}`;
+  const parts = [head];
+  const frame = d.file && d.line ? codeFrame(d, options) : undefined;
+  if (frame) parts.push(frame);
+  if (d.hint) parts.push(`  ${paint(color, 1, 'hint:')} ${d.hint}`);
+  return parts.join('\n');
+}
+
+export function renderDiagnostics(list: readonly Diagnostic[], options: RenderOptions = {}): string {
+  if (list.length === 0) return '';
+  const counts = { error: 0, warning: 0, info: 0 };
+  for (const d of list) counts[d.severity]++;
+  const body = list.map((d) => renderDiagnostic(d, options)).join('\n');
+  return `${body}\n${counts.error} error(s), ${counts.warning} warning(s), ${counts.info} info\n`;
+}
+
+const fileCache = new Map<string, LineIndex | null>();
+
+function indexFor(file: string, sources?: Map<string, string>): LineIndex | undefined {
+  const given = sources?.get(file);
+  if (given !== undefined) return new LineIndex(given);
+  if (!fileCache.has(file)) {
+    try {
+      fileCache.set(file, new LineIndex(readFileSync(file, 'utf8')));
+    } catch {
+      fileCache.set(file, null);
+    }
+  }
+  return fileCache.get(file) ?? undefined;
+}
+
+function codeFrame(d: Diagnostic, options: RenderOptions): string | undefined {
+  const index = indexFor(d.file!, options.sources);
+  const line = d.line!;
+  if (!index || line > index.lineCount) return undefined;
+  const context = options.context ?? 1;
+  const first = Math.max(1, line - context);
+  const last = Math.min(index.lineCount, line + context);
+  const width = String(last).length;
+  const out: string[] = [];
+  for (let n = first; n <= last; n++) {
+    const text = index.lineText(n).replaceAll('\t', '    ');
+    const marker = n === line ? '>' : ' ';
+    out.push(`  ${marker} ${String(n).padStart(width)} | ${text}`);
+    if (n === line && d.column) {
+      const raw = index.lineText(n).slice(0, d.column - 1);
+      const pad = raw.replaceAll('\t', '    ').length;
+      const len = d.endLine === line && d.endColumn && d.endColumn > d.column ? d.endColumn - d.column : 1;
+      out.push(`    ${' '.repeat(width)} | ${' '.repeat(pad)}${'^'.repeat(Math.min(len, 80))}`);
+    }
+  }
+  return out.join('\n');
+}

@@ -1,0 +1,25 @@
+/** The built-in formats. A format plugin registers the same FormatModule shape. */
+import type { FormatModule } from './contract.js';
+
+export const builtinFormats: FormatModule[] = [
+];
+
+export class FormatRegistry {
+  private readonly byId = new Map<string, FormatModule>();
+  constructor(formats: readonly FormatModule[] = builtinFormats) {
+    for (const f of formats) this.add(f);
+  }
+  add(format: FormatModule): void {
+    if (this.byId.has(format.id)) throw new Error(`format "${format.id}" is registered twice`);
+    this.byId.set(format.id, format);
+  }
+  get(id: string): FormatModule | undefined {
+    return this.byId.get(id);
+  }
+  list(): FormatModule[] {
+    return [...this.byId.values()];
+  }
+  ids(): string[] {
+    return [...this.byId.keys()];
+  }
+}

@@ -1,0 +1,59 @@
+import { diag } from '../diagnostics/define.js';
+import { coreCodes } from '../diagnostics/codes/core.js';
+import { translateCodes } from '../diagnostics/codes/translate.js';
+import type { Diagnostic } from '../diagnostics/types.js';
+import { uncoveredPointers } from '../ir/losses.js';
+import { getAt } from '../ir/pointer.js';
+import { type PositionTable, positionOf } from '../ir/positions.js';
+import { mergeProfiles } from '../ir/profiles.js';
+import type { ImageIR } from '../ir/schema.js';
+import type { FormatModule, FormatOptions, OutputFile } from './contract.js';
+
+export interface TranslateInput {
+  ir: ImageIR;
+  positions: PositionTable;
+  sourceDir?: string;
+  target: FormatModule;
+  options?: FormatOptions;
+}
+
+export interface TranslateResult {
+  files: OutputFile[];
+  diagnostics: Diagnostic[];
+  /** the IR that was handed to the writer (profiles merged when the target has none) */
+  written: ImageIR;
+}
+
+/**
+ * IR → target files, with a loss report: each IR field outside the target's capability
+ * table becomes an IMGC6001 diagnostic pointing at the source line it came from.
+ */
+export async function translateIr(input: TranslateInput): Promise<TranslateResult> {
+  const { target, positions } = input;
+  const writer = target.writer;
+  if (!writer) return { files: [], diagnostics: [diag(coreCodes.formatCannotWrite, { id: target.id })], written: input.ir };
+  const diagnostics: Diagnostic[] = [];
+  let ir = input.ir;
+  if (!writer.profiles && ir.profiles.length > 0) {
+    const active = new Set(ir.activeProfiles);
+    const dropped = ir.profiles.filter((p) => !active.has(p.name)).map((p) => p.name);
+    diagnostics.push(diag(translateCodes.profileFlattened, { target: target.id, dropped: dropped.join(', ') }, undefined, { pointer: '/profiles' }));
+    ir = mergeProfiles(ir);
+  }
+  for (const ptr of uncoveredPointers(ir, writer.capabilities)) {
+    const at = positionOf(positions, ptr);
+    diagnostics.push(
+      diag(translateCodes.loss, { pointer: ptr, target: target.id, value: preview(getAt(ir, ptr)) }, at, {
+        pointer: ptr,
+        source: 'translate',
+      }),
+    );
+  }
+  const written = await writer.write(ir, { positions, sourceDir: input.sourceDir, options: input.options });
+  return { files: written.files, diagnostics: [...diagnostics, ...written.diagnostics], written: ir };
+}
+
+export function preview(value: unknown): string {
+  const text = typeof value === 'string' ? JSON.stringify(value) : JSON.stringify(value) ?? String(value);
+  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+}

@@ -6,10 +6,12 @@
  */
 import type { CodeDef } from './define.js';
 import { coreCodes } from './codes/core.js';
+import { diskCodes } from './codes/disk.js';
 import { translateCodes } from './codes/translate.js';
 
 export const catalogue: Record<string, Record<string, CodeDef<any>>> = {
   core: coreCodes,
+  disk: diskCodes,
   translate: translateCodes,
 };
 

@@ -5,14 +5,22 @@
  * `test/diagnostics/catalogue.test.ts` checks that every code is unique and well-formed.
  */
 import type { CodeDef } from './define.js';
+import { blueprintCodes } from './codes/blueprint.js';
+import { buildCodes } from './codes/build.js';
 import { coreCodes } from './codes/core.js';
+import { mkosiCodes } from './codes/mkosi.js';
+import { kiwiCodes } from './codes/kiwi.js';
 import { diskCodes } from './codes/disk.js';
 import { translateCodes } from './codes/translate.js';
 
 export const catalogue: Record<string, Record<string, CodeDef<any>>> = {
   core: coreCodes,
+  mkosi: mkosiCodes,
+  kiwi: kiwiCodes,
   disk: diskCodes,
+  blueprint: blueprintCodes,
   translate: translateCodes,
+  build: buildCodes,
 };
 
 export function allCodes(): CodeDef<any>[] {

@@ -76,6 +76,11 @@ export interface FormatWriter {
    * the round-trip tests check that whatever is inside them survives.
    */
   capabilities: readonly string[];
+  /**
+   * Patterns inside `capabilities` whose values the writer can express only in some cases and
+   * reports itself (IMGC6002) otherwise; round-trip checks do not require them to survive.
+   */
+  approximations?: readonly string[];
   /** true when the format can write profiles; otherwise active profiles are merged first */
   profiles: boolean;
   write(ir: ImageIR, options: WriteOptions): WriteResult | Promise<WriteResult>;

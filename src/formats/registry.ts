@@ -1,7 +1,10 @@
 /** The built-in formats. A format plugin registers the same FormatModule shape. */
+import { blueprintFormat, blueprintJsonFormat } from './builtin/blueprint.js';
 import type { FormatModule } from './contract.js';
 
 export const builtinFormats: FormatModule[] = [
+  blueprintFormat,
+  blueprintJsonFormat,
 ];
 
 export class FormatRegistry {

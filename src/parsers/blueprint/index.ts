@@ -1,0 +1,73 @@
+/**
+ * osbuild blueprint reader, TOML (`blueprint`) and JSON (`blueprint-json`): composer
+ * blueprints, bootc-image-builder configs, bib's legacy `{"blueprint": …}` wrapper and the
+ * images CI build configs `{name, blueprint, options}`.
+ */
+import { readFile, readdir, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { diag } from '../../diagnostics/define.js';
+import { blueprintCodes } from '../../diagnostics/codes/blueprint.js';
+import { coreCodes } from '../../diagnostics/codes/core.js';
+import type { DetectCandidate, FormatReader, ReadOptions, ReadResult } from '../../formats/contract.js';
+import { reasonOf } from '../../formats/load.js';
+import { parseJsonDocument, parseTomlDocument } from './document.js';
+import { lowerBlueprint } from './lower.js';
+
+export type Syntax = 'toml' | 'json';
+
+const TOML_HINTS = /^\s*(name\s*=|\[\[packages\]\]|\[\[groups\]\]|\[customizations[.\]]|\[\[customizations\.)/m;
+const JSON_HINTS = /"(customizations|packages|blueprint|distro|enabled_modules)"\s*:/;
+const FOLDER_FILES: Record<Syntax, string[]> = { toml: ['blueprint.toml', 'config.toml'], json: ['blueprint.json', 'config.json'] };
+
+export function blueprintReader(syntax: Syntax): FormatReader {
+  return {
+    detect: (c) => detect(c, syntax),
+    read: (path, options) => read(path, syntax, options),
+  };
+}
+
+function detect(c: DetectCandidate, syntax: Syntax): number {
+  if (c.isDirectory) return c.entries?.some((e) => FOLDER_FILES[syntax].includes(e)) ? 0.4 : 0;
+  const ext = c.name.toLowerCase().split('.').pop();
+  const head = c.head ?? '';
+  if (syntax === 'toml') {
+    if (ext === 'toml') return TOML_HINTS.test(head) ? 0.9 : 0.5;
+    return 0;
+  }
+  if (ext === 'json') return JSON_HINTS.test(head) ? 0.9 : 0.3;
+  return 0;
+}
+
+async function resolveFile(path: string, syntax: Syntax): Promise<string> {
+  if (!(await stat(path)).isDirectory()) return path;
+  const entries = await readdir(path);
+  const found = FOLDER_FILES[syntax].find((f) => entries.includes(f));
+  if (!found) throw Object.assign(new Error(`no ${FOLDER_FILES[syntax].join(' or ')} in the folder`), { code: 'ENOENT' });
+  return join(path, found);
+}
+
+async function read(path: string, syntax: Syntax, options: ReadOptions): Promise<ReadResult> {
+  let file: string;
+  let text: string;
+  try {
+    file = await resolveFile(path, syntax);
+    text = await readFile(file, 'utf8');
+  } catch (e) {
+    return { positions: {}, files: [], diagnostics: [diag(coreCodes.fileNotFound, { path, reason: reasonOf(e) }, { file: path })] };
+  }
+  const parsed = syntax === 'toml' ? parseTomlDocument(text, file) : parseJsonDocument(text, file);
+  if (!parsed.ok) {
+    const d = diag(
+      blueprintCodes.syntax,
+      { language: syntax.toUpperCase(), detail: parsed.message },
+      { file, line: parsed.line, column: parsed.column },
+      { source: syntax === 'toml' ? 'blueprint' : 'blueprint-json' },
+    );
+    return { positions: {}, files: [file], diagnostics: [d] };
+  }
+  const ctx = lowerBlueprint(parsed.value, file, parsed.positions);
+  for (const name of options.profiles ?? []) {
+    ctx.diagnostics.push(diag(coreCodes.unknownProfile, { name, known: '' }, { file }, { hint: 'blueprints have no profiles' }));
+  }
+  return { ir: ctx.ir, positions: ctx.positions, diagnostics: ctx.diagnostics, files: [file] };
+}

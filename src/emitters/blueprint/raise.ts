@@ -8,6 +8,7 @@ import type { Diagnostic } from '../../diagnostics/types.js';
 import { parsePointer } from '../../ir/pointer.js';
 import { positionOf, type PositionTable } from '../../ir/positions.js';
 import type { ImageIR, Storage, User } from '../../ir/schema.js';
+import { formatSize } from '../../ir/size.js';
 import { roleForMountpoint } from '../../ir/storage.js';
 
 type Table = Record<string, unknown>;
@@ -203,7 +204,7 @@ function userTable(u: User, ptr: string, approx: (pointer: string, detail: strin
 }
 
 function raiseStorage(s: Storage, c: Table, approx: (pointer: string, detail: string) => void): void {
-  if (s.mountpoints.length) c.filesystem = s.mountpoints.map((m) => ({ mountpoint: m.mountpoint, minsize: m.size.min ?? 0 }));
+  if (s.mountpoints.length) c.filesystem = s.mountpoints.map((m) => ({ mountpoint: m.mountpoint, minsize: formatSize(m.size.min ?? 0) }));
   if (s.mode && ['auto-lvm', 'lvm', 'raw'].includes(s.mode)) c.partitioning_mode = s.mode;
   else if (s.mode && s.mode !== 'explicit' && s.mode !== 'auto') approx('/storage/mode', `partitioning mode ${s.mode} has no blueprint equivalent`);
   if (s.installationDevice) c.installation_device = s.installationDevice;
@@ -211,14 +212,14 @@ function raiseStorage(s: Storage, c: Table, approx: (pointer: string, detail: st
   if (!explicit) return;
   const disk: Table = {};
   if (s.partitionTable) disk.type = s.partitionTable;
-  if (s.size?.min !== undefined) disk.minsize = s.size.min;
+  if (s.size?.min !== undefined) disk.minsize = formatSize(s.size.min);
   if (s.startOffset !== undefined) disk.start_offset = s.startOffset;
   if (s.sectorSize !== undefined) disk.sector_size = s.sectorSize;
   const partitions: Table[] = [];
   s.partitions.forEach((p, i) => {
     const ptr = `/storage/partitions/${i}`;
     const common: Table = {};
-    if (p.size?.min !== undefined) common.minsize = p.size.min;
+    if (p.size?.min !== undefined) common.minsize = formatSize(p.size.min);
     else approx(`${ptr}/size`, 'a blueprint partition needs a minimum size');
     if (p.typeUuid) common.part_type = p.typeUuid;
     if (p.name) common.part_label = p.name;
@@ -231,7 +232,7 @@ function raiseStorage(s: Storage, c: Table, approx: (pointer: string, detail: st
         ...common,
         logical_volumes: (vg?.logicalVolumes ?? []).map((lv) => ({
           name: lv.name,
-          minsize: lv.size?.min ?? 0,
+          minsize: formatSize(lv.size?.min ?? 0),
           ...(lv.mountpoint ? { mountpoint: lv.mountpoint } : {}),
           ...(lv.fsLabel ? { label: lv.fsLabel } : {}),
           ...(lv.filesystem ? { fs_type: lv.filesystem } : {}),

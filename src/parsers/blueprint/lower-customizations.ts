@@ -1,5 +1,6 @@
 import { blueprintCodes } from '../../diagnostics/codes/blueprint.js';
 import type { FileEntry, Partition, Repository, User, VolumeGroup } from '../../ir/schema.js';
+import { parseSize } from '../../ir/size.js';
 import type { LowerContext, Table } from './context.js';
 import { lowerDisk } from './lower-disk.js';
 import {
@@ -8,7 +9,6 @@ import {
   fileViolation,
   MODE_PATTERN,
   mountpointViolation,
-  parseSize,
   REPO_FILENAME_PATTERN,
 } from './policies.js';
 
@@ -594,7 +594,8 @@ function validateKept(ctx: LowerContext, c: Table): void {
   }
   const installer = ctx.table(c, 'installer', at);
   if (installer && isTab(installer.kickstart) && installer.kickstart.contents !== undefined) {
-    if (installer.unattended !== undefined || installer['sudo-nopasswd'] !== undefined) {
+    const sudo = installer['sudo-nopasswd'];
+    if (installer.unattended === true || (Array.isArray(sudo) && sudo.length > 0)) {
       ctx.report(blueprintCodes.conflict, { a: 'installer.kickstart.contents', b: 'installer.unattended / sudo-nopasswd' }, `${at}/installer/kickstart`);
     }
     if (c.user !== undefined || c.group !== undefined) {

@@ -2,7 +2,8 @@ import { blueprintCodes } from '../../diagnostics/codes/blueprint.js';
 import type { LogicalVolume, Partition, Storage } from '../../ir/schema.js';
 import { roleForMountpoint } from '../../ir/storage.js';
 import type { LowerContext, Table } from './context.js';
-import { mountpointViolation, parseSize } from './policies.js';
+import { mountpointViolation } from './policies.js';
+import { parseSize } from '../../ir/size.js';
 
 const PLAIN_FS = ['ext4', 'xfs', 'vfat', 'swap', 'none'];
 

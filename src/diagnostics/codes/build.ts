@@ -29,7 +29,8 @@ export const buildCodes = defineCodes({
     code: 'IMGC7004',
     severity: 'error',
     summary: 'an output type that this version of imgc cannot build',
-    message: (p: { type: string; known: string }) => `cannot build output "${p.type}" (buildable: ${p.known})`,
+    message: (p: { type: string; known: string }) =>
+      `cannot build output "${p.type}" (buildable: ${p.known})`,
   },
   noRepository: {
     code: 'IMGC7005',
@@ -63,7 +64,8 @@ export const buildCodes = defineCodes({
     severity: 'error',
     summary: 'a host tool the build needs is not installed',
     message: (p: { tool: string; pkg: string }) => `${p.tool} is not installed`,
-    hint: (p: { tool: string; pkg: string }) => `install it: apt-get install ${p.pkg} (or run scripts/ensure-host-tools.sh)`,
+    hint: (p: { tool: string; pkg: string }) =>
+      `install it: apt-get install ${p.pkg} (or run scripts/ensure-host-tools.sh)`,
   },
   lockTimeout: {
     code: 'IMGC7012',

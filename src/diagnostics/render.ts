@@ -29,7 +29,10 @@ export function renderDiagnostics(list: readonly Diagnostic[], options: RenderOp
   if (list.length === 0) return '';
   const counts = { error: 0, warning: 0, info: 0 };
   for (const d of list) counts[d.severity]++;
-  const body = list.map((d) => renderDiagnostic(d, options)).join('\n');
+  const ordered = [...list].sort(
+    (a, b) => (a.file ?? '').localeCompare(b.file ?? '') || (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0),
+  );
+  const body = ordered.map((d) => renderDiagnostic(d, options)).join('\n');
   return `${body}\n${counts.error} error(s), ${counts.warning} warning(s), ${counts.info} info\n`;
 }
 

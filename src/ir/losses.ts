@@ -2,14 +2,17 @@ import { escapeToken, matchesPattern, parsePointer } from './pointer.js';
 
 /**
  * The parts of `value` that no capability pattern covers, as JSON Pointers. A subtree that
- * no pattern can reach is reported once, at its root, rather than leaf by leaf.
+ * no pattern can reach is reported once, at its root (each item, for a list), rather than
+ * leaf by leaf.
  */
 export function uncoveredPointers(value: unknown, capabilities: readonly string[]): string[] {
   const out: string[] = [];
   const walk = (node: unknown, ptr: string) => {
     if (node === undefined) return;
     if (ptr !== '' && !capabilities.some((c) => mayReach(ptr, c))) {
-      if (!isEmpty(node)) out.push(ptr);
+      // list items are reported one by one: each has its own source line
+      if (Array.isArray(node)) node.forEach((item, i) => !isEmpty(item) && out.push(`${ptr}/${i}`));
+      else if (!isEmpty(node)) out.push(ptr);
       return;
     }
     if (Array.isArray(node)) node.forEach((child, i) => walk(child, `${ptr}/${i}`));

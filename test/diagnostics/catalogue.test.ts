@@ -1,0 +1,25 @@
+import { describe, expect, it } from 'vitest';
+import { allCodes, catalogue } from '../../src/diagnostics/catalogue.js';
+
+const RANGES: Record<string, number> = { core: 1, blueprint: 2, kiwi: 3, mkosi: 4, kickstart: 5, translate: 6, build: 7, disk: 7, plugins: 8, containerfile: 9 };
+
+describe('diagnostic catalogue', () => {
+  it('has unique, well-formed codes', () => {
+    const codes = allCodes().map((c) => c.code);
+    expect(codes.length).toBeGreaterThan(20);
+    expect(new Set(codes).size).toBe(codes.length);
+    for (const code of codes) expect(code).toMatch(/^IMGC\d{4}$/);
+  });
+
+  it('keeps each area in its number range', () => {
+    for (const [area, entries] of Object.entries(catalogue)) {
+      const digit = RANGES[area];
+      expect(digit, `area ${area} has a range`).toBeDefined();
+      for (const def of Object.values(entries)) expect(def.code.slice(4, 5), `${def.code} in ${area}`).toBe(String(digit));
+    }
+  });
+
+  it('gives every code a summary', () => {
+    for (const def of allCodes()) expect(def.summary.length, def.code).toBeGreaterThan(5);
+  });
+});

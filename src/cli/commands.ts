@@ -1,7 +1,7 @@
 import { stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { diag } from '../diagnostics/define.js';
 import { coreCodes } from '../diagnostics/codes/core.js';
+import { diag } from '../diagnostics/define.js';
 import { hasErrors } from '../diagnostics/types.js';
 import { loadDefinition, reasonOf } from '../formats/load.js';
 import type { FormatRegistry } from '../formats/registry.js';
@@ -54,7 +54,8 @@ export async function runInspect(
 ): Promise<number> {
   const result = await load(registry, path, opts);
   const ir = result.ir && opts.effective ? mergeProfiles(result.ir) : result.ir;
-  if (opts.json) printJson(io, { format: result.format?.id ?? null, ir: ir ?? null, diagnostics: result.diagnostics });
+  if (opts.json)
+    printJson(io, { format: result.format?.id ?? null, ir: ir ?? null, diagnostics: result.diagnostics });
   else {
     if (ir) io.stdout(toYaml(ir));
     printDiagnostics(io, result.diagnostics);
@@ -62,7 +63,12 @@ export async function runInspect(
   return hasErrors(result.diagnostics) || !ir ? EXIT.inputErrors : EXIT.ok;
 }
 
-export async function runValidate(io: Io, registry: FormatRegistry, path: string, opts: ReadFlags): Promise<number> {
+export async function runValidate(
+  io: Io,
+  registry: FormatRegistry,
+  path: string,
+  opts: ReadFlags,
+): Promise<number> {
   const result = await load(registry, path, opts);
   if (opts.json) printJson(io, { format: result.format?.id ?? null, diagnostics: result.diagnostics });
   else {

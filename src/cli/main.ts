@@ -1,11 +1,13 @@
 import { Command, CommanderError, Option } from 'commander';
 import { stringify as toYaml } from 'yaml';
-import { diag } from '../diagnostics/define.js';
 import { coreCodes } from '../diagnostics/codes/core.js';
+import { diag } from '../diagnostics/define.js';
 import { FormatRegistry } from '../formats/registry.js';
+import { runBuild } from './build.js';
 import { runFormats, runInspect, runTranslate, runValidate } from './commands.js';
-import { EXIT, type Io, processIo } from './output.js';
 import { collect } from './options.js';
+import { EXIT, type Io, processIo } from './output.js';
+import { runPlan } from './plan.js';
 
 /** Builds the command tree. `io` and `registry` are injectable so tests run the CLI in process. */
 export function buildProgram(io: Io = processIo, registry = new FormatRegistry()) {
@@ -76,12 +78,56 @@ export function buildProgram(io: Io = processIo, registry = new FormatRegistry()
     exit.code = await runTranslate(io, registry, path, opts);
   });
 
+  withFormatFlags(
+    program
+      .command('plan')
+      .description('print the typed build steps of a definition without running anything (no root needed)')
+      .argument('<path>', 'a definition file, or a folder holding one')
+      .option('--from <format>', 'input format (detected when absent; "ir" for an IR in JSON)')
+      .option(
+        '--output <type...>',
+        "output types: directory, tar, disk (default: the definition's, or directory)",
+      )
+      .option('--profile <name>', 'activate a profile (repeatable)', collect, [])
+      .option('--json', 'print {"plan": ..., "diagnostics": [...]}'),
+  ).action(async (path: string, opts) => {
+    exit.code = await runPlan(io, registry, path, opts);
+  });
+
+  withFormatFlags(
+    program
+      .command('build')
+      .description('build the image: plan, then run the steps with caching and cleanup')
+      .argument('<path>', 'a definition file, or a folder holding one')
+      .option('--from <format>', 'input format (detected when absent; "ir" for an IR in JSON)')
+      .option(
+        '--output <type...>',
+        "output types: directory, tar, disk (default: the definition's, or directory)",
+      )
+      .requiredOption('-o, --output-dir <dir>', 'folder the outputs are written into')
+      .option(
+        '--cache-dir <dir>',
+        'package and tree cache (default /var/cache/imgc as root, else the XDG cache)',
+      )
+      .option('--no-tree-cache', 'neither reuse nor save tree snapshots (the package cache is still used)')
+      .option('--no-tmpfs', 'build on disk under the cache dir instead of /dev/shm')
+      .option('--profile <name>', 'activate a profile (repeatable)', collect, [])
+      .option('--verbose', 'print the output of every tool')
+      .option('--json', 'print progress as NDJSON events'),
+  ).action(async (path: string, opts) => {
+    exit.code = await runBuild(io, registry, path, opts);
+  });
+
   program.addOption(new Option('--no-color', 'plain output').hideHelp());
   return { program, exit };
 }
 
 /** Runs the CLI and returns the exit code; never throws. */
-export async function main(argv: readonly string[], io: Io = processIo, registry?: FormatRegistry): Promise<number> {
+export async function main(
+  argv: readonly string[],
+  io: Io = processIo,
+  registry?: FormatRegistry,
+): Promise<number> {
   const { program, exit } = buildProgram(io, registry);
   const debug = argv.includes('--debug');
   try {

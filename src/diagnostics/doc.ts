@@ -11,7 +11,8 @@ export function diagnosticsDoc(): string {
   for (const [area, entries] of Object.entries(catalogue)) {
     lines.push(`## ${area}`, '', '| code | severity | meaning |', '|---|---|---|');
     const defs = Object.values(entries).sort((a, b) => a.code.localeCompare(b.code));
-    for (const def of defs) lines.push(`| ${def.code} | ${def.severity} | ${def.summary.replaceAll('|', '\\|')} |`);
+    for (const def of defs)
+      lines.push(`| ${def.code} | ${def.severity} | ${def.summary.replaceAll('|', '\\|')} |`);
     lines.push('');
   }
   return lines.join('\n');

@@ -30,7 +30,10 @@ export function renderDiagnostics(list: readonly Diagnostic[], options: RenderOp
   const counts = { error: 0, warning: 0, info: 0 };
   for (const d of list) counts[d.severity]++;
   const ordered = [...list].sort(
-    (a, b) => (a.file ?? '').localeCompare(b.file ?? '') || (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0),
+    (a, b) =>
+      (a.file ?? '').localeCompare(b.file ?? '') ||
+      (a.line ?? 0) - (b.line ?? 0) ||
+      (a.column ?? 0) - (b.column ?? 0),
   );
   const body = ordered.map((d) => renderDiagnostic(d, options)).join('\n');
   return `${body}\n${counts.error} error(s), ${counts.warning} warning(s), ${counts.info} info\n`;

@@ -1,7 +1,7 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { diag } from '../diagnostics/define.js';
 import { coreCodes } from '../diagnostics/codes/core.js';
+import { diag } from '../diagnostics/define.js';
 import type { Diagnostic } from '../diagnostics/types.js';
 import { validateIr } from '../ir/validate.js';
 import type { DetectCandidate, FormatModule, ReadOptions, ReadResult } from './contract.js';
@@ -51,7 +51,13 @@ export async function detectFormat(
   if (!best) return { diagnostics: [diag(coreCodes.formatUndetected, { path }, { file: path })] };
   const rivals = scored.filter((s) => s !== best && s.score === best.score);
   const diagnostics = rivals.length
-    ? [diag(coreCodes.formatAmbiguous, { chosen: best.f.id, others: rivals.map((r) => r.f.id).join(', ') }, { file: path })]
+    ? [
+        diag(
+          coreCodes.formatAmbiguous,
+          { chosen: best.f.id, others: rivals.map((r) => r.f.id).join(', ') },
+          { file: path },
+        ),
+      ]
     : [];
   return { format: best.f, diagnostics };
 }

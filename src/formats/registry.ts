@@ -1,11 +1,9 @@
 /** The built-in formats. A format plugin registers the same FormatModule shape. */
 import { blueprintFormat, blueprintJsonFormat } from './builtin/blueprint.js';
+import { containerfileFormat } from './builtin/containerfile.js';
 import type { FormatModule } from './contract.js';
 
-export const builtinFormats: FormatModule[] = [
-  blueprintFormat,
-  blueprintJsonFormat,
-];
+export const builtinFormats: FormatModule[] = [blueprintFormat, blueprintJsonFormat, containerfileFormat];
 
 export class FormatRegistry {
   private readonly byId = new Map<string, FormatModule>();

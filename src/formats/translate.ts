@@ -1,6 +1,6 @@
-import { diag } from '../diagnostics/define.js';
 import { coreCodes } from '../diagnostics/codes/core.js';
 import { translateCodes } from '../diagnostics/codes/translate.js';
+import { diag } from '../diagnostics/define.js';
 import type { Diagnostic } from '../diagnostics/types.js';
 import { uncoveredPointers } from '../ir/losses.js';
 import { getAt } from '../ir/pointer.js';
@@ -31,13 +31,22 @@ export interface TranslateResult {
 export async function translateIr(input: TranslateInput): Promise<TranslateResult> {
   const { target, positions } = input;
   const writer = target.writer;
-  if (!writer) return { files: [], diagnostics: [diag(coreCodes.formatCannotWrite, { id: target.id })], written: input.ir };
+  if (!writer)
+    return {
+      files: [],
+      diagnostics: [diag(coreCodes.formatCannotWrite, { id: target.id })],
+      written: input.ir,
+    };
   const diagnostics: Diagnostic[] = [];
   let ir = input.ir;
   if (!writer.profiles && ir.profiles.length > 0) {
     const active = new Set(ir.activeProfiles);
     const dropped = ir.profiles.filter((p) => !active.has(p.name)).map((p) => p.name);
-    diagnostics.push(diag(translateCodes.profileFlattened, { target: target.id, dropped: dropped.join(', ') }, undefined, { pointer: '/profiles' }));
+    diagnostics.push(
+      diag(translateCodes.profileFlattened, { target: target.id, dropped: dropped.join(', ') }, undefined, {
+        pointer: '/profiles',
+      }),
+    );
     ir = mergeProfiles(ir);
   }
   for (const ptr of uncoveredPointers(ir, writer.capabilities)) {
@@ -54,6 +63,6 @@ export async function translateIr(input: TranslateInput): Promise<TranslateResul
 }
 
 export function preview(value: unknown): string {
-  const text = typeof value === 'string' ? JSON.stringify(value) : JSON.stringify(value) ?? String(value);
+  const text = typeof value === 'string' ? JSON.stringify(value) : (JSON.stringify(value) ?? String(value));
   return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }

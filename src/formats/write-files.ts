@@ -12,7 +12,8 @@ export async function writeOutputFiles(dir: string, files: readonly OutputFile[]
     }
     const target = join(dir, rel);
     await mkdir(dirname(target), { recursive: true });
-    if (file.copyFrom !== undefined) await cp(file.copyFrom, target, { recursive: true, verbatimSymlinks: true });
+    if (file.copyFrom !== undefined)
+      await cp(file.copyFrom, target, { recursive: true, verbatimSymlinks: true });
     else await writeFile(target, file.content ?? '');
     if (file.mode !== undefined) await chmod(target, file.mode);
     written.push(target);

@@ -1,4 +1,4 @@
-import { IR_VERSION, type ImageIR } from './schema.js';
+import { type ImageIR, IR_VERSION } from './schema.js';
 
 /** A valid IR that says nothing: every list present and empty. */
 export function emptyIr(): ImageIR {

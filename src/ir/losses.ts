@@ -11,13 +11,16 @@ export function uncoveredPointers(value: unknown, capabilities: readonly string[
     if (node === undefined) return;
     if (ptr !== '' && !capabilities.some((c) => mayReach(ptr, c))) {
       // list items are reported one by one: each has its own source line
-      if (Array.isArray(node)) node.forEach((item, i) => !isEmpty(item) && out.push(`${ptr}/${i}`));
-      else if (!isEmpty(node)) out.push(ptr);
+      if (Array.isArray(node)) {
+        for (const [i, item] of node.entries()) if (!isEmpty(item)) out.push(`${ptr}/${i}`);
+      } else if (!isEmpty(node)) out.push(ptr);
       return;
     }
-    if (Array.isArray(node)) node.forEach((child, i) => walk(child, `${ptr}/${i}`));
-    else if (node !== null && typeof node === 'object')
-      for (const [k, child] of Object.entries(node as Record<string, unknown>)) walk(child, `${ptr}/${escapeToken(k)}`);
+    if (Array.isArray(node)) {
+      for (const [i, child] of node.entries()) walk(child, `${ptr}/${i}`);
+    } else if (node !== null && typeof node === 'object')
+      for (const [k, child] of Object.entries(node as Record<string, unknown>))
+        walk(child, `${ptr}/${escapeToken(k)}`);
     else if (!capabilities.some((c) => matchesPattern(ptr, c))) out.push(ptr);
   };
   walk(value, '');
@@ -39,6 +42,7 @@ export function mayReach(ptr: string, pattern: string): boolean {
 
 function isEmpty(v: unknown): boolean {
   if (Array.isArray(v)) return v.length === 0;
-  if (v !== null && typeof v === 'object') return Object.values(v).every((x) => x === undefined || isEmpty(x));
+  if (v !== null && typeof v === 'object')
+    return Object.values(v).every((x) => x === undefined || isEmpty(x));
   return false;
 }

@@ -24,9 +24,17 @@ const open = <T extends Record<string, TSchema>>(props: T, description: string) 
 
 export const Distribution = open(
   {
-    id: Type.Optional(Str('distribution id as os-release ID: debian, ubuntu, fedora, rhel, centos, opensuse, sles, arch, ...')),
-    release: Type.Optional(Str('release as the distribution names it: bookworm, 12, 41, 9.6, tumbleweed, rolling')),
-    architecture: Type.Optional(Str('target architecture in the kernel/uname spelling: x86_64, aarch64, ...')),
+    id: Type.Optional(
+      Str(
+        'distribution id as os-release ID: debian, ubuntu, fedora, rhel, centos, opensuse, sles, arch, ...',
+      ),
+    ),
+    release: Type.Optional(
+      Str('release as the distribution names it: bookworm, 12, 41, 9.6, tumbleweed, rolling'),
+    ),
+    architecture: Type.Optional(
+      Str('target architecture in the kernel/uname spelling: x86_64, aarch64, ...'),
+    ),
     variant: Type.Optional(Str('edition or flavour where the distribution has one (server, cloud, ...)')),
   },
   'what is installed',
@@ -74,7 +82,9 @@ export const Repository = open(
     proxy: Type.Optional(Str()),
     username: Type.Optional(Str()),
     password: Type.Optional(Str()),
-    fileName: Type.Optional(Str('file name to write the repository config under, where the source named one')),
+    fileName: Type.Optional(
+      Str('file name to write the repository config under, where the source named one'),
+    ),
   },
   'a package source',
 );
@@ -108,7 +118,9 @@ export const PackageModule = open(
     name: Str(),
     stream: Type.Optional(Str()),
     profile: Type.Optional(Str()),
-    state: Type.Optional(Type.Union([Type.Literal('enabled'), Type.Literal('disabled'), Type.Literal('installed')])),
+    state: Type.Optional(
+      Type.Union([Type.Literal('enabled'), Type.Literal('disabled'), Type.Literal('installed')]),
+    ),
   },
   'a dnf module stream',
 );
@@ -125,7 +137,9 @@ export const Packages = open(
     installDocs: Type.Optional(Type.Boolean()),
     installWeakDeps: Type.Optional(Type.Boolean({ description: 'recommends / weak dependencies' })),
     languages: Type.Optional(StrList('languages to install translations for; ["all"] or ["none"] allowed')),
-    core: Type.Optional(Type.Boolean({ description: 'install the distribution core set (kickstart --nocore = false)' })),
+    core: Type.Optional(
+      Type.Boolean({ description: 'install the distribution core set (kickstart --nocore = false)' }),
+    ),
     multilib: Type.Optional(Type.Boolean()),
   },
   'what to install',
@@ -152,7 +166,9 @@ export const Kernel = open(
     package: Type.Optional(Str('kernel package name')),
     cmdline: StrList('kernel command line arguments, one per item'),
     cmdlineRemove: Type.Optional(StrList('arguments removed from the default command line')),
-    modules: Type.Optional(open({ include: StrList(), exclude: StrList() }, 'kernel modules kept or dropped')),
+    modules: Type.Optional(
+      open({ include: StrList(), exclude: StrList() }, 'kernel modules kept or dropped'),
+    ),
   },
   'kernel selection and command line',
 );
@@ -185,7 +201,9 @@ export const System = open(
     timezone: Type.Optional(Str('IANA zone, e.g. Europe/Berlin')),
     utc: Type.Optional(Type.Boolean({ description: 'hardware clock in UTC' })),
     ntpServers: Type.Optional(StrList()),
-    selinux: Type.Optional(Type.Union([Type.Literal('enforcing'), Type.Literal('permissive'), Type.Literal('disabled')])),
+    selinux: Type.Optional(
+      Type.Union([Type.Literal('enforcing'), Type.Literal('permissive'), Type.Literal('disabled')]),
+    ),
     firewall: Type.Optional(Firewall),
     services: Services,
     kernel: Kernel,
@@ -277,9 +295,18 @@ export const Overlay = open(
     source: Str('folder or archive next to the definition (relative to its folder)'),
     destination: Type.Optional(Str('where it lands in the image; default /')),
     kind: Type.Optional(
-      Type.Union([Type.Literal('extra'), Type.Literal('skeleton'), Type.Literal('archive'), Type.Literal('package-manager')], {
-        description: 'extra: copied after packages; skeleton: before packages; archive: a tarball unpacked; package-manager: config for the build tools',
-      }),
+      Type.Union(
+        [
+          Type.Literal('extra'),
+          Type.Literal('skeleton'),
+          Type.Literal('archive'),
+          Type.Literal('package-manager'),
+        ],
+        {
+          description:
+            'extra: copied after packages; skeleton: before packages; archive: a tarball unpacked; package-manager: config for the build tools',
+        },
+      ),
     ),
   },
   'a tree copied into the image',
@@ -384,7 +411,9 @@ export const Partition = open(
     volumeGroup: Type.Optional(Str('this partition is a physical volume of that LVM group')),
     raid: Type.Optional(Str('this partition is a member of that RAID device')),
     onDisk: Type.Optional(Str('target disk where the source named one')),
-    copyFiles: Type.Optional(StrList('host:image paths copied into the filesystem (systemd-repart CopyFiles)')),
+    copyFiles: Type.Optional(
+      StrList('host:image paths copied into the filesystem (systemd-repart CopyFiles)'),
+    ),
     minimize: Type.Optional(Type.Boolean()),
   },
   'a partition',
@@ -429,9 +458,20 @@ export const Storage = open(
   {
     partitionTable: Type.Optional(Type.Union([Type.Literal('gpt'), Type.Literal('dos')])),
     mode: Type.Optional(
-      Type.Union([Type.Literal('explicit'), Type.Literal('auto'), Type.Literal('auto-lvm'), Type.Literal('lvm'), Type.Literal('btrfs'), Type.Literal('raw')], {
-        description: 'explicit: the partitions below are the layout; auto*: the builder chooses, the lists add constraints',
-      }),
+      Type.Union(
+        [
+          Type.Literal('explicit'),
+          Type.Literal('auto'),
+          Type.Literal('auto-lvm'),
+          Type.Literal('lvm'),
+          Type.Literal('btrfs'),
+          Type.Literal('raw'),
+        ],
+        {
+          description:
+            'explicit: the partitions below are the layout; auto*: the builder chooses, the lists add constraints',
+        },
+      ),
     ),
     size: Type.Optional(SizeRange),
     sectorSize: Type.Optional(Type.Integer({ minimum: 512 })),
@@ -440,13 +480,23 @@ export const Storage = open(
     volumeGroups: Type.Array(VolumeGroup),
     raid: Type.Array(RaidDevice),
     mountpoints: Type.Array(
-      open({ mountpoint: Str(), size: SizeRange }, 'a minimum size for a mountpoint, the layout left to the builder'),
+      open(
+        { mountpoint: Str(), size: SizeRange },
+        'a minimum size for a mountpoint, the layout left to the builder',
+      ),
     ),
     clear: Type.Optional(
       open(
         {
           initLabel: Type.Optional(Type.Boolean()),
-          scope: Type.Optional(Type.Union([Type.Literal('all'), Type.Literal('linux'), Type.Literal('none'), Type.Literal('list')])),
+          scope: Type.Optional(
+            Type.Union([
+              Type.Literal('all'),
+              Type.Literal('linux'),
+              Type.Literal('none'),
+              Type.Literal('list'),
+            ]),
+          ),
           drives: Type.Optional(StrList()),
           zeroMbr: Type.Optional(Type.Boolean()),
         },
@@ -538,7 +588,9 @@ export const Output = open(
   {
     type: OutputType,
     name: Type.Optional(Str('file name stem')),
-    format: Type.Optional(Str('container/file format: raw, qcow2, vmdk, vhdx, vhd, vdi, ova, gce, ami, tar.xz, ...')),
+    format: Type.Optional(
+      Str('container/file format: raw, qcow2, vmdk, vhdx, vhd, vdi, ova, gce, ami, tar.xz, ...'),
+    ),
     compression: Type.Optional(Str('none, gzip, xz, zstd, ...')),
     filesystem: Type.Optional(Str('root filesystem of iso/pxe/sysext outputs: squashfs, erofs, ext4, ...')),
     volumeId: Type.Optional(Str('ISO volume id')),
@@ -572,7 +624,8 @@ export const Metadata = open(
 );
 
 export const Extensions = Type.Record(Type.String(), Type.Unknown(), {
-  description: 'per-format data keyed by format id (kiwi, mkosi, kickstart, blueprint, ...): what only that format can say',
+  description:
+    'per-format data keyed by format id (kiwi, mkosi, kickstart, blueprint, ...): what only that format can say',
 });
 
 /** The image fields a profile may contribute; merged into the image when the profile is active. */

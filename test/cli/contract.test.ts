@@ -6,13 +6,21 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
 import type { Io } from '../../src/cli/output.js';
 import type { FormatModule } from '../../src/formats/contract.js';
-import { FormatRegistry, builtinFormats } from '../../src/formats/registry.js';
+import { builtinFormats, FormatRegistry } from '../../src/formats/registry.js';
 import { repoRoot } from '../helpers/shared.js';
 
 async function run(args: string[], registry?: FormatRegistry) {
   let stdout = '';
   let stderr = '';
-  const io: Io = { stdout: (t) => void (stdout += t), stderr: (t) => void (stderr += t), isTTY: false };
+  const io: Io = {
+    stdout: (t) => {
+      stdout += t;
+    },
+    stderr: (t) => {
+      stderr += t;
+    },
+    isTTY: false,
+  };
   const code = await main(['node', 'imgc', ...args], io, registry);
   return { code, stdout, stderr };
 }
@@ -25,7 +33,12 @@ describe('imgc formats', () => {
   it('lists ids with what they read and write, as JSON', async () => {
     const { code, stdout } = await run(['formats', '--json']);
     expect(code).toBe(0);
-    const formats = JSON.parse(stdout).formats as { id: string; reads: boolean; writes: boolean; detection: string }[];
+    const formats = JSON.parse(stdout).formats as {
+      id: string;
+      reads: boolean;
+      writes: boolean;
+      detection: string;
+    }[];
     const ids = formats.map((f) => f.id);
     expect(ids).toContain('blueprint');
     expect(ids).toContain('blueprint-json');
@@ -112,17 +125,28 @@ describe('imgc translate', () => {
           const ir = emptyIr();
           ir.system.hostname = 'h';
           ir.outputs.push({ type: 'iso' });
-          return { ir, positions: { '/outputs/0': { file: path, line: 7, column: 3 } }, diagnostics: [], files: [path] };
+          return {
+            ir,
+            positions: { '/outputs/0': { file: path, line: 7, column: 3 } },
+            diagnostics: [],
+            files: [path],
+          };
         },
       },
     };
     const registry = new FormatRegistry([...builtinFormats, fake]);
     const out = join(scratch, 'lossy');
-    const loose = await run(['translate', src, '--from', 'fake', '--to', 'blueprint', '-o', out, '--json'], registry);
+    const loose = await run(
+      ['translate', src, '--from', 'fake', '--to', 'blueprint', '-o', out, '--json'],
+      registry,
+    );
     expect(loose.code).toBe(0);
     const loss = JSON.parse(loose.stdout).diagnostics.find((d: { code: string }) => d.code === 'IMGC6001');
     expect(loss).toMatchObject({ pointer: '/outputs/0', line: 7, column: 3, file: src });
-    const strict = await run(['translate', src, '--from', 'fake', '--to', 'blueprint', '-o', out, '--strict'], registry);
+    const strict = await run(
+      ['translate', src, '--from', 'fake', '--to', 'blueprint', '-o', out, '--strict'],
+      registry,
+    );
     expect(strict.code).toBe(1);
   });
 

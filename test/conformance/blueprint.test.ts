@@ -25,7 +25,16 @@ describe('blueprint corpus', () => {
   const rows = readManifest('blueprint');
 
   it('reads every corpus blueprint as osbuild would', async () => {
-    const counts = { files: 0, valid: 0, clean: 0, invalid: 0, invalidRejected: 0, crashes: 0, roundTrips: 0, roundTripFailures: 0 };
+    const counts = {
+      files: 0,
+      valid: 0,
+      clean: 0,
+      invalid: 0,
+      invalidRejected: 0,
+      crashes: 0,
+      roundTrips: 0,
+      roundTripFailures: 0,
+    };
     const failures: string[] = [];
     for (const row of rows) {
       const file = join(dir, row.repo!.replace('/', '+'), row.path!);
@@ -49,14 +58,18 @@ describe('blueprint corpus', () => {
       }
       counts.valid++;
       if (errors.length === 0 && loaded.ir) counts.clean++;
-      else failures.push(`ERRORS ${row.path}: ${errors.map((d) => `${d.line}:${d.column} ${d.code} ${d.message}`).join('; ')}`);
+      else
+        failures.push(
+          `ERRORS ${row.path}: ${errors.map((d) => `${d.line}:${d.column} ${d.code} ${d.message}`).join('; ')}`,
+        );
       if (!loaded.ir) continue;
       const out = mkdtempSync(join(tmpdir(), 'imgc-bp-rt-'));
       try {
         const written = await registry.get(formatId)!.writer!.write(loaded.ir, {});
         await writeOutputFiles(out, written.files);
         const again = await loadDefinition(registry, out, { from: formatId });
-        if (again.ir && JSON.stringify(normalizeIr(again.ir)) === JSON.stringify(normalizeIr(loaded.ir))) counts.roundTrips++;
+        if (again.ir && JSON.stringify(normalizeIr(again.ir)) === JSON.stringify(normalizeIr(loaded.ir)))
+          counts.roundTrips++;
         else {
           counts.roundTripFailures++;
           failures.push(`ROUND TRIP ${row.path}`);

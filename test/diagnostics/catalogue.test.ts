@@ -1,7 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import { allCodes, catalogue } from '../../src/diagnostics/catalogue.js';
 
-const RANGES: Record<string, number> = { core: 1, blueprint: 2, kiwi: 3, mkosi: 4, kickstart: 5, translate: 6, build: 7, disk: 7, plugins: 8, containerfile: 9 };
+const RANGES: Record<string, number> = {
+  core: 1,
+  blueprint: 2,
+  kiwi: 3,
+  mkosi: 4,
+  kickstart: 5,
+  translate: 6,
+  build: 7,
+  disk: 7,
+  plugins: 8,
+  containerfile: 9,
+};
 
 describe('diagnostic catalogue', () => {
   it('has unique, well-formed codes', () => {
@@ -15,7 +26,8 @@ describe('diagnostic catalogue', () => {
     for (const [area, entries] of Object.entries(catalogue)) {
       const digit = RANGES[area];
       expect(digit, `area ${area} has a range`).toBeDefined();
-      for (const def of Object.values(entries)) expect(def.code.slice(4, 5), `${def.code} in ${area}`).toBe(String(digit));
+      for (const def of Object.values(entries))
+        expect(def.code.slice(4, 5), `${def.code} in ${area}`).toBe(String(digit));
     }
   });
 

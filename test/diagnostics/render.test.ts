@@ -1,11 +1,19 @@
 import { describe, expect, it } from 'vitest';
-import { diag } from '../../src/diagnostics/define.js';
 import { coreCodes } from '../../src/diagnostics/codes/core.js';
+import { diag } from '../../src/diagnostics/define.js';
 import { renderDiagnostic, renderDiagnostics } from '../../src/diagnostics/render.js';
 
 describe('rendering diagnostics', () => {
   const sources = new Map([['a.toml', 'one = 1\ntwo = \nthree = 3\n']]);
-  const d = { code: 'IMGC2001', severity: 'error' as const, message: 'invalid TOML', file: 'a.toml', line: 2, column: 7, hint: 'give it a value' };
+  const d = {
+    code: 'IMGC2001',
+    severity: 'error' as const,
+    message: 'invalid TOML',
+    file: 'a.toml',
+    line: 2,
+    column: 7,
+    hint: 'give it a value',
+  };
 
   it('prints file:line:col, severity, code, a code frame with a caret, and the hint', () => {
     const text = renderDiagnostic(d, { sources });

@@ -9,7 +9,16 @@
  * variants give the same IR. Cases named `_errors_*` must produce at least one error and
  * are only checked against diagnostics.json.
  */
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -65,7 +74,13 @@ function writeJson(path: string, value: unknown): void {
   writeFileSync(path, `${JSON.stringify(value, null, 2)}\n`);
 }
 
-async function writeTo(formatId: string, ir: ImageIR, registry: FormatRegistry, options: FixtureOptions['options'], sourceDir: string): Promise<{ dir: string; files: OutputFile[] }> {
+async function writeTo(
+  formatId: string,
+  ir: ImageIR,
+  registry: FormatRegistry,
+  options: FixtureOptions['options'],
+  sourceDir: string,
+): Promise<{ dir: string; files: OutputFile[] }> {
   const format = registry.get(formatId)!;
   const result = await format.writer!.write(ir, { options, sourceDir });
   const dir = mkdtempSync(join(tmpdir(), `imgc-fixture-${formatId}-`));
@@ -117,10 +132,15 @@ export function runFixtureSuite(formatId: string, dir: string, fixtureOptions: F
         let second: { dir: string } | undefined;
         try {
           const reread = await loadDefinition(registry, first.dir, { from: formatId, options });
-          expect(reread.diagnostics.filter((d) => d.severity === 'error'), 'the written definition reads without errors').toEqual([]);
+          expect(
+            reread.diagnostics.filter((d) => d.severity === 'error'),
+            'the written definition reads without errors',
+          ).toEqual([]);
           expect(normalizeIr(reread.ir!), 'reading what was written gives the same IR').toEqual(ir);
           second = await writeTo(formatId, reread.ir!, registry, options, first.dir);
-          expect(snapshotTree(second.dir), 'a second pass writes the same bytes').toEqual(snapshotTree(first.dir));
+          expect(snapshotTree(second.dir), 'a second pass writes the same bytes').toEqual(
+            snapshotTree(first.dir),
+          );
           const goldenOut = join(caseDir, 'out', formatId);
           if (UPDATE) {
             rmSync(goldenOut, { recursive: true, force: true });
@@ -144,8 +164,13 @@ export function runFixtureSuite(formatId: string, dir: string, fixtureOptions: F
             writeFileSync(file, transformed);
             try {
               const v = await loadDefinition(registry, file, { from: formatId, options });
-              expect(v.diagnostics.filter((d) => d.severity === 'error'), `${variant} variant reads`).toEqual([]);
-              expect(stripSourcePaths(normalizeIr(v.ir!)), `${variant} variant gives the same IR`).toEqual(stripSourcePaths(ir));
+              expect(
+                v.diagnostics.filter((d) => d.severity === 'error'),
+                `${variant} variant reads`,
+              ).toEqual([]);
+              expect(stripSourcePaths(normalizeIr(v.ir!)), `${variant} variant gives the same IR`).toEqual(
+                stripSourcePaths(ir),
+              );
             } finally {
               rmSync(tmp, { recursive: true, force: true });
             }

@@ -35,8 +35,18 @@ describe('JSON pointers', () => {
 
 describe('uncoveredPointers', () => {
   it('reports each uncovered leaf, an unreachable object once at its root, and list items one by one', () => {
-    const value = { system: { hostname: 'h', timezone: 'UTC' }, storage: { partitions: [{ mountpoint: '/' }] }, outputs: [{ type: 'iso' }, { type: 'tar' }], empty: [] };
-    expect(uncoveredPointers(value, ['/system/hostname'])).toEqual(['/system/timezone', '/storage', '/outputs/0', '/outputs/1']);
+    const value = {
+      system: { hostname: 'h', timezone: 'UTC' },
+      storage: { partitions: [{ mountpoint: '/' }] },
+      outputs: [{ type: 'iso' }, { type: 'tar' }],
+      empty: [],
+    };
+    expect(uncoveredPointers(value, ['/system/hostname'])).toEqual([
+      '/system/timezone',
+      '/storage',
+      '/outputs/0',
+      '/outputs/1',
+    ]);
   });
 
   it('reports nothing when everything is covered', () => {

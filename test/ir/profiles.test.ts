@@ -7,8 +7,31 @@ function withProfiles() {
   ir.packages.install.push({ name: 'base' });
   ir.system.hostname = 'base';
   ir.profiles = [
-    { name: 'desktop', requires: ['x11'], overlay: { packages: { install: [{ name: 'gnome' }], exclude: [], groups: [], modules: [], remove: [], bootstrap: [], build: [] } } },
-    { name: 'x11', overlay: { system: { hostname: 'x', services: { enable: ['gdm'], disable: [], mask: [] }, kernel: { cmdline: [] } } } },
+    {
+      name: 'desktop',
+      requires: ['x11'],
+      overlay: {
+        packages: {
+          install: [{ name: 'gnome' }],
+          exclude: [],
+          groups: [],
+          modules: [],
+          remove: [],
+          bootstrap: [],
+          build: [],
+        },
+      },
+    },
+    {
+      name: 'x11',
+      overlay: {
+        system: {
+          hostname: 'x',
+          services: { enable: ['gdm'], disable: [], mask: [] },
+          kernel: { cmdline: [] },
+        },
+      },
+    },
     { name: 'unused', overlay: { outputs: [{ type: 'iso' }] } },
   ];
   ir.activeProfiles = ['desktop'];

@@ -21,14 +21,16 @@ export const blueprintCodes = defineCodes({
     code: 'IMGC2003',
     severity: 'warning',
     summary: 'a key osbuild does not know; kept as extension data',
-    message: (p: { key: string; where: string }) => `unknown key "${p.key}" in ${p.where}; kept, but osbuild rejects it`,
+    message: (p: { key: string; where: string }) =>
+      `unknown key "${p.key}" in ${p.where}; kept, but osbuild rejects it`,
     hint: 'check the spelling against the blueprint reference',
   },
   wrongType: {
     code: 'IMGC2004',
     severity: 'error',
     summary: 'a value of the wrong type',
-    message: (p: { field: string; expected: string; found: string }) => `${p.field} must be ${p.expected}, found ${p.found}`,
+    message: (p: { field: string; expected: string; found: string }) =>
+      `${p.field} must be ${p.expected}, found ${p.found}`,
   },
   missingRequired: {
     code: 'IMGC2005',
@@ -93,7 +95,8 @@ export const blueprintCodes = defineCodes({
     code: 'IMGC2014',
     severity: 'error',
     summary: 'a value outside what osbuild accepts',
-    message: (p: { field: string; value: string; expected: string }) => `${p.field} = ${p.value}: expected ${p.expected}`,
+    message: (p: { field: string; value: string; expected: string }) =>
+      `${p.field} = ${p.value}: expected ${p.expected}`,
   },
   layout: {
     code: 'IMGC2015',

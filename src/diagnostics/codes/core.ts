@@ -38,20 +38,23 @@ export const coreCodes = defineCodes({
     code: 'IMGC1006',
     severity: 'error',
     summary: 'a reader produced an IR that breaks the IR schema (a bug in imgc)',
-    message: (p: { pointer: string; detail: string }) => `internal: IR at ${p.pointer || '/'} is invalid: ${p.detail}`,
+    message: (p: { pointer: string; detail: string }) =>
+      `internal: IR at ${p.pointer || '/'} is invalid: ${p.detail}`,
     hint: 'please report this with the input that caused it',
   },
   unknownProfile: {
     code: 'IMGC1007',
     severity: 'error',
     summary: 'a --profile that the definition does not declare',
-    message: (p: { name: string; known: string }) => `no profile "${p.name}" (declared: ${p.known || 'none'})`,
+    message: (p: { name: string; known: string }) =>
+      `no profile "${p.name}" (declared: ${p.known || 'none'})`,
   },
   directoryHoldsSeveral: {
     code: 'IMGC1008',
     severity: 'error',
     summary: 'a folder holds more than one definition',
-    message: (p: { path: string; candidates: string }) => `${p.path} holds several definitions: ${p.candidates}`,
+    message: (p: { path: string; candidates: string }) =>
+      `${p.path} holds several definitions: ${p.candidates}`,
     hint: 'pass the file itself',
   },
   internalError: {

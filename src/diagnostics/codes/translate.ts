@@ -13,7 +13,8 @@ export const translateCodes = defineCodes({
     code: 'IMGC6002',
     severity: 'warning',
     summary: 'the target format can express the field only approximately',
-    message: (p: { pointer: string; target: string; detail: string }) => `${p.target}: ${p.pointer}: ${p.detail}`,
+    message: (p: { pointer: string; target: string; detail: string }) =>
+      `${p.target}: ${p.pointer}: ${p.detail}`,
   },
   assumedDefault: {
     code: 'IMGC6003',

@@ -3,9 +3,50 @@ import { stringify } from 'smol-toml';
 import type { FormatWriter } from '../../formats/contract.js';
 import { raiseBlueprint } from './raise.js';
 
-const USER = ['name', 'description', 'password/hash', 'password/plain', 'password/forceChange', 'sshKeys/*', 'home', 'shell', 'groups/*', 'uid', 'gid', 'expireDate'];
-const PARTITION = ['mountpoint', 'filesystem', 'fsLabel', 'size/min', 'typeUuid', 'name', 'uuid', 'role', 'volumeGroup', 'subvolumes/*/name', 'subvolumes/*/mountpoint'];
-const REPOSITORY = ['id', 'name', 'type', 'urls/*', 'mirrorlist', 'metalink', 'gpgKeys/*', 'gpgCheck', 'repoGpgCheck', 'sslVerify', 'priority', 'enabled', 'moduleHotfixes', 'fileName', 'usage'];
+const USER = [
+  'name',
+  'description',
+  'password/hash',
+  'password/plain',
+  'password/forceChange',
+  'sshKeys/*',
+  'home',
+  'shell',
+  'groups/*',
+  'uid',
+  'gid',
+  'expireDate',
+];
+const PARTITION = [
+  'mountpoint',
+  'filesystem',
+  'fsLabel',
+  'size/min',
+  'typeUuid',
+  'name',
+  'uuid',
+  'role',
+  'volumeGroup',
+  'subvolumes/*/name',
+  'subvolumes/*/mountpoint',
+];
+const REPOSITORY = [
+  'id',
+  'name',
+  'type',
+  'urls/*',
+  'mirrorlist',
+  'metalink',
+  'gpgKeys/*',
+  'gpgCheck',
+  'repoGpgCheck',
+  'sslVerify',
+  'priority',
+  'enabled',
+  'moduleHotfixes',
+  'fileName',
+  'usage',
+];
 
 /** The IR fields a blueprint can hold (see docs/formats/blueprint.md). */
 export const blueprintCapabilities: readonly string[] = [

@@ -2,11 +2,12 @@
  * IR → blueprint object (the shape osbuild decodes). Fields a blueprint has no key for are
  * left to the capability table; values a key can only approximate are reported here.
  */
-import { diag } from '../../diagnostics/define.js';
+
 import { translateCodes } from '../../diagnostics/codes/translate.js';
+import { diag } from '../../diagnostics/define.js';
 import type { Diagnostic } from '../../diagnostics/types.js';
 import { parsePointer } from '../../ir/pointer.js';
-import { positionOf, type PositionTable } from '../../ir/positions.js';
+import { type PositionTable, positionOf } from '../../ir/positions.js';
 import type { ImageIR, Storage, User } from '../../ir/schema.js';
 import { formatSize } from '../../ir/size.js';
 import { roleForMountpoint } from '../../ir/storage.js';
@@ -21,7 +22,12 @@ export interface Raised {
 export function raiseBlueprint(ir: ImageIR, target: string, positions: PositionTable = {}): Raised {
   const diagnostics: Diagnostic[] = [];
   const approx = (pointer: string, detail: string) =>
-    diagnostics.push(diag(translateCodes.lossDetail, { pointer, target, detail }, positionOf(positions, pointer), { pointer, source: 'translate' }));
+    diagnostics.push(
+      diag(translateCodes.lossDetail, { pointer, target, detail }, positionOf(positions, pointer), {
+        pointer,
+        source: 'translate',
+      }),
+    );
   const ext = (ir.extensions.blueprint ?? {}) as Table;
 
   const bp: Table = {};
@@ -30,26 +36,32 @@ export function raiseBlueprint(ir: ImageIR, target: string, positions: PositionT
   if (ir.metadata?.version !== undefined) bp.version = ir.metadata.version;
   const { id, release, architecture } = ir.distribution;
   if (id) bp.distro = release ? `${id}-${release}` : id;
-  else if (release) approx('/distribution/release', 'a blueprint names the release only together with the distribution');
+  else if (release)
+    approx('/distribution/release', 'a blueprint names the release only together with the distribution');
   if (architecture) bp.architecture = architecture;
   if (ext.minimal !== undefined) bp.minimal = ext.minimal;
 
   if (ir.packages.install.length > 0) {
-    bp.packages = ir.packages.install.map((p) => (p.version ? { name: p.name, version: p.version } : { name: p.name }));
+    bp.packages = ir.packages.install.map((p) =>
+      p.version ? { name: p.name, version: p.version } : { name: p.name },
+    );
   }
   ir.packages.install.forEach((p, i) => {
     if (p.arch) approx(`/packages/install/${i}/arch`, `the architecture of ${p.name} cannot be pinned`);
   });
   const enabled = ir.packages.modules.filter((m) => m.stream && (m.state ?? 'enabled') !== 'disabled');
   ir.packages.modules.forEach((m, i) => {
-    if (!m.stream || m.state === 'disabled') approx(`/packages/modules/${i}`, `module ${m.name}: only enabled streams can be written`);
-    else if (m.profile) approx(`/packages/modules/${i}/profile`, `module ${m.name}: profiles cannot be chosen`);
+    if (!m.stream || m.state === 'disabled')
+      approx(`/packages/modules/${i}`, `module ${m.name}: only enabled streams can be written`);
+    else if (m.profile)
+      approx(`/packages/modules/${i}/profile`, `module ${m.name}: profiles cannot be chosen`);
   });
   if (enabled.length > 0) bp.enabled_modules = enabled.map((m) => ({ name: m.name, stream: m.stream }));
   const groups = ir.packages.groups.filter((g) => !g.exclude);
   ir.packages.groups.forEach((g, i) => {
     if (g.exclude) approx(`/packages/groups/${i}`, `excluding the group ${g.name} cannot be written`);
-    else if (g.kind && g.kind !== 'group') approx(`/packages/groups/${i}/kind`, `${g.kind} ${g.name} is written as a comps group`);
+    else if (g.kind && g.kind !== 'group')
+      approx(`/packages/groups/${i}/kind`, `${g.kind} ${g.name} is written as a comps group`);
   });
   if (groups.length > 0) bp.groups = groups.map((g) => ({ name: g.name }));
   if (ir.containers.length > 0) {
@@ -72,20 +84,32 @@ export function raiseBlueprint(ir: ImageIR, target: string, positions: PositionT
   }
   const users = raiseUsers(ir, approx);
   if (users.length > 0) c.user = users;
-  if (ir.accounts.groups.length > 0) c.group = ir.accounts.groups.map((g) => (g.gid === undefined ? { name: g.name } : { name: g.name, gid: g.gid }));
+  if (ir.accounts.groups.length > 0)
+    c.group = ir.accounts.groups.map((g) =>
+      g.gid === undefined ? { name: g.name } : { name: g.name, gid: g.gid },
+    );
   if (sys.timezone || sys.ntpServers?.length) {
-    c.timezone = { ...(sys.timezone ? { timezone: sys.timezone } : {}), ...(sys.ntpServers?.length ? { ntpservers: sys.ntpServers } : {}) };
+    c.timezone = {
+      ...(sys.timezone ? { timezone: sys.timezone } : {}),
+      ...(sys.ntpServers?.length ? { ntpservers: sys.ntpServers } : {}),
+    };
   }
   if (sys.locale || sys.keymap) {
     const languages = [...(sys.locale ? [sys.locale] : []), ...(sys.extraLocales ?? [])];
-    c.locale = { ...(languages.length ? { languages } : {}), ...(sys.keymap ? { keyboard: sys.keymap } : {}) };
+    c.locale = {
+      ...(languages.length ? { languages } : {}),
+      ...(sys.keymap ? { keyboard: sys.keymap } : {}),
+    };
   } else if (sys.extraLocales?.length) c.locale = { languages: sys.extraLocales };
   if (sys.firewall) {
     const fw = sys.firewall;
     const firewall: Table = {};
     if (fw.ports.length) firewall.ports = fw.ports;
     if (fw.services.enable.length || fw.services.disable.length) {
-      firewall.services = { ...(fw.services.enable.length ? { enabled: fw.services.enable } : {}), ...(fw.services.disable.length ? { disabled: fw.services.disable } : {}) };
+      firewall.services = {
+        ...(fw.services.enable.length ? { enabled: fw.services.enable } : {}),
+        ...(fw.services.disable.length ? { disabled: fw.services.disable } : {}),
+      };
     }
     if (fw.zones.length) firewall.zones = fw.zones.map((z) => ({ name: z.name, sources: z.sources }));
     if (Object.keys(firewall).length) c.firewall = firewall;
@@ -112,7 +136,8 @@ export function raiseBlueprint(ir: ImageIR, target: string, positions: PositionT
   }
   if (ir.files.length) {
     c.files = ir.files.map((f, i) => {
-      if (f.contentBase64 !== undefined) approx(`/files/${i}/contentBase64`, `binary content of ${f.path} cannot be written inline`);
+      if (f.contentBase64 !== undefined)
+        approx(`/files/${i}/contentBase64`, `binary content of ${f.path} cannot be written inline`);
       return {
         path: f.path,
         ...(f.user !== undefined ? { user: f.user } : {}),
@@ -125,8 +150,16 @@ export function raiseBlueprint(ir: ImageIR, target: string, positions: PositionT
   }
   if (ir.repositories.length) {
     c.repositories = ir.repositories.map((r, i) => {
-      if (r.type && r.type !== 'rpm-md') approx(`/repositories/${i}/type`, `repository ${r.id} is ${r.type}; blueprints hold rpm-md repositories only`);
-      if (r.usage === 'build-only') approx(`/repositories/${i}/usage`, `repository ${r.id} is build-only; install_from also writes it into the image`);
+      if (r.type && r.type !== 'rpm-md')
+        approx(
+          `/repositories/${i}/type`,
+          `repository ${r.id} is ${r.type}; blueprints hold rpm-md repositories only`,
+        );
+      if (r.usage === 'build-only')
+        approx(
+          `/repositories/${i}/usage`,
+          `repository ${r.id} is build-only; install_from also writes it into the image`,
+        );
       return {
         id: r.id,
         ...(r.name !== undefined ? { name: r.name } : {}),
@@ -148,14 +181,18 @@ export function raiseBlueprint(ir: ImageIR, target: string, positions: PositionT
   const firstboot: Table[] = [];
   ir.scripts.forEach((s, i) => {
     if (s.phase !== 'first-boot') {
-      approx(`/scripts/${i}`, `a ${s.phase} script${s.name ? ` (${s.name})` : ''} cannot run from a blueprint; only first-boot scripts can`);
+      approx(
+        `/scripts/${i}`,
+        `a ${s.phase} script${s.name ? ` (${s.name})` : ''} cannot run from a blueprint; only first-boot scripts can`,
+      );
       return;
     }
     if (s.body === undefined) {
       approx(`/scripts/${i}/source`, `first-boot script ${s.source} must be inline`);
       return;
     }
-    if (s.interpreter && !s.body.startsWith('#!')) approx(`/scripts/${i}/interpreter`, `interpreter ${s.interpreter} is not written`);
+    if (s.interpreter && !s.body.startsWith('#!'))
+      approx(`/scripts/${i}/interpreter`, `interpreter ${s.interpreter} is not written`);
     firstboot.push({
       type: 'custom',
       ...(s.name !== undefined ? { name: s.name } : {}),
@@ -176,7 +213,13 @@ function raiseUsers(ir: ImageIR, approx: (pointer: string, detail: string) => vo
   const out: Table[] = [];
   const root = ir.accounts.root;
   if (root && (root.password || root.sshKeys.length || root.shell)) {
-    out.push(userTable({ name: 'root', groups: [], sshKeys: root.sshKeys, password: root.password, shell: root.shell }, '/accounts/root', approx));
+    out.push(
+      userTable(
+        { name: 'root', groups: [], sshKeys: root.sshKeys, password: root.password, shell: root.shell },
+        '/accounts/root',
+        approx,
+      ),
+    );
   }
   ir.accounts.users.forEach((u, i) => {
     out.push(userTable(u, `/accounts/users/${i}`, approx));
@@ -204,9 +247,14 @@ function userTable(u: User, ptr: string, approx: (pointer: string, detail: strin
 }
 
 function raiseStorage(s: Storage, c: Table, approx: (pointer: string, detail: string) => void): void {
-  if (s.mountpoints.length) c.filesystem = s.mountpoints.map((m) => ({ mountpoint: m.mountpoint, minsize: formatSize(m.size.min ?? 0) }));
+  if (s.mountpoints.length)
+    c.filesystem = s.mountpoints.map((m) => ({
+      mountpoint: m.mountpoint,
+      minsize: formatSize(m.size.min ?? 0),
+    }));
   if (s.mode && ['auto-lvm', 'lvm', 'raw'].includes(s.mode)) c.partitioning_mode = s.mode;
-  else if (s.mode && s.mode !== 'explicit' && s.mode !== 'auto') approx('/storage/mode', `partitioning mode ${s.mode} has no blueprint equivalent`);
+  else if (s.mode && s.mode !== 'explicit' && s.mode !== 'auto')
+    approx('/storage/mode', `partitioning mode ${s.mode} has no blueprint equivalent`);
   if (s.installationDevice) c.installation_device = s.installationDevice;
   const explicit = s.mode === 'explicit' || s.partitions.length > 0;
   if (!explicit) return;
@@ -239,7 +287,13 @@ function raiseStorage(s: Storage, c: Table, approx: (pointer: string, detail: st
         })),
       });
     } else if (p.subvolumes?.length) {
-      partitions.push({ type: 'btrfs', ...common, subvolumes: p.subvolumes.map((v) => (v.mountpoint ? { name: v.name, mountpoint: v.mountpoint } : { name: v.name })) });
+      partitions.push({
+        type: 'btrfs',
+        ...common,
+        subvolumes: p.subvolumes.map((v) =>
+          v.mountpoint ? { name: v.name, mountpoint: v.mountpoint } : { name: v.name },
+        ),
+      });
     } else {
       if (p.role && p.role !== roleForMountpoint(p.mountpoint, p.filesystem)) {
         approx(`${ptr}/role`, `the ${p.role} role is implied only by a mountpoint; give the partition one`);
@@ -254,7 +308,8 @@ function raiseStorage(s: Storage, c: Table, approx: (pointer: string, detail: st
     }
   });
   s.volumeGroups.forEach((vg, i) => {
-    if (!s.partitions.some((p) => p.volumeGroup === vg.name)) approx(`/storage/volumeGroups/${i}`, `volume group ${vg.name} has no partition to live on`);
+    if (!s.partitions.some((p) => p.volumeGroup === vg.name))
+      approx(`/storage/volumeGroups/${i}`, `volume group ${vg.name} has no partition to live on`);
   });
   if (partitions.length) disk.partitions = partitions;
   c.disk = disk;

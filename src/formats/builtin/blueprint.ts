@@ -5,7 +5,8 @@ import type { FormatModule } from '../contract.js';
 export const blueprintFormat: FormatModule = {
   id: 'blueprint',
   name: 'osbuild blueprint (TOML)',
-  detection: 'a .toml file with blueprint keys (name, [[packages]], [customizations]); a folder with blueprint.toml or config.toml',
+  detection:
+    'a .toml file with blueprint keys (name, [[packages]], [customizations]); a folder with blueprint.toml or config.toml',
   patterns: ['*.toml'],
   reader: blueprintReader('toml'),
   writer: blueprintWriter('toml'),

@@ -1,5 +1,5 @@
-import { type CodeDef, diag } from '../../diagnostics/define.js';
 import { blueprintCodes } from '../../diagnostics/codes/blueprint.js';
+import { type CodeDef, diag } from '../../diagnostics/define.js';
 import type { Diagnostic, Location } from '../../diagnostics/types.js';
 import { emptyIr } from '../../ir/empty.js';
 import { escapeToken } from '../../ir/pointer.js';
@@ -32,7 +32,12 @@ export class LowerContext {
     this.positions[irPtr] = { ...this.at(docPtr), file: this.file } as PositionTable[string];
   }
 
-  report<D extends CodeDef<any>>(def: D, params: Parameters<D['message']>[0], docPtr: string, irPtr?: string): void {
+  report<D extends CodeDef<any>>(
+    def: D,
+    params: Parameters<D['message']>[0],
+    docPtr: string,
+    irPtr?: string,
+  ): void {
     const extra = { source: 'blueprint', ...(irPtr ? { pointer: irPtr } : {}) };
     this.diagnostics.push((diag as any)(def, params, this.at(docPtr), extra));
   }
@@ -44,12 +49,10 @@ export class LowerContext {
       const suggestion = closest(key, known);
       const ptr = `${docPtr}/${escapeToken(key)}`;
       this.diagnostics.push(
-        diag(
-          blueprintCodes.unknownKey,
-          { key, where },
-          this.at(ptr),
-          { source: 'blueprint', hint: suggestion ? `did you mean "${suggestion}"?` : undefined },
-        ),
+        diag(blueprintCodes.unknownKey, { key, where }, this.at(ptr), {
+          source: 'blueprint',
+          hint: suggestion ? `did you mean "${suggestion}"?` : undefined,
+        }),
       );
       this.unknown[ptr] = table[key];
     }

@@ -50,8 +50,10 @@ function locateToml(source: string, file: string, positions: PositionTable): voi
   };
   const visitValue = (ptr: string, node: AST.TOMLContentNode) => {
     put(ptr, node.loc);
-    if (node.type === 'TOMLArray') (node as AST.TOMLArray).elements.forEach((el, i) => visitValue(`${ptr}/${i}`, el));
-    else if (node.type === 'TOMLInlineTable') for (const kv of (node as AST.TOMLInlineTable).body) visitKeyValue(ptr, kv);
+    if (node.type === 'TOMLArray')
+      for (const [i, el] of (node as AST.TOMLArray).elements.entries()) visitValue(`${ptr}/${i}`, el);
+    else if (node.type === 'TOMLInlineTable')
+      for (const kv of (node as AST.TOMLInlineTable).body) visitKeyValue(ptr, kv);
   };
   const visitKeyValue = (base: string, kv: AST.TOMLKeyValue) => {
     const ptr = base + keyPath(kv.key.keys);
@@ -87,17 +89,26 @@ export function parseJsonDocument(text: string, file: string): DocumentResult {
   if (errors.length > 0 || !root) {
     const e = errors[0];
     const at = lines.position(e?.offset ?? 0);
-    return { ok: false, ...at, message: e ? describeJsonError(printParseErrorCode(e.error)) : 'empty document' };
+    return {
+      ok: false,
+      ...at,
+      message: e ? describeJsonError(printParseErrorCode(e.error)) : 'empty document',
+    };
   }
   const positions: PositionTable = {};
   const visit = (node: JsonNode, ptr: string) => {
-    positions[ptr] = { file, ...lines.position(node.parent?.type === 'property' ? node.parent.offset : node.offset) };
+    positions[ptr] = {
+      file,
+      ...lines.position(node.parent?.type === 'property' ? node.parent.offset : node.offset),
+    };
     if (node.type === 'object') {
       for (const prop of node.children ?? []) {
         const [key, val] = prop.children ?? [];
         if (key && val) visit(val, `${ptr}/${escapeToken(String(key.value))}`);
       }
-    } else if (node.type === 'array') (node.children ?? []).forEach((child, i) => visit(child, `${ptr}/${i}`));
+    } else if (node.type === 'array') {
+      for (const [i, child] of (node.children ?? []).entries()) visit(child, `${ptr}/${i}`);
+    }
   };
   visit(root, '');
   return { ok: true, value: toValue(root), positions };

@@ -3,11 +3,11 @@
  * blueprints, bootc-image-builder configs, bib's legacy `{"blueprint": …}` wrapper and the
  * images CI build configs `{name, blueprint, options}`.
  */
-import { readFile, readdir, stat } from 'node:fs/promises';
+import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { diag } from '../../diagnostics/define.js';
 import { blueprintCodes } from '../../diagnostics/codes/blueprint.js';
 import { coreCodes } from '../../diagnostics/codes/core.js';
+import { diag } from '../../diagnostics/define.js';
 import type { DetectCandidate, FormatReader, ReadOptions, ReadResult } from '../../formats/contract.js';
 import { reasonOf } from '../../formats/load.js';
 import { parseJsonDocument, parseTomlDocument } from './document.js';
@@ -15,9 +15,13 @@ import { lowerBlueprint } from './lower.js';
 
 export type Syntax = 'toml' | 'json';
 
-const TOML_HINTS = /^\s*(name\s*=|\[\[packages\]\]|\[\[groups\]\]|\[customizations[.\]]|\[\[customizations\.)/m;
+const TOML_HINTS =
+  /^\s*(name\s*=|\[\[packages\]\]|\[\[groups\]\]|\[customizations[.\]]|\[\[customizations\.)/m;
 const JSON_HINTS = /"(customizations|packages|blueprint|distro|enabled_modules)"\s*:/;
-const FOLDER_FILES: Record<Syntax, string[]> = { toml: ['blueprint.toml', 'config.toml'], json: ['blueprint.json', 'config.json'] };
+const FOLDER_FILES: Record<Syntax, string[]> = {
+  toml: ['blueprint.toml', 'config.toml'],
+  json: ['blueprint.json', 'config.json'],
+};
 
 export function blueprintReader(syntax: Syntax): FormatReader {
   return {
@@ -42,7 +46,10 @@ async function resolveFile(path: string, syntax: Syntax): Promise<string> {
   if (!(await stat(path)).isDirectory()) return path;
   const entries = await readdir(path);
   const found = FOLDER_FILES[syntax].find((f) => entries.includes(f));
-  if (!found) throw Object.assign(new Error(`no ${FOLDER_FILES[syntax].join(' or ')} in the folder`), { code: 'ENOENT' });
+  if (!found)
+    throw Object.assign(new Error(`no ${FOLDER_FILES[syntax].join(' or ')} in the folder`), {
+      code: 'ENOENT',
+    });
   return join(path, found);
 }
 
@@ -53,7 +60,11 @@ async function read(path: string, syntax: Syntax, options: ReadOptions): Promise
     file = await resolveFile(path, syntax);
     text = await readFile(file, 'utf8');
   } catch (e) {
-    return { positions: {}, files: [], diagnostics: [diag(coreCodes.fileNotFound, { path, reason: reasonOf(e) }, { file: path })] };
+    return {
+      positions: {},
+      files: [],
+      diagnostics: [diag(coreCodes.fileNotFound, { path, reason: reasonOf(e) }, { file: path })],
+    };
   }
   const parsed = syntax === 'toml' ? parseTomlDocument(text, file) : parseJsonDocument(text, file);
   if (!parsed.ok) {
@@ -67,7 +78,9 @@ async function read(path: string, syntax: Syntax, options: ReadOptions): Promise
   }
   const ctx = lowerBlueprint(parsed.value, file, parsed.positions);
   for (const name of options.profiles ?? []) {
-    ctx.diagnostics.push(diag(coreCodes.unknownProfile, { name, known: '' }, { file }, { hint: 'blueprints have no profiles' }));
+    ctx.diagnostics.push(
+      diag(coreCodes.unknownProfile, { name, known: '' }, { file }, { hint: 'blueprints have no profiles' }),
+    );
   }
   return { ir: ctx.ir, positions: ctx.positions, diagnostics: ctx.diagnostics, files: [file] };
 }

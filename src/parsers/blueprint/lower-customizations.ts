@@ -148,7 +148,11 @@ export function lowerCustomizations(ctx: LowerContext, c: Table, ext: Record<str
     const pems = ctx.strList(cacerts, 'pem_certs', p) ?? [];
     pems.forEach((pem, i) => {
       if (!pem.includes('-----BEGIN CERTIFICATE-----')) {
-        ctx.report(blueprintCodes.invalidValue, { field: 'pem_certs', value: `#${i + 1}`, expected: 'a PEM certificate' }, `${p}/pem_certs/${i}`);
+        ctx.report(
+          blueprintCodes.invalidValue,
+          { field: 'pem_certs', value: `#${i + 1}`, expected: 'a PEM certificate' },
+          `${p}/pem_certs/${i}`,
+        );
       }
     });
     ir.system.caCertificates = pems;
@@ -199,12 +203,21 @@ function lowerAccounts(ctx: LowerContext, c: Table): void {
 
   ctx.tables(c, 'sshkey', at).forEach((entry, i) => {
     const p = `${at}/sshkey/${i}`;
-    if (i === 0) ctx.report(blueprintCodes.deprecatedKey, { field: 'sshkey', replacement: 'customizations.user with key' }, p);
+    if (i === 0)
+      ctx.report(
+        blueprintCodes.deprecatedKey,
+        { field: 'sshkey', replacement: 'customizations.user with key' },
+        p,
+      );
     ctx.checkKeys(entry, ['user', 'key'], p, '[[customizations.sshkey]]');
     const user = ctx.str(entry, 'user', p);
     const key = ctx.str(entry, 'key', p);
     if (!user || !key) {
-      ctx.report(blueprintCodes.missingRequired, { field: user ? 'key' : 'user', where: 'every [[customizations.sshkey]]' }, p);
+      ctx.report(
+        blueprintCodes.missingRequired,
+        { field: user ? 'key' : 'user', where: 'every [[customizations.sshkey]]' },
+        p,
+      );
       return;
     }
     const existing = byName.get(user);
@@ -222,13 +235,29 @@ function lowerAccounts(ctx: LowerContext, c: Table): void {
     const p = `${at}/user/${i}`;
     ctx.checkKeys(
       entry,
-      ['name', 'description', 'password', 'key', 'home', 'shell', 'groups', 'uid', 'gid', 'expiredate', 'force_password_reset'],
+      [
+        'name',
+        'description',
+        'password',
+        'key',
+        'home',
+        'shell',
+        'groups',
+        'uid',
+        'gid',
+        'expiredate',
+        'force_password_reset',
+      ],
       p,
       '[[customizations.user]]',
     );
     const name = ctx.str(entry, 'name', p);
     if (!name) {
-      ctx.report(blueprintCodes.missingRequired, { field: 'name', where: 'every [[customizations.user]]' }, p);
+      ctx.report(
+        blueprintCodes.missingRequired,
+        { field: 'name', where: 'every [[customizations.user]]' },
+        p,
+      );
       return;
     }
     if (seenUsers.has(name)) ctx.report(blueprintCodes.duplicate, { what: 'user', value: name }, `${p}/name`);
@@ -282,14 +311,20 @@ function lowerAccounts(ctx: LowerContext, c: Table): void {
     ctx.checkKeys(entry, ['name', 'gid'], p, '[[customizations.group]]');
     const name = ctx.str(entry, 'name', p);
     if (!name) {
-      ctx.report(blueprintCodes.missingRequired, { field: 'name', where: 'every [[customizations.group]]' }, p);
+      ctx.report(
+        blueprintCodes.missingRequired,
+        { field: 'name', where: 'every [[customizations.group]]' },
+        p,
+      );
       return;
     }
-    if (groupNames.has(name)) ctx.report(blueprintCodes.duplicate, { what: 'group', value: name }, `${p}/name`);
+    if (groupNames.has(name))
+      ctx.report(blueprintCodes.duplicate, { what: 'group', value: name }, `${p}/name`);
     groupNames.add(name);
     const gid = ctx.int(entry, 'gid', p);
     if (gid !== undefined) {
-      if (gids.has(gid)) ctx.report(blueprintCodes.duplicate, { what: 'group gid', value: String(gid) }, `${p}/gid`);
+      if (gids.has(gid))
+        ctx.report(blueprintCodes.duplicate, { what: 'group gid', value: String(gid) }, `${p}/gid`);
       gids.add(gid);
     }
     ctx.map(`/accounts/groups/${ir.accounts.groups.length}`, p);
@@ -309,11 +344,23 @@ function lowerFirewall(ctx: LowerContext, c: Table): void {
   if (!fw) return;
   const p = '/customizations/firewall';
   ctx.checkKeys(fw, ['ports', 'services', 'zones'], p, '[customizations.firewall]');
-  const firewall = { ports: [] as string[], services: { enable: [] as string[], disable: [] as string[] }, zones: [] as { name: string; sources: string[] }[] };
+  const firewall = {
+    ports: [] as string[],
+    services: { enable: [] as string[], disable: [] as string[] },
+    zones: [] as { name: string; sources: string[] }[],
+  };
   const ports = ctx.strList(fw, 'ports', p) ?? [];
   ports.forEach((port, i) => {
     if (!/^([\w-]+|\d+(-\d+)?):(tcp|udp|sctp|dccp|any)$|^[\w-]+$/.test(port)) {
-      ctx.report(blueprintCodes.invalidValue, { field: 'firewall.ports', value: JSON.stringify(port), expected: '"port:proto", "from-to:proto" or a service name' }, `${p}/ports/${i}`);
+      ctx.report(
+        blueprintCodes.invalidValue,
+        {
+          field: 'firewall.ports',
+          value: JSON.stringify(port),
+          expected: '"port:proto", "from-to:proto" or a service name',
+        },
+        `${p}/ports/${i}`,
+      );
     }
   });
   firewall.ports = ports;
@@ -344,9 +391,19 @@ function lowerStorage(ctx: LowerContext, c: Table): void {
   const mode = ctx.str(c, 'partitioning_mode', at);
   const device = ctx.str(c, 'installation_device', at);
   if (filesystems.length === 0 && !disk && !mode && !device) return;
-  const storage = { partitions: [] as Partition[], volumeGroups: [] as VolumeGroup[], raid: [], mountpoints: [] as { mountpoint: string; size: { min?: number } }[] };
+  const storage = {
+    partitions: [] as Partition[],
+    volumeGroups: [] as VolumeGroup[],
+    raid: [],
+    mountpoints: [] as { mountpoint: string; size: { min?: number } }[],
+  };
   ctx.ir.storage = storage;
-  if (filesystems.length > 0 && disk) ctx.report(blueprintCodes.conflict, { a: 'customizations.filesystem', b: 'customizations.disk' }, `${at}/disk`);
+  if (filesystems.length > 0 && disk)
+    ctx.report(
+      blueprintCodes.conflict,
+      { a: 'customizations.filesystem', b: 'customizations.disk' },
+      `${at}/disk`,
+    );
 
   const seen = new Set<string>();
   filesystems.forEach((fs, i) => {
@@ -354,19 +411,31 @@ function lowerStorage(ctx: LowerContext, c: Table): void {
     ctx.checkKeys(fs, ['mountpoint', 'minsize', 'size'], p, '[[customizations.filesystem]]');
     const mountpoint = ctx.str(fs, 'mountpoint', p);
     if (!mountpoint) {
-      ctx.report(blueprintCodes.missingRequired, { field: 'mountpoint', where: 'every [[customizations.filesystem]]' }, p);
+      ctx.report(
+        blueprintCodes.missingRequired,
+        { field: 'mountpoint', where: 'every [[customizations.filesystem]]' },
+        p,
+      );
       return;
     }
     const violation = mountpointViolation(mountpoint);
-    if (violation) ctx.report(blueprintCodes.mountpointPolicy, { mountpoint, reason: violation }, `${p}/mountpoint`);
-    if (seen.has(mountpoint)) ctx.report(blueprintCodes.duplicate, { what: 'mountpoint', value: mountpoint }, `${p}/mountpoint`);
+    if (violation)
+      ctx.report(blueprintCodes.mountpointPolicy, { mountpoint, reason: violation }, `${p}/mountpoint`);
+    if (seen.has(mountpoint))
+      ctx.report(blueprintCodes.duplicate, { what: 'mountpoint', value: mountpoint }, `${p}/mountpoint`);
     seen.add(mountpoint);
-    if (fs.size !== undefined && fs.minsize !== undefined) ctx.report(blueprintCodes.conflict, { a: 'size', b: 'minsize' }, `${p}/size`);
-    else if (fs.size !== undefined) ctx.report(blueprintCodes.deprecatedKey, { field: 'size', replacement: 'minsize' }, `${p}/size`);
+    if (fs.size !== undefined && fs.minsize !== undefined)
+      ctx.report(blueprintCodes.conflict, { a: 'size', b: 'minsize' }, `${p}/size`);
+    else if (fs.size !== undefined)
+      ctx.report(blueprintCodes.deprecatedKey, { field: 'size', replacement: 'minsize' }, `${p}/size`);
     const raw = fs.minsize ?? fs.size;
     const bytes = parseSize(raw);
     if (bytes === undefined || bytes <= 0) {
-      ctx.report(blueprintCodes.badSize, { field: 'minsize', value: String(raw) }, `${p}/${fs.minsize !== undefined ? 'minsize' : 'size'}`);
+      ctx.report(
+        blueprintCodes.badSize,
+        { field: 'minsize', value: String(raw) },
+        `${p}/${fs.minsize !== undefined ? 'minsize' : 'size'}`,
+      );
       return;
     }
     ctx.map(`/storage/mountpoints/${storage.mountpoints.length}`, p);
@@ -375,7 +444,11 @@ function lowerStorage(ctx: LowerContext, c: Table): void {
 
   if (mode !== undefined && mode !== '') {
     if (!['auto-lvm', 'lvm', 'raw'].includes(mode)) {
-      ctx.report(blueprintCodes.invalidValue, { field: 'partitioning_mode', value: JSON.stringify(mode), expected: '"auto-lvm", "lvm" or "raw"' }, `${at}/partitioning_mode`);
+      ctx.report(
+        blueprintCodes.invalidValue,
+        { field: 'partitioning_mode', value: JSON.stringify(mode), expected: '"auto-lvm", "lvm" or "raw"' },
+        `${at}/partitioning_mode`,
+      );
     } else {
       (ctx.ir.storage as { mode?: string }).mode = mode;
       ctx.map('/storage/mode', `${at}/partitioning_mode`);
@@ -395,7 +468,11 @@ function lowerFilesAndDirectories(ctx: LowerContext, c: Table): void {
     const v = entry[key];
     if (v === undefined) return undefined;
     if (typeof v === 'string' || (typeof v === 'number' && Number.isInteger(v) && v >= 0)) return v;
-    ctx.report(blueprintCodes.wrongType, { field: key, expected: 'a name or a numeric id', found: String(v) }, `${p}/${key}`);
+    ctx.report(
+      blueprintCodes.wrongType,
+      { field: key, expected: 'a name or a numeric id', found: String(v) },
+      `${p}/${key}`,
+    );
     return undefined;
   };
   const mode = (entry: Table, p: string): string | undefined => {
@@ -409,10 +486,19 @@ function lowerFilesAndDirectories(ctx: LowerContext, c: Table): void {
 
   ctx.tables(c, 'directories', at).forEach((entry, i) => {
     const p = `${at}/directories/${i}`;
-    ctx.checkKeys(entry, ['path', 'user', 'group', 'mode', 'ensure_parents'], p, '[[customizations.directories]]');
+    ctx.checkKeys(
+      entry,
+      ['path', 'user', 'group', 'mode', 'ensure_parents'],
+      p,
+      '[[customizations.directories]]',
+    );
     const path = ctx.str(entry, 'path', p);
     if (!path) {
-      ctx.report(blueprintCodes.missingRequired, { field: 'path', where: 'every [[customizations.directories]]' }, p);
+      ctx.report(
+        blueprintCodes.missingRequired,
+        { field: 'path', where: 'every [[customizations.directories]]' },
+        p,
+      );
       return;
     }
     const violation = directoryViolation(path);
@@ -437,7 +523,11 @@ function lowerFilesAndDirectories(ctx: LowerContext, c: Table): void {
     ctx.checkKeys(entry, ['path', 'user', 'group', 'mode', 'data', 'uri'], p, '[[customizations.files]]');
     const path = ctx.str(entry, 'path', p);
     if (!path) {
-      ctx.report(blueprintCodes.missingRequired, { field: 'path', where: 'every [[customizations.files]]' }, p);
+      ctx.report(
+        blueprintCodes.missingRequired,
+        { field: 'path', where: 'every [[customizations.files]]' },
+        p,
+      );
       return;
     }
     const violation = fileViolation(path);
@@ -447,7 +537,8 @@ function lowerFilesAndDirectories(ctx: LowerContext, c: Table): void {
     const file: FileEntry = { path };
     const data = ctx.str(entry, 'data', p);
     const uri = ctx.str(entry, 'uri', p);
-    if (data !== undefined && uri !== undefined) ctx.report(blueprintCodes.conflict, { a: 'data', b: 'uri' }, `${p}/uri`);
+    if (data !== undefined && uri !== undefined)
+      ctx.report(blueprintCodes.conflict, { a: 'data', b: 'uri' }, `${p}/uri`);
     if (data !== undefined) file.content = data;
     if (uri !== undefined) file.source = uri;
     const m = mode(entry, p);
@@ -466,7 +557,11 @@ function lowerFilesAndDirectories(ctx: LowerContext, c: Table): void {
     for (const other of paths.keys()) {
       if (other.startsWith(`${path}/`)) {
         const index = ctx.ir.files.findIndex((f) => f.path === path);
-        ctx.report(blueprintCodes.pathPolicy, { path, reason: `is a file, but ${other} is below it` }, `${at}/files/${index}`);
+        ctx.report(
+          blueprintCodes.pathPolicy,
+          { path, reason: `is a file, but ${other} is below it` },
+          `${at}/files/${index}`,
+        );
         break;
       }
     }
@@ -479,13 +574,32 @@ function lowerRepositories(ctx: LowerContext, c: Table): void {
     const p = `/customizations/repositories/${i}`;
     ctx.checkKeys(
       entry,
-      ['id', 'name', 'baseurls', 'mirrorlist', 'metalink', 'gpgkeys', 'gpgcheck', 'repo_gpgcheck', 'sslverify', 'priority', 'enabled', 'module_hotfixes', 'filename', 'install_from'],
+      [
+        'id',
+        'name',
+        'baseurls',
+        'mirrorlist',
+        'metalink',
+        'gpgkeys',
+        'gpgcheck',
+        'repo_gpgcheck',
+        'sslverify',
+        'priority',
+        'enabled',
+        'module_hotfixes',
+        'filename',
+        'install_from',
+      ],
       p,
       '[[customizations.repositories]]',
     );
     const id = ctx.str(entry, 'id', p);
     if (!id) {
-      ctx.report(blueprintCodes.missingRequired, { field: 'id', where: 'every [[customizations.repositories]]' }, p);
+      ctx.report(
+        blueprintCodes.missingRequired,
+        { field: 'id', where: 'every [[customizations.repositories]]' },
+        p,
+      );
       return;
     }
     if (ids.has(id)) ctx.report(blueprintCodes.duplicate, { what: 'repository id', value: id }, `${p}/id`);
@@ -498,14 +612,22 @@ function lowerRepositories(ctx: LowerContext, c: Table): void {
     const metalink = ctx.str(entry, 'metalink', p);
     if (metalink) repo.metalink = metalink;
     if (repo.urls.length === 0 && !mirrorlist && !metalink) {
-      ctx.report(blueprintCodes.missingRequired, { field: 'baseurls, mirrorlist or metalink', where: `repository ${id}` }, p);
+      ctx.report(
+        blueprintCodes.missingRequired,
+        { field: 'baseurls, mirrorlist or metalink', where: `repository ${id}` },
+        p,
+      );
     }
     const keys = ctx.strList(entry, 'gpgkeys', p);
     if (keys) repo.gpgKeys = keys;
     const gpgcheck = ctx.bool(entry, 'gpgcheck', p);
     if (gpgcheck !== undefined) repo.gpgCheck = gpgcheck;
     if (gpgcheck && (!keys || keys.length === 0)) {
-      ctx.report(blueprintCodes.missingRequired, { field: 'gpgkeys', where: `repository ${id} with gpgcheck = true` }, `${p}/gpgcheck`);
+      ctx.report(
+        blueprintCodes.missingRequired,
+        { field: 'gpgkeys', where: `repository ${id} with gpgcheck = true` },
+        `${p}/gpgcheck`,
+      );
     }
     const repoGpg = ctx.bool(entry, 'repo_gpgcheck', p);
     if (repoGpg !== undefined) repo.repoGpgCheck = repoGpg;
@@ -520,7 +642,15 @@ function lowerRepositories(ctx: LowerContext, c: Table): void {
     const filename = ctx.str(entry, 'filename', p);
     if (filename !== undefined) {
       if (!REPO_FILENAME_PATTERN.test(filename)) {
-        ctx.report(blueprintCodes.invalidValue, { field: 'filename', value: JSON.stringify(filename), expected: 'letters, digits, "_", "." and "-", ending in .repo' }, `${p}/filename`);
+        ctx.report(
+          blueprintCodes.invalidValue,
+          {
+            field: 'filename',
+            value: JSON.stringify(filename),
+            expected: 'letters, digits, "_", "." and "-", ending in .repo',
+          },
+          `${p}/filename`,
+        );
       }
       repo.fileName = filename;
     }
@@ -541,11 +671,33 @@ function lowerFirstboot(ctx: LowerContext, c: Table, ext: Record<string, unknown
   ctx.tables(firstboot, 'scripts', p).forEach((script, i) => {
     const s = `${p}/scripts/${i}`;
     const type = ctx.str(script, 'type', s) ?? 'custom';
-    ctx.checkKeys(script, ['type', 'name', 'ignore_failure', 'after', 'before', 'contents', 'command', 'cacerts', 'job_template_url', 'host_config_key'], s, 'a firstboot script');
+    ctx.checkKeys(
+      script,
+      [
+        'type',
+        'name',
+        'ignore_failure',
+        'after',
+        'before',
+        'contents',
+        'command',
+        'cacerts',
+        'job_template_url',
+        'host_config_key',
+      ],
+      s,
+      'a firstboot script',
+    );
     const name = ctx.str(script, 'name', s);
     if (name !== undefined) {
-      if (!/^[A-Za-z0-9_-]+$/.test(name)) ctx.report(blueprintCodes.invalidValue, { field: 'name', value: JSON.stringify(name), expected: 'letters, digits, "_" and "-"' }, `${s}/name`);
-      if (names.has(name)) ctx.report(blueprintCodes.duplicate, { what: 'firstboot script name', value: name }, `${s}/name`);
+      if (!/^[A-Za-z0-9_-]+$/.test(name))
+        ctx.report(
+          blueprintCodes.invalidValue,
+          { field: 'name', value: JSON.stringify(name), expected: 'letters, digits, "_" and "-"' },
+          `${s}/name`,
+        );
+      if (names.has(name))
+        ctx.report(blueprintCodes.duplicate, { what: 'firstboot script name', value: name }, `${s}/name`);
       names.add(name);
     }
     const contents = ctx.str(script, 'contents', s);
@@ -562,7 +714,11 @@ function lowerFirstboot(ctx: LowerContext, c: Table, ext: Record<string, unknown
       });
     } else {
       if (!['custom', 'satellite', 'aap'].includes(type)) {
-        ctx.report(blueprintCodes.invalidValue, { field: 'type', value: JSON.stringify(type), expected: '"custom", "satellite" or "aap"' }, `${s}/type`);
+        ctx.report(
+          blueprintCodes.invalidValue,
+          { field: 'type', value: JSON.stringify(type), expected: '"custom", "satellite" or "aap"' },
+          `${s}/type`,
+        );
       }
       others.push(script);
     }
@@ -575,31 +731,77 @@ function validateKept(ctx: LowerContext, c: Table): void {
   const at = '/customizations';
   const fdo = ctx.table(c, 'fdo', at);
   if (fdo) {
-    if (!fdo.manufacturing_server_url) ctx.report(blueprintCodes.missingRequired, { field: 'manufacturing_server_url', where: '[customizations.fdo]' }, `${at}/fdo`);
-    const keys = ['diun_pub_key_hash', 'diun_pub_key_insecure', 'diun_pub_key_root_certs'].filter((k) => fdo[k] !== undefined);
+    if (!fdo.manufacturing_server_url)
+      ctx.report(
+        blueprintCodes.missingRequired,
+        { field: 'manufacturing_server_url', where: '[customizations.fdo]' },
+        `${at}/fdo`,
+      );
+    const keys = ['diun_pub_key_hash', 'diun_pub_key_insecure', 'diun_pub_key_root_certs'].filter(
+      (k) => fdo[k] !== undefined,
+    );
     if (keys.length !== 1) {
-      ctx.report(blueprintCodes.invalidValue, { field: 'fdo', value: keys.join(', ') || 'none', expected: 'exactly one of diun_pub_key_hash, diun_pub_key_insecure, diun_pub_key_root_certs' }, `${at}/fdo`);
+      ctx.report(
+        blueprintCodes.invalidValue,
+        {
+          field: 'fdo',
+          value: keys.join(', ') || 'none',
+          expected: 'exactly one of diun_pub_key_hash, diun_pub_key_insecure, diun_pub_key_root_certs',
+        },
+        `${at}/fdo`,
+      );
     }
   }
   const ignition = ctx.table(c, 'ignition', at);
   if (ignition) {
-    if (ignition.embedded !== undefined && ignition.firstboot !== undefined) ctx.report(blueprintCodes.conflict, { a: 'ignition.embedded', b: 'ignition.firstboot' }, `${at}/ignition`);
-    if (isTab(ignition.firstboot) && ignition.firstboot.url === undefined) ctx.report(blueprintCodes.missingRequired, { field: 'url', where: '[customizations.ignition.firstboot]' }, `${at}/ignition/firstboot`);
+    if (ignition.embedded !== undefined && ignition.firstboot !== undefined)
+      ctx.report(
+        blueprintCodes.conflict,
+        { a: 'ignition.embedded', b: 'ignition.firstboot' },
+        `${at}/ignition`,
+      );
+    if (isTab(ignition.firstboot) && ignition.firstboot.url === undefined)
+      ctx.report(
+        blueprintCodes.missingRequired,
+        { field: 'url', where: '[customizations.ignition.firstboot]' },
+        `${at}/ignition/firstboot`,
+      );
   }
   const openscap = ctx.table(c, 'openscap', at);
-  if (openscap && !openscap.profile_id) ctx.report(blueprintCodes.missingRequired, { field: 'profile_id', where: '[customizations.openscap]' }, `${at}/openscap`);
+  if (openscap && !openscap.profile_id)
+    ctx.report(
+      blueprintCodes.missingRequired,
+      { field: 'profile_id', where: '[customizations.openscap]' },
+      `${at}/openscap`,
+    );
   const iso = ctx.table(c, 'iso', at);
   if (iso && typeof iso.volume_id === 'string' && !/^[\w-]+$/.test(iso.volume_id)) {
-    ctx.report(blueprintCodes.invalidValue, { field: 'iso.volume_id', value: JSON.stringify(iso.volume_id), expected: 'letters, digits, "_" and "-"' }, `${at}/iso/volume_id`);
+    ctx.report(
+      blueprintCodes.invalidValue,
+      {
+        field: 'iso.volume_id',
+        value: JSON.stringify(iso.volume_id),
+        expected: 'letters, digits, "_" and "-"',
+      },
+      `${at}/iso/volume_id`,
+    );
   }
   const installer = ctx.table(c, 'installer', at);
   if (installer && isTab(installer.kickstart) && installer.kickstart.contents !== undefined) {
     const sudo = installer['sudo-nopasswd'];
     if (installer.unattended === true || (Array.isArray(sudo) && sudo.length > 0)) {
-      ctx.report(blueprintCodes.conflict, { a: 'installer.kickstart.contents', b: 'installer.unattended / sudo-nopasswd' }, `${at}/installer/kickstart`);
+      ctx.report(
+        blueprintCodes.conflict,
+        { a: 'installer.kickstart.contents', b: 'installer.unattended / sudo-nopasswd' },
+        `${at}/installer/kickstart`,
+      );
     }
     if (c.user !== undefined || c.group !== undefined) {
-      ctx.report(blueprintCodes.conflict, { a: 'installer.kickstart.contents', b: 'user/group customizations' }, `${at}/installer/kickstart`);
+      ctx.report(
+        blueprintCodes.conflict,
+        { a: 'installer.kickstart.contents', b: 'user/group customizations' },
+        `${at}/installer/kickstart`,
+      );
     }
   }
 }
@@ -617,7 +819,9 @@ function liftRootUser(ctx: LowerContext): void {
   const index = users.findIndex((u) => u.name === 'root');
   if (index < 0) return;
   const root = users[index]!;
-  const rootOnly = Object.keys(root).every((k) => ['name', 'password', 'sshKeys', 'shell', 'groups'].includes(k)) && root.groups.length === 0;
+  const rootOnly =
+    Object.keys(root).every((k) => ['name', 'password', 'sshKeys', 'shell', 'groups'].includes(k)) &&
+    root.groups.length === 0;
   if (!rootOnly) return;
   ctx.ir.accounts.root = {
     sshKeys: root.sshKeys,

@@ -6,7 +6,7 @@
  */
 import { blueprintCodes } from '../../diagnostics/codes/blueprint.js';
 import type { PositionTable } from '../../ir/positions.js';
-import { LowerContext, type Table, isTable } from './context.js';
+import { isTable, LowerContext, type Table } from './context.js';
 import { lowerCustomizations } from './lower-customizations.js';
 import { SEMVER_PATTERN } from './policies.js';
 
@@ -32,7 +32,12 @@ export function unwrap(doc: Table): { blueprint: Table; base: string; dialect: D
   if (isTable(doc.blueprint)) {
     const { blueprint, ...rest } = doc;
     const isBuildConfig = 'options' in rest || 'depends' in rest || typeof rest.name === 'string';
-    return { blueprint: blueprint as Table, base: '/blueprint', dialect: isBuildConfig ? 'build-config' : 'bib-legacy', wrapper: rest };
+    return {
+      blueprint: blueprint as Table,
+      base: '/blueprint',
+      dialect: isBuildConfig ? 'build-config' : 'bib-legacy',
+      wrapper: rest,
+    };
   }
   return { blueprint: doc, base: '', dialect: 'blueprint' };
 }
@@ -133,7 +138,11 @@ function lowerPackages(ctx: LowerContext, bp: Table): void {
     const name = ctx.str(entry, 'name', at);
     const stream = ctx.str(entry, 'stream', at);
     if (!name || !stream) {
-      ctx.report(blueprintCodes.missingRequired, { field: name ? 'stream' : 'name', where: 'every [[enabled_modules]] entry' }, at);
+      ctx.report(
+        blueprintCodes.missingRequired,
+        { field: name ? 'stream' : 'name', where: 'every [[enabled_modules]] entry' },
+        at,
+      );
       return;
     }
     ctx.map(`/packages/modules/${ir.packages.modules.length}`, at);
@@ -159,7 +168,11 @@ function lowerContainers(ctx: LowerContext, bp: Table): void {
     ctx.checkKeys(entry, ['source', 'name', 'tls-verify', 'local-storage'], at, '[[containers]]');
     const source = ctx.str(entry, 'source', at);
     if (!source) {
-      ctx.report(blueprintCodes.missingRequired, { field: 'source', where: 'every [[containers]] entry' }, at);
+      ctx.report(
+        blueprintCodes.missingRequired,
+        { field: 'source', where: 'every [[containers]] entry' },
+        at,
+      );
       return;
     }
     const container: (typeof ctx.ir.containers)[number] = { source };

@@ -20,8 +20,14 @@ const arbitraryIr = fc
   .record({
     name: fc.option(word, { nil: undefined }),
     description: fc.option(text, { nil: undefined }),
-    distro: fc.option(fc.tuple(fc.constantFrom('fedora', 'rhel', 'centos', 'debian'), fc.stringMatching(/^\d{1,2}(\.\d)?$/)), { nil: undefined }),
-    packages: fc.array(fc.record({ name: word, version: fc.option(fc.stringMatching(/^\d\.\d{1,2}$/), { nil: undefined }) }), { maxLength: 5 }),
+    distro: fc.option(
+      fc.tuple(fc.constantFrom('fedora', 'rhel', 'centos', 'debian'), fc.stringMatching(/^\d{1,2}(\.\d)?$/)),
+      { nil: undefined },
+    ),
+    packages: fc.array(
+      fc.record({ name: word, version: fc.option(fc.stringMatching(/^\d\.\d{1,2}$/), { nil: undefined }) }),
+      { maxLength: 5 },
+    ),
     groups: fc.array(word, { maxLength: 3 }),
     hostname: fc.option(word, { nil: undefined }),
     timezone: fc.option(fc.constantFrom('UTC', 'Europe/Berlin', 'America/New_York'), { nil: undefined }),
@@ -38,24 +44,47 @@ const arbitraryIr = fc
       }),
       { selector: (u) => u.name, maxLength: 3 },
     ),
-    files: fc.uniqueArray(fc.record({ path: fc.stringMatching(/^\/etc\/[a-z]{1,8}$/), content: text, mode: fc.option(fc.constantFrom('0644', '0600', '0755'), { nil: undefined }) }), {
-      selector: (f) => f.path,
-      maxLength: 3,
-    }),
+    files: fc.uniqueArray(
+      fc.record({
+        path: fc.stringMatching(/^\/etc\/[a-z]{1,8}$/),
+        content: text,
+        mode: fc.option(fc.constantFrom('0644', '0600', '0755'), { nil: undefined }),
+      }),
+      {
+        selector: (f) => f.path,
+        maxLength: 3,
+      },
+    ),
   })
   .map((r): ImageIR => {
     const ir = emptyIr();
-    if (r.name || r.description) ir.metadata = { ...(r.name ? { name: r.name } : {}), ...(r.description !== undefined ? { description: r.description } : {}) };
+    if (r.name || r.description)
+      ir.metadata = {
+        ...(r.name ? { name: r.name } : {}),
+        ...(r.description !== undefined ? { description: r.description } : {}),
+      };
     if (r.distro) ir.distribution = { id: r.distro[0], release: r.distro[1] };
-    ir.packages.install = r.packages.map((p) => (p.version ? { name: p.name, version: p.version } : { name: p.name }));
+    ir.packages.install = r.packages.map((p) =>
+      p.version ? { name: p.name, version: p.version } : { name: p.name },
+    );
     ir.packages.groups = r.groups.map((name) => ({ name }));
     if (r.hostname) ir.system.hostname = r.hostname;
     if (r.timezone) ir.system.timezone = r.timezone;
     ir.system.kernel.cmdline = r.cmdline;
     ir.system.services.enable = r.enable;
     ir.system.services.mask = r.mask;
-    ir.accounts.users = r.users.map((u) => ({ name: u.name, groups: u.groups, sshKeys: u.sshKeys, ...(u.uid !== undefined ? { uid: u.uid } : {}), ...(u.shell ? { shell: u.shell } : {}) }));
-    ir.files = r.files.map((f) => ({ path: f.path, content: f.content, ...(f.mode ? { mode: f.mode } : {}) }));
+    ir.accounts.users = r.users.map((u) => ({
+      name: u.name,
+      groups: u.groups,
+      sshKeys: u.sshKeys,
+      ...(u.uid !== undefined ? { uid: u.uid } : {}),
+      ...(u.shell ? { shell: u.shell } : {}),
+    }));
+    ir.files = r.files.map((f) => ({
+      path: f.path,
+      content: f.content,
+      ...(f.mode ? { mode: f.mode } : {}),
+    }));
     return ir;
   });
 

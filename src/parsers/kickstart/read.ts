@@ -1,0 +1,61 @@
+/** Reads a kickstart file: includes, sections, version checks, lowering. Never throws. */
+
+import { coreCodes } from '../../diagnostics/codes/core.js';
+import { kickstartCodes } from '../../diagnostics/codes/kickstart.js';
+import { diag } from '../../diagnostics/define.js';
+import type { Diagnostic } from '../../diagnostics/types.js';
+import type { ReadOptions, ReadResult } from '../../formats/contract.js';
+import { parseDocument } from './document.js';
+import { lowerDocument } from './lower.js';
+import { loadSource, type SourceOptions } from './source.js';
+import { DEFAULT_KS_VERSION, KS_VERSIONS, type KsVersion, resolveVersion } from './versions.js';
+
+export function versionFromOptions(options: ReadOptions['options']): { version: KsVersion; error?: string } {
+  const requested = options?.ksVersion;
+  if (typeof requested !== 'string' || requested === '') return { version: DEFAULT_KS_VERSION };
+  const version = resolveVersion(requested);
+  return version ? { version } : { version: DEFAULT_KS_VERSION, error: requested };
+}
+
+export function readKickstartFile(
+  path: string,
+  options: ReadOptions = {},
+  source: SourceOptions = {},
+): ReadResult {
+  const { version, error } = versionFromOptions(options.options);
+  if (error !== undefined) {
+    return {
+      positions: {},
+      files: [],
+      diagnostics: [diag(kickstartCodes.unknownVersion, { name: error, known: KS_VERSIONS.join(', ') })],
+    };
+  }
+  try {
+    const includePath = source.includePath ?? splitPath(options.options?.includePath);
+    const loaded = loadSource(path, { ...source, includePath });
+    if (loaded.files.length === 0) return { positions: {}, files: [], diagnostics: loaded.diagnostics };
+    const doc = parseDocument(loaded.lines, version);
+    const lowered = lowerDocument(doc, version);
+    const diagnostics: Diagnostic[] = [...loaded.diagnostics, ...doc.diagnostics, ...lowered.diagnostics].map(
+      (d) => ({
+        ...d,
+        source: d.source ?? 'kickstart',
+      }),
+    );
+    for (const name of options.profiles ?? []) {
+      diagnostics.push(diag(coreCodes.unknownProfile, { name, known: '' }, { file: path }));
+    }
+    return { ir: lowered.ir, positions: lowered.positions, diagnostics, files: loaded.files };
+  } catch (e) {
+    const detail = e instanceof Error ? e.message : String(e);
+    return {
+      positions: {},
+      files: [path],
+      diagnostics: [diag(coreCodes.internalError, { detail }, { file: path })],
+    };
+  }
+}
+
+function splitPath(value: unknown): string[] {
+  return typeof value === 'string' && value !== '' ? value.split(':') : [];
+}

@@ -1,0 +1,206 @@
+/**
+ * The Debian/Ubuntu backend: mmdebstrap builds the tree from the IR's apt repositories
+ * (default: the archive configured in the host's apt sources), then chroot tools apply
+ * the system fields. Ubuntu goes through the same code with its own release table; it is
+ * plan-tested only (this project's machines have no Ubuntu mirror or keyring).
+ */
+
+import { buildCodes } from '../../diagnostics/codes/build.js';
+import { diag } from '../../diagnostics/define.js';
+import type { Diagnostic } from '../../diagnostics/types.js';
+import type { FormatOptions } from '../../formats/contract.js';
+import type { ImageIR, Initrd, Repository } from '../../ir/schema.js';
+import type { PlanStep } from '../../plan/steps.js';
+import {
+  BACKEND_API_VERSION,
+  type Backend,
+  type HostFacts,
+  type ResolvedDistribution,
+  type StepContext,
+} from '../contract.js';
+import { bootstrapDraft, removeDraft, runBootstrap, runInstall, runRemove } from './bootstrap.js';
+import { configureAccounts, configureServices, configureSystem, finalize } from './configure.js';
+import { debianArchitecture, familyOfSuite, findRelease, isRolling, knownSuites } from './releases.js';
+import { hostSources } from './sources.js';
+
+function optionString(options: FormatOptions, key: string): string | undefined {
+  const v = options[key];
+  return typeof v === 'string' && v !== '' ? v : undefined;
+}
+
+function resolveDistribution(ir: ImageIR, options: FormatOptions, host: HostFacts) {
+  const diagnostics: Diagnostic[] = [];
+  const [optDistro, optRelease] = (optionString(options, 'distro') ?? '').split(':');
+  const id = (ir.distribution.id ?? optDistro ?? 'debian').toLowerCase() || 'debian';
+  let release = ir.distribution.release ?? optionString(options, 'release') ?? optRelease;
+  if (!release) release = id === 'debian' ? (hostDebianSuite(host) ?? 'bookworm') : 'noble';
+  const found = findRelease(id, release);
+  if (!found) {
+    diagnostics.push(
+      diag(
+        buildCodes.unknownRelease,
+        { distribution: id, release, known: knownSuites(id).join(', ') },
+        {},
+        { pointer: '/distribution/release' },
+      ),
+    );
+    return { diagnostics };
+  }
+  const wantedArch = ir.distribution.architecture ?? optionString(options, 'arch') ?? host.architecture;
+  const architecture = debianArchitecture(wantedArch);
+  const hostArch = debianArchitecture(host.architecture);
+  if (!architecture || architecture !== hostArch) {
+    diagnostics.push(
+      diag(
+        buildCodes.unsupportedArchitecture,
+        { architecture: wantedArch, host: host.architecture },
+        {},
+        { pointer: '/distribution/architecture' },
+      ),
+    );
+    return { diagnostics };
+  }
+  const distribution: ResolvedDistribution = { id, release, suite: found.suite, architecture };
+  if (found.versionId) distribution.versionId = found.versionId;
+  return { distribution, diagnostics };
+}
+
+/** The Debian suite the host itself tracks, so an IR without a release builds what the host runs. */
+function hostDebianSuite(host: HostFacts): string | undefined {
+  const { sources } = hostSources(host.readText, host.listDir);
+  for (const s of sources) {
+    for (const suite of s.suites) {
+      if (familyOfSuite(suite) === 'debian' && !suite.includes('-'))
+        return findRelease('debian', suite)?.suite;
+    }
+  }
+  return undefined;
+}
+
+function defaultRepositories(dist: ResolvedDistribution, options: FormatOptions, host: HostFacts) {
+  const diagnostics: Diagnostic[] = [];
+  const { sources, looked } = hostSources(host.readText, host.listDir);
+  const ours = sources.filter((s) => s.suites.some((suite) => familyOfSuite(suite) === dist.id));
+  const archive = ours.find((s) => s.suites.some((suite) => !suite.endsWith('-security')));
+  const security = ours.find((s) => s.suites.some((suite) => suite.endsWith('-security')));
+  const mirror = optionString(options, 'mirror');
+  const archiveUrls = mirror ? [mirror] : archive?.uris;
+  if (!archiveUrls?.length) {
+    diagnostics.push(diag(buildCodes.noRepository, { distribution: dist.id, looked }));
+    return { repositories: [], diagnostics };
+  }
+  const components = archive?.components.length ? archive.components : ['main'];
+  const keys = archive?.signedBy ? { gpgKeys: [archive.signedBy] } : {};
+  const rolling = isRolling(dist.id, dist.suite);
+  const repositories: Repository[] = [
+    {
+      id: dist.id,
+      type: 'apt-deb822',
+      urls: archiveUrls,
+      suites: rolling ? [dist.suite] : [dist.suite, `${dist.suite}-updates`],
+      components,
+      ...keys,
+    },
+  ];
+  const securityUrls = optionString(options, 'security-mirror')
+    ? [optionString(options, 'security-mirror')!]
+    : security?.uris;
+  if (!rolling && securityUrls?.length) {
+    repositories.push({
+      id: `${dist.id}-security`,
+      type: 'apt-deb822',
+      urls: securityUrls,
+      suites: [`${dist.suite}-security`],
+      components,
+      ...(security?.signedBy ? { gpgKeys: [security.signedBy] } : keys),
+    });
+  }
+  return { repositories, diagnostics };
+}
+
+function kernelPackages(dist: ResolvedDistribution, ir: ImageIR): string[] {
+  if (ir.system.kernel.package) return [ir.system.kernel.package];
+  if (dist.id === 'ubuntu') return ['linux-image-generic'];
+  const flavour: Record<string, string> = {
+    amd64: 'amd64',
+    arm64: 'arm64',
+    i386: '686',
+    ppc64el: 'powerpc64le',
+  };
+  return [`linux-image-${flavour[dist.architecture] ?? dist.architecture}`];
+}
+
+function initrdPackages(initrd: Initrd | undefined): string[] {
+  switch (initrd?.generator) {
+    case 'dracut':
+      return ['dracut'];
+    case 'none':
+      return [];
+    default:
+      return ['initramfs-tools'];
+  }
+}
+
+function bootloaderPackages(ir: ImageIR): string[] {
+  const loader = ir.boot?.bootloader ?? 'systemd-boot';
+  if (loader === 'grub') return ['grub-efi-amd64-bin'];
+  if (loader === 'none' || loader === 'custom') return [];
+  return ['systemd-boot'];
+}
+
+function systemPackages(ir: ImageIR): string[] {
+  const out: string[] = [];
+  const locales = [ir.system.locale, ...(ir.system.extraLocales ?? [])].filter(Boolean) as string[];
+  if (locales.some((l) => !/^(C|POSIX|C\.UTF-8|C\.utf8)$/i.test(l))) out.push('locales');
+  if (ir.system.timezone) out.push('tzdata');
+  if (ir.system.caCertificates?.length) out.push('ca-certificates');
+  if (ir.accounts.users.length || ir.accounts.groups.length || ir.accounts.root) out.push('passwd');
+  return out;
+}
+
+async function execute(step: PlanStep, context: StepContext): Promise<void> {
+  switch (step.type) {
+    case 'bootstrap':
+      return runBootstrap(step, context);
+    case 'install-packages':
+      return runInstall(step, context);
+    case 'remove-packages':
+      return runRemove(step, context);
+    case 'configure-system':
+      return configureSystem(step, context);
+    case 'configure-accounts':
+      return configureAccounts(step, context);
+    case 'configure-services':
+      return configureServices(step, context);
+    case 'finalize':
+      return finalize(step, context);
+    default:
+      throw new Error(`the debian backend does not run ${step.type} steps`);
+  }
+}
+
+export const debianBackend: Backend = {
+  apiVersion: BACKEND_API_VERSION,
+  id: 'debian',
+  name: 'Debian and Ubuntu (mmdebstrap, apt, dpkg)',
+  distributions: ['debian', 'ubuntu'],
+  releases: knownSuites,
+  resolveDistribution,
+  defaultRepositories,
+  kernelPackages,
+  initrdPackages,
+  bootloaderPackages,
+  systemPackages,
+  planPackages: bootstrapDraft,
+  planRemove: removeDraft,
+  executes: [
+    'bootstrap',
+    'install-packages',
+    'remove-packages',
+    'configure-system',
+    'configure-accounts',
+    'configure-services',
+    'finalize',
+  ],
+  execute,
+};

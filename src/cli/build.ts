@@ -1,0 +1,171 @@
+/** `imgc build`: plan, then execute with the cache, progress output and cleanup on Ctrl-C. */
+import { resolve } from 'node:path';
+import { BackendRegistry } from '../backends/registry.js';
+import { hasErrors } from '../diagnostics/types.js';
+import { executeBuild } from '../exec/executor.js';
+import type { BuildEvent } from '../exec/progress.js';
+import type { FormatRegistry } from '../formats/registry.js';
+import { EXIT, type Io, printDiagnostics } from './output.js';
+import { defaultCacheDir, type PlanFlags, preparePlan } from './plan.js';
+
+export interface BuildFlags extends PlanFlags {
+  outputDir: string;
+  cacheDir?: string;
+  treeCache?: boolean;
+  verbose?: boolean;
+  tmpfs?: boolean;
+}
+
+const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+
+/** Human progress: an updating line per step on a TTY, timestamped lines otherwise. */
+export function progressRenderer(io: Io, mode: 'tty' | 'plain', verbose = false) {
+  const titles = new Map<string, string>();
+  const started = new Map<string, number>();
+  const tails = new Map<string, string[]>();
+  let current = '';
+  let status = '';
+  const write = (line: string, time: string) => {
+    if (mode === 'tty') {
+      if (status) io.stderr('\r\x1b[2K');
+      io.stderr(`${line}\n`);
+      status = '';
+    } else io.stderr(`${time} ${line}\n`);
+  };
+  const setStatus = (text: string) => {
+    if (mode !== 'tty') return;
+    status = text;
+    io.stderr(`\r\x1b[2K${text}`);
+  };
+  let lastPlainCount = 0;
+  return (e: BuildEvent) => {
+    switch (e.event) {
+      case 'build-start':
+        write(
+          `building with ${e.backend}: ${e.steps} steps → ${e.outputs.join(', ')} (cache ${e.cacheDir})`,
+          e.time,
+        );
+        break;
+      case 'lock-wait':
+        write(`waiting for the cache lock held by process ${e.holder}`, e.time);
+        break;
+      case 'step-cached':
+        write(`[${e.index}/${e.total}] ${e.title}: cached`, e.time);
+        break;
+      case 'step-start':
+        current = e.id;
+        titles.set(e.id, `[${e.index}/${e.total}] ${e.title}`);
+        started.set(e.id, Date.parse(e.time));
+        tails.set(e.id, []);
+        lastPlainCount = 0;
+        if (mode === 'tty') setStatus(`${titles.get(e.id)} …`);
+        else write(`${titles.get(e.id)}: started`, e.time);
+        break;
+      case 'step-progress': {
+        const title = titles.get(e.id) ?? e.id;
+        const elapsed = seconds(Date.parse(e.time) - (started.get(e.id) ?? Date.parse(e.time)));
+        const pk = e.packages
+          ? ` ${e.packages.done}${e.packages.total ? `/${e.packages.total}` : ''} packages`
+          : '';
+        const note = e.note ? ` ${e.note}` : '';
+        if (mode === 'tty') setStatus(`${title} …${pk}${note} ${elapsed}`);
+        else if (e.note || (e.packages && e.packages.done - lastPlainCount >= 25)) {
+          if (e.packages) lastPlainCount = e.packages.done;
+          write(`${title}:${pk}${note}`, e.time);
+        }
+        break;
+      }
+      case 'log': {
+        const tail = tails.get(e.id);
+        if (tail) {
+          tail.push(e.line);
+          if (tail.length > 30) tail.shift();
+        }
+        if (verbose) write(`  ${e.line}`, e.time);
+        break;
+      }
+      case 'step-end':
+        write(
+          `${titles.get(e.id) ?? e.title}: done in ${seconds(e.elapsedMs)}${e.saved ? ' (saved to the tree cache)' : ''}`,
+          e.time,
+        );
+        tails.delete(e.id);
+        break;
+      case 'output':
+        write(
+          `output ${e.path}${e.sizeBytes ? ` (${(e.sizeBytes / 1024 ** 2).toFixed(1)} MiB)` : ''}`,
+          e.time,
+        );
+        break;
+      case 'diagnostic':
+        if (e.diagnostic.severity === 'error' && !verbose) {
+          const tail = tails.get(current);
+          if (tail?.length) write(`last output of the failing step:\n  ${tail.join('\n  ')}`, e.time);
+        }
+        if (status) io.stderr('\r\x1b[2K');
+        status = '';
+        printDiagnostics({ ...io, isTTY: mode === 'tty' }, [e.diagnostic]);
+        break;
+      case 'build-end':
+        write(
+          e.ok
+            ? `build finished in ${seconds(e.elapsedMs)}`
+            : `build ${e.interrupted ? 'interrupted' : 'failed'} after ${seconds(e.elapsedMs)}`,
+          e.time,
+        );
+        break;
+    }
+  };
+}
+
+export async function runBuild(
+  io: Io,
+  registry: FormatRegistry,
+  path: string,
+  flags: BuildFlags,
+): Promise<number> {
+  const json = Boolean(flags.json);
+  const prepared = await preparePlan(registry, path, flags);
+  if (!prepared.plan || hasErrors(prepared.diagnostics)) {
+    if (json)
+      for (const d of prepared.diagnostics)
+        io.stdout(
+          `${JSON.stringify({ time: new Date().toISOString(), event: 'diagnostic', diagnostic: d })}\n`,
+        );
+    else printDiagnostics(io, prepared.diagnostics);
+    return EXIT.inputErrors;
+  }
+  const render = json
+    ? (e: BuildEvent) => io.stdout(`${JSON.stringify(e)}\n`)
+    : progressRenderer(io, io.isTTY ? 'tty' : 'plain', flags.verbose);
+  if (!json) printDiagnostics(io, prepared.diagnostics);
+  else
+    for (const d of prepared.diagnostics)
+      render({ time: new Date().toISOString(), event: 'diagnostic', diagnostic: d });
+
+  const controller = new AbortController();
+  const onSignal = (sig: NodeJS.Signals) => {
+    if (!controller.signal.aborted) controller.abort(sig);
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  process.on('SIGHUP', onSignal);
+  try {
+    const result = await executeBuild(prepared.plan, {
+      cacheDir: resolve(flags.cacheDir ?? defaultCacheDir()),
+      outputDir: resolve(flags.outputDir),
+      backends: new BackendRegistry(),
+      positions: prepared.positions,
+      signal: controller.signal,
+      onEvent: render,
+      treeCache: flags.treeCache ?? true,
+      preferTmpfs: flags.tmpfs ?? true,
+    });
+    if (result.interrupted) return EXIT.interrupted;
+    return result.ok ? EXIT.ok : EXIT.buildFailed;
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    process.off('SIGHUP', onSignal);
+  }
+}

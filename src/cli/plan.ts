@@ -1,0 +1,141 @@
+/** `imgc plan`: the typed build steps of a definition, without running anything and without root. */
+import { readFile, stat } from 'node:fs/promises';
+import { homedir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { BackendRegistry, localHost } from '../backends/registry.js';
+import { buildCodes } from '../diagnostics/codes/build.js';
+import { coreCodes } from '../diagnostics/codes/core.js';
+import { diag } from '../diagnostics/define.js';
+import { type Diagnostic, hasErrors } from '../diagnostics/types.js';
+import { loadDefinition, reasonOf } from '../formats/load.js';
+import type { FormatRegistry } from '../formats/registry.js';
+import type { PositionTable } from '../ir/positions.js';
+import { mergeProfiles } from '../ir/profiles.js';
+import type { ImageIR, OutputType } from '../ir/schema.js';
+import { validateIr } from '../ir/validate.js';
+import { buildableOutputs, planBuild } from '../plan/planner.js';
+import type { BuildPlan } from '../plan/steps.js';
+import { type FormatFlags, formatOptionsFrom } from './options.js';
+import { EXIT, type Io, printDiagnostics, printJson } from './output.js';
+
+export interface PlanFlags extends FormatFlags {
+  from?: string;
+  profile?: string[];
+  output?: string[];
+  json?: boolean;
+}
+
+export interface PreparedPlan {
+  plan?: BuildPlan;
+  positions: PositionTable;
+  diagnostics: Diagnostic[];
+}
+
+/** Reads an IR saved as JSON (`imgc inspect --json` or a hand-written `*.ir.json`). */
+async function loadIrJson(path: string): Promise<{ ir?: ImageIR; diagnostics: Diagnostic[] }> {
+  try {
+    const parsed = JSON.parse(await readFile(path, 'utf8'));
+    const ir = (parsed && typeof parsed === 'object' && 'ir' in parsed ? parsed.ir : parsed) as ImageIR;
+    const errors = validateIr(ir).map((e) =>
+      diag(coreCodes.irInvalid, { pointer: e.pointer, detail: e.message }, { file: path }),
+    );
+    return errors.length ? { diagnostics: errors } : { ir, diagnostics: [] };
+  } catch (e) {
+    return { diagnostics: [diag(coreCodes.fileNotFound, { path, reason: reasonOf(e) }, { file: path })] };
+  }
+}
+
+export function parseOutputTypes(values: string[] | undefined): {
+  types: OutputType[];
+  diagnostics: Diagnostic[];
+} {
+  const types: OutputType[] = [];
+  const diagnostics: Diagnostic[] = [];
+  for (const v of (values ?? []).flatMap((x) => x.split(','))) {
+    const t = v.trim();
+    if (!t) continue;
+    if ((buildableOutputs as string[]).includes(t)) types.push(t as OutputType);
+    else
+      diagnostics.push(diag(buildCodes.unsupportedOutput, { type: t, known: buildableOutputs.join(', ') }));
+  }
+  return { types: [...new Set(types)], diagnostics };
+}
+
+export async function preparePlan(
+  registry: FormatRegistry,
+  path: string,
+  flags: PlanFlags,
+  backends = new BackendRegistry(),
+): Promise<PreparedPlan> {
+  const outputs = parseOutputTypes(flags.output);
+  if (outputs.diagnostics.length) return { positions: {}, diagnostics: outputs.diagnostics };
+  const options = formatOptionsFrom(flags);
+  let ir: ImageIR | undefined;
+  let positions: PositionTable = {};
+  let diagnostics: Diagnostic[];
+  if (flags.from === 'ir' || path.endsWith('.ir.json')) {
+    ({ ir, diagnostics } = await loadIrJson(path));
+  } else {
+    const loaded = await loadDefinition(registry, path, {
+      from: flags.from,
+      profiles: flags.profile ?? [],
+      options,
+    });
+    ir = loaded.ir;
+    positions = loaded.positions;
+    diagnostics = loaded.diagnostics;
+  }
+  if (!ir || hasErrors(diagnostics)) return { positions, diagnostics };
+  if (flags.profile?.length) ir = { ...ir, activeProfiles: flags.profile };
+  const effective = mergeProfiles(ir);
+  const info = await stat(path);
+  const sourceDir = info.isDirectory() ? resolve(path) : dirname(resolve(path));
+  const envEpoch = Number(process.env.SOURCE_DATE_EPOCH);
+  const sourceDateEpoch =
+    Number.isInteger(envEpoch) && envEpoch >= 0 ? envEpoch : Math.floor(info.mtimeMs / 1000);
+  const planned = await planBuild({
+    ir: effective,
+    positions,
+    outputs: outputs.types,
+    backends,
+    host: localHost(),
+    options,
+    sourceDir,
+    sourceDateEpoch,
+  });
+  return { plan: planned.plan, positions, diagnostics: [...diagnostics, ...planned.diagnostics] };
+}
+
+export function renderPlanText(plan: BuildPlan): string {
+  const d = plan.distribution;
+  const lines = [
+    `plan: ${d.id} ${d.release} (${d.suite}, ${d.architecture}) with backend ${plan.backend} → ${plan.outputs.join(', ')}`,
+  ];
+  for (const [i, s] of plan.steps.entries()) {
+    const flags = [s.executor, s.cache ? 'cached' : ''].filter(Boolean).join(', ');
+    lines.push(`${String(i + 1).padStart(3)}. ${s.id}  ${s.type.padEnd(18)} ${s.title}  [${flags}]`);
+    if (s.inputs.length) lines.push(`       ← ${s.inputs.join(', ')}`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+export async function runPlan(
+  io: Io,
+  registry: FormatRegistry,
+  path: string,
+  flags: PlanFlags,
+): Promise<number> {
+  const prepared = await preparePlan(registry, path, flags);
+  if (flags.json) printJson(io, { plan: prepared.plan ?? null, diagnostics: prepared.diagnostics });
+  else {
+    printDiagnostics(io, prepared.diagnostics);
+    if (prepared.plan) io.stdout(renderPlanText(prepared.plan));
+  }
+  return prepared.plan && !hasErrors(prepared.diagnostics) ? EXIT.ok : EXIT.inputErrors;
+}
+
+export function defaultCacheDir(): string {
+  if (process.getuid?.() === 0) return '/var/cache/imgc';
+  const xdg = process.env.XDG_CACHE_HOME;
+  return join(xdg?.startsWith('/') ? xdg : join(homedir(), '.cache'), 'imgc');
+}

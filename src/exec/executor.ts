@@ -1,0 +1,439 @@
+/**
+ * Runs a build plan: takes the cache lock, serves the longest cached prefix of the tree
+ * chain from the tree cache, runs the remaining steps (backend steps through the backend
+ * contract, core steps here), writes each output under a temporary name and renames it
+ * into place. On failure or abort every child is stopped, the workspace is removed (chroot
+ * mounts live in private namespaces and cannot outlive their command) and no partial output
+ * is left.
+ */
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, rm, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Backend, StepContext } from '../backends/contract.js';
+import { StepError } from '../backends/contract.js';
+import type { BackendRegistry } from '../backends/registry.js';
+import { buildCodes } from '../diagnostics/codes/build.js';
+import { diag } from '../diagnostics/define.js';
+import type { Diagnostic } from '../diagnostics/types.js';
+import { type PositionTable, positionOf } from '../ir/positions.js';
+import { writeDirectoryOutput } from '../outputs/directory/index.js';
+import { writeTarOutput } from '../outputs/tar/index.js';
+import type { BuildPlan, PlanStep, StepOptions } from '../plan/steps.js';
+import { treeStepTypes } from '../plan/steps.js';
+import { commitOutput, reapStaleOutputs, tempOutputPath } from './atomic.js';
+import { acquireLock, LockTimeoutError } from './lock.js';
+import { type BuildEventInput, type EventSink, stamp } from './progress.js';
+import { runScript } from './run-script.js';
+import { AbortedError, CommandError, ProcessRunner } from './runner.js';
+import { TreeCache } from './tree-cache.js';
+import {
+  createWorkspace,
+  reapStaleWorkspaces,
+  removeTree,
+  type Workspace,
+  workspaceBases,
+} from './workspace.js';
+import { writeFiles } from './write-files.js';
+
+export interface ExecuteOptions {
+  cacheDir: string;
+  outputDir: string;
+  backends: BackendRegistry;
+  positions?: PositionTable;
+  signal: AbortSignal;
+  onEvent?: EventSink;
+  /** false: neither read nor write the tree cache (the package cache is still used) */
+  treeCache?: boolean;
+  /** keep at most this many tree snapshots */
+  keepTrees?: number;
+  /** build on /dev/shm when it has room (default true) */
+  preferTmpfs?: boolean;
+  lockTimeoutMs?: number;
+}
+
+export interface BuildResult {
+  ok: boolean;
+  outputs: { type: string; path: string }[];
+  diagnostics: Diagnostic[];
+  interrupted?: string;
+}
+
+const requiredTools: Record<string, string> = {
+  unshare: 'util-linux',
+  chroot: 'coreutils',
+  cp: 'coreutils',
+  tar: 'tar',
+};
+const backendTools: Record<string, Record<string, string>> = { debian: { mmdebstrap: 'mmdebstrap' } };
+
+function onPath(tool: string): boolean {
+  const dirs = (process.env.PATH ?? '/usr/sbin:/usr/bin:/sbin:/bin')
+    .split(':')
+    .concat(['/usr/sbin', '/sbin']);
+  return dirs.some((d) => existsSync(join(d, tool)));
+}
+
+export async function executeBuild(plan: BuildPlan, options: ExecuteOptions): Promise<BuildResult> {
+  const started = Date.now();
+  const diagnostics: Diagnostic[] = [];
+  const emit = (e: BuildEventInput) => options.onEvent?.(stamp(e));
+  const report = (d: Diagnostic) => {
+    const located = locateDiagnostic(d, options.positions);
+    diagnostics.push(located);
+    emit({ event: 'diagnostic', diagnostic: located });
+  };
+  const finish = (ok: boolean, outputs: BuildResult['outputs'], interrupted?: string): BuildResult => {
+    emit({
+      event: 'build-end',
+      ok,
+      elapsedMs: Date.now() - started,
+      ...(interrupted ? { interrupted } : {}),
+    });
+    return { ok, outputs, diagnostics, ...(interrupted ? { interrupted } : {}) };
+  };
+
+  if (process.getuid?.() !== 0) {
+    report(diag(buildCodes.needsRoot, undefined));
+    return finish(false, []);
+  }
+  const backend = options.backends.get(plan.backend);
+  if (!backend) {
+    report(
+      diag(buildCodes.noBackend, {
+        distribution: plan.distribution.id,
+        known: options.backends
+          .list()
+          .map((b) => b.id)
+          .join(', '),
+      }),
+    );
+    return finish(false, []);
+  }
+  for (const [tool, pkg] of Object.entries({ ...requiredTools, ...(backendTools[backend.id] ?? {}) })) {
+    if (!onPath(tool)) report(diag(buildCodes.toolMissing, { tool, pkg }));
+  }
+  if (diagnostics.some((d) => d.severity === 'error')) return finish(false, []);
+
+  await mkdir(options.cacheDir, { recursive: true });
+  await mkdir(options.outputDir, { recursive: true });
+  let lock: Awaited<ReturnType<typeof acquireLock>>;
+  try {
+    lock = await acquireLock(join(options.cacheDir, 'lock'), {
+      timeoutMs: options.lockTimeoutMs,
+      signal: options.signal,
+      onWait: (holder) => emit({ event: 'lock-wait', holder }),
+    });
+  } catch (e) {
+    if (e instanceof LockTimeoutError)
+      report(diag(buildCodes.lockTimeout, { path: e.path, pid: e.holder, seconds: e.seconds }));
+    else report(diag(buildCodes.interrupted, { signal: String(options.signal.reason ?? 'abort') }));
+    return finish(false, [], options.signal.aborted ? String(options.signal.reason) : undefined);
+  }
+
+  const bases = workspaceBases(options.cacheDir, options.preferTmpfs ?? true);
+  let workspace: Workspace | undefined;
+  const temps = new Set<string>();
+  const outputs: BuildResult['outputs'] = [];
+  const runner = new ProcessRunner({ signal: options.signal });
+  try {
+    for (const stale of await reapStaleWorkspaces([...bases, join(options.cacheDir, 'work')])) {
+      report(diag(buildCodes.staleWorkspace, stale));
+    }
+    for (const name of await reapStaleOutputs(options.outputDir)) {
+      report(diag(buildCodes.staleWorkspace, { path: join(options.outputDir, name), pid: 0 }));
+    }
+    workspace = await createWorkspace(bases[0]!);
+    const tree = join(workspace.path, 'tree');
+    emit({
+      event: 'build-start',
+      backend: backend.id,
+      steps: plan.steps.length,
+      outputs: plan.outputs,
+      cacheDir: options.cacheDir,
+      workDir: workspace.path,
+    });
+
+    const cache = new TreeCache(options.cacheDir);
+    const useCache = options.treeCache ?? true;
+    const treeSteps = plan.steps.filter((s) => treeStepTypes.has(s.type));
+    const outputSteps = plan.steps.filter((s) => !treeStepTypes.has(s.type));
+    let resumeAt = 0;
+    if (useCache) {
+      for (let i = treeSteps.length - 1; i >= 0; i--) {
+        const s = treeSteps[i]!;
+        if (s.cache && cache.has(s.id)) {
+          resumeAt = i + 1;
+          break;
+        }
+      }
+    }
+    const total = plan.steps.length;
+    if (resumeAt > 0) {
+      const hit = treeSteps[resumeAt - 1]!;
+      for (const [i, s] of treeSteps.slice(0, resumeAt).entries()) {
+        emit({ event: 'step-cached', id: s.id, type: s.type, title: s.title, index: i + 1, total });
+      }
+      await cache.restore(hit.id, tree, runner);
+      await cache.touch(hit.id);
+    }
+
+    const contextFor = async (step: PlanStep): Promise<StepContext> => {
+      const workDir = join(workspace!.path, 'steps', step.id);
+      await mkdir(workDir, { recursive: true });
+      return {
+        tree,
+        workDir,
+        packageCache: join(
+          options.cacheDir,
+          'packages',
+          backend.id,
+          `${plan.distribution.suite}-${plan.distribution.architecture}`,
+        ),
+        signal: options.signal,
+        runner,
+        progress: {
+          log: (line) => emit({ event: 'log', id: step.id, line }),
+          packages: (done, count) =>
+            emit({
+              event: 'step-progress',
+              id: step.id,
+              packages: count === undefined ? { done } : { done, total: count },
+            }),
+          note: (note) => emit({ event: 'step-progress', id: step.id, note }),
+        },
+        report,
+      };
+    };
+
+    for (let i = resumeAt; i < treeSteps.length; i++) {
+      const step = treeSteps[i]!;
+      const t0 = Date.now();
+      emit({ event: 'step-start', id: step.id, type: step.type, title: step.title, index: i + 1, total });
+      try {
+        await runTreeStep(step, backend, await contextFor(step));
+      } catch (e) {
+        throw attachStep(e, step);
+      }
+      let saved = false;
+      if (useCache && step.cache) {
+        emit({ event: 'step-progress', id: step.id, note: 'saving the tree to the cache' });
+        await cache.save(step.id, tree, runner, { type: step.type, title: step.title });
+        saved = true;
+      }
+      await rm(join(workspace.path, 'steps', step.id), { recursive: true, force: true });
+      emit({
+        event: 'step-end',
+        id: step.id,
+        type: step.type,
+        title: step.title,
+        elapsedMs: Date.now() - t0,
+        saved,
+      });
+    }
+    if (useCache) await cache.prune(options.keepTrees ?? 4);
+
+    // The directory output goes last so it may take the tree itself instead of a copy.
+    const ordered = [...outputSteps].sort(
+      (a, b) => Number(a.type === 'output-directory') - Number(b.type === 'output-directory'),
+    );
+    for (const [k, step] of ordered.entries()) {
+      const t0 = Date.now();
+      emit({
+        event: 'step-start',
+        id: step.id,
+        type: step.type,
+        title: step.title,
+        index: treeSteps.length + k + 1,
+        total,
+      });
+      const context = await contextFor(step);
+      const isLast = k === ordered.length - 1;
+      let final: string;
+      try {
+        final = await runOutputStep(step, context, options.outputDir, temps, isLast, plan);
+      } catch (e) {
+        throw attachStep(e, step);
+      }
+      const size = await sizeOf(final);
+      outputs.push({ type: step.type.replace(/^output-|^assemble-/, ''), path: final });
+      emit({ event: 'output', type: step.type, path: final, sizeBytes: size });
+      emit({
+        event: 'step-end',
+        id: step.id,
+        type: step.type,
+        title: step.title,
+        elapsedMs: Date.now() - t0,
+      });
+    }
+    return finish(true, outputs);
+  } catch (e) {
+    const interrupted = options.signal.aborted ? String(options.signal.reason ?? 'abort') : undefined;
+    if (interrupted) report(diag(buildCodes.interrupted, { signal: interrupted }));
+    else report(failureDiagnostic(e));
+    for (const t of temps) await removeTree(t);
+    for (const o of outputs) void o; // completed outputs of this build stay: each is whole
+    return finish(false, outputs, interrupted);
+  } finally {
+    await waitForChildren(runner);
+    if (workspace) await workspace.dispose();
+    await lock.release();
+  }
+}
+
+async function waitForChildren(runner: ProcessRunner) {
+  for (let i = 0; i < 100 && runner.running > 0; i++) await new Promise((r) => setTimeout(r, 100));
+}
+
+interface FailedStep {
+  step: PlanStep;
+  cause: unknown;
+}
+
+function attachStep(cause: unknown, step: PlanStep): FailedStep {
+  return { step, cause };
+}
+
+function failureDiagnostic(e: unknown): Diagnostic {
+  const failed = (e as FailedStep)?.step ? (e as FailedStep) : undefined;
+  const cause = failed ? failed.cause : e;
+  const pointer = failed?.step.origin[0];
+  const extra = { source: 'build', ...(pointer !== undefined ? { pointer } : {}) };
+  if (cause instanceof StepError) {
+    return {
+      ...cause.diagnostic,
+      ...extra,
+      message: failed ? `${failed.step.title}: ${cause.diagnostic.message}` : cause.diagnostic.message,
+    };
+  }
+  const detail =
+    cause instanceof CommandError || cause instanceof AbortedError || cause instanceof Error
+      ? cause.message
+      : String(cause);
+  return diag(
+    buildCodes.stepFailed,
+    { step: failed ? `${failed.step.type} (${failed.step.title})` : 'setup', detail },
+    {},
+    extra,
+  );
+}
+
+function locateDiagnostic(d: Diagnostic, positions: PositionTable | undefined): Diagnostic {
+  if (!positions || d.file !== undefined || d.pointer === undefined) return d;
+  const pos = positionOf(positions, d.pointer);
+  return pos ? { ...d, file: pos.file, line: pos.line, column: pos.column } : d;
+}
+
+async function runTreeStep(step: PlanStep, backend: Backend, context: StepContext): Promise<void> {
+  if (step.executor === `backend:${backend.id}`) return backend.execute(step, context);
+  if (step.type === 'write-files') return writeFiles(step, context);
+  if (step.type === 'run-script') return runScript(step, context);
+  throw new Error(`no executor for ${step.type} steps`);
+}
+
+async function runOutputStep(
+  step: PlanStep,
+  context: StepContext,
+  outputDir: string,
+  temps: Set<string>,
+  isLast: boolean,
+  plan: BuildPlan,
+): Promise<string> {
+  const name = String((step.options as { name: string }).name);
+  const temp = tempOutputPath(outputDir, name);
+  const final = join(outputDir, name);
+  temps.add(temp);
+  await removeTree(temp);
+  if (step.type === 'output-directory') {
+    const how = await writeDirectoryOutput({
+      tree: context.tree,
+      dest: temp,
+      mayMove: isLast,
+      runner: context.runner,
+    });
+    context.progress.note(how === 'moved' ? 'moved the tree into place' : 'copied the tree');
+  } else if (step.type === 'output-tar') {
+    const o = step.options as StepOptions<'output-tar'>;
+    await writeTarOutput({
+      tree: context.tree,
+      dest: temp,
+      compression: o.compression,
+      sourceDateEpoch: o.sourceDateEpoch,
+      runner: context.runner,
+    });
+  } else if (step.type === 'assemble-disk') {
+    await assembleDiskStep(step, context, temp, plan);
+  } else {
+    throw new Error(`no executor for ${step.type} steps`);
+  }
+  if (await commitOutput(temp, final)) context.report(diag(buildCodes.outputExists, { path: final }));
+  temps.delete(temp);
+  return final;
+}
+
+interface DiskModule {
+  assembleDisk: (request: Record<string, unknown>) => Promise<{ output: string; sizeBytes: number }>;
+  convertImage?: (raw: string, dest: string, format: string, signal?: AbortSignal) => Promise<void>;
+}
+
+async function loadDiskModule(): Promise<DiskModule | undefined> {
+  for (const file of ['../outputs/disk/index.js', '../outputs/disk/assemble.js']) {
+    try {
+      const mod = (await import(new URL(file, import.meta.url).href)) as Partial<DiskModule>;
+      if (typeof mod.assembleDisk === 'function') return mod as DiskModule;
+    } catch {
+      /* not there (yet) */
+    }
+  }
+  return undefined;
+}
+
+async function osRelease(tree: string): Promise<Record<string, string>> {
+  const text =
+    (await readFile(join(tree, 'etc/os-release'), 'utf8').catch(() => undefined)) ??
+    (await readFile(join(tree, 'usr/lib/os-release'), 'utf8').catch(() => ''));
+  const out: Record<string, string> = {};
+  for (const line of text.split('\n')) {
+    const m = /^([A-Z_]+)=("?)(.*)\2$/.exec(line.trim());
+    if (m) out[m[1]!] = m[3]!;
+  }
+  return out;
+}
+
+async function assembleDiskStep(step: PlanStep, context: StepContext, temp: string, _plan: BuildPlan) {
+  const mod = await loadDiskModule();
+  if (!mod) throw new StepError(diag(buildCodes.diskUnavailable, undefined));
+  const o = step.options as StepOptions<'assemble-disk'>;
+  const rel = await osRelease(context.tree);
+  const os = {
+    ...o.os,
+    ...(rel.VERSION_ID ? { versionId: rel.VERSION_ID } : {}),
+    ...(rel.PRETTY_NAME ? { prettyName: rel.PRETTY_NAME } : {}),
+  };
+  const raw = o.format === 'raw' ? temp : `${temp}.raw`;
+  await mod.assembleDisk({
+    tree: context.tree,
+    output: raw,
+    workDir: context.workDir,
+    storage: o.storage,
+    boot: o.boot,
+    cmdline: o.cmdline,
+    os,
+    signal: context.signal,
+    onProgress: (m: string) => context.progress.note(m),
+  });
+  if (o.format !== 'raw') {
+    try {
+      if (mod.convertImage) await mod.convertImage(raw, temp, o.format, context.signal);
+      else await context.runner.run('qemu-img', ['convert', '-O', o.format, raw, temp]);
+    } finally {
+      await rm(raw, { force: true });
+    }
+  }
+}
+
+async function sizeOf(path: string): Promise<number> {
+  const info = await stat(path).catch(() => undefined);
+  if (!info) return 0;
+  if (!info.isDirectory()) return info.size;
+  return 0;
+}

@@ -1,0 +1,186 @@
+/**
+ * Runs host commands for build steps. Every child is its own process group so that on
+ * Ctrl-C or failure the whole group is stopped; chroot commands run in a private mount and
+ * PID namespace (unshare), so their /proc, /sys and /dev mounts and any daemon a
+ * maintainer script starts die with them, whatever happens to imgc.
+ */
+import { spawn } from 'node:child_process';
+import type { Runner } from '../backends/contract.js';
+
+export class CommandError extends Error {
+  constructor(
+    readonly command: string,
+    readonly exitCode: number | null,
+    readonly signal: NodeJS.Signals | null,
+    readonly tail: string[],
+  ) {
+    const how = exitCode !== null ? `exit status ${exitCode}` : `signal ${signal}`;
+    super(`${command} failed (${how})${tail.length ? `:\n  ${tail.join('\n  ')}` : ''}`);
+  }
+}
+
+export class AbortedError extends Error {
+  constructor(readonly reason: string) {
+    super(`aborted: ${reason}`);
+  }
+}
+
+const STD_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
+
+const CHROOT_SCRIPT = `set -e
+r=$1; shift
+mount -t proc proc "$r/proc"
+mount -t sysfs sysfs "$r/sys"
+mount --rbind /dev "$r/dev"
+if [ -n "$IMGC_NETWORK" ] && [ -f /etc/resolv.conf ] && [ -f "$r/etc/resolv.conf" ] && [ ! -L "$r/etc/resolv.conf" ]; then
+  mount --bind /etc/resolv.conf "$r/etc/resolv.conf"
+fi
+exec chroot "$r" "$@"
+`;
+
+export interface ProcessRunnerOptions {
+  signal: AbortSignal;
+  /** every line a child prints, for the build log */
+  onLine?: (line: string) => void;
+}
+
+export class ProcessRunner implements Runner {
+  private readonly children = new Set<number>();
+  constructor(private readonly options: ProcessRunnerOptions) {}
+
+  run(
+    command: string,
+    args: readonly string[],
+    opts: {
+      env?: Record<string, string>;
+      input?: string;
+      cwd?: string;
+      onLine?: (line: string) => void;
+      privateMounts?: boolean;
+    } = {},
+  ): Promise<{ stdout: string }> {
+    const { signal } = this.options;
+    if (opts.privateMounts) {
+      args = ['--mount', '--propagation', 'private', '--fork', '--kill-child', '--', command, ...args];
+      command = 'unshare';
+    }
+    if (signal.aborted) return Promise.reject(new AbortedError(String(signal.reason)));
+    return new Promise((resolvePromise, reject) => {
+      const child = spawn(command, args, {
+        cwd: opts.cwd,
+        env: {
+          PATH: STD_PATH,
+          ...pick(process.env, [
+            'PATH',
+            'TMPDIR',
+            'SOURCE_DATE_EPOCH',
+            'http_proxy',
+            'https_proxy',
+            'no_proxy',
+          ]),
+          ...opts.env,
+        },
+        stdio: [opts.input !== undefined ? 'pipe' : 'ignore', 'pipe', 'pipe'],
+        detached: true,
+      });
+      const pid = child.pid;
+      if (pid) this.children.add(pid);
+      const tail: string[] = [];
+      let stdout = '';
+      const lineSplitter = (isStdout: boolean) => {
+        let rest = '';
+        return (chunk: Buffer) => {
+          const text = rest + chunk.toString('utf8');
+          if (isStdout) stdout += chunk.toString('utf8');
+          const lines = text.split(/\r?\n|\r/);
+          rest = lines.pop() ?? '';
+          for (const line of lines) emit(line);
+        };
+      };
+      const emit = (line: string) => {
+        if (!line) return;
+        tail.push(line);
+        if (tail.length > 12) tail.shift();
+        opts.onLine?.(line);
+        this.options.onLine?.(line);
+      };
+      child.stdout!.on('data', lineSplitter(true));
+      child.stderr!.on('data', lineSplitter(false));
+      if (opts.input !== undefined) child.stdin!.end(opts.input);
+      const onAbort = () => this.stop(pid);
+      signal.addEventListener('abort', onAbort, { once: true });
+      child.on('error', (e) => {
+        signal.removeEventListener('abort', onAbort);
+        if (pid) this.children.delete(pid);
+        reject(e);
+      });
+      child.on('close', (code, sig) => {
+        signal.removeEventListener('abort', onAbort);
+        if (pid) this.children.delete(pid);
+        if (signal.aborted) reject(new AbortedError(String(signal.reason)));
+        else if (code === 0) resolvePromise({ stdout });
+        else reject(new CommandError(command, code, sig, tail));
+      });
+    });
+  }
+
+  chroot(
+    root: string,
+    command: readonly string[],
+    opts: {
+      env?: Record<string, string>;
+      input?: string;
+      onLine?: (line: string) => void;
+      network?: boolean;
+    } = {},
+  ): Promise<{ stdout: string }> {
+    const env: Record<string, string> = { HOME: '/root', LC_ALL: 'C.UTF-8', ...opts.env };
+    if (opts.network) env.IMGC_NETWORK = '1';
+    return this.run(
+      'unshare',
+      [
+        '--mount',
+        '--propagation',
+        'private',
+        '--pid',
+        '--fork',
+        '--kill-child',
+        '--',
+        '/bin/sh',
+        '-c',
+        CHROOT_SCRIPT,
+        'imgc-chroot',
+        root,
+        ...command,
+      ],
+      { env, input: opts.input, onLine: opts.onLine },
+    );
+  }
+
+  /** SIGTERM to the group, SIGKILL if it is still there after 3 s. */
+  private stop(pid: number | undefined) {
+    if (!pid) return;
+    const kill = (sig: NodeJS.Signals) => {
+      try {
+        process.kill(-pid, sig);
+      } catch {
+        /* already gone */
+      }
+    };
+    kill('SIGTERM');
+    const timer = setTimeout(() => {
+      if (this.children.has(pid)) kill('SIGKILL');
+    }, 3000);
+    timer.unref();
+  }
+
+  get running(): number {
+    return this.children.size;
+  }
+}
+
+function pick(env: NodeJS.ProcessEnv, keys: string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const k of keys) if (env[k] !== undefined) out[k] = env[k]!;
+  return out;
+}

@@ -1,0 +1,1 @@
+export { StepError } from '../backends/contract.js';

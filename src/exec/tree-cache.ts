@@ -1,0 +1,84 @@
+/**
+ * The content-addressed tree cache: `trees/<step id>/root` is the tree right after that
+ * step. Step ids hash the whole chain before them, so an entry is valid exactly when the id
+ * matches. An entry is complete once its `meta.json` exists (written last, then renamed
+ * into place), so a killed save leaves only a `.tmp-*` folder that the next build removes.
+ */
+import { existsSync } from 'node:fs';
+import { mkdir, readdir, rename, stat, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Runner } from '../backends/contract.js';
+import { processAlive } from './lock.js';
+import { removeTree } from './workspace.js';
+
+export class TreeCache {
+  readonly dir: string;
+  constructor(cacheDir: string) {
+    this.dir = join(cacheDir, 'trees');
+  }
+
+  has(id: string): boolean {
+    return existsSync(join(this.dir, id, 'meta.json'));
+  }
+
+  async restore(id: string, dest: string, runner: Runner): Promise<void> {
+    await copyTree(join(this.dir, id, 'root'), dest, runner);
+  }
+
+  async save(id: string, tree: string, runner: Runner, meta: Record<string, unknown>): Promise<void> {
+    await mkdir(this.dir, { recursive: true });
+    const tmp = join(this.dir, `.tmp-${process.pid}-${id}`);
+    await removeTree(tmp);
+    await mkdir(tmp);
+    await copyTree(tree, join(tmp, 'root'), runner);
+    await writeFile(
+      join(tmp, 'meta.json'),
+      `${JSON.stringify({ id, savedAt: new Date().toISOString(), ...meta }, null, 2)}\n`,
+    );
+    const final = join(this.dir, id);
+    await removeTree(final);
+    await rename(tmp, final);
+  }
+
+  /** Keeps the `keep` most recently used entries; drops leftovers of killed saves. */
+  async prune(keep: number): Promise<string[]> {
+    const names = await readdir(this.dir).catch(() => [] as string[]);
+    const removed: string[] = [];
+    const entries: { name: string; time: number }[] = [];
+    for (const name of names) {
+      const path = join(this.dir, name);
+      if (name.startsWith('.tmp-')) {
+        if (!processAlive(Number(name.split('-')[1]))) {
+          await removeTree(path);
+          removed.push(path);
+        }
+        continue;
+      }
+      const info = await stat(join(path, 'meta.json')).catch(() => undefined);
+      if (!info) {
+        await removeTree(path);
+        removed.push(path);
+        continue;
+      }
+      entries.push({ name, time: info.mtimeMs });
+    }
+    entries.sort((a, b) => b.time - a.time);
+    for (const e of entries.slice(keep)) {
+      await removeTree(join(this.dir, e.name));
+      removed.push(join(this.dir, e.name));
+    }
+    return removed;
+  }
+
+  /** Marks an entry as used now, for pruning. */
+  async touch(id: string): Promise<void> {
+    const meta = join(this.dir, id, 'meta.json');
+    const now = new Date();
+    await import('node:fs/promises').then((fs) => fs.utimes(meta, now, now)).catch(() => undefined);
+  }
+}
+
+/** cp -a, reflinking where the filesystem can; `dest` must not exist. */
+export async function copyTree(src: string, dest: string, runner: Runner): Promise<void> {
+  await runner.run('cp', ['-a', '--reflink=auto', '--', src, dest]);
+}

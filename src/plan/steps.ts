@@ -1,0 +1,281 @@
+/**
+ * The build plan's step types. Each step is plain data: a type, its options (one schema per
+ * type, published in schemas/plan/) and the ids of the steps it consumes. A step's id hashes
+ * its type, options and input ids, so an unchanged prefix keeps its ids and is served from
+ * the tree cache.
+ */
+import { type Static, type TSchema, Type } from '@sinclair/typebox';
+import { Boot, Storage } from '../ir/schema.js';
+
+const Str = (description?: string) => Type.String(description ? { description } : {});
+const StrList = (description?: string) => Type.Array(Type.String(), description ? { description } : {});
+const closed = <T extends Record<string, TSchema>>(props: T, description: string) =>
+  Type.Object(props, { additionalProperties: false, description });
+const Owner = Type.Union([Type.String(), Type.Integer({ minimum: 0 })]);
+
+export const BootstrapOptions = closed(
+  {
+    distribution: Str('os-release ID of the image: debian, ubuntu'),
+    suite: Str('release code name handed to the bootstrapper'),
+    architecture: Str('package architecture, e.g. amd64'),
+    variant: Str('mmdebstrap variant: minbase, important, standard, apt, essential'),
+    sources: Str('deb822 sources the tree is built from'),
+    keyrings: StrList('keyring files apt trusts while bootstrapping'),
+    packages: StrList('packages installed by this step'),
+    exclude: StrList('packages apt must never install (pinned to -1)'),
+    installRecommends: Type.Boolean(),
+    installDocs: Type.Boolean(),
+    languages: StrList('translations kept under /usr/share/locale; empty = all'),
+  },
+  'create a root tree from nothing and install packages into it',
+);
+
+export const InstallPackagesOptions = closed(
+  {
+    packages: StrList(),
+    exclude: StrList('packages held back (apt-mark hold before installing)'),
+    installRecommends: Type.Boolean(),
+  },
+  'install packages into an existing tree with the distribution package manager',
+);
+
+export const RemovePackagesOptions = closed({ packages: StrList() }, 'remove packages from the tree');
+
+export const ConfigureSystemOptions = closed(
+  {
+    hostname: Type.Optional(Str()),
+    locale: Type.Optional(Str()),
+    extraLocales: StrList(),
+    keymap: Type.Optional(Str()),
+    timezone: Type.Optional(Str()),
+    utc: Type.Optional(Type.Boolean()),
+    machineId: Type.Optional(Str()),
+    kernelCmdline: StrList(),
+    rootShell: Type.Optional(Str()),
+    ntpServers: StrList(),
+    caCertificates: StrList(),
+  },
+  'hostname, locale, keymap, timezone, machine id, kernel command line',
+);
+
+const PasswordSpec = closed(
+  {
+    hash: Type.Optional(Str()),
+    plain: Type.Optional(Str()),
+    locked: Type.Optional(Type.Boolean()),
+    empty: Type.Optional(Type.Boolean()),
+    forceChange: Type.Optional(Type.Boolean()),
+  },
+  'a password',
+);
+
+export const ConfigureAccountsOptions = closed(
+  {
+    groups: Type.Array(
+      closed(
+        { name: Str(), gid: Type.Optional(Type.Integer()), system: Type.Optional(Type.Boolean()) },
+        'a group',
+      ),
+    ),
+    users: Type.Array(
+      closed(
+        {
+          name: Str(),
+          uid: Type.Optional(Type.Integer()),
+          gid: Type.Optional(Type.Integer()),
+          primaryGroup: Type.Optional(Str()),
+          groups: StrList(),
+          description: Type.Optional(Str()),
+          home: Type.Optional(Str()),
+          shell: Type.Optional(Str()),
+          system: Type.Optional(Type.Boolean()),
+          expireDate: Type.Optional(Type.Integer()),
+          password: Type.Optional(PasswordSpec),
+          sshKeys: StrList(),
+        },
+        'a user',
+      ),
+    ),
+    root: Type.Optional(
+      closed(
+        { password: Type.Optional(PasswordSpec), sshKeys: StrList(), shell: Type.Optional(Str()) },
+        'root',
+      ),
+    ),
+  },
+  'groups, users, passwords and SSH keys',
+);
+
+export const ConfigureServicesOptions = closed(
+  { enable: StrList(), disable: StrList(), mask: StrList() },
+  'systemd units enabled, disabled and masked',
+);
+
+export const WriteFilesOptions = closed(
+  {
+    entries: Type.Array(
+      closed(
+        {
+          kind: Type.Union([
+            Type.Literal('file'),
+            Type.Literal('directory'),
+            Type.Literal('symlink'),
+            Type.Literal('overlay'),
+            Type.Literal('archive'),
+          ]),
+          path: Str('destination in the image'),
+          content: Type.Optional(Str('inline content, base64')),
+          source: Type.Optional(Str('absolute host path to copy from')),
+          digest: Type.Optional(Str('sha256 of the source contents (a whole tree for overlays)')),
+          target: Type.Optional(Str('symlink target')),
+          mode: Type.Optional(Str()),
+          user: Type.Optional(Owner),
+          group: Type.Optional(Owner),
+        },
+        'one thing written into the tree',
+      ),
+    ),
+  },
+  'files, directories, symlinks and overlay trees copied into the tree',
+);
+
+export const RunScriptOptions = closed(
+  {
+    name: Str(),
+    phase: Str(),
+    chroot: Type.Boolean(),
+    interpreter: Str(),
+    body: Str('the script text'),
+    onError: Type.Union([Type.Literal('fail'), Type.Literal('ignore')]),
+    network: Type.Boolean(),
+  },
+  'run a script of the definition in the tree (chroot with /proc, /sys, /dev) or on the host',
+);
+
+export const FinalizeOptions = closed(
+  {
+    cleanPackageCache: Type.Boolean(),
+    resetMachineId: Type.Boolean(),
+  },
+  'last touches: drop caches and logs, reset machine-id',
+);
+
+export const OutputDirectoryOptions = closed(
+  { name: Str('folder name in the output dir') },
+  'copy the tree out',
+);
+
+export const OutputTarOptions = closed(
+  {
+    name: Str('file name in the output dir'),
+    compression: Type.Union([
+      Type.Literal('none'),
+      Type.Literal('gzip'),
+      Type.Literal('zstd'),
+      Type.Literal('xz'),
+    ]),
+    sourceDateEpoch: Type.Optional(
+      Type.Integer({
+        minimum: 0,
+        description: 'mtimes are clamped to this (SOURCE_DATE_EPOCH); absent = kept',
+      }),
+    ),
+  },
+  'a deterministic tar archive: sorted names, owners root/0, mtimes clamped',
+);
+
+export const AssembleDiskOptions = closed(
+  {
+    name: Str('file name in the output dir'),
+    format: Type.Union([Type.Literal('raw'), Type.Literal('qcow2')]),
+    storage: Type.Optional(Storage),
+    boot: Type.Optional(Boot),
+    cmdline: StrList(),
+    os: closed(
+      { id: Str(), versionId: Type.Optional(Str()), prettyName: Type.Optional(Str()) },
+      'os-release facts for boot entries',
+    ),
+  },
+  'a partitioned, bootable disk image made from the tree',
+);
+
+export const stepOptionSchemas = {
+  bootstrap: BootstrapOptions,
+  'install-packages': InstallPackagesOptions,
+  'remove-packages': RemovePackagesOptions,
+  'configure-system': ConfigureSystemOptions,
+  'configure-accounts': ConfigureAccountsOptions,
+  'configure-services': ConfigureServicesOptions,
+  'write-files': WriteFilesOptions,
+  'run-script': RunScriptOptions,
+  finalize: FinalizeOptions,
+  'output-directory': OutputDirectoryOptions,
+  'output-tar': OutputTarOptions,
+  'assemble-disk': AssembleDiskOptions,
+} as const;
+
+export type StepType = keyof typeof stepOptionSchemas;
+export const stepTypes = Object.keys(stepOptionSchemas) as StepType[];
+
+export type StepOptions<T extends StepType> = Static<(typeof stepOptionSchemas)[T]>;
+
+/** Steps that change the root tree; the rest read it and produce an artifact. */
+export const treeStepTypes: ReadonlySet<StepType> = new Set([
+  'bootstrap',
+  'install-packages',
+  'remove-packages',
+  'configure-system',
+  'configure-accounts',
+  'configure-services',
+  'write-files',
+  'run-script',
+  'finalize',
+]);
+
+export const PlanStep = Type.Object(
+  {
+    id: Type.String({ pattern: '^[0-9a-f]{16}$', description: 'hash of type, options and input ids' }),
+    type: Type.Union(stepTypes.map((t) => Type.Literal(t))),
+    title: Str('one line for progress output'),
+    executor: Str('who runs it: "core" or "backend:<id>"'),
+    inputs: StrList('ids of the steps this one consumes'),
+    options: Type.Record(Type.String(), Type.Unknown(), {
+      description: 'validated by the schema of the step type',
+    }),
+    origin: StrList('JSON Pointers into the IR of the fields that asked for this step'),
+    cache: Type.Boolean({ description: 'the tree after this step is kept in the tree cache' }),
+  },
+  { additionalProperties: false, description: 'one step of a build plan' },
+);
+
+export const BuildPlan = Type.Object(
+  {
+    planVersion: Type.Literal(1),
+    backend: Str(),
+    distribution: closed(
+      { id: Str(), release: Str(), suite: Str(), architecture: Str(), versionId: Type.Optional(Str()) },
+      'what the backend resolved the IR distribution to',
+    ),
+    outputs: StrList(),
+    steps: Type.Array(PlanStep),
+  },
+  {
+    $id: 'https://imgc.dev/schemas/plan-v1.json',
+    title: 'imgc build plan v1',
+    additionalProperties: false,
+    description: 'typed steps that turn an image IR into outputs',
+  },
+);
+
+export type PlanStep = Static<typeof PlanStep>;
+export type BuildPlan = Static<typeof BuildPlan>;
+
+/** A step before it gets its id: what a backend or the planner contributes. */
+export interface StepDraft<T extends StepType = StepType> {
+  type: T;
+  title: string;
+  options: StepOptions<T>;
+  origin: string[];
+  executor?: string;
+  cache?: boolean;
+}

@@ -1,0 +1,23 @@
+import { diskCodes } from '../../diagnostics/codes/disk.js';
+import { DiskError, diskError } from './errors.js';
+import { runTool } from './run.js';
+
+export type DiskFormat = 'qcow2' | 'vmdk' | 'vhdx' | 'vpc';
+
+/** Converts a raw image with qemu-img (sparse input stays cheap: holes are skipped). */
+export async function convertDisk(
+  raw: string,
+  format: DiskFormat,
+  out: string,
+  options: { signal?: AbortSignal } = {},
+): Promise<void> {
+  try {
+    await runTool('qemu-img', ['convert', '-q', '-f', 'raw', '-O', format, raw, out], {
+      signal: options.signal,
+    });
+  } catch (e) {
+    if (e instanceof DiskError && e.diagnostic.code === diskCodes.toolFailed.code)
+      throw diskError(diskCodes.conversionFailed, { format, detail: e.diagnostic.message });
+    throw e;
+  }
+}

@@ -1,13 +1,12 @@
+import { StepError } from '../../backends/contract.js';
 import type { CodeDef } from '../../diagnostics/define.js';
 import type { Diagnostic } from '../../diagnostics/types.js';
 
-/** A disk assembly failure carrying its catalogue diagnostic, so the executor can report it as is. */
-export class DiskError extends Error {
-  readonly diagnostic: Diagnostic;
+/** A disk assembly failure carrying its catalogue diagnostic; a StepError, so the executor reports it as is. */
+export class DiskError extends StepError {
   constructor(diagnostic: Diagnostic) {
-    super(diagnostic.message);
+    super({ ...diagnostic, source: diagnostic.source ?? 'output:disk' });
     this.name = 'DiskError';
-    this.diagnostic = { ...diagnostic, source: diagnostic.source ?? 'output:disk' };
   }
 }
 

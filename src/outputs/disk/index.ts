@@ -20,7 +20,7 @@ import { fileBytes, measureTree, treeHasContent } from './measure.js';
 import { runTool } from './run.js';
 import type { DiskRequest, DiskResult } from './types.js';
 
-export { convertDisk, type DiskFormat } from './convert.js';
+export { convertDisk, convertImage, type DiskFormat } from './convert.js';
 export { DiskError } from './errors.js';
 export type { DiskRequest, DiskResult } from './types.js';
 

@@ -4,14 +4,16 @@
  * 7xxx plan/build, 8xxx plugins, 9xxx containerfile); this file joins them, and
  * `test/diagnostics/catalogue.test.ts` checks that every code is unique and well-formed.
  */
-import type { CodeDef } from './define.js';
+
 import { blueprintCodes } from './codes/blueprint.js';
 import { buildCodes } from './codes/build.js';
+import { containerfileCodes } from './codes/containerfile.js';
 import { coreCodes } from './codes/core.js';
-import { mkosiCodes } from './codes/mkosi.js';
-import { kiwiCodes } from './codes/kiwi.js';
 import { diskCodes } from './codes/disk.js';
+import { kiwiCodes } from './codes/kiwi.js';
+import { mkosiCodes } from './codes/mkosi.js';
 import { translateCodes } from './codes/translate.js';
+import type { CodeDef } from './define.js';
 
 export const catalogue: Record<string, Record<string, CodeDef<any>>> = {
   core: coreCodes,
@@ -20,6 +22,7 @@ export const catalogue: Record<string, Record<string, CodeDef<any>>> = {
   disk: diskCodes,
   blueprint: blueprintCodes,
   translate: translateCodes,
+  containerfile: containerfileCodes,
   build: buildCodes,
 };
 

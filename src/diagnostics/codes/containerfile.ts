@@ -47,20 +47,23 @@ export const containerfileCodes = defineCodes({
     code: 'IMGC9007',
     severity: 'info',
     summary: 'a build stage other than the final image, kept verbatim',
-    message: (p: { stage: string }) => `build stage "${p.stage}" is not part of the final image; kept verbatim`,
+    message: (p: { stage: string }) =>
+      `build stage "${p.stage}" is not part of the final image; kept verbatim`,
   },
   unresolvedVariable: {
     code: 'IMGC9008',
     severity: 'warning',
     summary: 'the base image names a variable without a default value',
-    message: (p: { image: string }) => `cannot tell the base image: ${p.image} uses a variable without a default`,
+    message: (p: { image: string }) =>
+      `cannot tell the base image: ${p.image} uses a variable without a default`,
     hint: 'give the ARG a default value, or pass the distribution with --distro',
   },
   unknownBaseImage: {
     code: 'IMGC9009',
     severity: 'info',
     summary: 'the base image is not one whose distribution imgc knows',
-    message: (p: { image: string }) => `base image ${p.image} does not name a known distribution; kept as the base image`,
+    message: (p: { image: string }) =>
+      `base image ${p.image} does not name a known distribution; kept as the base image`,
   },
   badConfig: {
     code: 'IMGC9010',
@@ -72,7 +75,8 @@ export const containerfileCodes = defineCodes({
     code: 'IMGC9011',
     severity: 'warning',
     summary: 'a key bootc-image-builder does not accept in its config',
-    message: (p: { key: string }) => `unknown key "${p.key}" in the bootc-image-builder config (bib rejects unknown keys)`,
+    message: (p: { key: string }) =>
+      `unknown key "${p.key}" in the bootc-image-builder config (bib rejects unknown keys)`,
     hint: 'bib reads only customizations.{user,group,kernel,filesystem,disk,files,directories,sshd,ignition,installer,iso,fips}',
   },
   badConfigValue: {
@@ -85,6 +89,7 @@ export const containerfileCodes = defineCodes({
     code: 'IMGC9013',
     severity: 'warning',
     summary: 'kernel arguments limited to some architectures; the IR keeps them for all',
-    message: (p: { arches: string }) => `kargs limited to ${p.arches} are read as kernel arguments for every architecture`,
+    message: (p: { arches: string }) =>
+      `kargs limited to ${p.arches} are read as kernel arguments for every architecture`,
   },
 });

@@ -10,6 +10,7 @@ import { buildCodes } from './codes/build.js';
 import { containerfileCodes } from './codes/containerfile.js';
 import { coreCodes } from './codes/core.js';
 import { diskCodes } from './codes/disk.js';
+import { kickstartCodes } from './codes/kickstart.js';
 import { kiwiCodes } from './codes/kiwi.js';
 import { mkosiCodes } from './codes/mkosi.js';
 import { translateCodes } from './codes/translate.js';
@@ -19,6 +20,7 @@ export const catalogue: Record<string, Record<string, CodeDef<any>>> = {
   core: coreCodes,
   mkosi: mkosiCodes,
   kiwi: kiwiCodes,
+  kickstart: kickstartCodes,
   disk: diskCodes,
   blueprint: blueprintCodes,
   translate: translateCodes,

@@ -1,9 +1,10 @@
 /** The built-in formats. A format plugin registers the same FormatModule shape. */
 import { blueprintFormat, blueprintJsonFormat } from './builtin/blueprint.js';
 import { containerfileFormat } from './builtin/containerfile.js';
+import { kickstartFormat } from './builtin/kickstart.js';
 import type { FormatModule } from './contract.js';
 
-export const builtinFormats: FormatModule[] = [blueprintFormat, blueprintJsonFormat, containerfileFormat];
+export const builtinFormats: FormatModule[] = [blueprintFormat, blueprintJsonFormat, containerfileFormat, kickstartFormat];
 
 export class FormatRegistry {
   private readonly byId = new Map<string, FormatModule>();

@@ -1,11 +1,13 @@
 import { stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { coreCodes } from '../diagnostics/codes/core.js';
+import { translateCodes } from '../diagnostics/codes/translate.js';
 import { diag } from '../diagnostics/define.js';
 import { hasErrors } from '../diagnostics/types.js';
 import { loadDefinition, reasonOf } from '../formats/load.js';
 import type { FormatRegistry } from '../formats/registry.js';
-import { translateIr } from '../formats/translate.js';
+import { OUTPUT_TYPE_LIST, parseOutputFlag } from '../formats/target-needs.js';
+import { lossSummary, translateIr } from '../formats/translate.js';
 import { writeOutputFiles } from '../formats/write-files.js';
 import { mergeProfiles } from '../ir/profiles.js';
 import { type FormatFlags, formatOptionsFrom } from './options.js';
@@ -82,8 +84,14 @@ export async function runTranslate(
   io: Io,
   registry: FormatRegistry,
   path: string,
-  opts: ReadFlags & { to: string; outputDir: string; strict?: boolean },
+  opts: ReadFlags & { to: string; outputDir: string; strict?: boolean; output?: string },
 ): Promise<number> {
+  if (opts.output !== undefined && !parseOutputFlag(opts.output)) {
+    const d = diag(translateCodes.badOutputFlag, { value: opts.output, known: OUTPUT_TYPE_LIST });
+    if (opts.json) printJson(io, { files: [], diagnostics: [d] });
+    else printDiagnostics(io, [d]);
+    return EXIT.usage;
+  }
   const target = registry.get(opts.to);
   if (!target?.writer) {
     const d = target
@@ -112,7 +120,7 @@ export async function runTranslate(
     positions: loaded.positions,
     sourceDir,
     target,
-    options: formatOptionsFrom(opts),
+    options: { ...formatOptionsFrom(opts), output: opts.output },
   });
   const diagnostics = [...loaded.diagnostics, ...translated.diagnostics];
   let files: string[] = [];
@@ -126,6 +134,7 @@ export async function runTranslate(
   if (opts.json) printJson(io, { files, diagnostics });
   else {
     printDiagnostics(io, diagnostics);
+    io.stderr(`${lossSummary(diagnostics, target.id)}\n`);
     for (const f of files) io.stdout(`${f}\n`);
   }
   const lost = diagnostics.some((d) => d.code.startsWith('IMGC6') && d.severity === 'warning');

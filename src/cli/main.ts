@@ -73,6 +73,10 @@ export function buildProgram(io: Io = processIo, registry = new FormatRegistry()
       .requiredOption('-o, --output-dir <dir>', 'folder to write into')
       .option('--profile <name>', 'activate a profile (repeatable)', collect, [])
       .option('--strict', 'exit 1 when anything is lost')
+      .option(
+        '--output <type[:format]>',
+        'output type for targets that need one when the source has none (e.g. disk:qcow2)',
+      )
       .option('--json', 'print {"files": [...], "diagnostics": [...]}'),
   ).action(async (path: string, opts) => {
     exit.code = await runTranslate(io, registry, path, opts);

@@ -8,6 +8,7 @@ import { type PositionTable, positionOf } from '../ir/positions.js';
 import { mergeProfiles } from '../ir/profiles.js';
 import type { ImageIR } from '../ir/schema.js';
 import type { FormatModule, FormatOptions, OutputFile } from './contract.js';
+import { applyTargetDefaults } from './target-needs.js';
 
 export interface TranslateInput {
   ir: ImageIR;
@@ -26,7 +27,9 @@ export interface TranslateResult {
 
 /**
  * IR → target files, with a loss report: each IR field outside the target's capability
- * table becomes an IMGC6001 diagnostic pointing at the source line it came from.
+ * table becomes an IMGC6001 diagnostic pointing at the source line it came from. Values the
+ * target needs and the source lacks are filled from flags or defaults (IMGC6003), and the
+ * writer's own approximations (IMGC6002) get the source position of their pointer.
  */
 export async function translateIr(input: TranslateInput): Promise<TranslateResult> {
   const { target, positions } = input;
@@ -49,6 +52,9 @@ export async function translateIr(input: TranslateInput): Promise<TranslateResul
     );
     ir = mergeProfiles(ir);
   }
+  const filled = applyTargetDefaults(ir, target.id, input.options);
+  ir = filled.ir;
+  diagnostics.push(...filled.diagnostics);
   for (const ptr of uncoveredPointers(ir, writer.capabilities)) {
     const at = positionOf(positions, ptr);
     diagnostics.push(
@@ -59,10 +65,25 @@ export async function translateIr(input: TranslateInput): Promise<TranslateResul
     );
   }
   const written = await writer.write(ir, { positions, sourceDir: input.sourceDir, options: input.options });
-  return { files: written.files, diagnostics: [...diagnostics, ...written.diagnostics], written: ir };
+  const located = written.diagnostics.map((d) => {
+    if (d.file !== undefined || d.pointer === undefined) return d;
+    const at = positionOf(positions, d.pointer);
+    return at ? { ...d, file: at.file, line: at.line, column: at.column } : d;
+  });
+  return { files: written.files, diagnostics: [...diagnostics, ...located], written: ir };
 }
 
 export function preview(value: unknown): string {
   const text = typeof value === 'string' ? JSON.stringify(value) : (JSON.stringify(value) ?? String(value));
   return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+}
+
+/** One line for the end of a translation: how many fields were dropped, approximated or assumed. */
+export function lossSummary(diagnostics: readonly Diagnostic[], target: string): string {
+  const count = (code: string) => diagnostics.filter((d) => d.code === code).length;
+  const lost = count(translateCodes.loss.code);
+  const approx = count(translateCodes.lossDetail.code);
+  const assumed = count(translateCodes.assumedDefault.code);
+  if (!lost && !approx && !assumed) return `loss report: nothing lost writing ${target}`;
+  return `loss report: ${lost} field(s) not written to ${target} (IMGC6001), ${approx} approximated (IMGC6002), ${assumed} assumed (IMGC6003)`;
 }

@@ -29,4 +29,12 @@ export const translateCodes = defineCodes({
     message: (p: { target: string; dropped: string }) =>
       `${p.target} has no profiles: active profiles were merged into the image${p.dropped ? `; not written: ${p.dropped}` : ''}`,
   },
+  badOutputFlag: {
+    code: 'IMGC6005',
+    severity: 'error',
+    summary: 'an --output value that is not an output type',
+    message: (p: { value: string; known: string }) =>
+      `--output ${p.value}: expected <type>[:<format>] with a type of ${p.known}`,
+    hint: 'e.g. --output disk:qcow2 or --output iso',
+  },
 });

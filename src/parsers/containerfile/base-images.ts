@@ -4,7 +4,10 @@
  * has no bootc in it (the writer says so). Both directions use this one table, so that
  * writing and re-reading gives back the same distribution.
  */
+import { DEFAULT_RELEASES } from '../../ir/distro-defaults.js';
 import type { Distribution } from '../../ir/schema.js';
+
+export { DEFAULT_RELEASES };
 
 interface BaseImageRule {
   id: string;
@@ -79,18 +82,6 @@ const RULES: BaseImageRule[] = [
     release: (m) => m[2],
   },
 ];
-
-/** Default release per distribution when neither the source nor --distro names one. */
-export const DEFAULT_RELEASES: Record<string, string> = {
-  fedora: '44',
-  centos: '10',
-  rhel: '10',
-  almalinux: '10',
-  debian: 'bookworm',
-  ubuntu: 'noble',
-  opensuse: 'tumbleweed',
-  arch: 'rolling',
-};
 
 /** The base image for a distribution, and whether it is a bootc base. */
 export function baseImageFor(d: Distribution): { image: string; bootc: boolean } | undefined {

@@ -1,0 +1,122 @@
+/**
+ * Values a translation target needs that a source may not give: the distribution (a
+ * blueprint may have none, a Containerfile's base image may be unknown), its release, and an
+ * output type (a kickstart has none). They come from `--distro id[:release]`, `--release`,
+ * `--arch` and `--output type[:format]`, else from documented defaults; every filled value
+ * is reported as IMGC6003 so the report says where it came from.
+ */
+
+import { translateCodes } from '../diagnostics/codes/translate.js';
+import { diag } from '../diagnostics/define.js';
+import type { Diagnostic } from '../diagnostics/types.js';
+import { DEFAULT_DISTRIBUTION, DEFAULT_RELEASES } from '../ir/distro-defaults.js';
+import type { ImageIR, Output, OutputType } from '../ir/schema.js';
+import type { FormatOptions } from './contract.js';
+
+export type Need = 'distribution' | 'release' | 'output';
+
+/** What each built-in target cannot do without; formats not listed need nothing. */
+export const TARGET_NEEDS: Record<string, readonly Need[]> = {
+  kiwi: ['distribution', 'release', 'output'],
+  mkosi: ['distribution', 'output'],
+  containerfile: ['distribution', 'release'],
+};
+
+/** The output type assumed per target when neither the source nor --output names one. */
+export const DEFAULT_OUTPUT: Output = { type: 'disk' };
+
+const OUTPUT_TYPES = new Set<string>([
+  'directory',
+  'tar',
+  'cpio',
+  'disk',
+  'esp',
+  'uki',
+  'iso',
+  'installer',
+  'pxe',
+  'oci',
+  'sysext',
+  'confext',
+  'portable',
+  'wsl',
+  'ostree-commit',
+]);
+
+export const OUTPUT_TYPE_LIST = [...OUTPUT_TYPES].join(', ');
+
+export function parseOutputFlag(value: string): Output | undefined {
+  const [type, format] = value.split(':');
+  if (!type || !OUTPUT_TYPES.has(type)) return undefined;
+  return format ? { type: type as OutputType, format } : { type: type as OutputType };
+}
+
+/**
+ * Fills what `target` needs and the IR lacks. Flags apply to every target when the source is
+ * silent; the documented defaults only where the target needs the value.
+ */
+export function applyTargetDefaults(
+  input: ImageIR,
+  target: string,
+  options: FormatOptions = {},
+): { ir: ImageIR; diagnostics: Diagnostic[] } {
+  const needs = new Set(TARGET_NEEDS[target] ?? []);
+  const diagnostics: Diagnostic[] = [];
+  const ir = structuredClone(input);
+  const d = ir.distribution;
+  const report = (pointer: string, value: string, from: string) =>
+    diagnostics.push(
+      diag(translateCodes.assumedDefault, { field: pointer, value, from }, undefined, {
+        pointer,
+        source: 'translate',
+      }),
+    );
+  const flag = typeof options.distro === 'string' ? options.distro : undefined;
+  const [flagId, flagRelease] = flag ? flag.split(':') : [];
+  const releaseFlag = typeof options.release === 'string' ? options.release : flagRelease;
+  if (!d.id) {
+    if (flagId) {
+      d.id = flagId;
+      report('/distribution/id', flagId, '--distro');
+    } else if (needs.has('distribution')) {
+      d.id = DEFAULT_DISTRIBUTION;
+      report(
+        '/distribution/id',
+        d.id,
+        `${target} needs a distribution and the source names none; default (choose with --distro)`,
+      );
+    }
+  }
+  if (d.id && !d.release) {
+    if (releaseFlag && (!flagId || flagId === d.id)) {
+      d.release = releaseFlag;
+      report('/distribution/release', releaseFlag, flag ? '--distro' : '--release');
+    } else if (needs.has('release') && DEFAULT_RELEASES[d.id]) {
+      d.release = DEFAULT_RELEASES[d.id];
+      report(
+        '/distribution/release',
+        d.release!,
+        `${target} needs a release and the source names none; default for ${d.id} (choose with --distro ${d.id}:<release>)`,
+      );
+    }
+  }
+  if (!d.architecture && typeof options.arch === 'string') {
+    d.architecture = options.arch;
+    report('/distribution/architecture', options.arch, '--arch');
+  }
+  if (ir.outputs.length === 0) {
+    const given = typeof options.output === 'string' ? parseOutputFlag(options.output) : undefined;
+    if (given) {
+      ir.outputs.push(given);
+      report('/outputs/0', options.output as string, '--output');
+    } else if (needs.has('output')) {
+      ir.outputs.push({ ...DEFAULT_OUTPUT });
+      report(
+        '/outputs/0',
+        DEFAULT_OUTPUT.type,
+        `${target} needs an output type and the source names none; default (choose with --output)`,
+      );
+    }
+  }
+  return { ir, diagnostics };
+}

@@ -23,7 +23,12 @@ export async function convertDisk(
 }
 
 /** The executor's calling convention for conversions (src/exec/executor.ts). */
-export async function convertImage(raw: string, dest: string, format: string, signal?: AbortSignal): Promise<void> {
+export async function convertImage(
+  raw: string,
+  dest: string,
+  format: string,
+  signal?: AbortSignal,
+): Promise<void> {
   const known: DiskFormat[] = ['qcow2', 'vmdk', 'vhdx', 'vpc'];
   const f = format === 'vhd' ? 'vpc' : format;
   if (!known.includes(f as DiskFormat))

@@ -59,8 +59,9 @@ const emptyRoles = new Set(['home', 'srv', 'tmp', 'var', 'data', 'swap', 'bios-b
 const alignUp = (n: number, to: number) => Math.ceil(n / to) * to;
 
 export function estimateExt4Bytes(tree: TreeMeasure): number {
-  // every inode may waste up to one 4 KiB block; ext4 metadata and the journal need room too
-  return tree.bytes + tree.inodes * 4096;
+  // every inode may waste up to one 4 KiB block and takes 256 bytes of inode table (mkfs gets
+  // 1.5× the tree's inodes); 5 % reserved blocks; the journal and group metadata need room too
+  return Math.ceil((tree.bytes + tree.inodes * (4096 + 384) + 4096 * 256) / 0.95) + 20 * MiB;
 }
 
 export function defaultRootSize(tree: TreeMeasure): number {
@@ -191,9 +192,10 @@ function sizeFor(role: string, content: PartitionContent, p: Partition, input: L
       max: fmt(max),
       needed: fmt(needed),
     });
-  let size = Math.max(preferred, min ?? 0);
+  // an explicit minimum is the size asked for; the default (with headroom) only when none is given
+  let size = min !== undefined ? Math.max(min, needed) : Math.max(preferred, needed);
   if (max !== undefined) size = Math.min(size, max);
-  return alignUp(Math.max(size, needed, MiB), MiB);
+  return alignUp(Math.max(size, MiB), MiB);
 }
 
 function labelOf(role: string, p: Partition): string | undefined {

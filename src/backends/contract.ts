@@ -9,10 +9,13 @@
  */
 import type { Diagnostic } from '../diagnostics/types.js';
 import type { FormatOptions } from '../formats/contract.js';
-import type { ImageIR, Initrd, Repository } from '../ir/schema.js';
+import type { ImageIR, Initrd, PackageRef, Repository } from '../ir/schema.js';
 import type { PlanStep, StepDraft, StepType } from '../plan/steps.js';
 
 export const BACKEND_API_VERSION = 1 as const;
+
+/** Planning answers may come back later: a backend behind the plugin bridge answers over a pipe. */
+export type Awaitable<T> = T | Promise<T>;
 
 /** What the backend may learn about the build host. Injected so plans are testable. */
 export interface HostFacts {
@@ -127,28 +130,44 @@ export interface Backend {
     ir: ImageIR,
     options: FormatOptions,
     host: HostFacts,
-  ): { distribution?: ResolvedDistribution; diagnostics: Diagnostic[] };
+  ): Awaitable<{ distribution?: ResolvedDistribution; diagnostics: Diagnostic[] }>;
 
   /** repositories used when the IR names none */
   defaultRepositories(
     distribution: ResolvedDistribution,
     options: FormatOptions,
     host: HostFacts,
-  ): { repositories: Repository[]; diagnostics: Diagnostic[] };
+  ): Awaitable<{ repositories: Repository[]; diagnostics: Diagnostic[] }>;
 
   /** kernel package for bootable images */
-  kernelPackages(distribution: ResolvedDistribution, ir: ImageIR): string[];
+  kernelPackages(distribution: ResolvedDistribution, ir: ImageIR): Awaitable<string[]>;
   /** packages providing the initrd generator */
-  initrdPackages(initrd: Initrd | undefined): string[];
+  initrdPackages(initrd: Initrd | undefined): Awaitable<string[]>;
   /** packages providing the bootloader binaries the disk assembler copies */
-  bootloaderPackages(ir: ImageIR): string[];
+  bootloaderPackages(ir: ImageIR): Awaitable<string[]>;
   /** packages the system fields need (locales for a locale, tzdata for a timezone, ...) */
-  systemPackages(ir: ImageIR): string[];
+  systemPackages(ir: ImageIR): Awaitable<string[]>;
 
   /** the bootstrap step, and the install step when `separateInstall` is set (then `install`) */
-  planPackages(input: PlanInput): { bootstrap: StepDraft; install?: StepDraft; diagnostics: Diagnostic[] };
+  planPackages(
+    input: PlanInput,
+  ): Awaitable<{ bootstrap: StepDraft; install?: StepDraft; diagnostics: Diagnostic[] }>;
   /** the step removing packages the IR lists under packages.remove */
-  planRemove(packages: string[], origin: string[]): StepDraft;
+  planRemove(packages: string[], origin: string[]): Awaitable<StepDraft>;
+
+  /** repository types it builds from (IR repositories of other types are reported and skipped); default apt */
+  repositoryTypes?: readonly string[];
+  /** how a package reference is spelled for its package manager; default apt's name:arch=version */
+  packageSpec?(p: PackageRef): string;
+  /**
+   * Warnings for the family-specific IR fields this backend does not apply (groups, modules,
+   * SELinux, firewall, FIPS, repository usage). When absent the planner uses apt's answers.
+   */
+  unappliedFields?(ir: ImageIR): Awaitable<Diagnostic[]>;
+  /** host tools the build needs: command → the Debian package that provides it */
+  hostTools?: Readonly<Record<string, string>>;
+  /** releases what the backend holds (a plugin process); called when the registry is closed */
+  close?(): Promise<void>;
 
   /** step types this backend runs; the core runs the rest */
   executes: readonly StepType[];

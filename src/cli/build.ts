@@ -1,6 +1,7 @@
 /** `imgc build`: plan, then execute with the cache, progress output and cleanup on Ctrl-C. */
 import { resolve } from 'node:path';
 import { BackendRegistry } from '../backends/registry.js';
+import { renderDiagnostic } from '../diagnostics/render.js';
 import { hasErrors } from '../diagnostics/types.js';
 import { executeBuild } from '../exec/executor.js';
 import type { BuildEvent } from '../exec/progress.js';
@@ -104,7 +105,7 @@ export function progressRenderer(io: Io, mode: 'tty' | 'plain', verbose = false)
         }
         if (status) io.stderr('\r\x1b[2K');
         status = '';
-        printDiagnostics({ ...io, isTTY: mode === 'tty' }, [e.diagnostic]);
+        io.stderr(`${renderDiagnostic(e.diagnostic, { color: mode === 'tty' })}\n`);
         break;
       case 'build-end':
         write(

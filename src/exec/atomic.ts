@@ -3,6 +3,7 @@
  * (same filesystem) and renamed into place when complete. Temporary names carry the PID,
  * so leftovers of a killed build are recognised and removed by the next one.
  */
+import { spawn } from 'node:child_process';
 import { readdir, rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import { processAlive } from './lock.js';
@@ -27,7 +28,9 @@ export async function commitOutput(temp: string, final: string): Promise<boolean
     if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
   }
   await rename(temp, final);
-  if (replaced) await removeTree(old);
+  // The replaced output can be large (a whole tree); it is already out of sight, so delete it
+  // in a detached process instead of making the build wait. A leftover is reaped next time.
+  if (replaced) spawn('rm', ['-rf', '--', old], { detached: true, stdio: 'ignore' }).unref();
   return replaced;
 }
 
@@ -37,7 +40,7 @@ export async function reapStaleOutputs(outputDir: string): Promise<string[]> {
   for (const name of await readdir(outputDir).catch(() => [] as string[])) {
     if (!name.startsWith(TMP) && !name.startsWith(OLD)) continue;
     const pid = Number(name.slice(TMP.length).split('-')[0]);
-    if (processAlive(pid) && pid !== process.pid) continue;
+    if (processAlive(pid)) continue;
     await removeTree(join(outputDir, name));
     removed.push(name);
   }

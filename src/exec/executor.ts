@@ -109,7 +109,10 @@ export async function executeBuild(plan: BuildPlan, options: ExecuteOptions): Pr
     );
     return finish(false, []);
   }
-  for (const [tool, pkg] of Object.entries({ ...requiredTools, ...(backendTools[backend.id] ?? {}) })) {
+  for (const [tool, pkg] of Object.entries({
+    ...requiredTools,
+    ...(backend.hostTools ?? backendTools[backend.id] ?? {}),
+  })) {
     if (!onPath(tool)) report(diag(buildCodes.toolMissing, { tool, pkg }));
   }
   if (diagnostics.some((d) => d.severity === 'error')) return finish(false, []);
@@ -136,13 +139,19 @@ export async function executeBuild(plan: BuildPlan, options: ExecuteOptions): Pr
   const outputs: BuildResult['outputs'] = [];
   const runner = new ProcessRunner({ signal: options.signal });
   try {
-    for (const stale of await reapStaleWorkspaces([...bases, join(options.cacheDir, 'work')])) {
+    for (const stale of await reapStaleWorkspaces([
+      ...new Set([...bases, join(options.cacheDir, 'work'), options.outputDir]),
+    ])) {
       report(diag(buildCodes.staleWorkspace, stale));
     }
     for (const name of await reapStaleOutputs(options.outputDir)) {
       report(diag(buildCodes.staleWorkspace, { path: join(options.outputDir, name), pid: 0 }));
     }
-    workspace = await createWorkspace(bases[0]!);
+    // A directory output is the tree itself: build it on the output's filesystem and rename
+    // it into place rather than write every file twice (dpkg runs with unsafe-io, so the
+    // disk costs little while building; tmpfs wins only when the tree is packed up anyway).
+    const wantsDirectory = plan.steps.some((s) => s.type === 'output-directory');
+    workspace = await createWorkspace(wantsDirectory ? options.outputDir : bases[0]!);
     const tree = join(workspace.path, 'tree');
     emit({
       event: 'build-start',

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { processAlive } from './lock.js';
 
 const TMPFS_MAGIC = 0x01021994;
-const PREFIX = 'imgc-work-';
+const PREFIX = '.imgc-work-';
 
 export interface Workspace {
   path: string;
@@ -25,7 +25,7 @@ function tmpfsWithRoom(path: string, bytes: number): boolean {
   }
 }
 
-/** Where workspaces may live: /dev/shm when it is a roomy tmpfs, else the cache. */
+/** Where workspaces may live: /dev/shm when it is a roomy tmpfs, else the cache (hidden names, so in an output folder they stay out of the way). */
 export function workspaceBases(cacheDir: string, preferTmpfs = true): string[] {
   const bases = [join(cacheDir, 'work')];
   if (preferTmpfs && tmpfsWithRoom('/dev/shm', 6 * 1024 ** 3)) bases.unshift('/dev/shm');

@@ -88,7 +88,8 @@ export async function planBuild(request: PlanRequest): Promise<PlanResult> {
   }
 
   const distroId = (ir.distribution.id ?? String(options.distro ?? '').split(':')[0] ?? '') || 'debian';
-  const backend = request.backends.forDistribution(distroId);
+  const chosen = typeof options.backend === 'string' ? options.backend : undefined;
+  const backend = chosen ? request.backends.get(chosen) : request.backends.forDistribution(distroId);
   if (!backend) {
     diagnostics.push(
       diag(
@@ -106,18 +107,19 @@ export async function planBuild(request: PlanRequest): Promise<PlanResult> {
     );
     return done();
   }
-  const resolved = backend.resolveDistribution(ir, options, host);
+  const resolved = await backend.resolveDistribution(ir, options, host);
   diagnostics.push(...resolved.diagnostics);
   const dist = resolved.distribution;
   if (!dist || hasErrors(diagnostics)) return done();
 
-  let repositories = ir.repositories.filter((r) => !r.type || r.type === 'apt' || r.type === 'apt-deb822');
+  const repoTypes: readonly string[] = backend.repositoryTypes ?? ['apt', 'apt-deb822'];
+  let repositories = ir.repositories.filter((r) => !r.type || repoTypes.includes(r.type));
   for (const [i, r] of ir.repositories.entries()) {
     if (!repositories.includes(r)) {
       diagnostics.push(
         diag(
           buildCodes.fieldIgnored,
-          { field: `repository ${r.id}`, reason: `type ${r.type} is not an apt repository` },
+          { field: `repository ${r.id}`, reason: `type ${r.type} is not one of ${repoTypes.join(', ')}` },
           {},
           {
             pointer: `/repositories/${i}`,
@@ -128,7 +130,7 @@ export async function planBuild(request: PlanRequest): Promise<PlanResult> {
     }
   }
   if (!repositories.length) {
-    const defaults = backend.defaultRepositories(dist, options, host);
+    const defaults = await backend.defaultRepositories(dist, options, host);
     diagnostics.push(...defaults.diagnostics);
     repositories = defaults.repositories;
   }
@@ -137,18 +139,19 @@ export async function planBuild(request: PlanRequest): Promise<PlanResult> {
   const bootable = outputs.some((o) => bootableOutputs.has(o.type));
   const bootPackages = bootable
     ? [
-        ...backend.kernelPackages(dist, ir),
-        ...backend.initrdPackages(ir.system.initrd),
-        ...backend.bootloaderPackages(ir),
+        ...(await backend.kernelPackages(dist, ir)),
+        ...(await backend.initrdPackages(ir.system.initrd)),
+        ...(await backend.bootloaderPackages(ir)),
       ]
     : [];
+  const spec = backend.packageSpec ?? packageSpec;
   const packages = uniq([
-    ...ir.packages.bootstrap.map(packageSpec),
-    ...ir.packages.install.map(packageSpec),
-    ...backend.systemPackages(ir),
+    ...ir.packages.bootstrap.map(spec),
+    ...ir.packages.install.map(spec),
+    ...(await backend.systemPackages(ir)),
     ...bootPackages,
   ]);
-  warnUnapplied(ir, diagnostics);
+  warnUnapplied(ir, diagnostics, backend.unappliedFields ? await backend.unappliedFields(ir) : undefined);
 
   const scriptsIn = (phases: ScriptPhase[]) =>
     ir.scripts.map((s, i) => ({ s, i })).filter(({ s }) => phases.includes(s.phase));
@@ -158,12 +161,12 @@ export async function planBuild(request: PlanRequest): Promise<PlanResult> {
   const drafts: StepDraft[] = [];
   for (const { s, i } of scriptsIn(['sync', 'pre-install']))
     drafts.push(await scriptDraft(s, i, request, diagnostics));
-  const pkgSteps = backend.planPackages({
+  const pkgSteps = await backend.planPackages({
     ir,
     distribution: dist,
     repositories,
     packages,
-    bootstrapPackages: ir.packages.bootstrap.map(packageSpec),
+    bootstrapPackages: ir.packages.bootstrap.map(spec),
     bootable,
     separateInstall,
     options,
@@ -189,7 +192,7 @@ export async function planBuild(request: PlanRequest): Promise<PlanResult> {
     drafts.push(await scriptDraft(s, i, request, diagnostics));
   if (ir.packages.remove.length)
     drafts.push(
-      backend.planRemove(
+      await backend.planRemove(
         ir.packages.remove.map((p) => p.name),
         ['/packages/remove'],
       ),
@@ -225,6 +228,7 @@ export async function planBuild(request: PlanRequest): Promise<PlanResult> {
     origin: [],
   });
   if (hasErrors(diagnostics)) return done();
+  markCachePoint(drafts);
 
   const steps: PlanStep[] = [];
   let previous: string[] = [];
@@ -278,6 +282,20 @@ export async function planBuild(request: PlanRequest): Promise<PlanResult> {
     outputs: outputs.map((o) => o.type),
     steps,
   });
+}
+
+/**
+ * Besides the package steps, keep the tree right before the first step that copies host
+ * files or runs the definition's scripts: those change most often, and everything before
+ * them (packages, locale-gen, accounts) then comes from the cache.
+ */
+function markCachePoint(drafts: StepDraft[]) {
+  const packagesDone = drafts.findLastIndex((d) => d.type === 'bootstrap' || d.type === 'install-packages');
+  const volatile = drafts.findIndex(
+    (d, i) => i > packagesDone && (d.type === 'write-files' || d.type === 'run-script'),
+  );
+  const point = (volatile < 0 ? drafts.length - 1 : volatile) - 1;
+  if (point > packagesDone) drafts[point]!.cache = true;
 }
 
 function tarCompression(value: string | undefined): StepOptions<'output-tar'>['compression'] {
@@ -457,37 +475,17 @@ async function writeFilesDraft(
   return { type: 'write-files', title, options: { entries }, origin };
 }
 
-function warnUnapplied(ir: ImageIR, diagnostics: Diagnostic[]) {
+/** `familyWarnings`: the backend's own answer for the family-specific fields, replacing apt's. */
+function warnUnapplied(ir: ImageIR, diagnostics: Diagnostic[], familyWarnings?: Diagnostic[]) {
   const ignore = (pointer: string, field: string, reason: string): void => {
     diagnostics.push(diag(buildCodes.fieldIgnored, { field, reason }, {}, { pointer, severity: 'warning' }));
   };
-  ir.packages.groups.forEach((g, i) => {
-    ignore(
-      `/packages/groups/${i}`,
-      `package group ${g.name}`,
-      'apt has no package groups; list the packages (or a task-* package)',
-    );
-  });
-  for (const [i, m] of ir.packages.modules.entries()) {
-    ignore(`/packages/modules/${i}`, `module ${m.name}`, 'apt has no module streams');
-  }
+  if (familyWarnings) diagnostics.push(...familyWarnings);
+  else warnAptFamily(ir, ignore);
   if (ir.packages.build.length)
     ignore('/packages/build', 'packages.build', 'build-only packages are not installed into the image');
-  if (ir.system.selinux)
-    ignore('/system/selinux', 'system.selinux', 'the Debian backend does not configure SELinux');
-  if (ir.system.firewall)
-    ignore('/system/firewall', 'system.firewall', 'the Debian backend does not configure a firewall');
-  if (ir.system.fips) ignore('/system/fips', 'system.fips', 'no FIPS mode on Debian');
   if (ir.containers.length)
     ignore('/containers', 'containers', 'embedding container images is not implemented');
-  ir.repositories.forEach((r, i) => {
-    if (r.usage && r.usage !== 'build-and-image')
-      ignore(
-        `/repositories/${i}/usage`,
-        `repository ${r.id} usage`,
-        'every build repository is also configured in the image',
-      );
-  });
   ir.scripts.forEach((s, i) => {
     if (
       ['pre-disk', 'disk', 'post-output', 'first-boot', 'on-error', 'traceback', 'clean'].includes(s.phase)
@@ -498,5 +496,31 @@ function warnUnapplied(ir: ImageIR, diagnostics: Diagnostic[]) {
         'this phase is not run by imgc build yet',
       );
     }
+  });
+}
+
+function warnAptFamily(ir: ImageIR, ignore: (pointer: string, field: string, reason: string) => void) {
+  ir.packages.groups.forEach((g, i) => {
+    ignore(
+      `/packages/groups/${i}`,
+      `package group ${g.name}`,
+      'apt has no package groups; list the packages (or a task-* package)',
+    );
+  });
+  for (const [i, m] of ir.packages.modules.entries()) {
+    ignore(`/packages/modules/${i}`, `module ${m.name}`, 'apt has no module streams');
+  }
+  if (ir.system.selinux)
+    ignore('/system/selinux', 'system.selinux', 'the Debian backend does not configure SELinux');
+  if (ir.system.firewall)
+    ignore('/system/firewall', 'system.firewall', 'the Debian backend does not configure a firewall');
+  if (ir.system.fips) ignore('/system/fips', 'system.fips', 'no FIPS mode on Debian');
+  ir.repositories.forEach((r, i) => {
+    if (r.usage && r.usage !== 'build-and-image')
+      ignore(
+        `/repositories/${i}/usage`,
+        `repository ${r.id} usage`,
+        'every build repository is also configured in the image',
+      );
   });
 }

@@ -13,6 +13,17 @@ const closed = <T extends Record<string, TSchema>>(props: T, description: string
   Type.Object(props, { additionalProperties: false, description });
 const Owner = Type.Union([Type.String(), Type.Integer({ minimum: 0 })]);
 
+/**
+ * What only one package manager needs (dnf module streams, the rpm database path, pacman's
+ * SigLevel): the backend that planned the step defines and reads it. `sources` then holds
+ * that family's repository configuration text (deb822, .repo, pacman.conf sections).
+ */
+const FamilySettings = Type.Record(
+  Type.String(),
+  Type.Union([Type.String(), Type.Boolean(), Type.Integer(), Type.Array(Type.String())]),
+  { description: 'package-manager specific settings, defined by the backend that planned the step' },
+);
+
 export const BootstrapOptions = closed(
   {
     distribution: Str('os-release ID of the image: debian, ubuntu'),
@@ -26,6 +37,7 @@ export const BootstrapOptions = closed(
     installRecommends: Type.Boolean(),
     installDocs: Type.Boolean(),
     languages: StrList('translations kept under /usr/share/locale; empty = all'),
+    settings: Type.Optional(FamilySettings),
   },
   'create a root tree from nothing and install packages into it',
 );
@@ -35,6 +47,7 @@ export const InstallPackagesOptions = closed(
     packages: StrList(),
     exclude: StrList('packages held back (apt-mark hold before installing)'),
     installRecommends: Type.Boolean(),
+    settings: Type.Optional(FamilySettings),
   },
   'install packages into an existing tree with the distribution package manager',
 );

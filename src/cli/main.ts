@@ -5,6 +5,7 @@ import { diag } from '../diagnostics/define.js';
 import { FormatRegistry } from '../formats/registry.js';
 import { runBuild } from './build.js';
 import { runFormats, runInspect, runTranslate, runValidate } from './commands.js';
+import { runDiff } from './diff.js';
 import { collect } from './options.js';
 import { EXIT, type Io, processIo } from './output.js';
 import { runPlan } from './plan.js';
@@ -120,6 +121,22 @@ export function buildProgram(io: Io = processIo, registry = new FormatRegistry()
       .option('--json', 'print progress as NDJSON events'),
   ).action(async (path: string, opts) => {
     exit.code = await runBuild(io, registry, path, opts);
+  });
+
+  withFormatFlags(
+    program
+      .command('diff')
+      .description('semantic diff of two definitions in any formats; exit 1 when they differ')
+      .argument('<a>', 'the first definition (file or folder)')
+      .argument('<b>', 'the second definition')
+      .option('--from-a <format>', 'format of <a> (detected when absent)')
+      .option('--from-b <format>', 'format of <b> (detected when absent)')
+      .option('--profile-a <name>', 'activate a profile of <a> (repeatable)', collect, [])
+      .option('--profile-b <name>', 'activate a profile of <b> (repeatable)', collect, [])
+      .option('--common', 'compare only the fields both formats can express')
+      .option('--json', 'print {"equal": ..., "changes": [...]}'),
+  ).action(async (a: string, b: string, opts) => {
+    exit.code = await runDiff(io, registry, a, b, opts);
   });
 
   program.addOption(new Option('--no-color', 'plain output').hideHelp());

@@ -52,7 +52,10 @@ export const InstallPackagesOptions = closed(
   'install packages into an existing tree with the distribution package manager',
 );
 
-export const RemovePackagesOptions = closed({ packages: StrList() }, 'remove packages from the tree');
+export const RemovePackagesOptions = closed(
+  { packages: StrList(), settings: Type.Optional(FamilySettings) },
+  'remove packages from the tree',
+);
 
 export const ConfigureSystemOptions = closed(
   {

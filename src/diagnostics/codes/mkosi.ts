@@ -77,7 +77,8 @@ export const mkosiCodes = defineCodes({
   specifier: {
     code: 'IMGC4011',
     severity: 'warning',
-    summary: 'a % specifier that is unknown or refers to a setting that is not set yet; it expands to nothing',
+    summary:
+      'a % specifier that is unknown or refers to a setting that is not set yet; it expands to nothing',
     message: (p: { detail: string }) => p.detail,
     hint: 'write %% for a literal percent sign',
   },
@@ -112,21 +113,24 @@ export const mkosiCodes = defineCodes({
     code: 'IMGC4016',
     severity: 'warning',
     summary: 'a file name of mkosi v14 and older (mkosi.default, mkosi.default.d/); current mkosi ignores it',
-    message: (p: { name: string; modern: string }) => `${p.name} is read as ${p.modern} (legacy mkosi layout)`,
+    message: (p: { name: string; modern: string }) =>
+      `${p.name} is read as ${p.modern} (legacy mkosi layout)`,
     hint: (p: { modern: string }) => `rename it to ${p.modern}`,
   },
   legacyListRemoval: {
     code: 'IMGC4017',
     severity: 'warning',
     summary: 'the "!item" list removal of mkosi v15 and older',
-    message: (p: { name: string; item: string }) => `"!${p.item}" in ${p.name} removes an earlier value (legacy syntax)`,
+    message: (p: { name: string; item: string }) =>
+      `"!${p.item}" in ${p.name} removes an earlier value (legacy syntax)`,
     hint: 'current mkosi has no "!": remove the item where it is added, or use RemovePackages=',
   },
   builtinInclude: {
     code: 'IMGC4018',
     severity: 'warning',
     summary: 'Include= of a configuration built into mkosi; not expanded without mkosi’s resources',
-    message: (p: { name: string }) => `Include=${p.name} names a configuration built into mkosi; its settings are not read`,
+    message: (p: { name: string }) =>
+      `Include=${p.name} names a configuration built into mkosi; its settings are not read`,
     hint: 'pass -O mkosiResources=<mkosi checkout>/mkosi/resources to read it',
   },
   includeMissing: {
@@ -146,14 +150,16 @@ export const mkosiCodes = defineCodes({
     code: 'IMGC4021',
     severity: 'info',
     summary: 'a value mkosi takes from the build host; imgc used the --host value',
-    message: (p: { name: string; value: string }) => `${p.name} is not set; mkosi uses the host's, here ${p.value}`,
+    message: (p: { name: string; value: string }) =>
+      `${p.name} is not set; mkosi uses the host's, here ${p.value}`,
     hint: 'set it explicitly for a build that does not depend on the host',
   },
   notRun: {
     code: 'IMGC4022',
     severity: 'warning',
     summary: 'an executable mkosi would run to obtain a value; imgc does not run it',
-    message: (p: { name: string; path: string }) => `${p.path} is executable: mkosi runs it for ${p.name}; imgc leaves ${p.name} unset`,
+    message: (p: { name: string; path: string }) =>
+      `${p.path} is executable: mkosi runs it for ${p.name}; imgc leaves ${p.name} unset`,
   },
   repoFile: {
     code: 'IMGC4023',
@@ -176,7 +182,8 @@ export const mkosiCodes = defineCodes({
   subImage: {
     code: 'IMGC4026',
     severity: 'info',
-    summary: 'sub-images (mkosi.images/) are read and kept as extension data; the IR describes the main image',
+    summary:
+      'sub-images (mkosi.images/) are read and kept as extension data; the IR describes the main image',
     message: (p: { names: string }) => `sub-images ${p.names} are kept as mkosi extension data`,
   },
 });

@@ -1,0 +1,78 @@
+/** The mkosi reader: detect, resolve the tree, lower to the IR. */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { coreCodes } from '../../diagnostics/codes/core.js';
+import { mkosiCodes } from '../../diagnostics/codes/mkosi.js';
+import { diag } from '../../diagnostics/define.js';
+import { hasErrors } from '../../diagnostics/types.js';
+import type { DetectCandidate, FormatReader, ReadOptions, ReadResult } from '../../formats/contract.js';
+import { lowerResolved } from './lower.js';
+import { DEFAULT_HOST, parseHost, resolveTree } from './resolve.js';
+
+const SECTION_RE =
+  /^\s*\[(Distribution|Output|Content|Config|Build|Validation|Runtime|Host|Packages|Partitions|Match|Include)\]\s*$/m;
+
+export function detectMkosi(c: DetectCandidate): number {
+  if (c.isDirectory) {
+    const entries = new Set(c.entries ?? []);
+    if (entries.has('mkosi.conf') || entries.has('mkosi.conf.d')) return 0.95;
+    if (entries.has('mkosi.default') || entries.has('mkosi.default.d')) return 0.9;
+    if (entries.has('mkosi') && existsSync(join(c.path, 'mkosi', 'mkosi.conf'))) return 0.9;
+    if ([...entries].some((e) => e.startsWith('mkosi.'))) return 0.5;
+    return 0;
+  }
+  if (c.name === 'mkosi.conf' || c.name === 'mkosi.default' || c.name === 'mkosi.local.conf') return 0.95;
+  if (c.name.startsWith('mkosi.') && c.head && SECTION_RE.test(c.head)) return 0.8;
+  if (c.name.endsWith('.conf') && c.head && /^\s*\[(Distribution|Content|Output)\]\s*$/m.test(c.head))
+    return 0.6;
+  return 0;
+}
+
+export async function readMkosi(path: string, options: ReadOptions): Promise<ReadResult> {
+  const opts = options.options ?? {};
+  const host = parseHost(typeof opts.host === 'string' ? opts.host : undefined);
+  if (!host) {
+    return {
+      positions: {},
+      files: [],
+      diagnostics: [diag(mkosiCodes.badHost, { value: String(opts.host) })],
+    };
+  }
+  try {
+    const res = resolveTree(path, {
+      host,
+      profiles: options.profiles,
+      legacy: opts.legacy === 'off' ? 'off' : 'auto',
+      resources: typeof opts.mkosiResources === 'string' ? opts.mkosiResources : undefined,
+    });
+    const diagnostics = [...res.diagnostics];
+    for (const p of options.profiles ?? []) {
+      if (!res.declaredProfiles.includes(p)) {
+        diagnostics.push(diag(coreCodes.unknownProfile, { name: p, known: res.declaredProfiles.join(', ') }));
+      }
+    }
+    if (hasErrors(diagnostics)) return { positions: {}, files: res.files, diagnostics };
+    const lowered = lowerResolved(res);
+    return {
+      ir: lowered.ir,
+      positions: lowered.positions,
+      diagnostics: [...diagnostics, ...lowered.diagnostics].map((d) => ({ source: 'mkosi', ...d })),
+      files: res.files,
+    };
+  } catch (e) {
+    return {
+      positions: {},
+      files: [],
+      diagnostics: [
+        diag(
+          coreCodes.internalError,
+          { detail: e instanceof Error ? (e.stack ?? e.message) : String(e) },
+          { file: path },
+        ),
+      ],
+    };
+  }
+}
+
+export const mkosiReader: FormatReader = { detect: detectMkosi, read: readMkosi };
+export { DEFAULT_HOST };

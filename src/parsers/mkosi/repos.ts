@@ -1,0 +1,183 @@
+/**
+ * Repository files in an mkosi sandbox tree (mkosi.sandbox/, SandboxTrees=) → IR repositories:
+ * dnf/yum and zypper `.repo` files, apt deb822 `.sources` and one-line `.list` files.
+ * `fileName` keeps the file's path inside the sandbox tree so the writer can put it back.
+ */
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { mkosiCodes } from '../../diagnostics/codes/mkosi.js';
+import { diag } from '../../diagnostics/define.js';
+import type { Diagnostic } from '../../diagnostics/types.js';
+import type { Repository } from '../../ir/schema.js';
+import { parseUnitIni } from './unit-ini.js';
+
+export const REPO_DIRS = ['etc/yum.repos.d', 'etc/zypp/repos.d', 'etc/apt/sources.list.d'];
+
+export function lowerRepositories(tree: string, diagnostics: Diagnostic[]): Repository[] {
+  const out: Repository[] = [];
+  if (!isDir(tree)) return out;
+  for (const dir of REPO_DIRS) {
+    const full = join(tree, dir);
+    if (!isDir(full)) continue;
+    for (const name of readdirSync(full).sort()) {
+      const file = join(full, name);
+      const fileName = `${dir}/${name}`;
+      let text: string;
+      try {
+        text = readFileSync(file, 'utf8');
+      } catch {
+        continue;
+      }
+      if (name.endsWith('.repo')) out.push(...parseRepoFile(text, fileName, file, diagnostics));
+      else if (name.endsWith('.sources')) out.push(...parseDeb822(text, fileName));
+      else if (name.endsWith('.list')) out.push(...parseSourcesList(text, fileName));
+    }
+  }
+  return out;
+}
+
+const bool = (v: string) => /^(1|yes|true|on)$/i.test(v);
+const words = (v: string) => v.split(/[\s,]+/).filter(Boolean);
+
+export function parseRepoFile(
+  text: string,
+  fileName: string,
+  file: string,
+  diagnostics: Diagnostic[],
+): Repository[] {
+  const repos = new Map<string, Repository>();
+  for (const e of parseUnitIni(text).entries) {
+    if (!e.section) continue;
+    let r = repos.get(e.section);
+    if (!r) {
+      r = { id: e.section, type: fileName.startsWith('etc/zypp') ? 'yast2' : 'rpm-md', urls: [], fileName };
+      if (r.type === 'yast2') r.type = 'rpm-md';
+      repos.set(e.section, r);
+    }
+    const k = e.key.toLowerCase();
+    switch (k) {
+      case 'name':
+        r.name = e.value;
+        break;
+      case 'baseurl':
+        r.urls.push(...words(e.value));
+        break;
+      case 'mirrorlist':
+        r.mirrorlist = e.value;
+        break;
+      case 'metalink':
+        r.metalink = e.value;
+        break;
+      case 'enabled':
+        r.enabled = bool(e.value);
+        break;
+      case 'gpgcheck':
+        r.gpgCheck = bool(e.value);
+        break;
+      case 'repo_gpgcheck':
+        r.repoGpgCheck = bool(e.value);
+        break;
+      case 'gpgkey':
+        r.gpgKeys = [...(r.gpgKeys ?? []), ...words(e.value)];
+        break;
+      case 'sslverify':
+        r.sslVerify = bool(e.value);
+        break;
+      case 'priority':
+        r.priority = Number(e.value);
+        break;
+      case 'cost':
+        r.cost = Number(e.value);
+        break;
+      case 'module_hotfixes':
+        r.moduleHotfixes = bool(e.value);
+        break;
+      case 'includepkgs':
+        r.includePackages = [...(r.includePackages ?? []), ...words(e.value)];
+        break;
+      case 'exclude':
+      case 'excludepkgs':
+        r.excludePackages = [...(r.excludePackages ?? []), ...words(e.value)];
+        break;
+      default:
+        diagnostics.push(
+          diag(
+            mkosiCodes.repoFile,
+            { path: fileName, detail: `${e.key}= of [${e.section}] has no IR field; not lowered` },
+            { file, line: e.line, column: e.column },
+          ),
+        );
+    }
+  }
+  return [...repos.values()];
+}
+
+export function parseDeb822(text: string, fileName: string): Repository[] {
+  const out: Repository[] = [];
+  const base = fileName
+    .split('/')
+    .pop()!
+    .replace(/\.sources$/, '');
+  const stanzas = text.replace(/^\uFEFF/, '').split(/\r?\n[ \t]*\r?\n/);
+  for (const stanza of stanzas) {
+    const fields: Record<string, string> = {};
+    let last = '';
+    for (const line of stanza.split(/\r?\n/)) {
+      if (line.startsWith('#')) continue;
+      if (/^[ \t]/.test(line) && last) {
+        fields[last] += `\n${line.trim()}`;
+        continue;
+      }
+      const i = line.indexOf(':');
+      if (i < 0) continue;
+      last = line.slice(0, i).trim().toLowerCase();
+      fields[last] = line.slice(i + 1).trim();
+    }
+    if (!fields.uris) continue;
+    const r: Repository = {
+      id: `${base}-${out.length + 1}`,
+      type: 'apt-deb822',
+      urls: words(fields.uris),
+      fileName,
+    };
+    if (fields.suites) r.suites = words(fields.suites);
+    if (fields.components) r.components = words(fields.components);
+    if (fields['signed-by']) r.gpgKeys = [fields['signed-by']];
+    if (fields.enabled) r.enabled = bool(fields.enabled);
+    out.push(r);
+  }
+  return out;
+}
+
+export function parseSourcesList(text: string, fileName: string): Repository[] {
+  const out: Repository[] = [];
+  const base = fileName
+    .split('/')
+    .pop()!
+    .replace(/\.list$/, '');
+  for (const raw of text.split(/\r?\n/)) {
+    const line = raw.replace(/#.*/, '').trim();
+    const m = /^deb\s+(?:\[([^\]]*)\]\s+)?(\S+)\s+(\S+)\s*(.*)$/.exec(line);
+    if (!m) continue;
+    const r: Repository = {
+      id: `${base}-${out.length + 1}`,
+      type: 'apt',
+      urls: [m[2]!],
+      suites: [m[3]!],
+      fileName,
+    };
+    if (m[4]) r.components = words(m[4]);
+    const signed = /signed-by=(\S+)/.exec(m[1] ?? '');
+    if (signed) r.gpgKeys = [signed[1]!];
+    out.push(r);
+  }
+  return out;
+}
+
+function isDir(p: string): boolean {
+  try {
+    return existsSync(p) && statSync(p).isDirectory();
+  } catch {
+    return false;
+  }
+}

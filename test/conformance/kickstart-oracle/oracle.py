@@ -1,0 +1,124 @@
+# Reads every top-level corpus kickstart with pykickstart (run outside the repo) and records
+# the values imgc is compared against. Output: JSON on stdout.
+import json, os, sys, warnings, io, contextlib, re
+sys.path.insert(0, os.environ.get('PYKICKSTART', '/tmp/ref/pykickstart'))
+from pykickstart.version import makeVersion, stringToVersion
+from pykickstart.parser import KickstartParser
+from pykickstart.errors import KickstartError
+from pykickstart.load import load_to_str
+
+CORPUS = os.environ.get('KS_CORPUS', '../shared/corpus/kickstart')
+RUNTIME = re.compile(r'^(/tmp/|/run/|/mnt/|[a-z]+://)')
+
+def version_for(distro, staged):
+    d = distro.lower()
+    m = re.match(r'(almalinux|rocky|rhel)-(\d+)', d)
+    if m: return 'RHEL' + m.group(2)
+    if 'edge' in d: return 'RHEL9'
+    if 'historical' in d: return 'F39'
+    if staged.startswith('rhinstaller+kickstart-tests/'): return 'F45'
+    if 'templated' in d: return 'F39'
+    return 'F43'
+
+def search_path(staged):
+    if staged.startswith('rhinstaller+kickstart-tests/'):
+        base = 'rhinstaller+kickstart-tests/fragments/'
+        return [base + 'platform/fedora_rawhide', base + 'shared', base + 'platform/rhel9']
+    return []
+
+def preprocess(path, extra_dirs):
+    """%ksappend expansion as pykickstart does it, but resolving relative names against the
+    including file's folder and then the extra search folders (the kickstart-tests layout)."""
+    out = []
+    for line in load_to_str(path).splitlines(True):
+        ll = line.strip()
+        if not ll.startswith('%ksappend'):
+            out.append(line); continue
+        name = ll.split(' ')[1]
+        cands = [name] if name.startswith('/') else [os.path.join(os.path.dirname(path), name)] + [os.path.join(CORPUS, d, name) for d in extra_dirs]
+        found = next((c for c in cands if os.path.exists(c)), None)
+        if found is None:
+            raise KickstartError('Unable to open %%ksappend file: %s' % name)
+        out.append(load_to_str(found))
+    return ''.join(out)
+
+class Oracle(KickstartParser):
+    def __init__(self, *a, **k):
+        super().__init__(*a, **k)
+        self.opened = []
+        self.runtime_includes = []
+    def readKickstart(self, f, reset=True):
+        if self._includeDepth > 0 and RUNTIME.match(f):
+            self.runtime_includes.append(f); return
+        if not os.path.exists(f) and self._includeDepth - 1 in self.currentdir:
+            g = os.path.join(self.currentdir[self._includeDepth - 1], f)
+            if os.path.exists(g): f = g
+        self.opened.append(os.path.relpath(os.path.abspath(f), CORPUS))
+        return super().readKickstart(f, reset)
+
+def run(path, ver, extra, strict):
+    h = makeVersion(stringToVersion(ver))
+    p = Oracle(h, followIncludes=True, errorsAreFatal=strict, missingIncludeIsFatal=True)
+    stderr = io.StringIO()
+    fatal = None
+    with warnings.catch_warnings(record=True) as ws, contextlib.redirect_stderr(stderr), contextlib.redirect_stdout(io.StringIO()):
+        warnings.simplefilter('always')
+        try:
+            text = preprocess(path, extra)
+            p.opened.append(os.path.relpath(path, CORPUS))
+            p.currentdir[0] = os.path.dirname(os.path.abspath(path))
+            p.readKickstartFromString(text)
+        except Exception as e:
+            fatal = f'{type(e).__name__}: {e}'
+    kswarn = [str(w.message) for w in ws if 'Kickstart' in type(w.message).__name__]
+    return h, p, fatal, kswarn, stderr.getvalue()
+
+def values(h):
+    pk = h.packages
+    groups = sorted(g.name for g in pk.groupList)
+    nets = [n.hostname for n in h.network.network if getattr(n, 'hostname', None)]
+    return {
+        'packages': sorted(pk.packageList),
+        'groups': groups,
+        'environment': pk.environment,
+        'excludedPackages': sorted(pk.excludedList),
+        'excludedGroups': sorted(g.name for g in pk.excludedGroupList),
+        'lang': h.lang.lang or None,
+        'timezone': h.timezone.timezone or None,
+        'hostname': nets[-1] if nets else None,
+        'servicesEnabled': list(h.services.enabled),
+        'bootloaderAppend': h.bootloader.appendLine or None,
+        'repoNames': [r.name for r in h.repo.repoList],
+        'userNames': [u.name for u in h.user.userList],
+    }
+
+rows = []
+with open(os.path.join(CORPUS, 'MANIFEST.tsv')) as f:
+    header = f.readline().rstrip('\n').split('\t')
+    for line in f:
+        r = dict(zip(header, line.rstrip('\n').split('\t')))
+        if 'fragment' in r['purpose']: continue
+        rows.append(r)
+
+out = {'pykickstart': '3.74 (435ebbef)', 'files': {}}
+for r in rows:
+    staged = r['staged_path']
+    path = os.path.join(CORPUS, staged)
+    ver = version_for(r['distro'], staged)
+    extra = search_path(staged)
+    h, p, fatal, kswarn, err = run(path, ver, extra, strict=False)
+    entry = {
+        'version': ver,
+        'includePath': extra,
+        'accepted': fatal is None and p.errorsCount == 0,
+        'errors': p.errorsCount + (1 if fatal else 0),
+        'fatal': fatal,
+        'errorText': [l for l in err.splitlines() if l.strip()][:5],
+        'warnings': len(kswarn),
+        'filesRead': p.opened,
+        'runtimeIncludes': p.runtime_includes,
+    }
+    if fatal is None:
+        entry['values'] = values(h)
+    out['files'][staged] = entry
+json.dump(out, sys.stdout, indent=1, sort_keys=True)

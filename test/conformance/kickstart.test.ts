@@ -1,0 +1,202 @@
+/**
+ * Conformance over ../shared/corpus/kickstart against values recorded from pykickstart 3.74
+ * (kickstart-golden.json, made by kickstart-oracle/oracle.py): every top-level kickstart
+ * (fragments excluded) is read with the version pykickstart was run with; none may crash;
+ * ≥ 98 % of those pykickstart accepts must read without errors; includes must resolve to the
+ * files pykickstart read; the compared values must agree for ≥ 95 %; and
+ * kickstart → IR → kickstart → IR must be identical for every file that lowers.
+ */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { kickstartFormat } from '../../src/formats/builtin/kickstart.js';
+import { writeOutputFiles } from '../../src/formats/write-files.js';
+import { normalizeIr } from '../../src/ir/normalize.js';
+import type { ImageIR } from '../../src/ir/schema.js';
+import type { KickstartExtension } from '../../src/parsers/kickstart/extension.js';
+import { moduleText } from '../../src/parsers/kickstart/lower-packages.js';
+import { loadSource } from '../../src/parsers/kickstart/source.js';
+import { corpusDir, corpusMissingMessage, readManifest } from '../helpers/shared.js';
+
+interface GoldenValues {
+  packages: string[];
+  groups: string[];
+  environment: string | null;
+  excludedPackages: string[];
+  excludedGroups: string[];
+  lang: string | null;
+  timezone: string | null;
+  hostname: string | null;
+  servicesEnabled: string[];
+  bootloaderAppend: string | null;
+  repoNames: string[];
+  userNames: string[];
+}
+
+interface GoldenFile {
+  version: string;
+  includePath: string[];
+  accepted: boolean;
+  errors: number;
+  filesRead: string[];
+  runtimeIncludes: string[];
+  values?: GoldenValues;
+}
+
+const golden = JSON.parse(readFileSync(join(import.meta.dirname, 'kickstart-golden.json'), 'utf8')) as {
+  files: Record<string, GoldenFile>;
+};
+const dir = corpusDir('kickstart');
+
+/** The same values, taken from the IR. */
+function valuesOf(ir: ImageIR): GoldenValues {
+  const ext = (ir.extensions.kickstart ?? {}) as KickstartExtension;
+  const pk = ir.packages;
+  return {
+    packages: pk.install.map((p) => p.name).sort(),
+    groups: [
+      ...pk.groups.filter((g) => !g.exclude && g.kind !== 'environment').map((g) => g.name),
+      ...pk.modules.filter((m) => m.state === 'installed').map(moduleText),
+    ].sort(),
+    environment: pk.groups.find((g) => g.kind === 'environment')?.name ?? null,
+    excludedPackages: pk.exclude.map((p) => p.name).sort(),
+    excludedGroups: pk.groups
+      .filter((g) => g.exclude)
+      .map((g) => g.name)
+      .sort(),
+    lang: ir.system.locale ?? null,
+    timezone: ir.system.timezone ?? null,
+    hostname: ir.system.hostname ?? null,
+    servicesEnabled: ir.system.services.enable,
+    bootloaderAppend: ir.system.kernel.cmdline.length > 0 ? ir.system.kernel.cmdline.join(' ') : null,
+    repoNames: ir.repositories.filter((r) => r.id !== ext.installSource).map((r) => r.id),
+    userNames: ir.accounts.users.map((u) => u.name),
+  };
+}
+
+function comparable(v: GoldenValues): GoldenValues {
+  const append = v.bootloaderAppend?.split(/\s+/).filter(Boolean).join(' ');
+  return { ...v, bootloaderAppend: append ? append : null };
+}
+
+describe('kickstart corpus', () => {
+  if (!dir) {
+    console.warn(corpusMissingMessage('kickstart'));
+    it.skip('corpus absent', () => {});
+    return;
+  }
+  const topLevel = readManifest('kickstart').filter((r) => !/fragment/.test(r.purpose ?? ''));
+
+  it('reads, agrees with pykickstart and round-trips every top-level kickstart', async () => {
+    const counts = {
+      files: topLevel.length,
+      parsed: 0,
+      clean: 0,
+      withErrors: 0,
+      crashes: 0,
+      pykickstartAccepts: 0,
+      acceptedAndClean: 0,
+      pykickstartRejects: 0,
+      rejectedWithError: 0,
+      includesCompared: 0,
+      includesAgree: 0,
+      valuesCompared: 0,
+      valuesAgree: 0,
+      lowered: 0,
+      roundTrips: 0,
+    };
+    const fieldMisses: Record<string, number> = {};
+    const failures: string[] = [];
+    for (const row of topLevel) {
+      const staged = row.staged_path!;
+      const g = golden.files[staged];
+      expect(g, `${staged} has golden values`).toBeDefined();
+      const options = {
+        ksVersion: g!.version,
+        includePath: g!.includePath.map((d) => join(dir, d)).join(':'),
+      };
+      const file = join(dir, staged);
+      let result: Awaited<ReturnType<NonNullable<typeof kickstartFormat.reader>['read']>>;
+      try {
+        result = await kickstartFormat.reader!.read(file, { options });
+      } catch (e) {
+        counts.crashes++;
+        failures.push(`CRASH ${staged}: ${String(e)}`);
+        continue;
+      }
+      if (result.diagnostics.some((d) => d.code === 'IMGC1009')) {
+        counts.crashes++;
+        failures.push(`CRASH ${staged}: ${result.diagnostics.find((d) => d.code === 'IMGC1009')!.message}`);
+        continue;
+      }
+      counts.parsed++;
+      const errors = result.diagnostics.filter((d) => d.severity === 'error');
+      const clean = errors.length === 0 && result.ir !== undefined;
+      if (clean) counts.clean++;
+      else counts.withErrors++;
+      for (const e of errors) {
+        if (!(e.line && e.column)) failures.push(`UNPOSITIONED ${staged}: ${e.code} ${e.message}`);
+      }
+      if (g!.accepted) {
+        counts.pykickstartAccepts++;
+        if (clean) counts.acceptedAndClean++;
+        else failures.push(`REJECTED ${staged}: ${errors.map((e) => `${e.line}: ${e.message}`).join('; ')}`);
+        // pykickstart's list is the main file and the %include files; %ksappend is a pre-pass it does not list.
+        const source = loadSource(file, { includePath: options.includePath.split(':') });
+        const included = source.files
+          .filter((f) => !source.appended.includes(f))
+          .map((f) => relative(dir, f));
+        counts.includesCompared++;
+        if (isDeepStrictEqual([...new Set(included)].sort(), [...new Set(g!.filesRead)].sort()))
+          counts.includesAgree++;
+        else failures.push(`INCLUDES ${staged}: ${g!.filesRead.join(', ')} vs ${included.join(', ')}`);
+      } else {
+        counts.pykickstartRejects++;
+        if (!clean) counts.rejectedWithError++;
+      }
+      if (g!.values && result.ir) {
+        counts.valuesCompared++;
+        const mine = valuesOf(result.ir);
+        const theirs = comparable(g!.values);
+        const differing = (Object.keys(theirs) as (keyof GoldenValues)[]).filter(
+          (k) => JSON.stringify(mine[k]) !== JSON.stringify(theirs[k]),
+        );
+        if (differing.length === 0) counts.valuesAgree++;
+        for (const k of differing) {
+          fieldMisses[k] = (fieldMisses[k] ?? 0) + 1;
+          failures.push(`VALUE ${staged} ${k}: ${JSON.stringify(mine[k])} vs ${JSON.stringify(theirs[k])}`);
+        }
+      }
+      if (result.ir) {
+        counts.lowered++;
+        const out = mkdtempSync(join(tmpdir(), 'imgc-ks-rt-'));
+        try {
+          const written = await kickstartFormat.writer!.write(result.ir, { options });
+          await writeOutputFiles(out, written.files);
+          const reread = await kickstartFormat.reader!.read(out, { options });
+          if (reread.ir && isDeepStrictEqual(normalizeIr(reread.ir), normalizeIr(result.ir))) {
+            counts.roundTrips++;
+          } else failures.push(`ROUND-TRIP ${staged}`);
+        } finally {
+          rmSync(out, { recursive: true, force: true });
+        }
+      }
+    }
+    console.log(
+      'kickstart corpus:',
+      JSON.stringify(counts),
+      'value misses by field:',
+      JSON.stringify(fieldMisses),
+    );
+    if (failures.length > 0) console.log(failures.join('\n'));
+    expect(counts.crashes).toBe(0);
+    expect(counts.parsed).toBe(counts.files);
+    expect(counts.acceptedAndClean / counts.pykickstartAccepts).toBeGreaterThanOrEqual(0.98);
+    expect(counts.valuesAgree / counts.valuesCompared).toBeGreaterThanOrEqual(0.95);
+    expect(counts.includesAgree).toBe(counts.includesCompared);
+    expect(counts.roundTrips).toBe(counts.lowered);
+    expect(failures.filter((f) => f.startsWith('UNPOSITIONED'))).toEqual([]);
+  }, 120_000);
+});

@@ -2,9 +2,10 @@
 import { blueprintFormat, blueprintJsonFormat } from './builtin/blueprint.js';
 import { containerfileFormat } from './builtin/containerfile.js';
 import { kickstartFormat } from './builtin/kickstart.js';
+import { mkosiFormat } from './builtin/mkosi.js';
 import type { FormatModule } from './contract.js';
 
-export const builtinFormats: FormatModule[] = [blueprintFormat, blueprintJsonFormat, containerfileFormat, kickstartFormat];
+export const builtinFormats: FormatModule[] = [blueprintFormat, blueprintJsonFormat, containerfileFormat, kickstartFormat, mkosiFormat];
 
 export class FormatRegistry {
   private readonly byId = new Map<string, FormatModule>();

@@ -239,7 +239,62 @@ function checkCommand(cx: LowerContext, item: KsCommand): CheckedCommand | undef
     status.spec.options.map((o) => o.names[0]!),
   );
   if (fatal) return undefined;
-  return new CheckedCommand(item.name, item.at, status.spec, args.options, args.positionals);
+  const checked = new CheckedCommand(item.name, item.at, status.spec, args.options, args.positionals);
+  const problem = semanticProblem(checked);
+  if (problem) {
+    cx.diagnostics.push(problem);
+    return undefined;
+  }
+  return checked;
+}
+
+/** The checks pykickstart makes inside a command's parse() beyond its options. */
+function semanticProblem(c: CheckedCommand): Diagnostic | undefined {
+  const command = c.name;
+  switch (command) {
+    case 'url': {
+      const sources = ['--url', '--mirrorlist', '--metalink'].filter((o) => c.has(o));
+      if (sources.length === 0)
+        return diag(
+          kickstartCodes.missingOption,
+          { command, option: '--url, --mirrorlist or --metalink' },
+          c.at,
+        );
+      if (sources.length > 1) {
+        return diag(
+          kickstartCodes.invalidValue,
+          {
+            command,
+            option: sources[1]!,
+            value: c.value(sources[1]!) ?? '',
+            expected: `only one of ${sources.join(', ')}`,
+          },
+          c.locationOf(sources[1]!),
+        );
+      }
+      return undefined;
+    }
+    case 'rootpw':
+      if (c.positionals.length === 0 && !c.has('--lock'))
+        return diag(kickstartCodes.missingOption, { command, option: 'a password (or --lock)' }, c.at);
+      return undefined;
+    case 'services':
+      if (!c.has('--enabled') && !c.has('--disabled'))
+        return diag(kickstartCodes.missingOption, { command, option: '--enabled or --disabled' }, c.at);
+      return undefined;
+    case 'ostreesetup': {
+      const url = c.value('--url') ?? '';
+      if (!/^(file|http|https):/.test(url)) {
+        return diag(
+          kickstartCodes.invalidValue,
+          { command, option: '--url', value: url, expected: 'a file:, http: or https: URL' },
+          c.locationOf('--url'),
+        );
+      }
+      return undefined;
+    }
+  }
+  return undefined;
 }
 
 /** Reports problems; true when one of them is an error. */

@@ -26,21 +26,24 @@ export const kiwiCodes = defineCodes({
     code: 'IMGC3004',
     severity: 'warning',
     summary: 'the schema version predates 6.0; the upgrade is best effort',
-    message: (p: { version: string }) => `schemaversion ${p.version} is older than 6.0; upgraded on a best-effort basis`,
+    message: (p: { version: string }) =>
+      `schemaversion ${p.version} is older than 6.0; upgraded on a best-effort basis`,
     hint: 'KIWI v10 only reads schema 7.4 and newer; re-save the description with a current schemaversion',
   },
   unknownElement: {
     code: 'IMGC3005',
     severity: 'warning',
     summary: 'an element that schema 8.5 does not define here; kept as extension data',
-    message: (p: { name: string; parent: string }) => `unknown element <${p.name}> inside <${p.parent}>; kept as KIWI extension data`,
+    message: (p: { name: string; parent: string }) =>
+      `unknown element <${p.name}> inside <${p.parent}>; kept as KIWI extension data`,
     hint: 'check the spelling against the KIWI schema; KIWI itself would reject the description',
   },
   unknownAttribute: {
     code: 'IMGC3006',
     severity: 'warning',
     summary: 'an attribute that schema 8.5 does not define on this element; kept as extension data',
-    message: (p: { name: string; element: string }) => `unknown attribute ${p.name}= on <${p.element}>; kept as KIWI extension data`,
+    message: (p: { name: string; element: string }) =>
+      `unknown attribute ${p.name}= on <${p.element}>; kept as KIWI extension data`,
     hint: 'check the spelling against the KIWI schema; KIWI itself would reject the description',
   },
   includeMissing: {
@@ -54,7 +57,8 @@ export const kiwiCodes = defineCodes({
     code: 'IMGC3008',
     severity: 'warning',
     summary: 'an included file includes another; KIWI resolves top-level includes only',
-    message: (p: { from: string }) => `nested <include from="${p.from}"/> is not resolved (KIWI expands one level only)`,
+    message: (p: { from: string }) =>
+      `nested <include from="${p.from}"/> is not resolved (KIWI expands one level only)`,
     hint: 'move the include into the main description',
   },
   includeBadUri: {
@@ -74,7 +78,8 @@ export const kiwiCodes = defineCodes({
     code: 'IMGC3011',
     severity: 'error',
     summary: 'the build type chosen with --type is not declared by the active preferences',
-    message: (p: { type: string; known: string }) => `no <type image="${p.type}"> in the active preferences (declared: ${p.known || 'none'})`,
+    message: (p: { type: string; known: string }) =>
+      `no <type image="${p.type}"> in the active preferences (declared: ${p.known || 'none'})`,
     hint: 'choose a declared type, or activate the profile that declares it with --profile',
   },
   noBuildType: {
@@ -89,13 +94,15 @@ export const kiwiCodes = defineCodes({
     code: 'IMGC3013',
     severity: 'warning',
     summary: 'a value that does not have the form KIWI expects; it is kept as written where possible',
-    message: (p: { what: string; value: string; expected: string }) => `${p.what} "${p.value}" is not ${p.expected}`,
+    message: (p: { what: string; value: string; expected: string }) =>
+      `${p.what} "${p.value}" is not ${p.expected}`,
   },
   typeNotLowered: {
     code: 'IMGC3014',
     severity: 'info',
     summary: 'a build type with no IR output equivalent; kept as KIWI extension data',
-    message: (p: { image: string }) => `<type image="${p.image}"> has no IR output equivalent; kept as KIWI extension data`,
+    message: (p: { image: string }) =>
+      `<type image="${p.image}"> has no IR output equivalent; kept as KIWI extension data`,
   },
   markupInvalid: {
     code: 'IMGC3015',
@@ -141,5 +148,21 @@ export const kiwiCodes = defineCodes({
     summary: 'a part KIWI requires is missing; the IR is lowered without it',
     message: (p: { what: string }) => `the description has no ${p.what}`,
     hint: 'KIWI rejects descriptions without it',
+  },
+  duplicateSetting: {
+    code: 'IMGC3022',
+    severity: 'warning',
+    summary: 'a preferences setting given twice for the same profile; KIWI uses the first',
+    message: (p: { name: string }) => `<${p.name}> is set again; KIWI uses the first value and so does imgc`,
+    hint: 'remove the second setting',
+  },
+  archResolved: {
+    code: 'IMGC3023',
+    severity: 'info',
+    summary:
+      'arch= filters were resolved for one target architecture; elements for other architectures are kept as extension data',
+    message: (p: { arch: string; kept: number }) =>
+      `arch= filters resolved for ${p.arch}; ${p.kept} element(s) for other architectures kept as KIWI extension data`,
+    hint: 'choose the target architecture with --arch',
   },
 });

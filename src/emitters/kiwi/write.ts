@@ -1,0 +1,284 @@
+/**
+ * IR → a KIWI description folder: config.xml at schema 8.5 (or 7.5 for KIWI 9.x with
+ * `--kiwi-schema 7.5`), the hook scripts (config.sh and friends) and the `root/` overlay.
+ * Whatever the target schema does not define is left out and reported, so the written
+ * XML validates against that schema.
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { kiwiCodes } from '../../diagnostics/codes/kiwi.js';
+import { translateCodes } from '../../diagnostics/codes/translate.js';
+import { diag } from '../../diagnostics/define.js';
+import type { Diagnostic } from '../../diagnostics/types.js';
+import type { OutputFile, WriteOptions, WriteResult } from '../../formats/contract.js';
+import type { ImageIR, Script } from '../../ir/schema.js';
+import { childElements, textOf, type XElement } from '../../parsers/kiwi/ast.js';
+import { ROOT_ARCHIVE, ROOT_OVERLAY, SCRIPT_FILES } from '../../parsers/kiwi/read.js';
+import {
+  attributeValueAllowed,
+  isNamespaceAttribute,
+  type SchemaTable,
+  schemaTables,
+  textAllowed,
+} from '../../parsers/kiwi/schema/table.js';
+import { printDocument } from './print.js';
+import { raiseKiwi } from './raise.js';
+
+export const WRITABLE_SCHEMAS = ['8.5', '7.5'] as const;
+
+/** Where a script without a KIWI file name goes, by phase and chroot. */
+function scriptFileFor(s: Script): string | undefined {
+  if (s.name && s.name in SCRIPT_FILES) return s.name;
+  for (const [name, when] of Object.entries(SCRIPT_FILES)) {
+    if (name.startsWith('config-') || name.startsWith('edit_')) continue;
+    if (when.phase === s.phase && when.chroot === s.chroot) return name;
+  }
+  return undefined;
+}
+
+export function writeKiwi(ir: ImageIR, options: WriteOptions = {}): WriteResult {
+  const diagnostics: Diagnostic[] = [];
+  const version = String(options.options?.kiwiSchema ?? '8.5');
+  if (!(WRITABLE_SCHEMAS as readonly string[]).includes(version)) {
+    return { files: [], diagnostics: [diag(kiwiCodes.writeSchemaUnsupported, { version })] };
+  }
+  const raised = raiseKiwi(ir);
+  diagnostics.push(...raised.diagnostics);
+  const root = raised.doc.root;
+  if (version === '7.5') downgradeTo75(root, diagnostics);
+  fitToSchema(root, schemaTables[version]!, version, diagnostics);
+  const files: OutputFile[] = [{ path: 'config.xml', content: printDocument(raised.doc) }];
+  files.push(...scriptFiles(ir, options, diagnostics));
+  files.push(...copiedFiles(ir, root, options, diagnostics));
+  return { files, diagnostics };
+}
+
+function scriptFiles(ir: ImageIR, options: WriteOptions, diagnostics: Diagnostic[]): OutputFile[] {
+  const bodies = new Map<string, string[]>();
+  const copies: OutputFile[] = [];
+  ir.scripts.forEach((s, i) => {
+    const file = scriptFileFor(s);
+    const ptr = `/scripts/${i}`;
+    if (!file) {
+      diagnostics.push(
+        diag(
+          translateCodes.lossDetail,
+          {
+            pointer: ptr,
+            target: 'kiwi',
+            detail: `KIWI has no hook for ${s.chroot ? '' : 'host '}${s.phase} scripts; not written`,
+          },
+          undefined,
+          { pointer: ptr },
+        ),
+      );
+      return;
+    }
+    let body = s.body;
+    if (body === undefined && s.source !== undefined) {
+      if (options.sourceDir && !bodies.has(file)) {
+        copies.push({ path: file, copyFrom: join(options.sourceDir, s.source), mode: 0o755 });
+        bodies.set(file, []);
+        return;
+      }
+      diagnostics.push(
+        diag(
+          translateCodes.lossDetail,
+          { pointer: ptr, target: 'kiwi', detail: `script file ${s.source} could not be copied` },
+          undefined,
+          { pointer: ptr },
+        ),
+      );
+      return;
+    }
+    if (body === undefined) return;
+    if (s.interpreter && !body.startsWith('#!')) body = `#!${s.interpreter}\n${body}`;
+    const list = bodies.get(file) ?? [];
+    if (list.length) {
+      diagnostics.push(
+        diag(
+          translateCodes.lossDetail,
+          { pointer: ptr, target: 'kiwi', detail: `appended to ${file}, which another script already fills` },
+          undefined,
+          { pointer: ptr },
+        ),
+      );
+    }
+    list.push(body);
+    bodies.set(file, list);
+  });
+  const out: OutputFile[] = [...copies];
+  for (const [file, list] of bodies)
+    if (list.length) out.push({ path: file, content: list.join('\n'), mode: 0o755 });
+  return out;
+}
+
+function copiedFiles(
+  ir: ImageIR,
+  root: XElement,
+  options: WriteOptions,
+  diagnostics: Diagnostic[],
+): OutputFile[] {
+  const dir = options.sourceDir;
+  const out: OutputFile[] = [];
+  const seen = new Set<string>();
+  const copy = (rel: string, ptr: string) => {
+    if (seen.has(rel) || rel.startsWith('/') || rel.includes('..') || /^[a-z]+:\/\//.test(rel)) return;
+    seen.add(rel);
+    if (dir && existsSync(join(dir, rel))) out.push({ path: rel, copyFrom: join(dir, rel) });
+    else {
+      diagnostics.push(
+        diag(
+          translateCodes.lossDetail,
+          {
+            pointer: ptr,
+            target: 'kiwi',
+            detail: `${rel} is referenced but was not found next to the source; copy it by hand`,
+          },
+          undefined,
+          { pointer: ptr },
+        ),
+      );
+    }
+  };
+  ir.overlays.forEach((o, i) => {
+    const ptr = `/overlays/${i}`;
+    if (o.source === ROOT_OVERLAY && o.kind !== 'archive' && (o.destination ?? '/') === '/')
+      copy(ROOT_OVERLAY, ptr);
+    else if (o.kind === 'archive') copy(o.source, ptr);
+    else {
+      diagnostics.push(
+        diag(
+          translateCodes.lossDetail,
+          {
+            pointer: ptr,
+            target: 'kiwi',
+            detail: `KIWI takes one overlay tree, root/; ${o.source} is not written`,
+          },
+          undefined,
+          { pointer: ptr },
+        ),
+      );
+    }
+  });
+  ir.files.forEach((f, i) => {
+    if (f.source !== undefined) copy(f.source, `/files/${i}`);
+  });
+  const walk = (el: XElement) => {
+    if (el.name === 'type') {
+      for (const a of ['editbootconfig', 'editbootinstall'])
+        if (el.attrs[a]) copy(el.attrs[a]!, '/extensions/kiwi');
+    }
+    for (const c of childElements(el)) walk(c);
+  };
+  walk(root);
+  void ROOT_ARCHIVE;
+  return out;
+}
+
+/** Rewrites the constructs schema 8.5 changed since 7.5, the reverse of KIWI's upgrade steps. */
+function downgradeTo75(root: XElement, diagnostics: Diagnostic[]): void {
+  root.attrs.schemaversion = '7.5';
+  const report = (detail: string) =>
+    diagnostics.push(diag(kiwiCodes.writeDowngraded, { version: '7.5', detail }));
+  const visit = (el: XElement) => {
+    if (el.name === 'packagemanager') {
+      const pm = textOf(el);
+      if (pm === 'dnf4' || pm === 'dnf5') {
+        el.children = [{ kind: 'text', text: 'dnf' }];
+        if (pm === 'dnf5') report('packagemanager dnf5 written as dnf (KIWI 9 drives dnf 4)');
+      }
+    }
+    if (el.name === 'bootloader' && (el.attrs.output_console || el.attrs.input_console)) {
+      const out = el.attrs.output_console;
+      const inp = el.attrs.input_console;
+      delete el.attrs.output_console;
+      delete el.attrs.input_console;
+      el.attrs.console = out && inp && out !== inp ? `${out} ${inp}` : (out ?? inp)!;
+    }
+    if (el.name === 'type' && el.attrs.btrfs_root_is_snapper_snapshot !== undefined) {
+      el.attrs.btrfs_root_is_snapshot = el.attrs.btrfs_root_is_snapper_snapshot;
+      delete el.attrs.btrfs_root_is_snapper_snapshot;
+    }
+    for (const c of childElements(el)) visit(c);
+  };
+  visit(root);
+}
+
+/** Elements the schema requires to hold at least one child of that name. */
+const REQUIRED_CHILD: Record<string, string> = {
+  users: 'user',
+  profiles: 'profile',
+  drivers: 'file',
+  strip: 'file',
+  repository: 'source',
+};
+
+/** Drops attributes, values and elements the target schema does not allow, reporting each. */
+function fitToSchema(root: XElement, table: SchemaTable, version: string, diagnostics: Diagnostic[]): void {
+  const report = (detail: string) =>
+    diagnostics.push(
+      version === '8.5'
+        ? diag(
+            translateCodes.lossDetail,
+            { pointer: '/extensions/kiwi', target: 'kiwi', detail },
+            undefined,
+            { pointer: '/extensions/kiwi' },
+          )
+        : diag(kiwiCodes.writeDowngraded, { version, detail }),
+    );
+  /** false when the element itself cannot be written */
+  const allowed = (el: XElement): boolean => {
+    const rule = table[el.name];
+    if (!rule || rule.any) return true;
+    for (const [a, v] of Object.entries(el.attrs)) {
+      if (isNamespaceAttribute(a)) continue;
+      if (!rule.attributes.includes(a)) {
+        report(`<${el.name} ${a}="${v}"> is not in schema ${version}; the attribute is not written`);
+        delete el.attrs[a];
+      } else if (!attributeValueAllowed(rule, a, v)) {
+        if (rule.required?.includes(a)) {
+          report(
+            `<${el.name} ${a}="${v}">: schema ${version} does not allow this value; the element is not written`,
+          );
+          return false;
+        }
+        report(
+          `<${el.name} ${a}="${v}">: schema ${version} does not allow this value; the attribute is not written`,
+        );
+        delete el.attrs[a];
+      }
+    }
+    const missing = (rule.required ?? []).filter((a) => el.attrs[a] === undefined);
+    if (missing.length) {
+      report(
+        `<${el.name}> lacks ${missing.join(', ')}, which schema ${version} requires; the element is not written`,
+      );
+      return false;
+    }
+    if (childElements(el).length === 0 && (rule.textValues || rule.textPattern)) {
+      const text = textOf(el) ?? '';
+      if (!textAllowed(rule, text)) {
+        report(
+          `<${el.name}>${text}</${el.name}>: schema ${version} does not allow this value; the element is not written`,
+        );
+        return false;
+      }
+    }
+    el.children = el.children.filter((c) => {
+      if (c.kind !== 'element') return true;
+      if (!rule.children.includes(c.name)) {
+        report(`<${c.name}> inside <${el.name}> is not in schema ${version}; not written`);
+        return false;
+      }
+      return allowed(c);
+    });
+    const needed = REQUIRED_CHILD[el.name];
+    if (needed && !childElements(el, needed).length) {
+      report(`<${el.name}> is left without a <${needed}>; not written`);
+      return false;
+    }
+    return true;
+  };
+  allowed(root);
+}

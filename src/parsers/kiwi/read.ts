@@ -1,0 +1,247 @@
+/**
+ * Reads a KIWI description: a folder (config.xml, else the first *.kiwi) or a file, in XML
+ * or in KIWI's YAML/JSON markup. Pipeline: parse → expand includes → upgrade to schema 8.5
+ * → check names against the schema → resolve profiles, arch and build type → lower → add
+ * the description folder's scripts and overlay tree.
+ */
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { coreCodes } from '../../diagnostics/codes/core.js';
+import { kiwiCodes } from '../../diagnostics/codes/kiwi.js';
+import { diag } from '../../diagnostics/define.js';
+import type { Diagnostic } from '../../diagnostics/types.js';
+import type { ReadOptions, ReadResult } from '../../formats/contract.js';
+import type { PositionTable } from '../../ir/positions.js';
+import type { ImageIR, Script } from '../../ir/schema.js';
+import { childElements, type XDocument, type XElement } from './ast.js';
+import { expandIncludes, readFollowingStubs } from './include.js';
+import { Lowerer } from './lower.js';
+import { looksLikeMarkup, parseMarkup } from './markup.js';
+import { isNamespaceAttribute, schemaTables } from './schema/table.js';
+import { activeProfiles, declaredProfiles, selectType, targetArch } from './select.js';
+import { upgradeToLatest } from './upgrade.js';
+import { parseXml } from './xml.js';
+
+/** Description-folder scripts: file name → when KIWI runs it. */
+export const SCRIPT_FILES: Record<string, Pick<Script, 'phase' | 'chroot'>> = {
+  'post_bootstrap.sh': { phase: 'pre-packages', chroot: true },
+  'config.sh': { phase: 'post-install', chroot: true },
+  'config-overlay.sh': { phase: 'post-install', chroot: true },
+  'config-host-overlay.sh': { phase: 'post-install', chroot: false },
+  'images.sh': { phase: 'finalize', chroot: true },
+  'pre_disk_sync.sh': { phase: 'pre-disk', chroot: true },
+  'disk.sh': { phase: 'disk', chroot: true },
+  'edit_boot_config.sh': { phase: 'disk', chroot: false },
+  'edit_boot_install.sh': { phase: 'disk', chroot: false },
+};
+
+export const ROOT_OVERLAY = 'root';
+export const ROOT_ARCHIVE = 'root.tar.gz';
+
+/** The description file inside a folder, or the path itself. */
+export function descriptionFile(path: string): string | undefined {
+  if (!statSync(path).isDirectory()) return path;
+  if (existsSync(join(path, 'config.xml'))) return join(path, 'config.xml');
+  const kiwi = readdirSync(path)
+    .filter((n) => n.endsWith('.kiwi'))
+    .sort()[0];
+  return kiwi ? join(path, kiwi) : undefined;
+}
+
+export function parseDescription(text: string, file: string) {
+  return looksLikeMarkup(file, text) ? parseMarkup(text, file) : parseXml(text, file);
+}
+
+export async function readKiwi(path: string, options: ReadOptions = {}): Promise<ReadResult> {
+  const diagnostics: Diagnostic[] = [];
+  const positions: PositionTable = {};
+  let file: string | undefined;
+  try {
+    file = descriptionFile(path);
+  } catch (e) {
+    return {
+      positions,
+      files: [],
+      diagnostics: [
+        diag(coreCodes.fileNotFound, { path, reason: String((e as Error).message) }, { file: path }),
+      ],
+    };
+  }
+  if (!file)
+    return { positions, files: [], diagnostics: [diag(kiwiCodes.noDescription, { path }, { file: path })] };
+  try {
+    const followed = readFollowingStubs(file);
+    const text = followed.text;
+    const parsed = parseDescription(text, file);
+    diagnostics.push(...parsed.diagnostics);
+    if (!parsed.doc) return { positions, files: [file], diagnostics };
+    const result = lowerDescription(parsed.doc, dirname(file), options, diagnostics, positions);
+    return { ir: result.ir, positions, diagnostics, files: [file, ...result.files] };
+  } catch (e) {
+    diagnostics.push(
+      diag(coreCodes.internalError, { detail: e instanceof Error ? e.message : String(e) }, { file }),
+    );
+    return { positions, files: [file], diagnostics };
+  }
+}
+
+export function lowerDescription(
+  doc: XDocument,
+  dir: string,
+  options: ReadOptions,
+  diagnostics: Diagnostic[],
+  positions: PositionTable,
+): { ir: ImageIR; files: string[] } {
+  const root = doc.root;
+  const included = expandIncludes(root, dir, doc.file);
+  diagnostics.push(...included.diagnostics);
+  diagnostics.push(...upgradeToLatest(root, doc.file).diagnostics);
+  checkNames(root, doc.file, diagnostics);
+  checkPlaceholders(root, doc.file, diagnostics);
+
+  const arch = targetArch(typeof options.options?.arch === 'string' ? options.options.arch : undefined);
+  const declared = declaredProfiles(root);
+  const chosen = options.profiles ?? [];
+  for (const name of chosen) {
+    if (!declared.some((p) => p.name === name)) {
+      diagnostics.push(
+        diag(
+          coreCodes.unknownProfile,
+          { name, known: declared.map((p) => p.name).join(', ') },
+          { file: doc.file },
+        ),
+      );
+    }
+  }
+  for (const p of declared) {
+    for (const r of childElements(p.element, 'requires')) {
+      const name = r.attrs.profile;
+      if (name && !declared.some((d) => d.name === name)) {
+        diagnostics.push(
+          diag(
+            kiwiCodes.unknownRequiredProfile,
+            { name },
+            { file: r.file ?? doc.file, ...(r.attrPos.profile ?? r.pos) },
+          ),
+        );
+      }
+    }
+  }
+  const active = activeProfiles(declared, chosen, arch);
+  const wanted = typeof options.options?.kiwiType === 'string' ? options.options.kiwiType : undefined;
+  const choice = selectType(root, active, arch, wanted);
+  if (wanted && !choice.selected) {
+    const known = [...new Set(choice.candidates.map((t) => t.attrs.image ?? ''))].join(', ');
+    diagnostics.push(diag(kiwiCodes.typeNotFound, { type: wanted, known }, { file: doc.file, ...root.pos }));
+  } else if (!choice.selected) {
+    const inProfiles = declared
+      .filter((p) =>
+        childElements(root, 'preferences').some(
+          (pr) =>
+            (pr.attrs.profiles ?? '').split(',').includes(p.name) && childElements(pr, 'type').length > 0,
+        ),
+      )
+      .map((p) => p.name);
+    diagnostics.push(
+      diag(kiwiCodes.noBuildType, { profiles: inProfiles.join(', ') }, { file: doc.file, ...root.pos }),
+    );
+  }
+  const ir = new Lowerer(doc, {
+    file: doc.file,
+    arch,
+    active,
+    selectedType: choice.selected,
+    diagnostics,
+    positions,
+  }).lower();
+  const files = [...included.files, ...addFolderContent(ir, dir, diagnostics)];
+  return { ir, files };
+}
+
+function addFolderContent(ir: ImageIR, dir: string, diagnostics: Diagnostic[]): string[] {
+  const files: string[] = [];
+  let entries: string[];
+  try {
+    entries = readdirSync(dir);
+  } catch {
+    return files;
+  }
+  for (const [name, when] of Object.entries(SCRIPT_FILES)) {
+    if (!entries.includes(name)) continue;
+    const path = join(dir, name);
+    try {
+      const body = readFileSync(path, 'utf8');
+      if (body.includes('\u0000')) throw new Error('binary content');
+      ir.scripts.push({ name, ...when, body });
+      files.push(path);
+    } catch (e) {
+      diagnostics.push(
+        diag(kiwiCodes.scriptUnreadable, { path, reason: (e as Error).message }, { file: path }),
+      );
+    }
+  }
+  if (entries.includes(ROOT_OVERLAY) && statSync(join(dir, ROOT_OVERLAY)).isDirectory()) {
+    ir.overlays.push({ source: ROOT_OVERLAY, kind: 'extra' });
+  }
+  if (entries.includes(ROOT_ARCHIVE)) ir.overlays.push({ source: ROOT_ARCHIVE, kind: 'archive' });
+  return files;
+}
+
+/** Warns about elements and attributes schema 8.5 does not define (they are kept as extension data). */
+function checkNames(root: XElement, file: string, diagnostics: Diagnostic[]): void {
+  const table = schemaTables['8.5']!;
+  const visit = (el: XElement) => {
+    const rule = table[el.name];
+    if (!rule || rule.any) return;
+    for (const a of Object.keys(el.attrs)) {
+      if (!rule.attributes.includes(a) && !isNamespaceAttribute(a)) {
+        diagnostics.push(
+          diag(
+            kiwiCodes.unknownAttribute,
+            { name: a, element: el.name },
+            { file: el.file ?? file, ...(el.attrPos[a] ?? el.pos) },
+          ),
+        );
+      }
+    }
+    for (const c of childElements(el)) {
+      if (!rule.children.includes(c.name)) {
+        diagnostics.push(
+          diag(
+            kiwiCodes.unknownElement,
+            { name: c.name, parent: el.name },
+            { file: c.file ?? file, ...c.pos },
+          ),
+        );
+        continue;
+      }
+      visit(c);
+    }
+  };
+  visit(root);
+}
+
+const PLACEHOLDER = /@[A-Z][A-Z0-9_]*@|\{exc_[a-z_]+\}/;
+
+function checkPlaceholders(root: XElement, file: string, diagnostics: Diagnostic[]): void {
+  const visit = (el: XElement) => {
+    for (const [a, v] of Object.entries(el.attrs)) {
+      if (PLACEHOLDER.test(v))
+        diagnostics.push(
+          diag(kiwiCodes.placeholder, { value: v }, { file: el.file ?? file, ...(el.attrPos[a] ?? el.pos) }),
+        );
+    }
+    for (const c of el.children) {
+      if (c.kind === 'text' && PLACEHOLDER.test(c.text)) {
+        diagnostics.push(
+          diag(kiwiCodes.placeholder, { value: c.text.trim() }, { file: el.file ?? file, ...el.pos }),
+        );
+      } else if (c.kind === 'element') visit(c);
+    }
+  };
+  visit(root);
+}
+
+export function isKiwiFileName(name: string): boolean {
+  return name === 'config.xml' || name.endsWith('.kiwi') || basename(name) === 'config.kiwi';
+}

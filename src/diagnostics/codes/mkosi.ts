@@ -151,7 +151,7 @@ export const mkosiCodes = defineCodes({
     severity: 'info',
     summary: 'a value mkosi takes from the build host; imgc used the --host value',
     message: (p: { name: string; value: string }) =>
-      `${p.name} is not set; mkosi uses the host's, here ${p.value}`,
+      `${p.name} is not set; mkosi's default on this host is ${p.value}`,
     hint: 'set it explicitly for a build that does not depend on the host',
   },
   notRun: {

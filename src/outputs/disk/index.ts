@@ -76,6 +76,7 @@ export async function assembleDisk(request: DiskRequest): Promise<DiskResult> {
     const withLoader = request.boot?.bootloader !== 'none';
     const loader = withLoader ? findSystemdBoot(request.tree) : undefined;
     const kernels = withLoader ? findKernels(request.tree) : [];
+    if (loader?.fromHost) progress(`the tree has no systemd-boot; using the host's ${loader.path}`);
     const measure = await measureTree(request.tree, signal);
     const epoch = epochFromEnv();
     const uuid = uuidSource(epoch === undefined ? undefined : `${epoch}/${request.os.id}`);

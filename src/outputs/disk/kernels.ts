@@ -79,6 +79,8 @@ export interface BootLoaderBinary {
   path: string;
   /** the removable-media path firmware looks for: EFI/BOOT/BOOTX64.EFI */
   fallbackName: string;
+  /** the tree has none, so the host's copy is used */
+  fromHost: boolean;
 }
 
 /** systemd-boot's EFI binary, from the tree (preferred) or the host; the tree's copy also tells the architecture. */
@@ -88,7 +90,13 @@ export function findSystemdBoot(tree: string): BootLoaderBinary {
     for (const arch of Object.keys(efiNames) as DiskArch[]) {
       for (const dir of ['usr/lib/systemd/boot/efi', 'lib/systemd/boot/efi']) {
         const path = join(root, dir, `systemd-boot${efiNames[arch]}.efi`);
-        if (isFile(path)) return { arch, path, fallbackName: `BOOT${efiNames[arch].toUpperCase()}.EFI` };
+        if (isFile(path))
+          return {
+            arch,
+            path,
+            fallbackName: `BOOT${efiNames[arch].toUpperCase()}.EFI`,
+            fromHost: root !== tree,
+          };
       }
     }
     looked.push(join(root, 'usr/lib/systemd/boot/efi'));

@@ -3,10 +3,11 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { arch } from 'node:os';
 import type { Backend, HostFacts } from './contract.js';
 import { debianBackend } from './debian/index.js';
+import { fedoraBackend } from './fedora/index.js';
 
 export class BackendRegistry {
   private readonly backends: Backend[] = [];
-  constructor(initial: readonly Backend[] = [debianBackend]) {
+  constructor(initial: readonly Backend[] = [debianBackend, fedoraBackend]) {
     for (const b of initial) this.add(b);
   }
   add(backend: Backend): void {

@@ -5,6 +5,7 @@
  * `test/diagnostics/catalogue.test.ts` checks that every code is unique and well-formed.
  */
 
+import { backendCodes } from './codes/backends.js';
 import { blueprintCodes } from './codes/blueprint.js';
 import { buildCodes } from './codes/build.js';
 import { containerfileCodes } from './codes/containerfile.js';
@@ -26,6 +27,7 @@ export const catalogue: Record<string, Record<string, CodeDef<any>>> = {
   translate: translateCodes,
   containerfile: containerfileCodes,
   build: buildCodes,
+  backends: backendCodes,
 };
 
 export function allCodes(): CodeDef<any>[] {

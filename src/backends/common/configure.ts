@@ -1,0 +1,245 @@
+/**
+ * System fields, accounts and services for the systemd-based families (Fedora/RHEL, SUSE,
+ * Arch). Everything runs from the host against the tree (`useradd --root`, `chpasswd
+ * --root`, `systemctl --root`) or writes the files those tools would write, so it works
+ * the same in a full distribution tree and in a minimal one; tools of the image run in a
+ * chroot only where the family has no host equivalent (locale-gen, update-ca-trust).
+ */
+import { existsSync } from 'node:fs';
+import { chmod, chown, mkdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { buildCodes } from '../../diagnostics/codes/build.js';
+import { diag } from '../../diagnostics/define.js';
+import type { PlanStep, StepOptions } from '../../plan/steps.js';
+import type { StepContext } from '../contract.js';
+
+export interface RootLayout {
+  /** where extra CA certificates go, relative to the root */
+  caAnchors: string;
+  /** the image's command that rebuilds the trust store, run in a chroot when present */
+  caUpdate: string[];
+  /** Arch: locales are compiled from /etc/locale.gen by locale-gen */
+  localeGen: boolean;
+  /** package-manager caches removed by finalize, relative to the root */
+  caches: string[];
+  /** package-manager logs emptied by finalize */
+  logs: string[];
+}
+
+async function put(tree: string, path: string, content: string, mode = 0o644) {
+  const full = join(tree, path);
+  await mkdir(dirname(full), { recursive: true });
+  await rm(full, { force: true });
+  await writeFile(full, content, { mode });
+}
+
+const plainLocale = (l: string) => /^(C|POSIX|C\.UTF-8|C\.utf8)$/i.test(l);
+
+function charsetOf(locale: string): string {
+  const m = /\.([^@]+)/.exec(locale);
+  if (!m) return 'ISO-8859-1';
+  const cs = m[1]!.toUpperCase();
+  return cs === 'UTF8' ? 'UTF-8' : cs;
+}
+
+const chrootEnv = { LC_ALL: 'C.UTF-8', PATH: '/usr/sbin:/usr/bin:/sbin:/bin' };
+
+function inImage(tree: string, command: string): boolean {
+  return ['usr/bin', 'usr/sbin', 'bin', 'sbin'].some((d) => existsSync(join(tree, d, command)));
+}
+
+export async function configureSystem(step: PlanStep, context: StepContext, layout: RootLayout) {
+  const o = step.options as StepOptions<'configure-system'>;
+  const { tree, runner } = context;
+  const log = (l: string) => context.progress.log(l);
+  const ignored = (field: string, pointer: string, reason: string) =>
+    context.report(diag(buildCodes.fieldIgnored, { field, reason }, {}, { severity: 'warning', pointer }));
+
+  if (o.hostname) {
+    await put(tree, 'etc/hostname', `${o.hostname}\n`);
+  }
+  if (o.locale) await put(tree, 'etc/locale.conf', `LANG=${o.locale}\n`);
+  const locales = [o.locale, ...o.extraLocales].filter((l): l is string => Boolean(l) && !plainLocale(l!));
+  if (layout.localeGen && locales.length) {
+    const wanted = [...new Set(locales)].map((l) => `${l} ${charsetOf(l)}`);
+    await put(tree, 'etc/locale.gen', `${wanted.join('\n')}\n`);
+    if (inImage(tree, 'locale-gen')) {
+      context.progress.note('locale-gen');
+      await runner.chroot(tree, ['locale-gen'], { env: chrootEnv, onLine: log });
+    } else ignored('system.locale', '/system/locale', 'locale-gen is not in the image (glibc missing?)');
+  }
+  if (o.keymap) await put(tree, 'etc/vconsole.conf', `KEYMAP=${o.keymap}\n`);
+  if (o.timezone) {
+    const zone = join(tree, 'etc/localtime');
+    await mkdir(dirname(zone), { recursive: true });
+    await rm(zone, { force: true });
+    await symlink(`../usr/share/zoneinfo/${o.timezone}`, zone);
+    if (!existsSync(join(tree, 'usr/share/zoneinfo', o.timezone)))
+      ignored('system.timezone', '/system/timezone', `/usr/share/zoneinfo/${o.timezone} is not in the image`);
+  }
+  if (o.utc === false) await put(tree, 'etc/adjtime', '0.0 0 0.0\n0\nLOCAL\n');
+  if (o.machineId !== undefined) await put(tree, 'etc/machine-id', `${o.machineId}\n`, 0o444);
+  if (o.kernelCmdline.length) await put(tree, 'etc/kernel/cmdline', `${o.kernelCmdline.join(' ')}\n`);
+  if (o.rootShell) await runner.run('usermod', ['--root', tree, '-s', o.rootShell, 'root'], { onLine: log });
+  if (o.ntpServers.length) {
+    if (existsSync(join(tree, 'etc/chrony.conf'))) {
+      const conf = await readFile(join(tree, 'etc/chrony.conf'), 'utf8');
+      const kept = conf
+        .split('\n')
+        .filter((l) => !/^\s*(pool|server)\s/.test(l))
+        .join('\n');
+      await put(
+        tree,
+        'etc/chrony.conf',
+        `${o.ntpServers.map((s) => `server ${s} iburst`).join('\n')}\n${kept}`,
+      );
+    } else {
+      await put(tree, 'etc/systemd/timesyncd.conf.d/50-imgc.conf', `[Time]\nNTP=${o.ntpServers.join(' ')}\n`);
+    }
+  }
+  if (o.caCertificates.length) {
+    for (const [i, pem] of o.caCertificates.entries())
+      await put(tree, `${layout.caAnchors}/imgc-${i + 1}.pem`, pem.endsWith('\n') ? pem : `${pem}\n`);
+    if (inImage(tree, layout.caUpdate[0]!))
+      await runner.chroot(tree, layout.caUpdate, { env: chrootEnv, onLine: log });
+    else
+      ignored(
+        'system.caCertificates',
+        '/system/caCertificates',
+        `the certificates are in /${layout.caAnchors} but ${layout.caUpdate[0]} is not in the image to rebuild the trust store`,
+      );
+  }
+}
+
+type PasswordSpec = NonNullable<StepOptions<'configure-accounts'>['users'][number]['password']>;
+
+async function names(tree: string, file: 'passwd' | 'group'): Promise<Set<string>> {
+  const text = await readFile(join(tree, 'etc', file), 'utf8').catch(() => '');
+  return new Set(
+    text
+      .split('\n')
+      .map((l) => l.split(':')[0]!)
+      .filter(Boolean),
+  );
+}
+
+async function entryOf(tree: string, user: string) {
+  const passwd = await readFile(join(tree, 'etc/passwd'), 'utf8');
+  for (const line of passwd.split('\n')) {
+    const f = line.split(':');
+    if (f[0] === user) return { uid: Number(f[2]), gid: Number(f[3]), home: f[5] || `/home/${user}` };
+  }
+  return undefined;
+}
+
+/** The account databases useradd expects; a minimal tree may not have them yet. */
+async function ensureAccountFiles(tree: string) {
+  const base: Record<string, [string, number]> = {
+    'etc/passwd': ['root:x:0:0:root:/root:/bin/sh\n', 0o644],
+    'etc/group': ['root:x:0:\n', 0o644],
+    'etc/shadow': ['root:!*:::::::\n', 0o000],
+    'etc/gshadow': ['root:::\n', 0o000],
+  };
+  for (const [path, [content, mode]] of Object.entries(base)) {
+    if (!existsSync(join(tree, path))) await put(tree, path, content, mode);
+  }
+}
+
+export async function configureAccounts(step: PlanStep, context: StepContext) {
+  const o = step.options as StepOptions<'configure-accounts'>;
+  const { tree } = context;
+  const log = (l: string) => context.progress.log(l);
+  const tool = (cmd: string, args: string[], input?: string) =>
+    context.runner.run(cmd, ['--root', tree, ...args], { input, onLine: log });
+  await ensureAccountFiles(tree);
+
+  const password = async (user: string, p: PasswordSpec | undefined) => {
+    if (!p) return;
+    if (p.hash) await tool('usermod', ['-p', p.hash, user]);
+    else if (p.plain !== undefined) await tool('chpasswd', ['-c', 'SHA512'], `${user}:${p.plain}\n`);
+    if (p.empty) await tool('passwd', ['-d', user]);
+    if (p.locked) await tool('usermod', ['-L', user]);
+    if (p.forceChange) await tool('chage', ['-d', '0', user]);
+  };
+  const sshKeys = async (user: string, keys: string[]) => {
+    if (!keys.length) return;
+    const ids = await entryOf(tree, user);
+    if (!ids) throw new Error(`user ${user} is not in /etc/passwd`);
+    const dir = join(tree, ids.home, '.ssh');
+    await mkdir(dir, { recursive: true });
+    const file = join(dir, 'authorized_keys');
+    await writeFile(file, `${keys.join('\n')}\n`, { mode: 0o600 });
+    await chmod(dir, 0o700);
+    await chown(dir, ids.uid, ids.gid);
+    await chown(file, ids.uid, ids.gid);
+  };
+
+  const groups = await names(tree, 'group');
+  for (const g of o.groups) {
+    if (groups.has(g.name)) continue;
+    const args: string[] = [];
+    if (g.gid !== undefined) args.push('-g', String(g.gid));
+    if (g.system) args.push('-r');
+    await tool('groupadd', [...args, g.name]);
+    groups.add(g.name);
+  }
+  for (const u of o.users) {
+    for (const name of [...u.groups, ...(u.primaryGroup ? [u.primaryGroup] : [])]) {
+      if (groups.has(name)) continue;
+      await tool('groupadd', ['-r', name]);
+      groups.add(name);
+    }
+  }
+  const users = await names(tree, 'passwd');
+  for (const u of o.users) {
+    const args: string[] = [];
+    if (u.uid !== undefined) args.push('-u', String(u.uid));
+    if (u.primaryGroup) args.push('-g', u.primaryGroup);
+    else if (u.gid !== undefined) args.push('-g', String(u.gid));
+    if (u.groups.length) args.push('-G', u.groups.join(','));
+    if (u.description !== undefined) args.push('-c', u.description);
+    if (u.home) args.push('-d', u.home);
+    if (u.shell) args.push('-s', u.shell);
+    if (u.expireDate !== undefined)
+      args.push('-e', new Date(u.expireDate * 86_400_000).toISOString().slice(0, 10));
+    if (users.has(u.name)) {
+      if (args.length) await tool('usermod', [...args, u.name]);
+    } else {
+      const create = [...args, u.system ? '-r' : '-m'];
+      if (!u.primaryGroup && u.gid === undefined) create.push('-U');
+      await tool('useradd', [...create, u.name]);
+      users.add(u.name);
+    }
+    await password(u.name, u.password);
+    await sshKeys(u.name, u.sshKeys);
+  }
+  if (o.root) {
+    await password('root', o.root.password);
+    if (o.root.shell) await tool('usermod', ['-s', o.root.shell, 'root']);
+    await sshKeys('root', o.root.sshKeys);
+  }
+}
+
+/** systemctl --root reads the unit files of the image; it needs no systemd running anywhere. */
+export async function configureServices(step: PlanStep, context: StepContext) {
+  const o = step.options as StepOptions<'configure-services'>;
+  const log = (l: string) => context.progress.log(l);
+  const systemctl = (verb: string, units: string[]) =>
+    units.length
+      ? context.runner.run('systemctl', [`--root=${context.tree}`, verb, ...units], { onLine: log })
+      : undefined;
+  await systemctl('enable', o.enable);
+  await systemctl('disable', o.disable);
+  await systemctl('mask', o.mask);
+}
+
+export async function finalize(step: PlanStep, context: StepContext, layout: RootLayout) {
+  const o = step.options as StepOptions<'finalize'>;
+  const { tree } = context;
+  if (o.cleanPackageCache) {
+    for (const p of layout.caches) await rm(join(tree, p), { recursive: true, force: true });
+  }
+  for (const p of layout.logs) if (existsSync(join(tree, p))) await writeFile(join(tree, p), '');
+  if (o.resetMachineId && existsSync(join(tree, 'etc/machine-id')))
+    await put(tree, 'etc/machine-id', '', 0o444);
+}

@@ -1,0 +1,89 @@
+/** Pieces every systemd-family backend shares: distribution resolution and the unapplied-field report. */
+import { buildCodes } from '../../diagnostics/codes/build.js';
+import { diag } from '../../diagnostics/define.js';
+import type { Diagnostic } from '../../diagnostics/types.js';
+import type { FormatOptions } from '../../formats/contract.js';
+import type { ImageIR } from '../../ir/schema.js';
+import type { HostFacts } from '../contract.js';
+
+export function optionString(options: FormatOptions, key: string): string | undefined {
+  const v = options[key];
+  return typeof v === 'string' && v !== '' ? v : undefined;
+}
+
+/** The IR's distribution, or --distro id:release, or the backend's default. */
+export function wantedDistribution(ir: ImageIR, options: FormatOptions, fallbackId: string) {
+  const [optDistro, optRelease] = (optionString(options, 'distro') ?? '').split(':');
+  const id = (ir.distribution.id ?? (optDistro || fallbackId)).toLowerCase();
+  const release = ir.distribution.release ?? optionString(options, 'release') ?? (optRelease || undefined);
+  return { id, release };
+}
+
+const archAliases: Record<string, string> = { amd64: 'x86_64', arm64: 'aarch64', x64: 'x86_64' };
+
+/** Builds run the target's own binaries (scriptlets, hooks), so only the host architecture works. */
+export function checkArchitecture(
+  ir: ImageIR,
+  options: FormatOptions,
+  host: HostFacts,
+): { architecture?: string; diagnostics: Diagnostic[] } {
+  const wanted = ir.distribution.architecture ?? optionString(options, 'arch') ?? host.architecture;
+  const architecture = archAliases[wanted] ?? wanted;
+  if (architecture !== (archAliases[host.architecture] ?? host.architecture)) {
+    return {
+      diagnostics: [
+        diag(
+          buildCodes.unsupportedArchitecture,
+          { architecture: wanted, host: host.architecture },
+          {},
+          { pointer: '/distribution/architecture' },
+        ),
+      ],
+    };
+  }
+  return { architecture, diagnostics: [] };
+}
+
+export interface FamilyAbilities {
+  family: string;
+  groups: boolean;
+  modules: boolean;
+}
+
+/** The family-specific fields none of these backends apply yet, each with its reason. */
+export function unappliedFields(ir: ImageIR, can: FamilyAbilities): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const ignore = (pointer: string, field: string, reason: string) =>
+    out.push(diag(buildCodes.fieldIgnored, { field, reason }, {}, { pointer, severity: 'warning' }));
+  ir.packages.groups.forEach((g, i) => {
+    if (!can.groups)
+      ignore(`/packages/groups/${i}`, `package group ${g.name}`, `${can.family} has no package groups`);
+    else if (g.exclude)
+      ignore(
+        `/packages/groups/${i}`,
+        `excluded group ${g.name}`,
+        'excluding a whole group is not supported; exclude its packages',
+      );
+  });
+  if (!can.modules) {
+    ir.packages.modules.forEach((m, i) => {
+      ignore(`/packages/modules/${i}`, `module ${m.name}`, `${can.family} has no module streams`);
+    });
+  }
+  if (ir.system.selinux)
+    ignore(
+      '/system/selinux',
+      'system.selinux',
+      'the build does not write /etc/selinux/config or relabel; the policy package default applies',
+    );
+  if (ir.system.firewall)
+    ignore('/system/firewall', 'system.firewall', 'firewall rules are not applied at build time');
+  if (ir.system.fips) ignore('/system/fips', 'system.fips', 'FIPS mode is not switched on at build time');
+  if (ir.system.kernel.cmdlineRemove?.length)
+    ignore(
+      '/system/kernel/cmdlineRemove',
+      'kernel.cmdlineRemove',
+      'there is no default command line to remove from',
+    );
+  return out;
+}

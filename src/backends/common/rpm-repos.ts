@@ -1,0 +1,82 @@
+/**
+ * IR repositories → the .repo files dnf and zypper read, written into a private folder so
+ * the host's repository configuration never takes part. Inline armored keys cannot be
+ * named in a .repo file before they exist on disk: the text carries a placeholder that the
+ * step replaces with the folder it wrote the keys into.
+ */
+import type { Repository } from '../../ir/schema.js';
+
+export const KEY_DIR_PLACEHOLDER = '@IMGC_KEYS@';
+
+export interface RepoFile {
+  text: string;
+  /** inline armored keys: file name → text */
+  inlineKeys: Record<string, string>;
+}
+
+const flag = (b: boolean) => (b ? '1' : '0');
+
+export function urlOf(location: string): string {
+  return location.startsWith('/') ? `file://${location}` : location;
+}
+
+function keyUrls(repo: Repository, inlineKeys: Record<string, string>): string[] {
+  return (repo.gpgKeys ?? []).map((k, i) => {
+    if (k.includes('BEGIN PGP PUBLIC KEY')) {
+      const name = `${repo.id.replace(/[^A-Za-z0-9._-]/g, '_')}-${i + 1}.asc`;
+      inlineKeys[name] = k;
+      return `file://${KEY_DIR_PLACEHOLDER}/${name}`;
+    }
+    return urlOf(k);
+  });
+}
+
+/** GPG checking stays on unless the IR turns it off for a repository. */
+export function rpmRepoFile(repos: readonly Repository[], flavour: 'dnf' | 'zypper'): RepoFile {
+  const inlineKeys: Record<string, string> = {};
+  const sections = repos.map((r) => {
+    const lines = [`[${r.id}]`, `name=${r.name ?? r.id}`];
+    if (r.urls.length) {
+      if (flavour === 'dnf') lines.push(`baseurl=${r.urls.map(urlOf).join('\n        ')}`);
+      else lines.push(`baseurl=${urlOf(r.urls[0]!)}`);
+    }
+    if (r.metalink) lines.push(`metalink=${r.metalink}`);
+    if (r.mirrorlist) lines.push(`mirrorlist=${r.mirrorlist}`);
+    if (flavour === 'zypper') {
+      lines.push(`type=${r.type === 'yast2' ? 'yast2' : r.type === 'plaindir' ? 'plaindir' : 'rpm-md'}`);
+      lines.push('autorefresh=0', 'keeppackages=0');
+    }
+    lines.push(`enabled=${flag(r.enabled !== false)}`);
+    const gpg = r.gpgCheck !== false;
+    lines.push(`gpgcheck=${flag(gpg)}`);
+    if (r.repoGpgCheck !== undefined) lines.push(`repo_gpgcheck=${flag(r.repoGpgCheck)}`);
+    const keys = keyUrls(r, inlineKeys);
+    if (keys.length) lines.push(`gpgkey=${keys.join(flavour === 'dnf' ? ' ' : '\n       ')}`);
+    if (r.sslVerify !== undefined) lines.push(`sslverify=${flag(r.sslVerify)}`);
+    if (r.priority !== undefined) lines.push(`priority=${r.priority}`);
+    if (flavour === 'dnf') {
+      if (r.cost !== undefined) lines.push(`cost=${r.cost}`);
+      if (r.moduleHotfixes !== undefined) lines.push(`module_hotfixes=${flag(r.moduleHotfixes)}`);
+      if (r.includePackages?.length) lines.push(`includepkgs=${r.includePackages.join(',')}`);
+      if (r.excludePackages?.length) lines.push(`excludepkgs=${r.excludePackages.join(',')}`);
+      lines.push('skip_if_unavailable=0');
+    }
+    if (r.proxy) lines.push(`proxy=${r.proxy}`);
+    if (r.username) lines.push(`username=${r.username}`);
+    if (r.password) lines.push(`password=${r.password}`);
+    return lines.join('\n');
+  });
+  return { text: sections.length ? `${sections.join('\n\n')}\n` : '', inlineKeys };
+}
+
+/** Flattens inline keys into step settings (plain string lists keep the plan JSON simple). */
+export function keySettings(inlineKeys: Record<string, string>): Record<string, string[]> {
+  const names = Object.keys(inlineKeys).sort();
+  return names.length ? { inlineKeyNames: names, inlineKeyTexts: names.map((n) => inlineKeys[n]!) } : {};
+}
+
+export function keysFromSettings(settings: Record<string, unknown> | undefined): Record<string, string> {
+  const names = (settings?.inlineKeyNames as string[] | undefined) ?? [];
+  const texts = (settings?.inlineKeyTexts as string[] | undefined) ?? [];
+  return Object.fromEntries(names.map((n, i) => [n, texts[i] ?? '']));
+}

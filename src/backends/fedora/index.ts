@@ -1,0 +1,163 @@
+/**
+ * The Fedora/RHEL backend (Fedora, CentOS Stream, AlmaLinux, Rocky Linux, RHEL): dnf
+ * --installroot from the IR's repositories (or the distribution's public ones), then the
+ * system fields applied from the host with shadow's and systemd's --root tools. RHEL has
+ * no public repositories: its definitions must name theirs. The initrd is dracut's, made
+ * by kernel-install when the kernel package is installed.
+ */
+import { backendCodes } from '../../diagnostics/codes/backends.js';
+import { buildCodes } from '../../diagnostics/codes/build.js';
+import { diag } from '../../diagnostics/define.js';
+import type { Diagnostic } from '../../diagnostics/types.js';
+import type { FormatOptions } from '../../formats/contract.js';
+import type { ImageIR, Initrd } from '../../ir/schema.js';
+import type { PlanStep } from '../../plan/steps.js';
+import {
+  configureAccounts,
+  configureServices,
+  configureSystem,
+  finalize,
+  type RootLayout,
+} from '../common/configure.js';
+import { checkArchitecture, optionString, unappliedFields, wantedDistribution } from '../common/family.js';
+import {
+  BACKEND_API_VERSION,
+  type Backend,
+  type HostFacts,
+  type ResolvedDistribution,
+  type StepContext,
+} from '../contract.js';
+import {
+  dnfPackageSteps,
+  dnfRemoveStep,
+  rpmPackageSpec,
+  runDnfBootstrap,
+  runDnfInstall,
+  runDnfRemove,
+} from './dnf.js';
+import { acceptRelease, dnfDistributions, findDnfDistribution } from './releases.js';
+
+export const fedoraLayout: RootLayout = {
+  caAnchors: 'etc/pki/ca-trust/source/anchors',
+  caUpdate: ['update-ca-trust', 'extract'],
+  localeGen: false,
+  caches: ['var/cache/dnf', 'var/cache/yum'],
+  logs: ['var/log/dnf.log', 'var/log/dnf.librepo.log', 'var/log/dnf.rpm.log', 'var/log/hawkey.log'],
+};
+
+function resolveDistribution(ir: ImageIR, options: FormatOptions, host: HostFacts) {
+  const diagnostics: Diagnostic[] = [];
+  const wanted = wantedDistribution(ir, options, 'fedora');
+  const family = findDnfDistribution(wanted.id);
+  const release = wanted.release ?? family?.releases.filter((r) => /^\d+$/.test(r)).at(-1) ?? '';
+  if (!family || !acceptRelease(family, release)) {
+    diagnostics.push(
+      diag(
+        buildCodes.unknownRelease,
+        { distribution: wanted.id, release, known: family?.releases.join(', ') ?? 'none' },
+        {},
+        { pointer: '/distribution/release' },
+      ),
+    );
+    return { diagnostics };
+  }
+  const arch = checkArchitecture(ir, options, host);
+  if (!arch.architecture) return { diagnostics: arch.diagnostics };
+  const distribution: ResolvedDistribution = {
+    id: family.id,
+    release,
+    suite: release,
+    architecture: arch.architecture,
+  };
+  if (release !== 'rawhide') distribution.versionId = release;
+  return { distribution, diagnostics };
+}
+
+function defaultRepositories(dist: ResolvedDistribution, options: FormatOptions) {
+  const family = findDnfDistribution(dist.id);
+  if (!family?.repositories)
+    return {
+      repositories: [],
+      diagnostics: [diag(backendCodes.noPublicRepository, { distribution: family?.name ?? dist.id })],
+    };
+  return { repositories: family.repositories(dist.suite, optionString(options, 'mirror')), diagnostics: [] };
+}
+
+function kernelPackages(_dist: ResolvedDistribution, ir: ImageIR): string[] {
+  return [ir.system.kernel.package ?? 'kernel'];
+}
+
+function initrdPackages(initrd: Initrd | undefined): string[] {
+  return initrd?.generator === 'none' ? [] : ['dracut'];
+}
+
+function bootloaderPackages(ir: ImageIR): string[] {
+  const loader = ir.boot?.bootloader ?? 'systemd-boot';
+  if (loader === 'grub') return ['grub2-efi-x64', 'shim-x64'];
+  if (loader === 'none' || loader === 'custom') return [];
+  return ['systemd-boot-unsigned'];
+}
+
+/** glibc-langpack-de for de_DE.UTF-8: Fedora splits locales by language. */
+function systemPackages(ir: ImageIR): string[] {
+  const out: string[] = [];
+  const locales = [ir.system.locale, ...(ir.system.extraLocales ?? [])].filter(Boolean) as string[];
+  for (const l of locales) {
+    if (/^(C|POSIX)(\.|$)/i.test(l)) continue;
+    out.push(`glibc-langpack-${l.split(/[_.@]/)[0]!.toLowerCase()}`);
+  }
+  if (ir.system.timezone) out.push('tzdata');
+  if (ir.system.caCertificates?.length) out.push('ca-certificates');
+  return [...new Set(out)];
+}
+
+async function execute(step: PlanStep, context: StepContext): Promise<void> {
+  switch (step.type) {
+    case 'bootstrap':
+      return runDnfBootstrap(step, context);
+    case 'install-packages':
+      return runDnfInstall(step, context);
+    case 'remove-packages':
+      return runDnfRemove(step, context);
+    case 'configure-system':
+      return configureSystem(step, context, fedoraLayout);
+    case 'configure-accounts':
+      return configureAccounts(step, context);
+    case 'configure-services':
+      return configureServices(step, context);
+    case 'finalize':
+      return finalize(step, context, fedoraLayout);
+    default:
+      throw new Error(`the fedora backend does not run ${step.type} steps`);
+  }
+}
+
+export const fedoraBackend: Backend = {
+  apiVersion: BACKEND_API_VERSION,
+  id: 'fedora',
+  name: 'Fedora, CentOS Stream, AlmaLinux, Rocky Linux, RHEL (dnf)',
+  distributions: dnfDistributions.flatMap((d) => d.aliases),
+  releases: (id) => findDnfDistribution(id)?.releases ?? [],
+  resolveDistribution,
+  defaultRepositories,
+  kernelPackages,
+  initrdPackages,
+  bootloaderPackages,
+  systemPackages,
+  planPackages: dnfPackageSteps,
+  planRemove: dnfRemoveStep,
+  repositoryTypes: ['rpm-md'],
+  packageSpec: rpmPackageSpec,
+  unappliedFields: (ir) => unappliedFields(ir, { family: 'dnf', groups: true, modules: true }),
+  hostTools: { dnf: 'dnf', rpm: 'rpm', useradd: 'passwd', systemctl: 'systemctl' },
+  executes: [
+    'bootstrap',
+    'install-packages',
+    'remove-packages',
+    'configure-system',
+    'configure-accounts',
+    'configure-services',
+    'finalize',
+  ],
+  execute,
+};

@@ -4,10 +4,11 @@ import { arch } from 'node:os';
 import type { Backend, HostFacts } from './contract.js';
 import { debianBackend } from './debian/index.js';
 import { fedoraBackend } from './fedora/index.js';
+import { suseBackend } from './suse/index.js';
 
 export class BackendRegistry {
   private readonly backends: Backend[] = [];
-  constructor(initial: readonly Backend[] = [debianBackend, fedoraBackend]) {
+  constructor(initial: readonly Backend[] = [debianBackend, fedoraBackend, suseBackend]) {
     for (const b of initial) this.add(b);
   }
   add(backend: Backend): void {

@@ -4,7 +4,7 @@
  * named in a .repo file before they exist on disk: the text carries a placeholder that the
  * step replaces with the folder it wrote the keys into.
  */
-import type { Repository } from '../../ir/schema.js';
+import type { PackageRef, Repository } from '../../ir/schema.js';
 
 export const KEY_DIR_PLACEHOLDER = '@IMGC_KEYS@';
 
@@ -79,4 +79,9 @@ export function keysFromSettings(settings: Record<string, unknown> | undefined):
   const names = (settings?.inlineKeyNames as string[] | undefined) ?? [];
   const texts = (settings?.inlineKeyTexts as string[] | undefined) ?? [];
   return Object.fromEntries(names.map((n, i) => [n, texts[i] ?? '']));
+}
+
+/** name-version.arch, the way dnf and zypper take a package argument */
+export function rpmPackageSpec(p: PackageRef): string {
+  return `${p.name}${p.version ? `-${p.version}` : ''}${p.arch ? `.${p.arch}` : ''}`;
 }

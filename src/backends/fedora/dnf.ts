@@ -12,7 +12,7 @@ import { buildCodes } from '../../diagnostics/codes/build.js';
 import { diag } from '../../diagnostics/define.js';
 import type { Diagnostic } from '../../diagnostics/types.js';
 import { CommandError } from '../../exec/runner.js';
-import type { ImageIR, PackageRef, Repository } from '../../ir/schema.js';
+import type { ImageIR, Repository } from '../../ir/schema.js';
 import type { PlanStep, StepDraft, StepOptions } from '../../plan/steps.js';
 import { packageLines, runWithApiFs } from '../common/api-fs.js';
 import { KEY_DIR_PLACEHOLDER, keySettings, keysFromSettings, rpmRepoFile } from '../common/rpm-repos.js';
@@ -20,11 +20,6 @@ import { type PlanInput, type StepContext, StepError } from '../contract.js';
 import { rpmDbPath } from './releases.js';
 
 type Settings = Record<string, string | boolean | number | string[]>;
-
-/** name-version.arch, the way dnf takes a package argument */
-export function rpmPackageSpec(p: PackageRef): string {
-  return `${p.name}${p.version ? `-${p.version}` : ''}${p.arch ? `.${p.arch}` : ''}`;
-}
 
 function groupArgs(ir: ImageIR): string[] {
   return ir.packages.groups

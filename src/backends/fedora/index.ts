@@ -20,6 +20,7 @@ import {
   type RootLayout,
 } from '../common/configure.js';
 import { checkArchitecture, optionString, unappliedFields, wantedDistribution } from '../common/family.js';
+import { rpmPackageSpec } from '../common/rpm-repos.js';
 import {
   BACKEND_API_VERSION,
   type Backend,
@@ -27,14 +28,7 @@ import {
   type ResolvedDistribution,
   type StepContext,
 } from '../contract.js';
-import {
-  dnfPackageSteps,
-  dnfRemoveStep,
-  rpmPackageSpec,
-  runDnfBootstrap,
-  runDnfInstall,
-  runDnfRemove,
-} from './dnf.js';
+import { dnfPackageSteps, dnfRemoveStep, runDnfBootstrap, runDnfInstall, runDnfRemove } from './dnf.js';
 import { acceptRelease, dnfDistributions, findDnfDistribution } from './releases.js';
 
 export const fedoraLayout: RootLayout = {

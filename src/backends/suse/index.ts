@@ -1,0 +1,217 @@
+/**
+ * The SUSE backend (openSUSE Leap, Tumbleweed, SLE): zypper --installroot from the IR's
+ * repositories (or openSUSE's public ones; SLE has none without a subscription), patterns
+ * from package groups, then the system fields applied from the host with shadow's and
+ * systemd's --root tools. The initrd is dracut's, made by the kernel package's scriptlets.
+ */
+import { backendCodes } from '../../diagnostics/codes/backends.js';
+import { buildCodes } from '../../diagnostics/codes/build.js';
+import { diag } from '../../diagnostics/define.js';
+import type { FormatOptions } from '../../formats/contract.js';
+import type { ImageIR, Initrd, Repository } from '../../ir/schema.js';
+import type { PlanStep } from '../../plan/steps.js';
+import {
+  configureAccounts,
+  configureServices,
+  configureSystem,
+  finalize,
+  type RootLayout,
+} from '../common/configure.js';
+import { checkArchitecture, optionString, unappliedFields, wantedDistribution } from '../common/family.js';
+import { rpmPackageSpec } from '../common/rpm-repos.js';
+import {
+  BACKEND_API_VERSION,
+  type Backend,
+  type HostFacts,
+  type ResolvedDistribution,
+  type StepContext,
+} from '../contract.js';
+import {
+  runZypperBootstrap,
+  runZypperInstall,
+  runZypperRemove,
+  zypperPackageSteps,
+  zypperRemoveStep,
+} from './zypper.js';
+
+export const suseLayout: RootLayout = {
+  caAnchors: 'etc/pki/trust/anchors',
+  caUpdate: ['update-ca-certificates'],
+  localeGen: false,
+  caches: ['var/cache/zypp'],
+  logs: ['var/log/zypper.log', 'var/log/zypp/history'],
+};
+
+interface SuseDistribution {
+  id: string;
+  name: string;
+  aliases: string[];
+  releases: string[];
+  rolling?: boolean;
+}
+
+const suseDistributions: SuseDistribution[] = [
+  {
+    id: 'opensuse-tumbleweed',
+    name: 'openSUSE Tumbleweed',
+    aliases: ['opensuse-tumbleweed', 'tumbleweed', 'opensuse-slowroll'],
+    releases: ['tumbleweed'],
+    rolling: true,
+  },
+  {
+    id: 'opensuse-leap',
+    name: 'openSUSE Leap',
+    aliases: ['opensuse-leap', 'opensuse', 'leap', 'suse'],
+    releases: ['15.5', '15.6', '16.0'],
+  },
+  {
+    id: 'sles',
+    name: 'SUSE Linux Enterprise',
+    aliases: ['sles', 'sle', 'sled', 'sle-micro'],
+    releases: ['15.5', '15.6', '15.7', '16.0'],
+  },
+];
+
+function findSuse(id: string): SuseDistribution | undefined {
+  return suseDistributions.find((d) => d.aliases.includes(id.toLowerCase()));
+}
+
+function resolveDistribution(ir: ImageIR, options: FormatOptions, host: HostFacts) {
+  const wanted = wantedDistribution(ir, options, 'opensuse-tumbleweed');
+  let family = findSuse(wanted.id);
+  let release = wanted.release ?? family?.releases.at(-1) ?? '';
+  // "opensuse" with release tumbleweed names Tumbleweed.
+  if (family?.id === 'opensuse-leap' && /^(tumbleweed|rolling)$/i.test(release))
+    family = suseDistributions[0];
+  if (family?.rolling) release = 'tumbleweed';
+  const major = release.replace(/-.*$/, '');
+  if (!family || !(family.releases.includes(major) || /^1[5-9](\.\d+)?$/.test(major))) {
+    return {
+      diagnostics: [
+        diag(
+          buildCodes.unknownRelease,
+          { distribution: wanted.id, release, known: family?.releases.join(', ') ?? 'none' },
+          {},
+          { pointer: '/distribution/release' },
+        ),
+      ],
+    };
+  }
+  const arch = checkArchitecture(ir, options, host);
+  if (!arch.architecture) return { diagnostics: arch.diagnostics };
+  const distribution: ResolvedDistribution = {
+    id: family.id,
+    release,
+    suite: release,
+    architecture: arch.architecture,
+  };
+  if (!family.rolling) distribution.versionId = release;
+  return { distribution, diagnostics: [] };
+}
+
+function defaultRepositories(dist: ResolvedDistribution, options: FormatOptions) {
+  const mirror = optionString(options, 'mirror') ?? 'https://download.opensuse.org';
+  const key = (path: string) => [`${mirror}/${path}/repodata/repomd.xml.key`];
+  const repo = (id: string, path: string): Repository => ({
+    id,
+    type: 'rpm-md',
+    urls: [`${mirror}/${path}`],
+    gpgCheck: true,
+    gpgKeys: key(path),
+  });
+  if (dist.id === 'opensuse-tumbleweed')
+    return {
+      repositories: [repo('repo-oss', 'tumbleweed/repo/oss/'), repo('repo-update', 'update/tumbleweed/')],
+      diagnostics: [],
+    };
+  if (dist.id === 'opensuse-leap') {
+    if (dist.release.startsWith('16'))
+      return {
+        repositories: [repo('repo-oss', `distribution/leap/${dist.release}/repo/oss/$basearch/`)],
+        diagnostics: [],
+      };
+    return {
+      repositories: [
+        repo('repo-oss', `distribution/leap/${dist.release}/repo/oss/`),
+        repo('repo-update', `update/leap/${dist.release}/oss/`),
+        repo('repo-sle-update', `update/leap/${dist.release}/sle/`),
+      ],
+      diagnostics: [],
+    };
+  }
+  return {
+    repositories: [],
+    diagnostics: [diag(backendCodes.noPublicRepository, { distribution: 'SUSE Linux Enterprise' })],
+  };
+}
+
+function initrdPackages(initrd: Initrd | undefined): string[] {
+  return initrd?.generator === 'none' ? [] : ['dracut'];
+}
+
+function bootloaderPackages(ir: ImageIR): string[] {
+  const loader = ir.boot?.bootloader ?? 'systemd-boot';
+  if (loader === 'grub') return ['grub2-x86_64-efi', 'shim'];
+  if (loader === 'none' || loader === 'custom') return [];
+  return ['systemd-boot'];
+}
+
+function systemPackages(ir: ImageIR): string[] {
+  const out: string[] = [];
+  const locales = [ir.system.locale, ...(ir.system.extraLocales ?? [])].filter(Boolean) as string[];
+  if (locales.some((l) => !/^(C|POSIX)(\.|$)/i.test(l))) out.push('glibc-locale');
+  if (ir.system.timezone) out.push('timezone');
+  if (ir.system.caCertificates?.length) out.push('ca-certificates');
+  return out;
+}
+
+async function execute(step: PlanStep, context: StepContext): Promise<void> {
+  switch (step.type) {
+    case 'bootstrap':
+      return runZypperBootstrap(step, context);
+    case 'install-packages':
+      return runZypperInstall(step, context);
+    case 'remove-packages':
+      return runZypperRemove(step, context);
+    case 'configure-system':
+      return configureSystem(step, context, suseLayout);
+    case 'configure-accounts':
+      return configureAccounts(step, context);
+    case 'configure-services':
+      return configureServices(step, context);
+    case 'finalize':
+      return finalize(step, context, suseLayout);
+    default:
+      throw new Error(`the suse backend does not run ${step.type} steps`);
+  }
+}
+
+export const suseBackend: Backend = {
+  apiVersion: BACKEND_API_VERSION,
+  id: 'suse',
+  name: 'openSUSE Leap and Tumbleweed, SUSE Linux Enterprise (zypper)',
+  distributions: suseDistributions.flatMap((d) => d.aliases),
+  releases: (id) => findSuse(id)?.releases ?? [],
+  resolveDistribution,
+  defaultRepositories,
+  kernelPackages: (_dist, ir) => [ir.system.kernel.package ?? 'kernel-default'],
+  initrdPackages,
+  bootloaderPackages,
+  systemPackages,
+  planPackages: zypperPackageSteps,
+  planRemove: zypperRemoveStep,
+  repositoryTypes: ['rpm-md', 'yast2', 'plaindir'],
+  packageSpec: rpmPackageSpec,
+  unappliedFields: (ir) => unappliedFields(ir, { family: 'zypper', groups: true, modules: false }),
+  hostTools: { zypper: 'zypper', rpm: 'rpm', useradd: 'passwd', systemctl: 'systemctl' },
+  executes: [
+    'bootstrap',
+    'install-packages',
+    'remove-packages',
+    'configure-system',
+    'configure-accounts',
+    'configure-services',
+    'finalize',
+  ],
+  execute,
+};

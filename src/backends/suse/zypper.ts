@@ -1,0 +1,278 @@
+/**
+ * zypper steps: `zypper --installroot` with the IR's repositories in a private repos.d and
+ * caches outside the tree (host repository config never takes part), patterns as
+ * `pattern:<name>`, --no-recommends unless weak dependencies are wanted, GPG checks on by
+ * default with the IR's keys imported, excluded packages as zypp locks in the image.
+ */
+import { existsSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { backendCodes } from '../../diagnostics/codes/backends.js';
+import { diag } from '../../diagnostics/define.js';
+import type { Diagnostic } from '../../diagnostics/types.js';
+import { CommandError } from '../../exec/runner.js';
+import type { ImageIR, Repository } from '../../ir/schema.js';
+import type { PlanStep, StepDraft, StepOptions } from '../../plan/steps.js';
+import { packageLines, runWithApiFs } from '../common/api-fs.js';
+import { KEY_DIR_PLACEHOLDER, keySettings, keysFromSettings, rpmRepoFile } from '../common/rpm-repos.js';
+import { type PlanInput, type StepContext, StepError } from '../contract.js';
+
+type Settings = Record<string, string | boolean | number | string[]>;
+
+const RPM_DB = '/usr/lib/sysimage/rpm';
+
+function repoPointer(ir: ImageIR, r: Repository) {
+  const i = ir.repositories.findIndex((x) => x.id === r.id);
+  return i >= 0 ? { pointer: `/repositories/${i}` } : {};
+}
+
+export function zypperPackageSteps(input: PlanInput): {
+  bootstrap: StepDraft;
+  install?: StepDraft;
+  diagnostics: Diagnostic[];
+} {
+  const { ir, distribution: dist } = input;
+  const diagnostics: Diagnostic[] = [];
+  const build = input.repositories.filter((r) => r.usage !== 'image-only');
+  for (const r of build) {
+    if (!r.urls.length && !r.mirrorlist)
+      diagnostics.push(diag(backendCodes.repositoryWithoutUrl, { id: r.id }, {}, repoPointer(ir, r)));
+    if (r.gpgCheck === false)
+      diagnostics.push(diag(backendCodes.gpgCheckOff, { id: r.id }, {}, repoPointer(ir, r)));
+  }
+  const repoFile = rpmRepoFile(build, 'zypper');
+  const named = new Set(ir.repositories.map((r) => r.id));
+  const intoImage = input.repositories.filter((r) => named.has(r.id) && r.usage !== 'build-only');
+  const languages = (ir.packages.languages ?? []).filter((l) => l !== 'all');
+  const settings: Settings = {
+    releasever: dist.suite,
+    imageRepos: rpmRepoFile(intoImage, 'zypper').text.replaceAll(KEY_DIR_PLACEHOLDER, '/etc/pki/trust/imgc'),
+    ...keySettings(repoFile.inlineKeys),
+  };
+  if (languages.length) settings.installLangs = languages.join(':');
+  const patterns = ir.packages.groups.filter((g) => !g.exclude).map((g) => `pattern:${g.name}`);
+  const everything = [...patterns, ...input.packages];
+  const exclude = ir.packages.exclude.map((p) => p.name);
+  const installRecommends = ir.packages.installWeakDeps ?? false;
+  const options: StepOptions<'bootstrap'> = {
+    distribution: dist.id,
+    suite: dist.suite,
+    architecture: dist.architecture,
+    variant: 'zypper',
+    sources: repoFile.text,
+    keyrings: [...new Set(build.flatMap((r) => r.gpgKeys ?? []).filter((k) => k.startsWith('/')))],
+    packages: input.separateInstall ? input.bootstrapPackages : everything,
+    exclude,
+    installRecommends,
+    installDocs: ir.packages.installDocs ?? true,
+    languages,
+    settings,
+  };
+  const bootstrap: StepDraft = {
+    type: 'bootstrap',
+    title: `zypper: ${dist.id} ${dist.release} (${options.packages.length} packages and patterns)`,
+    options,
+    origin: input.separateInstall
+      ? ['/distribution', '/repositories', '/packages/bootstrap']
+      : ['/distribution', '/repositories', '/packages/install', '/packages/groups'],
+    cache: true,
+  };
+  if (!input.separateInstall) return { bootstrap, diagnostics };
+  return {
+    bootstrap,
+    install: {
+      type: 'install-packages',
+      title: `zypper: install ${everything.length} packages and patterns`,
+      options: {
+        packages: everything,
+        exclude,
+        installRecommends,
+        settings: { ...settings, sources: repoFile.text, installDocs: options.installDocs },
+      },
+      origin: ['/packages/install', '/packages/groups'],
+      cache: true,
+    },
+    diagnostics,
+  };
+}
+
+export function zypperRemoveStep(packages: string[], origin: string[]): StepDraft<'remove-packages'> {
+  return {
+    type: 'remove-packages',
+    title: `zypper: remove ${packages.length} packages`,
+    options: { packages },
+    origin,
+  };
+}
+
+interface ZypperRun {
+  releasever?: string;
+  sources: string;
+  installDocs: boolean;
+  exclude: string[];
+  settings: Settings;
+}
+
+function lockEntry(name: string): string {
+  return `type: package\nmatch_type: glob\ncase_sensitive: on\nsolvable_name: ${name}\n`;
+}
+
+async function prepare(run: ZypperRun, context: StepContext) {
+  const conf = join(context.workDir, 'zypper');
+  const keys = join(conf, 'keys');
+  const repos = join(conf, 'repos.d');
+  await mkdir(keys, { recursive: true });
+  await mkdir(repos, { recursive: true });
+  const inline = keysFromSettings(run.settings);
+  for (const [name, text] of Object.entries(inline)) await writeFile(join(keys, name), text);
+  await writeFile(join(repos, 'imgc.repo'), run.sources.replaceAll(KEY_DIR_PLACEHOLDER, keys));
+  await writeFile(
+    join(conf, 'zypp.conf'),
+    `[main]\nrpm.install.excludedocs = ${run.installDocs ? 'no' : 'yes'}\nsolver.onlyRequires = true\n`,
+  );
+  const home = join(conf, 'home');
+  await mkdir(home, { recursive: true });
+  const langs =
+    typeof run.settings.installLangs === 'string' ? `%_install_langs ${run.settings.installLangs}\n` : '';
+  await writeFile(join(home, '.rpmmacros'), `%_dbpath ${RPM_DB}\n%_db_backend sqlite\n${langs}`);
+  await mkdir(join(context.tree, RPM_DB.slice(1)), { recursive: true });
+  await mkdir(join(context.tree, 'etc/zypp'), { recursive: true });
+  if (run.exclude.length)
+    await writeFile(join(context.tree, 'etc/zypp/locks'), run.exclude.map(lockEntry).join('\n'));
+  await mkdir(context.packageCache, { recursive: true });
+  const args = [
+    '--non-interactive',
+    `--installroot=${context.tree}`,
+    `--reposd-dir=${repos}`,
+    `--cache-dir=${context.packageCache}`,
+  ];
+  if (run.releasever) args.push(`--releasever=${run.releasever}`);
+  const env = {
+    HOME: home,
+    ZYPP_CONF: join(conf, 'zypp.conf'),
+    RPM_FORCE_DEBIAN: '1',
+    LC_ALL: 'C.UTF-8',
+  };
+  return { args, env, hasRepos: run.sources.trim() !== '' };
+}
+
+/** zypper's exit codes (zypper(8), EXIT CODES) and the lines that explain them. */
+function explain(code: number | null, lines: string[]): string {
+  const text = lines.join('\n');
+  const missing = [...text.matchAll(/No provider of '([^']+)' found|'([^']+)' not found in package names/g)]
+    .map((m) => m[1] ?? m[2])
+    .filter((v, i, a) => a.indexOf(v) === i);
+  if (code === 104 || missing.length)
+    return `no package or pattern named ${missing.join(', ') || '(see output)'} in the repositories`;
+  if (/Signature verification failed|gpg|not signed/i.test(text)) return 'a signature check failed';
+  if (code === 4 || /Problem:|nothing provides/i.test(text)) return 'the dependencies cannot be resolved';
+  if (code === 106 || /Valid metadata not found|Repository .* is invalid/i.test(text))
+    return 'could not read the repository metadata';
+  return `exit status ${code}`;
+}
+
+async function zypper(
+  context: StepContext,
+  base: { args: string[]; env: Record<string, string> },
+  verb: string[],
+) {
+  const seen: string[] = [];
+  const count = packageLines(context, (l) => /^\(\d+\/\d+\) Installing: /.test(l));
+  try {
+    await runWithApiFs(context.runner, context.tree, 'zypper', [...base.args, ...verb], {
+      env: base.env,
+      onLine: (l) => {
+        if (/^rpm: (RPM should not be used directly|However assuming you know)/.test(l)) return;
+        seen.push(l);
+        if (seen.length > 200) seen.shift();
+        count(l);
+      },
+    });
+  } catch (e) {
+    if (!(e instanceof CommandError)) throw e;
+    throw new StepError(
+      diag(backendCodes.packageManagerFailed, {
+        tool: 'zypper',
+        meaning: explain(e.exitCode, seen),
+        detail: seen
+          .filter((l) => /error|problem|not found|nothing provides|conflict|signature/i.test(l))
+          .slice(-8)
+          .join('\n'),
+      }),
+    );
+  }
+}
+
+async function transaction(
+  run: ZypperRun,
+  packages: string[],
+  installRecommends: boolean,
+  context: StepContext,
+) {
+  const base = await prepare(run, context);
+  if (base.hasRepos) await zypper(context, base, ['--gpg-auto-import-keys', 'refresh']);
+  if (packages.length) {
+    context.progress.note(`zypper install (${packages.length})`);
+    await zypper(context, base, [
+      'install',
+      '--download',
+      'in-advance',
+      installRecommends ? '--recommends' : '--no-recommends',
+      ...packages,
+    ]);
+  }
+  const s = run.settings;
+  if (typeof s.imageRepos === 'string' && s.imageRepos) {
+    await mkdir(join(context.tree, 'etc/zypp/repos.d'), { recursive: true });
+    await writeFile(join(context.tree, 'etc/zypp/repos.d/imgc.repo'), s.imageRepos);
+    const keys = keysFromSettings(s);
+    if (Object.keys(keys).length) {
+      await mkdir(join(context.tree, 'etc/pki/trust/imgc'), { recursive: true });
+      for (const [name, text] of Object.entries(keys))
+        await writeFile(join(context.tree, 'etc/pki/trust/imgc', name), text);
+    }
+  }
+}
+
+export async function runZypperBootstrap(step: PlanStep, context: StepContext) {
+  const o = step.options as StepOptions<'bootstrap'>;
+  await mkdir(context.tree, { recursive: true });
+  await transaction(
+    {
+      releasever: o.suite,
+      sources: o.sources,
+      installDocs: o.installDocs,
+      exclude: o.exclude,
+      settings: o.settings ?? {},
+    },
+    o.packages,
+    o.installRecommends,
+    context,
+  );
+}
+
+export async function runZypperInstall(step: PlanStep, context: StepContext) {
+  const o = step.options as StepOptions<'install-packages'>;
+  const s = o.settings ?? {};
+  await transaction(
+    {
+      releasever: typeof s.releasever === 'string' ? s.releasever : undefined,
+      sources: String(s.sources ?? ''),
+      installDocs: s.installDocs !== false,
+      exclude: o.exclude,
+      settings: s,
+    },
+    o.packages,
+    o.installRecommends,
+    context,
+  );
+}
+
+export async function runZypperRemove(step: PlanStep, context: StepContext) {
+  const o = step.options as StepOptions<'remove-packages'>;
+  if (!o.packages.length) return;
+  const base = await prepare({ sources: '', installDocs: true, exclude: [], settings: {} }, context);
+  if (!existsSync(join(context.tree, RPM_DB.slice(1))))
+    throw new Error(`no rpm database at ${RPM_DB} in the tree`);
+  await zypper(context, base, ['--no-refresh', 'remove', '--clean-deps', ...o.packages]);
+}

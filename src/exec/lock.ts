@@ -2,15 +2,22 @@
  * The cache lock: an O_EXCL lock file holding the owner's PID. A lock whose owner is dead
  * (a build killed with SIGKILL) is taken over; a live owner is waited for.
  */
+import { readFileSync } from 'node:fs';
 import { open, readFile, rm } from 'node:fs/promises';
 
+/** True for a running process; a zombie (dead, not yet reaped) counts as dead. */
 export function processAlive(pid: number): boolean {
   if (!Number.isInteger(pid) || pid <= 0) return false;
   try {
     process.kill(pid, 0);
-    return true;
   } catch (e) {
     return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+  } catch {
+    return true;
   }
 }
 

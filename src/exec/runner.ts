@@ -1,6 +1,7 @@
 /**
  * Runs host commands for build steps. Every child is its own process group so that on
- * Ctrl-C or failure the whole group is stopped; chroot commands run in a private mount and
+ * Ctrl-C or failure the whole group is stopped, and gets SIGKILL from the kernel when imgc
+ * dies (setpriv --pdeathsig); chroot commands run in a private mount and
  * PID namespace (unshare), so their /proc, /sys and /dev mounts and any daemon a
  * maintainer script starts die with them, whatever happens to imgc.
  */
@@ -61,9 +62,24 @@ export class ProcessRunner implements Runner {
   ): Promise<{ stdout: string }> {
     const { signal } = this.options;
     if (opts.privateMounts) {
-      args = ['--mount', '--propagation', 'private', '--fork', '--kill-child', '--', command, ...args];
+      args = [
+        '--mount',
+        '--propagation',
+        'private',
+        '--pid',
+        '--fork',
+        '--kill-child',
+        '--mount-proc',
+        '--',
+        command,
+        ...args,
+      ];
       command = 'unshare';
     }
+    // If imgc itself is killed (SIGKILL, OOM), the kernel kills the child too: nothing keeps
+    // writing into a workspace that the next build will reap.
+    args = ['--pdeathsig', 'KILL', '--', command, ...args];
+    command = 'setpriv';
     if (signal.aborted) return Promise.reject(new AbortedError(String(signal.reason)));
     return new Promise((resolvePromise, reject) => {
       const child = spawn(command, args, {

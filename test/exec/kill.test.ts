@@ -1,0 +1,153 @@
+/**
+ * Kills real builds (the CLI in a child process) at random points with SIGINT or SIGTERM and
+ * checks each time: no mount, no loop device, no process and no partial output left behind.
+ * Then kills one with SIGKILL (no cleanup possible) and checks that the next build removes
+ * the leftovers and succeeds.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { BuildEvent } from '../../src/exec/progress.js';
+import { emptyIr } from '../../src/ir/empty.js';
+import { repoRoot } from '../helpers/shared.js';
+import {
+  canBuild,
+  freshCache,
+  leftovers,
+  loopsMentioning,
+  mountsMentioning,
+  processesMentioning,
+  settled,
+} from './build-env.js';
+
+const gate = canBuild();
+if (!gate.ok) console.warn(`SKIPPED: kill tests: ${gate.why}`);
+const maybe = gate.ok ? it : it.skip;
+
+interface Run {
+  child: ChildProcess;
+  events: BuildEvent[];
+  done: Promise<number | null>;
+}
+
+function startBuild(def: string, outDir: string, cacheDir: string): Run {
+  const child = spawn(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      join(repoRoot, 'test/exec/cli-entry.ts'),
+      'build',
+      def,
+      '--output',
+      'directory',
+      'tar',
+      '-o',
+      outDir,
+      '--cache-dir',
+      cacheDir,
+      '--json',
+    ],
+    { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  const events: BuildEvent[] = [];
+  let rest = '';
+  child.stdout!.on('data', (chunk: Buffer) => {
+    const lines = (rest + chunk.toString()).split('\n');
+    rest = lines.pop() ?? '';
+    for (const line of lines) if (line.trim()) events.push(JSON.parse(line));
+  });
+  child.stderr!.on('data', () => {});
+  const done = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return { child, events, done };
+}
+
+/** Where the build was when it was killed: the last step started, or the last event. */
+function position(events: BuildEvent[]): string {
+  const last = [...events].reverse().find((e) => e.event === 'step-start' || e.event === 'step-cached');
+  const note = [...events].reverse().find((e) => e.event === 'step-progress');
+  if (!last) return `before any step (${events.at(-1)?.event ?? 'no event yet'})`;
+  return `${(last as { title: string }).title}${note && 'note' in note && note.note ? ` / ${note.note}` : ''}`;
+}
+
+function definition(dir: string): string {
+  mkdirSync(join(dir, 'overlay/etc'), { recursive: true });
+  writeFileSync(join(dir, 'overlay/etc/kill-test'), 'x\n');
+  const ir = emptyIr();
+  ir.distribution = { id: 'debian', release: 'bookworm' };
+  ir.system.hostname = 'kill-test';
+  ir.accounts.users.push({ name: 'kim', groups: [], sshKeys: [] });
+  ir.overlays.push({ source: 'overlay' });
+  ir.scripts.push({ phase: 'post-install', chroot: true, body: 'sleep 2\n' });
+  const path = join(dir, 'kill.ir.json');
+  writeFileSync(path, JSON.stringify(ir));
+  return path;
+}
+
+describe('killing builds', () => {
+  maybe(
+    'leaves no mount, loop device, process or partial output at ≥ 5 random points, and the next build succeeds',
+    async () => {
+      const dir = mkdtempSync('/var/tmp/imgc-tests-kill-');
+      const def = definition(dir);
+      const cacheDir = freshCache('kill');
+      const outDir = join(dir, 'out');
+      mkdirSync(outDir);
+      const watched = [cacheDir, outDir];
+      const report: string[] = [];
+      let kills = 0;
+      // Random delays: early ones land in mmdebstrap, later ones (after the tree is cached)
+      // in restore, configuration, the script, or the outputs.
+      for (let attempt = 0; kills < 6 && attempt < 12; attempt++) {
+        const delay = 300 + Math.floor(Math.random() * (kills < 3 ? 30_000 : 9_000));
+        const signal = kills % 2 === 0 ? 'SIGINT' : 'SIGTERM';
+        const run = startBuild(def, outDir, cacheDir);
+        const timer = setTimeout(() => run.child.kill(signal), delay);
+        const code = await run.done;
+        clearTimeout(timer);
+        const where = position(run.events);
+        if (code === 0) {
+          report.push(`attempt ${attempt}: finished before ${signal} at ${delay} ms — not counted`);
+          for (const name of readdirSync(outDir))
+            if (!name.startsWith('.'))
+              await import('node:fs/promises').then((f) => f.rm(join(outDir, name), { recursive: true }));
+          continue;
+        }
+        kills++;
+        report.push(`kill ${kills}: ${signal} after ${delay} ms during "${where}" → exit ${code}`);
+        expect(code, where).toBe(130);
+        expect(mountsMentioning(watched), where).toEqual([]);
+        expect(loopsMentioning(watched), where).toEqual([]);
+        expect(processesMentioning(watched), where).toEqual([]);
+        expect(leftovers(outDir), where).toEqual([]);
+        expect(readdirSync(outDir), where).toEqual([]);
+        expect(run.events.at(-1)).toMatchObject({ event: 'build-end', ok: false, interrupted: signal });
+      }
+      console.log(report.join('\n'));
+      expect(kills).toBeGreaterThanOrEqual(5);
+
+      // SIGKILL: nothing can clean up in process; chroot mounts die with their namespaces,
+      // and the next build removes the workspace and temporary outputs it left.
+      const killed = startBuild(def, outDir, cacheDir);
+      while (!killed.events.some((e) => e.event === 'step-start' || e.event === 'step-cached')) {
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      await new Promise((r) => setTimeout(r, 1500));
+      killed.child.kill('SIGKILL');
+      await killed.done;
+      await new Promise((r) => setTimeout(r, 4000)); // its children notice and exit
+      expect(mountsMentioning(watched)).toEqual([]);
+      console.log(`SIGKILL during "${position(killed.events)}" left: ${JSON.stringify(leftovers(outDir))}`);
+
+      const final = startBuild(def, outDir, cacheDir);
+      expect(await final.done).toBe(0);
+      await settled(outDir);
+      expect(readdirSync(outDir).sort()).toEqual(['image', 'image.tar']);
+      expect(leftovers(outDir)).toEqual([]);
+      expect(mountsMentioning(watched)).toEqual([]);
+      expect(processesMentioning(watched)).toEqual([]);
+    },
+    1_500_000,
+  );
+});

@@ -1,6 +1,7 @@
 /** The backends imgc knows. Plugins will add theirs through the same list. */
 import { readdirSync, readFileSync } from 'node:fs';
 import { arch } from 'node:os';
+import { archBackend } from './arch/index.js';
 import type { Backend, HostFacts } from './contract.js';
 import { debianBackend } from './debian/index.js';
 import { fedoraBackend } from './fedora/index.js';
@@ -8,7 +9,7 @@ import { suseBackend } from './suse/index.js';
 
 export class BackendRegistry {
   private readonly backends: Backend[] = [];
-  constructor(initial: readonly Backend[] = [debianBackend, fedoraBackend, suseBackend]) {
+  constructor(initial: readonly Backend[] = [debianBackend, fedoraBackend, suseBackend, archBackend]) {
     for (const b of initial) this.add(b);
   }
   add(backend: Backend): void {

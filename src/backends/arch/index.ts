@@ -1,0 +1,201 @@
+/**
+ * The Arch Linux backend: pacman -r from a generated pacman.conf (the IR's repositories, or
+ * the Arch mirrors), groups installed by name, mkinitcpio (or dracut) for the initrd via
+ * pacman's hooks, then the system fields applied from the host with shadow's and systemd's
+ * --root tools and locale-gen in the image. Arch is rolling: the release is "rolling".
+ */
+import { buildCodes } from '../../diagnostics/codes/build.js';
+import { diag } from '../../diagnostics/define.js';
+import type { FormatOptions } from '../../formats/contract.js';
+import type { ImageIR, Initrd, PackageRef } from '../../ir/schema.js';
+import type { PlanStep } from '../../plan/steps.js';
+import {
+  configureAccounts,
+  configureServices,
+  configureSystem,
+  finalize,
+  type RootLayout,
+} from '../common/configure.js';
+import { checkArchitecture, optionString, unappliedFields, wantedDistribution } from '../common/family.js';
+import {
+  BACKEND_API_VERSION,
+  type Backend,
+  type HostFacts,
+  type ResolvedDistribution,
+  type StepContext,
+} from '../contract.js';
+import {
+  pacmanPackageSteps,
+  pacmanRemoveStep,
+  runPacmanBootstrap,
+  runPacmanInstall,
+  runPacmanRemove,
+} from './pacman.js';
+
+export const archLayout: RootLayout = {
+  caAnchors: 'etc/ca-certificates/trust-source/anchors',
+  caUpdate: ['update-ca-trust'],
+  localeGen: true,
+  caches: ['var/cache/pacman/pkg'],
+  logs: ['var/log/pacman.log'],
+};
+
+const ROLLING = ['rolling', 'latest', 'current', 'arch'];
+
+function resolveDistribution(ir: ImageIR, options: FormatOptions, host: HostFacts) {
+  const wanted = wantedDistribution(ir, options, 'arch');
+  const release = (wanted.release ?? 'rolling').toLowerCase();
+  if (!ROLLING.includes(release)) {
+    return {
+      diagnostics: [
+        diag(
+          buildCodes.unknownRelease,
+          { distribution: 'arch', release, known: 'rolling (Arch has no releases)' },
+          {},
+          { pointer: '/distribution/release' },
+        ),
+      ],
+    };
+  }
+  const arch = checkArchitecture(ir, options, host);
+  if (!arch.architecture) return { diagnostics: arch.diagnostics };
+  const distribution: ResolvedDistribution = {
+    id: 'arch',
+    release: 'rolling',
+    suite: 'rolling',
+    architecture: arch.architecture,
+  };
+  return { distribution, diagnostics: [] };
+}
+
+function defaultRepositories(_dist: ResolvedDistribution, options: FormatOptions) {
+  const mirror = optionString(options, 'mirror') ?? 'https://geo.mirror.pkgbuild.com';
+  return {
+    repositories: ['core', 'extra'].map((id) => ({
+      id,
+      type: 'pacman' as const,
+      urls: [`${mirror}/$repo/os/$arch`],
+      gpgCheck: true,
+    })),
+    diagnostics: [],
+  };
+}
+
+function initrdPackages(initrd: Initrd | undefined): string[] {
+  if (initrd?.generator === 'none') return [];
+  if (initrd?.generator === 'dracut') return ['dracut'];
+  return ['mkinitcpio'];
+}
+
+function bootloaderPackages(ir: ImageIR): string[] {
+  const loader = ir.boot?.bootloader ?? 'systemd-boot';
+  if (loader === 'grub') return ['grub', 'efibootmgr'];
+  if (loader === 'none' || loader === 'custom') return [];
+  return ['systemd'];
+}
+
+function systemPackages(ir: ImageIR): string[] {
+  const out: string[] = [];
+  if (ir.system.timezone) out.push('tzdata');
+  if (ir.system.caCertificates?.length) out.push('ca-certificates');
+  return out;
+}
+
+/** pacman takes name or name=version; an architecture cannot be asked for. */
+function pacmanSpec(p: PackageRef): string {
+  return p.version ? `${p.name}=${p.version}` : p.name;
+}
+
+async function execute(step: PlanStep, context: StepContext): Promise<void> {
+  switch (step.type) {
+    case 'bootstrap':
+      return runPacmanBootstrap(step, context);
+    case 'install-packages':
+      return runPacmanInstall(step, context);
+    case 'remove-packages':
+      return runPacmanRemove(step, context);
+    case 'configure-system':
+      return configureSystem(step, context, archLayout);
+    case 'configure-accounts':
+      return configureAccounts(step, context);
+    case 'configure-services':
+      return configureServices(step, context);
+    case 'finalize':
+      return finalize(step, context, archLayout);
+    default:
+      throw new Error(`the arch backend does not run ${step.type} steps`);
+  }
+}
+
+export const archBackend: Backend = {
+  apiVersion: BACKEND_API_VERSION,
+  id: 'arch',
+  name: 'Arch Linux (pacman)',
+  distributions: ['arch', 'archlinux'],
+  releases: () => ['rolling'],
+  resolveDistribution,
+  defaultRepositories,
+  kernelPackages: (_dist, ir) => [ir.system.kernel.package ?? 'linux'],
+  initrdPackages,
+  bootloaderPackages,
+  systemPackages,
+  planPackages: pacmanPackageSteps,
+  planRemove: pacmanRemoveStep,
+  repositoryTypes: ['pacman'],
+  packageSpec: pacmanSpec,
+  unappliedFields: (ir) => {
+    const out = unappliedFields(ir, { family: 'pacman', groups: true, modules: false });
+    if (ir.packages.installWeakDeps)
+      out.push(
+        diag(
+          buildCodes.fieldApproximated,
+          {
+            field: 'packages.installWeakDeps',
+            how: 'pacman never installs optional dependencies; list them',
+          },
+          {},
+          { pointer: '/packages/installWeakDeps' },
+        ),
+      );
+    if (ir.packages.exclude.length)
+      out.push(
+        diag(
+          buildCodes.fieldApproximated,
+          {
+            field: 'packages.exclude',
+            how: 'written as IgnorePkg: pacman then refuses them as dependencies instead of leaving them out',
+          },
+          {},
+          { pointer: '/packages/exclude' },
+        ),
+      );
+    ir.packages.install.forEach((p, i) => {
+      if (p.arch)
+        out.push(
+          diag(
+            buildCodes.fieldIgnored,
+            { field: `architecture of ${p.name}`, reason: 'pacman installs the repository architecture' },
+            {},
+            { pointer: `/packages/install/${i}/arch`, severity: 'warning' },
+          ),
+        );
+    });
+    return out;
+  },
+  hostTools: {
+    pacman: 'pacman-package-manager',
+    'pacman-key': 'pacman-package-manager',
+    useradd: 'passwd',
+    systemctl: 'systemctl',
+  },
+  executes: [
+    'bootstrap',
+    'install-packages',
+    'remove-packages',
+    'configure-system',
+    'configure-accounts',
+    'configure-services',
+    'finalize',
+  ],
+  execute,
+};

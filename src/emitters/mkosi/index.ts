@@ -40,6 +40,7 @@ export const MKOSI_CAPABILITIES = [
   '/outputs/0/compression',
   '/boot/secureBoot/enabled',
   '/boot/bootloader',
+  '/boot/firmware',
   '/overlays/*/source',
   '/overlays/*/destination',
   '/overlays/*/kind',

@@ -256,6 +256,12 @@ export function raiseMkosi(input: RaiseInput): RaiseResult {
     else conf.set('Bootloader', b);
   }
 
+  const firmware = ir.boot?.firmware;
+  if (firmware === 'bios' || firmware === 'hybrid') conf.set('BiosBootloader', 'grub');
+  if (firmware === 'bios' && !ir.boot?.bootloader) conf.set('Bootloader', 'none');
+  if (firmware === 'uefi' && ir.boot?.bootloader === 'none')
+    loss('/boot/firmware', 'a UEFI image without a UEFI bootloader');
+
   // overlays
   const trees: Record<string, string[]> = {};
   const sandboxRoots = ir.overlays

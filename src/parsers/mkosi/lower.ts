@@ -252,6 +252,17 @@ export function lowerResolved(res: ResolveResult): LowerResult {
     consumed.add('Bootloader');
   }
 
+  const biosEntry = conf('BiosBootloader');
+  if (bootloader || biosEntry?.value === 'grub') {
+    const uefi = main.get('Bootloader') !== 'none';
+    const bios = main.get('BiosBootloader') === 'grub';
+    if (uefi || bios) {
+      ir.boot = { ...ir.boot, firmware: bios ? (uefi ? 'hybrid' : 'bios') : 'uefi' };
+      put('/boot/firmware', (bios ? biosEntry : bootloader)?.at);
+    }
+    if (bios) consumed.add('BiosBootloader');
+  }
+
   // overlays (skeleton, extra, sandbox trees)
   for (const [name, kind] of Object.entries(TREE_KINDS)) {
     const e = conf(name);

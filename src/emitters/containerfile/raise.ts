@@ -239,6 +239,13 @@ class Raiser {
           this.lossy(pointer('packages', list, i, 'arch'), 'package architectures are not written');
       });
     warnVersions('install');
+    p.install.forEach((x, i) => {
+      if (x.name.startsWith('@') && this.family === 'dnf')
+        this.lossy(
+          pointer('packages', 'install', i, 'name'),
+          `dnf reads ${x.name} as a group; it reads back as one`,
+        );
+    });
     warnVersions('exclude');
     warnVersions('remove');
     if (p.installDocs === true)

@@ -545,7 +545,7 @@ class Lowerer {
     )
       return true;
     if (sub === 'install' && operands.length) {
-      if (operands.some((w) => w.value.includes('/') || w.value.includes('='))) return false;
+      if (operands.some((w) => w.value.includes('/'))) return false;
       this.addPackages('install', operands, ins);
       if (opts.some((o) => o.value === '--no-install-recommends')) this.ir.packages.installWeakDeps = false;
       this.sawInstall = true;

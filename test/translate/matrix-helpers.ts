@@ -1,0 +1,269 @@
+/**
+ * Shared by the translation matrix tests: translate one read definition to one target,
+ * write it, read it back with the target's reader, and check — from the target's capability
+ * table, not field by field — that every claimed field survived unless a loss was reported.
+ */
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Diagnostic } from '../../src/diagnostics/types.js';
+import type { FormatModule } from '../../src/formats/contract.js';
+import { type LoadResult, loadDefinition } from '../../src/formats/load.js';
+import type { FormatRegistry } from '../../src/formats/registry.js';
+import { translateIr } from '../../src/formats/translate.js';
+import { writeOutputFiles } from '../../src/formats/write-files.js';
+import { project } from '../../src/ir/diff.js';
+import { normalizeIr } from '../../src/ir/normalize.js';
+import { getAt, parsePointer } from '../../src/ir/pointer.js';
+import type { ImageIR } from '../../src/ir/schema.js';
+
+export type PairStatus = 'ok' | 'reread-errors' | 'crash' | 'write-only';
+
+export interface PairResult {
+  status: PairStatus;
+  /** fields the capability table claims that did not come back (pointer: expected vs got) */
+  lostClaimed: string[];
+  /** distribution id or an installed package name did not come back and no loss was reported */
+  namesLost: string[];
+  detail?: string;
+  diagnostics: Diagnostic[];
+}
+
+const LOSS_CODES = new Set(['IMGC6001', 'IMGC6002']);
+
+/** Pointers the translation reported as lost or approximated. */
+export function reportedPointers(diagnostics: readonly Diagnostic[]): string[] {
+  return diagnostics.filter((d) => LOSS_CODES.has(d.code) && d.pointer !== undefined).map((d) => d.pointer!);
+}
+
+/** `value` without the subtrees at `pointers`; removed array elements are spliced out. */
+export function withoutPointers<T>(value: T, pointers: readonly string[]): T {
+  const copy = structuredClone(value) as unknown;
+  const removals = pointers
+    .map((p) => parsePointer(p))
+    .filter((tokens) => tokens.length > 0)
+    .sort((a, b) => b.length - a.length || compareTokens(b, a));
+  for (const tokens of removals) {
+    const parent = getAt(
+      copy,
+      tokens
+        .slice(0, -1)
+        .map((t) => `/${t.replaceAll('~', '~0').replaceAll('/', '~1')}`)
+        .join(''),
+    );
+    const last = tokens[tokens.length - 1]!;
+    if (Array.isArray(parent)) {
+      const i = Number(last);
+      if (Number.isInteger(i) && i < parent.length) parent[i] = REMOVED;
+    } else if (parent !== null && typeof parent === 'object')
+      delete (parent as Record<string, unknown>)[last];
+  }
+  return dropRemoved(copy) as T;
+}
+
+const REMOVED = Symbol('removed');
+
+function dropRemoved(v: unknown): unknown {
+  if (Array.isArray(v)) return v.filter((x) => x !== REMOVED).map(dropRemoved);
+  if (v !== null && typeof v === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [k, x] of Object.entries(v)) out[k] = dropRemoved(x);
+    return out;
+  }
+  return v;
+}
+
+function compareTokens(a: string[], b: string[]): number {
+  for (let i = 0; i < Math.min(a.length, b.length); i++) {
+    const x = Number(a[i]);
+    const y = Number(b[i]);
+    const c = Number.isInteger(x) && Number.isInteger(y) ? x - y : a[i]!.localeCompare(b[i]!);
+    if (c) return c;
+  }
+  return a.length - b.length;
+}
+
+/**
+ * Does `got` hold everything `expected` holds? Objects key by key, lists as multisets (each
+ * expected element matched to a distinct element that contains it), scalars by equality.
+ */
+export function contains(expected: unknown, got: unknown): boolean {
+  if (got === undefined && isEmptyDeep(expected)) return true;
+  if (Array.isArray(expected)) {
+    if (!Array.isArray(got)) return expected.length === 0;
+    const used = new Set<number>();
+    return expected.every((e) => {
+      const i = got.findIndex((g, n) => !used.has(n) && contains(e, g));
+      if (i < 0) return false;
+      used.add(i);
+      return true;
+    });
+  }
+  if (expected !== null && typeof expected === 'object') {
+    if (got === null || typeof got !== 'object') return Object.keys(expected).length === 0;
+    return Object.entries(expected).every(([k, v]) => contains(v, (got as Record<string, unknown>)[k]));
+  }
+  return expected === got;
+}
+
+/** The claimed fields of `written` (minus reported losses) that `reread` does not hold. */
+export function lostClaimedFields(
+  written: ImageIR,
+  reread: ImageIR,
+  capabilities: readonly string[],
+  diagnostics: readonly Diagnostic[],
+): string[] {
+  const expected = project(withoutPointers(normalizeIr(written), reportedPointers(diagnostics)), [
+    capabilities,
+  ]);
+  const got = project(normalizeIr(reread), [capabilities]);
+  const out: string[] = [];
+  const walk = (e: unknown, g: unknown, ptr: string) => {
+    if (contains(e, g)) return;
+    if (
+      e !== null &&
+      typeof e === 'object' &&
+      !Array.isArray(e) &&
+      g !== null &&
+      typeof g === 'object' &&
+      !Array.isArray(g)
+    ) {
+      for (const [k, v] of Object.entries(e)) walk(v, (g as Record<string, unknown>)[k], `${ptr}/${k}`);
+      return;
+    }
+    if (Array.isArray(e) && Array.isArray(g) && e.some((x) => x !== null && typeof x === 'object')) {
+      e.forEach((x, i) => {
+        if (!g.some((y) => contains(x, y))) walk(x, counterpart(x, g, i), `${ptr}/${i}`);
+      });
+      return;
+    }
+    out.push(`${ptr || '/'}: expected ${short(e)}, got ${short(g)}`);
+  };
+  walk(expected, got, '');
+  return out;
+}
+
+function isEmptyDeep(v: unknown): boolean {
+  if (Array.isArray(v)) return v.every(isEmptyDeep);
+  if (v !== null && typeof v === 'object') return Object.values(v).every(isEmptyDeep);
+  return v === undefined;
+}
+
+const IDENTITY_KEYS = ['id', 'name', 'path', 'mountpoint', 'source', 'type'];
+
+/** The element of `got` that `e` most likely corresponds to: same identity key, else same index. */
+function counterpart(e: unknown, got: unknown[], index: number): unknown {
+  if (e !== null && typeof e === 'object' && !Array.isArray(e)) {
+    const rec = e as Record<string, unknown>;
+    for (const k of IDENTITY_KEYS) {
+      if (rec[k] === undefined) continue;
+      const same = got.find(
+        (g) => g !== null && typeof g === 'object' && (g as Record<string, unknown>)[k] === rec[k],
+      );
+      if (same !== undefined) return same;
+    }
+  }
+  return got[index];
+}
+
+function short(v: unknown): string {
+  const t = JSON.stringify(v) ?? 'undefined';
+  return t.length > 160 ? `${t.slice(0, 157)}...` : t;
+}
+
+/** Distribution id and installed package names: back unless a loss was reported for them. */
+export function lostNames(written: ImageIR, reread: ImageIR, diagnostics: readonly Diagnostic[]): string[] {
+  const reported = reportedPointers(diagnostics);
+  const isReported = (ptr: string) => reported.some((r) => ptr === r || ptr.startsWith(`${r}/`) || r === '');
+  const out: string[] = [];
+  const w = mergedDistribution(written);
+  if (w && w !== mergedDistribution(reread) && !isReported('/distribution/id'))
+    out.push(`distribution ${w} → ${mergedDistribution(reread) ?? '(none)'}`);
+  const have = new Set(reread.packages.install.map((p) => p.name));
+  for (const p of profileInstalls(reread)) have.add(p);
+  written.packages.install.forEach((p, i) => {
+    if (!have.has(p.name) && !isReported(`/packages/install/${i}/name`)) out.push(`package ${p.name}`);
+  });
+  return out;
+}
+
+function mergedDistribution(ir: ImageIR): string | undefined {
+  return ir.distribution.id;
+}
+
+function profileInstalls(ir: ImageIR): string[] {
+  return ir.profiles.flatMap((p) => p.overlay.packages?.install?.map((x) => x.name) ?? []);
+}
+
+/** The written folder, or its only file, as the path the target's reader is given. */
+function rereadPath(dir: string): string {
+  const entries = readdirSync(dir);
+  if (entries.length === 1 && statSync(join(dir, entries[0]!)).isFile()) return join(dir, entries[0]!);
+  return dir;
+}
+
+export async function translatePair(
+  registry: FormatRegistry,
+  loaded: LoadResult,
+  sourceDir: string | undefined,
+  target: FormatModule,
+): Promise<PairResult> {
+  const out = mkdtempSync(join(tmpdir(), `imgc-matrix-${target.id}-`));
+  try {
+    const translated = await translateIr({
+      ir: loaded.ir!,
+      positions: loaded.positions,
+      sourceDir,
+      target,
+      options: {},
+    });
+    await writeOutputFiles(out, translated.files);
+    if (!target.reader)
+      return { status: 'write-only', lostClaimed: [], namesLost: [], diagnostics: translated.diagnostics };
+    const reread = await loadDefinition(registry, rereadPath(out), { from: target.id });
+    const errors = reread.diagnostics.filter((d) => d.severity === 'error');
+    if (errors.length || !reread.ir) {
+      return {
+        status: 'reread-errors',
+        lostClaimed: [],
+        namesLost: [],
+        detail: errors.map((d) => `${d.code} ${d.line ?? ''}:${d.column ?? ''} ${d.message}`).join('; '),
+        diagnostics: translated.diagnostics,
+      };
+    }
+    return {
+      status: 'ok',
+      lostClaimed: lostClaimedFields(
+        translated.written,
+        reread.ir,
+        target.writer!.capabilities,
+        translated.diagnostics,
+      ),
+      namesLost: lostNames(translated.written, reread.ir, translated.diagnostics),
+      diagnostics: translated.diagnostics,
+    };
+  } catch (e) {
+    return {
+      status: 'crash',
+      lostClaimed: [],
+      namesLost: [],
+      detail: e instanceof Error ? `${e.message}\n${e.stack?.split('\n').slice(1, 4).join('\n')}` : String(e),
+      diagnostics: [],
+    };
+  } finally {
+    rmSync(out, { recursive: true, force: true });
+  }
+}
+
+/** Definitions under `dir`: the folder itself when the reader takes it, else each entry it takes. */
+export async function definitionsIn(dir: string, format: FormatModule): Promise<string[]> {
+  if (!existsSync(dir)) return [];
+  const { describeCandidate } = await import('../../src/formats/load.js');
+  if (format.reader!.detect(await describeCandidate(dir)) > 0) return [dir];
+  const found: string[] = [];
+  for (const name of readdirSync(dir).sort()) {
+    const path = join(dir, name);
+    if (format.reader!.detect(await describeCandidate(path)) > 0) found.push(path);
+  }
+  return found;
+}

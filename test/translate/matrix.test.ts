@@ -1,0 +1,72 @@
+/**
+ * Every sample (`samples/<format>/`) and every fixture input of every registered reader,
+ * translated to every registered writer, written, and read back with the target's reader:
+ * the output must read without errors, and every field the target's capability table claims
+ * must come back unless the translation reported it lost. Formats are taken from the
+ * registry, so new ones join the matrix as they are registered.
+ */
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { FormatModule } from '../../src/formats/contract.js';
+import { loadDefinition } from '../../src/formats/load.js';
+import { FormatRegistry } from '../../src/formats/registry.js';
+import { repoRoot } from '../helpers/shared.js';
+import { definitionsIn, translatePair } from './matrix-helpers.js';
+
+const registry = new FormatRegistry();
+const readers = registry.list().filter((f) => f.reader);
+const writers = registry.list().filter((f) => f.writer);
+
+async function inputsOf(format: FormatModule): Promise<string[]> {
+  const samples = await definitionsIn(join(repoRoot, 'samples', format.id), format);
+  const fixturesDir = join(repoRoot, 'test/fixtures', format.id);
+  const fixtures = existsSync(fixturesDir)
+    ? readdirSync(fixturesDir)
+        .filter((c) => !c.startsWith('_errors_') && statSync(join(fixturesDir, c)).isDirectory())
+        .sort()
+        .flatMap((c) => {
+          const entry = readdirSync(join(fixturesDir, c)).find(
+            (e) => e === 'input' || e.startsWith('input.'),
+          );
+          return entry ? [join(fixturesDir, c, entry)] : [];
+        })
+    : [];
+  return [...samples, ...fixtures];
+}
+
+const inputs = await Promise.all(readers.map(async (f) => ({ format: f, paths: await inputsOf(f) })));
+
+describe('translation matrix over samples and fixtures', () => {
+  it('has inputs for every reader', () => {
+    for (const { format, paths } of inputs)
+      expect(paths.length, `${format.id} has samples or fixtures`).toBeGreaterThan(0);
+  });
+
+  for (const { format, paths } of inputs) {
+    for (const path of paths) {
+      const name = path.slice(repoRoot.length + 1);
+      describe(`${format.id}: ${name}`, () => {
+        for (const target of writers) {
+          it(`→ ${target.id}`, async () => {
+            const loaded = await loadDefinition(registry, path, { from: format.id });
+            expect(
+              loaded.diagnostics.filter((d) => d.severity === 'error'),
+              'the input reads',
+            ).toEqual([]);
+            const sourceDir = statSync(path).isDirectory() ? path : dirname(path);
+            const result = await translatePair(registry, loaded, sourceDir, target);
+            expect(result.status, result.detail).not.toBe('crash');
+            if (result.status === 'write-only') return;
+            expect(result.status, `the ${target.id} output reads back: ${result.detail ?? ''}`).toBe('ok');
+            expect(
+              result.lostClaimed,
+              `fields ${target.id} claims but did not keep (and did not report)`,
+            ).toEqual([]);
+            expect(result.namesLost, 'distribution and package names survive unless reported').toEqual([]);
+          });
+        }
+      });
+    }
+  }
+});

@@ -498,11 +498,7 @@ function lowerSystem(cx: LowerContext, single: Single, byName: ByName): void {
     if (selinux.has('--permissive')) sys.selinux = 'permissive';
     if (selinux.has('--disabled')) sys.selinux = 'disabled';
     cx.place('/system/selinux', selinux.at);
-    cx.keepOptions(
-      OPTION_POINTERS.selinux,
-      selinux.rest(['--enforcing', '--permissive', '--disabled']),
-      true,
-    );
+    cx.keepOptions(OPTION_POINTERS.selinux, selinux.rest(['--enforcing', '--permissive', '--disabled']));
   }
   const firewall = single('firewall');
   if (firewall) lowerFirewall(cx, firewall);
@@ -511,7 +507,7 @@ function lowerSystem(cx: LowerContext, single: Single, byName: ByName): void {
     sys.services.enable = services.list('--enabled');
     sys.services.disable = services.list('--disabled');
     cx.place('/system/services', services.at);
-    cx.keepOptions(OPTION_POINTERS.services, services.rest(['--enabled', '--disabled']), true);
+    cx.keepOptions(OPTION_POINTERS.services, services.rest(['--enabled', '--disabled']));
   }
   const bootloader = single('bootloader');
   if (bootloader) {

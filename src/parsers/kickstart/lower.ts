@@ -348,7 +348,8 @@ export function checkHeader(cx: LowerContext, s: KsSection): CheckedCommand {
     options: [],
     positionals: [{ name: 'options', nargs: '*' }],
   };
-  if (s.name === '%traceback') {
+  // %traceback is deprecated since F34 (RHEL9 branched after it)
+  if (s.name === '%traceback' && cx.version !== 'RHEL7' && cx.version !== 'RHEL8') {
     cx.diagnostics.push(
       diag(kickstartCodes.deprecatedCommand, { name: s.name, version: cx.version }, s.at, {
         severity: 'warning',

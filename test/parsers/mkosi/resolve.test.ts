@@ -245,3 +245,46 @@ describe('legacy mkosi (v14 and older)', () => {
     expect(res.diagnostics.map((d) => d.code)).toContain('IMGC4015');
   });
 });
+
+describe('robustness', () => {
+  it('never throws on arbitrary mkosi.conf text', async () => {
+    const { readMkosi } = await import('../../../src/parsers/mkosi/index.js');
+    const fc = (await import('fast-check')).default;
+    const root = tree({});
+    const line = fc.oneof(
+      fc.constantFrom(
+        '[Match]',
+        '[Content]',
+        '[Output]',
+        '[Distribution]',
+        '[TriggerMatch]',
+        '[Assert]',
+        '[Include]',
+      ),
+      fc
+        .tuple(
+          fc.constantFrom(
+            'Distribution',
+            'Release',
+            'Format',
+            'Packages',
+            'Profiles',
+            'Include',
+            'ExtraTrees',
+            'Bogus',
+          ),
+          fc.string({ maxLength: 12 }),
+        )
+        .map(([k, v]) => `${k}=${v}`),
+      fc.string({ maxLength: 20 }),
+    );
+    await fc.assert(
+      fc.asyncProperty(fc.array(line, { maxLength: 12 }), async (lines) => {
+        writeFileSync(join(root, 'mkosi.conf'), lines.join('\n'));
+        const r = await readMkosi(root, {});
+        expect(r.diagnostics.some((d) => d.code === 'IMGC1009')).toBe(false);
+      }),
+      { numRuns: 200 },
+    );
+  });
+});

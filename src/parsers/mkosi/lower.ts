@@ -335,6 +335,8 @@ export function lowerResolved(res: ResolveResult): LowerResult {
     for (const src of new Set(
       (sandbox.value as string[]).filter((i) => !splitTree(i).dst).map((i) => splitTree(i).src),
     )) {
+      // only trees that belong to the definition, never the build host's own files
+      if (isAbsolute(rel(src))) continue;
       for (const repo of lowerRepositories(src, diagnostics)) {
         if (repo.fileName) repo.fileName = rel(join(src, repo.fileName));
         ir.repositories.push(repo);
@@ -350,6 +352,7 @@ export function lowerResolved(res: ResolveResult): LowerResult {
       (extra.value as string[]).filter((i) => !splitTree(i).dst).map((i) => splitTree(i).src),
     );
     for (const src of roots) {
+      if (isAbsolute(rel(src))) continue;
       for (const dir of ['usr/lib/sysusers.d', 'etc/sysusers.d']) {
         for (const file of listConfFiles(join(src, dir))) {
           const users = ir.accounts.users.length;

@@ -17,6 +17,7 @@ import { diag } from '../diagnostics/define.js';
 import type { Diagnostic } from '../diagnostics/types.js';
 import { type PositionTable, positionOf } from '../ir/positions.js';
 import { writeDirectoryOutput } from '../outputs/directory/index.js';
+import { assembleDisk, convertImage } from '../outputs/disk/index.js';
 import { writeTarOutput } from '../outputs/tar/index.js';
 import type { BuildPlan, PlanStep, StepOptions } from '../plan/steps.js';
 import { treeStepTypes } from '../plan/steps.js';
@@ -379,23 +380,6 @@ async function runOutputStep(
   return final;
 }
 
-interface DiskModule {
-  assembleDisk: (request: Record<string, unknown>) => Promise<{ output: string; sizeBytes: number }>;
-  convertImage?: (raw: string, dest: string, format: string, signal?: AbortSignal) => Promise<void>;
-}
-
-async function loadDiskModule(): Promise<DiskModule | undefined> {
-  for (const file of ['../outputs/disk/index.js', '../outputs/disk/assemble.js']) {
-    try {
-      const mod = (await import(new URL(file, import.meta.url).href)) as Partial<DiskModule>;
-      if (typeof mod.assembleDisk === 'function') return mod as DiskModule;
-    } catch {
-      /* not there (yet) */
-    }
-  }
-  return undefined;
-}
-
 async function osRelease(tree: string): Promise<Record<string, string>> {
   const text =
     (await readFile(join(tree, 'etc/os-release'), 'utf8').catch(() => undefined)) ??
@@ -409,8 +393,6 @@ async function osRelease(tree: string): Promise<Record<string, string>> {
 }
 
 async function assembleDiskStep(step: PlanStep, context: StepContext, temp: string, _plan: BuildPlan) {
-  const mod = await loadDiskModule();
-  if (!mod) throw new StepError(diag(buildCodes.diskUnavailable, undefined));
   const o = step.options as StepOptions<'assemble-disk'>;
   const rel = await osRelease(context.tree);
   const os = {
@@ -419,7 +401,7 @@ async function assembleDiskStep(step: PlanStep, context: StepContext, temp: stri
     ...(rel.PRETTY_NAME ? { prettyName: rel.PRETTY_NAME } : {}),
   };
   const raw = o.format === 'raw' ? temp : `${temp}.raw`;
-  await mod.assembleDisk({
+  await assembleDisk({
     tree: context.tree,
     output: raw,
     workDir: context.workDir,
@@ -432,8 +414,7 @@ async function assembleDiskStep(step: PlanStep, context: StepContext, temp: stri
   });
   if (o.format !== 'raw') {
     try {
-      if (mod.convertImage) await mod.convertImage(raw, temp, o.format, context.signal);
-      else await context.runner.run('qemu-img', ['convert', '-O', o.format, raw, temp]);
+      await convertImage(raw, temp, o.format, context.signal);
     } finally {
       await rm(raw, { force: true });
     }

@@ -261,7 +261,8 @@ export async function planBuild(request: PlanRequest): Promise<PlanResult> {
         toStep({ type: 'output-tar', title: `tar ${opts.name}`, options: opts, origin }, treeId, backend),
       );
     } else if (o.type === 'disk') {
-      const format = o.format === 'qcow2' ? 'qcow2' : 'raw';
+      const diskFormats = ['raw', 'qcow2', 'vmdk', 'vhdx', 'vhd'] as const;
+      const format = diskFormats.find((f) => f === o.format?.toLowerCase()) ?? 'raw';
       const opts: StepOptions<'assemble-disk'> = {
         name: `${stem}.${format}`,
         format,

@@ -203,7 +203,13 @@ export const OutputTarOptions = closed(
 export const AssembleDiskOptions = closed(
   {
     name: Str('file name in the output dir'),
-    format: Type.Union([Type.Literal('raw'), Type.Literal('qcow2')]),
+    format: Type.Union([
+      Type.Literal('raw'),
+      Type.Literal('qcow2'),
+      Type.Literal('vmdk'),
+      Type.Literal('vhdx'),
+      Type.Literal('vhd'),
+    ]),
     storage: Type.Optional(Storage),
     boot: Type.Optional(Boot),
     cmdline: StrList(),

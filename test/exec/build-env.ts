@@ -2,6 +2,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
+import { processAlive } from '../../src/exec/lock.js';
 import { ensureHostTools } from '../helpers/host-tools.js';
 
 export function canBuild(): { ok: boolean; why?: string } {
@@ -57,10 +58,11 @@ export function processesMentioning(paths: string[]): string[] {
   return found;
 }
 
+/** Workspaces and temporary outputs in the output folder, and workspaces of dead builds on /dev/shm (other builds may be running). */
 export function leftovers(outDir: string): string[] {
   const shm = existsSync('/dev/shm')
     ? readdirSync('/dev/shm')
-        .filter((n) => n.startsWith('.imgc-work-'))
+        .filter((n) => n.startsWith('.imgc-work-') && !processAlive(Number(n.split('-')[2])))
         .map((n) => `/dev/shm/${n}`)
     : [];
   return [...readdirSync(outDir).filter((n) => n.startsWith('.imgc-')), ...shm];

@@ -7,7 +7,7 @@ import { executeBuild } from '../exec/executor.js';
 import type { BuildEvent } from '../exec/progress.js';
 import type { FormatRegistry } from '../formats/registry.js';
 import { EXIT, type Io, printDiagnostics } from './output.js';
-import { defaultCacheDir, type PlanFlags, preparePlan } from './plan.js';
+import { defaultCacheDir, type PlanFlags, type PreparedPlan, preparePlan } from './plan.js';
 
 export interface BuildFlags extends PlanFlags {
   outputDir: string;
@@ -125,8 +125,16 @@ export async function runBuild(
   path: string,
   flags: BuildFlags,
 ): Promise<number> {
-  const json = Boolean(flags.json);
   const prepared = await preparePlan(registry, path, flags);
+  try {
+    return await buildPrepared(io, prepared, flags);
+  } finally {
+    await prepared.close?.();
+  }
+}
+
+async function buildPrepared(io: Io, prepared: PreparedPlan, flags: BuildFlags): Promise<number> {
+  const json = Boolean(flags.json);
   if (!prepared.plan || hasErrors(prepared.diagnostics)) {
     if (json)
       for (const d of prepared.diagnostics)
@@ -155,7 +163,7 @@ export async function runBuild(
     const result = await executeBuild(prepared.plan, {
       cacheDir: resolve(flags.cacheDir ?? defaultCacheDir()),
       outputDir: resolve(flags.outputDir),
-      backends: new BackendRegistry(),
+      backends: prepared.backends ?? new BackendRegistry(),
       positions: prepared.positions,
       signal: controller.signal,
       onEvent: render,

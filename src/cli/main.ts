@@ -3,12 +3,14 @@ import { stringify as toYaml } from 'yaml';
 import { coreCodes } from '../diagnostics/codes/core.js';
 import { diag } from '../diagnostics/define.js';
 import { FormatRegistry } from '../formats/registry.js';
+import { addFormatPlugins } from '../plugins/index.js';
 import { runBuild } from './build.js';
 import { runFormats, runInspect, runTranslate, runValidate } from './commands.js';
 import { runDiff } from './diff.js';
 import { collect } from './options.js';
-import { EXIT, type Io, processIo } from './output.js';
+import { EXIT, type Io, printDiagnostics, processIo } from './output.js';
 import { runPlan } from './plan.js';
+import { runPluginsList } from './plugins.js';
 
 /** Builds the command tree. `io` and `registry` are injectable so tests run the CLI in process. */
 export function buildProgram(io: Io = processIo, registry = new FormatRegistry()) {
@@ -18,6 +20,7 @@ export function buildProgram(io: Io = processIo, registry = new FormatRegistry()
     .description('Read, translate and build OS image definitions: KIWI, mkosi, Kickstart, osbuild blueprints')
     .version(process.env.npm_package_version ?? '0.1.0')
     .option('--debug', 'print stack traces of internal errors')
+    .option('--plugin <path>', 'load the plugin in this folder (repeatable)', collect, [])
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
     .exitOverride();
 
@@ -96,7 +99,7 @@ export function buildProgram(io: Io = processIo, registry = new FormatRegistry()
       .option('--profile <name>', 'activate a profile (repeatable)', collect, [])
       .option('--json', 'print {"plan": ..., "diagnostics": [...]}'),
   ).action(async (path: string, opts) => {
-    exit.code = await runPlan(io, registry, path, opts);
+    exit.code = await runPlan(io, registry, path, { ...opts, plugin: program.opts().plugin });
   });
 
   withFormatFlags(
@@ -120,7 +123,7 @@ export function buildProgram(io: Io = processIo, registry = new FormatRegistry()
       .option('--verbose', 'print the output of every tool')
       .option('--json', 'print progress as NDJSON events'),
   ).action(async (path: string, opts) => {
-    exit.code = await runBuild(io, registry, path, opts);
+    exit.code = await runBuild(io, registry, path, { ...opts, plugin: program.opts().plugin });
   });
 
   withFormatFlags(
@@ -139,8 +142,27 @@ export function buildProgram(io: Io = processIo, registry = new FormatRegistry()
     exit.code = await runDiff(io, registry, a, b, opts);
   });
 
+  program
+    .command('plugins')
+    .description('plugins: where imgc looks for them and what it found')
+    .command('list')
+    .description('list the plugins found (--plugin, imgc.config.json, plugins/*, npm dependencies) and why')
+    .option('--json', 'machine-readable output')
+    .action((opts: { json?: boolean }) => {
+      exit.code = runPluginsList(io, { ...opts, plugin: program.opts().plugin });
+    });
+
   program.addOption(new Option('--no-color', 'plain output').hideHelp());
   return { program, exit };
+}
+
+function pluginPaths(argv: readonly string[]): string[] {
+  const out: string[] = [];
+  argv.forEach((a, i) => {
+    if (a === '--plugin' && argv[i + 1]) out.push(argv[i + 1]!);
+    else if (a.startsWith('--plugin=')) out.push(a.slice('--plugin='.length));
+  });
+  return out;
 }
 
 /** Runs the CLI and returns the exit code; never throws. */
@@ -149,7 +171,13 @@ export async function main(
   io: Io = processIo,
   registry?: FormatRegistry,
 ): Promise<number> {
-  const { program, exit } = buildProgram(io, registry);
+  const formats = registry ?? new FormatRegistry();
+  // Format plugins run in process and must be registered before the commands read anything.
+  if (!registry) {
+    const loaded = await addFormatPlugins(formats, { explicit: pluginPaths(argv) });
+    if (loaded.length) printDiagnostics(io, loaded);
+  }
+  const { program, exit } = buildProgram(io, formats);
   const debug = argv.includes('--debug');
   try {
     await program.parseAsync(argv as string[]);

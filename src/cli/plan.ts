@@ -2,7 +2,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { BackendRegistry, localHost } from '../backends/registry.js';
+import { type BackendRegistry, localHost } from '../backends/registry.js';
 import { buildCodes } from '../diagnostics/codes/build.js';
 import { coreCodes } from '../diagnostics/codes/core.js';
 import { diag } from '../diagnostics/define.js';
@@ -15,6 +15,7 @@ import type { ImageIR, OutputType } from '../ir/schema.js';
 import { validateIr } from '../ir/validate.js';
 import { buildableOutputs, planBuild } from '../plan/planner.js';
 import type { BuildPlan } from '../plan/steps.js';
+import { openBackends } from '../plugins/index.js';
 import { type FormatFlags, formatOptionsFrom } from './options.js';
 import { EXIT, type Io, printDiagnostics, printJson } from './output.js';
 
@@ -23,10 +24,15 @@ export interface PlanFlags extends FormatFlags {
   profile?: string[];
   output?: string[];
   json?: boolean;
+  /** plugin folders or manifests from the global --plugin */
+  plugin?: string[];
 }
 
 export interface PreparedPlan {
   plan?: BuildPlan;
+  /** the backends the plan was made with (built-ins and plugins); close() stops plugin processes */
+  backends?: BackendRegistry;
+  close?: () => Promise<void>;
   positions: PositionTable;
   diagnostics: Diagnostic[];
 }
@@ -65,10 +71,14 @@ export async function preparePlan(
   registry: FormatRegistry,
   path: string,
   flags: PlanFlags,
-  backends = new BackendRegistry(),
+  given?: BackendRegistry,
 ): Promise<PreparedPlan> {
   const outputs = parseOutputTypes(flags.output);
   if (outputs.diagnostics.length) return { positions: {}, diagnostics: outputs.diagnostics };
+  const opened = given ? undefined : openBackends({ explicit: flags.plugin ?? [] });
+  const backends = given ?? opened!.registry;
+  const pluginDiagnostics = opened?.diagnostics ?? [];
+  const closing = { backends, ...(opened ? { close: opened.close } : {}) };
   const options = formatOptionsFrom(flags);
   let ir: ImageIR | undefined;
   let positions: PositionTable = {};
@@ -85,7 +95,8 @@ export async function preparePlan(
     positions = loaded.positions;
     diagnostics = loaded.diagnostics;
   }
-  if (!ir || hasErrors(diagnostics)) return { positions, diagnostics };
+  diagnostics = [...pluginDiagnostics, ...diagnostics];
+  if (!ir || hasErrors(diagnostics)) return { positions, diagnostics, ...closing };
   if (flags.profile?.length) ir = { ...ir, activeProfiles: flags.profile };
   const effective = mergeProfiles(ir);
   const info = await stat(path);
@@ -103,7 +114,7 @@ export async function preparePlan(
     sourceDir,
     sourceDateEpoch,
   });
-  return { plan: planned.plan, positions, diagnostics: [...diagnostics, ...planned.diagnostics] };
+  return { plan: planned.plan, positions, diagnostics: [...diagnostics, ...planned.diagnostics], ...closing };
 }
 
 export function renderPlanText(plan: BuildPlan): string {
@@ -126,6 +137,7 @@ export async function runPlan(
   flags: PlanFlags,
 ): Promise<number> {
   const prepared = await preparePlan(registry, path, flags);
+  await prepared.close?.();
   if (flags.json) printJson(io, { plan: prepared.plan ?? null, diagnostics: prepared.diagnostics });
   else {
     printDiagnostics(io, prepared.diagnostics);

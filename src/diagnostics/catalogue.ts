@@ -14,6 +14,7 @@ import { diskCodes } from './codes/disk.js';
 import { kickstartCodes } from './codes/kickstart.js';
 import { kiwiCodes } from './codes/kiwi.js';
 import { mkosiCodes } from './codes/mkosi.js';
+import { pluginCodes } from './codes/plugins.js';
 import { translateCodes } from './codes/translate.js';
 import type { CodeDef } from './define.js';
 
@@ -28,6 +29,7 @@ export const catalogue: Record<string, Record<string, CodeDef<any>>> = {
   containerfile: containerfileCodes,
   build: buildCodes,
   backends: backendCodes,
+  plugins: pluginCodes,
 };
 
 export function allCodes(): CodeDef<any>[] {

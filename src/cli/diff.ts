@@ -90,9 +90,17 @@ export function renderChanges(changes: readonly Located[], pathA: string, pathB:
       lines.push(`${area}:`);
     }
     const where = [c.atA, c.atB].filter(Boolean).join(' / ');
-    lines.push(`  ${SIGN[c.kind]} ${c.key}${where ? `  (${where})` : ''}`);
-    if (c.kind === 'changed') {
-      for (const f of c.fields ?? []) lines.push(`      ${f.field}: ${show(f.a)} → ${show(f.b)}`);
+    const at = where ? `  (${where})` : '';
+    const fields = c.fields ?? [];
+    const single = fields.length === 1 && fields[0]!.field === c.key ? fields[0] : undefined;
+    if (single && c.kind === 'changed')
+      lines.push(`  ~ ${c.key}: ${show(single.a)} → ${show(single.b)}${at}`);
+    else if (single && c.kind === 'added') lines.push(`  + ${c.key}: ${show(single.b)}${at}`);
+    else if (single && c.kind === 'removed') lines.push(`  - ${c.key}: ${show(single.a)}${at}`);
+    else {
+      lines.push(`  ${SIGN[c.kind]} ${c.key}${at}`);
+      if (c.kind === 'changed')
+        for (const f of fields) lines.push(`      ${f.field}: ${show(f.a)} → ${show(f.b)}`);
     }
   }
   lines.push(`${changes.length} difference(s)`);

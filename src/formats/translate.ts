@@ -4,7 +4,7 @@ import { diag } from '../diagnostics/define.js';
 import type { Diagnostic } from '../diagnostics/types.js';
 import { uncoveredPointers } from '../ir/losses.js';
 import { getAt } from '../ir/pointer.js';
-import { type PositionTable, positionOf } from '../ir/positions.js';
+import { type PositionTable, positionOf, type SourcePosition } from '../ir/positions.js';
 import { mergeProfiles } from '../ir/profiles.js';
 import type { ImageIR } from '../ir/schema.js';
 import type { FormatModule, FormatOptions, OutputFile } from './contract.js';
@@ -56,7 +56,7 @@ export async function translateIr(input: TranslateInput): Promise<TranslateResul
   ir = filled.ir;
   diagnostics.push(...filled.diagnostics);
   for (const ptr of uncoveredPointers(ir, writer.capabilities)) {
-    const at = positionOf(positions, ptr);
+    const at = positionNear(positions, ptr);
     diagnostics.push(
       diag(translateCodes.loss, { pointer: ptr, target: target.id, value: preview(getAt(ir, ptr)) }, at, {
         pointer: ptr,
@@ -67,10 +67,25 @@ export async function translateIr(input: TranslateInput): Promise<TranslateResul
   const written = await writer.write(ir, { positions, sourceDir: input.sourceDir, options: input.options });
   const located = written.diagnostics.map((d) => {
     if (d.file !== undefined || d.pointer === undefined) return d;
-    const at = positionOf(positions, d.pointer);
+    const at = positionNear(positions, d.pointer);
     return at ? { ...d, file: at.file, line: at.line, column: at.column } : d;
   });
   return { files: written.files, diagnostics: [...diagnostics, ...located], written: ir };
+}
+
+/**
+ * Where a pointer came from: its own position, else the first position recorded inside it
+ * (a dropped subtree such as `/boot` points at its first line), else its nearest ancestor's.
+ */
+export function positionNear(positions: PositionTable, ptr: string): SourcePosition | undefined {
+  if (positions[ptr]) return positions[ptr];
+  let first: SourcePosition | undefined;
+  const prefix = `${ptr}/`;
+  for (const [key, pos] of Object.entries(positions)) {
+    if (!key.startsWith(prefix)) continue;
+    if (!first || pos.file < first.file || (pos.file === first.file && pos.line < first.line)) first = pos;
+  }
+  return first ?? positionOf(positions, ptr);
 }
 
 export function preview(value: unknown): string {

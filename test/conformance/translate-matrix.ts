@@ -7,7 +7,8 @@
  * ≥ 98 % of pairs re-read without errors. IMGC_MATRIX_LIMIT=n reads only n files per format.
  * One test file per corpus (translate-matrix-<corpus>.test.ts) so vitest runs them in parallel.
  */
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadDefinition } from '../../src/formats/load.js';
@@ -45,6 +46,7 @@ interface Cell {
   crashes: number;
   claimedLost: number;
   namesLost: number;
+  schemaInvalid: number;
 }
 
 export function runCorpusMatrix(corpus: keyof typeof CORPORA): void {
@@ -60,14 +62,14 @@ export function runCorpusMatrix(corpus: keyof typeof CORPORA): void {
     const key = `${source} → ${target}`;
     let c = cells.get(key);
     if (!c) {
-      c = { pairs: 0, ok: 0, rereadErrors: 0, crashes: 0, claimedLost: 0, namesLost: 0 };
+      c = { pairs: 0, ok: 0, rereadErrors: 0, crashes: 0, claimedLost: 0, namesLost: 0, schemaInvalid: 0 };
       cells.set(key, c);
     }
     return c;
   }
 
   function note(line: string) {
-    if (examples.length < 60) examples.push(line);
+    examples.push(line);
   }
 
   describe(`translation matrix over the ${corpus} corpus`, () => {
@@ -83,16 +85,26 @@ export function runCorpusMatrix(corpus: keyof typeof CORPORA): void {
           `  ${f}: ${s.files} files, ${s.read} read, ${s.unreadable} with read errors, ${s.skipped} not definitions, ${s.crashes} read crashes`,
         );
       console.log(
-        'pair                              pairs     ok  reread-err  crash  claimed-lost  names-lost',
+        'pair                              pairs     ok  reread-err  crash  claimed-lost  names-lost  kiwi-rng-invalid',
       );
       for (const r of rows) {
         console.log(
-          `${r.pair.padEnd(32)} ${String(r.pairs).padStart(6)} ${String(r.ok).padStart(6)} ${String(r.rereadErrors).padStart(11)} ${String(r.crashes).padStart(6)} ${String(r.claimedLost).padStart(13)} ${String(r.namesLost).padStart(11)}`,
+          `${r.pair.padEnd(32)} ${String(r.pairs).padStart(6)} ${String(r.ok).padStart(6)} ${String(r.rereadErrors).padStart(11)} ${String(r.crashes).padStart(6)} ${String(r.claimedLost).padStart(13)} ${String(r.namesLost).padStart(11)} ${r.pair.endsWith('→ kiwi') ? String(r.schemaInvalid).padStart(17) : ''}`,
         );
       }
       const pct = total.pairs ? ((100 * total.ok) / total.pairs).toFixed(2) : 'n/a';
       console.log(`total: ${total.pairs} pairs, ${total.ok} re-read ok (${pct} %), ${total.crashes} crashes`);
-      if (examples.length) console.log(`examples:\n  ${examples.join('\n  ')}`);
+      if (examples.length) console.log(`examples:\n  ${examples.slice(0, 60).join('\n  ')}`);
+      const report = join(tmpdir(), `imgc-translate-matrix-${corpus}.json`);
+      writeFileSync(
+        report,
+        JSON.stringify(
+          { corpus, sources: Object.fromEntries(sources), cells: Object.fromEntries(cells), notes: examples },
+          null,
+          2,
+        ),
+      );
+      console.log(`full report: ${report}`);
     });
 
     {
@@ -134,6 +146,10 @@ export function runCorpusMatrix(corpus: keyof typeof CORPORA): void {
             c.pairs++;
             const result = await translatePair(registry, loaded, sourceDir, target);
             const rel = path.slice(dir.length + 1);
+            if (result.schemaError) {
+              c.schemaInvalid++;
+              note(`RNG ${readerId} → kiwi ${rel}: ${result.schemaError.slice(0, 200)}`);
+            }
             if (result.status === 'crash') {
               c.crashes++;
               note(`CRASH ${readerId} → ${target.id} ${rel}: ${result.detail}`);

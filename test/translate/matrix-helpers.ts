@@ -3,6 +3,7 @@
  * write it, read it back with the target's reader, and check — from the target's capability
  * table, not field by field — that every claimed field survived unless a loss was reported.
  */
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,11 +17,41 @@ import { project } from '../../src/ir/diff.js';
 import { normalizeIr } from '../../src/ir/normalize.js';
 import { getAt, parsePointer } from '../../src/ir/pointer.js';
 import type { ImageIR } from '../../src/ir/schema.js';
+import { sharedDir } from '../helpers/shared.js';
+
+export const KIWI_RNG = join(sharedDir, 'reference/schemas/kiwi-8.5.rng');
+
+function hasXmllint(): boolean {
+  try {
+    execFileSync('xmllint', ['--version'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Whether KIWI output can be checked against the RelaxNG schema on this machine. */
+export const canValidateKiwi = hasXmllint() && existsSync(KIWI_RNG);
+
+/** xmllint's complaint about the KIWI description in `dir`, or undefined when it validates. */
+export function kiwiSchemaErrors(dir: string): string | undefined {
+  const main = readdirSync(dir).find((e) => e === 'config.xml' || e.endsWith('.kiwi'));
+  if (!main) return 'no config.xml or *.kiwi was written';
+  try {
+    execFileSync('xmllint', ['--noout', '--relaxng', KIWI_RNG, join(dir, main)], { stdio: 'pipe' });
+    return undefined;
+  } catch (e) {
+    const stderr = (e as { stderr?: Buffer }).stderr?.toString() ?? String(e);
+    return stderr.split('\n').filter(Boolean).slice(0, 3).join(' | ');
+  }
+}
 
 export type PairStatus = 'ok' | 'reread-errors' | 'crash' | 'write-only';
 
 export interface PairResult {
   status: PairStatus;
+  /** KIWI target only, when xmllint and the schema are present: the RelaxNG complaint */
+  schemaError?: string;
   /** fields the capability table claims that did not come back (pointer: expected vs got) */
   lostClaimed: string[];
   /** distribution id or an installed package name did not come back and no loss was reported */
@@ -218,12 +249,15 @@ export async function translatePair(
       options: {},
     });
     await writeOutputFiles(out, translated.files);
+    const schemaError = target.id === 'kiwi' && canValidateKiwi ? kiwiSchemaErrors(out) : undefined;
+    const extra = schemaError ? { schemaError } : {};
     if (!target.reader)
       return { status: 'write-only', lostClaimed: [], namesLost: [], diagnostics: translated.diagnostics };
     const reread = await loadDefinition(registry, rereadPath(out), { from: target.id });
     const errors = reread.diagnostics.filter((d) => d.severity === 'error');
     if (errors.length || !reread.ir) {
       return {
+        ...extra,
         status: 'reread-errors',
         lostClaimed: [],
         namesLost: [],
@@ -232,6 +266,7 @@ export async function translatePair(
       };
     }
     return {
+      ...extra,
       status: 'ok',
       lostClaimed: lostClaimedFields(
         translated.written,

@@ -376,6 +376,7 @@ export function lowerResolved(res: ResolveResult): LowerResult {
     if (name === 'Include') continue;
     if (entry.value === null) continue;
     ext.settings[name] = toExtension(name, entry.value, root);
+    put(`/extensions/mkosi/settings/${name}`, entry.at);
   }
   if (formatEntry && IR_OUTPUT_TYPES.has(format) === false) ext.settings.Format = format;
   const legacy = main.legacy.filter((l) => !usedLegacy.has(l));

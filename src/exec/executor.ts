@@ -281,6 +281,8 @@ export async function executeBuild(plan: BuildPlan, options: ExecuteOptions): Pr
     if (interrupted) report(diag(buildCodes.interrupted, { signal: interrupted }));
     else report(failureDiagnostic(e));
     for (const t of temps) await removeTree(t);
+    await waitForChildren(runner);
+    await new TreeCache(options.cacheDir).dropUnfinished();
     for (const o of outputs) void o; // completed outputs of this build stay: each is whole
     return finish(false, outputs, interrupted);
   } finally {

@@ -83,6 +83,14 @@ export class TreeCache {
     return removed;
   }
 
+  /** Removes this process's unfinished saves (after a failure or an interrupt). */
+  async dropUnfinished(): Promise<void> {
+    const mine = `.tmp-${process.pid}-`;
+    for (const name of await readdir(this.dir).catch(() => [] as string[])) {
+      if (name.startsWith(mine)) await removeTree(join(this.dir, name));
+    }
+  }
+
   /** Marks an entry as used now, for pruning. */
   async touch(id: string): Promise<void> {
     const meta = join(this.dir, id, 'meta.json');

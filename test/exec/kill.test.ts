@@ -6,6 +6,7 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { BuildEvent } from '../../src/exec/progress.js';
@@ -100,25 +101,41 @@ describe('killing builds', () => {
       const watched = [cacheDir, outDir];
       const report: string[] = [];
       let kills = 0;
-      // Random delays: early ones land in mmdebstrap, later ones (after the tree is cached)
-      // in restore, configuration, the script, or the outputs.
-      for (let attempt = 0; kills < 6 && attempt < 12; attempt++) {
-        const delay = 2_000 + Math.floor(Math.random() * (kills < 3 ? 30_000 : 9_000));
+      // Random delays counted from the build-start event: the first kills land in mmdebstrap;
+      // then one build runs through (filling the tree cache), and later kills land in the
+      // restore, configuration, the script, or writing the outputs.
+      let warmed = false;
+      for (let attempt = 0; kills < 6 && attempt < 14; attempt++) {
+        if (kills === 2 && !warmed) {
+          const warm = startBuild(def, outDir, cacheDir);
+          expect(await warm.done).toBe(0);
+          await settled(outDir);
+          for (const name of readdirSync(outDir)) await rm(join(outDir, name), { recursive: true });
+          warmed = true;
+        }
+        const delay = Math.floor(Math.random() * (warmed ? 6_000 : 25_000));
         const signal = kills % 2 === 0 ? 'SIGINT' : 'SIGTERM';
         const run = startBuild(def, outDir, cacheDir);
-        const timer = setTimeout(() => run.child.kill(signal), delay);
+        let timer: NodeJS.Timeout | undefined;
+        const poll = setInterval(() => {
+          if (!timer && run.events.some((e) => e.event === 'build-start')) {
+            timer = setTimeout(() => run.child.kill(signal), delay);
+          }
+        }, 20);
         const code = await run.done;
+        clearInterval(poll);
         clearTimeout(timer);
         const where = position(run.events);
         if (code === 0) {
           report.push(`attempt ${attempt}: finished before ${signal} at ${delay} ms — not counted`);
-          for (const name of readdirSync(outDir))
-            if (!name.startsWith('.'))
-              await import('node:fs/promises').then((f) => f.rm(join(outDir, name), { recursive: true }));
+          await settled(outDir);
+          for (const name of readdirSync(outDir)) await rm(join(outDir, name), { recursive: true });
           continue;
         }
         kills++;
-        report.push(`kill ${kills}: ${signal} after ${delay} ms during "${where}" → exit ${code}`);
+        report.push(
+          `kill ${kills}: ${signal} ${delay} ms after build-start, during "${where}" → exit ${code}`,
+        );
         // Before the build starts (node starting, planning) the default action of the signal
         // ends the process: nothing exists yet to clean up. After it, imgc must handle it.
         const begun = run.events.some((e) => e.event === 'build-start');

@@ -56,7 +56,7 @@ describe('tar output', () => {
       .split('\n')
       .map((l) => l.split(/\s+/).slice(3, 5).join(' '));
     expect(times[1]).toBe('2001-09-09 01:46:40');
-    expect(times.filter((t, i) => i !== 1).every((t) => t === '2020-09-13 12:26:40')).toBe(true);
+    expect(times.filter((_, i) => i !== 1).every((t) => t === '2020-09-13 12:26:40')).toBe(true);
     rmSync(dir, { recursive: true, force: true });
   });
 

@@ -38,6 +38,7 @@ interface GoldenTree {
   main?: Values;
   subImages?: Record<string, Values>;
   fixedReference?: { createdPaths: string[]; profiles: string[]; main: Values };
+  mainSettings?: Record<string, unknown>;
 }
 
 const golden = JSON.parse(readFileSync(join(import.meta.dirname, 'mkosi-golden.json'), 'utf8')) as {
@@ -163,6 +164,28 @@ describe('mkosi corpus', () => {
       `mkosi reference with missing paths created: compared ${compared}; equal ${compared - mismatches.length}`,
     );
     for (const m of mismatches) console.log(`  differs: ${m}`);
+    expect(compared).toBeGreaterThan(0);
+    expect(mismatches).toEqual([]);
+  });
+
+  it('resolves further settings of the main image as mkosi does', () => {
+    let compared = 0;
+    const mismatches: string[] = [];
+    for (const row of rows) {
+      const want = golden.trees[row.path!]?.mainSettings;
+      if (!want) continue;
+      const res = resolveTree(join(dir, row.path!), { legacy: 'off', resources });
+      for (const [name, value] of Object.entries(want)) {
+        compared++;
+        const mine = res.main.get(name);
+        if (JSON.stringify(mine) !== JSON.stringify(value)) {
+          mismatches.push(
+            `${row.path} ${name}: imgc ${JSON.stringify(mine)} / mkosi ${JSON.stringify(value)}`,
+          );
+        }
+      }
+    }
+    console.log(`mkosi further settings: compared ${compared} values; equal ${compared - mismatches.length}`);
     expect(compared).toBeGreaterThan(0);
     expect(mismatches).toEqual([]);
   });

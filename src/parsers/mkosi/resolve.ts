@@ -229,9 +229,11 @@ class Context {
         return f === 'oci' ? 'gz' : 'none';
       }
     }
+    if (s.default !== undefined) return Array.isArray(s.default) ? [...s.default] : s.default;
     if (s.kind === 'list') return [];
     if (s.kind === 'dict') return {};
     if (s.kind === 'feature') return 'auto';
+    if (s.kind === 'bool') return false;
     return null;
   }
 
@@ -960,6 +962,7 @@ function parseValue(
     }
     default:
       if (value === '') return { value: null, at };
+      if (s.name === 'CompressOutput') return { value: parseCompression(value), at };
       void raw;
       return { value, at };
   }
@@ -1021,6 +1024,26 @@ function parseEnum(ctx: Context, s: SettingSpec, value: string, at: Pos): string
     );
   }
   return value;
+}
+
+const COMPRESSIONS: Record<string, string> = {
+  none: 'none',
+  zstd: 'zstd',
+  zst: 'zstd',
+  xz: 'xz',
+  bz2: 'bz2',
+  gz: 'gz',
+  gzip: 'gz',
+  lz4: 'lz4',
+  lzma: 'lzma',
+};
+
+/** config_parse_compression: a compression name (aliases folded) or a boolean (yes = zstd) */
+function parseCompression(value: string): string {
+  const named = COMPRESSIONS[value];
+  if (named) return named;
+  const b = parseBoolean(value);
+  return b === undefined ? value : b ? 'zstd' : 'none';
 }
 
 function enumFromBool(type: string, b: boolean): string {

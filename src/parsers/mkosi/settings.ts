@@ -47,6 +47,8 @@ export interface SettingSpec {
   readText?: boolean;
   specifier?: string;
   match?: boolean;
+  /** mkosi's literal default (computed defaults are in resolve.ts) */
+  default?: SettingValue;
 }
 
 export type SettingValue = string | boolean | string[] | Record<string, string> | null;

@@ -15,6 +15,7 @@ import { kickstartFormat } from '../../src/formats/builtin/kickstart.js';
 import { writeOutputFiles } from '../../src/formats/write-files.js';
 import { normalizeIr } from '../../src/ir/normalize.js';
 import type { ImageIR } from '../../src/ir/schema.js';
+import { validateIr } from '../../src/ir/validate.js';
 import type { KickstartExtension } from '../../src/parsers/kickstart/extension.js';
 import { moduleText } from '../../src/parsers/kickstart/lower-packages.js';
 import { loadSource } from '../../src/parsers/kickstart/source.js';
@@ -105,6 +106,7 @@ describe('kickstart corpus', () => {
       valuesCompared: 0,
       valuesAgree: 0,
       lowered: 0,
+      invalidIr: 0,
       roundTrips: 0,
     };
     const fieldMisses: Record<string, number> = {};
@@ -171,6 +173,13 @@ describe('kickstart corpus', () => {
       }
       if (result.ir) {
         counts.lowered++;
+        const invalid = validateIr(result.ir);
+        if (invalid.length > 0) {
+          counts.invalidIr++;
+          failures.push(
+            `INVALID-IR ${staged}: ${invalid.map((e) => `${e.pointer} ${e.message}`).join('; ')}`,
+          );
+        }
         const out = mkdtempSync(join(tmpdir(), 'imgc-ks-rt-'));
         try {
           const written = await kickstartFormat.writer!.write(result.ir, { options });
@@ -197,6 +206,7 @@ describe('kickstart corpus', () => {
     expect(counts.valuesAgree / counts.valuesCompared).toBeGreaterThanOrEqual(0.95);
     expect(counts.includesAgree).toBe(counts.includesCompared);
     expect(counts.roundTrips).toBe(counts.lowered);
+    expect(counts.invalidIr).toBe(0);
     expect(failures.filter((f) => f.startsWith('UNPOSITIONED'))).toEqual([]);
   }, 120_000);
 });

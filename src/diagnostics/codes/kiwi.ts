@@ -153,7 +153,8 @@ export const kiwiCodes = defineCodes({
     code: 'IMGC3022',
     severity: 'warning',
     summary: 'a preferences setting given twice for the same profile; KIWI uses the first',
-    message: (p: { name: string }) => `<${p.name}> is set again; KIWI uses the first value and so does imgc`,
+    message: (p: { name: string }) =>
+      `<${p.name}> is set again; KIWI uses the first value and so does imgc (the second is kept as extension data)`,
     hint: 'remove the second setting',
   },
   archResolved: {
@@ -164,5 +165,14 @@ export const kiwiCodes = defineCodes({
     message: (p: { arch: string; kept: number }) =>
       `arch= filters resolved for ${p.arch}; ${p.kept} element(s) for other architectures kept as KIWI extension data`,
     hint: 'choose the target architecture with --arch',
+  },
+  unsupportedElement: {
+    code: 'IMGC3024',
+    severity: 'warning',
+    summary:
+      'an element schema 8.5 rejects as written (a bad value or a missing required part); kept as extension data',
+    message: (p: { name: string; detail: string }) =>
+      `<${p.name}> is not used: ${p.detail}; kept as KIWI extension data`,
+    hint: 'KIWI itself would reject the description; fix the element to have it take effect',
   },
 });

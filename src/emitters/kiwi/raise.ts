@@ -28,15 +28,16 @@ import {
   type XElement,
   type XJson,
 } from '../../parsers/kiwi/ast.js';
-import { KIWI_EXTENSION, type KiwiExtension, type KiwiScopeExtension } from '../../parsers/kiwi/extension.js';
-import { imageOfOutput } from '../../parsers/kiwi/lower.js';
+import {
+  KIWI_EXTENSION,
+  type KiwiExtension,
+  type KiwiScopeExtension,
+  unsupportedToComment,
+} from '../../parsers/kiwi/extension.js';
+import { formatKiwiSize, imageOfOutput } from '../../parsers/kiwi/lower.js';
 
 const MIB = 1024 * 1024;
 const GIB = 1024 * MIB;
-
-export function formatKiwiSize(bytes: number): string {
-  return bytes % GIB === 0 ? `${bytes / GIB}G` : `${Math.ceil(bytes / MIB)}M`;
-}
 
 /** en_US.UTF-8 → en_US: KIWI appends the encoding itself. */
 export function localeFromIr(value: string): string {
@@ -173,6 +174,13 @@ export class Raiser {
       kind: 'comment',
       text: ` ${d.key}: ${d.value} `,
     }));
+    for (const u of ext.unsupported ?? []) prolog.push({ kind: 'comment', text: unsupportedToComment(u) });
+    if (ext.unsupported?.length) {
+      this.loss(
+        '/extensions/kiwi/unsupported',
+        `${ext.unsupported.length} construct(s) schema 8.5 does not allow are kept in imgc-unsupported comments, not as XML`,
+      );
+    }
     return { doc: { file: 'config.xml', prolog, root }, diagnostics: this.diagnostics };
   }
 
@@ -402,13 +410,10 @@ export class Raiser {
     if (out?.container) kids.push(this.containerConfig(out));
     if (storage?.size?.min !== undefined && isDisk) {
       const min = storage.size.min;
-      const g = min % GIB === 0;
-      const size = withAttrs(
-        element('size', {}, [{ kind: 'text', text: String(g ? min / GIB : Math.ceil(min / MIB)) }]),
-        { unit: g ? 'G' : 'M' },
-        this.attrsOf(this.ext, 'size'),
-      );
-      kids.push(size);
+      const kept = this.attrsOf(this.ext, 'size');
+      const unit = kept?.unit === 'G' && min % GIB === 0 ? 'G' : 'M';
+      const text = String(unit === 'G' ? min / GIB : Math.ceil(min / MIB));
+      kids.push(withAttrs(element('size', {}, [{ kind: 'text', text }]), { unit }, { ...kept, unit }));
     }
     if (storage && isDisk) {
       const parts = storage.partitions.filter((p) => p.role !== 'root');

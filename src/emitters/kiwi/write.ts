@@ -14,13 +14,8 @@ import type { OutputFile, WriteOptions, WriteResult } from '../../formats/contra
 import type { ImageIR, Script } from '../../ir/schema.js';
 import { childElements, textOf, type XElement } from '../../parsers/kiwi/ast.js';
 import { ROOT_ARCHIVE, ROOT_OVERLAY, SCRIPT_FILES } from '../../parsers/kiwi/read.js';
-import {
-  attributeValueAllowed,
-  isNamespaceAttribute,
-  type SchemaTable,
-  schemaTables,
-  textAllowed,
-} from '../../parsers/kiwi/schema/table.js';
+import { conformTo } from '../../parsers/kiwi/schema/conform.js';
+import { type SchemaTable, schemaTables } from '../../parsers/kiwi/schema/table.js';
 import { printDocument } from './print.js';
 import { raiseKiwi } from './raise.js';
 
@@ -205,80 +200,20 @@ function downgradeTo75(root: XElement, diagnostics: Diagnostic[]): void {
   visit(root);
 }
 
-/** Elements the schema requires to hold at least one child of that name. */
-const REQUIRED_CHILD: Record<string, string> = {
-  users: 'user',
-  profiles: 'profile',
-  drivers: 'file',
-  strip: 'file',
-  repository: 'source',
-};
-
 /** Drops attributes, values and elements the target schema does not allow, reporting each. */
 function fitToSchema(root: XElement, table: SchemaTable, version: string, diagnostics: Diagnostic[]): void {
-  const report = (detail: string) =>
+  conformTo(root, table, version, (d) =>
     diagnostics.push(
       version === '8.5'
         ? diag(
             translateCodes.lossDetail,
-            { pointer: '/extensions/kiwi', target: 'kiwi', detail },
+            { pointer: '/extensions/kiwi', target: 'kiwi', detail: `${d.detail}; not written` },
             undefined,
-            { pointer: '/extensions/kiwi' },
+            {
+              pointer: '/extensions/kiwi',
+            },
           )
-        : diag(kiwiCodes.writeDowngraded, { version, detail }),
-    );
-  /** false when the element itself cannot be written */
-  const allowed = (el: XElement): boolean => {
-    const rule = table[el.name];
-    if (!rule || rule.any) return true;
-    for (const [a, v] of Object.entries(el.attrs)) {
-      if (isNamespaceAttribute(a)) continue;
-      if (!rule.attributes.includes(a)) {
-        report(`<${el.name} ${a}="${v}"> is not in schema ${version}; the attribute is not written`);
-        delete el.attrs[a];
-      } else if (!attributeValueAllowed(rule, a, v)) {
-        if (rule.required?.includes(a)) {
-          report(
-            `<${el.name} ${a}="${v}">: schema ${version} does not allow this value; the element is not written`,
-          );
-          return false;
-        }
-        report(
-          `<${el.name} ${a}="${v}">: schema ${version} does not allow this value; the attribute is not written`,
-        );
-        delete el.attrs[a];
-      }
-    }
-    const missing = (rule.required ?? []).filter((a) => el.attrs[a] === undefined);
-    if (missing.length) {
-      report(
-        `<${el.name}> lacks ${missing.join(', ')}, which schema ${version} requires; the element is not written`,
-      );
-      return false;
-    }
-    if (childElements(el).length === 0 && (rule.textValues || rule.textPattern)) {
-      const text = textOf(el) ?? '';
-      if (!textAllowed(rule, text)) {
-        report(
-          `<${el.name}>${text}</${el.name}>: schema ${version} does not allow this value; the element is not written`,
-        );
-        return false;
-      }
-    }
-    el.children = el.children.filter((c) => {
-      if (c.kind !== 'element') return true;
-      if (!rule.children.includes(c.name)) {
-        report(`<${c.name}> inside <${el.name}> is not in schema ${version}; not written`);
-        return false;
-      }
-      return allowed(c);
-    });
-    const needed = REQUIRED_CHILD[el.name];
-    if (needed && !childElements(el, needed).length) {
-      report(`<${el.name}> is left without a <${needed}>; not written`);
-      return false;
-    }
-    return true;
-  };
-  allowed(root);
+        : diag(kiwiCodes.writeDowngraded, { version, detail: `${d.detail}; not written` }),
+    ),
+  );
 }

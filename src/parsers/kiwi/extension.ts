@@ -30,9 +30,38 @@ export interface ObsDirective {
   value: string;
 }
 
+/** Something schema 8.5 does not allow, taken out of the tree before lowering so it is not lost. */
+export interface UnsupportedConstruct {
+  /** where it was: element path such as image/preferences/type[@image='oem'] */
+  in: string;
+  reason: string;
+  attribute?: { name: string; value: string };
+  element?: XJson;
+}
+
 export interface KiwiExtension extends KiwiScopeExtension {
   /** `<!-- OBS-ExclusiveArch: ... -->` style comments, in document order */
   obs?: ObsDirective[];
+  /** constructs the schema does not allow; the writer keeps them in comments so the XML stays valid */
+  unsupported?: UnsupportedConstruct[];
+}
+
+/** Prolog comments the writer uses for unsupported constructs. */
+export const UNSUPPORTED_COMMENT = 'imgc-unsupported ';
+
+export function unsupportedToComment(u: UnsupportedConstruct): string {
+  return ` ${UNSUPPORTED_COMMENT}${JSON.stringify(u).replaceAll('-', '\\u002d')} `;
+}
+
+export function unsupportedFromComment(text: string): UnsupportedConstruct | undefined {
+  const t = text.trim();
+  if (!t.startsWith(UNSUPPORTED_COMMENT.trim())) return undefined;
+  try {
+    const value = JSON.parse(t.slice(UNSUPPORTED_COMMENT.length)) as UnsupportedConstruct;
+    return typeof value.in === 'string' && typeof value.reason === 'string' ? value : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 export const KIWI_EXTENSION = 'kiwi';

@@ -112,6 +112,11 @@ export function parseKiwiSize(value: string | undefined): number | undefined {
   return Number(m[1]) * (m[2] === 'G' ? 1024 * MIB : MIB);
 }
 
+/** How the writer spells a size: whole GiB as `NG`, else MiB as `NM`. */
+export function formatKiwiSize(bytes: number): string {
+  return bytes % (1024 * MIB) === 0 ? `${bytes / (1024 * MIB)}G` : `${Math.ceil(bytes / MIB)}M`;
+}
+
 /** Text for locale `en_US`: KIWI configures `en_US.UTF-8`. */
 export function localeToIr(value: string): string {
   return value.includes('.') || value === 'C' || value === 'POSIX' ? value : `${value}.UTF-8`;
@@ -179,6 +184,7 @@ export class Lowerer {
   private readonly ext: KiwiExtension = {};
   private packageManager?: string;
   private archKept = 0;
+  private firstOtherArch?: XElement;
   private typeLowered = false;
 
   constructor(
@@ -197,6 +203,7 @@ export class Lowerer {
     const profiles = declaredProfiles(root);
     const known = new Set(profiles.map((p) => p.name));
     const base: Scope = this.scope('', this.ir, '');
+    base.ext = this.ext;
     const scopes: Scope[] = [base];
     this.lowerProfiles(
       root,
@@ -227,12 +234,12 @@ export class Lowerer {
         p.overlay.extensions = { [KIWI_EXTENSION]: s.ext };
       }
     });
-    Object.assign(this.ext, base.ext);
     if (Object.keys(this.ext).length) this.ir.extensions[KIWI_EXTENSION] = this.ext;
     this.ir.activeProfiles = this.ctx.active.filter((n) => known.has(n));
     if (this.archKept > 0) {
+      const at = this.firstOtherArch ? this.at(this.firstOtherArch, 'arch') : { file: this.ctx.file };
       this.ctx.diagnostics.push(
-        diag(kiwiCodes.archResolved, { arch: this.ctx.arch, kept: this.archKept }, { file: this.ctx.file }),
+        diag(kiwiCodes.archResolved, { arch: this.ctx.arch, kept: this.archKept }, at),
       );
     }
     return this.ir;
@@ -281,6 +288,7 @@ export class Lowerer {
 
   private keepOtherArch(el: XElement, s: Scope, wrapper?: XElement): void {
     this.archKept++;
+    this.firstOtherArch ??= el;
     if (!wrapper) {
       this.keepSection(el, s);
       return;
@@ -416,6 +424,11 @@ export class Lowerer {
         t.markKid(c);
         if (present) {
           this.ctx.diagnostics.push(diag(kiwiCodes.duplicateSetting, { name: c.name }, this.at(c)));
+          const where = s.name ? `image/preferences[@profiles='${s.name}']` : 'image/preferences';
+          this.ext.unsupported = [
+            ...(this.ext.unsupported ?? []),
+            { in: where, reason: 'duplicate', element: toJson(c) },
+          ];
           return;
         }
         apply();
@@ -602,7 +615,7 @@ export class Lowerer {
       if (n && /^\d+$/.test(n) && (unit === 'M' || unit === 'G')) {
         t.markKid(size);
         const st = new Take(size);
-        st.consume('unit');
+        st.attrIf('unit', (v) => v === 'M');
         st.consume('additive');
         storage.size = { min: Number(n) * (unit === 'G' ? 1024 * MIB : MIB) };
         this.mark('/storage/size', size);
@@ -634,6 +647,7 @@ export class Lowerer {
           for (const v of volumes) {
             if (!archMatches(v, this.ctx.arch)) {
               this.archKept++;
+              this.firstOtherArch ??= v;
               continue;
             }
             sd.markKid(v);
@@ -655,6 +669,7 @@ export class Lowerer {
           for (const v of volumes) {
             if (!archMatches(v, this.ctx.arch)) {
               this.archKept++;
+              this.firstOtherArch ??= v;
               continue;
             }
             sd.markKid(v);
@@ -699,8 +714,9 @@ export class Lowerer {
     const name = t.attr('name');
     if (!name) return undefined;
     const part: Partition = { name };
-    const size = t.attrIf('size', (v) => parseKiwiSize(v) !== undefined);
-    if (size) part.size = { min: parseKiwiSize(size)! };
+    const bytes = parseKiwiSize(el.attrs.size);
+    if (bytes !== undefined) part.size = { min: bytes };
+    t.attrIf('size', (v) => bytes !== undefined && v === formatKiwiSize(bytes));
     const mount = t.attr('mountpoint');
     if (mount !== undefined) part.mountpoint = mount;
     const fs = t.attr('filesystem');
@@ -724,9 +740,10 @@ export class Lowerer {
     const mount = t.attr('mountpoint');
     if (mount !== undefined) out.mountpoint = mount;
     if (lvm) {
-      const size = t.attrIf('size', (v) => v === 'all' || parseKiwiSize(v) !== undefined);
-      if (size === 'all') out.grow = true;
-      else if (size !== undefined) out.size = { min: parseKiwiSize(size)! };
+      const bytes = parseKiwiSize(el.attrs.size);
+      if (el.attrs.size === 'all') out.grow = true;
+      else if (bytes !== undefined) out.size = { min: bytes };
+      t.attrIf('size', (v) => v === 'all' || (bytes !== undefined && v === formatKiwiSize(bytes)));
       this.mark(ptr, el);
     }
     this.keepRest(this.ext, `volume:${name}`, t);
@@ -893,6 +910,10 @@ export class Lowerer {
       return;
     }
     if (!['image', 'bootstrap', 'uninstall', 'delete'].includes(type) && !isTypeSection) {
+      this.keepSection(section, s);
+      return;
+    }
+    if (childElements(section).length === 0) {
       this.keepSection(section, s);
       return;
     }

@@ -13,11 +13,18 @@ import type { Diagnostic } from '../../diagnostics/types.js';
 import type { ReadOptions, ReadResult } from '../../formats/contract.js';
 import type { PositionTable } from '../../ir/positions.js';
 import type { ImageIR, Script } from '../../ir/schema.js';
-import { childElements, type XDocument, type XElement } from './ast.js';
+import { childElements, toJson, type XDocument, type XElement } from './ast.js';
+import {
+  KIWI_EXTENSION,
+  type KiwiExtension,
+  type UnsupportedConstruct,
+  unsupportedFromComment,
+} from './extension.js';
 import { expandIncludes, readFollowingStubs } from './include.js';
 import { Lowerer } from './lower.js';
 import { looksLikeMarkup, parseMarkup } from './markup.js';
-import { isNamespaceAttribute, schemaTables } from './schema/table.js';
+import { conformTo } from './schema/conform.js';
+import { schemaTables } from './schema/table.js';
 import { activeProfiles, declaredProfiles, selectType, targetArch } from './select.js';
 import { upgradeToLatest } from './upgrade.js';
 import { parseXml } from './xml.js';
@@ -96,7 +103,7 @@ export function lowerDescription(
   const included = expandIncludes(root, dir, doc.file);
   diagnostics.push(...included.diagnostics);
   diagnostics.push(...upgradeToLatest(root, doc.file).diagnostics);
-  checkNames(root, doc.file, diagnostics);
+  const unsupported = takeOutUnsupported(doc, diagnostics);
   checkPlaceholders(root, doc.file, diagnostics);
 
   const arch = targetArch(typeof options.options?.arch === 'string' ? options.options.arch : undefined);
@@ -154,6 +161,11 @@ export function lowerDescription(
     diagnostics,
     positions,
   }).lower();
+  if (unsupported.length) {
+    const ext = (ir.extensions[KIWI_EXTENSION] ?? {}) as KiwiExtension;
+    ext.unsupported = [...unsupported, ...(ext.unsupported ?? [])];
+    ir.extensions[KIWI_EXTENSION] = ext;
+  }
   const files = [...included.files, ...addFolderContent(ir, dir, diagnostics)];
   return { ir, files };
 }
@@ -187,38 +199,61 @@ function addFolderContent(ir: ImageIR, dir: string, diagnostics: Diagnostic[]): 
   return files;
 }
 
-/** Warns about elements and attributes schema 8.5 does not define (they are kept as extension data). */
-function checkNames(root: XElement, file: string, diagnostics: Diagnostic[]): void {
-  const table = schemaTables['8.5']!;
-  const visit = (el: XElement) => {
-    const rule = table[el.name];
-    if (!rule || rule.any) return;
-    for (const a of Object.keys(el.attrs)) {
-      if (!rule.attributes.includes(a) && !isNamespaceAttribute(a)) {
-        diagnostics.push(
-          diag(
-            kiwiCodes.unknownAttribute,
-            { name: a, element: el.name },
-            { file: el.file ?? file, ...(el.attrPos[a] ?? el.pos) },
-          ),
-        );
-      }
-    }
-    for (const c of childElements(el)) {
-      if (!rule.children.includes(c.name)) {
-        diagnostics.push(
-          diag(
-            kiwiCodes.unknownElement,
-            { name: c.name, parent: el.name },
-            { file: c.file ?? file, ...c.pos },
-          ),
-        );
-        continue;
-      }
-      visit(c);
-    }
+/**
+ * Takes out what schema 8.5 does not allow (unknown names, bad values, elements missing a
+ * required part), with a positioned warning each; the pieces are kept as extension data.
+ */
+function takeOutUnsupported(doc: XDocument, diagnostics: Diagnostic[]): UnsupportedConstruct[] {
+  const kept: UnsupportedConstruct[] = [];
+  const paths = new Map<XElement, string>();
+  const label = (el: XElement) => {
+    const key = ['image', 'name', 'type', 'profiles', 'alias'].find((k) => el.attrs[k] !== undefined);
+    return key ? `${el.name}[@${key}='${el.attrs[key]}']` : el.name;
   };
-  visit(root);
+  const walk = (el: XElement, prefix: string) => {
+    const path = prefix ? `${prefix}/${label(el)}` : el.name;
+    paths.set(el, path);
+    for (const c of childElements(el)) walk(c, path);
+  };
+  walk(doc.root, '');
+  conformTo(doc.root, schemaTables['8.5']!, '8.5', (d) => {
+    const file = d.element.file ?? doc.file;
+    if (d.attribute !== undefined) {
+      const value = d.element.attrs[d.attribute] ?? '';
+      const at = { file, ...(d.element.attrPos[d.attribute] ?? d.element.pos) };
+      kept.push({
+        in: paths.get(d.element) ?? d.element.name,
+        reason: d.reason,
+        attribute: { name: d.attribute, value },
+      });
+      diagnostics.push(
+        d.reason === 'unknown-attribute'
+          ? diag(kiwiCodes.unknownAttribute, { name: d.attribute, element: d.element.name }, at)
+          : diag(
+              kiwiCodes.badValue,
+              { what: `${d.attribute}= on <${d.element.name}>`, value, expected: 'allowed by schema 8.5' },
+              at,
+            ),
+      );
+      return;
+    }
+    const at = { file, ...d.element.pos };
+    kept.push({
+      in: d.parent ? (paths.get(d.parent) ?? d.parent.name) : '',
+      reason: d.reason,
+      element: toJson(d.element),
+    });
+    diagnostics.push(
+      d.reason === 'unknown-element'
+        ? diag(kiwiCodes.unknownElement, { name: d.element.name, parent: d.parent?.name ?? '' }, at)
+        : diag(kiwiCodes.unsupportedElement, { name: d.element.name, detail: d.detail }, at),
+    );
+  });
+  for (const c of doc.prolog) {
+    const restored = unsupportedFromComment(c.text);
+    if (restored) kept.push(restored);
+  }
+  return kept;
 }
 
 const PLACEHOLDER = /@[A-Z][A-Z0-9_]*@|\{exc_[a-z_]+\}/;

@@ -85,6 +85,13 @@ function unwrapElement(root: XElement, name: string, report: Reporter, keepChild
   }
 }
 
+/** A new element carries the position of the one it was made from, so reports can point at it. */
+function bornFrom<T extends XElement>(made: T, from: XElement): T {
+  if (from.pos) made.pos = from.pos;
+  if (from.file) made.file = from.file;
+  return made;
+}
+
 function setText(el: XElement, text: string): void {
   el.children = [{ kind: 'text', text }];
 }
@@ -194,7 +201,7 @@ const steps: Step[] = [
         const name = el.attrs.container;
         if (name === undefined) continue;
         delete el.attrs.container;
-        el.children.unshift(element('containerconfig', { name }));
+        el.children.unshift(bornFrom(element('containerconfig', { name }), el));
         report(el, `moved <type container="${name}"> into <containerconfig name=...>`);
       }
     },
@@ -263,12 +270,15 @@ const steps: Step[] = [
         );
         if (moved.length === 0) continue;
         if (a.bootloader) {
-          const loader = element('bootloader', {
-            name: a.bootloader,
-            console: a.bootloader_console || undefined,
-            timeout: a.boottimeout || undefined,
-            targettype: a.zipl_targettype || undefined,
-          });
+          const loader = bornFrom(
+            element('bootloader', {
+              name: a.bootloader,
+              console: a.bootloader_console || undefined,
+              timeout: a.boottimeout || undefined,
+              targettype: a.zipl_targettype || undefined,
+            }),
+            el,
+          );
           el.children.unshift(loader);
         }
         for (const k of moved) delete a[k];
@@ -284,11 +294,11 @@ const steps: Step[] = [
         el.attrs.image = 'oem';
         let oem = childElements(el, 'oemconfig')[0];
         if (!oem) {
-          oem = element('oemconfig');
+          oem = bornFrom(element('oemconfig'), el);
           el.children.push(oem);
         }
         oem.children = oem.children.filter((c) => !(c.kind === 'element' && c.name === 'oem-resize'));
-        oem.children.push(textElement('oem-resize', 'false'));
+        oem.children.push(bornFrom(textElement('oem-resize', 'false'), el));
         report(el, 'converted <type image="vmx"> to image="oem" with <oem-resize>false</oem-resize>');
       }
     },

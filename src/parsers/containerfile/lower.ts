@@ -95,16 +95,18 @@ class Lowerer {
   run(ast: ContainerfileAst): Lowered {
     const { globals, stages } = this.splitStages(ast.instructions);
     const globalArgs = globals.filter((i) => i.keyword === 'ARG');
+    let reported = false;
     for (const ins of globals) {
       if (ins.keyword === 'ARG') this.defineVar(ins.args, true);
-      else this.keepVerbatim(ins);
+      else if (!reported) {
+        this.diagnostics.push(diag(containerfileCodes.noFrom, undefined, this.at(ins)));
+        reported = true;
+      }
     }
     if (globalArgs.length) this.ext.globalArgs = globalArgs.map((i) => i.args);
     const final = stages[stages.length - 1];
-    if (!final) {
-      this.diagnostics.push(
-        diag(containerfileCodes.noFrom, undefined, { file: this.file, line: 1, column: 1 }),
-      );
+    if (!final || reported) {
+      if (!reported) this.diagnostics.push(diag(containerfileCodes.noFrom, undefined, { file: this.file, line: 1, column: 1 }));
       return this.result();
     }
     const chain = this.chainOf(final, stages);

@@ -97,7 +97,7 @@ export function parseContainerfile(
     let logical = first.trimStart();
     const pieces = [{ start: 0, line: startLine, column }];
     while (endsWithEscape(logical, escapeChar) && i + 1 < lines.length) {
-      logical = logical.trimEnd().slice(0, -1);
+      logical = logical.trimEnd().slice(0, -1).trimEnd();
       i++;
       while (i < lines.length && isSkippedInContinuation(lines[i]!)) {
         sourceLines.push(lines[i]!);
@@ -115,7 +115,10 @@ export function parseContainerfile(
     }
     if (endsWithEscape(logical, escapeChar)) logical = logical.trimEnd().slice(0, -1);
     i++;
-    const word = /^\S+/.exec(logical)![0];
+    const wordMatch = /^\S+/.exec(logical.trimStart());
+    if (!wordMatch) continue;
+    logical = logical.trimStart();
+    const word = wordMatch[0];
     const keyword = word.toUpperCase();
     let rest = logical.slice(word.length).trim();
     const heredocs: Heredoc[] = [];

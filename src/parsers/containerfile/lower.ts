@@ -106,7 +106,10 @@ class Lowerer {
     if (globalArgs.length) this.ext.globalArgs = globalArgs.map((i) => i.args);
     const final = stages[stages.length - 1];
     if (!final || reported) {
-      if (!reported) this.diagnostics.push(diag(containerfileCodes.noFrom, undefined, { file: this.file, line: 1, column: 1 }));
+      if (!reported)
+        this.diagnostics.push(
+          diag(containerfileCodes.noFrom, undefined, { file: this.file, line: 1, column: 1 }),
+        );
       return this.result();
     }
     const chain = this.chainOf(final, stages);

@@ -69,7 +69,7 @@ interface Watch {
   logFile?: string;
 }
 
-/** Starts qemu, reads the serial console line by line until pass, fail, exit or the time bound, then kills qemu. */
+/** Starts qemu, reads the serial console by complete lines until pass, fail, exit or the time bound, then kills qemu. */
 function watch(w: Watch): Promise<BootResult> {
   const started = Date.now();
   const child = spawn('qemu-system-x86_64', w.args, { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -95,7 +95,7 @@ function watch(w: Watch): Promise<BootResult> {
       log += text;
       const lines = (pending + text).split(/\r?\n|\r/);
       pending = lines.pop() ?? '';
-      for (const line of [...lines, pending]) {
+      for (const line of lines) {
         if (w.pass(line)) return finish({ outcome: 'marker', line });
         if (w.fail(line)) return finish({ outcome: 'failure', line });
       }

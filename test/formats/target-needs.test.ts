@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import { applyTargetDefaults, parseOutputFlag } from '../../src/formats/target-needs.js';
+import { emptyIr } from '../../src/ir/empty.js';
+
+describe('applyTargetDefaults', () => {
+  it('fills the distribution a target needs from --distro, and reports it', () => {
+    const { ir, diagnostics } = applyTargetDefaults(emptyIr(), 'containerfile', { distro: 'debian:trixie' });
+    expect(ir.distribution).toEqual({ id: 'debian', release: 'trixie' });
+    expect(diagnostics.map((d) => [d.code, d.pointer])).toEqual([
+      ['IMGC6003', '/distribution/id'],
+      ['IMGC6003', '/distribution/release'],
+    ]);
+  });
+
+  it('uses the documented defaults only where the target needs them', () => {
+    expect(applyTargetDefaults(emptyIr(), 'kiwi').ir).toMatchObject({
+      distribution: { id: 'fedora', release: '44' },
+      outputs: [{ type: 'disk' }],
+    });
+    expect(applyTargetDefaults(emptyIr(), 'blueprint').diagnostics).toEqual([]);
+    expect(applyTargetDefaults(emptyIr(), 'kickstart').ir.distribution).toEqual({});
+  });
+
+  it('never overrides what the source says, and leaves the input untouched', () => {
+    const source = emptyIr();
+    source.distribution = { id: 'opensuse', release: 'tumbleweed' };
+    source.outputs = [{ type: 'iso' }];
+    const { ir, diagnostics } = applyTargetDefaults(source, 'kiwi', { distro: 'fedora:43', output: 'disk' });
+    expect(ir.distribution).toEqual({ id: 'opensuse', release: 'tumbleweed' });
+    expect(ir.outputs).toEqual([{ type: 'iso' }]);
+    expect(diagnostics).toEqual([]);
+    const bare = emptyIr();
+    applyTargetDefaults(bare, 'kiwi');
+    expect(bare.distribution).toEqual({});
+  });
+
+  it('parses --output type[:format]', () => {
+    expect(parseOutputFlag('disk:qcow2')).toEqual({ type: 'disk', format: 'qcow2' });
+    expect(parseOutputFlag('iso')).toEqual({ type: 'iso' });
+    expect(parseOutputFlag('floppy')).toBeUndefined();
+  });
+});

@@ -67,12 +67,16 @@ function startBuild(def: string, outDir: string, cacheDir: string): Run {
   return { child, events, done };
 }
 
-/** Where the build was when it was killed: the last step started, or the last event. */
+/** Where the build was when it was killed: the running step (and its last note), or the cache restore. */
 function position(events: BuildEvent[]): string {
   const last = [...events].reverse().find((e) => e.event === 'step-start' || e.event === 'step-cached');
-  const note = [...events].reverse().find((e) => e.event === 'step-progress');
   if (!last) return `before any step (${events.at(-1)?.event ?? 'no event yet'})`;
-  return `${(last as { title: string }).title}${note && 'note' in note && note.note ? ` / ${note.note}` : ''}`;
+  const title = (last as { title: string }).title;
+  if (last.event === 'step-cached') return `restoring the cached tree after "${title}"`;
+  const note = [...events]
+    .reverse()
+    .find((e) => e.event === 'step-progress' && e.id === (last as { id: string }).id);
+  return `${title}${note && 'note' in note && note.note ? ` / ${note.note}` : ''}`;
 }
 
 function definition(dir: string): string {
@@ -113,7 +117,7 @@ describe('killing builds', () => {
           for (const name of readdirSync(outDir)) await rm(join(outDir, name), { recursive: true });
           warmed = true;
         }
-        const delay = Math.floor(Math.random() * (warmed ? 6_000 : 25_000));
+        const delay = Math.floor(Math.random() * (warmed ? 15_000 : 25_000));
         const signal = kills % 2 === 0 ? 'SIGINT' : 'SIGTERM';
         const run = startBuild(def, outDir, cacheDir);
         let timer: NodeJS.Timeout | undefined;
@@ -133,9 +137,7 @@ describe('killing builds', () => {
           continue;
         }
         kills++;
-        report.push(
-          `kill ${kills}: ${signal} ${delay} ms after build-start, during "${where}" → exit ${code}`,
-        );
+        report.push(`kill ${kills}: ${signal} ${delay} ms after build-start, during ${where} → exit ${code}`);
         // Before the build starts (node starting, planning) the default action of the signal
         // ends the process: nothing exists yet to clean up. After it, imgc must handle it.
         const begun = run.events.some((e) => e.event === 'build-start');

@@ -252,7 +252,7 @@ class Raiser {
       this.lossy('/packages/installDocs', 'documentation is installed by default; not written');
     if (p.installWeakDeps === true)
       this.lossy('/packages/installWeakDeps', 'weak dependencies are installed by default; not written');
-    const q = (names: string[]) => names.map(shellQuote).join(' ');
+    const q = (names: string[]) => wrapWords(names.map(shellQuote));
     if (this.family === 'dnf') {
       p.modules.forEach((m, i) => {
         if (m.profile !== undefined)
@@ -638,6 +638,20 @@ class Raiser {
     if (p.uuid) out.part_uuid = p.uuid;
     return out;
   }
+}
+
+/** Words joined by spaces, continued on new lines so no line grows past ~90 characters. */
+function wrapWords(words: string[]): string {
+  const lines: string[] = [];
+  let cur = '';
+  for (const w of words) {
+    if (cur && cur.length + w.length + 1 > 72) {
+      lines.push(cur);
+      cur = w;
+    } else cur = cur ? `${cur} ${w}` : w;
+  }
+  if (cur) lines.push(cur);
+  return lines.join(' \\\n        ');
 }
 
 function labelKey(k: string): string {

@@ -76,21 +76,19 @@ export function removeDraft(packages: string[], origin: string[]): StepDraft {
   };
 }
 
-/** apt/dpkg settings shared by bootstrap and later installs. */
-function dpkgExcludes(o: { installDocs: boolean; languages: string[] }): string[] {
+/** dpkg path filters for installDocs=false and a languages list (["none"] keeps no translations). */
+export function dpkgExcludes(o: { installDocs: boolean; languages: string[] }): string[] {
   const out: string[] = [];
   if (!o.installDocs) {
-    out.push(
-      'path-exclude=/usr/share/doc/*',
-      'path-include=/usr/share/doc/*/copyright',
-      'path-exclude=/usr/share/man/*',
-      'path-exclude=/usr/share/info/*',
-    );
+    out.push('path-exclude=/usr/share/doc/*', 'path-include=/usr/share/doc/*/copyright');
+    for (const dir of ['man', 'info', 'groff', 'lintian', 'linda'])
+      out.push(`path-exclude=/usr/share/${dir}/*`);
   }
   if (o.languages.length) {
     out.push('path-exclude=/usr/share/locale/*');
-    for (const lang of o.languages)
+    for (const lang of o.languages.filter((l) => l !== 'none')) {
       out.push(`path-include=/usr/share/locale/${lang.replace(/[^A-Za-z0-9_@.-]/g, '')}*`);
+    }
   }
   return out;
 }

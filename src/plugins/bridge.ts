@@ -65,7 +65,7 @@ export class PluginFailure extends Error {
 export function processTransport(command: readonly string[], cwd: string): Transport {
   const wrapped =
     process.getuid?.() === 0
-      ? ['unshare', '--mount', '--propagation', 'private', '--fork', '--kill-child', '--', ...command]
+      ? ['unshare', '--mount', '--propagation', 'private', '--', ...command]
       : [...command];
   const child = spawn(wrapped[0]!, wrapped.slice(1), {
     cwd,

@@ -47,7 +47,15 @@ export async function cliBuild(ir: ImageIR, prefix: string): Promise<CliBuild> {
   let stderr = '';
   const code = await main(
     ['node', 'imgc', 'build', def, '-o', outDir, '--cache-dir', join(dir, 'cache'), '--no-tmpfs'],
-    { stdout: (t) => void (stdout += t), stderr: (t) => void (stderr += t), isTTY: false },
+    {
+      stdout: (t) => {
+        stdout += t;
+      },
+      stderr: (t) => {
+        stderr += t;
+      },
+      isTTY: false,
+    },
   );
   return { code, stdout, stderr, tree: join(outDir, ir.metadata?.name ?? 'image'), outDir };
 }

@@ -4,7 +4,7 @@
  * Whatever the target schema does not define is left out and reported, so the written
  * XML validates against that schema.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { kiwiCodes } from '../../diagnostics/codes/kiwi.js';
 import { translateCodes } from '../../diagnostics/codes/translate.js';
@@ -13,7 +13,7 @@ import type { Diagnostic } from '../../diagnostics/types.js';
 import type { OutputFile, WriteOptions, WriteResult } from '../../formats/contract.js';
 import type { ImageIR, Script } from '../../ir/schema.js';
 import { childElements, textOf, type XElement } from '../../parsers/kiwi/ast.js';
-import { ROOT_ARCHIVE, ROOT_OVERLAY, SCRIPT_FILES } from '../../parsers/kiwi/read.js';
+import { HOSTNAME_FILE, ROOT_OVERLAY, SCRIPT_FILES } from '../../parsers/kiwi/read.js';
 import { conformTo } from '../../parsers/kiwi/schema/conform.js';
 import { type SchemaTable, schemaTables } from '../../parsers/kiwi/schema/table.js';
 import { printDocument } from './print.js';
@@ -45,6 +45,8 @@ export function writeKiwi(ir: ImageIR, options: WriteOptions = {}): WriteResult 
   const files: OutputFile[] = [{ path: 'config.xml', content: printDocument(raised.doc) }];
   files.push(...scriptFiles(ir, options, diagnostics));
   files.push(...copiedFiles(ir, root, options, diagnostics));
+  if (ir.system.hostname !== undefined)
+    files.push({ path: HOSTNAME_FILE, content: `${ir.system.hostname}\n` });
   return { files, diagnostics };
 }
 
@@ -117,48 +119,44 @@ function copiedFiles(
   const dir = options.sourceDir;
   const out: OutputFile[] = [];
   const seen = new Set<string>();
+  const loss = (pointer: string, detail: string) =>
+    diagnostics.push(
+      diag(translateCodes.lossDetail, { pointer, target: 'kiwi', detail }, undefined, { pointer }),
+    );
   const copy = (rel: string, ptr: string) => {
     if (seen.has(rel) || rel.startsWith('/') || rel.includes('..') || /^[a-z]+:\/\//.test(rel)) return;
     seen.add(rel);
     if (dir && existsSync(join(dir, rel))) out.push({ path: rel, copyFrom: join(dir, rel) });
-    else {
-      diagnostics.push(
-        diag(
-          translateCodes.lossDetail,
-          {
-            pointer: ptr,
-            target: 'kiwi',
-            detail: `${rel} is referenced but was not found next to the source; copy it by hand`,
-          },
-          undefined,
-          { pointer: ptr },
-        ),
-      );
-    }
+    else loss(ptr, `${rel} is referenced but was not found next to the source; copy it by hand`);
   };
-  ir.overlays.forEach((o, i) => {
-    const ptr = `/overlays/${i}`;
-    if (o.source === ROOT_OVERLAY && o.kind !== 'archive' && (o.destination ?? '/') === '/')
-      copy(ROOT_OVERLAY, ptr);
-    else if (o.kind === 'archive') copy(o.source, ptr);
-    else {
-      diagnostics.push(
-        diag(
-          translateCodes.lossDetail,
-          {
-            pointer: ptr,
-            target: 'kiwi',
-            detail: `KIWI takes one overlay tree, root/; ${o.source} is not written`,
-          },
-          undefined,
-          { pointer: ptr },
-        ),
-      );
+  const copyScope = (prefix: string, overlays: ImageIR['overlays'], files: ImageIR['files']) => {
+    overlays.forEach((o, i) => {
+      const ptr = `${prefix}/overlays/${i}`;
+      if (o.source === ROOT_OVERLAY && o.kind !== 'archive' && (o.destination ?? '/') === '/')
+        copy(ROOT_OVERLAY, ptr);
+      else if (o.kind === 'archive') copy(o.source, ptr);
+      else loss(ptr, `KIWI takes one overlay tree, root/; ${o.source} is not written`);
+    });
+    files.forEach((f, i) => {
+      const ptr = `${prefix}/files/${i}`;
+      if (f.source !== undefined) copy(f.source, ptr);
+      else if (f.content !== undefined || f.contentBase64 !== undefined) {
+        loss(ptr, `inline content for ${f.path} is not written; add it to root/ by hand`);
+      }
+    });
+  };
+  copyScope('', ir.overlays, ir.files);
+  ir.profiles.forEach((p, i) => {
+    copyScope(`/profiles/${i}/overlay`, p.overlay.overlays ?? [], p.overlay.files ?? []);
+  });
+  if (dir) {
+    try {
+      for (const name of readdirSync(dir))
+        if (/^config-cdroot\.tar(\.\w+)?$/.test(name)) copy(name, '/extensions/kiwi');
+    } catch {
+      // the source folder is optional
     }
-  });
-  ir.files.forEach((f, i) => {
-    if (f.source !== undefined) copy(f.source, `/files/${i}`);
-  });
+  }
   const walk = (el: XElement) => {
     if (el.name === 'type') {
       for (const a of ['editbootconfig', 'editbootinstall'])
@@ -167,7 +165,6 @@ function copiedFiles(
     for (const c of childElements(el)) walk(c);
   };
   walk(root);
-  void ROOT_ARCHIVE;
   return out;
 }
 

@@ -77,6 +77,7 @@ const BODY = [
 const IMAGE_ONLY = [
   '/irVersion',
   '/system/kernel/cmdline/*',
+  '/system/hostname',
   '/scripts/*/name',
   '/scripts/*/phase',
   '/scripts/*/chroot',

@@ -44,6 +44,8 @@ export const SCRIPT_FILES: Record<string, Pick<Script, 'phase' | 'chroot'>> = {
 
 export const ROOT_OVERLAY = 'root';
 export const ROOT_ARCHIVE = 'root.tar.gz';
+/** KIWI has no hostname setting; descriptions set it with this overlay file. */
+export const HOSTNAME_FILE = 'root/etc/hostname';
 
 /** The description file inside a folder, or the path itself. */
 export function descriptionFile(path: string): string | undefined {
@@ -166,11 +168,11 @@ export function lowerDescription(
     ext.unsupported = [...unsupported, ...(ext.unsupported ?? [])];
     ir.extensions[KIWI_EXTENSION] = ext;
   }
-  const files = [...included.files, ...addFolderContent(ir, dir, diagnostics)];
+  const files = [...included.files, ...addFolderContent(ir, dir, diagnostics, positions)];
   return { ir, files };
 }
 
-function addFolderContent(ir: ImageIR, dir: string, diagnostics: Diagnostic[]): string[] {
+function addFolderContent(ir: ImageIR, dir: string, diagnostics: Diagnostic[], positions: PositionTable): string[] {
   const files: string[] = [];
   let entries: string[];
   try {
@@ -194,6 +196,16 @@ function addFolderContent(ir: ImageIR, dir: string, diagnostics: Diagnostic[]): 
   }
   if (entries.includes(ROOT_OVERLAY) && statSync(join(dir, ROOT_OVERLAY)).isDirectory()) {
     ir.overlays.push({ source: ROOT_OVERLAY, kind: 'extra' });
+    const hostname = join(dir, HOSTNAME_FILE);
+    try {
+      const name = readFileSync(hostname, 'utf8').split('\n')[0]!.trim();
+      if (name && statSync(hostname).size < 256) {
+        ir.system.hostname = name;
+        positions['/system/hostname'] = { file: hostname, line: 1, column: 1 };
+      }
+    } catch {
+      // no hostname file in the overlay
+    }
   }
   if (entries.includes(ROOT_ARCHIVE)) ir.overlays.push({ source: ROOT_ARCHIVE, kind: 'archive' });
   return files;

@@ -183,10 +183,9 @@ export function raiseMkosi(input: RaiseInput): RaiseResult {
     return true;
   };
 
+  /** will `rel` be in the written tree (an empty folder is not: nothing is written for it)? */
   const exists = (rel: string) =>
-    copied.has(rel) ||
-    generated.has(rel) ||
-    (!!sourceDir && !rel.startsWith('/') && existsSync(join(sourceDir, rel)));
+    generated.has(rel) || files.some((f) => f.path === rel || f.path.startsWith(`${rel}/`));
   const generated = new Set<string>();
 
   // distribution
@@ -296,8 +295,6 @@ export function raiseMkosi(input: RaiseInput): RaiseResult {
     files.push(...copyTree(from, source).filter((f) => !skip.has(f.path)));
     return true;
   }
-  for (const [setting, items] of Object.entries(trees))
-    conf.set(setting, explicitItems(setting, items, '', exists));
 
   // users and groups → sysusers.d in an extra tree
   if (ir.accounts.users.length > 0 || ir.accounts.groups.length > 0) {
@@ -329,6 +326,10 @@ export function raiseMkosi(input: RaiseInput): RaiseResult {
 
   // repositories → files in the sandbox tree
   for (const [file, text] of generatedRepoFiles) files.push({ path: file, content: text });
+
+  // (after the generated files: a tree holding only generated files is still found by mkosi)
+  for (const [setting, items] of Object.entries(trees))
+    conf.set(setting, explicitItems(setting, items, '', exists));
 
   // scripts
   const scripts: Record<string, string[]> = {};
@@ -392,7 +393,8 @@ export function raiseMkosi(input: RaiseInput): RaiseResult {
       for (const v of value) copy(splitTree(v).src);
       conf.set(name, explicitItems(name, value, '', exists), value.length === 0);
     } else if (s?.kind === 'path' && typeof value === 'string') {
-      const auto = conventionalNames(name).includes(value) && !s.readText && copy(value);
+      copy(value);
+      const auto = conventionalNames(name).includes(value) && !s.readText && exists(value);
       if (!auto) conf.set(name, value);
     } else conf.set(name, value, true);
   }

@@ -253,7 +253,8 @@ function addUser(
     else password.plain = u.password;
   }
   if (u.force_password_reset === true) password.forceChange = true;
-  if (u.name === 'root') {
+  const rootOnly = Object.keys(u).every((k) => ['name', 'password', 'key', 'shell'].includes(k));
+  if (u.name === 'root' && rootOnly && !ir.accounts.root) {
     const root: NonNullable<ImageIR['accounts']['root']> = { sshKeys: keys };
     if (Object.keys(password).length) root.password = password;
     if (typeof u.shell === 'string') root.shell = u.shell;

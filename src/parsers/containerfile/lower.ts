@@ -228,7 +228,9 @@ class Lowerer {
         this.ext.env = [...(this.ext.env ?? []), `ENV ${ins.args}`];
         return;
       case 'LABEL':
-        for (const [k, v] of keyValues(ins.args)) {
+        for (const [k, raw] of keyValues(ins.args)) {
+          // the writer escapes newlines and tabs JSON-style inside the quotes
+          const v = raw.replaceAll('\\n', '\n').replaceAll('\\t', '\t');
           const field = METADATA_LABELS[k];
           if (field) {
             this.ir.metadata ??= {};

@@ -853,7 +853,14 @@ export function resolveTree(input: string, options: ResolveOptions = {}): Resolv
     : [];
 
   const subImages: ResolvedImage[] = [];
-  const imagesDir = join(configDir, 'mkosi.images');
+  let imagesDir = join(configDir, 'mkosi.images');
+  if (!isDirectory(imagesDir) && run.legacy && isDirectory(join(configDir, 'mkosi.presets'))) {
+    imagesDir = join(configDir, 'mkosi.presets');
+    run.legacySignals.add('mkosi.presets');
+    run.diagnostics.push(
+      diag(mkosiCodes.legacyFile, { name: 'mkosi.presets/', modern: 'mkosi.images/' }, { file: imagesDir }),
+    );
+  }
   if (!singleFile && isDirectory(imagesDir) && !run.failed) {
     const cli: Store = new Map();
     for (const s of SETTINGS) {

@@ -216,6 +216,11 @@ export const LEGACY_NAMES: Record<string, string | null> = {
   SecureBootCommonName: null,
   SecureBootValidDays: null,
   Tar: null,
+  QCow2: null,
+  Compress: null,
+  BootProtocols: null,
+  BootProtocol: null,
+  RuntimeScratch: null,
 };
 
 /** legacy section names mapped to current ones */

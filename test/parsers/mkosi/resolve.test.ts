@@ -235,6 +235,17 @@ describe('legacy mkosi (v14 and older)', () => {
     expect(res.legacySignals).toContain('mkosi.default');
   });
 
+  it('reads the v15–v18 mkosi.presets/ folder as sub-images', () => {
+    const root = tree({
+      'mkosi.conf': '[Output]\nFormat=disk\n',
+      'mkosi.presets/base.conf': '[Content]\nPackages=a\n',
+    });
+    const res = resolveTree(root);
+    expect(res.subImages.map((i) => [i.name, i.get('Packages')])).toEqual([['base', ['a']]]);
+    expect(res.diagnostics.find((d) => d.code === 'IMGC4016')?.message).toContain('mkosi.presets/');
+    expect(resolveTree(root, { legacy: 'off' }).subImages).toEqual([]);
+  });
+
   it('ignores all of it with legacy handling off, as current mkosi does', () => {
     const res = resolveTree(tree(legacy), { legacy: 'off' });
     expect([res.main.get('Distribution'), res.main.get('Format'), res.main.get('Packages')]).toEqual([

@@ -231,9 +231,12 @@ export function diffIr(first: ImageIR, second: ImageIR, options: DiffOptions = {
   return out;
 }
 
+// biome-ignore lint/suspicious/noExplicitAny: a walk over plain JSON
 type Json = Record<string, any>;
 
+// biome-ignore lint/suspicious/noExplicitAny: a walk over plain JSON
 function get(v: unknown, ...path: string[]): any {
+  // biome-ignore lint/suspicious/noExplicitAny: a walk over plain JSON
   let cur: any = v;
   for (const k of path) cur = cur === null || typeof cur !== 'object' ? undefined : cur[k];
   return cur;

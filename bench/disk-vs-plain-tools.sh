@@ -61,7 +61,7 @@ recipe_a() { # $1 = tree, $2 = output (machine-lab.md §3 Recipe A, verbatim apa
   printf 'title Debian\nlinux /debian/vmlinuz\ninitrd /debian/initrd.img\noptions root=LABEL=root rw console=ttyS0\n' > "$W/debian.conf"
   mcopy -i "$W/esp.img" "$W/loader.conf" ::/loader/loader.conf
   mcopy -i "$W/esp.img" "$W/debian.conf" ::/loader/entries/debian.conf
-  mkfs.ext4 -q -L root -d "$TREE" "$W/root.img" ${ROOT_MB}M
+  mkfs.ext4 -q -L root -d "$TREE" "$W/root.img" ${ROOT_MB}M >/dev/null
   rm -f "$OUT"; truncate -s $((1 + ESP_MB + ROOT_MB + 1))M "$OUT"
   sfdisk -q "$OUT" <<SF
 label: gpt

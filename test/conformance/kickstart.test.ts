@@ -4,7 +4,9 @@
  * (fragments excluded) is loaded as `imgc inspect` loads it (detection, reading, IR schema
  * check) with the version pykickstart was run with; none may crash;
  * ≥ 98 % of those pykickstart accepts must read without errors; includes must resolve to the
- * files pykickstart read; the compared values must agree for ≥ 95 %; and
+ * files pykickstart read; the values the issue names, and a wider set (partitions, volumes,
+ * RAID, scripts, root password, keymap, SELinux, firewall, clearpart, autopart, url/repo
+ * sources, users), must each agree for ≥ 95 %; and
  * kickstart → IR → kickstart → IR must be identical for every file that lowers.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -39,6 +41,9 @@ interface GoldenValues {
   userNames: string[];
 }
 
+/** More of what pykickstart read (oracle.py `extended`), compared field by field. */
+type Extended = Record<string, unknown>;
+
 interface GoldenFile {
   version: string;
   includePath: string[];
@@ -47,6 +52,7 @@ interface GoldenFile {
   filesRead: string[];
   runtimeIncludes: string[];
   values?: GoldenValues;
+  extended?: Extended;
 }
 
 const golden = JSON.parse(readFileSync(join(import.meta.dirname, 'kickstart-golden.json'), 'utf8')) as {
@@ -81,6 +87,145 @@ function valuesOf(ir: ImageIR): GoldenValues {
   };
 }
 
+const MIB = 1048576;
+const mib = (bytes: number | undefined) => (bytes === undefined ? null : bytes / MIB);
+const SCRIPT_TYPES: Record<string, number> = {
+  'pre-install': 0,
+  'post-install': 1,
+  traceback: 2,
+  'pre-packages': 3,
+  'on-error': 4,
+};
+const SELINUX: Record<string, number> = { disabled: 0, enforcing: 1, permissive: 2 };
+const CLEARPART: Record<string, number> = { linux: 0, all: 1, none: 2 };
+const AUTOPART: Record<string, number> = { plain: 0, btrfs: 1, lvm: 2, thinp: 3 };
+
+/** The `extended` values, taken from the IR; extension data stands in where the IR has no field. */
+function extendedOf(ir: ImageIR): Extended {
+  const ext = (ir.extensions.kickstart ?? {}) as KickstartExtension;
+  const refs = ext.refs ?? {};
+  const opts = ext.options ?? {};
+  const st = ir.storage;
+  const kept = (ptr: string, name: string) =>
+    opts[ptr]?.some((o) => o === name || o.startsWith(`${name}=`)) ?? false;
+  const keptValue = (ptr: string, name: string) =>
+    opts[ptr]?.find((o) => o.startsWith(`${name}=`))?.slice(name.length + 1) ?? null;
+  const root = ir.accounts.root;
+  const fw = ir.system.firewall;
+  const url = ir.repositories.find((r) => r.id === ext.installSource);
+  const keptType = keptValue('/storage/mode', '--type');
+  const autopartType =
+    st?.mode === 'auto-lvm'
+      ? 2
+      : st?.mode === 'btrfs'
+        ? 1
+        : keptType !== null
+          ? AUTOPART[keptType]
+          : kept('/storage/mode', '--nolvm')
+            ? 0
+            : null;
+  return {
+    partitions: (st?.partitions ?? []).map((p, i) => {
+      const ptr = `/storage/partitions/${i}`;
+      const mnt = refs[ptr] ?? p.mountpoint ?? 'swap';
+      return {
+        mnt,
+        size: mib(p.size?.min),
+        maxsize: mib(p.size?.max),
+        fstype: p.filesystem ?? null,
+        grow: p.grow === true,
+        label: p.fsLabel ?? null,
+        ondisk: p.onDisk ?? null,
+      };
+    }),
+    logvols: (st?.volumeGroups ?? []).flatMap((vg, i) =>
+      vg.logicalVolumes.map((lv, j) => {
+        const mnt = refs[`/storage/volumeGroups/${i}/logicalVolumes/${j}`] ?? lv.mountpoint ?? 'swap';
+        return {
+          mnt,
+          vg: vg.name,
+          name: lv.name,
+          size: mib(lv.size?.min),
+          fstype: lv.filesystem ?? null,
+          grow: lv.grow === true,
+        };
+      }),
+    ),
+    volgroups: (st?.volumeGroups ?? []).map((vg) => ({ name: vg.name, pvs: vg.physicalVolumes ?? [] })),
+    raids: (st?.raid ?? []).map((r, i) => ({
+      device: r.name,
+      level: r.level === '' ? null : r.level,
+      members: r.members,
+      mnt: refs[`/storage/raid/${i}`] ?? r.mountpoint ?? 'swap',
+    })),
+    scripts: ir.scripts.map((s) => ({
+      type: SCRIPT_TYPES[s.phase],
+      chroot: s.chroot,
+      interp: s.interpreter ?? '/bin/sh',
+      errorOnFail: s.onError === 'fail',
+      log: s.log ?? null,
+      body: (s.body ?? '').trim(),
+    })),
+    rootpw:
+      root && (root.password || opts['/accounts/root'])
+        ? {
+            crypted: root.password?.hash !== undefined,
+            lock: root.password?.locked === true,
+            password: root.password?.hash ?? root.password?.plain ?? null,
+          }
+        : null,
+    keymap: ir.system.keymap ?? null,
+    selinux: ir.system.selinux === undefined ? null : SELINUX[ir.system.selinux],
+    firewall: fw
+      ? {
+          enabled: fw.enabled ?? true,
+          services: [...fw.services.enable].sort(),
+          ports: fw.ports.map((p) => p.replace('/', ':')).sort(),
+        }
+      : null,
+    clearpart: opts['/storage/clear']
+      ? {
+          type:
+            st?.clear?.scope === undefined
+              ? kept('/storage/clear', '--list')
+                ? 3
+                : null
+              : CLEARPART[st.clear.scope],
+          initAll: st?.clear?.initLabel === true,
+          disklabel:
+            st?.partitionTable === undefined
+              ? keptValue('/storage/clear', '--disklabel')
+              : st.partitionTable === 'gpt'
+                ? 'gpt'
+                : 'msdos',
+          drives: st?.clear?.drives ?? [],
+        }
+      : null,
+    zerombr: st?.clear?.zeroMbr === true,
+    autopart: st?.mode && st.mode !== 'explicit' ? { type: autopartType } : null,
+    utc: ir.system.utc === true,
+    servicesDisabled: ir.system.services.disable,
+    url: url
+      ? { url: url.urls[0] ?? null, mirrorlist: url.mirrorlist ?? null, metalink: url.metalink ?? null }
+      : null,
+    repos: ir.repositories
+      .filter((r) => r.id !== ext.installSource)
+      .map((r) => ({
+        name: r.id,
+        baseurl: r.urls[0] ?? null,
+        mirrorlist: r.mirrorlist ?? null,
+        metalink: r.metalink ?? null,
+      })),
+    users: ir.accounts.users.map((u) => ({
+      name: u.name,
+      groups: u.groups,
+      uid: u.uid ?? null,
+      crypted: u.password?.hash !== undefined,
+      lock: u.password?.locked === true,
+    })),
+  };
+}
+
 function comparable(v: GoldenValues): GoldenValues {
   const append = v.bootloaderAppend?.split(/\s+/).filter(Boolean).join(' ');
   return { ...v, bootloaderAppend: append ? append : null };
@@ -109,11 +254,14 @@ describe('kickstart corpus', () => {
       includesAgree: 0,
       valuesCompared: 0,
       valuesAgree: 0,
+      extendedCompared: 0,
+      extendedAgree: 0,
       lowered: 0,
       invalidIr: 0,
       roundTrips: 0,
     };
     const fieldMisses: Record<string, number> = {};
+    const extendedMisses: Record<string, number> = {};
     const failures: string[] = [];
     for (const row of topLevel) {
       const staged = row.staged_path!;
@@ -172,6 +320,33 @@ describe('kickstart corpus', () => {
           (k) => JSON.stringify(mine[k]) !== JSON.stringify(theirs[k]),
         );
         if (differing.length === 0) counts.valuesAgree++;
+        const mineExt = extendedOf(result.ir);
+        const theirsExt = { ...g!.extended };
+        // a swap partition without --fstype is swap in the IR; pykickstart leaves the type empty
+        const swapType = <T extends { mnt: string; fstype: string | null }>(p: T) => ({
+          ...p,
+          fstype: p.fstype ?? (p.mnt === 'swap' ? 'swap' : null),
+        });
+        theirsExt.partitions = (
+          theirsExt.partitions as { mnt: string; fstype: string | null; maxsize: number }[]
+        ).map((p) => ({ ...swapType(p), maxsize: p.maxsize || null }));
+        theirsExt.logvols = (theirsExt.logvols as { mnt: string; fstype: string | null }[]).map(swapType);
+        // imgc spells RAID levels one way (raid1); pykickstart keeps what was written (RAID1, 1)
+        theirsExt.raids = (theirsExt.raids as { level: string | null }[]).map((r) => ({
+          ...r,
+          level: r.level === null ? null : /^\d+$/.test(r.level) ? `raid${r.level}` : r.level.toLowerCase(),
+        }));
+        const extDiffering = Object.keys(theirsExt).filter(
+          (k) => !isDeepStrictEqual(mineExt[k], theirsExt[k]),
+        );
+        counts.extendedCompared++;
+        if (extDiffering.length === 0) counts.extendedAgree++;
+        for (const k of extDiffering) {
+          extendedMisses[k] = (extendedMisses[k] ?? 0) + 1;
+          failures.push(
+            `EXTENDED ${staged} ${k}: ${JSON.stringify(mineExt[k]).slice(0, 300)} vs ${JSON.stringify(theirsExt[k]).slice(0, 300)}`,
+          );
+        }
         for (const k of differing) {
           fieldMisses[k] = (fieldMisses[k] ?? 0) + 1;
           failures.push(`VALUE ${staged} ${k}: ${JSON.stringify(mine[k])} vs ${JSON.stringify(theirs[k])}`);
@@ -210,6 +385,7 @@ describe('kickstart corpus', () => {
     expect(counts.parsed).toBe(counts.files);
     expect(counts.acceptedAndClean / counts.pykickstartAccepts).toBeGreaterThanOrEqual(0.98);
     expect(counts.valuesAgree / counts.valuesCompared).toBeGreaterThanOrEqual(0.95);
+    expect(counts.extendedAgree / counts.extendedCompared).toBeGreaterThanOrEqual(0.95);
     expect(counts.includesAgree).toBe(counts.includesCompared);
     expect(counts.roundTrips).toBe(counts.lowered);
     expect(counts.invalidIr).toBe(0);

@@ -156,8 +156,10 @@ export class KickstartRaiser {
       if (sys.extraLocales?.length) words.push(`--addsupport=${sys.extraLocales.join(',')}`);
       this.command('lang', [...words, ...this.extra(OPTION_POINTERS.lang)], '/system/locale');
     } else if (sys.extraLocales?.length) this.loss('/system/extraLocales', 'lang needs a primary locale');
-    if (sys.keymap !== undefined)
-      this.command('keyboard', [sys.keymap, ...this.extra(OPTION_POINTERS.keyboard)], '/system/keymap');
+    if (sys.keymap !== undefined) {
+      const form = this.ext.refs?.[OPTION_POINTERS.keyboard] === '--vckeymap' ? `--vckeymap=${sys.keymap}` : sys.keymap;
+      this.command('keyboard', [form, ...this.extra(OPTION_POINTERS.keyboard)], '/system/keymap');
+    }
     this.time();
     if (sys.hostname !== undefined)
       this.command('network', [`--hostname=${sys.hostname}`], '/system/hostname');

@@ -451,11 +451,18 @@ function lowerSystem(cx: LowerContext, single: Single, byName: ByName): void {
   }
   const keyboard = single('keyboard');
   if (keyboard) {
+    // Anaconda takes the console keymap from --vckeymap when both forms are given
     const positional = keyboard.positionals[0]?.value;
-    const keymap = positional ?? keyboard.value('--vckeymap');
+    const vckeymap = keyboard.value('--vckeymap');
+    const keymap = vckeymap ?? positional;
     if (keymap !== undefined) sys.keymap = keymap;
     cx.place('/system/keymap', keyboard.at);
-    cx.keepOptions(OPTION_POINTERS.keyboard, keyboard.rest(positional === undefined ? ['--vckeymap'] : []));
+    const rest = keyboard.rest(['--vckeymap']);
+    if (vckeymap !== undefined) {
+      cx.ref(OPTION_POINTERS.keyboard, '--vckeymap');
+      if (positional !== undefined) rest.push(positional);
+    }
+    cx.keepOptions(OPTION_POINTERS.keyboard, rest);
   }
   const timezone = single('timezone');
   if (timezone) {

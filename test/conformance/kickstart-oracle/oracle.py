@@ -92,6 +92,40 @@ def values(h):
         'userNames': [u.name for u in h.user.userList],
     }
 
+def opt(obj, name, default=None):
+    value = getattr(obj, name, default)
+    return default if value is False or value == '' or value == [] else value
+
+def extended(h):
+    """More of what pykickstart read, beyond the fields the issue names."""
+    seen = lambda c: getattr(c, 'seen', False)
+    return {
+        'partitions': [{'mnt': p.mountpoint, 'size': opt(p, 'size'), 'maxsize': opt(p, 'maxSizeMB'), 'fstype': opt(p, 'fstype'),
+                        'grow': bool(p.grow), 'label': opt(p, 'label'), 'ondisk': opt(p, 'disk')} for p in h.partition.partitions],
+        'logvols': [{'mnt': l.mountpoint, 'vg': l.vgname, 'name': l.name, 'size': opt(l, 'size'), 'fstype': opt(l, 'fstype'),
+                     'grow': bool(l.grow)} for l in h.logvol.lvList],
+        'volgroups': [{'name': v.vgname, 'pvs': list(v.physvols)} for v in h.volgroup.vgList],
+        'raids': [{'device': r.device, 'level': opt(r, 'level'), 'members': list(r.members), 'mnt': r.mountpoint} for r in h.raid.raidList],
+        'scripts': [{'type': s.type, 'chroot': bool(s.inChroot), 'interp': s.interp, 'errorOnFail': bool(s.errorOnFail),
+                     'log': opt(s, 'logfile'), 'body': s.script.strip()} for s in h.scripts],
+        'rootpw': {'crypted': bool(h.rootpw.isCrypted), 'lock': bool(h.rootpw.lock), 'password': opt(h.rootpw, 'password')} if seen(h.rootpw) else None,
+        'keymap': opt(h.keyboard, 'vc_keymap') or opt(h.keyboard, '_keyboard'),
+        'selinux': h.selinux.selinux,
+        'firewall': {'enabled': h.firewall.enabled, 'services': sorted(opt(h.firewall, 'services', [])),
+                     'ports': sorted(opt(h.firewall, 'ports', []))} if seen(h.firewall) else None,
+        'clearpart': {'type': h.clearpart.type, 'initAll': bool(h.clearpart.initAll), 'disklabel': opt(h.clearpart, 'disklabel'),
+                      'drives': opt(h.clearpart, 'drives', [])} if seen(h.clearpart) else None,
+        'zerombr': bool(h.zerombr.zerombr),
+        'autopart': {'type': opt(h.autopart, 'type')} if h.autopart.autopart else None,
+        'utc': bool(getattr(h.timezone, 'isUtc', False)),
+        'servicesDisabled': list(h.services.disabled),
+        'url': {'url': opt(h.url, 'url'), 'mirrorlist': opt(h.url, 'mirrorlist'), 'metalink': opt(h.url, 'metalink')} if seen(h.url) else None,
+        'repos': [{'name': r.name, 'baseurl': opt(r, 'baseurl'), 'mirrorlist': opt(r, 'mirrorlist'), 'metalink': opt(r, 'metalink')}
+                  for r in h.repo.repoList],
+        'users': [{'name': u.name, 'groups': list(u.groups), 'uid': u.uid, 'crypted': bool(u.isCrypted), 'lock': bool(u.lock)}
+                  for u in h.user.userList],
+    }
+
 rows = []
 with open(os.path.join(CORPUS, 'MANIFEST.tsv')) as f:
     header = f.readline().rstrip('\n').split('\t')
@@ -120,5 +154,6 @@ for r in rows:
     }
     if fatal is None:
         entry['values'] = values(h)
+        entry['extended'] = extended(h)
     out['files'][staged] = entry
 json.dump(out, sys.stdout, indent=1, sort_keys=True)

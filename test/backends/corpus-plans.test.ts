@@ -2,7 +2,7 @@
  * Plan snapshots (nothing runs, no root) of real Fedora, RHEL-like, openSUSE and Arch
  * definitions from the corpus: what the dnf, zypper and pacman backends would do against the
  * real mirrors. Every matching corpus file is planned and counted; the first three of each
- * family are kept as reviewed golden files (UPDATE=1 rewrites them).
+ * family are kept as reviewed golden files in golden/plan-<family>.json (UPDATE=1 rewrites them).
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -167,7 +167,7 @@ describe('plan snapshots of corpus definitions', () => {
         `plan snapshots ${family.name}: ${JSON.stringify(counts)} error codes ${JSON.stringify(errorCodes)}`,
       );
       expect(counts.crashes).toBe(0);
-      const golden = resolve(import.meta.dirname, 'plan-snapshots', `${family.name}.json`);
+      const golden = resolve(import.meta.dirname, 'golden', `plan-${family.name}.json`);
       const text = `${JSON.stringify(snapshots, null, 1)}\n`;
       if (process.env.UPDATE || !existsSync(golden)) writeFileSync(golden, text);
       expect(text).toBe(readFileSync(golden, 'utf8'));

@@ -8,10 +8,11 @@
 import { existsSync } from 'node:fs';
 import { chmod, chown, mkdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import { backendCodes } from '../../diagnostics/codes/backends.js';
 import { buildCodes } from '../../diagnostics/codes/build.js';
 import { diag } from '../../diagnostics/define.js';
 import type { PlanStep, StepOptions } from '../../plan/steps.js';
-import type { StepContext } from '../contract.js';
+import { type StepContext, StepError } from '../contract.js';
 
 export interface RootLayout {
   /** where extra CA certificates go, relative to the root */
@@ -220,9 +221,29 @@ export async function configureAccounts(step: PlanStep, context: StepContext) {
   }
 }
 
+const UNIT_DIRS = [
+  'etc/systemd/system',
+  'usr/lib/systemd/system',
+  'lib/systemd/system',
+  'usr/local/lib/systemd/system',
+];
+
+/** foo → foo.service, foo@bar.service → foo@.service (the template file) */
+function unitFile(unit: string): string {
+  const named = /\.[a-z]+$/.test(unit) ? unit : `${unit}.service`;
+  return named.replace(/@[^.]+\./, '@.');
+}
+
 /** systemctl --root reads the unit files of the image; it needs no systemd running anywhere. */
 export async function configureServices(step: PlanStep, context: StepContext) {
   const o = step.options as StepOptions<'configure-services'>;
+  const missing = [...o.enable, ...o.disable].filter(
+    (u) =>
+      !UNIT_DIRS.some(
+        (d) => existsSync(join(context.tree, d, u)) || existsSync(join(context.tree, d, unitFile(u))),
+      ),
+  );
+  if (missing.length) throw new StepError(diag(backendCodes.unitMissing, { units: missing.join(', ') }));
   const log = (l: string) => context.progress.log(l);
   const systemctl = (verb: string, units: string[]) =>
     units.length

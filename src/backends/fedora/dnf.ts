@@ -61,6 +61,8 @@ export function dnfPackageSteps(input: PlanInput): {
       diagnostics.push(diag(backendCodes.repositoryWithoutUrl, { id: r.id }, {}, repoPointer(ir, r)));
     if (r.gpgCheck === false)
       diagnostics.push(diag(backendCodes.gpgCheckOff, { id: r.id }, {}, repoPointer(ir, r)));
+    else if (!r.gpgKeys?.length)
+      diagnostics.push(diag(backendCodes.gpgWithoutKey, { id: r.id, tool: 'dnf' }, {}, repoPointer(ir, r)));
   }
   const repoFile = rpmRepoFile(build, 'dnf');
   const named = new Set(ir.repositories.map((r) => r.id));

@@ -111,7 +111,7 @@ function resolveDistribution(ir: ImageIR, options: FormatOptions, host: HostFact
 
 function defaultRepositories(dist: ResolvedDistribution, options: FormatOptions) {
   const mirror = optionString(options, 'mirror') ?? 'https://download.opensuse.org';
-  const key = (path: string) => [`${mirror}/${path}/repodata/repomd.xml.key`];
+  const key = (path: string) => [`${mirror}/${path.replace(/\/$/, '')}/repodata/repomd.xml.key`];
   const repo = (id: string, path: string): Repository => ({
     id,
     type: 'rpm-md',

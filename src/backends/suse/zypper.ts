@@ -39,6 +39,10 @@ export function zypperPackageSteps(input: PlanInput): {
       diagnostics.push(diag(backendCodes.repositoryWithoutUrl, { id: r.id }, {}, repoPointer(ir, r)));
     if (r.gpgCheck === false)
       diagnostics.push(diag(backendCodes.gpgCheckOff, { id: r.id }, {}, repoPointer(ir, r)));
+    else if (!r.gpgKeys?.length)
+      diagnostics.push(
+        diag(backendCodes.gpgWithoutKey, { id: r.id, tool: 'zypper' }, {}, repoPointer(ir, r)),
+      );
   }
   const repoFile = rpmRepoFile(build, 'zypper');
   const named = new Set(ir.repositories.map((r) => r.id));

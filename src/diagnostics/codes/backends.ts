@@ -23,6 +23,14 @@ export const backendCodes = defineCodes({
     summary: 'GPG checking is turned off for a repository by the definition',
     message: (p: { id: string }) => `packages from repository ${p.id} are installed without signature checks`,
   },
+  gpgWithoutKey: {
+    code: 'IMGC7205',
+    severity: 'warning',
+    summary: 'a repository checks signatures but the definition gives no key for it',
+    message: (p: { id: string; tool: string }) =>
+      `repository ${p.id} checks signatures but names no key: ${p.tool} accepts only packages signed by keys the image already trusts`,
+    hint: 'add the repository key (gpgKeys: a URL, a file, or the armored key), or install the distribution key package first',
+  },
   pacmanRepositoryName: {
     code: 'IMGC7204',
     severity: 'warning',

@@ -592,10 +592,15 @@ class Raiser {
   private password(
     r: Record<string, unknown>,
     pw: NonNullable<ImageIR['accounts']['root']>['password'],
-    _ptr: string,
+    ptr: string,
   ) {
     if (!pw) return;
-    if (pw.hash !== undefined) r.password = pw.hash;
+    if (pw.hash !== undefined && /^\$[0-9a-z]+\$/.test(pw.hash)) r.password = pw.hash;
+    else if (pw.hash !== undefined)
+      this.lossy(
+        `${ptr}/hash`,
+        'not a crypt(3) hash; bib would take it as a clear-text password, so it is not written',
+      );
     else if (pw.plain !== undefined) r.password = pw.plain;
   }
 

@@ -26,7 +26,7 @@ import { basename, dirname, isAbsolute, join, normalize, resolve as resolvePath 
 import { mkosiCodes } from '../../diagnostics/codes/mkosi.js';
 import { diag } from '../../diagnostics/define.js';
 import type { Diagnostic } from '../../diagnostics/types.js';
-import { type IniAssignment, type IniEvent, type IniPosition, parseIni } from './ini.js';
+import { type IniAssignment, type IniEvent, parseIni } from './ini.js';
 import {
   COMPAT_NAMES,
   DEFAULT_FILESYSTEM,
@@ -142,7 +142,6 @@ export interface ResolveResult {
 }
 
 const BUILTIN_CONFIGS = ['mkosi-tools', 'mkosi-initrd', 'mkosi-vm', 'mkosi-addon', 'mkosi-obs'];
-const LIST_KINDS = new Set(['list']);
 
 type Store = Map<string, Entry>;
 
@@ -571,8 +570,8 @@ class Context {
           } catch {
             continue;
           }
-          this.assign(s, text, undefined, at, [at], p);
-        } else this.assign(s, suffix, undefined, at, [at], p, dir);
+          this.assign(s, text, at, [at]);
+        } else this.assign(s, suffix, at, [at], dir);
       }
       for (const pattern of s.recursive ?? []) {
         const [sub, glob] = [dirname(pattern), basename(pattern)];
@@ -582,7 +581,7 @@ class Context {
           if (!globMatch(glob, name)) continue;
           const p = join(folder, name);
           const at = { file: p, line: 1, column: 1 };
-          this.assign(s, p, undefined, at, [at], p, dir);
+          this.assign(s, p, at, [at], dir);
         }
       }
     }
@@ -660,7 +659,7 @@ class Context {
     const valueAt = { file, ...ev.valueAt };
     const value = this.expand(ev.value, file, valueAt);
     const itemsAt = itemPositions(ev, s, file);
-    this.assign(s, value, ev.value, valueAt, itemsAt, file);
+    this.assign(s, value, valueAt, itemsAt);
     this.parseNewIncludes();
   }
 
@@ -680,17 +679,9 @@ class Context {
   }
 
   /** `s.parse(value, old)`: applies one assignment to the config namespace. */
-  assign(
-    s: SettingSpec,
-    value: string,
-    raw: string | undefined,
-    at: Pos,
-    itemsAt: (Pos | undefined)[],
-    _file: string,
-    base = this.cwd,
-  ): void {
+  assign(s: SettingSpec, value: string, at: Pos, itemsAt: (Pos | undefined)[], base = this.cwd): void {
     const old = this.config.get(s.name);
-    const next = parseValue(this, s, value, old, at, itemsAt, base, raw);
+    const next = parseValue(this, s, value, old, at, itemsAt, base);
     if (next === undefined) return;
     this.config.set(s.name, next);
   }
@@ -846,7 +837,7 @@ export function resolveTree(input: string, options: ResolveOptions = {}): Resolv
   }
   const main = ctx.snapshot();
 
-  const declaredProfiles = existsSyncDir(join(configDir, 'mkosi.profiles'))
+  const declaredProfiles = isDirectory(join(configDir, 'mkosi.profiles'))
     ? sortedEntries(join(configDir, 'mkosi.profiles'))
         .filter((n) => isDirectory(join(configDir, 'mkosi.profiles', n)) || n.endsWith('.conf'))
         .map((n) => n.replace(/\.conf$/, ''))
@@ -910,7 +901,6 @@ function parseValue(
   at: Pos,
   itemsAt: (Pos | undefined)[],
   base: string,
-  raw: string | undefined,
 ): Entry | undefined {
   const d = ctx.diagnostics;
   switch (s.kind) {
@@ -970,7 +960,6 @@ function parseValue(
     default:
       if (value === '') return { value: null, at };
       if (s.name === 'CompressOutput') return { value: parseCompression(value), at };
-      void raw;
       return { value, at };
   }
 }
@@ -1265,7 +1254,7 @@ export function compareVersions(a: string, b: string): number {
 
 /** Where each list item sits in the file, computed from the raw (unexpanded) value lines. */
 function itemPositions(ev: IniAssignment, s: SettingSpec, file: string): (Pos | undefined)[] {
-  if (!LIST_KINDS.has(s.kind)) return [];
+  if (s.kind !== 'list') return [];
   const out: Pos[] = [];
   ev.value.split('\n').forEach((line, i) => {
     const start = ev.lineStarts[i];
@@ -1287,8 +1276,6 @@ function isDirectory(p: string): boolean {
     return false;
   }
 }
-
-const existsSyncDir = isDirectory;
 
 function isFile(p: string): boolean {
   try {
@@ -1315,5 +1302,3 @@ export function sortedEntries(dir: string): string[] {
     return [];
   }
 }
-
-export type { IniPosition };

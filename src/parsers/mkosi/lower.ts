@@ -378,7 +378,6 @@ export function lowerResolved(res: ResolveResult): LowerResult {
     ext.settings[name] = toExtension(name, entry.value, root);
     put(`/extensions/mkosi/settings/${name}`, entry.at);
   }
-  if (formatEntry && IR_OUTPUT_TYPES.has(format) === false) ext.settings.Format = format;
   const legacy = main.legacy.filter((l) => !usedLegacy.has(l));
   if (legacy.length > 0)
     ext.legacy = legacy.map((l) => ({ name: l.name, section: l.section, value: l.value }));

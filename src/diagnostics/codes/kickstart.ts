@@ -176,6 +176,14 @@ export const kickstartCodes = defineCodes({
     summary: '%end with no open section',
     message: () => '%end without a section to close',
   },
+  versionCommentDiffers: {
+    code: 'IMGC5025',
+    severity: 'info',
+    summary: 'the #version= comment names another version than the one the file is read with',
+    message: (p: { comment: string; version: string }) =>
+      `the file says #version=${p.comment}; it is read as ${p.version} (#version= is a comment, as in pykickstart)`,
+    hint: 'choose the version with --ks-version',
+  },
   scriptBodyUnsafe: {
     code: 'IMGC5101',
     severity: 'error',

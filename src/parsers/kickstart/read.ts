@@ -35,6 +35,16 @@ export function readKickstartFile(
     const loaded = loadSource(path, { ...source, includePath });
     if (loaded.files.length === 0) return { positions: {}, files: [], diagnostics: loaded.diagnostics };
     const doc = parseDocument(loaded.lines, version);
+    if (doc.versionComment !== undefined && resolveVersion(doc.versionComment) !== version) {
+      const line = loaded.lines.find((l) => l.file === path && l.text.trim().startsWith('#version='));
+      doc.diagnostics.push(
+        diag(
+          kickstartCodes.versionCommentDiffers,
+          { comment: doc.versionComment, version },
+          { file: path, line: line?.line ?? 1, column: 1 },
+        ),
+      );
+    }
     const lowered = lowerDocument(doc, version);
     const diagnostics: Diagnostic[] = [...loaded.diagnostics, ...doc.diagnostics, ...lowered.diagnostics].map(
       (d) => ({

@@ -65,6 +65,13 @@ describe('kickstart version handlers', () => {
     expect(codes(readText('%packages --ignorebroken\n%end\n', 'F43'))).toEqual([]);
   });
 
+  it('notes a #version= comment that differs from the version read with, without obeying it', () => {
+    expect(readText('#version=RHEL9\nlang C\n', 'F43').diagnostics).toMatchObject([
+      { code: 'IMGC5025', severity: 'info', line: 1 },
+    ]);
+    expect(codes(readText('#version=DEVEL\nlang C\n', 'F45'))).toEqual([]);
+  });
+
   it('rejects an unknown --ks-version', () => {
     expect(codes(readText('lang C\n', 'F12'))).toEqual(['IMGC5020']);
   });

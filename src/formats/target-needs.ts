@@ -22,6 +22,14 @@ export const TARGET_NEEDS: Record<string, readonly Need[]> = {
   containerfile: ['distribution', 'release'],
 };
 
+/** Needs a target meets in another way: a Containerfile read with an unknown base image keeps it. */
+const MET_OTHERWISE: Record<string, (ir: ImageIR) => Need[]> = {
+  containerfile: (ir) => {
+    const ext = ir.extensions.containerfile as { from?: unknown } | undefined;
+    return typeof ext?.from === 'string' && !ir.distribution.id ? ['distribution', 'release'] : [];
+  },
+};
+
 /** The output type assumed per target when neither the source nor --output names one. */
 export const DEFAULT_OUTPUT: Output = { type: 'disk' };
 
@@ -60,7 +68,8 @@ export function applyTargetDefaults(
   target: string,
   options: FormatOptions = {},
 ): { ir: ImageIR; diagnostics: Diagnostic[] } {
-  const needs = new Set(TARGET_NEEDS[target] ?? []);
+  const met = new Set(MET_OTHERWISE[target]?.(input) ?? []);
+  const needs = new Set((TARGET_NEEDS[target] ?? []).filter((n) => !met.has(n)));
   const diagnostics: Diagnostic[] = [];
   const ir = structuredClone(input);
   const d = ir.distribution;

@@ -34,6 +34,13 @@ describe('applyTargetDefaults', () => {
     expect(bare.distribution).toEqual({});
   });
 
+  it('takes a kept base image of an unknown distribution as the Containerfile base', () => {
+    const source = emptyIr();
+    source.extensions.containerfile = { from: 'ghcr.io/ublue-os/bazzite:stable' };
+    expect(applyTargetDefaults(source, 'containerfile').diagnostics).toEqual([]);
+    expect(applyTargetDefaults(source, 'kiwi').ir.distribution.id).toBe('fedora');
+  });
+
   it('parses --output type[:format]', () => {
     expect(parseOutputFlag('disk:qcow2')).toEqual({ type: 'disk', format: 'qcow2' });
     expect(parseOutputFlag('iso')).toEqual({ type: 'iso' });

@@ -13,7 +13,12 @@ import type { Diagnostic } from '../../diagnostics/types.js';
 import type { FormatOptions, OutputFile } from '../../formats/contract.js';
 import { pointer } from '../../ir/pointer.js';
 import type { ImageIR, Partition, Repository, Script } from '../../ir/schema.js';
-import { baseImageFor, DEFAULT_RELEASES, platformFor } from '../../parsers/containerfile/base-images.js';
+import {
+  baseImageFor,
+  DEFAULT_RELEASES,
+  distributionOf,
+  platformFor,
+} from '../../parsers/containerfile/base-images.js';
 import type { ContainerfileExtension } from '../../parsers/containerfile/lower.js';
 import { shellQuote } from '../../parsers/containerfile/shell.js';
 
@@ -114,7 +119,7 @@ class Raiser {
     let image =
       typeof this.opts.options?.['base-image'] === 'string'
         ? (this.opts.options['base-image'] as string)
-        : this.ext.from;
+        : this.keptBase();
     if (image === undefined) {
       const base = baseImageFor(d);
       if (!base) {
@@ -165,6 +170,26 @@ class Raiser {
     labels.push(...Object.entries(this.ext.labels ?? {}));
     if (labels.length)
       this.out.push('', ...labels.map(([k, v]) => `LABEL ${labelKey(k)}=${JSON.stringify(v)}`));
+  }
+
+  /** The base image as read, unless the IR now names another distribution than it. */
+  private keptBase(): string | undefined {
+    const from = this.ext.from;
+    if (from === undefined || !this.ir.distribution.id) return from;
+    const args = new Map(
+      (this.ext.globalArgs ?? []).map((a) => [
+        a.split('=')[0]!,
+        a.slice(a.indexOf('=') + 1).replace(/^"(.*)"$/, '$1'),
+      ]),
+    );
+    const expanded = from.replace(/\$\{(\w+)\}|\$(\w+)/g, (whole, a, b) => args.get(a ?? b) ?? whole);
+    const kept = distributionOf(expanded);
+    if (kept?.id === this.ir.distribution.id) return from;
+    this.lossy(
+      '/extensions/containerfile/from',
+      `the base image ${from} does not match distribution ${this.ir.distribution.id}; replaced`,
+    );
+    return undefined;
   }
 
   private repositories() {

@@ -41,6 +41,8 @@ export async function cliBuild(ir: ImageIR, prefix: string): Promise<CliBuild> {
   mkdirSync(base, { recursive: true });
   const dir = mkdtempSync(join(base, `${prefix}-`));
   const def = join(dir, 'image.ir.json');
+  mkdirSync(join(dir, 'overlay/etc'), { recursive: true });
+  writeFileSync(join(dir, 'overlay/etc/imgc-overlay.txt'), 'from the overlay\n');
   writeFileSync(def, JSON.stringify(ir, null, 2));
   const outDir = join(dir, 'out');
   let stdout = '';

@@ -28,6 +28,12 @@ export function fixtureIr(distribution: ImageIR['distribution'], repository: Rep
   ];
   ir.accounts.root = { password: { hash: '$6$fixture$0123456789abcdefghijklmnopqrstuv' }, sshKeys: [] };
   ir.files = [{ path: '/etc/motd', content: 'built by imgc\n', mode: '0644' }];
+  // the tree has no shell of its own (fixture packages), so the script runs on the host
+  ir.scripts = [
+    { phase: 'post-install', chroot: false, body: 'echo "$IMGC_PHASE" > "$IMGC_ROOT/etc/imgc-phase"\n' },
+  ];
+  // cliBuild creates overlay/etc/imgc-overlay.txt next to the definition
+  ir.overlays = [{ source: 'overlay' }];
   ir.outputs = [{ type: 'directory' }];
   return ir;
 }

@@ -135,4 +135,32 @@ describe('plugin discovery', () => {
     expect(out).toContain('found via --plugin');
     expect(err).toContain('IMGC8002');
   });
+
+  it('runs a format plugin in process: --plugin adds its reader to inspect', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'imgc-hello-'));
+    writeFileSync(join(dir, 'image.hello'), 'package: vim\npackage: git\n');
+    let out = '';
+    const io = {
+      stdout: (t: string) => {
+        out += t;
+      },
+      stderr: () => {},
+      isTTY: false,
+    };
+    const code = await main(
+      [
+        'node',
+        'imgc',
+        '--plugin',
+        join(fixtures, 'format-hello'),
+        'inspect',
+        join(dir, 'image.hello'),
+        '--json',
+      ],
+      io,
+    );
+    expect(code).toBe(0);
+    const { ir } = JSON.parse(out) as { ir: { packages: { install: { name: string }[] } } };
+    expect(ir.packages.install.map((p) => p.name)).toEqual(['vim', 'git']);
+  });
 });

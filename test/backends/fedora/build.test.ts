@@ -62,6 +62,8 @@ describe('fedora backend: real dnf build', () => {
       expect(linkTarget(tree, 'etc/localtime')).toBe('../usr/share/zoneinfo/Europe/Berlin');
       expect(read(tree, 'etc/kernel/cmdline')).toBe('console=ttyS0\n');
       expect(read(tree, 'etc/motd')).toBe('built by imgc\n');
+      expect(read(tree, 'etc/imgc-overlay.txt')).toBe('from the overlay\n');
+      expect(read(tree, 'etc/imgc-phase')).toBe('post-install\n');
 
       expect(passwdEntry(tree, 'alice')?.slice(2, 7)).toEqual([
         '1500',

@@ -155,6 +155,8 @@ class Context {
   builtinIncludes: string[] = [];
   unresolvedIncludes: string[] = [];
   image = 'main';
+  /** folders and files being parsed right now (real paths), to stop symlink loops */
+  private readonly active = new Set<string>();
   /** mkosi chdir()s while parsing; this is its current directory */
   cwd: string;
 
@@ -457,6 +459,28 @@ class Context {
   /** parse_config_one: `path` is a folder (looks for mkosi.conf inside) or a file. */
   parseOne(path: string, parseProfiles = false, parseLocal = false): boolean {
     const isDir = isDirectory(path);
+    // a symlink loop in mkosi.conf.d/ would make mkosi recurse until it fails; stop at the second visit
+    const real = safeRealpath(path);
+    if (this.active.has(real)) {
+      this.diagnostics.push(
+        diag(
+          mkosiCodes.readFailed,
+          { path, reason: 'it contains itself (symlink loop); skipped' },
+          { file: path },
+          { severity: 'warning' },
+        ),
+      );
+      return false;
+    }
+    this.active.add(real);
+    try {
+      return this.parseOneInner(path, isDir, parseProfiles, parseLocal);
+    } finally {
+      this.active.delete(real);
+    }
+  }
+
+  private parseOneInner(path: string, isDir: boolean, parseProfiles: boolean, parseLocal: boolean): boolean {
     let file = isDir ? join(path, 'mkosi.conf') : path;
     let legacyDefault = false;
     if (isDir && !existsSync(file) && this.run.legacy && existsSync(join(path, 'mkosi.default'))) {
@@ -1274,6 +1298,14 @@ function isDirectory(p: string): boolean {
     return statSync(p).isDirectory();
   } catch {
     return false;
+  }
+}
+
+function safeRealpath(p: string): string {
+  try {
+    return realpathSync(p);
+  } catch {
+    return p;
   }
 }
 

@@ -3,7 +3,7 @@
  * recorded by running systemd/mkosi 70ce10d (`mkosi -C TREE --json summary`, host Debian 12
  * x86-64) on exactly these trees.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -258,6 +258,17 @@ describe('legacy mkosi (v14 and older)', () => {
 });
 
 describe('robustness', () => {
+  it('stops at a symlink loop in mkosi.conf.d/ with a warning', () => {
+    const root = tree({
+      'mkosi.conf': '[Content]\nPackages=x\n',
+      'mkosi.conf.d/a/mkosi.conf': '[Content]\nPackages=y\n',
+    });
+    symlinkSync('..', join(root, 'mkosi.conf.d/a/mkosi.conf.d'));
+    const res = resolveTree(root, { legacy: 'off' });
+    expect(res.main.get('Packages')).toEqual(['x', 'y']);
+    expect(res.diagnostics.find((d) => d.code === 'IMGC4025')?.severity).toBe('warning');
+  });
+
   it('never throws on arbitrary mkosi.conf text', async () => {
     const { readMkosi } = await import('../../../src/parsers/mkosi/index.js');
     const fc = (await import('fast-check')).default;

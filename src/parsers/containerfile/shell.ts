@@ -121,6 +121,8 @@ export function tokenize(text: string, vars: ReadonlyMap<string, string> = new M
         i++;
       }
     }
+    // template placeholders ({{ … }}, as gomplate/Jinja leave them) are never names
+    if (value.includes('{{') || value.includes('}}')) dynamic = true;
     tokens.push({ kind: 'word', value, start, end: i, dynamic });
   }
   return tokens;

@@ -146,10 +146,16 @@ class Raiser {
             '/distribution',
             `${d.id} publishes no bootc base image; ${image} is a plain container image, so bootc, a kernel and ostree must be added before bootc-image-builder can use it`,
           );
+        const back = distributionOf(image);
         if (d.id && !d.release)
           this.lossy(
             '/distribution/release',
             `no release given; the base image tag is ${image.split(':').pop()}`,
+          );
+        else if (back?.id !== d.id || back?.release !== d.release)
+          this.lossy(
+            '/distribution/release',
+            `written as ${image}, which reads back as ${back?.id ?? '?'} ${back?.release ?? ''}`.trim(),
           );
       }
       if (d.variant) this.lossy('/distribution/variant', 'the base image has no variant');
@@ -236,7 +242,10 @@ class Raiser {
       for (const k of ['suites', 'components'] as const)
         if (r[k] !== undefined) this.lossy(`${ptr}/${k}`, 'dnf repositories have no such field');
       fileName = r.fileName ?? `${r.id}.repo`;
-      if (!/^[\w.-]+$/.test(fileName)) fileName = `${r.id}.repo`;
+      if (!/^[\w.-]+$/.test(fileName)) {
+        fileName = /^[\w.-]+$/.test(posixBase(fileName)) ? posixBase(fileName) : `${r.id}.repo`;
+        this.lossy(`${ptr}/fileName`, `written as /etc/yum.repos.d/${fileName}`);
+      }
       if (!fileName.endsWith('.repo')) {
         this.lossy(`${ptr}/fileName`, `written as ${fileName}.repo`);
         fileName = `${fileName}.repo`;
@@ -682,6 +691,10 @@ function wrapWords(words: string[]): string {
   }
   if (cur) lines.push(cur);
   return lines.join(' \\\n        ');
+}
+
+function posixBase(path: string): string {
+  return path.slice(path.lastIndexOf('/') + 1);
 }
 
 function labelKey(k: string): string {

@@ -39,7 +39,7 @@ const RULES: BaseImageRule[] = [
   {
     id: 'centos',
     bootc: true,
-    image: (r) => `quay.io/centos-bootc/centos-bootc:stream${r}`,
+    image: (r) => `quay.io/centos-bootc/centos-bootc:stream${/\d+/.exec(r)?.[0] ?? r}`,
     pattern: /^quay\.io\/centos-bootc\/centos-bootc:stream(\d+)$/,
     release: (m) => m[1],
   },

@@ -874,7 +874,7 @@ class Lowerer {
         this.positions[pointer('overlays', this.ir.overlays.length)] = at;
         this.ir.overlays.push({
           source: rel.replace(/\/$/, '') || '.',
-          ...(dest === '/' ? {} : { destination: dest }),
+          destination: dest,
         });
       } else {
         this.positions[pointer('files', this.ir.files.length)] = at;

@@ -138,7 +138,7 @@ describe('containerfile lowering', () => {
     expect(r.ir!.files).toEqual([
       { path: '/usr/local/bin/tool', source: 'bin/tool', mode: '0755', user: 'root', group: 'wheel' },
     ]);
-    expect(r.ir!.overlays).toEqual([{ source: 'rootfs' }]);
+    expect(r.ir!.overlays).toEqual([{ source: 'rootfs', destination: '/' }]);
     expect(r.ir!.repositories).toEqual([
       {
         id: 'my',

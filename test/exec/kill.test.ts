@@ -31,6 +31,8 @@ interface Run {
   events: BuildEvent[];
   /** exit code, or the signal name when the signal killed it before imgc could handle it */
   done: Promise<number | string>;
+  /** the end of what the CLI printed on stderr, for failure messages */
+  stderr: string;
 }
 
 function startBuild(def: string, outDir: string, cacheDir: string): Run {
@@ -60,11 +62,14 @@ function startBuild(def: string, outDir: string, cacheDir: string): Run {
     rest = lines.pop() ?? '';
     for (const line of lines) if (line.trim()) events.push(JSON.parse(line));
   });
-  child.stderr!.on('data', () => {});
-  const done = new Promise<number | string>((resolve) =>
+  child.stderr!.on('data', (chunk: Buffer) => {
+    run.stderr = (run.stderr + chunk.toString()).slice(-4000);
+  });
+  const run: Run = { child, events, done: undefined as unknown as Promise<number | string>, stderr: '' };
+  run.done = new Promise<number | string>((resolve) =>
     child.on('exit', (code, signal) => resolve(code ?? String(signal))),
   );
-  return { child, events, done };
+  return run;
 }
 
 /** Where the build was when it was killed: the running step (and its last note), or the cache restore. */
@@ -112,7 +117,7 @@ describe('killing builds', () => {
       for (let attempt = 0; kills < 6 && attempt < 14; attempt++) {
         if (kills === 2 && !warmed) {
           const warm = startBuild(def, outDir, cacheDir);
-          expect(await warm.done).toBe(0);
+          expect(await warm.done, warm.stderr).toBe(0);
           await settled(outDir);
           for (const name of readdirSync(outDir)) await rm(join(outDir, name), { recursive: true });
           warmed = true;
@@ -141,7 +146,7 @@ describe('killing builds', () => {
         // Before the build starts (node starting, planning) the default action of the signal
         // ends the process: nothing exists yet to clean up. After it, imgc must handle it.
         const begun = run.events.some((e) => e.event === 'build-start');
-        expect(code, where).toBe(begun ? 130 : signal);
+        expect(code, `${where}\n${run.stderr}`).toBe(begun ? 130 : signal);
         expect(mountsMentioning(watched), where).toEqual([]);
         expect(loopsMentioning(watched), where).toEqual([]);
         expect(processesMentioning(watched), where).toEqual([]);
@@ -167,7 +172,7 @@ describe('killing builds', () => {
       console.log(`SIGKILL during "${position(killed.events)}" left: ${JSON.stringify(leftovers(outDir))}`);
 
       const final = startBuild(def, outDir, cacheDir);
-      expect(await final.done).toBe(0);
+      expect(await final.done, final.stderr).toBe(0);
       await settled(outDir);
       expect(readdirSync(outDir).sort()).toEqual(['image', 'image.tar']);
       expect(leftovers(outDir)).toEqual([]);

@@ -34,7 +34,7 @@ import {
   type KiwiScopeExtension,
   unsupportedToComment,
 } from '../../parsers/kiwi/extension.js';
-import { formatKiwiSize, imageOfOutput } from '../../parsers/kiwi/lower.js';
+import { formatKiwiSize, imageOfOutput, localeToIr } from '../../parsers/kiwi/lower.js';
 
 const MIB = 1024 * 1024;
 const GIB = 1024 * MIB;
@@ -264,7 +264,7 @@ export class Raiser {
     const out: Section[] = [];
     const prefs = this.preferences(body, ext, prefix, opts);
     if (prefs) out.push({ kind: 'preferences', el: prefs });
-    const users = this.users(body, ext);
+    const users = this.users(body, ext, prefix);
     if (users) out.push({ kind: 'users', el: users });
     (body.repositories ?? []).forEach((r, i) => {
       out.push({ kind: 'repository', el: this.repository(r, ext, `${prefix}/repositories/${i}`) });
@@ -292,7 +292,17 @@ export class Raiser {
     }
     const sys = body.system;
     if (sys?.locale !== undefined) {
-      text('locale', [sys.locale, ...(sys.extraLocales ?? [])].map(localeFromIr).join(','));
+      const all = [sys.locale, ...(sys.extraLocales ?? [])];
+      all.forEach((l, i) => {
+        if (localeToIr(localeFromIr(l)) !== l) {
+          const at = i === 0 ? `${prefix}/system/locale` : `${prefix}/system/extraLocales/${i - 1}`;
+          this.loss(
+            at,
+            `KIWI names locales as language_TERRITORY and configures them as UTF-8; ${l} is written as ${localeFromIr(l)}`,
+          );
+        }
+      });
+      text('locale', all.map(localeFromIr).join(','));
     } else if (sys?.extraLocales?.length)
       this.loss(`${prefix}/system/extraLocales`, 'extra locales need a primary locale');
     text('keytable', sys?.keymap);
@@ -316,6 +326,19 @@ export class Raiser {
     return withAttrs(element('preferences', {}, all), {}, attrs);
   }
 
+  /** The package manager the description names, or the one the writer derives. */
+  private packageManagerName(): string | undefined {
+    const scopes = [
+      this.ext,
+      ...this.ir.profiles.map((p) => scopeExt(p.overlay.extensions?.[KIWI_EXTENSION])),
+    ];
+    for (const s of scopes) {
+      const pm = (s.children?.preferences ?? []).find((c) => c.name === 'packagemanager');
+      if (pm?.text) return pm.text;
+    }
+    return this.guessPackageManager();
+  }
+
   private guessPackageManager(): string | undefined {
     const id = this.ir.distribution.id;
     if (id && PACKAGE_MANAGER_OF_DISTRO[id]) return PACKAGE_MANAGER_OF_DISTRO[id];
@@ -329,18 +352,13 @@ export class Raiser {
 
   private synthesizeType(): XElement | undefined {
     const out = this.ir.outputs[0];
-    if (!out) {
-      if (this.ir.boot || this.ir.storage || this.ir.system.kernel.cmdline.length) {
-        this.loss(
-          '/outputs',
-          'boot, storage and kernel settings live on a KIWI <type>, and the IR names no output',
-        );
-      }
-      return undefined;
-    }
-    const image = imageOfOutput(out);
-    if (!image) {
-      this.loss('/outputs/0/type', `KIWI has no image type for ${out.type} outputs`);
+    const image = out ? imageOfOutput(out) : undefined;
+    if (!out || !image) {
+      if (out) this.loss('/outputs/0/type', `KIWI has no image type for ${out.type} outputs`);
+      const why = 'KIWI keeps it on a <type>, and no type is written';
+      if (this.ir.boot) this.loss('/boot', why);
+      if (this.ir.storage) this.loss('/storage', why);
+      if (this.ir.system.kernel.cmdline.length) this.loss('/system/kernel/cmdline', why);
       return undefined;
     }
     return this.mergeType(element('type'));
@@ -354,6 +372,27 @@ export class Raiser {
     const boot = ir.boot;
     const isDisk = out?.type === 'disk';
     const rootPart = storage?.partitions.find((p) => p.role === 'root');
+    storage?.partitions.forEach((p, i) => {
+      if (p.role === 'root' && p !== rootPart)
+        this.loss(`/storage/partitions/${i}`, 'a second root partition is not written');
+    });
+    if (rootPart) {
+      const at = `/storage/partitions/${storage!.partitions.indexOf(rootPart)}`;
+      const written = new Set([
+        'role',
+        'mountpoint',
+        'filesystem',
+        'fsLabel',
+        'fsOptions',
+        'mountOptions',
+        'subvolumes',
+      ]);
+      for (const key of Object.keys(rootPart)) {
+        if (!written.has(key))
+          this.loss(`${at}/${key}`, `KIWI sizes and places the root partition itself; ${key} is not written`);
+      }
+      if (!isDisk) this.loss(at, 'only a KIWI disk (oem) type has a root partition');
+    }
     const image = out ? imageOfOutput(out) : undefined;
     ir.outputs.slice(1).forEach((o, i) => {
       if (!(isDisk && o.type === 'installer'))
@@ -417,7 +456,7 @@ export class Raiser {
     }
     if (storage && isDisk) {
       const parts = storage.partitions.filter((p) => p.role !== 'root');
-      const written = parts.filter((p, i) => this.partitionWritable(p, i));
+      const written = parts.filter((p) => this.partitionWritable(p, storage.partitions.indexOf(p)));
       if (written.length || this.ext.children?.partitions) {
         const el = withAttrs(element('partitions'), {}, this.attrsOf(this.ext, 'partitions'));
         for (const p of written) el.children.push(this.partition(p));
@@ -437,6 +476,12 @@ export class Raiser {
   }
 
   private partitionWritable(p: Partition, i: number): boolean {
+    if (p.role !== undefined && p.role !== 'root') {
+      this.loss(
+        `/storage/partitions/${i}/role`,
+        'a KIWI <partition> has no role; it reads back by mountpoint only',
+      );
+    }
     if (p.role && !['home', 'var', 'srv', 'tmp', 'data', 'swap', 'usr'].includes(p.role)) {
       this.loss(`/storage/partitions/${i}`, `KIWI creates the ${p.role} partition itself; not written`);
       return false;
@@ -567,11 +612,23 @@ export class Raiser {
     return el;
   }
 
-  private users(body: ImageIR | ProfileOverlay, ext: KiwiScopeExtension): XElement | undefined {
+  private users(
+    body: ImageIR | ProfileOverlay,
+    ext: KiwiScopeExtension,
+    prefix: string,
+  ): XElement | undefined {
     const accounts = body.accounts;
     const users: XElement[] = [];
+    // KIWI requires password=; an empty one sets none
     const password = (pw: { hash?: string; plain?: string } | undefined) =>
-      pw?.plain !== undefined ? { password: pw.plain, pwdformat: 'plain' } : { password: pw?.hash };
+      pw?.plain !== undefined ? { password: pw.plain, pwdformat: 'plain' } : { password: pw?.hash ?? '' };
+    accounts?.users.forEach((u, i) => {
+      const at = `${prefix}/accounts/users/${i}`;
+      if (u.name === 'root') this.loss(at, "written as KIWI's root user, which reads back as accounts.root");
+      if (u.primaryGroup === undefined && u.groups.length) {
+        this.loss(`${at}/groups`, `KIWI takes the first group (${u.groups[0]}) as the primary group`);
+      }
+    });
     if (accounts?.root) {
       const r = accounts.root;
       users.push(
@@ -613,7 +670,19 @@ export class Raiser {
     const type = r.type ? types[r.type] : undefined;
     if (r.type && !type)
       this.loss(`${ptr}/type`, `KIWI has no ${r.type} repository type; written without type=`);
-    const alias = r.name ?? (/^repo\d+(-\d+)?$/.test(r.id) ? undefined : r.id);
+    if (r.type === 'apt-deb822') this.loss(`${ptr}/type`, 'written as a one-line apt-deb repository');
+    const aliasOk = (v: string | undefined) => v !== undefined && /^[a-zA-Z0-9_\-.]+$/.test(v);
+    let alias: string | undefined;
+    if (aliasOk(r.name)) alias = r.name;
+    else if (!/^repo\d+(-\d+)?$/.test(r.id) && aliasOk(r.id)) alias = r.id;
+    if (r.name !== undefined && alias !== r.name) {
+      this.loss(
+        `${ptr}/name`,
+        `"${r.name}" is not a valid KIWI alias; ${alias ? `written as alias="${alias}"` : 'not written'}`,
+      );
+    }
+    if (alias === undefined && !/^repo\d+(-\d+)?$/.test(r.id))
+      this.loss(`${ptr}/id`, `"${r.id}" is not a valid KIWI alias`);
     const path = r.urls[0] ?? r.mirrorlist ?? r.metalink ?? '';
     if (r.urls.length > 1)
       this.loss(`${ptr}/urls`, 'a KIWI repository has one source path; the first URL is written');
@@ -646,7 +715,13 @@ export class Raiser {
       this.attrsOf(ext, `repository:${r.id}`),
     );
     const source = withAttrs(element('source'), { path }, this.attrsOf(ext, `source:${r.id}`));
-    for (const key of r.gpgKeys ?? []) source.children.push(element('signing', { key }));
+    (r.gpgKeys ?? []).forEach((key, i) => {
+      if (/^[a-z][a-z0-9+.-]*:\/\//.test(key)) source.children.push(element('signing', { key }));
+      else if (key.startsWith('/')) {
+        source.children.push(element('signing', { key: `file://${key}` }));
+        this.loss(`${ptr}/gpgKeys/${i}`, `written as the URI file://${key}`);
+      } else this.loss(`${ptr}/gpgKeys/${i}`, 'KIWI signing keys are URIs; an inline key is not written');
+    });
     el.children.push(source);
     return el;
   }
@@ -678,6 +753,15 @@ export class Raiser {
       typeSections.unshift([tp.type, taken.map((n) => pkg(tp.type, n))]);
     }
     const image: XElement[] = [];
+    const derivedKind = this.packageManagerName() === 'zypper' ? 'pattern' : 'group';
+    (pk?.groups ?? []).forEach((g, i) => {
+      if (g.kind !== undefined && g.kind !== derivedKind) {
+        this.loss(
+          `${prefix}/packages/groups/${i}/kind`,
+          `a KIWI namedCollection is a ${derivedKind} with this package manager`,
+        );
+      }
+    });
     for (const g of pk?.groups ?? []) {
       image.push(
         withAttrs(

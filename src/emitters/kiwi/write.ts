@@ -71,7 +71,35 @@ function scriptFiles(ir: ImageIR, options: WriteOptions, diagnostics: Diagnostic
       );
       return;
     }
+    if (s.name !== undefined && s.name !== file) {
+      diagnostics.push(
+        diag(
+          translateCodes.lossDetail,
+          {
+            pointer: `${ptr}/name`,
+            target: 'kiwi',
+            detail: `written as ${file}, the KIWI hook for this phase`,
+          },
+          undefined,
+          { pointer: `${ptr}/name` },
+        ),
+      );
+    }
     let body = s.body;
+    if (s.source !== undefined) {
+      diagnostics.push(
+        diag(
+          translateCodes.lossDetail,
+          {
+            pointer: `${ptr}/source`,
+            target: 'kiwi',
+            detail: `written to ${file}; it reads back as the script body`,
+          },
+          undefined,
+          { pointer: `${ptr}/source` },
+        ),
+      );
+    }
     if (body === undefined && s.source !== undefined) {
       if (options.sourceDir && !bodies.has(file)) {
         copies.push({ path: file, copyFrom: join(options.sourceDir, s.source), mode: 0o755 });
@@ -92,6 +120,21 @@ function scriptFiles(ir: ImageIR, options: WriteOptions, diagnostics: Diagnostic
     if (s.interpreter && !body.startsWith('#!')) body = `#!${s.interpreter}\n${body}`;
     const list = bodies.get(file) ?? [];
     if (list.length) {
+      const firstIndex = ir.scripts.findIndex((x) => scriptFileFor(x) === file);
+      if (firstIndex !== i && list.length === 1) {
+        diagnostics.push(
+          diag(
+            translateCodes.lossDetail,
+            {
+              pointer: `/scripts/${firstIndex}/body`,
+              target: 'kiwi',
+              detail: `${file} also holds later scripts`,
+            },
+            undefined,
+            { pointer: `/scripts/${firstIndex}/body` },
+          ),
+        );
+      }
       diagnostics.push(
         diag(
           translateCodes.lossDetail,
@@ -140,9 +183,11 @@ function copiedFiles(
     files.forEach((f, i) => {
       const ptr = `${prefix}/files/${i}`;
       if (f.source !== undefined) copy(f.source, ptr);
-      else if (f.content !== undefined || f.contentBase64 !== undefined) {
-        loss(ptr, `inline content for ${f.path} is not written; add it to root/ by hand`);
-      }
+      else
+        loss(
+          ptr,
+          `${f.path} has no source file; KIWI <file> copies one, so it is not written (add it to root/ by hand)`,
+        );
     });
   };
   copyScope('', ir.overlays, ir.files);

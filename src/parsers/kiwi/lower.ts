@@ -322,9 +322,8 @@ export class Lowerer {
       const spec = d.kid('specification');
       const license = d.kid('license');
       const set = (key: keyof typeof meta, el: XElement | undefined) => {
-        const text = textOf(el);
-        if (el && text !== undefined) {
-          meta[key] = text;
+        if (el) {
+          meta[key] = textOf(el) ?? '';
           this.mark(`/metadata/${key}`, el);
         }
       };
@@ -815,7 +814,7 @@ export class Lowerer {
       const name = ut.attr('name') ?? '';
       const pw = ut.attr('password');
       const plain = ut.attrIf('pwdformat', (v) => v === 'plain' || v === 'encrypted') === 'plain';
-      const password = pw === undefined ? undefined : plain ? { plain: pw } : { hash: pw };
+      const password = pw === undefined || pw === '' ? undefined : plain ? { plain: pw } : { hash: pw };
       if (name === 'root') {
         const root: NonNullable<Body['accounts']['root']> = { sshKeys: [] };
         if (password) root.password = password;

@@ -172,7 +172,12 @@ export function lowerDescription(
   return { ir, files };
 }
 
-function addFolderContent(ir: ImageIR, dir: string, diagnostics: Diagnostic[], positions: PositionTable): string[] {
+function addFolderContent(
+  ir: ImageIR,
+  dir: string,
+  diagnostics: Diagnostic[],
+  positions: PositionTable,
+): string[] {
   const files: string[] = [];
   let entries: string[];
   try {

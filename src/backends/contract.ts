@@ -145,6 +145,11 @@ export interface Backend {
   initrdPackages(initrd: Initrd | undefined): Awaitable<string[]>;
   /** packages providing the bootloader binaries the disk assembler copies */
   bootloaderPackages(ir: ImageIR): Awaitable<string[]>;
+  /**
+   * packages of the live boot stack (Debian: live-boot) that live ISO and PXE outputs need in
+   * the image; absent = this backend cannot make live outputs
+   */
+  livePackages?(ir: ImageIR): Awaitable<string[]>;
   /** packages the system fields need (locales for a locale, tzdata for a timezone, ...) */
   systemPackages(ir: ImageIR): Awaitable<string[]>;
 

@@ -14,6 +14,7 @@ import { diskCodes } from './codes/disk.js';
 import { kickstartCodes } from './codes/kickstart.js';
 import { kiwiCodes } from './codes/kiwi.js';
 import { mkosiCodes } from './codes/mkosi.js';
+import { outputCodes } from './codes/outputs.js';
 import { pluginCodes } from './codes/plugins.js';
 import { translateCodes } from './codes/translate.js';
 import type { CodeDef } from './define.js';
@@ -24,6 +25,7 @@ export const catalogue: Record<string, Record<string, CodeDef<any>>> = {
   kiwi: kiwiCodes,
   kickstart: kickstartCodes,
   disk: diskCodes,
+  outputs: outputCodes,
   blueprint: blueprintCodes,
   translate: translateCodes,
   containerfile: containerfileCodes,

@@ -18,6 +18,8 @@ import type { Diagnostic } from '../diagnostics/types.js';
 import { type PositionTable, positionOf } from '../ir/positions.js';
 import { writeDirectoryOutput } from '../outputs/directory/index.js';
 import { assembleDisk, convertImage } from '../outputs/disk/index.js';
+import { makeInitrd } from '../outputs/initrd/index.js';
+import { outputStepTypes, runOutputStep as runBootOutputStep } from '../outputs/run-step.js';
 import { writeTarOutput } from '../outputs/tar/index.js';
 import type { BuildPlan, PlanStep, StepOptions } from '../plan/steps.js';
 import { treeStepTypes } from '../plan/steps.js';
@@ -339,6 +341,7 @@ async function runTreeStep(step: PlanStep, backend: Backend, context: StepContex
   if (step.executor === `backend:${backend.id}`) return backend.execute(step, context);
   if (step.type === 'write-files') return writeFiles(step, context);
   if (step.type === 'run-script') return runScript(step, context);
+  if (step.type === 'make-initrd') return makeInitrd(step, context);
   throw new Error(`no executor for ${step.type} steps`);
 }
 
@@ -374,6 +377,18 @@ async function runOutputStep(
     });
   } else if (step.type === 'assemble-disk') {
     await assembleDiskStep(step, context, temp, plan);
+  } else if (outputStepTypes.has(step.type)) {
+    const extras = await runBootOutputStep(step, context, temp, (n) => {
+      const t = tempOutputPath(outputDir, n);
+      temps.add(t);
+      return t;
+    });
+    for (const extra of extras) {
+      const finalExtra = join(outputDir, extra.name);
+      if (await commitOutput(extra.temp, finalExtra))
+        context.report(diag(buildCodes.outputExists, { path: finalExtra }));
+      temps.delete(extra.temp);
+    }
   } else {
     throw new Error(`no executor for ${step.type} steps`);
   }

@@ -10,6 +10,7 @@ import { isAbsolute, resolve } from 'node:path';
 import type { Backend, HostFacts } from '../backends/contract.js';
 import type { BackendRegistry } from '../backends/registry.js';
 import { buildCodes } from '../diagnostics/codes/build.js';
+import { outputCodes } from '../diagnostics/codes/outputs.js';
 import { diag } from '../diagnostics/define.js';
 import { type Diagnostic, hasErrors } from '../diagnostics/types.js';
 import type { FormatOptions } from '../formats/contract.js';
@@ -17,9 +18,23 @@ import { type PositionTable, positionOf } from '../ir/positions.js';
 import type { ImageIR, Output, OutputType, Script, ScriptPhase } from '../ir/schema.js';
 import { fileDigest, treeDigest } from './digest.js';
 import { stepId } from './hash.js';
+import { livePackageDraft, makeInitrdDraft, notBuildableDetail, outputStepDrafts } from './output-steps.js';
 import type { BuildPlan, PlanStep, StepDraft, StepOptions } from './steps.js';
 
-export const buildableOutputs: readonly OutputType[] = ['directory', 'tar', 'disk'];
+export const buildableOutputs: readonly OutputType[] = [
+  'directory',
+  'tar',
+  'cpio',
+  'disk',
+  'esp',
+  'uki',
+  'iso',
+  'pxe',
+  'oci',
+  'sysext',
+  'confext',
+  'portable',
+];
 const bootableOutputs: ReadonlySet<OutputType> = new Set(['disk', 'esp', 'uki', 'iso', 'pxe']);
 
 export interface PlanRequest {
@@ -73,8 +88,9 @@ export async function planBuild(request: PlanRequest): Promise<PlanResult> {
 
   const outputs = chooseOutputs(ir, request.outputs);
   for (const [i, o] of outputs.entries()) {
+    const pointer = ir.outputs.indexOf(o) >= 0 ? `/outputs/${ir.outputs.indexOf(o)}` : undefined;
+    const detail = notBuildableDetail(o);
     if (!buildableOutputs.includes(o.type)) {
-      const pointer = ir.outputs.indexOf(o) >= 0 ? `/outputs/${ir.outputs.indexOf(o)}` : undefined;
       diagnostics.push(
         diag(
           buildCodes.unsupportedOutput,
@@ -83,8 +99,12 @@ export async function planBuild(request: PlanRequest): Promise<PlanResult> {
           pointer ? { pointer } : {},
         ),
       );
-      void i;
     }
+    if (detail)
+      diagnostics.push(
+        diag(outputCodes.notBuildable, { type: o.type, detail }, {}, pointer ? { pointer } : {}),
+      );
+    void i;
   }
 
   const distroId = (ir.distribution.id ?? String(options.distro ?? '').split(':')[0] ?? '') || 'debian';
@@ -229,6 +249,14 @@ export async function planBuild(request: PlanRequest): Promise<PlanResult> {
   });
   if (hasErrors(diagnostics)) return done();
   markCachePoint(drafts);
+  // after the cache point, so a live build starts from the same cached tree as a disk build
+  const late: StepDraft[] = [];
+  const live = await livePackageDraft(outputs, backend, ir, diagnostics);
+  if (live) late.push(live);
+  const initrd = bootable ? makeInitrdDraft(ir, request.sourceDateEpoch, diagnostics) : undefined;
+  if (initrd) late.push(initrd);
+  drafts.splice(drafts.length - 1, 0, ...late);
+  if (hasErrors(diagnostics)) return done();
 
   const steps: PlanStep[] = [];
   let previous: string[] = [];
@@ -274,8 +302,21 @@ export async function planBuild(request: PlanRequest): Promise<PlanResult> {
       steps.push(
         toStep({ type: 'assemble-disk', title: `disk ${opts.name}`, options: opts, origin }, treeId, backend),
       );
+    } else {
+      const drafts = outputStepDrafts({
+        output: o,
+        origin,
+        stem,
+        ir,
+        distribution: dist,
+        options,
+        ...(request.sourceDateEpoch !== undefined ? { sourceDateEpoch: request.sourceDateEpoch } : {}),
+        diagnostics,
+      });
+      for (const d of drafts) steps.push(toStep(d, treeId, backend));
     }
   }
+  if (hasErrors(diagnostics)) return done();
   return done({
     planVersion: 1,
     backend: backend.id,

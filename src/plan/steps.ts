@@ -221,6 +221,115 @@ export const AssembleDiskOptions = closed(
   'a partitioned, bootable disk image made from the tree',
 );
 
+const Compression = Type.Union([
+  Type.Literal('none'),
+  Type.Literal('gzip'),
+  Type.Literal('zstd'),
+  Type.Literal('xz'),
+]);
+const OsFacts = closed(
+  { id: Str(), versionId: Type.Optional(Str()), prettyName: Type.Optional(Str()) },
+  'os-release facts',
+);
+const ImageFilesystem = Type.Union([Type.Literal('squashfs'), Type.Literal('erofs')]);
+
+export const MakeInitrdOptions = closed(
+  {
+    generator: Type.Union([Type.Literal('initramfs-tools'), Type.Literal('dracut')]),
+    compression: Type.Union([Type.Literal('zstd'), Type.Literal('xz'), Type.Literal('gzip')]),
+    modules: StrList('dracut modules added (initramfs-tools: ignored)'),
+    omitModules: StrList('dracut modules left out'),
+    drivers: StrList('kernel drivers added'),
+    sourceDateEpoch: Type.Optional(Type.Integer({ minimum: 0 })),
+  },
+  "regenerate the image's own initrd with its generator, compressed as asked, reproducibly",
+);
+
+export const OutputCpioOptions = closed(
+  {
+    name: Str('file name in the output dir'),
+    compression: Compression,
+    sourceDateEpoch: Type.Optional(Type.Integer({ minimum: 0, description: 'every mtime; absent = 0' })),
+  },
+  'the tree as a deterministic newc cpio archive (an initrd): sorted, owners 0, fixed mtimes',
+);
+
+const UkiFields = {
+  cmdline: StrList('kernel command line embedded in the UKI'),
+  os: OsFacts,
+  signCommand: Type.Optional(Str('shell command run with the UKI path as $1; it signs the file in place')),
+};
+
+export const AssembleUkiOptions = closed(
+  { name: Str('file name in the output dir'), ...UkiFields },
+  'a unified kernel image: systemd-stub + kernel + initrd + command line + os-release (objcopy)',
+);
+
+export const AssembleEspOptions = closed(
+  { name: Str('file name in the output dir'), ...UkiFields },
+  'a GPT disk image holding only an ESP with the UKI as the removable-media boot file',
+);
+
+export const AssembleIsoOptions = closed(
+  {
+    name: Str('file name in the output dir'),
+    cmdline: StrList('kernel command line (boot=live is added)'),
+    volumeId: Str(),
+    publisher: Type.Optional(Str()),
+    application: Type.Optional(Str()),
+    filesystem: ImageFilesystem,
+    bios: Type.Boolean({ description: 'also boot on BIOS through ISOLINUX' }),
+    os: OsFacts,
+  },
+  'a hybrid live ISO (xorriso): squashfs root, kernel, initrd with live-boot, GRUB for UEFI, ISOLINUX for BIOS',
+);
+
+export const AssemblePxeOptions = closed(
+  {
+    name: Str('folder name in the output dir'),
+    cmdline: StrList('kernel command line (boot=live, fetch= and ip=dhcp are added)'),
+    baseUrl: Str('the HTTP URL the bundle folder is served from'),
+    filesystem: ImageFilesystem,
+  },
+  'a network boot bundle: kernel, initrd, root image, iPXE script and kernel command line file',
+);
+
+export const OutputOciOptions = closed(
+  {
+    name: Str('folder name of the OCI image layout; the archive gets .tar appended'),
+    architecture: Str('OCI architecture: amd64, arm64, ...'),
+    tag: Str('org.opencontainers.image.ref.name of the manifest'),
+    config: closed(
+      {
+        user: Type.Optional(Str()),
+        workingDir: Type.Optional(Str()),
+        entrypoint: Type.Optional(StrList()),
+        cmd: Type.Optional(StrList()),
+        env: StrList('KEY=value'),
+        labels: Type.Record(Type.String(), Type.String()),
+        exposedPorts: StrList(),
+        volumes: StrList(),
+        stopSignal: Type.Optional(Str()),
+      },
+      'the image config (OCI image-spec config.config)',
+    ),
+    sourceDateEpoch: Type.Optional(Type.Integer({ minimum: 0 })),
+  },
+  'an OCI image layout with one layer made from the tree, and its tar archive',
+);
+
+export const OutputExtensionOptions = closed(
+  {
+    name: Str('file name in the output dir'),
+    kind: Type.Union([Type.Literal('sysext'), Type.Literal('confext'), Type.Literal('portable')]),
+    filesystem: ImageFilesystem,
+    extensionName: Str('the name in extension-release.<name>'),
+    os: OsFacts,
+    architecture: Str('systemd architecture name: x86-64, arm64, ...'),
+  },
+  'a systemd system/configuration extension or portable service image (squashfs or erofs)',
+);
+
 export const stepOptionSchemas = {
   bootstrap: BootstrapOptions,
   'install-packages': InstallPackagesOptions,
@@ -234,6 +343,14 @@ export const stepOptionSchemas = {
   'output-directory': OutputDirectoryOptions,
   'output-tar': OutputTarOptions,
   'assemble-disk': AssembleDiskOptions,
+  'make-initrd': MakeInitrdOptions,
+  'output-cpio': OutputCpioOptions,
+  'assemble-uki': AssembleUkiOptions,
+  'assemble-esp': AssembleEspOptions,
+  'assemble-iso': AssembleIsoOptions,
+  'assemble-pxe': AssemblePxeOptions,
+  'output-oci': OutputOciOptions,
+  'output-extension': OutputExtensionOptions,
 } as const;
 
 export type StepType = keyof typeof stepOptionSchemas;
@@ -252,6 +369,7 @@ export const treeStepTypes: ReadonlySet<StepType> = new Set([
   'write-files',
   'run-script',
   'finalize',
+  'make-initrd',
 ]);
 
 export const PlanStep = Type.Object(

@@ -204,3 +204,41 @@ export async function bootDisk(options: BootOptions): Promise<BootResult> {
 export function runningQemuCount(): number {
   return running.size;
 }
+
+export interface MachineOptions {
+  /** ovmf: UEFI firmware (pflash); seabios: qemu's default BIOS (also for -kernel boots) */
+  firmware: 'ovmf' | 'seabios';
+  /** extra qemu arguments: drives, -cdrom, -kernel/-initrd/-append, -netdev ... */
+  args: string[];
+  marker: string | RegExp;
+  failOn?: RegExp[];
+  timeoutMs: number;
+  logFile?: string;
+  memoryMiB?: number;
+  cpus?: number;
+  accel?: Accel;
+}
+
+/** Boots any qemu machine description (CD-ROM, direct kernel, network) to a serial pass marker. */
+export async function bootMachine(options: MachineOptions): Promise<BootResult> {
+  const accel = options.accel ?? (await chooseAccel());
+  const marker = options.marker;
+  const pass = typeof marker === 'string' ? (l: string) => l.includes(marker) : (l: string) => marker.test(l);
+  const failures = options.failOn ?? defaultFailures;
+  const run = (base: string[]) =>
+    watch({
+      args: [...base, ...options.args],
+      accel,
+      timeoutMs: options.timeoutMs,
+      pass,
+      fail: (l) => failures.some((re) => re.test(l)),
+      ...(options.logFile ? { logFile: options.logFile } : {}),
+    });
+  const memory = options.memoryMiB ?? 2048;
+  const cpus = options.cpus ?? 2;
+  if (options.firmware === 'ovmf') return withVars((vars) => run(machineArgs(accel, vars, memory, cpus)));
+  // the same machine without the pflash drives: qemu falls back to SeaBIOS
+  const base = machineArgs(accel, '/dev/null', memory, cpus);
+  const cut = base.indexOf('-drive');
+  return run(base.slice(0, cut));
+}

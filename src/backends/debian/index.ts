@@ -191,6 +191,7 @@ export const debianBackend: Backend = {
   initrdPackages,
   bootloaderPackages,
   systemPackages,
+  livePackages: () => ['live-boot'],
   planPackages: bootstrapDraft,
   planRemove: removeDraft,
   executes: [

@@ -1,0 +1,58 @@
+/**
+ * The `make-initrd` tree step: regenerates the image's own initrd with the generator the
+ * image has (initramfs-tools or dracut, as the IR asks), compressed as asked, with
+ * SOURCE_DATE_EPOCH so both generators write reproducible cpio archives (mkinitramfs clamps
+ * mtimes and passes --reproducible to cpio; dracut gets reproducible=yes).
+ */
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { StepContext } from '../../backends/contract.js';
+import type { PlanStep, StepOptions } from '../../plan/steps.js';
+
+type Options = StepOptions<'make-initrd'>;
+
+/** initramfs.conf with COMPRESS= set (replaced where it stands, else appended). */
+export function initramfsConf(text: string, compression: Options['compression']): string {
+  const line = `COMPRESS=${compression}`;
+  if (/^COMPRESS=.*$/m.test(text)) return text.replace(/^COMPRESS=.*$/m, line);
+  return `${text.replace(/\n?$/, '\n')}${line}\n`;
+}
+
+export function dracutConf(o: Options): string {
+  const list = (xs: string[]) => ` ${xs.join(' ')} `;
+  const lines = ['# written by imgc', `compress="${o.compression}"`, 'reproducible="yes"', 'hostonly="no"'];
+  if (o.modules.length) lines.push(`add_dracutmodules+="${list(o.modules)}"`);
+  if (o.omitModules.length) lines.push(`omit_dracutmodules+="${list(o.omitModules)}"`);
+  if (o.drivers.length) lines.push(`add_drivers+="${list(o.drivers)}"`);
+  return `${lines.join('\n')}\n`;
+}
+
+export async function makeInitrd(step: PlanStep, context: StepContext): Promise<void> {
+  const o = step.options as Options;
+  const { tree } = context;
+  const env: Record<string, string> = { LC_ALL: 'C.UTF-8', PATH: '/usr/sbin:/usr/bin:/sbin:/bin' };
+  if (o.sourceDateEpoch !== undefined) env.SOURCE_DATE_EPOCH = String(o.sourceDateEpoch);
+  const run = (cmd: string[]) =>
+    context.runner.chroot(tree, cmd, { env, onLine: (l) => context.progress.log(l) });
+  if (o.generator === 'initramfs-tools') {
+    const conf = join(tree, 'etc/initramfs-tools/initramfs.conf');
+    const text = existsSync(conf) ? await readFile(conf, 'utf8') : '';
+    await mkdir(join(tree, 'etc/initramfs-tools'), { recursive: true });
+    await writeFile(conf, initramfsConf(text, o.compression));
+    if (o.drivers.length) {
+      const modules = join(tree, 'etc/initramfs-tools/modules');
+      const old = existsSync(modules) ? await readFile(modules, 'utf8') : '';
+      const have = new Set(old.split('\n').map((l) => l.trim()));
+      const add = o.drivers.filter((d) => !have.has(d));
+      if (add.length) await writeFile(modules, `${old.replace(/\n?$/, '\n')}${add.join('\n')}\n`);
+    }
+    context.progress.note('update-initramfs');
+    await run(['update-initramfs', '-u', '-k', 'all']);
+  } else {
+    await mkdir(join(tree, 'etc/dracut.conf.d'), { recursive: true });
+    await writeFile(join(tree, 'etc/dracut.conf.d/50-imgc.conf'), dracutConf(o));
+    context.progress.note('dracut');
+    await run(['dracut', '--force', '--regenerate-all']);
+  }
+}

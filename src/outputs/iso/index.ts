@@ -1,0 +1,152 @@
+/**
+ * The `iso` output: a hybrid live ISO made by xorriso, nothing mounted. The tree (without
+ * /boot) becomes live/filesystem.squashfs; the tree's kernel and initrd (which must carry the
+ * distribution's live boot stack: Debian live-boot) go to live/. UEFI boots a standalone
+ * GRUB image from an El Torito FAT image; BIOS boots ISOLINUX (also from USB: isohybrid MBR).
+ */
+import { existsSync } from 'node:fs';
+import { copyFile, mkdir, stat, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { outputCodes } from '../../diagnostics/codes/outputs.js';
+import { outputError } from '../shared/errors.js';
+import { makeFsImage } from '../shared/image-fs.js';
+import { newestKernel } from '../shared/kernel.js';
+import { LIVE_EXCLUDES, liveCmdline } from '../shared/live.js';
+import { runTool } from '../shared/run.js';
+
+export interface IsoRequest {
+  tree: string;
+  output: string;
+  workDir: string;
+  cmdline: string[];
+  volumeId: string;
+  publisher?: string;
+  application?: string;
+  filesystem: 'squashfs' | 'erofs';
+  bios: boolean;
+  epoch?: number;
+  signal?: AbortSignal;
+  onProgress?: (m: string) => void;
+}
+
+const ISOLINUX = {
+  bin: '/usr/lib/ISOLINUX/isolinux.bin',
+  mbr: '/usr/lib/ISOLINUX/isohdpfx.bin',
+  ldlinux: '/usr/lib/syslinux/modules/bios/ldlinux.c32',
+};
+
+const GRUB_MODULES =
+  'part_gpt part_msdos iso9660 search search_fs_file linux normal configfile echo serial terminal';
+
+export function grubConfig(cmdline: string, title: string): string {
+  return [
+    'serial --unit=0 --speed=115200',
+    'terminal_input serial console',
+    'terminal_output serial console',
+    'set timeout=1',
+    'search --no-floppy --set=root --file /live/vmlinuz',
+    `menuentry "${title.replace(/"/g, "'")}" {`,
+    `  linux /live/vmlinuz ${cmdline}`,
+    '  initrd /live/initrd.img',
+    '}',
+    '',
+  ].join('\n');
+}
+
+export function isolinuxConfig(cmdline: string): string {
+  return [
+    'serial 0 115200',
+    'default live',
+    'prompt 0',
+    'timeout 1',
+    'label live',
+    '  kernel /live/vmlinuz',
+    `  append initrd=/live/initrd.img ${cmdline}`,
+    '',
+  ].join('\n');
+}
+
+export async function assembleIso(r: IsoRequest): Promise<{ kernelVersion: string }> {
+  const progress = r.onProgress ?? (() => {});
+  const opts = { output: 'iso', ...(r.signal ? { signal: r.signal } : {}) };
+  if (r.filesystem !== 'squashfs')
+    throw outputError(outputCodes.liveFilesystem, { output: 'iso', filesystem: r.filesystem }, 'iso');
+  if (r.bios) {
+    for (const [, path] of Object.entries(ISOLINUX))
+      if (!existsSync(path))
+        throw outputError(
+          outputCodes.toolMissing,
+          {
+            tool: path,
+            packageName: path.includes('ISOLINUX') ? 'isolinux' : 'syslinux-common',
+            output: 'iso',
+          },
+          'iso',
+        );
+  }
+  const kernel = newestKernel(r.tree, 'iso');
+  const stage = join(r.workDir, 'iso');
+  await mkdir(join(stage, 'live'), { recursive: true });
+  await mkdir(join(stage, 'EFI'), { recursive: true });
+  await copyFile(kernel.kernel, join(stage, 'live/vmlinuz'));
+  await copyFile(kernel.initrd, join(stage, 'live/initrd.img'));
+  const cmdline = liveCmdline(r.cmdline).join(' ');
+
+  progress('squashfs of the tree');
+  await makeFsImage({
+    source: r.tree,
+    output: join(stage, 'live/filesystem.squashfs'),
+    filesystem: 'squashfs',
+    exclude: LIVE_EXCLUDES,
+    ...(r.epoch !== undefined ? { epoch: r.epoch } : {}),
+    ...(r.signal ? { signal: r.signal } : {}),
+    outputName: 'iso',
+  });
+
+  progress('GRUB for UEFI');
+  const embedded = join(r.workDir, 'grub-embed.cfg');
+  await writeFile(embedded, grubConfig(cmdline, r.application ?? r.volumeId));
+  const grubEfi = join(r.workDir, 'BOOTX64.EFI');
+  await runTool(
+    'grub-mkstandalone',
+    [
+      '-O',
+      'x86_64-efi',
+      '-o',
+      grubEfi,
+      `--modules=${GRUB_MODULES}`,
+      '--locales=',
+      '--fonts=',
+      '--themes=',
+      `boot/grub/grub.cfg=${embedded}`,
+    ],
+    opts,
+  );
+  const efiImg = join(stage, 'EFI/efiboot.img');
+  const kib = Math.ceil((await stat(grubEfi)).size / 1024) + 1024;
+  await runTool('mkfs.vfat', ['-n', 'EFIBOOT', '-C', efiImg, String(kib)], opts);
+  await runTool('mmd', ['-i', efiImg, '::/EFI', '::/EFI/BOOT'], opts);
+  await runTool('mcopy', ['-i', efiImg, grubEfi, '::/EFI/BOOT/BOOTX64.EFI'], opts);
+
+  const args = ['-as', 'mkisofs', '-iso-level', '3', '-full-iso9660-filenames', '-volid', r.volumeId];
+  if (r.publisher) args.push('-publisher', r.publisher);
+  if (r.application) args.push('-A', r.application);
+  if (r.bios) {
+    await mkdir(join(stage, 'isolinux'), { recursive: true });
+    await copyFile(ISOLINUX.bin, join(stage, 'isolinux/isolinux.bin'));
+    await copyFile(ISOLINUX.ldlinux, join(stage, 'isolinux/ldlinux.c32'));
+    await writeFile(join(stage, 'isolinux/isolinux.cfg'), isolinuxConfig(cmdline));
+    args.push(
+      ...['-eltorito-boot', 'isolinux/isolinux.bin', '-eltorito-catalog', 'isolinux/boot.cat'],
+      ...['-no-emul-boot', '-boot-load-size', '4', '-boot-info-table', '-isohybrid-mbr', ISOLINUX.mbr],
+      '-eltorito-alt-boot',
+    );
+  }
+  args.push('-e', 'EFI/efiboot.img', '-no-emul-boot', '-isohybrid-gpt-basdat', '-output', r.output, stage);
+  progress('xorriso');
+  await runTool('xorriso', args, {
+    ...opts,
+    ...(r.epoch !== undefined ? { env: { SOURCE_DATE_EPOCH: String(r.epoch) } } : {}),
+  });
+  return { kernelVersion: kernel.version };
+}

@@ -1,0 +1,284 @@
+/**
+ * How the IR's outputs beyond directory, tar and disk become plan steps: cpio, uki, esp, iso,
+ * pxe, oci, sysext, confext and portable, plus the two tree steps they may need (the live
+ * boot stack for iso/pxe, and regenerating the image's initrd). Outputs that cannot be built
+ * get a coded error here; nothing falls back silently to another output.
+ */
+import type { Backend, ResolvedDistribution } from '../backends/contract.js';
+import { outputCodes } from '../diagnostics/codes/outputs.js';
+import { diag } from '../diagnostics/define.js';
+import type { Diagnostic } from '../diagnostics/types.js';
+import type { FormatOptions } from '../formats/contract.js';
+import type { ImageIR, Output } from '../ir/schema.js';
+import type { StepDraft, StepOptions } from './steps.js';
+
+export const DISK_FORMATS = ['raw', 'qcow2', 'vmdk', 'vhdx', 'vhd'];
+export const PXE_URL_PLACEHOLDER = 'http://pxe.invalid/imgc';
+
+/** Why an output cannot be built, or undefined when it can. */
+export function notBuildableDetail(o: Output): string | undefined {
+  switch (o.type) {
+    case 'installer':
+      return 'installer media (KIWI installiso, an installer tree) are not built yet';
+    case 'wsl':
+      return 'WSL root file system archives are not built yet';
+    case 'ostree-commit':
+      return 'OSTree commits are not built yet';
+    case 'disk':
+      if (o.format && !DISK_FORMATS.includes(o.format.toLowerCase()))
+        return `disk format "${o.format}" is not one of ${DISK_FORMATS.join(', ')}`;
+      return undefined;
+    default:
+      return undefined;
+  }
+}
+
+type Compression = 'none' | 'gzip' | 'zstd' | 'xz';
+
+/** mkosi CompressOutput= spellings and KIWI-ish format suffixes; `fallback` when nothing is said. */
+export function compressionOf(value: string | undefined, fallback: Compression): Compression {
+  if (value === undefined || value === '') return fallback;
+  const v = value.toLowerCase();
+  if (v.includes('zst')) return 'zstd';
+  if (v.includes('xz') || v === 'lzma') return 'xz';
+  if (v.includes('gz') || v.includes('gzip')) return 'gzip';
+  if (['yes', 'true', '1'].includes(v)) return fallback === 'none' ? 'zstd' : fallback;
+  return 'none';
+}
+
+const EXT: Record<Compression, string> = { none: '', gzip: '.gz', zstd: '.zst', xz: '.xz' };
+
+/** systemd's ARCHITECTURE= names for the Debian architectures. */
+const SYSTEMD_ARCH: Record<string, string> = {
+  amd64: 'x86-64',
+  arm64: 'arm64',
+  i386: 'x86',
+  armhf: 'arm',
+  ppc64el: 'ppc64-le',
+  riscv64: 'riscv64',
+  s390x: 's390x',
+};
+/** OCI architecture names (Go's GOARCH) for the Debian ones. */
+const OCI_ARCH: Record<string, string> = {
+  amd64: 'amd64',
+  arm64: 'arm64',
+  i386: '386',
+  armhf: 'arm',
+  ppc64el: 'ppc64le',
+  riscv64: 'riscv64',
+  s390x: 's390x',
+};
+
+/** A UKI's command line: the definition's, with root=LABEL=root (the label imgc's disk output gives /) and rw unless set. */
+export function ukiCmdline(args: string[]): string[] {
+  const out = [...args];
+  if (!out.some((a) => a.startsWith('root='))) out.unshift('root=LABEL=root');
+  if (!out.some((a) => a === 'rw' || a === 'ro')) out.splice(1, 0, 'rw');
+  return out;
+}
+
+export interface OutputStepInput {
+  output: Output;
+  origin: string[];
+  stem: string;
+  ir: ImageIR;
+  distribution: ResolvedDistribution;
+  options: FormatOptions;
+  sourceDateEpoch?: number;
+  diagnostics: Diagnostic[];
+}
+
+const str = (options: FormatOptions, key: string) => {
+  const v = options[key];
+  return typeof v === 'string' && v !== '' ? v : undefined;
+};
+
+/** ISO 9660 volume ids: at most 32 characters of A-Z, 0-9 and _. */
+export function volumeIdOf(name: string): string {
+  return (
+    name
+      .toUpperCase()
+      .replace(/[^A-Z0-9_]/g, '_')
+      .slice(0, 32) || 'IMGC_LIVE'
+  );
+}
+
+export function outputStepDrafts(input: OutputStepInput): StepDraft[] {
+  const { output: o, origin, stem, ir, distribution: dist, options, diagnostics } = input;
+  const epoch = input.sourceDateEpoch !== undefined ? { sourceDateEpoch: input.sourceDateEpoch } : {};
+  const os = { id: dist.id, ...(dist.versionId ? { versionId: dist.versionId } : {}) };
+  const at = origin[0] !== undefined ? { pointer: origin[0] } : {};
+  const signCommand = str(options, 'sign-command');
+  const cmdline = ir.system.kernel.cmdline;
+  switch (o.type) {
+    case 'cpio': {
+      const compression = compressionOf(o.compression ?? o.format, 'zstd');
+      const opts: StepOptions<'output-cpio'> = {
+        name: `${stem}.cpio${EXT[compression]}`,
+        compression,
+        ...epoch,
+      };
+      return [{ type: 'output-cpio', title: `cpio ${opts.name}`, options: opts, origin }];
+    }
+    case 'uki':
+    case 'esp': {
+      if (ir.boot?.secureBoot?.enabled && !signCommand)
+        diagnostics.push(diag(outputCodes.unsigned, { output: o.type }, {}, at));
+      const fields = { cmdline: ukiCmdline(cmdline), os, ...(signCommand ? { signCommand } : {}) };
+      if (o.type === 'uki') {
+        const opts: StepOptions<'assemble-uki'> = { name: `${stem}.efi`, ...fields };
+        return [{ type: 'assemble-uki', title: `UKI ${opts.name}`, options: opts, origin }];
+      }
+      const opts: StepOptions<'assemble-esp'> = { name: `${stem}-esp.raw`, ...fields };
+      return [{ type: 'assemble-esp', title: `ESP image ${opts.name}`, options: opts, origin }];
+    }
+    case 'iso': {
+      const filesystem = liveFilesystem(o, diagnostics, at);
+      const opts: StepOptions<'assemble-iso'> = {
+        name: `${stem}.iso`,
+        cmdline,
+        volumeId: o.volumeId ?? volumeIdOf(stem),
+        filesystem,
+        bios: ir.boot?.firmware !== 'uefi',
+        os,
+      };
+      if (o.publisher) opts.publisher = o.publisher;
+      if (o.application) opts.application = o.application;
+      return [{ type: 'assemble-iso', title: `live ISO ${opts.name}`, options: opts, origin }];
+    }
+    case 'pxe': {
+      const filesystem = liveFilesystem(o, diagnostics, at);
+      const baseUrl = str(options, 'pxe-url');
+      if (!baseUrl)
+        diagnostics.push(diag(outputCodes.pxeUrlMissing, { placeholder: PXE_URL_PLACEHOLDER }, {}, at));
+      const opts: StepOptions<'assemble-pxe'> = {
+        name: `${stem}-pxe`,
+        cmdline,
+        baseUrl: baseUrl ?? PXE_URL_PLACEHOLDER,
+        filesystem,
+      };
+      return [{ type: 'assemble-pxe', title: `PXE bundle ${opts.name}`, options: opts, origin }];
+    }
+    case 'oci': {
+      const c = o.container ?? {};
+      if (o.format && o.format !== 'oci' && o.format !== 'oci-archive')
+        diagnostics.push(diag(outputCodes.containerFormat, { format: o.format }, {}, at));
+      const config: StepOptions<'output-oci'>['config'] = {
+        env: Object.entries(c.env ?? {}).map(([k, v]) => `${k}=${v}`),
+        labels: { ...(c.labels ?? {}) },
+        exposedPorts: c.exposedPorts ?? [],
+        volumes: c.volumes ?? [],
+      };
+      if (c.maintainer && !config.labels['org.opencontainers.image.authors'])
+        config.labels['org.opencontainers.image.authors'] = c.maintainer;
+      if (c.user) config.user = c.user;
+      if (c.workingDir) config.workingDir = c.workingDir;
+      if (c.entrypoint) config.entrypoint = c.entrypoint;
+      if (c.cmd) config.cmd = c.cmd;
+      if (c.stopSignal) config.stopSignal = c.stopSignal;
+      const opts: StepOptions<'output-oci'> = {
+        name: `${stem}.oci`,
+        architecture: OCI_ARCH[dist.architecture] ?? dist.architecture,
+        tag: c.tag ?? 'latest',
+        config,
+        ...epoch,
+      };
+      return [{ type: 'output-oci', title: `OCI image ${opts.name}`, options: opts, origin }];
+    }
+    case 'sysext':
+    case 'confext':
+    case 'portable': {
+      const fs = (o.filesystem ?? 'squashfs').toLowerCase();
+      if (fs !== 'squashfs' && fs !== 'erofs') {
+        diagnostics.push(diag(outputCodes.extensionFilesystem, { output: o.type, filesystem: fs }, {}, at));
+        return [];
+      }
+      // systemd wants the file named after its extension-release.<name>; one folder may hold all three kinds
+      const extensionName = o.name ?? `${stem}-${o.type}`;
+      const opts: StepOptions<'output-extension'> = {
+        name: `${extensionName}.raw`,
+        kind: o.type,
+        filesystem: fs,
+        extensionName,
+        os,
+        architecture: SYSTEMD_ARCH[dist.architecture] ?? dist.architecture,
+      };
+      return [{ type: 'output-extension', title: `${o.type} ${opts.name}`, options: opts, origin }];
+    }
+    default:
+      return [];
+  }
+}
+
+function liveFilesystem(o: Output, diagnostics: Diagnostic[], at: { pointer?: string }): 'squashfs' {
+  const fs = (o.filesystem ?? 'squashfs').toLowerCase();
+  if (fs !== 'squashfs')
+    diagnostics.push(diag(outputCodes.liveFilesystem, { output: o.type, filesystem: fs }, {}, at));
+  return 'squashfs';
+}
+
+/** The live boot stack (Debian: live-boot) installed late, for iso and pxe outputs. */
+export async function livePackageDraft(
+  outputs: Output[],
+  backend: Backend,
+  ir: ImageIR,
+  diagnostics: Diagnostic[],
+): Promise<StepDraft<'install-packages'> | undefined> {
+  const live = outputs.find((o) => o.type === 'iso' || o.type === 'pxe');
+  if (!live) return undefined;
+  const index = ir.outputs.indexOf(live);
+  const origin = index >= 0 ? [`/outputs/${index}`] : [];
+  const packages = backend.livePackages ? await backend.livePackages(ir) : undefined;
+  if (!packages) {
+    diagnostics.push(
+      diag(
+        outputCodes.noLiveStack,
+        { output: live.type, backend: backend.id },
+        {},
+        origin[0] ? { pointer: origin[0] } : {},
+      ),
+    );
+    return undefined;
+  }
+  return {
+    type: 'install-packages',
+    title: `live boot stack: ${packages.join(', ')}`,
+    options: { packages, exclude: [], installRecommends: false },
+    origin,
+  };
+}
+
+/** Regenerating the image's initrd, when the IR says how (compression, modules, drivers). */
+export function makeInitrdDraft(
+  ir: ImageIR,
+  sourceDateEpoch: number | undefined,
+  diagnostics: Diagnostic[],
+): StepDraft<'make-initrd'> | undefined {
+  const i = ir.system.initrd;
+  if (!i || i.generator === 'none') return undefined;
+  const asked =
+    i.compression !== undefined || i.modules?.length || i.omitModules?.length || i.drivers?.length;
+  if (!asked) return undefined;
+  const generator = i.generator ?? 'initramfs-tools';
+  if (generator !== 'initramfs-tools' && generator !== 'dracut') {
+    diagnostics.push(
+      diag(outputCodes.initrdGenerator, { generator }, {}, { pointer: '/system/initrd/generator' }),
+    );
+    return undefined;
+  }
+  const c = compressionOf(i.compression, 'zstd');
+  const options: StepOptions<'make-initrd'> = {
+    generator,
+    compression: c === 'none' ? 'zstd' : c,
+    modules: i.modules ?? [],
+    omitModules: i.omitModules ?? [],
+    drivers: i.drivers ?? [],
+    ...(sourceDateEpoch !== undefined ? { sourceDateEpoch } : {}),
+  };
+  return {
+    type: 'make-initrd',
+    title: `initrd (${generator}, ${options.compression})`,
+    options,
+    origin: ['/system/initrd'],
+  };
+}

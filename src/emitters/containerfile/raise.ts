@@ -596,7 +596,20 @@ class Raiser {
         if (st.size?.min !== undefined) disk.minsize = st.size.min;
         if (st.sectorSize !== undefined) disk.sector_size = st.sectorSize;
         if (st.startOffset !== undefined) disk.start_offset = st.startOffset;
-        disk.partitions = st.partitions.map((p, i) => this.partition(p, i)).filter((x) => x !== undefined);
+        const partitions = st.partitions.map((p, i) => this.partition(p, i)).filter((x) => x !== undefined);
+        st.volumeGroups.forEach((vg, i) => {
+          if (st.partitions.some((p) => p.volumeGroup === vg.name)) return;
+          partitions.push({
+            type: 'lvm',
+            name: vg.name,
+            logical_volumes: vg.logicalVolumes.map(logicalVolume),
+          });
+          this.lossy(
+            pointer('storage', 'volumeGroups', i, 'physicalVolumes'),
+            'written as an LVM partition of its own',
+          );
+        });
+        disk.partitions = partitions;
         c.disk = disk;
         if (st.mountpoints.length)
           this.lossy(
@@ -650,16 +663,16 @@ class Raiser {
       out.type = 'lvm';
       out.name = vg.name;
       if (p.size?.min !== undefined) out.minsize = p.size.min;
-      out.logical_volumes = vg.logicalVolumes.map((lv) => ({
-        name: lv.name,
-        ...(lv.mountpoint ? { mountpoint: lv.mountpoint } : {}),
-        ...(lv.filesystem ? { fs_type: lv.filesystem } : {}),
-        ...(lv.fsLabel ? { label: lv.fsLabel } : {}),
-        ...(lv.size?.min !== undefined ? { minsize: lv.size.min } : {}),
-      }));
+      out.logical_volumes = vg.logicalVolumes.map(logicalVolume);
       return out;
     }
     if (p.subvolumes?.length) {
+      if (p.mountpoint)
+        this.lossy(
+          `${ptr}/mountpoint`,
+          'a bib btrfs volume has no mountpoint of its own, only its subvolumes',
+        );
+      if (p.fsLabel) this.lossy(`${ptr}/fsLabel`, 'a bib btrfs volume has no label');
       out.type = 'btrfs';
       if (p.size?.min !== undefined) out.minsize = p.size.min;
       out.subvolumes = p.subvolumes.map((s) => ({
@@ -691,6 +704,18 @@ function wrapWords(words: string[]): string {
   }
   if (cur) lines.push(cur);
   return lines.join(' \\\n        ');
+}
+
+function logicalVolume(
+  lv: NonNullable<ImageIR['storage']>['volumeGroups'][number]['logicalVolumes'][number],
+) {
+  return {
+    name: lv.name,
+    ...(lv.mountpoint ? { mountpoint: lv.mountpoint } : {}),
+    ...(lv.filesystem ? { fs_type: lv.filesystem } : {}),
+    ...(lv.fsLabel ? { label: lv.fsLabel } : {}),
+    ...(lv.size?.min !== undefined ? { minsize: lv.size.min } : {}),
+  };
 }
 
 function posixBase(path: string): string {

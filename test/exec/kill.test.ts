@@ -114,7 +114,7 @@ describe('killing builds', () => {
       // then one build runs through (filling the tree cache), and later kills land in the
       // restore, configuration, the script, or writing the outputs.
       let warmed = false;
-      for (let attempt = 0; kills < 6 && attempt < 14; attempt++) {
+      for (let attempt = 0; kills < 7 && attempt < 16; attempt++) {
         if (kills === 2 && !warmed) {
           const warm = startBuild(def, outDir, cacheDir);
           expect(await warm.done, warm.stderr).toBe(0);
@@ -122,27 +122,38 @@ describe('killing builds', () => {
           for (const name of readdirSync(outDir)) await rm(join(outDir, name), { recursive: true });
           warmed = true;
         }
-        const delay = Math.floor(Math.random() * (warmed ? 15_000 : 25_000));
+        // Before the tree is cached: a random delay after build-start (lands in mmdebstrap).
+        // After: a random step of the rest of the build, and a random delay once it starts,
+        // so the kills also land in the files, the script, finalize and the outputs.
+        const laterSteps = ['write-files', 'run-script', 'finalize', 'output-tar', 'output-directory'];
+        const anchor =
+          warmed && kills % 2 === 1 ? laterSteps[Math.floor(Math.random() * laterSteps.length)]! : undefined;
+        const delay = Math.floor(Math.random() * (anchor ? 1_500 : warmed ? 15_000 : 25_000));
         const signal = kills % 2 === 0 ? 'SIGINT' : 'SIGTERM';
         const run = startBuild(def, outDir, cacheDir);
         let timer: NodeJS.Timeout | undefined;
         const poll = setInterval(() => {
-          if (!timer && run.events.some((e) => e.event === 'build-start')) {
-            timer = setTimeout(() => run.child.kill(signal), delay);
-          }
+          const armed = anchor
+            ? run.events.some((e) => e.event === 'step-start' && e.type === anchor)
+            : run.events.some((e) => e.event === 'build-start');
+          if (!timer && armed) timer = setTimeout(() => run.child.kill(signal), delay);
         }, 20);
         const code = await run.done;
         clearInterval(poll);
         clearTimeout(timer);
         const where = position(run.events);
         if (code === 0) {
-          report.push(`attempt ${attempt}: finished before ${signal} at ${delay} ms — not counted`);
+          report.push(
+            `attempt ${attempt}: finished before ${signal} (${delay} ms after ${anchor ?? 'build-start'}) — not counted`,
+          );
           await settled(outDir);
           for (const name of readdirSync(outDir)) await rm(join(outDir, name), { recursive: true });
           continue;
         }
         kills++;
-        report.push(`kill ${kills}: ${signal} ${delay} ms after build-start, during ${where} → exit ${code}`);
+        report.push(
+          `kill ${kills}: ${signal} ${delay} ms after ${anchor ?? 'build-start'}, during ${where} → exit ${code}`,
+        );
         // Before the build starts (node starting, planning) the default action of the signal
         // ends the process: nothing exists yet to clean up. After it, imgc must handle it.
         const begun = run.events.some((e) => e.event === 'build-start');

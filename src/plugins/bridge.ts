@@ -43,6 +43,8 @@ export interface BridgeOptions {
   hostVersion?: string;
   /** grace period between `cancel` and killing the process */
   cancelGraceMs?: number;
+  /** how long a request other than execute may take before the plugin is given up (default 120 s) */
+  requestTimeoutMs?: number;
 }
 
 interface Description {
@@ -181,14 +183,18 @@ export class BridgedBackend implements Backend {
       });
       let hello: { apiVersion?: unknown; name?: string };
       try {
-        hello = await peer.request('initialize', {
-          apiVersion: Math.max(...SUPPORTED_PLUGIN_API),
-          supportedApiVersions: SUPPORTED_PLUGIN_API,
-          host: { name: 'imgc', version: this.options.hostVersion ?? '0.1.0' },
-        });
+        hello = await this.timed(
+          peer.request('initialize', {
+            apiVersion: Math.max(...SUPPORTED_PLUGIN_API),
+            supportedApiVersions: SUPPORTED_PLUGIN_API,
+            host: { name: 'imgc', version: this.options.hostVersion ?? '0.1.0' },
+          }),
+          'initialize',
+          transport,
+        );
       } catch (e) {
         transport.kill();
-        if (e instanceof PluginFailure && e.diagnostic.code === pluginCodes.crashed.code)
+        if (e instanceof PluginFailure && e.diagnostic.code !== pluginCodes.apiVersionUnsupported.code)
           throw this.fail('startFailed', { name: this.options.name, detail: e.message });
         throw e;
       }
@@ -200,7 +206,7 @@ export class BridgedBackend implements Backend {
           supported: SUPPORTED_PLUGIN_API.join(', '),
         });
       }
-      const description = await peer.request<Description>('describe');
+      const description = await this.timed(peer.request<Description>('describe'), 'describe', transport);
       if (description.id !== this.id) {
         transport.kill();
         throw this.fail('idMismatch', {
@@ -215,10 +221,30 @@ export class BridgedBackend implements Backend {
     return this.connection;
   }
 
+  /** A request that must be answered in time; a silent plugin is stopped rather than waited for forever. */
+  private timed<T>(request: Promise<T>, method: string, transport: Transport): Promise<T> {
+    const ms = this.options.requestTimeoutMs ?? 120_000;
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        transport.kill();
+        reject(
+          this.fail('protocolError', {
+            name: this.options.name,
+            detail: `no answer to ${method} within ${ms / 1000} s`,
+          }),
+        );
+      }, ms);
+      timer.unref();
+    });
+    return Promise.race([request, late]).finally(() => clearTimeout(timer));
+  }
+
   private async call<T>(method: string, params: unknown): Promise<T> {
-    const { peer } = await this.connect();
+    const { peer, transport } = await this.connect();
     try {
-      return await peer.request<T>(method, params);
+      const request = peer.request<T>(method, params);
+      return await (method === 'execute' ? request : this.timed(request, method, transport));
     } catch (e) {
       if (e instanceof RpcError) {
         const given = (e.data as { diagnostic?: Diagnostic } | undefined)?.diagnostic;

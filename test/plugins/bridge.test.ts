@@ -13,7 +13,7 @@ import { BackendRegistry } from '../../src/backends/registry.js';
 import { executeBuild } from '../../src/exec/executor.js';
 import { emptyIr } from '../../src/ir/empty.js';
 import { planBuild } from '../../src/plan/planner.js';
-import type { BridgedBackend } from '../../src/plugins/bridge.js';
+import { BridgedBackend, processTransport } from '../../src/plugins/bridge.js';
 import { discoverPlugins } from '../../src/plugins/discovery.js';
 import { backendOf } from '../../src/plugins/index.js';
 import { RpcPeer } from '../../src/plugins/rpc.js';
@@ -22,11 +22,14 @@ import { fixtureIr } from '../backends/fixture-ir.js';
 
 const fixtures = resolve(import.meta.dirname, 'fixtures');
 const host = { architecture: 'x86_64', readText: () => undefined, listDir: () => [] };
-const fedoraIr = () =>
-  fixtureIr(
+function fedoraIr() {
+  const ir = fixtureIr(
     { id: 'fedora', release: '41' },
     { id: 'local', type: 'rpm-md', urls: ['/srv/repo'], gpgCheck: false },
   );
+  ir.overlays = [];
+  return ir;
+}
 
 function pluginBackend(name: string) {
   const p = discoverPlugins({ cwd: tmpdir(), explicit: [join(fixtures, name)] }).plugins[0]!;
@@ -117,6 +120,55 @@ describe('backend plugin bridge', () => {
       const mounts = (await import('node:fs')).readFileSync('/proc/self/mountinfo', 'utf8');
       expect(mounts).not.toContain(dir);
       expect(mounts).not.toContain('crasher');
+      expect(readdirSync(outputDir)).toEqual([]);
+      expect(existsSync(join(dir, 'cache/work')) ? readdirSync(join(dir, 'cache/work')) : []).toEqual([]);
+    },
+    60_000,
+  );
+
+  it('gives up on a plugin that never answers the handshake', async () => {
+    const p = discoverPlugins({ cwd: tmpdir(), explicit: [join(fixtures, 'mute')] }).plugins[0]!;
+    const b = p.manifest!.backend!;
+    const mute = new BridgedBackend({
+      name: p.name,
+      backend: { id: b.id, distributions: b.distributions },
+      connect: () => processTransport(b.command, p.dir),
+      requestTimeoutMs: 500,
+    });
+    const ir = emptyIr();
+    ir.distribution = { id: 'mutelinux' };
+    const result = await planBuild({ ir, backends: new BackendRegistry([mute]), host, sourceDir: '/' });
+    await mute.close();
+    expect(result.diagnostics.map((d) => d.code)).toEqual(['IMGC8004']);
+    expect(result.diagnostics[0]!.message).toContain('no answer to initialize within 0.5 s');
+  });
+
+  asRoot(
+    'Ctrl-C during a plugin step sends cancel, the build ends interrupted and leaves nothing behind',
+    async () => {
+      const sleeper = pluginBackend('sleeper');
+      const ir = emptyIr();
+      ir.distribution = { id: 'sleeplinux' };
+      ir.outputs = [{ type: 'directory' }];
+      const registry = new BackendRegistry([sleeper]);
+      const planned = await planBuild({ ir, backends: registry, host, sourceDir: '/' });
+      const dir = mkdtempSync('/var/tmp/imgc-plugin-cancel-');
+      const outputDir = join(dir, 'out');
+      const controller = new AbortController();
+      const result = await executeBuild(planned.plan!, {
+        cacheDir: join(dir, 'cache'),
+        outputDir,
+        backends: registry,
+        signal: controller.signal,
+        preferTmpfs: false,
+        onEvent: (e) => {
+          if (e.event === 'log' && e.line === 'sleeping until cancelled') controller.abort('SIGINT');
+        },
+      });
+      await sleeper.close();
+      expect(result.ok).toBe(false);
+      expect(result.interrupted).toBe('SIGINT');
+      expect(result.diagnostics.map((d) => d.code)).toContain('IMGC7014');
       expect(readdirSync(outputDir)).toEqual([]);
       expect(existsSync(join(dir, 'cache/work')) ? readdirSync(join(dir, 'cache/work')) : []).toEqual([]);
     },

@@ -345,6 +345,11 @@ class Raiser {
         if (cmds.length) cmds.push('pacman -Scc --noconfirm');
       }
     }
+    const installs = pkgNames.length > 0 || p.groups.length > 0;
+    if (!installs && p.installDocs === false)
+      this.lossy('/packages/installDocs', 'nothing is installed, so no install option carries it');
+    if (!installs && p.installWeakDeps === false)
+      this.lossy('/packages/installWeakDeps', 'nothing is installed, so no install option carries it');
     if (hasPreScripts && !pkgNames.length && !p.groups.length && !p.modules.length) {
       this.ir.scripts.forEach((s, i) => {
         if (s.phase === 'pre-packages')
@@ -407,8 +412,13 @@ class Raiser {
   }
 
   private plainFiles() {
-    this.ir.files.forEach((f, i) => {
+    this.ir.files.forEach((entry, i) => {
       const ptr = pointer('files', i);
+      let f = entry;
+      if (!f.path.startsWith('/')) {
+        f = { ...f, path: `/${f.path}` };
+        this.lossy(`${ptr}/path`, `not an absolute path; written as ${f.path}`);
+      }
       const flags = [
         ...(f.mode ? [`--chmod=${f.mode}`] : []),
         ...(f.user !== undefined || f.group !== undefined

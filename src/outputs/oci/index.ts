@@ -105,7 +105,8 @@ export async function writeOciOutput(r: OciRequest): Promise<{ manifestDigest: s
   );
   r.onProgress?.('compressing the layer');
   const diffId = await sha256File(layerTar);
-  await runTool('gzip', ['-n', layerTar], opts);
+  // level 1: three times faster than the default on two cores, for a layer a fifth larger
+  await runTool('gzip', ['-n', '-1', layerTar], opts);
   const layerGz = `${layerTar}.gz`;
   const layerDigest = await sha256File(layerGz);
   const layerBytes = (await stat(layerGz)).size;

@@ -486,6 +486,19 @@ export class Raiser {
       this.loss(`/storage/partitions/${i}`, `KIWI creates the ${p.role} partition itself; not written`);
       return false;
     }
+    if (p.size?.min === undefined) {
+      this.loss(`/storage/partitions/${i}`, 'a KIWI <partition> needs a size');
+      return false;
+    }
+    if (
+      ['root', 'readonly', 'boot', 'prep', 'spare', 'swap', 'efi_csm', 'efi'].includes(this.partitionName(p))
+    ) {
+      this.loss(
+        `/storage/partitions/${i}`,
+        `"${this.partitionName(p)}" is a name KIWI reserves for its own partitions`,
+      );
+      return false;
+    }
     if (!p.name && !p.mountpoint) {
       this.loss(`/storage/partitions/${i}`, 'a KIWI <partition> needs a name');
       return false;
@@ -493,8 +506,12 @@ export class Raiser {
     return true;
   }
 
+  private partitionName(p: Partition): string {
+    return p.name ?? (p.mountpoint ?? 'data').replace(/^\//, '').replaceAll('/', '_');
+  }
+
   private partition(p: Partition): XElement {
-    const name = p.name ?? (p.mountpoint ?? 'data').replace(/^\//, '').replaceAll('/', '_');
+    const name = this.partitionName(p);
     return withAttrs(
       element('partition'),
       {

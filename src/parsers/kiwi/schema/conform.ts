@@ -31,6 +31,7 @@ const REQUIRED_CHILD: Record<string, string> = {
   drivers: 'file',
   strip: 'file',
   repository: 'source',
+  partitions: 'partition',
 };
 
 export function conformTo(

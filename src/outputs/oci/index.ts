@@ -91,7 +91,8 @@ export async function writeOciOutput(r: OciRequest): Promise<{ manifestDigest: s
   const opts = { output: 'oci', ...(r.signal ? { signal: r.signal } : {}) };
   const blobs = join(r.output, 'blobs', 'sha256');
   await mkdir(blobs, { recursive: true });
-  const layerTar = join(r.workDir, 'layer.tar');
+  // made in the blobs folder itself: the work dir may be on another filesystem (tmpfs)
+  const layerTar = join(blobs, '.layer.tar');
   r.onProgress?.('layer tar');
   await runTool(
     'tar',

@@ -205,7 +205,9 @@ export async function configureAccounts(step: PlanStep, context: StepContext): P
       const create = ['useradd', ...args];
       if (u.system) create.push('-r');
       else create.push('-m');
-      if (!u.primaryGroup && u.gid === undefined) create.push('-U');
+      // A group named like the user may exist already (declared in the IR): join it.
+      if (!u.primaryGroup && u.gid === undefined)
+        create.push(...(groups.has(u.name) ? ['-g', u.name] : ['-U']));
       await run([...create, u.name]);
       users.add(u.name);
     }

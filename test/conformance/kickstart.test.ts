@@ -322,14 +322,17 @@ describe('kickstart corpus', () => {
         if (differing.length === 0) counts.valuesAgree++;
         const mineExt = extendedOf(result.ir);
         const theirsExt = { ...g!.extended };
-        // a swap partition without --fstype is swap in the IR; pykickstart leaves the type empty
+        // a swap partition without --fstype is swap in the IR (pykickstart leaves the type empty),
+        // and Anaconda's `efi` type is vfat
         const swapType = <T extends { mnt: string; fstype: string | null }>(p: T) => ({
           ...p,
-          fstype: p.fstype ?? (p.mnt === 'swap' ? 'swap' : null),
+          fstype: p.fstype === 'efi' ? 'vfat' : (p.fstype ?? (p.mnt === 'swap' ? 'swap' : null)),
         });
-        theirsExt.partitions = (
-          theirsExt.partitions as { mnt: string; fstype: string | null; maxsize: number }[]
-        ).map((p) => ({ ...swapType(p), maxsize: p.maxsize || null }));
+        // imgc keeps the last definition of a mount point (livemedia-creator's rule); pykickstart keeps all
+        const parts = theirsExt.partitions as { mnt: string; fstype: string | null; maxsize: number }[];
+        theirsExt.partitions = parts
+          .filter((p, i) => !p.mnt.startsWith('/') || !parts.slice(i + 1).some((q) => q.mnt === p.mnt))
+          .map((p) => ({ ...swapType(p), maxsize: p.maxsize || null }));
         theirsExt.logvols = (theirsExt.logvols as { mnt: string; fstype: string | null }[]).map(swapType);
         // imgc spells RAID levels one way (raid1); pykickstart keeps what was written (RAID1, 1)
         theirsExt.raids = (theirsExt.raids as { level: string | null }[]).map((r) => ({

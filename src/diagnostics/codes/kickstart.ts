@@ -166,7 +166,8 @@ export const kickstartCodes = defineCodes({
   duplicateDefinition: {
     code: 'IMGC5023',
     severity: 'warning',
-    summary: 'the same partition, volume or user is defined twice; both are kept, as pykickstart does',
+    summary:
+      'the same mount point, repository or user is defined twice: for a partition the last definition is kept (as livemedia-creator does), otherwise both',
     message: (p: { what: string }) => `${p.what} is defined more than once`,
     hint: 'installers disagree on which definition wins; keep one',
   },
@@ -191,13 +192,5 @@ export const kickstartCodes = defineCodes({
       'a script line that kickstart would read as a directive; the script cannot be written faithfully',
     message: (p: { line: string }) => `script line "${p.line}" would be read as a kickstart directive`,
     hint: 'indent the line or wrap it, e.g. `true; %post` cannot start a line',
-  },
-  notInVersion: {
-    code: 'IMGC5102',
-    severity: 'warning',
-    summary: 'something the target kickstart version cannot express was left out of the written kickstart',
-    message: (p: { what: string; version: string }) =>
-      `${p.what} does not exist in kickstart ${p.version}; not written`,
-    hint: 'choose another target with --ks-version',
   },
 });

@@ -79,11 +79,9 @@ export class KickstartRaiser {
     );
   }
 
+  /** Something the target version lacks: a loss at the IR pointer it came from. */
   private missing(what: string, pointer: string): void {
-    const at = this.opts.positions ? positionOf(this.opts.positions, pointer) : undefined;
-    this.diagnostics.push(
-      diag(kickstartCodes.notInVersion, { what, version: this.opts.version }, at, { pointer }),
-    );
+    this.loss(pointer, `${what} does not exist in kickstart ${this.opts.version}; not written`);
   }
 
   /** Writes one command line if the version has the command; drops options it lacks. */
@@ -145,6 +143,13 @@ export class KickstartRaiser {
       if (repo.proxy !== undefined) words.push(`--proxy=${repo.proxy}`);
       if (repo.sslVerify === false) words.push('--noverifyssl');
       if (!isUrl && repo.usage !== 'build-only') words.push('--install');
+      if (repo.usage === 'image-only')
+        this.loss(
+          `${ptr}/usage`,
+          'kickstart repositories are always used to install; written with --install',
+        );
+      if (repo.sslVerify === true)
+        this.loss(`${ptr}/sslVerify`, 'SSL verification is the kickstart default; not written explicitly');
       this.command(isUrl ? 'url' : 'repo', [...words, ...this.extra(ptr)], ptr);
     });
   }
@@ -157,7 +162,8 @@ export class KickstartRaiser {
       this.command('lang', [...words, ...this.extra(OPTION_POINTERS.lang)], '/system/locale');
     } else if (sys.extraLocales?.length) this.loss('/system/extraLocales', 'lang needs a primary locale');
     if (sys.keymap !== undefined) {
-      const form = this.ext.refs?.[OPTION_POINTERS.keyboard] === '--vckeymap' ? `--vckeymap=${sys.keymap}` : sys.keymap;
+      const form =
+        this.ext.refs?.[OPTION_POINTERS.keyboard] === '--vckeymap' ? `--vckeymap=${sys.keymap}` : sys.keymap;
       this.command('keyboard', [form, ...this.extra(OPTION_POINTERS.keyboard)], '/system/keymap');
     }
     this.time();
@@ -194,7 +200,8 @@ export class KickstartRaiser {
     const boot = this.ir.boot;
     const bootExtra = this.ext.options?.[OPTION_POINTERS.bootloader];
     const sdboot = boot?.bootloader === 'systemd-boot';
-    if (sys.kernel.cmdline.length || boot?.timeout !== undefined || sdboot || bootExtra) {
+    const grub = boot?.bootloader === 'grub';
+    if (sys.kernel.cmdline.length || boot?.timeout !== undefined || sdboot || grub || bootExtra) {
       const words: Words = [];
       if (sys.kernel.cmdline.length) words.push(`--append=${sys.kernel.cmdline.join(' ')}`);
       if (boot?.timeout !== undefined) words.push(`--timeout=${boot.timeout}`);
@@ -276,7 +283,13 @@ export class KickstartRaiser {
       if (st.mode === 'btrfs') words.push('--type=btrfs');
       words.push(...encryptionWords(st.encryption));
       this.command('autopart', [...words, ...this.extra(OPTION_POINTERS.autopart)], '/storage/mode');
-    } else if (st.mode === 'lvm' || st.mode === 'raw') {
+    } else if (st.encryption) {
+      this.loss(
+        '/storage/encryption',
+        'kickstart encrypts partitions or volumes one by one (--encrypted); whole-disk encryption only with autopart',
+      );
+    }
+    if (st.mode === 'lvm' || st.mode === 'raw') {
       this.loss(
         '/storage/mode',
         `kickstart has no "${st.mode}" layout mode; the partitions are written as given`,
@@ -337,7 +350,7 @@ export class KickstartRaiser {
       if (kept) return kept;
       if (p.mountpoint) return p.mountpoint;
       if (p.filesystem === 'swap' || p.role === 'swap') return 'swap';
-      if (p.role === 'esp') return '/boot/efi';
+      if (p.role && MOUNTPOINT_BY_ROLE[p.role]) return MOUNTPOINT_BY_ROLE[p.role]!;
       if (p.role === 'bios-boot') return 'biosboot';
       if (p.role === 'prep') return 'prepboot';
       if (p.role === 'lvm' || p.volumeGroup) return `pv.${String(++counters.pv).padStart(2, '0')}`;
@@ -386,6 +399,14 @@ export class KickstartRaiser {
       const value = pk.languages.length === 1 && pk.languages[0] === 'none' ? '' : pk.languages.join(':');
       header.push(`${hasOption(v, '%packages', '--inst-langs') ? '--inst-langs' : '--instLangs'}=${value}`);
     }
+    for (const [field, value] of [
+      ['installDocs', pk.installDocs === true],
+      ['installWeakDeps', pk.installWeakDeps === true],
+      ['core', pk.core === true],
+      ['multilib', pk.multilib === false],
+    ] as const) {
+      if (value) this.loss(`/packages/${field}`, 'this is the kickstart default; not written explicitly');
+    }
     const extra = this.ext.options?.[OPTION_POINTERS.packages];
     const body: string[] = [];
     const environments = pk.groups.filter((g) => g.kind === 'environment' && !g.exclude);
@@ -393,6 +414,12 @@ export class KickstartRaiser {
       this.loss('/packages/groups', 'kickstart installs one environment; the last is kept');
     for (const g of environments) body.push(`@^${g.name}`);
     for (const g of pk.groups.filter((x) => x.exclude)) body.push(`-@${g.name}`);
+    pk.groups.forEach((g, i) => {
+      if (g.kind === 'pattern')
+        this.loss(`/packages/groups/${i}/kind`, 'a zypper pattern is written as a comps group');
+      if (g.kind === 'group')
+        this.loss(`/packages/groups/${i}/kind`, 'group is the default kind; not written explicitly');
+    });
     for (const g of pk.groups.filter((x) => !x.exclude && x.kind !== 'environment')) {
       body.push(`@${g.name}${g.nodefaults ? ' --nodefaults' : g.optional ? ' --optional' : ''}`);
     }
@@ -434,6 +461,7 @@ export class KickstartRaiser {
       }
     }
     if (body === undefined || body.trim() === '') return;
+    if (s.source !== undefined) this.loss(`${ptr}/source`, `the script file ${s.source} is written inline`);
     const words: Words = [];
     if (section === '%post' && !s.chroot) words.push('--nochroot');
     if (s.interpreter !== undefined) words.push(`--interpreter=${s.interpreter}`);
@@ -459,6 +487,35 @@ export class KickstartRaiser {
     this.lines.push('%end');
   }
 }
+
+const MOUNTPOINT_BY_ROLE: Partial<Record<NonNullable<Partition['role']>, string>> = {
+  root: '/',
+  boot: '/boot',
+  esp: '/boot/efi',
+  home: '/home',
+  var: '/var',
+  usr: '/usr',
+  srv: '/srv',
+  tmp: '/tmp',
+};
+
+/** Roles a kickstart partition can carry (from its mount point or name). */
+const KICKSTART_ROLES = new Set([
+  'esp',
+  'bios-boot',
+  'prep',
+  'boot',
+  'root',
+  'usr',
+  'home',
+  'var',
+  'srv',
+  'tmp',
+  'swap',
+  'lvm',
+  'raid',
+  'data',
+]);
 
 const NATURAL_SECTION: Partial<Record<Script['phase'], string>> = {
   'pre-install': '%pre',

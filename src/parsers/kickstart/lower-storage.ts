@@ -47,7 +47,6 @@ export function lowerStorage(cx: LowerContext, commands: CheckedCommand[]): void
   if (commands.length === 0) return;
   const storage: Storage = { partitions: [], volumeGroups: [], raid: [], mountpoints: [] };
   cx.ir.storage = storage;
-  const mountpoints = new Set<string>();
   const memberOf = new Map<string, { vg?: string; raid?: string }>();
   for (const vg of commands.filter((c) => c.name === 'volgroup')) {
     for (const pv of vg.positionals.slice(1)) memberOf.set(pv.value, { vg: vg.positionals[0]?.value ?? '' });
@@ -56,6 +55,15 @@ export function lowerStorage(cx: LowerContext, commands: CheckedCommand[]): void
     for (const m of r.positionals.slice(1)) memberOf.set(m.value, { raid: r.value('--device') ?? '' });
   }
 
+  if (commands.some((c) => ['part', 'partition', 'logvol', 'raid'].includes(c.name)))
+    storage.mode = 'explicit';
+  // Spin kickstarts override an included `part /` by defining it again: the last one is kept,
+  // as livemedia-creator and livecd-tools do (pykickstart itself keeps both).
+  const lastByMountpoint = new Map<string, CheckedCommand>();
+  for (const c of commands) {
+    const ref = c.positionals[0]?.value;
+    if ((c.name === 'part' || c.name === 'partition') && ref?.startsWith('/')) lastByMountpoint.set(ref, c);
+  }
   for (const c of commands) {
     switch (c.name) {
       case 'clearpart': {
@@ -90,12 +98,23 @@ export function lowerStorage(cx: LowerContext, commands: CheckedCommand[]): void
       case 'part':
       case 'partition': {
         const ref = c.positionals[0]?.value ?? 'none';
+        const last = lastByMountpoint.get(ref);
+        if (last && last !== c) {
+          cx.diagnostics.push(
+            diag(kickstartCodes.duplicateDefinition, { what: `partition ${ref}` }, last.at),
+          );
+          break;
+        }
         const p: Partition = {};
         const role = roleOf(ref);
         if (role) p.role = role;
         if (ref.startsWith('/')) p.mountpoint = ref;
         const fstype = c.value('--fstype') ?? (ref === 'swap' ? 'swap' : undefined);
-        if (fstype !== undefined) p.filesystem = fstype;
+        // Anaconda's `efi` type is a vfat EFI system partition
+        if (fstype === 'efi') {
+          p.role = 'esp';
+          p.filesystem = 'vfat';
+        } else if (fstype !== undefined) p.filesystem = fstype;
         Object.assign(p, sizeOf(cx, c), fsOf(c));
         if (c.has('--noformat')) p.format = false;
         const onDisk = c.value('--ondisk');
@@ -108,11 +127,6 @@ export function lowerStorage(cx: LowerContext, commands: CheckedCommand[]): void
         storage.partitions.push(p);
         const ptr = `/storage/partitions/${storage.partitions.length - 1}`;
         if (!ref.startsWith('/') && ref !== 'swap') cx.ref(ptr, ref);
-        if (ref.startsWith('/') || ref === 'swap') {
-          if (mountpoints.has(ref))
-            cx.diagnostics.push(diag(kickstartCodes.duplicateDefinition, { what: `partition ${ref}` }, c.at));
-          mountpoints.add(ref);
-        }
         cx.place(ptr, c.at);
         cx.keepOptions(ptr, c.rest([...SIZE_OPTIONS, ...FS_OPTIONS, ...enc(c), '--ondisk']));
         break;

@@ -525,11 +525,15 @@ function lowerSystem(cx: LowerContext, single: Single, byName: ByName): void {
       cx.place('/system/kernel/cmdline', bootloader.locationOf('--append'));
     }
     const timeout = cx.integer(bootloader, '--timeout');
-    if (timeout !== undefined || bootloader.has('--sdboot')) {
-      cx.ir.boot = {};
-      if (timeout !== undefined) cx.ir.boot.timeout = timeout;
-      if (bootloader.has('--sdboot')) cx.ir.boot.bootloader = 'systemd-boot';
-    }
+    cx.ir.boot = {};
+    if (timeout !== undefined) cx.ir.boot.timeout = timeout;
+    // grub2 unless another loader is chosen or installing one is switched off
+    const off =
+      bootloader.has('--disabled') ||
+      bootloader.value('--location') === 'none' ||
+      bootloader.has('--extlinux');
+    if (bootloader.has('--sdboot')) cx.ir.boot.bootloader = 'systemd-boot';
+    else if (!off) cx.ir.boot.bootloader = 'grub';
     cx.place('/boot', bootloader.at);
     cx.keepOptions(OPTION_POINTERS.bootloader, bootloader.rest(['--append', '--timeout', '--sdboot']), true);
   }

@@ -118,7 +118,10 @@ describe('kickstart writer', () => {
     ir.accounts.root = { password: { locked: true }, sshKeys: [] };
     const rhel9 = textOf(ir, 'RHEL9');
     expect(rhel9.text).not.toContain('bootc');
-    expect(rhel9.diagnostics.map((d) => d.code)).toContain('IMGC5102');
+    expect(rhel9.diagnostics.map((d) => [d.code, d.pointer])).toContainEqual([
+      'IMGC6002',
+      '/extensions/kickstart/commands',
+    ]);
     const rhel10 = textOf(ir, 'RHEL10');
     expect(rhel10.text).toContain('bootc --source-imgref=registry:quay.io/x/y');
     expect(rhel10.text).toContain('rootpw --lock --allow-ssh');

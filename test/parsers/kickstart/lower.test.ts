@@ -115,7 +115,7 @@ describe('kickstart lowering: system, accounts, repositories', () => {
       services: { enable: ['sshd', 'chronyd'], disable: ['kdump'] },
       kernel: { cmdline: ['console=ttyS0', 'quiet'] },
     });
-    expect(ir.boot).toEqual({ timeout: 3 });
+    expect(ir.boot).toEqual({ timeout: 3, bootloader: 'grub' });
     expect(ir.accounts.root).toEqual({
       password: { hash: '$6$abc' },
       sshKeys: ['ssh-ed25519 BBBB root@host'],
@@ -150,6 +150,8 @@ describe('kickstart lowering: system, accounts, repositories', () => {
     expect(r.ir!.system.services).toMatchObject({ enable: ['b'], disable: ['a'] });
     expect(r.ir!.system.kernel.cmdline).toEqual(['x']);
     expect(r.ir!.boot).toEqual({ timeout: 1 });
+    const grub = readText('bootloader --append=x\n').ir!.boot;
+    expect(grub).toEqual({ bootloader: 'grub' });
   });
 
   it('drops a command whose in-command checks fail, with a positioned error', () => {
@@ -195,12 +197,13 @@ describe('kickstart lowering: storage and scripts', () => {
     );
     expect(errors(r)).toEqual([]);
     const st = r.ir!.storage!;
+    expect(st.mode).toBe('explicit');
     expect(st.partitionTable).toBe('gpt');
     expect(st.clear).toEqual({ zeroMbr: true, scope: 'all', initLabel: true });
     expect(
       st.partitions.map((p) => [p.role, p.mountpoint, p.filesystem, p.size?.min, p.volumeGroup, p.raid]),
     ).toEqual([
-      ['esp', '/boot/efi', 'efi', 600 * 1048576, undefined, undefined],
+      ['esp', '/boot/efi', 'vfat', 600 * 1048576, undefined, undefined],
       ['bios-boot', undefined, 'biosboot', 1048576, undefined, undefined],
       ['lvm', undefined, undefined, 1048576, 'vg0', undefined],
       ['raid', undefined, undefined, 100 * 1048576, undefined, 'md0'],
@@ -238,10 +241,14 @@ describe('kickstart lowering: storage and scripts', () => {
     });
   });
 
-  it('warns about a partition defined twice and keeps both, as pykickstart does', () => {
-    const r = readText('part / --size=100\npart / --size=200\n');
-    expect(r.diagnostics.map((d) => [d.code, d.severity, d.line])).toEqual([['IMGC5023', 'warning', 2]]);
-    expect(r.ir!.storage!.partitions).toHaveLength(2);
+  it('keeps the last definition of a mount point, with a warning at it (the spin override idiom)', () => {
+    const r = readText('part / --size=100\npart swap --size=1\npart / --size=200\npart swap --size=2\n');
+    expect(r.diagnostics.map((d) => [d.code, d.severity, d.line])).toEqual([['IMGC5023', 'warning', 3]]);
+    expect(r.ir!.storage!.partitions.map((p) => [p.role, p.size?.min])).toEqual([
+      ['swap', 1048576],
+      ['root', 200 * 1048576],
+      ['swap', 2 * 1048576],
+    ]);
   });
 
   it('reports a non-numeric size', () => {

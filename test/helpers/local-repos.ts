@@ -161,6 +161,55 @@ export function rpmRepository(osRelease: string, extra: FixturePackage[] = []): 
   });
 }
 
+/**
+ * The rpm-md repository of `rpmRepository`, every package signed with a key made for the test
+ * (rpmsign) and repomd.xml signed too (repomd.xml.asc, repomd.xml.key), as distribution
+ * repositories are. Returns the folder holding `repo/` and the armored public key `key.asc`.
+ */
+export function signedRpmRepository(osRelease: string): string {
+  const unsigned = rpmRepository(osRelease);
+  return cached('rpm-signed', { unsigned }, (dir) => {
+    const gnupg = join(dir, 'gnupg');
+    mkdirSync(gnupg, { mode: 0o700 });
+    const env = { ...process.env, GNUPGHOME: gnupg, HOME: dir };
+    const gpg = (args: string[]) =>
+      execFileSync('gpg', ['--batch', '--yes', ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    gpg([
+      '--pinentry-mode',
+      'loopback',
+      '--passphrase',
+      '',
+      '--quick-gen-key',
+      'imgc test <test@imgc.dev>',
+      'rsa2048',
+      'sign',
+      'never',
+    ]);
+    writeFileSync(join(dir, 'key.asc'), gpg(['--armor', '--export', 'test@imgc.dev']));
+    const repo = join(dir, 'repo');
+    mkdirSync(repo);
+    const rpms = readdirSync(join(unsigned, 'repo')).filter((f) => f.endsWith('.rpm'));
+    for (const f of rpms) copyFileSync(join(unsigned, 'repo', f), join(repo, f));
+    execFileSync(
+      'rpmsign',
+      [
+        '--addsign',
+        '--define',
+        '_gpg_name imgc test',
+        '--define',
+        '__gpg /usr/bin/gpg',
+        '--define',
+        `_gpg_path ${gnupg}`,
+        ...rpms.map((f) => join(repo, f)),
+      ],
+      { env, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    execFileSync('createrepo_c', ['-q', repo]);
+    gpg(['--armor', '--detach-sign', join(repo, 'repodata/repomd.xml')]);
+    copyFileSync(join(dir, 'key.asc'), join(repo, 'repodata/repomd.xml.key'));
+  });
+}
+
 function pkginfo(p: FixturePackage, size: number): string {
   return [
     `pkgname = ${p.name}`,

@@ -200,7 +200,9 @@ function explain(lines: string[]): string {
   const text = lines.join('\n');
   const missing = [...text.matchAll(/No match for argument: (\S+)/g)].map((m) => m[1]);
   if (missing.length) return `no package or group named ${missing.join(', ')} in the repositories`;
-  if (/GPG check FAILED|public key .* is not installed|not signed/i.test(text))
+  if (
+    /GPG check FAILED|public key .* is not installed|not signed|do not have any GPG public keys/i.test(text)
+  )
     return 'a package failed its GPG signature check';
   if (/Failed to download metadata|Cannot download repomd/i.test(text))
     return 'could not read the repository metadata';

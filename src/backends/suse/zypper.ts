@@ -48,7 +48,14 @@ export function zypperPackageSteps(input: PlanInput): {
   const named = new Set(ir.repositories.map((r) => r.id));
   const intoImage = input.repositories.filter((r) => named.has(r.id) && r.usage !== 'build-only');
   const languages = (ir.packages.languages ?? []).filter((l) => l !== 'all');
+  // Only the IR's keys are trusted: imported into the image's rpm database before zypper reads any
+  // repository (--gpg-auto-import-keys would trust whatever key a repository ships).
+  const trusted = build
+    .filter((r) => r.gpgCheck !== false)
+    .flatMap((r) => r.gpgKeys ?? [])
+    .filter((k) => !k.includes('BEGIN PGP PUBLIC KEY'));
   const settings: Settings = {
+    importKeys: [...new Set(trusted)],
     releasever: dist.suite,
     imageRepos: rpmRepoFile(intoImage, 'zypper').text.replaceAll(KEY_DIR_PLACEHOLDER, '/etc/pki/trust/imgc'),
     ...keySettings(repoFile.inlineKeys),
@@ -160,6 +167,18 @@ async function prepare(run: ZypperRun, context: StepContext) {
   return { args, env, hasRepos: run.sources.trim() !== '' };
 }
 
+async function importKeys(run: ZypperRun, env: Record<string, string>, context: StepContext) {
+  const inline = Object.keys(keysFromSettings(run.settings)).map((n) => join(context.workDir, 'zypper', 'keys', n));
+  const keys = [...((run.settings.importKeys as string[] | undefined) ?? []), ...inline];
+  for (const key of keys) {
+    const source = key.startsWith('file://') ? key.slice('file://'.length) : key;
+    await context.runner.run('rpm', ['--root', context.tree, '--import', source], {
+      env,
+      onLine: (l) => context.progress.log(l),
+    });
+  }
+}
+
 /** zypper's exit codes (zypper(8), EXIT CODES) and the lines that explain them. */
 function explain(code: number | null, lines: string[]): string {
   const text = lines.join('\n');
@@ -214,7 +233,8 @@ async function transaction(
   context: StepContext,
 ) {
   const base = await prepare(run, context);
-  if (base.hasRepos) await zypper(context, base, ['--gpg-auto-import-keys', 'refresh']);
+  await importKeys(run, base.env, context);
+  if (base.hasRepos) await zypper(context, base, ['refresh']);
   if (packages.length) {
     context.progress.note(`zypper install (${packages.length})`);
     await zypper(context, base, [

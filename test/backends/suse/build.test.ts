@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { rpmRepository } from '../../helpers/local-repos.js';
+import { rpmRepository, signedRpmRepository } from '../../helpers/local-repos.js';
 import { buildGate, cliBuild, groupMembers, linkTarget, passwdEntry, read } from '../family-build.js';
 import { fixtureIr } from '../fixture-ir.js';
 
@@ -106,5 +106,30 @@ describe('suse backend: real zypper build', () => {
       expect(existsSync(result.tree)).toBe(false);
     },
     120_000,
+  );
+
+  maybe(
+    "checks signatures by default: the IR's key lets a signed repository in, without it the build stops",
+    async () => {
+      const signed = signedRpmRepository('NAME=openSUSE Leap\nID=opensuse-leap\nVERSION_ID=15.6\n');
+      const ir = fixtureIr(
+        { id: 'opensuse-leap', release: '15.6' },
+        { id: 'signed', type: 'rpm-md', urls: [join(signed, 'repo')], gpgKeys: [join(signed, 'key.asc')] },
+      );
+      const ok = await cliBuild(ir, 'suse-gpg');
+      expect(ok.code, ok.stderr).toBe(0);
+      expect(rpmQa(ok.tree)).toContain('gpg-pubkey');
+
+      const keyless = fixtureIr(
+        { id: 'opensuse-leap', release: '15.6' },
+        { id: 'signed', type: 'rpm-md', urls: [join(signed, 'repo')] },
+      );
+      const refused = await cliBuild(keyless, 'suse-nokey');
+      expect(refused.code).toBe(3);
+      expect(refused.stderr).toContain('IMGC7205');
+      expect(refused.stderr).toContain('IMGC7210');
+      expect(existsSync(refused.tree)).toBe(false);
+    },
+    180_000,
   );
 });

@@ -168,7 +168,9 @@ async function prepare(run: ZypperRun, context: StepContext) {
 }
 
 async function importKeys(run: ZypperRun, env: Record<string, string>, context: StepContext) {
-  const inline = Object.keys(keysFromSettings(run.settings)).map((n) => join(context.workDir, 'zypper', 'keys', n));
+  const inline = Object.keys(keysFromSettings(run.settings)).map((n) =>
+    join(context.workDir, 'zypper', 'keys', n),
+  );
   const keys = [...((run.settings.importKeys as string[] | undefined) ?? []), ...inline];
   for (const key of keys) {
     const source = key.startsWith('file://') ? key.slice('file://'.length) : key;

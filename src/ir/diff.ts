@@ -5,7 +5,7 @@
  * scalar settings field by field. Profiles are merged first, so the effective images compare.
  */
 import { normalizeIr } from './normalize.js';
-import { escapeToken, leaves, matchesPattern, pointer } from './pointer.js';
+import { escapeToken, leaves, parsePointer, pointer } from './pointer.js';
 import { mergeProfiles } from './profiles.js';
 import type { ImageIR } from './schema.js';
 
@@ -379,8 +379,40 @@ function keyed(
 
 /** The IR with only the leaves that every capability table claims; lists keep their order. */
 export function project(ir: ImageIR, tables: readonly (readonly string[])[]): ImageIR {
-  const keep = (ptr: string) => tables.every((t) => t.some((pattern) => matchesPattern(ptr, pattern)));
+  const compiled = tables.map((t) => t.map(parsePointer));
+  // list indices never decide a match unless a pattern names one, so results are shared per shape
+  const byShape = !compiled.some((t) => t.some((q) => q.some((tok) => /^\d+$/.test(tok))));
+  const shape = (ptr: string) => (byShape ? ptr.replace(/\/\d+(?=\/|$)/g, '/0') : ptr);
+  const reach = new Map<string, 'none' | 'all' | 'some'>();
+  const leaf = new Map<string, boolean>();
+  const keep = (ptr: string) => {
+    const key = shape(ptr);
+    let hit = leaf.get(key);
+    if (hit === undefined) {
+      const p = parsePointer(key);
+      hit = compiled.every((t) => t.some((q) => tokensMatch(p, q)));
+      leaf.set(key, hit);
+    }
+    return hit;
+  };
+  const reachOf = (ptr: string) => {
+    const key = shape(ptr);
+    let r = reach.get(key);
+    if (r === undefined) {
+      const p = parsePointer(key);
+      if (!compiled.every((t) => t.some((q) => tokensReach(p, q)))) r = 'none';
+      else if (compiled.every((t) => t.some((q) => q[q.length - 1] === '**' && tokensMatch(p, q)))) r = 'all';
+      else r = 'some';
+      reach.set(key, r);
+    }
+    return r;
+  };
   const walk = (node: unknown, ptr: string): unknown => {
+    if (ptr !== '') {
+      const r = reachOf(ptr);
+      if (r === 'none') return undefined;
+      if (r === 'all') return node;
+    }
     if (Array.isArray(node)) {
       const items = node.map((child, i) => walk(child, `${ptr}/${i}`));
       return items.some((x) => x !== undefined) ? items.map((x) => x ?? {}) : [];
@@ -401,9 +433,9 @@ export function project(ir: ImageIR, tables: readonly (readonly string[])[]): Im
     ...emptyLists(),
     ...projected,
     irVersion: ir.irVersion,
-    profiles: [],
-    activeProfiles: [],
-  } as ImageIR);
+    profiles: projected.profiles ?? [],
+    activeProfiles: projected.activeProfiles ?? [],
+  } as unknown as ImageIR);
 }
 
 function emptyLists() {
@@ -425,4 +457,26 @@ function emptyLists() {
     storage: undefined,
     boot: undefined,
   };
+}
+
+/** `matchesPattern` on pre-split tokens: `*` one token, `**` any number. */
+function tokensMatch(p: readonly string[], q: readonly string[], i = 0, j = 0): boolean {
+  if (j === q.length) return i === p.length;
+  if (q[j] === '**') {
+    for (let k = i; k <= p.length; k++) if (tokensMatch(p, q, k, j + 1)) return true;
+    return false;
+  }
+  if (i === p.length) return false;
+  return (q[j] === '*' || q[j] === p[i]) && tokensMatch(p, q, i + 1, j + 1);
+}
+
+/** Can pattern `q` match `p` or something below it? */
+function tokensReach(p: readonly string[], q: readonly string[]): boolean {
+  for (let i = 0; i < p.length; i++) {
+    const t = q[i];
+    if (t === undefined) return false;
+    if (t === '**') return true;
+    if (t !== '*' && t !== p[i]) return false;
+  }
+  return true;
 }

@@ -733,11 +733,12 @@ export class Raiser {
     );
     const source = withAttrs(element('source'), { path }, this.attrsOf(ext, `source:${r.id}`));
     (r.gpgKeys ?? []).forEach((key, i) => {
-      if (/^[a-z][a-z0-9+.-]*:\/\//.test(key)) source.children.push(element('signing', { key }));
-      else if (key.startsWith('/')) {
+      if (key.includes('-----BEGIN') || key.includes('\n')) {
+        this.loss(`${ptr}/gpgKeys/${i}`, 'KIWI signing keys are URIs; an inline key is not written');
+      } else if (key.startsWith('/')) {
         source.children.push(element('signing', { key: `file://${key}` }));
         this.loss(`${ptr}/gpgKeys/${i}`, `written as the URI file://${key}`);
-      } else this.loss(`${ptr}/gpgKeys/${i}`, 'KIWI signing keys are URIs; an inline key is not written');
+      } else source.children.push(element('signing', { key }));
     });
     el.children.push(source);
     return el;

@@ -231,7 +231,7 @@ function downgradeTo75(root: XElement, diagnostics: Diagnostic[]): void {
       const inp = el.attrs.input_console;
       delete el.attrs.output_console;
       delete el.attrs.input_console;
-      el.attrs.console = out && inp && out !== inp ? `${out} ${inp}` : (out ?? inp)!;
+      el.attrs.console = out && inp ? `${out} ${inp}` : (out ?? inp)!;
     }
     if (el.name === 'type' && el.attrs.btrfs_root_is_snapper_snapshot !== undefined) {
       el.attrs.btrfs_root_is_snapshot = el.attrs.btrfs_root_is_snapper_snapshot;

@@ -136,7 +136,7 @@ describe('writeKiwi', () => {
     const xml = configOf(result.files);
     expect(xml).toContain('schemaversion="7.5"');
     expect(xml).toContain('<packagemanager>dnf</packagemanager>');
-    expect(xml).toContain('console="serial"');
+    expect(xml).toContain('console="serial serial"');
     expect(xml).not.toContain('output_console');
     expect(result.diagnostics.some((d) => d.code === 'IMGC3020')).toBe(true);
     expect(validate(result.files, KIWI_75_RNG)).toBeUndefined();

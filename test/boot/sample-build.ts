@@ -58,24 +58,27 @@ export interface SampleBuild {
 }
 
 /** The sample IR with the marker unit, written to `scratch/image.json`. */
-export async function sampleIr(scratch: string): Promise<string> {
+export async function sampleIr(scratch: string, change?: (ir: ImageIR) => void): Promise<string> {
   const inspected = await imgc(['inspect', sampleDefinition, '--json'], 120_000);
   if (inspected.code !== 0) throw new Error(`imgc inspect failed: ${inspected.stderr}`);
   const ir = (JSON.parse(inspected.stdout) as { ir: ImageIR }).ir;
   ir.files.push({ path: markerUnitPath, content: markerUnit, mode: '0644' });
   ir.symlinks.push({ path: markerWantsPath, target: markerUnitPath });
+  change?.(ir);
   const definition = join(scratch, 'image.json');
   writeFileSync(definition, JSON.stringify(ir, null, 2));
   return definition;
 }
 
+/** `change` edits the IR; fields planned after the tree-cache point (initrd settings) keep the cached tree. */
 export async function buildSample(
   outputs: string[],
   extra: string[],
   timeoutMs: number,
+  change?: (ir: ImageIR) => void,
 ): Promise<SampleBuild> {
   const scratch = mkdtempSync(join(tmpdir(), `imgc-outputs-${outputs.join('-')}-`));
-  const definition = await sampleIr(scratch);
+  const definition = await sampleIr(scratch, change);
   const out = join(scratch, 'out');
   mkdirSync(out);
   const t0 = Date.now();

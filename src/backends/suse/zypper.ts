@@ -56,6 +56,8 @@ export function zypperPackageSteps(input: PlanInput): {
     .filter((k) => !k.includes('BEGIN PGP PUBLIC KEY'));
   const settings: Settings = {
     importKeys: [...new Set(trusted)],
+    autoImportKeys:
+      input.options['suse.auto-import-keys'] === true || input.options['suse.auto-import-keys'] === 'true',
     releasever: dist.suite,
     imageRepos: rpmRepoFile(intoImage, 'zypper').text.replaceAll(KEY_DIR_PLACEHOLDER, '/etc/pki/trust/imgc'),
     ...keySettings(repoFile.inlineKeys),
@@ -236,7 +238,8 @@ async function transaction(
 ) {
   const base = await prepare(run, context);
   await importKeys(run, base.env, context);
-  if (base.hasRepos) await zypper(context, base, ['refresh']);
+  const auto = run.settings.autoImportKeys === true ? ['--gpg-auto-import-keys'] : [];
+  if (base.hasRepos) await zypper(context, base, [...auto, 'refresh']);
   if (packages.length) {
     context.progress.note(`zypper install (${packages.length})`);
     await zypper(context, base, [

@@ -308,6 +308,10 @@ export class KickstartRaiser {
       words.push(...encryptionWords(p.encryption));
       if (p.typeUuid || p.uuid || p.name)
         this.loss(ptr, 'kickstart cannot set partition type, UUID or GPT name');
+      if (p.role && !KICKSTART_ROLES.has(p.role))
+        this.loss(`${ptr}/role`, `kickstart has no "${p.role}" partition`);
+      if (p.role === 'data' && !p.mountpoint)
+        this.loss(`${ptr}/role`, 'a data partition needs a mount point in kickstart');
       this.command('part', [...words, ...this.extra(ptr)], ptr);
     });
     st.volumeGroups.forEach((vg, i) => {
@@ -379,6 +383,12 @@ export class KickstartRaiser {
       if (m.state === 'disabled') words.push('--disable');
       if (m.profile !== undefined)
         this.loss(`/packages/modules/${i}/profile`, 'the module command has no profile');
+      if (m.state === 'installed') {
+        this.loss(
+          `/packages/modules/${i}/state`,
+          'a module is installed from %packages only with a stream; written as enabled',
+        );
+      }
       this.command('module', words, `/packages/modules/${i}`);
     });
   }

@@ -143,3 +143,41 @@ describe('kickstart writer', () => {
     expect(normalizeIr(reread(second, 'F43').ir!)).toEqual(normalizeIr(ir1));
   });
 });
+
+describe('kickstart writer: what it cannot say is reported', () => {
+  it('reports defaults it leaves implicit, patterns, inline script files and unusual roles', () => {
+    const ir = emptyIr();
+    ir.repositories.push({ id: 'r', urls: ['https://x'], sslVerify: true, usage: 'image-only' });
+    ir.packages.groups.push({ name: 'base', kind: 'pattern' }, { name: 'core', kind: 'group' });
+    ir.packages.modules.push({ name: 'perl', state: 'installed' });
+    ir.packages.installDocs = true;
+    ir.scripts.push({ phase: 'post-install', chroot: true, body: 'echo', source: 'post.sh' });
+    ir.storage = {
+      mode: 'explicit',
+      encryption: { passphrase: 'x' },
+      partitions: [
+        { role: 'root-verity', size: { min: MIB } },
+        { role: 'root', size: { min: MIB } },
+      ],
+      volumeGroups: [],
+      raid: [],
+      mountpoints: [],
+    };
+    const { text, diagnostics } = textOf(ir, 'RHEL9');
+    expect(diagnostics.map((d) => d.pointer)).toEqual(
+      expect.arrayContaining([
+        '/repositories/0/sslVerify',
+        '/repositories/0/usage',
+        '/packages/groups/0/kind',
+        '/packages/groups/1/kind',
+        '/packages/modules/0/state',
+        '/packages/installDocs',
+        '/scripts/0/source',
+        '/storage/encryption',
+        '/storage/partitions/0/role',
+      ]),
+    );
+    expect(text).toContain('part / --size=1');
+    expect(reread(text, 'RHEL9').diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+  });
+});

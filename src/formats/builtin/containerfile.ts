@@ -176,6 +176,7 @@ function finish(
 
 /** JSON Pointer patterns of what the containerfile writer expresses (see docs/translate.md). */
 export const containerfileCapabilities = [
+  '/irVersion',
   '/distribution/id',
   '/distribution/release',
   '/distribution/architecture',

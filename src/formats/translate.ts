@@ -55,7 +55,8 @@ export async function translateIr(input: TranslateInput): Promise<TranslateResul
   const filled = applyTargetDefaults(ir, target.id, input.options);
   ir = filled.ir;
   diagnostics.push(...filled.diagnostics);
-  for (const ptr of uncoveredPointers(ir, writer.capabilities)) {
+  // irVersion describes the IR itself, not the image: no format carries it
+  for (const ptr of uncoveredPointers(ir, writer.capabilities).filter((p) => p !== '/irVersion')) {
     const at = positionNear(positions, ptr);
     diagnostics.push(
       diag(translateCodes.loss, { pointer: ptr, target: target.id, value: preview(getAt(ir, ptr)) }, at, {

@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { coreCodes } from '../diagnostics/codes/core.js';
 import { translateCodes } from '../diagnostics/codes/translate.js';
 import { diag } from '../diagnostics/define.js';
@@ -55,9 +57,11 @@ export async function translateIr(input: TranslateInput): Promise<TranslateResul
   const filled = applyTargetDefaults(ir, target.id, input.options);
   ir = filled.ir;
   diagnostics.push(...filled.diagnostics);
+  const locate = (ptr: string) =>
+    positionNear(positions, ptr) ?? scriptFilePosition(ir, ptr, input.sourceDir);
   // irVersion describes the IR itself, not the image: no format carries it
   for (const ptr of uncoveredPointers(ir, writer.capabilities).filter((p) => p !== '/irVersion')) {
-    const at = positionNear(positions, ptr);
+    const at = locate(ptr);
     diagnostics.push(
       diag(translateCodes.loss, { pointer: ptr, target: target.id, value: preview(getAt(ir, ptr)) }, at, {
         pointer: ptr,
@@ -68,7 +72,7 @@ export async function translateIr(input: TranslateInput): Promise<TranslateResul
   const written = await writer.write(ir, { positions, sourceDir: input.sourceDir, options: input.options });
   const located = written.diagnostics.map((d) => {
     if (d.file !== undefined || d.pointer === undefined) return d;
-    const at = positionNear(positions, d.pointer);
+    const at = locate(d.pointer);
     return at ? { ...d, file: at.file, line: at.line, column: at.column } : d;
   });
   return { files: written.files, diagnostics: [...diagnostics, ...located], written: ir };
@@ -87,6 +91,16 @@ export function positionNear(positions: PositionTable, ptr: string): SourcePosit
     if (!first || pos.file < first.file || (pos.file === first.file && pos.line < first.line)) first = pos;
   }
   return first ?? positionOf(positions, ptr);
+}
+
+/** A script that came from a file of its own (config.sh, mkosi.postinst) is located at its first line. */
+function scriptFilePosition(ir: ImageIR, ptr: string, sourceDir?: string): SourcePosition | undefined {
+  const m = /^\/scripts\/(\d+)(\/|$)/.exec(ptr);
+  const script = m ? ir.scripts[Number(m[1])] : undefined;
+  const rel = script?.source ?? script?.name;
+  if (!rel || !sourceDir) return undefined;
+  const file = join(sourceDir, rel);
+  return existsSync(file) ? { file, line: 1, column: 1 } : undefined;
 }
 
 export function preview(value: unknown): string {

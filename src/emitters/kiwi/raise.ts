@@ -77,6 +77,11 @@ export interface Raised {
   diagnostics: Diagnostic[];
 }
 
+/** The reader's profile for a section shared by several profiles: its name is their comma-joined names. */
+function isSharedProfile(name: string): boolean {
+  return name.includes(',');
+}
+
 function scopeExt(ext: unknown): KiwiScopeExtension {
   return (ext && typeof ext === 'object' ? ext : {}) as KiwiScopeExtension;
 }
@@ -220,13 +225,14 @@ export class Raiser {
     if (this.ir.profiles.length === 0) return undefined;
     const ps = withAttrs(element('profiles'), {}, this.attrsOf(this.ext, 'profiles'));
     for (const p of this.ir.profiles) {
+      if (isSharedProfile(p.name)) continue;
       const el = withAttrs(
         element('profile'),
         { name: p.name, description: p.description ?? p.name, import: p.default ? 'true' : undefined },
         this.attrsOf(this.ext, `profile:${p.name}`),
       );
       if (p.description === undefined) this.assumed(`profile ${p.name} description`, p.name);
-      for (const r of p.requires ?? []) {
+      for (const r of (p.requires ?? []).filter((name) => !isSharedProfile(name))) {
         el.children.push(
           withAttrs(element('requires'), { profile: r }, this.attrsOf(this.ext, `requires:${p.name}:${r}`)),
         );

@@ -212,6 +212,27 @@ export class Lowerer {
     profiles.forEach((p, i) => {
       scopes.push(this.scope(p.name, emptyIr(), `/profiles/${i}/overlay`));
     });
+    // A section for several profiles lowers once, into a shared profile they all require,
+    // so that it applies once however many of them are active (as in KIWI).
+    const declaredOf = (section: XElement) =>
+      [...new Set(listAttr(section.attrs.profiles).filter((n) => known.has(n)))].sort();
+    const shared = [
+      ...new Set(
+        childElements(root)
+          .map(declaredOf)
+          .filter((names) => names.length > 1)
+          .map((names) => names.join(',')),
+      ),
+    ].sort();
+    for (const name of shared) {
+      scopes.push(this.scope(name, emptyIr(), `/profiles/${this.ir.profiles.length}/overlay`));
+      this.ir.profiles.push({ name, overlay: {} });
+      for (const member of name.split(',')) {
+        const p = this.ir.profiles.find((x) => x.name === member)!;
+        p.requires = [...(p.requires ?? []), name];
+      }
+    }
+    const scopeByName = new Map(scopes.map((s) => [s.name, s]));
     for (const section of childElements(root)) {
       if (['description', 'profiles', 'include'].includes(section.name)) continue;
       const names = listAttr(section.attrs.profiles);
@@ -222,9 +243,10 @@ export class Lowerer {
           );
         }
       }
+      const declared = declaredOf(section);
       if (names.length === 0) this.lowerSection(section, base);
-      else if (names.every((n) => !known.has(n))) this.keepSection(section, base, true);
-      else for (const s of scopes.slice(1)) if (names.includes(s.name)) this.lowerSection(section, s);
+      else if (declared.length === 0) this.keepSection(section, base, true);
+      else this.lowerSection(section, scopeByName.get(declared.join(','))!);
     }
     for (const s of scopes) this.finishScope(s);
     this.ir.profiles.forEach((p, i) => {

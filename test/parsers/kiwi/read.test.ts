@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { normalizeIr } from '../../../src/ir/normalize.js';
+import { mergeProfiles } from '../../../src/ir/profiles.js';
 import { validateIr } from '../../../src/ir/validate.js';
 import { readKiwi } from '../../../src/parsers/kiwi/read.js';
 
@@ -188,5 +189,27 @@ describe('readKiwi', () => {
     expect(ir.scripts).toEqual([
       { name: 'config.sh', phase: 'post-install', chroot: true, body: '#!/bin/bash\necho hi\n' },
     ]);
+  });
+
+  it('lowers a section shared by several profiles once, so it applies once when both are active', async () => {
+    const dir = folder('shared-profiles', {
+      'config.xml': xml(`<profiles>
+        <profile name="A" description="a" import="true"/>
+        <profile name="B" description="b" import="true"/>
+    </profiles>
+    <preferences><packagemanager>zypper</packagemanager></preferences>
+    <repository profiles="A,B" alias="shared"><source path="http://s/"/></repository>
+    <packages type="image" profiles="B,A"><package name="both"/></packages>
+    <packages type="image" profiles="A"><package name="only-a"/></packages>`),
+    });
+    const ir = (await readKiwi(dir)).ir!;
+    expect(ir.profiles.map((p) => [p.name, p.requires ?? []])).toEqual([
+      ['A', ['A,B']],
+      ['B', ['A,B']],
+      ['A,B', []],
+    ]);
+    const merged = mergeProfiles(ir);
+    expect(merged.repositories.map((r) => r.id)).toEqual(['shared']);
+    expect(merged.packages.install.map((p) => p.name)).toEqual(['both', 'only-a']);
   });
 });

@@ -16,7 +16,13 @@ import {
   finalize,
   type RootLayout,
 } from '../common/configure.js';
-import { checkArchitecture, optionString, unappliedFields, wantedDistribution } from '../common/family.js';
+import {
+  checkArchitecture,
+  optionString,
+  unappliedFields,
+  wantedDistribution,
+  withBuildRepositories,
+} from '../common/family.js';
 import {
   BACKEND_API_VERSION,
   type Backend,
@@ -139,7 +145,7 @@ export const archBackend: Backend = {
   initrdPackages,
   bootloaderPackages,
   systemPackages,
-  planPackages: pacmanPackageSteps,
+  planPackages: withBuildRepositories(defaultRepositories, pacmanPackageSteps),
   planRemove: pacmanRemoveStep,
   repositoryTypes: ['pacman'],
   packageSpec: pacmanSpec,

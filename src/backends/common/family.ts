@@ -3,8 +3,8 @@ import { buildCodes } from '../../diagnostics/codes/build.js';
 import { diag } from '../../diagnostics/define.js';
 import type { Diagnostic } from '../../diagnostics/types.js';
 import type { FormatOptions } from '../../formats/contract.js';
-import type { ImageIR } from '../../ir/schema.js';
-import type { HostFacts } from '../contract.js';
+import type { ImageIR, Repository } from '../../ir/schema.js';
+import type { Awaitable, HostFacts, PlanInput, ResolvedDistribution } from '../contract.js';
 
 export function optionString(options: FormatOptions, key: string): string | undefined {
   const v = options[key];
@@ -86,4 +86,24 @@ export function unappliedFields(ir: ImageIR, can: FamilyAbilities): Diagnostic[]
       'there is no default command line to remove from',
     );
   return out;
+}
+
+type Defaults = (
+  dist: ResolvedDistribution,
+  options: FormatOptions,
+  host: HostFacts,
+) => Awaitable<{ repositories: Repository[]; diagnostics: Diagnostic[] }>;
+type PackageSteps<R> = (input: PlanInput) => R & { diagnostics: Diagnostic[] };
+
+/**
+ * When every IR repository is image-only (osbuild's customizations.repositories are), the
+ * build still needs something to install from: the distribution's default repositories.
+ */
+export function withBuildRepositories<R>(defaults: Defaults, steps: PackageSteps<R>) {
+  return async (input: PlanInput) => {
+    if (input.repositories.some((r) => r.usage !== 'image-only' && r.enabled !== false)) return steps(input);
+    const found = await defaults(input.distribution, input.options, input.host);
+    const result = steps({ ...input, repositories: [...found.repositories, ...input.repositories] });
+    return { ...result, diagnostics: [...found.diagnostics, ...result.diagnostics] };
+  };
 }

@@ -19,7 +19,13 @@ import {
   finalize,
   type RootLayout,
 } from '../common/configure.js';
-import { checkArchitecture, optionString, unappliedFields, wantedDistribution } from '../common/family.js';
+import {
+  checkArchitecture,
+  optionString,
+  unappliedFields,
+  wantedDistribution,
+  withBuildRepositories,
+} from '../common/family.js';
 import { rpmPackageSpec } from '../common/rpm-repos.js';
 import {
   BACKEND_API_VERSION,
@@ -138,7 +144,7 @@ export const fedoraBackend: Backend = {
   initrdPackages,
   bootloaderPackages,
   systemPackages,
-  planPackages: dnfPackageSteps,
+  planPackages: withBuildRepositories(defaultRepositories, dnfPackageSteps),
   planRemove: dnfRemoveStep,
   repositoryTypes: ['rpm-md'],
   packageSpec: rpmPackageSpec,

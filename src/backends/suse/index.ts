@@ -17,7 +17,13 @@ import {
   finalize,
   type RootLayout,
 } from '../common/configure.js';
-import { checkArchitecture, optionString, unappliedFields, wantedDistribution } from '../common/family.js';
+import {
+  checkArchitecture,
+  optionString,
+  unappliedFields,
+  wantedDistribution,
+  withBuildRepositories,
+} from '../common/family.js';
 import { rpmPackageSpec } from '../common/rpm-repos.js';
 import {
   BACKEND_API_VERSION,
@@ -198,7 +204,7 @@ export const suseBackend: Backend = {
   initrdPackages,
   bootloaderPackages,
   systemPackages,
-  planPackages: zypperPackageSteps,
+  planPackages: withBuildRepositories(defaultRepositories, zypperPackageSteps),
   planRemove: zypperRemoveStep,
   repositoryTypes: ['rpm-md', 'yast2', 'plaindir'],
   packageSpec: rpmPackageSpec,

@@ -130,6 +130,20 @@ describe('fedora backend: package steps', () => {
     ]);
   });
 
+  it('builds from the default repositories when the IR has only image repositories (osbuild blueprints)', async () => {
+    const x = ir({ id: 'fedora', release: '41' });
+    x.repositories = [
+      { id: 'extra', urls: ['https://example.org/extra'], usage: 'image-only', gpgCheck: false },
+    ];
+    const o = (await plan(x)).plan!.steps[0]!.options as StepOptions<'bootstrap'>;
+    expect(o.sources).toContain(
+      'metalink=https://mirrors.fedoraproject.org/metalink?repo=fedora-$releasever',
+    );
+    expect(o.sources).not.toContain('[extra]');
+    expect(o.settings!.imageRepos).toContain('[extra]');
+    expect(o.settings!.imageRepos).not.toContain('[fedora]');
+  });
+
   it('warns about a signature-checked repository without a key', async () => {
     const x = ir({ id: 'fedora', release: '41' });
     x.repositories = [{ id: 'nokey', urls: ['https://example.org/repo'] }];

@@ -134,7 +134,8 @@ function extendedOf(ir: ImageIR): Extended {
         maxsize: mib(p.size?.max),
         fstype: p.filesystem ?? null,
         grow: p.grow === true,
-        label: p.fsLabel ?? null,
+        // a btrfs member's label is the volume's (btrfs --label), not the partition's
+        label: p.subvolumes ? null : (p.fsLabel ?? null),
         ondisk: p.onDisk ?? null,
       };
     }),

@@ -303,7 +303,7 @@ export class KickstartRaiser {
       if (p.filesystem !== undefined && !(ref === 'swap' && p.filesystem === 'swap')) {
         words.push(`--fstype=${p.role === 'esp' && p.filesystem === 'vfat' ? 'efi' : p.filesystem}`);
       }
-      words.push(...this.sizeWords(p, ptr), ...fsWords(p));
+      words.push(...this.sizeWords(p, ptr), ...fsWords(p.subvolumes ? { ...p, fsLabel: undefined } : p));
       if (p.onDisk !== undefined) words.push(`--ondisk=${p.onDisk}`);
       words.push(...encryptionWords(p.encryption));
       if (p.typeUuid || p.uuid || p.name)
@@ -313,6 +313,9 @@ export class KickstartRaiser {
       if (p.role === 'data' && !p.mountpoint)
         this.loss(`${ptr}/role`, 'a data partition needs a mount point in kickstart');
       this.command('part', [...words, ...this.extra(ptr)], ptr);
+    });
+    st.partitions.forEach((p, i) => {
+      if (p.subvolumes) this.btrfsVolume(p, i, refs[i]!);
     });
     st.volumeGroups.forEach((vg, i) => {
       const ptr = `/storage/volumeGroups/${i}`;
@@ -345,13 +348,27 @@ export class KickstartRaiser {
     });
   }
 
+  /** A btrfs volume over one partition, then its subvolumes (parent named by label). */
+  private btrfsVolume(p: Partition, index: number, ref: string): void {
+    const ptr = `/storage/partitions/${index}`;
+    const label = p.fsLabel ?? `btrfs${index}`;
+    this.command('btrfs', [p.mountpoint ?? 'none', `--label=${label}`, ref], `${ptr}/subvolumes`);
+    (p.subvolumes ?? []).forEach((sv, j) => {
+      const svPtr = `${ptr}/subvolumes/${j}`;
+      if (sv.options?.length) this.loss(`${svPtr}/options`, 'kickstart subvolumes take no mount options');
+      const parent = this.ext.refs?.[svPtr] ?? `LABEL=${label}`;
+      this.command('btrfs', [sv.mountpoint ?? 'none', '--subvol', `--name=${sv.name}`, parent], svPtr);
+    });
+  }
+
   /** Kickstart names of the partitions: a mount point, swap, or a kept/generated pv.NN, raid.NN. */
   private partitionRefs(): string[] {
     const st = this.ir.storage!;
-    const counters = { pv: 0, raid: 0, part: 0 };
+    const counters = { pv: 0, raid: 0, btrfs: 0 };
     return st.partitions.map((p, i) => {
       const kept = this.ext.refs?.[`/storage/partitions/${i}`];
       if (kept) return kept;
+      if (p.subvolumes) return `btrfs.${String(++counters.btrfs).padStart(2, '0')}`;
       if (p.mountpoint) return p.mountpoint;
       if (p.filesystem === 'swap' || p.role === 'swap') return 'swap';
       if (p.role && MOUNTPOINT_BY_ROLE[p.role]) return MOUNTPOINT_BY_ROLE[p.role]!;

@@ -169,6 +169,12 @@ export function lowerStorage(cx: LowerContext, commands: CheckedCommand[]): void
     }
   }
 
+  lowerBtrfs(
+    cx,
+    storage,
+    commands.filter((x) => x.name === 'btrfs'),
+  );
+
   for (const c of commands.filter((x) => x.name === 'logvol')) {
     const vgName = c.value('--vgname')!;
     const vgIndex = storage.volumeGroups.findIndex((v) => v.name === vgName);
@@ -198,6 +204,76 @@ export function lowerStorage(cx: LowerContext, commands: CheckedCommand[]): void
     if (!ref.startsWith('/') && ref !== 'swap') cx.ref(ptr, ref);
     cx.place(ptr, c.at);
     cx.keepOptions(ptr, c.rest(['--vgname', '--name', '--fstype', '--label', ...SIZE_OPTIONS, ...enc(c)]));
+  }
+}
+
+/**
+ * `btrfs none|<mnt> --label=L btrfs.NN` over one partition, and `btrfs <mnt> --subvol
+ * --name=N LABEL=L` (or the bare label) under it, become that partition's label, mount point
+ * and subvolumes. Anything else (several members, RAID levels, other options) stays a command.
+ */
+function lowerBtrfs(cx: LowerContext, storage: Storage, commands: CheckedCommand[]): void {
+  const keepRaw = (c: CheckedCommand) => {
+    cx.ext.commands ??= [];
+    cx.ext.commands.push({
+      name: 'btrfs',
+      args: [...c.options.map(render), ...c.positionals.map((w) => w.value)],
+    });
+  };
+  const byLabel = new Map<string, number>();
+  for (const v of commands.filter((c) => !c.has('--subvol'))) {
+    const [mnt, ...members] = v.positionals.map((w) => w.value);
+    const label = v.value('--label');
+    const index =
+      members.length === 1
+        ? storage.partitions.findIndex((_, i) => cx.ext.refs?.[`/storage/partitions/${i}`] === members[0])
+        : -1;
+    const p = storage.partitions[index];
+    if (
+      !p ||
+      !mnt ||
+      label === undefined ||
+      v.rest(['--label']).length > 0 ||
+      p.fsLabel !== undefined ||
+      p.subvolumes
+    ) {
+      keepRaw(v);
+      continue;
+    }
+    p.fsLabel = label;
+    p.filesystem ??= 'btrfs';
+    p.subvolumes = [];
+    if (mnt !== 'none') {
+      p.mountpoint = mnt;
+      const role = roleOf(mnt);
+      if (role) p.role = role;
+    }
+    byLabel.set(label, index);
+    cx.place(`/storage/partitions/${index}/subvolumes`, v.at);
+  }
+  for (const sv of commands.filter((c) => c.has('--subvol'))) {
+    const [mnt, parent] = sv.positionals.map((w) => w.value);
+    const name = sv.value('--name');
+    const label = parent?.startsWith('LABEL=') ? parent.slice('LABEL='.length) : parent;
+    const index = label === undefined ? undefined : byLabel.get(label);
+    if (
+      index === undefined ||
+      !mnt ||
+      !name ||
+      sv.positionals.length !== 2 ||
+      sv.rest(['--subvol', '--name']).length > 0
+    ) {
+      keepRaw(sv);
+      continue;
+    }
+    const partition = storage.partitions[index]!;
+    const subvolumes = partition.subvolumes!;
+    subvolumes.push(mnt === 'none' ? { name } : { name, mountpoint: mnt });
+    // the partition holding the root subvolume is the root partition
+    if (mnt === '/' && partition.role === undefined) partition.role = 'root';
+    const ptr = `/storage/partitions/${index}/subvolumes/${subvolumes.length - 1}`;
+    cx.place(ptr, sv.at);
+    if (parent !== `LABEL=${label}`) cx.ref(ptr, parent!);
   }
 }
 

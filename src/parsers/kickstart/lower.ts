@@ -50,6 +50,7 @@ const DATA_COMMANDS = new Set([
 ]);
 
 const STORAGE_COMMANDS = new Set([
+  'btrfs',
   'part',
   'partition',
   'logvol',

@@ -181,3 +181,39 @@ describe('kickstart writer: what it cannot say is reported', () => {
     expect(reread(text, 'RHEL9').diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
   });
 });
+
+describe('kickstart writer: btrfs', () => {
+  it('writes a btrfs root with subvolumes as part + btrfs volume + subvolumes', () => {
+    const ir = emptyIr();
+    ir.storage = {
+      mode: 'explicit',
+      partitions: [
+        {
+          role: 'root',
+          mountpoint: '/',
+          filesystem: 'btrfs',
+          size: { min: 4096 * MIB },
+          subvolumes: [{ name: 'home', mountpoint: '/home' }],
+        },
+      ],
+      volumeGroups: [],
+      raid: [],
+      mountpoints: [],
+    };
+    const { text } = textOf(ir, 'F43');
+    expect(text).toContain(
+      'part btrfs.01 --fstype=btrfs --size=4096\nbtrfs / --label=btrfs0 btrfs.01\nbtrfs /home --subvol --name=home LABEL=btrfs0\n',
+    );
+    const back = reread(text, 'F43');
+    expect(back.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    expect(back.ir!.storage!.partitions[0]).toMatchObject({
+      role: 'root',
+      mountpoint: '/',
+      filesystem: 'btrfs',
+      subvolumes: [{ name: 'home', mountpoint: '/home' }],
+    });
+    expect(textOf(ir, 'RHEL10').diagnostics.map((d) => d.pointer)).toContain(
+      '/storage/partitions/0/subvolumes',
+    );
+  });
+});

@@ -310,3 +310,36 @@ describe('kickstart lowering: storage and scripts', () => {
     });
   });
 });
+
+describe('kickstart lowering: btrfs', () => {
+  it('puts a one-partition btrfs volume and its subvolumes on that partition', () => {
+    const r = readText(
+      [
+        'part btrfs.007 --fstype=btrfs --size=2000 --grow',
+        'btrfs none --label=fedora btrfs.007',
+        'btrfs / --subvol --name=root LABEL=fedora',
+        'btrfs /home --subvol --name=home fedora',
+        'btrfs /data --data=raid1 btrfs.1 btrfs.2',
+      ].join('\n'),
+      'F43',
+    );
+    expect(errors(r)).toEqual([]);
+    expect(r.ir!.storage!.partitions).toEqual([
+      {
+        role: 'root',
+        filesystem: 'btrfs',
+        fsLabel: 'fedora',
+        size: { min: 2000 * 1048576 },
+        grow: true,
+        subvolumes: [
+          { name: 'root', mountpoint: '/' },
+          { name: 'home', mountpoint: '/home' },
+        ],
+      },
+    ]);
+    expect(r.ir!.extensions.kickstart).toMatchObject({
+      refs: { '/storage/partitions/0': 'btrfs.007', '/storage/partitions/0/subvolumes/1': 'fedora' },
+      commands: [{ name: 'btrfs', args: ['--data=raid1', '/data', 'btrfs.1', 'btrfs.2'] }],
+    });
+  });
+});

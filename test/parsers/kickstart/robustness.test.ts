@@ -73,6 +73,13 @@ const WORDS = [
   'timesource',
   '--ntp-server=n',
   '%ksappend',
+  'btrfs',
+  '--subvol',
+  '--label=L',
+  'LABEL=L',
+  'btrfs.01',
+  'none',
+  '/home',
   '%onerror',
 ];
 

@@ -7,7 +7,7 @@
  */
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import type { FormatModule } from '../../src/formats/contract.js';
 import { loadDefinition } from '../../src/formats/load.js';
 import { FormatRegistry } from '../../src/formats/registry.js';
@@ -39,7 +39,13 @@ async function inputsOf(format: FormatModule): Promise<string[]> {
 
 const inputs = await Promise.all(readers.map(async (f) => ({ format: f, paths: await inputsOf(f) })));
 
+const outcomes = new Map<string, { pairs: number; passed: number }>();
+
 describe('translation matrix over samples and fixtures', () => {
+  afterAll(() => {
+    console.log('translation matrix (samples and fixtures): source → target, pairs passing every check');
+    for (const [pair, o] of outcomes) console.log(`  ${pair.padEnd(32)} ${o.passed}/${o.pairs}`);
+  });
   it('has inputs for every reader', () => {
     for (const { format, paths } of inputs)
       expect(paths.length, `${format.id} has samples or fixtures`).toBeGreaterThan(0);
@@ -51,6 +57,10 @@ describe('translation matrix over samples and fixtures', () => {
       describe(`${format.id}: ${name}`, () => {
         for (const target of writers) {
           it(`→ ${target.id}`, async () => {
+            const key = `${format.id} → ${target.id}`;
+            const o = outcomes.get(key) ?? { pairs: 0, passed: 0 };
+            outcomes.set(key, o);
+            o.pairs++;
             const loaded = await loadDefinition(registry, path, { from: format.id });
             expect(
               loaded.diagnostics.filter((d) => d.severity === 'error'),
@@ -60,13 +70,17 @@ describe('translation matrix over samples and fixtures', () => {
             const result = await translatePair(registry, loaded, sourceDir, target);
             expect(result.status, result.detail).not.toBe('crash');
             expect(result.schemaError, 'KIWI output validates against kiwi-8.5.rng').toBeUndefined();
-            if (result.status === 'write-only') return;
+            if (result.status === 'write-only') {
+              o.passed++;
+              return;
+            }
             expect(result.status, `the ${target.id} output reads back: ${result.detail ?? ''}`).toBe('ok');
             expect(
               result.lostClaimed,
               `fields ${target.id} claims but did not keep (and did not report)`,
             ).toEqual([]);
             expect(result.namesLost, 'distribution and package names survive unless reported').toEqual([]);
+            o.passed++;
           });
         }
       });

@@ -77,7 +77,7 @@ describe('outputs of the sample built by imgc', () => {
       if (boot.outcome !== 'marker') console.log(boot.log.slice(-3000), boot.stderr);
       expect(boot.outcome).toBe('marker');
       // the command line embedded in the UKI, not systemd-boot's entry (root=PARTUUID=...)
-      expect(boot.log).toMatch(/Command line: root=LABEL=root rw console=ttyS0/);
+      expect(boot.log).toMatch(/Command line: root=LABEL=root console=ttyS0 rw/);
       expect(boot.log).toMatch(/EFI stub: /);
       expect(boot.line).toMatch(new RegExp(`${BOOT_MARKER} host=imgc-sample root=/dev/vdb2 fstype=ext4`));
       expect(runningQemuCount()).toBe(0);

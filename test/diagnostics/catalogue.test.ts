@@ -10,6 +10,7 @@ const RANGES: Record<string, number> = {
   translate: 6,
   build: 7,
   disk: 7,
+  outputs: 7,
   backends: 7,
   plugins: 8,
   containerfile: 9,

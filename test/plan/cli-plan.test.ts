@@ -54,7 +54,7 @@ describe('imgc plan', () => {
 
   it('refuses output types it cannot build, and unknown releases, with exit 1', async () => {
     const io = capture();
-    expect(await main(['node', 'imgc', 'plan', irFile(), '--output', 'iso', '--json'], io)).toBe(1);
+    expect(await main(['node', 'imgc', 'plan', irFile(), '--output', 'installer', '--json'], io)).toBe(1);
     expect(JSON.parse(io.out).diagnostics.map((d: { code: string }) => d.code)).toEqual(['IMGC7004']);
     const io2 = capture();
     const path = irFile((ir) => {

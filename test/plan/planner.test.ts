@@ -229,9 +229,9 @@ describe('planBuild', () => {
     arm.distribution.architecture = 'aarch64';
     expect((await planBuild(request(arm))).diagnostics.map((d) => d.code)).toEqual(['IMGC7003']);
 
-    const iso = baseIr();
-    iso.outputs.push({ type: 'iso' });
-    expect((await planBuild(request(iso))).diagnostics.map((d) => d.code)).toContain('IMGC7004');
+    const installer = baseIr();
+    installer.outputs.push({ type: 'installer' });
+    expect((await planBuild(request(installer))).diagnostics.map((d) => d.code)).toContain('IMGC7004');
   });
 
   it('splits bootstrap and install when something must run between them', async () => {

@@ -49,8 +49,6 @@ export const MKOSI_CAPABILITIES = [
   '/scripts/*/chroot',
   '/scripts/*/body',
   '/scripts/*/source',
-  '/storage/partitionTable',
-  '/storage/mode',
   '/storage/partitions/*/role',
   '/storage/partitions/*/name',
   '/storage/partitions/*/filesystem',

@@ -11,7 +11,7 @@ import { translateCodes } from '../../diagnostics/codes/translate.js';
 import { diag } from '../../diagnostics/define.js';
 import type { Diagnostic } from '../../diagnostics/types.js';
 import type { OutputFile } from '../../formats/contract.js';
-import type { ImageIR, Partition, Repository, Script } from '../../ir/schema.js';
+import type { ImageIR, Partition, Repository } from '../../ir/schema.js';
 import {
   type ExtensionValue,
   type MkosiExtension,
@@ -20,7 +20,7 @@ import {
   splitTree,
   TREE_KINDS,
 } from '../../parsers/mkosi/lower.js';
-import { defaultRepartName, ROLE_TO_REPART_TYPE } from '../../parsers/mkosi/repart.js';
+import { defaultRepartName, GENERIC_TYPE, ROLE_TO_REPART_TYPE } from '../../parsers/mkosi/repart.js';
 import { ENUMS, irArchToMkosi, SETTINGS_BY_NAME } from '../../parsers/mkosi/settings.js';
 import { type ConfSection, printConf } from './print.js';
 
@@ -331,23 +331,36 @@ export function raiseMkosi(input: RaiseInput): RaiseResult {
   for (const [setting, items] of Object.entries(trees))
     conf.set(setting, explicitItems(setting, items, '', exists));
 
-  // scripts
+  // scripts: the first of a phase under its conventional name where mkosi finds it, the others
+  // listed explicitly from mkosi.scripts/<phase>/ so that their order survives
   const scripts: Record<string, string[]> = {};
+  const taken = new Set<string>();
   ir.scripts.forEach((s, i) => {
     const setting = Object.entries(SCRIPT_PHASES).find(([, p]) => p === s.phase)?.[0];
     if (!setting) {
       loss(`/scripts/${i}`, `mkosi has no ${s.phase} scripts`);
       return;
     }
-    const path =
-      s.source && !s.source.startsWith('/') && !s.source.startsWith('..')
-        ? s.source
-        : scriptPath(setting, s, i);
-    if (s.body !== undefined) {
+    let path: string;
+    if (s.body === undefined) {
+      path = s.source ?? '';
+      if (!path || path.startsWith('/') || path.startsWith('..') || !copy(path, 0o755)) {
+        loss(`/scripts/${i}`, 'the script has neither a body nor a file next to the definition');
+        return;
+      }
+    } else {
+      const suffix = s.chroot ? '.chroot' : '';
+      const name = (s.name ?? `script-${i}`).replace(/[/\\]/g, '_');
+      const conventional = SETTINGS_BY_NAME.get(setting)?.paths?.[0];
+      if (!scripts[setting] && name === conventional) path = `${name}${suffix}`;
+      else {
+        path = `mkosi.scripts/${s.phase}/${name}${suffix}`;
+        if (taken.has(path)) path = `mkosi.scripts/${s.phase}/${i}/${name}${suffix}`;
+      }
       files.push({ path, content: s.body, mode: 0o755 });
       generated.add(path);
-    } else if (!copy(path, 0o755))
-      loss(`/scripts/${i}`, 'the script has neither a body nor a file next to the definition');
+    }
+    taken.add(path);
     if (s.interpreter && s.body !== undefined && !s.body.startsWith('#!'))
       loss(`/scripts/${i}/interpreter`, 'mkosi runs scripts by their #! line');
     if (s.chroot !== path.endsWith('.chroot'))
@@ -376,8 +389,6 @@ export function raiseMkosi(input: RaiseInput): RaiseResult {
     });
     const dirs = repartDirs.length > 0 ? repartDirs : [...new Set(names.map((n) => posix.dirname(n)))];
     conf.set('RepartDirectories', explicitItems('RepartDirectories', dirs, '', exists));
-    if (ir.storage.partitionTable === 'dos')
-      loss('/storage/partitionTable', 'systemd-repart writes GPT only');
   } else if (repartDirs.length > 0) {
     for (const dir of repartDirs) copy(dir);
     conf.set('RepartDirectories', explicitItems('RepartDirectories', repartDirs, '', exists));
@@ -496,12 +507,6 @@ export function fromOsReleaseId(id: string, variant?: string): string | undefine
   return ENUMS.Distribution!.includes(id) ? id : undefined;
 }
 
-function scriptPath(setting: string, s: Script, i: number): string {
-  const base = SETTINGS_BY_NAME.get(setting)?.paths?.[0] ?? `mkosi.script${i}`;
-  const name = base.replace(/\.chroot$/, '');
-  return `${name}.d/${String(i).padStart(2, '0')}-${(s.name ?? 'script').replace(/[^A-Za-z0-9._-]/g, '_')}${s.chroot ? '.chroot' : ''}`;
-}
-
 function repartText(
   p: Partition,
   extra: Record<string, string[]>,
@@ -516,7 +521,7 @@ function repartText(
     if (extra[k]) for (const v of extra[k]!) add(k, v);
     else add(k, fallback);
   };
-  rawOr('Type', p.role ? ROLE_TO_REPART_TYPE[p.role] : p.typeUuid);
+  rawOr('Type', p.role ? ROLE_TO_REPART_TYPE[p.role] : (p.typeUuid ?? GENERIC_TYPE));
   add('Label', p.name);
   add('Format', p.filesystem);
   rawOr('SizeMinBytes', p.size?.min);
@@ -525,7 +530,7 @@ function repartText(
   rawOr('Minimize', p.minimize === undefined ? undefined : p.minimize ? 'guess' : 'off');
   rawOr('ReadOnly', p.readOnly === undefined ? undefined : p.readOnly ? 'yes' : 'no');
   add('UUID', p.uuid);
-  if (p.mountpoint && !extra.MountPoint) add('MountPoint', p.mountpoint);
+  add('MountPoint', p.mountpoint);
   for (const [k, vs] of Object.entries(extra)) {
     if (['Type', 'SizeMinBytes', 'SizeMaxBytes', 'Minimize', 'ReadOnly'].includes(k) || k.includes('/'))
       continue;
@@ -591,7 +596,7 @@ function repositoryFiles(repos: Repository[], root: string, sandboxRoots: string
     const apt = r.type === 'apt' || r.type === 'apt-deb822';
     const dir = apt ? 'etc/apt/sources.list.d' : 'etc/yum.repos.d';
     let file: string;
-    if (r.fileName && sandboxRoots.some((t) => r.fileName!.startsWith(`${t}/`))) file = r.fileName;
+    if (r.fileName && [...sandboxRoots, root].some((t) => r.fileName!.startsWith(`${t}/`))) file = r.fileName;
     else {
       const base = r.fileName ? posix.basename(r.fileName) : apt ? 'imgc.sources' : 'imgc.repo';
       file = `${root}/${dir}/${base}`;

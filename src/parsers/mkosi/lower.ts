@@ -15,7 +15,7 @@ import { emptyIr } from '../../ir/empty.js';
 import type { PositionTable } from '../../ir/positions.js';
 import type { ImageIR, Output, Overlay, Partition, Script } from '../../ir/schema.js';
 import { defaultRepartName, parseRepartFile } from './repart.js';
-import { lowerRepositories } from './repos.js';
+import { holdsOnlyRepositories, lowerRepositories } from './repos.js';
 import type { LegacyEntry, Pos, ResolvedImage, ResolveResult } from './resolve.js';
 import { MKOSI_ARCH_TO_IR, SETTINGS_BY_NAME, type SettingValue } from './settings.js';
 import { parseSysusers } from './sysusers.js';
@@ -269,6 +269,9 @@ export function lowerResolved(res: ResolveResult): LowerResult {
     if (!e) continue;
     (e.value as string[]).forEach((item, i) => {
       const { src, dst } = splitTree(item);
+      // the conventional mkosi.sandbox/ holding only repository files is fully described by `repositories`
+      if (kind === 'package-manager' && !dst && rel(src) === 'mkosi.sandbox' && holdsOnlyRepositories(src))
+        return;
       const overlay: Overlay = { source: rel(src), kind };
       if (dst) overlay.destination = dst;
       ir.overlays.push(overlay);
@@ -281,14 +284,12 @@ export function lowerResolved(res: ResolveResult): LowerResult {
     const e = conf(name);
     if (!e) continue;
     (e.value as string[]).forEach((path, i) => {
-      const script: Script = {
-        name: basename(path),
-        phase,
-        chroot: path.endsWith('.chroot'),
-        source: rel(path),
-      };
+      const chroot = path.endsWith('.chroot');
+      // the ".chroot" suffix is what `chroot` says; the file's place matters only when its text cannot be kept
+      const script: Script = { name: basename(path).replace(/\.chroot$/, ''), phase, chroot };
       const body = readText(path);
       if (body !== undefined) script.body = body;
+      else script.source = rel(path);
       ir.scripts.push(script);
       put(`/scripts/${ir.scripts.length - 1}`, e.itemsAt?.[i] ?? e.at);
     });
@@ -312,8 +313,6 @@ export function lowerResolved(res: ResolveResult): LowerResult {
     if (dirs.length !== 1 || dirs[0] !== 'mkosi.repart') ext.settings.RepartDirectories = dirs;
     if (partitions.length > 0) {
       ir.storage = {
-        partitionTable: 'gpt',
-        mode: 'explicit',
         partitions,
         volumeGroups: [],
         raid: [],
@@ -444,8 +443,6 @@ function lowerLegacyPartitions(main: ResolvedImage, ir: ImageIR, positions: Posi
   }
   if (partitions.length > 0)
     ir.storage = {
-      partitionTable: 'gpt',
-      mode: 'explicit',
       partitions,
       volumeGroups: [],
       raid: [],

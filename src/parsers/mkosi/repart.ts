@@ -22,14 +22,17 @@ export const REPART_ROLES: Record<string, NonNullable<Partition['role']>> = {
   usr: 'usr',
   'root-verity': 'root-verity',
   'usr-verity': 'usr-verity',
-  'linux-generic': 'data',
 };
 
 /** the repart Type= imgc writes for a role */
 export const ROLE_TO_REPART_TYPE: Record<string, string> = {
   ...Object.fromEntries(Object.entries(REPART_ROLES).map(([k, v]) => [v, k])),
   'bios-boot': '21686148-6449-6e6f-744e-656564454649',
+  data: 'linux-generic',
 };
+
+/** what a partition without a role is written as (and read back as: no role) */
+export const GENERIC_TYPE = 'linux-generic';
 
 export const REPART_KEYS_LOWERED = [
   'Type',
@@ -80,6 +83,7 @@ export function parseRepartFile(
     }
     switch (e.key) {
       case 'Type': {
+        if (e.value === GENERIC_TYPE && !('Type' in extra)) break;
         const role = roleOfType(e.value);
         if (role) partition.role = role;
         else if (/^[0-9a-f-]{36}$/i.test(e.value)) partition.typeUuid = e.value;
@@ -116,6 +120,11 @@ export function parseRepartFile(
       }
       case 'UUID':
         partition.uuid = e.value;
+        break;
+      case 'MountPoint':
+        if (partition.mountpoint === undefined && !e.value.includes(':') && !extra.MountPoint)
+          partition.mountpoint = e.value;
+        else keep('MountPoint', e.value);
         break;
       default:
         keep(e.key, e.value);

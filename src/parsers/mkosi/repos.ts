@@ -181,3 +181,23 @@ function isDir(p: string): boolean {
     return false;
   }
 }
+
+/** true when every file of the tree is a repository file that `lowerRepositories` reads */
+export function holdsOnlyRepositories(tree: string): boolean {
+  if (!isDir(tree)) return false;
+  let any = false;
+  const walk = (dir: string, rel: string): boolean => {
+    for (const e of readdirSync(dir, { withFileTypes: true })) {
+      const r = rel ? `${rel}/${e.name}` : e.name;
+      if (e.isDirectory()) {
+        if (!walk(join(dir, e.name), r)) return false;
+        continue;
+      }
+      const folder = r.slice(0, r.lastIndexOf('/'));
+      if (!REPO_DIRS.includes(folder) || !/\.(repo|sources|list)$/.test(e.name)) return false;
+      any = true;
+    }
+    return true;
+  };
+  return walk(tree, '') && any;
+}

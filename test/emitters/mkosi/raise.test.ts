@@ -57,10 +57,10 @@ describe('mkosi writer', () => {
     expect(Object.keys(byPath)).toEqual([
       'mkosi.conf',
       'mkosi.extra/usr/lib/sysusers.d/imgc.conf',
-      'mkosi.postinst.d/00-setup.chroot',
       'mkosi.repart/00-esp.conf',
       'mkosi.repart/10-root.conf',
       'mkosi.sandbox/etc/yum.repos.d/imgc.repo',
+      'mkosi.scripts/post-install/setup.chroot',
     ]);
     expect(byPath['mkosi.conf']).toBe(
       [
@@ -83,6 +83,7 @@ describe('mkosi writer', () => {
         'KernelCommandLine=console=ttyAMA0 quiet',
         'RootPassword=hashed:$6$r$h',
         'Bootloader=systemd-boot',
+        'PostInstallationScripts=mkosi.scripts/post-install/setup.chroot',
         '',
       ].join('\n'),
     );
@@ -95,7 +96,7 @@ describe('mkosi writer', () => {
     expect(byPath['mkosi.sandbox/etc/yum.repos.d/imgc.repo']).toBe(
       '[updates]\nname=Updates\nbaseurl=https://example.org/41/$basearch\ngpgcheck=1\n',
     );
-    expect(out.files.find((f) => f.path.startsWith('mkosi.postinst.d'))?.mode).toBe(0o755);
+    expect(out.files.find((f) => f.path.startsWith('mkosi.scripts/'))?.mode).toBe(0o755);
   });
 
   it('reports what mkosi can only approximate', async () => {

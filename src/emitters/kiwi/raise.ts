@@ -34,7 +34,13 @@ import {
   type KiwiScopeExtension,
   unsupportedToComment,
 } from '../../parsers/kiwi/extension.js';
-import { formatKiwiSize, imageOfOutput, localeToIr } from '../../parsers/kiwi/lower.js';
+import {
+  DEFAULT_CONTAINER_BACKEND,
+  formatKiwiSize,
+  imageOfOutput,
+  localeToIr,
+  parseContainerReference,
+} from '../../parsers/kiwi/lower.js';
 
 const MIB = 1024 * 1024;
 const GIB = 1024 * MIB;
@@ -276,6 +282,7 @@ export class Raiser {
       out.push({ kind: 'repository', el: this.repository(r, ext, `${prefix}/repositories/${i}`) });
     });
     for (const p of this.packages(body, ext, prefix)) out.push({ kind: 'packages', el: p });
+    for (const el of this.containers(body, ext, prefix)) out.push({ kind: 'other', el });
     for (const s of ext.sections ?? []) out.push({ kind: 'other', el: fromJson(s) });
     return out;
   }
@@ -633,6 +640,35 @@ export class Raiser {
     }
     el.children.push(...this.kidsOf(this.ext, 'containerconfig'));
     return el;
+  }
+
+  /** IR containers grouped by registry into <containers> sections. */
+  private containers(body: ImageIR | ProfileOverlay, ext: KiwiScopeExtension, prefix: string): XElement[] {
+    const sections = new Map<string, XElement>();
+    (body.containers ?? []).forEach((c, i) => {
+      const ref = parseContainerReference(c.source);
+      if (!ref.host || !ref.name) {
+        this.loss(`${prefix}/containers/${i}`, `${c.source} names no registry; KIWI needs one`);
+        return;
+      }
+      let section = sections.get(ref.host);
+      if (!section) {
+        section = withAttrs(
+          element('containers'),
+          { source: ref.host, backend: DEFAULT_CONTAINER_BACKEND },
+          this.attrsOf(ext, `containers:${ref.host}`),
+        );
+        sections.set(ref.host, section);
+      }
+      section.children.push(
+        withAttrs(
+          element('container'),
+          { name: ref.name, path: ref.path, tag: ref.tag },
+          this.attrsOf(ext, `container:${c.source}`),
+        ),
+      );
+    });
+    return [...sections.values()];
   }
 
   private users(

@@ -70,6 +70,7 @@ const BODY = [
   '/overlays/*/source',
   '/overlays/*/destination',
   '/overlays/*/kind',
+  '/containers/*/source',
   '/extensions/kiwi/**',
 ];
 

@@ -112,6 +112,39 @@ export function parseKiwiSize(value: string | undefined): number | undefined {
   return Number(m[1]) * (m[2] === 'G' ? 1024 * MIB : MIB);
 }
 
+export const DEFAULT_CONTAINER_BACKEND = 'podman';
+
+export function containerReference(
+  host: string,
+  path: string | undefined,
+  name: string,
+  tag: string | undefined,
+): string {
+  return `${host}/${path ? `${path}/` : ''}${name}${tag !== undefined ? `:${tag}` : ''}`;
+}
+
+/** registry/path/name:tag → its parts; the registry is everything before the first slash. */
+export function parseContainerReference(ref: string): {
+  host: string;
+  path?: string;
+  name: string;
+  tag?: string;
+} {
+  const slash = ref.indexOf('/');
+  const host = slash < 0 ? '' : ref.slice(0, slash);
+  let rest = slash < 0 ? ref : ref.slice(slash + 1);
+  let tag: string | undefined;
+  const colon = rest.lastIndexOf(':');
+  if (colon > rest.lastIndexOf('/')) {
+    tag = rest.slice(colon + 1);
+    rest = rest.slice(0, colon);
+  }
+  const last = rest.lastIndexOf('/');
+  const name = last < 0 ? rest : rest.slice(last + 1);
+  const path = last < 0 ? undefined : rest.slice(0, last);
+  return { host, name, ...(path ? { path } : {}), ...(tag !== undefined ? { tag } : {}) };
+}
+
 /** How the writer spells a size: whole GiB as `NG`, else MiB as `NM`. */
 export function formatKiwiSize(bytes: number): string {
   return bytes % (1024 * MIB) === 0 ? `${bytes / (1024 * MIB)}G` : `${Math.ceil(bytes / MIB)}M`;
@@ -177,6 +210,8 @@ interface Scope {
   typePackages: { type: string; names: string[]; elements: XElement[] }[];
   /** <packages type="delete"> entries, appended to packages.remove after the uninstall ones */
   forced: XElement[];
+  /** registries that already have a lowered <containers> section in this scope */
+  containerHosts: Set<string>;
 }
 
 export class Lowerer {
@@ -268,7 +303,16 @@ export class Lowerer {
   }
 
   private scope(name: string, body: Body, prefix: string): Scope {
-    return { name, body, ext: {}, prefix, typeCount: 0, typePackages: [], forced: [] };
+    return {
+      name,
+      body,
+      ext: {},
+      prefix,
+      typeCount: 0,
+      typePackages: [],
+      forced: [],
+      containerHosts: new Set(),
+    };
   }
 
   private at(el: XElement, attr?: string): { file: string; line?: number; column?: number } {
@@ -428,9 +472,51 @@ export class Lowerer {
       case 'packages':
         this.lowerPackages(section, s);
         return;
+      case 'containers':
+        this.lowerContainers(section, s);
+        return;
       default:
         this.keepSection(section, s);
     }
+  }
+
+  /** `<containers source=registry><container path name tag/>` → image references `registry/path/name:tag`. */
+  private lowerContainers(section: XElement, s: Scope): void {
+    const host = section.attrs.source ?? '';
+    if (!host || s.containerHosts.has(host)) {
+      this.keepSection(section, s);
+      return;
+    }
+    s.containerHosts.add(host);
+    const t = new Take(section);
+    t.consume('arch');
+    t.consume('source');
+    t.attrIf('backend', (v) => v === DEFAULT_CONTAINER_BACKEND);
+    for (const c of childElements(section, 'container')) {
+      if (!archMatches(c, this.ctx.arch)) {
+        t.markKid(c);
+        this.keepOtherArch(c, s, section);
+        continue;
+      }
+      const ref = containerReference(host, c.attrs.path, c.attrs.name ?? '', c.attrs.tag);
+      const back = parseContainerReference(ref);
+      if (
+        !c.attrs.name ||
+        back.host !== host ||
+        back.path !== (c.attrs.path || undefined) ||
+        back.name !== c.attrs.name ||
+        back.tag !== c.attrs.tag
+      ) {
+        continue;
+      }
+      t.markKid(c);
+      const ct = new Take(c);
+      for (const a of ['name', 'path', 'tag', 'arch']) ct.consume(a);
+      this.mark(`${s.prefix}/containers/${s.body.containers.length}`, c, 'name');
+      s.body.containers.push({ source: ref });
+      this.keepRest(s.ext, `container:${ref}`, ct);
+    }
+    this.keepRest(s.ext, `containers:${host}`, t);
   }
 
   private lowerPreferences(section: XElement, s: Scope): void {

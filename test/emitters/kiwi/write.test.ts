@@ -177,6 +177,10 @@ describe('writeKiwi', () => {
       { role: 'root', mountpoint: '/', filesystem: 'xfs', fsLabel: 'ROOT', mountOptions: ['noatime'] },
     ];
     ir.scripts = [{ name: 'config.sh', phase: 'post-install', chroot: true, body: 'x\n' }];
+    ir.containers = [
+      { source: 'registry.opensuse.org/opensuse/tumbleweed:latest' },
+      { source: 'docker.io/library/busybox' },
+    ];
     ir.metadata = { ...ir.metadata, author: 'imgc tests', contact: 'tests@imgc.invalid' };
     ir.distribution = { release: 'bookworm' };
     const dir = mkdtempSync(join(tmp, 'caps-'));

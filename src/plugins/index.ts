@@ -33,8 +33,12 @@ export function openBackends(options: DiscoverOptions = {}): OpenedBackends {
   const registry = new BackendRegistry();
   const opened: Backend[] = [];
   for (const p of plugins) {
+    // A plugin someone named is required; one merely found (plugins/, npm) must not stop a build.
+    const required = p.from === 'option' || p.from === 'config';
     diagnostics.push(
-      ...p.diagnostics.filter((d) => p.from === 'option' || p.from === 'config' || d.severity !== 'error'),
+      ...p.diagnostics.map((d) =>
+        required || d.severity !== 'error' ? d : { ...d, severity: 'warning' as const },
+      ),
     );
     const backend = backendOf(p);
     if (!backend) continue;

@@ -626,7 +626,12 @@ class Raiser {
             '/storage/mountpoints',
             'bib takes either a disk layout or filesystem sizes; the layout is written',
           );
-      } else if (st.mountpoints.length) {
+      } else {
+        for (const k of ['partitionTable', 'size', 'sectorSize', 'startOffset'] as const)
+          if (st[k] !== undefined)
+            this.lossy(`/storage/${k}`, 'bib takes disk settings only with a partition layout; not written');
+      }
+      if (!explicit && st.mountpoints.length) {
         c.filesystem = st.mountpoints.map((m) => ({ mountpoint: m.mountpoint, minsize: m.size.min ?? 0 }));
         st.mountpoints.forEach((m, i) => {
           if (m.size.min === undefined)

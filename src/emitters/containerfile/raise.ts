@@ -599,7 +599,7 @@ class Raiser {
       );
     const st = this.ir.storage;
     if (st) {
-      const explicit = st.partitions.length > 0;
+      const explicit = st.partitions.length > 0 || st.volumeGroups.length > 0;
       if (explicit) {
         const disk: Record<string, unknown> = {};
         if (st.partitionTable) disk.type = st.partitionTable;

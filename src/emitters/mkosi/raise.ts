@@ -268,6 +268,7 @@ export function raiseMkosi(input: RaiseInput): RaiseResult {
     .map((o) => o.source);
   const generatedRepoFiles = repositoryFiles(
     ir.repositories,
+    ext.repositoryPaths ?? [],
     sandboxRoots[0] ?? 'mkosi.sandbox',
     sandboxRoots,
   );
@@ -589,20 +590,31 @@ function sysusersText(
 }
 
 /** repositories grouped into files under a sandbox tree: path (relative to the tree) → text */
-function repositoryFiles(repos: Repository[], root: string, sandboxRoots: string[]): Map<string, string> {
+function repositoryFiles(
+  repos: Repository[],
+  paths: string[],
+  root: string,
+  sandboxRoots: string[],
+): Map<string, string> {
   const out = new Map<string, string>();
   const groups = new Map<string, Repository[]>();
-  for (const r of repos) {
+  repos.forEach((r, i) => {
     const apt = r.type === 'apt' || r.type === 'apt-deb822';
     const dir = apt ? 'etc/apt/sources.list.d' : 'etc/yum.repos.d';
+    const known = paths[i];
     let file: string;
-    if (r.fileName && [...sandboxRoots, root].some((t) => r.fileName!.startsWith(`${t}/`))) file = r.fileName;
+    if (
+      known &&
+      r.fileName === posix.basename(known) &&
+      [...sandboxRoots, root].some((t) => known.startsWith(`${t}/`))
+    )
+      file = known;
     else {
       const base = r.fileName ? posix.basename(r.fileName) : apt ? 'imgc.sources' : 'imgc.repo';
       file = `${root}/${dir}/${base}`;
     }
     groups.set(file, [...(groups.get(file) ?? []), r]);
-  }
+  });
   for (const [file, list] of groups) {
     if (file.endsWith('.repo')) out.set(file, list.map(repoStanza).join('\n'));
     else if (file.endsWith('.list')) out.set(file, list.map(listLine).join(''));

@@ -25,6 +25,8 @@ export interface MkosiExtension {
   settings: Record<string, ExtensionValue>;
   /** legacy keys that have no modern equivalent */
   legacy?: { name: string; section: string; value: string }[];
+  /** where each repository's file sits in the tree (parallel to `repositories`) */
+  repositoryPaths?: string[];
   /** sub-images from mkosi.images/, with their own (local) settings */
   images?: { name: string; settings: Record<string, ExtensionValue> }[];
   /** repart files lowered to storage: per partition, its file name and keys without an IR field */
@@ -329,6 +331,7 @@ export function lowerResolved(res: ResolveResult): LowerResult {
   const usedLegacy = lowerLegacyPartitions(main, ir, positions);
 
   // repositories from sandbox trees
+  const repositoryPaths: string[] = [];
   const sandbox = conf('SandboxTrees');
   if (sandbox) {
     for (const src of new Set(
@@ -337,11 +340,16 @@ export function lowerResolved(res: ResolveResult): LowerResult {
       // only trees that belong to the definition, never the build host's own files
       if (isAbsolute(rel(src))) continue;
       for (const repo of lowerRepositories(src, diagnostics)) {
-        if (repo.fileName) repo.fileName = rel(join(src, repo.fileName));
+        // the IR keeps the file name; where the file sits is mkosi's business
+        const path = rel(join(src, repo.fileName!));
+        repo.fileName = basename(path);
         ir.repositories.push(repo);
+        repositoryPaths.push(path);
       }
     }
   }
+
+  if (repositoryPaths.length > 0) ext.repositoryPaths = repositoryPaths;
 
   // users and groups from sysusers.d files in extra trees
   const extra = conf('ExtraTrees');

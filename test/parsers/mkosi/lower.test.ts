@@ -60,7 +60,7 @@ describe('lowering mkosi to the IR', () => {
         suites: ['bookworm'],
         components: ['main', 'contrib'],
         gpgKeys: ['/usr/share/keyrings/extra.gpg'],
-        fileName: 'mkosi.sandbox/etc/apt/sources.list.d/extra.sources',
+        fileName: 'extra.sources',
       },
     ]);
     expect(ir.accounts.groups).toEqual([{ name: 'app', gid: 990 }]);

@@ -325,6 +325,14 @@ export class Lowerer {
     if (pos) this.ctx.positions[ptr] = { file: el.file ?? this.ctx.file, line: pos.line, column: pos.column };
   }
 
+  /** Positions of the attributes that set each present field of a lowered object. */
+  private markFields(ptr: string, el: XElement, value: object, attrOf: Record<string, string>): void {
+    for (const [field, attr] of Object.entries(attrOf)) {
+      if ((value as Record<string, unknown>)[field] !== undefined && el.attrPos[attr])
+        this.mark(`${ptr}/${field}`, el, attr);
+    }
+  }
+
   private keepAttrs(scope: KiwiScopeExtension, key: string, attrs: Record<string, string> | undefined): void {
     if (!attrs) return;
     scope.attrs ??= {};
@@ -944,7 +952,18 @@ export class Lowerer {
         if (home !== undefined) user.home = home;
         const shell = ut.attr('shell');
         if (shell !== undefined) user.shell = shell;
-        this.mark(`${p}/accounts/users/${s.body.accounts.users.length}`, u);
+        const ptr = `${p}/accounts/users/${s.body.accounts.users.length}`;
+        this.mark(ptr, u);
+        this.markFields(ptr, u, user, {
+          name: 'name',
+          uid: 'id',
+          primaryGroup: 'groups',
+          groups: 'groups',
+          description: 'realname',
+          home: 'home',
+          shell: 'shell',
+          password: 'password',
+        });
         s.body.accounts.users.push(user);
       }
       this.keepRest(s.ext, `user:${name}`, ut);
@@ -1001,6 +1020,18 @@ export class Lowerer {
     if (username !== undefined) repo.username = username;
     const password = t.attr('password');
     if (password !== undefined) repo.password = password;
+    this.markFields(ptr, el, repo, {
+      name: 'alias',
+      type: 'type',
+      usage: el.attrs.imageonly !== undefined ? 'imageonly' : 'imageinclude',
+      components: 'components',
+      suites: 'distribution',
+      gpgCheck: 'package_gpgcheck',
+      repoGpgCheck: 'repository_gpgcheck',
+      priority: 'priority',
+      username: 'username',
+      password: 'password',
+    });
     this.keepRest(s.ext, `repository:${id}`, t);
     repos.push(repo);
   }

@@ -54,9 +54,12 @@ describe('readKiwi', () => {
     </preferences>
     <packages type="image">
         <package name="vim"/>
-    </packages>`),
+    </packages>
+    <repository type="rpm-md" alias="oss" priority="7"><source path="http://x/"/></repository>`),
     });
     const r = await readKiwi(dir);
+    expect(r.positions['/repositories/0/priority']).toMatchObject({ line: 14, column: 43 });
+    expect(r.positions['/repositories/0/urls/0']).toMatchObject({ line: 14, column: 64 });
     expect(r.positions['/packages/install/0']).toMatchObject({ line: 12, column: 18 });
     expect(r.positions['/system/locale']).toMatchObject({ line: 9, column: 9 });
     expect(r.ir!.system.locale).toBe('en_US.UTF-8');

@@ -87,7 +87,9 @@ describe('writeKiwi', () => {
       mode: 0o755,
     });
     const codes = result.diagnostics.map((d) => [d.code, d.pointer]);
-    expect(result.files.find((f) => f.path === 'root/etc/hostname')).toMatchObject({ content: 'imgc-sample\n' });
+    expect(result.files.find((f) => f.path === 'root/etc/hostname')).toMatchObject({
+      content: 'imgc-sample\n',
+    });
     expect(codes).toContainEqual(['IMGC6001', '/distribution/id']);
     expect(codes).toContainEqual(['IMGC6002', '/storage/partitions/0']);
     expect(codes).toContainEqual(['IMGC6002', '/scripts/1']);
@@ -191,7 +193,10 @@ describe('writeKiwi', () => {
     }
     const back = (await readKiwi(dir)).ir!;
     const { extensions: _a, ...left } = normalizeIr(back);
-    const { extensions: _b, ...right } = normalizeIr({ ...ir, overlays: [{ source: 'root', kind: 'extra' }] });
+    const { extensions: _b, ...right } = normalizeIr({
+      ...ir,
+      overlays: [{ source: 'root', kind: 'extra' }],
+    });
     right.accounts.users = right.accounts.users.map((u) => ({ ...u, primaryGroup: 'sudo', groups: [] }));
     right.repositories = right.repositories.map((r) => ({ ...r, name: 'debian', usage: 'build-only' }));
     expect(left).toEqual(right);

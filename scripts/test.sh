@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-npm ci --no-audit --no-fund --loglevel=error
+bash scripts/npm-deps.sh
 bash scripts/ensure-host-tools.sh
 
 report=$(mktemp)

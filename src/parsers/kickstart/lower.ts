@@ -130,11 +130,11 @@ export function lowerDocument(doc: KsDocument, version: KsVersion): LowerResult 
   const singles = new Map<string, CheckedCommand>();
   for (const c of checked) {
     if (DATA_COMMANDS.has(c.name)) continue;
-    const earlier = singles.get(c.name);
-    singles.set(c.name, earlier ? mergeRepeated(earlier, c) : c);
+    const earlier = singles.get(sharedName(c.name));
+    singles.set(sharedName(c.name), earlier ? mergeRepeated(earlier, c) : c);
   }
   const kept = checked
-    .map((c) => (DATA_COMMANDS.has(c.name) ? c : singles.get(c.name)!))
+    .map((c) => (DATA_COMMANDS.has(c.name) ? c : singles.get(sharedName(c.name))!))
     .filter((c, i, all) => DATA_COMMANDS.has(c.name) || all.lastIndexOf(c) === i);
 
   for (const c of kept) {
@@ -186,6 +186,20 @@ export function lowerDocument(doc: KsDocument, version: KsVersion): LowerResult 
   }
   if (Object.keys(cx.ext).length > 0) cx.ir.extensions[EXTENSION_KEY] = cx.ext;
   return { ir: cx.ir, positions: cx.positions, diagnostics: cx.diagnostics };
+}
+
+/** Names pykickstart handles with one command object: the last of them wins. */
+const SHARED_COMMAND: Record<string, string> = {
+  halt: 'reboot',
+  poweroff: 'reboot',
+  shutdown: 'reboot',
+  graphical: 'text',
+  cmdline: 'text',
+  authconfig: 'auth',
+};
+
+function sharedName(name: string): string {
+  return SHARED_COMMAND[name] ?? name;
 }
 
 /**

@@ -154,6 +154,17 @@ describe('kickstart lowering: system, accounts, repositories', () => {
     expect(grub).toEqual({ bootloader: 'grub' });
   });
 
+  it('treats names that share one pykickstart command as one (the last wins)', () => {
+    const r = readText('text\nshutdown\ngraphical\nreboot --eject\n');
+    expect(r.ir!.extensions.kickstart).toMatchObject({
+      commands: [
+        { name: 'graphical', args: [] },
+        { name: 'reboot', args: ['--eject'] },
+      ],
+    });
+    expect((r.ir!.extensions.kickstart as { commands: unknown[] }).commands).toHaveLength(2);
+  });
+
   it('drops a command whose in-command checks fail, with a positioned error', () => {
     const r = readText(
       'url --url=http://a --mirrorlist=http://b\nrootpw\nservices\nostreesetup --osname=x --url=ftp://x --ref=r\n',

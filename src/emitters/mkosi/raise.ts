@@ -399,7 +399,8 @@ export function raiseMkosi(input: RaiseInput): RaiseResult {
 
   // everything else mkosi said that the IR has no field for
   for (const [name, value] of Object.entries(settings)) {
-    if (name === 'RepartDirectories') continue;
+    // what the IR says wins: it may have been changed (or filled in by translate) since it was read
+    if (name === 'RepartDirectories' || conf.has(name)) continue;
     const s = SETTINGS_BY_NAME.get(name);
     if ((s?.value === 'path' || s?.value === 'tree') && Array.isArray(value)) {
       for (const v of value) copy(splitTree(v).src);

@@ -144,6 +144,16 @@ describe('mkosi writer', () => {
     }
   });
 
+  it('lets the IR win over extension data that says otherwise', async () => {
+    const ir = emptyIr();
+    ir.outputs = [{ type: 'disk' }];
+    ir.extensions.mkosi = { settings: { Format: 'addon', WithNetwork: true } };
+    const text = String((await mkosiWriter.write(ir, {})).files[0]!.content);
+    expect(text).toContain('Format=disk');
+    expect(text).not.toContain('Format=addon');
+    expect(text).toContain('WithNetwork=yes');
+  });
+
   it('says so when the distribution is not one mkosi builds', async () => {
     const ir = emptyIr();
     ir.distribution = { id: 'sles', release: '15.6' };

@@ -104,7 +104,7 @@ export function raiseBlueprint(ir: ImageIR, target: string, positions: PositionT
   if (sys.firewall) {
     const fw = sys.firewall;
     const firewall: Table = {};
-    if (fw.ports.length) firewall.ports = fw.ports;
+    if (fw.ports.length) firewall.ports = fw.ports.map(toBlueprintPort);
     if (fw.services.enable.length || fw.services.disable.length) {
       firewall.services = {
         ...(fw.services.enable.length ? { enabled: fw.services.enable } : {}),
@@ -250,7 +250,7 @@ function raiseStorage(s: Storage, c: Table, approx: (pointer: string, detail: st
   if (s.mountpoints.length)
     c.filesystem = s.mountpoints.map((m) => ({
       mountpoint: m.mountpoint,
-      minsize: formatSize(m.size.min ?? 0),
+      minsize: formatSize(minimumSize(m.size.min, '/storage/mountpoints', approx)),
     }));
   if (s.mode && ['auto-lvm', 'lvm', 'raw'].includes(s.mode)) c.partitioning_mode = s.mode;
   else if (s.mode && s.mode !== 'explicit' && s.mode !== 'auto')
@@ -267,8 +267,7 @@ function raiseStorage(s: Storage, c: Table, approx: (pointer: string, detail: st
   s.partitions.forEach((p, i) => {
     const ptr = `/storage/partitions/${i}`;
     const common: Table = {};
-    if (p.size?.min !== undefined) common.minsize = formatSize(p.size.min);
-    else approx(`${ptr}/size`, 'a blueprint partition needs a minimum size');
+    common.minsize = formatSize(minimumSize(p.size?.min, `${ptr}/size`, approx));
     if (p.typeUuid) common.part_type = p.typeUuid;
     if (p.name) common.part_label = p.name;
     if (p.uuid) common.part_uuid = p.uuid;
@@ -278,9 +277,11 @@ function raiseStorage(s: Storage, c: Table, approx: (pointer: string, detail: st
         type: 'lvm',
         ...(p.volumeGroup ? { name: p.volumeGroup } : {}),
         ...common,
-        logical_volumes: (vg?.logicalVolumes ?? []).map((lv) => ({
+        logical_volumes: (vg?.logicalVolumes ?? []).map((lv, j) => ({
           name: lv.name,
-          minsize: formatSize(lv.size?.min ?? 0),
+          minsize: formatSize(
+            minimumSize(lv.size?.min, `/storage/volumeGroups/${s.volumeGroups.indexOf(vg!)}/logicalVolumes/${j}/size`, approx),
+          ),
           ...(lv.mountpoint ? { mountpoint: lv.mountpoint } : {}),
           ...(lv.fsLabel ? { label: lv.fsLabel } : {}),
           ...(lv.filesystem ? { fs_type: lv.filesystem } : {}),
@@ -330,4 +331,21 @@ function setAt(root: Table, ptr: string, value: unknown): void {
     cur = cur[t] as Table;
   }
   cur[tokens.at(-1)!] = value;
+}
+
+/** osbuild needs a positive minimum size everywhere; a sizeless source gets one, reported. */
+const DEFAULT_MINIMUM = 1024 ** 3;
+function minimumSize(
+  bytes: number | undefined,
+  pointer: string,
+  approx: (pointer: string, detail: string) => void,
+): number {
+  if (bytes !== undefined && bytes > 0) return bytes;
+  approx(pointer, 'blueprints need a minimum size here; 1 GiB was written');
+  return DEFAULT_MINIMUM;
+}
+
+/** The IR spells firewall ports "22/tcp" (firewalld); blueprints spell them "22:tcp". */
+function toBlueprintPort(port: string): string {
+  return port.replace(/\/(tcp|udp|sctp|dccp|any)$/, ':$1');
 }

@@ -363,7 +363,7 @@ function lowerFirewall(ctx: LowerContext, c: Table): void {
       );
     }
   });
-  firewall.ports = ports;
+  firewall.ports = ports.map((port) => port.replace(/:(tcp|udp|sctp|dccp|any)$/, '/$1'));
   const services = ctx.table(fw, 'services', p);
   if (services) {
     ctx.checkKeys(services, ['enabled', 'disabled'], `${p}/services`, '[customizations.firewall.services]');

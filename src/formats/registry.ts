@@ -3,9 +3,10 @@ import { blueprintFormat, blueprintJsonFormat } from './builtin/blueprint.js';
 import { containerfileFormat } from './builtin/containerfile.js';
 import { kickstartFormat } from './builtin/kickstart.js';
 import { kiwiFormat } from './builtin/kiwi.js';
+import { mkosiFormat } from './builtin/mkosi.js';
 import type { FormatModule } from './contract.js';
 
-export const builtinFormats: FormatModule[] = [blueprintFormat, blueprintJsonFormat, containerfileFormat, kickstartFormat, kiwiFormat];
+export const builtinFormats: FormatModule[] = [blueprintFormat, blueprintJsonFormat, containerfileFormat, kickstartFormat, kiwiFormat, mkosiFormat];
 
 export class FormatRegistry {
   private readonly byId = new Map<string, FormatModule>();

@@ -144,6 +144,8 @@ export const blueprintApproximations: readonly string[] = [
   '/accounts/users/*/password/locked',
   '/accounts/users/*/password/empty',
   '/storage/partitions/*/role',
+  '/storage/partitions/*/filesystem',
+  '/storage/volumeGroups/*/logicalVolumes/*/filesystem',
   '/storage/partitions/*/size/min',
   '/files/*/contentBase64',
   '/repositories/*/type',

@@ -277,15 +277,31 @@ function raiseStorage(s: Storage, c: Table, approx: (pointer: string, detail: st
         type: 'lvm',
         ...(p.volumeGroup ? { name: p.volumeGroup } : {}),
         ...common,
-        logical_volumes: (vg?.logicalVolumes ?? []).map((lv, j) => ({
-          name: lv.name,
-          minsize: formatSize(
-            minimumSize(lv.size?.min, `/storage/volumeGroups/${s.volumeGroups.indexOf(vg!)}/logicalVolumes/${j}/size`, approx),
-          ),
-          ...(lv.mountpoint ? { mountpoint: lv.mountpoint } : {}),
-          ...(lv.fsLabel ? { label: lv.fsLabel } : {}),
-          ...(lv.filesystem ? { fs_type: lv.filesystem } : {}),
-        })),
+        logical_volumes: (vg?.logicalVolumes ?? []).map((lv, j) => {
+          const at = `/storage/volumeGroups/${s.volumeGroups.indexOf(vg!)}/logicalVolumes/${j}`;
+          const writable = lv.filesystem !== undefined && PLAIN_FILESYSTEMS.has(lv.filesystem);
+          if (lv.filesystem && !writable) {
+            approx(
+              `${at}/filesystem`,
+              `a blueprint logical volume cannot be ${lv.filesystem}; osbuild chooses the filesystem`,
+            );
+          }
+          return {
+            name: lv.name,
+            minsize: formatSize(minimumSize(lv.size?.min, `${at}/size`, approx)),
+            ...(lv.mountpoint ? { mountpoint: lv.mountpoint } : {}),
+            ...(lv.fsLabel ? { label: lv.fsLabel } : {}),
+            ...(writable ? { fs_type: lv.filesystem } : {}),
+          };
+        }),
+      });
+    } else if (p.filesystem === 'btrfs' && !p.subvolumes?.length && p.mountpoint) {
+      // a blueprint btrfs volume is mounted through subvolumes only
+      approx(`${ptr}/filesystem`, `btrfs on ${p.mountpoint} is written as a volume with one subvolume`);
+      partitions.push({
+        type: 'btrfs',
+        ...common,
+        subvolumes: [{ name: subvolumeName(p.mountpoint), mountpoint: p.mountpoint }],
       });
     } else if (p.subvolumes?.length) {
       partitions.push({
@@ -304,8 +320,14 @@ function raiseStorage(s: Storage, c: Table, approx: (pointer: string, detail: st
         ...common,
         ...(p.mountpoint ? { mountpoint: p.mountpoint } : {}),
         ...(p.fsLabel ? { label: p.fsLabel } : {}),
-        ...(p.filesystem ? { fs_type: p.filesystem } : {}),
+        ...(p.filesystem && PLAIN_FILESYSTEMS.has(p.filesystem) ? { fs_type: p.filesystem } : {}),
       });
+      if (p.filesystem && !PLAIN_FILESYSTEMS.has(p.filesystem)) {
+        approx(
+          `${ptr}/filesystem`,
+          `a blueprint partition cannot be ${p.filesystem}; osbuild chooses the filesystem`,
+        );
+      }
     }
   });
   s.volumeGroups.forEach((vg, i) => {
@@ -348,4 +370,11 @@ function minimumSize(
 /** The IR spells firewall ports "22/tcp" (firewalld); blueprints spell them "22:tcp". */
 function toBlueprintPort(port: string): string {
   return port.replace(/\/(tcp|udp|sctp|dccp|any)$/, ':$1');
+}
+
+/** fs_type values osbuild accepts on a plain partition. */
+const PLAIN_FILESYSTEMS = new Set(['ext4', 'xfs', 'vfat', 'swap', 'none']);
+
+function subvolumeName(mountpoint: string): string {
+  return mountpoint === '/' ? 'root' : mountpoint.slice(1).replaceAll('/', '-');
 }

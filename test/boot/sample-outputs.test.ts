@@ -144,34 +144,26 @@ describe('outputs of the sample built by imgc', () => {
 
     const storage = join(build.scratch, 'podman');
     mkdirSync(storage);
+    // runc copes with the sandbox's hybrid cgroup mounts, crun does not; podman's default
+    // open-files limit (1048576) is above the sandbox's hard limit
+    const runtime = run('sh', ['-c', 'command -v runc']).status === 0 ? ['--runtime', 'runc'] : [];
     const podman = run('podman', [
-      '--root',
-      join(storage, 'root'),
-      '--runroot',
-      join(storage, 'run'),
-      '--storage-driver',
-      'vfs',
-      '--cgroup-manager',
-      'cgroupfs',
-      '--events-backend',
-      'file',
-      'run',
-      '--rm',
-      ...['--network', 'none', '--cgroups', 'disabled'],
-      // the podman default (1048576 open files) is above this sandbox's hard limit
+      ...['--root', join(storage, 'root'), '--runroot', join(storage, 'run')],
+      ...['--storage-driver', 'vfs', '--cgroup-manager', 'cgroupfs', '--events-backend', 'file', ...runtime],
+      ...['run', '--rm', '--network', 'none', ...(runtime.length ? [] : ['--cgroups', 'disabled'])],
       ...['--ulimit', 'nofile=1024:1024', '--ulimit', 'nproc=1024:1024'],
       `oci-archive:${file('imgc-sample.oci.tar')}`,
-      'cat',
-      '/etc/hostname',
+      // not /etc/hostname: podman mounts its own
+      ...['cat', '/etc/systemd/system/imgc-boot-marker.service'],
     ]);
-    if (podman.status !== 0 && /cgroup|namespace|permission|runtime|OCI runtime/i.test(podman.stderr)) {
+    if (podman.status !== 0 && /cgroup|namespace|permission|OCI runtime/i.test(podman.stderr)) {
       console.log(
         `podman cannot run containers on this machine: ${podman.stderr.trim().split('\n').slice(-3).join(' | ')}`,
       );
       return;
     }
     expect(podman.status, podman.stderr).toBe(0);
-    expect(podman.stdout.trim()).toBe('imgc-sample');
+    expect(podman.stdout).toMatch(/Description=imgc boot test pass marker/);
   }, 600_000);
 
   it('gives a sysext that systemd-sysext merges over a root with the same os-release', () => {

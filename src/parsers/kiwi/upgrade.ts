@@ -115,6 +115,19 @@ const steps: Step[] = [
       }
     },
   },
+  {
+    to: '5.3',
+    run(root, report) {
+      const renamed: Record<string, string> = { 'AP-Japan': 'AP-Northeast', 'AP-Singapore': 'AP-Southeast' };
+      for (const [el] of elementsNamed(root, 'ec2region')) {
+        const region = textOf(el);
+        if (region && renamed[region]) {
+          setText(el, renamed[region]);
+          report(el, `renamed ec2region ${region} to ${renamed[region]}`);
+        }
+      }
+    },
+  },
   { to: '5.4', run: (root, report) => dropAttr(root, 'drivers', ['type'], report) },
   {
     to: '5.5',

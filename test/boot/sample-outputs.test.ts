@@ -8,7 +8,15 @@
  * systemd-dissect reads the confext and portable images.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -30,8 +38,11 @@ beforeAll(async () => {
   expect(build.code, build.log.slice(-4000)).toBe(0);
 }, BUILD_BOUND_MS + 120_000);
 
+const podmanDirs: string[] = [];
+
 afterAll(() => {
   if (build?.scratch) rmSync(build.scratch, { recursive: true, force: true });
+  for (const d of podmanDirs) rmSync(d, { recursive: true, force: true });
 });
 
 const run = (cmd: string, args: string[], env: Record<string, string> = {}) =>
@@ -142,8 +153,9 @@ describe('outputs of the sample built by imgc', () => {
     expect(readFileSync(join(bundle, 'rootfs/etc/hostname'), 'utf8').trim()).toBe('imgc-sample');
     expect(existsSync(join(bundle, 'rootfs/usr/bin/systemctl'))).toBe(true);
 
-    const storage = join(build.scratch, 'podman');
-    mkdirSync(storage);
+    // podman refuses a runroot longer than 50 characters
+    const storage = mkdtempSync('/tmp/imgc-pod-');
+    podmanDirs.push(storage);
     // runc copes with the sandbox's hybrid cgroup mounts, crun does not; podman's default
     // open-files limit (1048576) is above the sandbox's hard limit
     const runtime = run('sh', ['-c', 'command -v runc']).status === 0 ? ['--runtime', 'runc'] : [];

@@ -374,6 +374,8 @@ export class Raiser {
       if (this.ir.system.kernel.cmdline.length) this.loss('/system/kernel/cmdline', why);
       return undefined;
     }
+    // the written type must be the one KIWI (and imgc) selects when it is read again
+    this.totalTypes++;
     return this.mergeType(element('type'));
   }
 

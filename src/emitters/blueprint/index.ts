@@ -134,6 +134,7 @@ export const blueprintCapabilities: readonly string[] = [
  * (IMGC6002) otherwise; round-trip checks skip them.
  */
 export const blueprintApproximations: readonly string[] = [
+  '/distribution/release',
   '/packages/install/*/arch',
   '/packages/groups/*/kind',
   '/packages/groups/*/exclude',
@@ -145,6 +146,8 @@ export const blueprintApproximations: readonly string[] = [
   '/accounts/users/*/password/empty',
   '/storage/partitions/*/role',
   '/storage/partitions/*/filesystem',
+  '/storage/partitions/*/mountpoint',
+  '/storage/partitions/*/fsLabel',
   '/storage/volumeGroups/*/logicalVolumes/*/filesystem',
   '/storage/partitions/*/size/min',
   '/files/*/contentBase64',

@@ -6,6 +6,7 @@
 import { translateCodes } from '../../diagnostics/codes/translate.js';
 import { diag } from '../../diagnostics/define.js';
 import type { Diagnostic } from '../../diagnostics/types.js';
+import { joinDistro } from '../../ir/distribution.js';
 import { parsePointer } from '../../ir/pointer.js';
 import { type PositionTable, positionOf } from '../../ir/positions.js';
 import type { ImageIR, Storage, User } from '../../ir/schema.js';
@@ -35,8 +36,15 @@ export function raiseBlueprint(ir: ImageIR, target: string, positions: PositionT
   if (ir.metadata?.description !== undefined) bp.description = ir.metadata.description;
   if (ir.metadata?.version !== undefined) bp.version = ir.metadata.version;
   const { id, release, architecture } = ir.distribution;
-  if (id) bp.distro = release ? `${id}-${release}` : id;
-  else if (release)
+  if (id) {
+    const joined = joinDistro(id, release);
+    bp.distro = joined ?? id;
+    if (!joined)
+      approx(
+        '/distribution/release',
+        `"${id}-${release}" would read back as another distribution; only ${id} is written`,
+      );
+  } else if (release)
     approx('/distribution/release', 'a blueprint names the release only together with the distribution');
   if (architecture) bp.architecture = architecture;
   if (ext.minimal !== undefined) bp.minimal = ext.minimal;
@@ -55,6 +63,11 @@ export function raiseBlueprint(ir: ImageIR, target: string, positions: PositionT
       approx(`/packages/modules/${i}`, `module ${m.name}: only enabled streams can be written`);
     else if (m.profile)
       approx(`/packages/modules/${i}/profile`, `module ${m.name}: profiles cannot be chosen`);
+    if (m.stream && m.state === 'installed')
+      approx(
+        `/packages/modules/${i}/state`,
+        `module ${m.name}: written as an enabled stream; nothing of it is installed`,
+      );
   });
   if (enabled.length > 0) bp.enabled_modules = enabled.map((m) => ({ name: m.name, stream: m.stream }));
   const groups = ir.packages.groups.filter((g) => !g.exclude);
@@ -247,6 +260,13 @@ function userTable(u: User, ptr: string, approx: (pointer: string, detail: strin
 }
 
 function raiseStorage(s: Storage, c: Table, approx: (pointer: string, detail: string) => void): void {
+  const saysNothing =
+    !s.partitions.length && !s.volumeGroups.length && !s.raid.length && !s.mountpoints.length && !s.installationDevice;
+  if (saysNothing && (s.mode === undefined || s.mode === 'auto')) {
+    // a blueprint without storage keys already leaves the layout to osbuild
+    if (s.mode === 'auto') approx('/storage', 'the layout is left to osbuild, which is what a blueprint says by default');
+    return;
+  }
   if (s.mountpoints.length)
     c.filesystem = s.mountpoints.map((m) => ({
       mountpoint: m.mountpoint,
@@ -298,19 +318,26 @@ function raiseStorage(s: Storage, c: Table, approx: (pointer: string, detail: st
     } else if (p.filesystem === 'btrfs' && !p.subvolumes?.length && p.mountpoint) {
       // a blueprint btrfs volume is mounted through subvolumes only
       approx(`${ptr}/filesystem`, `btrfs on ${p.mountpoint} is written as a volume with one subvolume`);
+      if (p.fsLabel) approx(`${ptr}/fsLabel`, 'a blueprint btrfs volume has no label');
       partitions.push({
         type: 'btrfs',
         ...common,
         subvolumes: [{ name: subvolumeName(p.mountpoint), mountpoint: p.mountpoint }],
       });
     } else if (p.subvolumes?.length) {
-      partitions.push({
-        type: 'btrfs',
-        ...common,
-        subvolumes: p.subvolumes.map((v) =>
-          v.mountpoint ? { name: v.name, mountpoint: v.mountpoint } : { name: v.name },
-        ),
-      });
+      const subvolumes: Table[] = p.subvolumes.map((v) =>
+        v.mountpoint ? { name: v.name, mountpoint: v.mountpoint } : { name: v.name },
+      );
+      // a blueprint btrfs volume is mounted only through its subvolumes
+      if (p.mountpoint && !p.subvolumes.some((v) => v.mountpoint === p.mountpoint)) {
+        approx(
+          `${ptr}/mountpoint`,
+          `the btrfs volume on ${p.mountpoint} is mounted through a subvolume "${subvolumeName(p.mountpoint)}"`,
+        );
+        subvolumes.unshift({ name: subvolumeName(p.mountpoint), mountpoint: p.mountpoint });
+      }
+      if (p.fsLabel) approx(`${ptr}/fsLabel`, 'a blueprint btrfs volume has no label');
+      partitions.push({ type: 'btrfs', ...common, subvolumes });
     } else {
       if (p.role && p.role !== roleForMountpoint(p.mountpoint, p.filesystem)) {
         approx(`${ptr}/role`, `the ${p.role} role is implied only by a mountpoint; give the partition one`);

@@ -5,6 +5,7 @@
  * rules as positioned diagnostics. Keys osbuild does not know are warned about and kept.
  */
 import { blueprintCodes } from '../../diagnostics/codes/blueprint.js';
+import { splitDistro } from '../../ir/distribution.js';
 import type { PositionTable } from '../../ir/positions.js';
 import { isTable, LowerContext, type Table } from './context.js';
 import { lowerCustomizations } from './lower-customizations.js';
@@ -105,12 +106,6 @@ export function lowerBlueprint(doc: unknown, file: string, docPositions: Positio
   return ctx;
 }
 
-/** `fedora-43` → fedora/43, `rhel-9.6` → rhel/9.6, `centos-stream-10` → centos-stream/10. */
-export function splitDistro(distro: string): { id: string; release?: string } {
-  const m = /^(.*?)-(\d[\w.]*)$/.exec(distro);
-  return m ? { id: m[1]!, release: m[2]! } : { id: distro };
-}
-
 function lowerPackages(ctx: LowerContext, bp: Table): void {
   const { ir } = ctx;
   const packageList = (key: 'packages' | 'modules') => {
@@ -158,7 +153,7 @@ function lowerPackages(ctx: LowerContext, bp: Table): void {
       return;
     }
     ctx.map(`/packages/groups/${ir.packages.groups.length}`, at);
-    ir.packages.groups.push({ name });
+    ir.packages.groups.push({ name, kind: 'group' });
   });
 }
 

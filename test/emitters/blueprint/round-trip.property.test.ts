@@ -67,7 +67,7 @@ const arbitraryIr = fc
     ir.packages.install = r.packages.map((p) =>
       p.version ? { name: p.name, version: p.version } : { name: p.name },
     );
-    ir.packages.groups = r.groups.map((name) => ({ name }));
+    ir.packages.groups = r.groups.map((name) => ({ name, kind: 'group' as const }));
     if (r.hostname) ir.system.hostname = r.hostname;
     if (r.timezone) ir.system.timezone = r.timezone;
     ir.system.kernel.cmdline = r.cmdline;

@@ -3,7 +3,8 @@ import { parseJsonDocument, parseTomlDocument } from '../../../src/parsers/bluep
 
 describe('TOML blueprint documents', () => {
   it('locates keys, tables, arrays of tables and array items', () => {
-    const text = 'name = "x"\n\n[[packages]]\nname = "a"\n\n[[packages]]\nname = "b"\n\n[customizations.kernel]\nappend = "quiet"\n[customizations]\nhostname = "h"\n';
+    const text =
+      'name = "x"\n\n[[packages]]\nname = "a"\n\n[[packages]]\nname = "b"\n\n[customizations.kernel]\nappend = "quiet"\n[customizations]\nhostname = "h"\n';
     const r = parseTomlDocument(text, 'bp.toml');
     if (!r.ok) throw new Error(r.message);
     expect(r.positions['/name']).toEqual({ file: 'bp.toml', line: 1, column: 1 });

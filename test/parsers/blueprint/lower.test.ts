@@ -1,8 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { splitCmdline } from '../../../src/parsers/blueprint/lower-customizations.js';
-import { lowerBlueprint, splitDistro, unwrap } from '../../../src/parsers/blueprint/lower.js';
-import { directoryViolation, fileViolation, mountpointViolation } from '../../../src/parsers/blueprint/policies.js';
+import { joinDistro, splitDistro } from '../../../src/ir/distribution.js';
 import { formatSize, parseSize } from '../../../src/ir/size.js';
+import { lowerBlueprint, unwrap } from '../../../src/parsers/blueprint/lower.js';
+import { splitCmdline } from '../../../src/parsers/blueprint/lower-customizations.js';
+import {
+  directoryViolation,
+  fileViolation,
+  mountpointViolation,
+} from '../../../src/parsers/blueprint/policies.js';
 
 const codes = (doc: unknown) => lowerBlueprint(doc, 'f', {}).diagnostics.map((d) => d.code);
 
@@ -13,10 +18,19 @@ describe('blueprint lowering', () => {
     expect(splitDistro('centos-stream-10')).toEqual({ id: 'centos-stream', release: '10' });
     expect(splitDistro('rhel-84')).toEqual({ id: 'rhel', release: '84' });
     expect(splitDistro('custom')).toEqual({ id: 'custom' });
+    expect(splitDistro('debian-bookworm')).toEqual({ id: 'debian', release: 'bookworm' });
+    expect(splitDistro('opensuse-tumbleweed')).toEqual({ id: 'opensuse-tumbleweed' });
+    expect(joinDistro('debian', 'bookworm')).toBe('debian-bookworm');
+    expect(joinDistro('opensuse', 'tumbleweed')).toBeUndefined();
+    expect(joinDistro('my-distro', 'edge')).toBeUndefined();
   });
 
   it('splits kernel append strings like a shell, keeping quoted values together', () => {
-    expect(splitCmdline('  quiet  console=ttyS0,115200 foo="a b" ')).toEqual(['quiet', 'console=ttyS0,115200', 'foo="a b"']);
+    expect(splitCmdline('  quiet  console=ttyS0,115200 foo="a b" ')).toEqual([
+      'quiet',
+      'console=ttyS0,115200',
+      'foo="a b"',
+    ]);
     expect(splitCmdline('')).toEqual([]);
   });
 

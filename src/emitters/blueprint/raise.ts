@@ -317,7 +317,7 @@ function raiseStorage(s: Storage, c: Table, approx: (pointer: string, detail: st
       });
     } else if (p.filesystem === 'btrfs' && !p.subvolumes?.length && p.mountpoint) {
       // a blueprint btrfs volume is mounted through subvolumes only
-      approx(`${ptr}/filesystem`, `btrfs on ${p.mountpoint} is written as a volume with one subvolume`);
+      approx(`${ptr}/mountpoint`, `btrfs on ${p.mountpoint} is written as a volume with one subvolume mounted there`);
       if (p.fsLabel) approx(`${ptr}/fsLabel`, 'a blueprint btrfs volume has no label');
       partitions.push({
         type: 'btrfs',

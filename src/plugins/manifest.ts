@@ -1,10 +1,10 @@
 /**
  * The plugin manifest: `imgc-plugin.json` in a plugin folder, or the "imgc" field of an npm
  * package's package.json (name and version then come from package.json). One source of
- * truth (TypeBox) for the type, the ajv check and schemas/plugin-manifest.schema.json.
+ * truth (TypeBox) for the type, the shape check and schemas/plugin-manifest.schema.json.
  */
 import { type Static, Type } from '@sinclair/typebox';
-import { Ajv } from 'ajv';
+import { Value } from '@sinclair/typebox/value';
 
 /** The plugin API versions this imgc speaks. */
 export const SUPPORTED_PLUGIN_API: readonly number[] = [1];
@@ -57,16 +57,14 @@ export const PluginManifest = Type.Object(
 );
 export type PluginManifest = Static<typeof PluginManifest>;
 
-const ajv = new Ajv({ allErrors: true, strict: true });
-const check = ajv.compile<PluginManifest>(PluginManifest);
 
 /** Shape check only; the API version is judged separately so it gets its own diagnostic. */
 export function manifestErrors(value: unknown): string[] {
-  if (check(value)) {
-    const m = value as PluginManifest;
-    if (m.kind === 'backend' && !m.backend) return ['a backend plugin needs a "backend" object'];
-    if (m.kind === 'format' && !m.format) return ['a format plugin needs a "format" object'];
-    return [];
-  }
-  return (check.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message ?? e.keyword}`);
+  // interpreted, not compiled: start-up pays nothing for a check that runs once per plugin
+  const errors = [...Value.Errors(PluginManifest, value)];
+  if (errors.length > 0) return errors.map((e) => `${e.path || '/'} ${e.message}`);
+  const m = value as PluginManifest;
+  if (m.kind === 'backend' && !m.backend) return ['a backend plugin needs a "backend" object'];
+  if (m.kind === 'format' && !m.format) return ['a format plugin needs a "format" object'];
+  return [];
 }

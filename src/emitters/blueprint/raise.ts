@@ -12,6 +12,7 @@ import { type PositionTable, positionOf } from '../../ir/positions.js';
 import type { ImageIR, Storage, User } from '../../ir/schema.js';
 import { formatSize } from '../../ir/size.js';
 import { roleForMountpoint } from '../../ir/storage.js';
+import { directoryViolation, fileViolation, MODE_PATTERN } from '../../parsers/blueprint/policies.js';
 
 type Table = Record<string, unknown>;
 
@@ -138,29 +139,44 @@ export function raiseBlueprint(ir: ImageIR, target: string, positions: PositionT
   if (ir.storage) raiseStorage(ir.storage, c, approx);
   if (sys.fips !== undefined) c.fips = sys.fips;
   if (sys.caCertificates?.length) c.cacerts = { pem_certs: sys.caCertificates };
-  if (ir.directories.length) {
-    c.directories = ir.directories.map((d) => ({
-      path: d.path,
-      ...(d.user !== undefined ? { user: d.user } : {}),
-      ...(d.group !== undefined ? { group: d.group } : {}),
-      ...(d.mode !== undefined ? { mode: d.mode } : {}),
-      ...(d.ensureParents !== undefined ? { ensure_parents: d.ensureParents } : {}),
-    }));
-  }
-  if (ir.files.length) {
-    c.files = ir.files.map((f, i) => {
-      if (f.contentBase64 !== undefined)
-        approx(`/files/${i}/contentBase64`, `binary content of ${f.path} cannot be written inline`);
-      return {
+  const directories = ir.directories.flatMap((d, i) => {
+    const refused = directoryViolation(d.path);
+    if (refused) {
+      approx(`/directories/${i}`, `osbuild refuses the directory ${d.path}: ${refused}`);
+      return [];
+    }
+    return [
+      {
+        path: d.path,
+        ...(d.user !== undefined ? { user: d.user } : {}),
+        ...(d.group !== undefined ? { group: d.group } : {}),
+        ...writableMode(d.mode, `/directories/${i}/mode`, approx),
+        ...(d.ensureParents !== undefined ? { ensure_parents: d.ensureParents } : {}),
+      },
+    ];
+  });
+  if (directories.length) c.directories = directories;
+  const files = ir.files.flatMap((f, i) => {
+    const refused = fileViolation(f.path);
+    if (refused) {
+      approx(`/files/${i}`, `osbuild refuses the file ${f.path}: ${refused}`);
+      return [];
+    }
+    if (f.contentBase64 !== undefined)
+      approx(`/files/${i}/contentBase64`, `binary content of ${f.path} cannot be written inline`);
+    if (f.content !== undefined && f.source !== undefined)
+      approx(`/files/${i}/source`, `${f.path} has inline content; its source ${f.source} is not written`);
+    return [
+      {
         path: f.path,
         ...(f.user !== undefined ? { user: f.user } : {}),
         ...(f.group !== undefined ? { group: f.group } : {}),
-        ...(f.mode !== undefined ? { mode: f.mode } : {}),
-        ...(f.content !== undefined ? { data: f.content } : {}),
-        ...(f.source !== undefined ? { uri: f.source } : {}),
-      };
-    });
-  }
+        ...writableMode(f.mode, `/files/${i}/mode`, approx),
+        ...(f.content !== undefined ? { data: f.content } : f.source !== undefined ? { uri: f.source } : {}),
+      },
+    ];
+  });
+  if (files.length) c.files = files;
   if (ir.repositories.length) {
     c.repositories = ir.repositories.map((r, i) => {
       if (r.type && r.type !== 'rpm-md')
@@ -261,10 +277,15 @@ function userTable(u: User, ptr: string, approx: (pointer: string, detail: strin
 
 function raiseStorage(s: Storage, c: Table, approx: (pointer: string, detail: string) => void): void {
   const saysNothing =
-    !s.partitions.length && !s.volumeGroups.length && !s.raid.length && !s.mountpoints.length && !s.installationDevice;
+    !s.partitions.length &&
+    !s.volumeGroups.length &&
+    !s.raid.length &&
+    !s.mountpoints.length &&
+    !s.installationDevice;
   if (saysNothing && (s.mode === undefined || s.mode === 'auto')) {
     // a blueprint without storage keys already leaves the layout to osbuild
-    if (s.mode === 'auto') approx('/storage', 'the layout is left to osbuild, which is what a blueprint says by default');
+    if (s.mode === 'auto')
+      approx('/storage', 'the layout is left to osbuild, which is what a blueprint says by default');
     return;
   }
   if (s.mountpoints.length)
@@ -317,7 +338,10 @@ function raiseStorage(s: Storage, c: Table, approx: (pointer: string, detail: st
       });
     } else if (p.filesystem === 'btrfs' && !p.subvolumes?.length && p.mountpoint) {
       // a blueprint btrfs volume is mounted through subvolumes only
-      approx(`${ptr}/mountpoint`, `btrfs on ${p.mountpoint} is written as a volume with one subvolume mounted there`);
+      approx(
+        `${ptr}/mountpoint`,
+        `btrfs on ${p.mountpoint} is written as a volume with one subvolume mounted there`,
+      );
       if (p.fsLabel) approx(`${ptr}/fsLabel`, 'a blueprint btrfs volume has no label');
       partitions.push({
         type: 'btrfs',
@@ -404,4 +428,18 @@ const PLAIN_FILESYSTEMS = new Set(['ext4', 'xfs', 'vfat', 'swap', 'none']);
 
 function subvolumeName(mountpoint: string): string {
   return mountpoint === '/' ? 'root' : mountpoint.slice(1).replaceAll('/', '-');
+}
+
+/** osbuild takes three-digit octal modes only (no setuid/setgid/sticky bits). */
+function writableMode(
+  mode: string | undefined,
+  pointer: string,
+  approx: (pointer: string, detail: string) => void,
+): { mode?: string } {
+  if (mode === undefined) return {};
+  if (MODE_PATTERN.test(mode)) return { mode };
+  const short = mode.replace(/^0*(?=[0-7]{3}$)/, '');
+  if (MODE_PATTERN.test(short)) return { mode: short.padStart(4, '0') };
+  approx(pointer, `mode ${mode} has special bits osbuild cannot set; written as ${mode.slice(-3)}`);
+  return { mode: `0${mode.slice(-3)}` };
 }

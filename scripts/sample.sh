@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The imgc sample, end to end, on a fresh Debian 12 machine (as root): installs the npm
 # dependencies and host tools, reads the sample definition, translates it into every format
-# imgc writes, and builds the sample image when the build command is available.
+# imgc writes, and builds the bootable sample disk image into out/sample/image.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -21,3 +21,8 @@ for target in $(imgc formats --json | node -e 'const f=JSON.parse(require("fs").
   echo "== imgc translate $sample --to $target"
   imgc translate "$sample" --to "$target" -o "$out/$target"
 done
+
+echo "== imgc build $sample --output disk"
+imgc build "$sample" --output disk -o "$out/image"
+ls -l "$out/image"
+echo "Boot it with: qemu-system-x86_64 -machine q35 -m 2048 -bios /usr/share/ovmf/OVMF.fd -drive file=$out/image/imgc-sample.raw,format=raw -serial stdio"

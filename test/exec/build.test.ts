@@ -12,6 +12,7 @@ import {
   readdirSync,
   readFileSync,
   readlinkSync,
+  rmSync,
   statSync,
   writeFileSync,
 } from 'node:fs';
@@ -209,6 +210,8 @@ describe('imgc build (Debian, real)', () => {
       expect(readdirSync(outDir).sort()).toEqual(before);
       expect(leftovers(outDir)).toEqual([]);
       expect(mountsMentioning([cacheDir, outDir])).toEqual([]);
+      rmSync(dir, { recursive: true, force: true });
+      rmSync(cacheDir, { recursive: true, force: true });
     },
     900_000,
   );

@@ -5,7 +5,7 @@
  * the leftovers and succeeds.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -189,6 +189,8 @@ describe('killing builds', () => {
       expect(leftovers(outDir)).toEqual([]);
       expect(mountsMentioning(watched)).toEqual([]);
       expect(processesMentioning(watched)).toEqual([]);
+      rmSync(dir, { recursive: true, force: true });
+      rmSync(cacheDir, { recursive: true, force: true });
     },
     1_500_000,
   );

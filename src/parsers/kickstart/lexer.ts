@@ -5,21 +5,32 @@
  * comment wherever a new character of a word could start, even mid-word (`abc#def` is `abc`).
  * There is no line continuation. Columns are 1-based and point at the raw text.
  */
-import { createToken, Lexer } from 'chevrotain';
+import { createRequire } from 'node:module';
+import type * as Chevrotain from 'chevrotain';
 
-const Blank = createToken({ name: 'Blank', pattern: /[ \t\r\n\f\v]+/, group: Lexer.SKIPPED });
-const Comment = createToken({ name: 'Comment', pattern: /#[^\n]*/ });
-const Word = createToken({
-  name: 'Word',
-  pattern: /(?:[^\s'"\\#]|\\[^\n]|'[^']*'|"(?:[^"\\]|\\[^\n])*")+/,
-});
-const OpenQuote = createToken({ name: 'OpenQuote', pattern: /'[^']*|"(?:[^"\\]|\\[^\n])*/ });
-const TrailingBackslash = createToken({ name: 'TrailingBackslash', pattern: /\\/ });
+let lineLexer: Chevrotain.Lexer | undefined;
 
-const lineLexer = new Lexer([Blank, Comment, Word, OpenQuote, TrailingBackslash], {
-  positionTracking: 'onlyOffset',
-  ensureOptimizations: false,
-});
+/**
+ * The lexer is made on first use: loading chevrotain costs about half a second of start-up,
+ * which commands that never read a kickstart should not pay.
+ */
+function lexer(): Chevrotain.Lexer {
+  if (lineLexer) return lineLexer;
+  const { createToken, Lexer } = createRequire(import.meta.url)('chevrotain') as typeof Chevrotain;
+  const Blank = createToken({ name: 'Blank', pattern: /[ \t\r\n\f\v]+/, group: Lexer.SKIPPED });
+  const Comment = createToken({ name: 'Comment', pattern: /#[^\n]*/ });
+  const Word = createToken({
+    name: 'Word',
+    pattern: /(?:[^\s'"\\#]|\\[^\n]|'[^']*'|"(?:[^"\\]|\\[^\n])*")+/,
+  });
+  const OpenQuote = createToken({ name: 'OpenQuote', pattern: /'[^']*|"(?:[^"\\]|\\[^\n])*/ });
+  const TrailingBackslash = createToken({ name: 'TrailingBackslash', pattern: /\\/ });
+  lineLexer = new Lexer([Blank, Comment, Word, OpenQuote, TrailingBackslash], {
+    positionTracking: 'onlyOffset',
+    ensureOptimizations: false,
+  });
+  return lineLexer;
+}
 
 export interface KsWord {
   /** the word after quote removal */
@@ -42,16 +53,17 @@ export interface LexedLine {
 }
 
 export function lexLine(text: string): LexedLine {
-  const result = lineLexer.tokenize(text);
+  const result = lexer().tokenize(text);
   const words: KsWord[] = [];
   let comment: string | undefined;
   let problem: LexProblem | undefined;
   for (const token of result.tokens) {
     const column = token.startOffset + 1;
-    if (token.tokenType === Word) words.push({ value: unquote(token.image), raw: token.image, column });
-    else if (token.tokenType === Comment) comment = token.image;
-    else if (token.tokenType === OpenQuote) problem ??= { kind: 'unterminated-quote', column };
-    else if (token.tokenType === TrailingBackslash) problem ??= { kind: 'trailing-backslash', column };
+    const kind = token.tokenType.name;
+    if (kind === 'Word') words.push({ value: unquote(token.image), raw: token.image, column });
+    else if (kind === 'Comment') comment = token.image;
+    else if (kind === 'OpenQuote') problem ??= { kind: 'unterminated-quote', column };
+    else if (kind === 'TrailingBackslash') problem ??= { kind: 'trailing-backslash', column };
   }
   const err = result.errors[0];
   if (err && !problem) problem = { kind: 'bad-character', column: err.offset + 1 };

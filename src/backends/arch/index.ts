@@ -8,14 +8,7 @@ import { buildCodes } from '../../diagnostics/codes/build.js';
 import { diag } from '../../diagnostics/define.js';
 import type { FormatOptions } from '../../formats/contract.js';
 import type { ImageIR, Initrd, PackageRef } from '../../ir/schema.js';
-import type { PlanStep } from '../../plan/steps.js';
-import {
-  configureAccounts,
-  configureServices,
-  configureSystem,
-  finalize,
-  type RootLayout,
-} from '../common/configure.js';
+import { FAMILY_STEP_TYPES, familyExecutor, type RootLayout } from '../common/configure.js';
 import {
   checkArchitecture,
   optionString,
@@ -28,7 +21,6 @@ import {
   type Backend,
   type HostFacts,
   type ResolvedDistribution,
-  type StepContext,
 } from '../contract.js';
 import {
   pacmanPackageSteps,
@@ -112,27 +104,6 @@ function pacmanSpec(p: PackageRef): string {
   return p.version ? `${p.name}=${p.version}` : p.name;
 }
 
-async function execute(step: PlanStep, context: StepContext): Promise<void> {
-  switch (step.type) {
-    case 'bootstrap':
-      return runPacmanBootstrap(step, context);
-    case 'install-packages':
-      return runPacmanInstall(step, context);
-    case 'remove-packages':
-      return runPacmanRemove(step, context);
-    case 'configure-system':
-      return configureSystem(step, context, archLayout);
-    case 'configure-accounts':
-      return configureAccounts(step, context);
-    case 'configure-services':
-      return configureServices(step, context);
-    case 'finalize':
-      return finalize(step, context, archLayout);
-    default:
-      throw new Error(`the arch backend does not run ${step.type} steps`);
-  }
-}
-
 export const archBackend: Backend = {
   apiVersion: BACKEND_API_VERSION,
   id: 'arch',
@@ -194,14 +165,10 @@ export const archBackend: Backend = {
     useradd: 'passwd',
     systemctl: 'systemctl',
   },
-  executes: [
-    'bootstrap',
-    'install-packages',
-    'remove-packages',
-    'configure-system',
-    'configure-accounts',
-    'configure-services',
-    'finalize',
-  ],
-  execute,
+  executes: FAMILY_STEP_TYPES,
+  execute: familyExecutor(
+    'arch',
+    { bootstrap: runPacmanBootstrap, install: runPacmanInstall, remove: runPacmanRemove },
+    archLayout,
+  ),
 };

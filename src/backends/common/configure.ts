@@ -264,3 +264,45 @@ export async function finalize(step: PlanStep, context: StepContext, layout: Roo
   if (o.resetMachineId && existsSync(join(tree, 'etc/machine-id')))
     await put(tree, 'etc/machine-id', '', 0o444);
 }
+
+/** How one family's package manager runs the three package steps. */
+export interface PackageStepRunners {
+  bootstrap(step: PlanStep, context: StepContext): Promise<void>;
+  install(step: PlanStep, context: StepContext): Promise<void>;
+  remove(step: PlanStep, context: StepContext): Promise<void>;
+}
+
+/** The step types every --root family runs: its package manager, then the shared configuration. */
+export const FAMILY_STEP_TYPES = [
+  'bootstrap',
+  'install-packages',
+  'remove-packages',
+  'configure-system',
+  'configure-accounts',
+  'configure-services',
+  'finalize',
+] as const;
+
+/** `Backend.execute` for a family whose system fields are applied with the host's --root tools. */
+export function familyExecutor(backendId: string, packages: PackageStepRunners, layout: RootLayout) {
+  return async (step: PlanStep, context: StepContext): Promise<void> => {
+    switch (step.type) {
+      case 'bootstrap':
+        return packages.bootstrap(step, context);
+      case 'install-packages':
+        return packages.install(step, context);
+      case 'remove-packages':
+        return packages.remove(step, context);
+      case 'configure-system':
+        return configureSystem(step, context, layout);
+      case 'configure-accounts':
+        return configureAccounts(step, context);
+      case 'configure-services':
+        return configureServices(step, context);
+      case 'finalize':
+        return finalize(step, context, layout);
+      default:
+        throw new Error(`the ${backendId} backend does not run ${step.type} steps`);
+    }
+  };
+}

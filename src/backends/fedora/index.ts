@@ -11,14 +11,7 @@ import { diag } from '../../diagnostics/define.js';
 import type { Diagnostic } from '../../diagnostics/types.js';
 import type { FormatOptions } from '../../formats/contract.js';
 import type { ImageIR, Initrd } from '../../ir/schema.js';
-import type { PlanStep } from '../../plan/steps.js';
-import {
-  configureAccounts,
-  configureServices,
-  configureSystem,
-  finalize,
-  type RootLayout,
-} from '../common/configure.js';
+import { FAMILY_STEP_TYPES, familyExecutor, type RootLayout } from '../common/configure.js';
 import {
   checkArchitecture,
   optionString,
@@ -32,7 +25,6 @@ import {
   type Backend,
   type HostFacts,
   type ResolvedDistribution,
-  type StepContext,
 } from '../contract.js';
 import { dnfPackageSteps, dnfRemoveStep, runDnfBootstrap, runDnfInstall, runDnfRemove } from './dnf.js';
 import { acceptRelease, dnfDistributions, findDnfDistribution } from './releases.js';
@@ -111,27 +103,6 @@ function systemPackages(ir: ImageIR): string[] {
   return [...new Set(out)];
 }
 
-async function execute(step: PlanStep, context: StepContext): Promise<void> {
-  switch (step.type) {
-    case 'bootstrap':
-      return runDnfBootstrap(step, context);
-    case 'install-packages':
-      return runDnfInstall(step, context);
-    case 'remove-packages':
-      return runDnfRemove(step, context);
-    case 'configure-system':
-      return configureSystem(step, context, fedoraLayout);
-    case 'configure-accounts':
-      return configureAccounts(step, context);
-    case 'configure-services':
-      return configureServices(step, context);
-    case 'finalize':
-      return finalize(step, context, fedoraLayout);
-    default:
-      throw new Error(`the fedora backend does not run ${step.type} steps`);
-  }
-}
-
 export const fedoraBackend: Backend = {
   apiVersion: BACKEND_API_VERSION,
   id: 'fedora',
@@ -150,14 +121,10 @@ export const fedoraBackend: Backend = {
   packageSpec: rpmPackageSpec,
   unappliedFields: (ir) => unappliedFields(ir, { family: 'dnf', groups: true, modules: true }),
   hostTools: { dnf: 'dnf', rpm: 'rpm', useradd: 'passwd', systemctl: 'systemctl' },
-  executes: [
-    'bootstrap',
-    'install-packages',
-    'remove-packages',
-    'configure-system',
-    'configure-accounts',
-    'configure-services',
-    'finalize',
-  ],
-  execute,
+  executes: FAMILY_STEP_TYPES,
+  execute: familyExecutor(
+    'fedora',
+    { bootstrap: runDnfBootstrap, install: runDnfInstall, remove: runDnfRemove },
+    fedoraLayout,
+  ),
 };

@@ -9,14 +9,7 @@ import { buildCodes } from '../../diagnostics/codes/build.js';
 import { diag } from '../../diagnostics/define.js';
 import type { FormatOptions } from '../../formats/contract.js';
 import type { ImageIR, Initrd, Repository } from '../../ir/schema.js';
-import type { PlanStep } from '../../plan/steps.js';
-import {
-  configureAccounts,
-  configureServices,
-  configureSystem,
-  finalize,
-  type RootLayout,
-} from '../common/configure.js';
+import { FAMILY_STEP_TYPES, familyExecutor, type RootLayout } from '../common/configure.js';
 import {
   checkArchitecture,
   optionString,
@@ -30,7 +23,6 @@ import {
   type Backend,
   type HostFacts,
   type ResolvedDistribution,
-  type StepContext,
 } from '../contract.js';
 import {
   runZypperBootstrap,
@@ -171,27 +163,6 @@ function systemPackages(ir: ImageIR): string[] {
   return out;
 }
 
-async function execute(step: PlanStep, context: StepContext): Promise<void> {
-  switch (step.type) {
-    case 'bootstrap':
-      return runZypperBootstrap(step, context);
-    case 'install-packages':
-      return runZypperInstall(step, context);
-    case 'remove-packages':
-      return runZypperRemove(step, context);
-    case 'configure-system':
-      return configureSystem(step, context, suseLayout);
-    case 'configure-accounts':
-      return configureAccounts(step, context);
-    case 'configure-services':
-      return configureServices(step, context);
-    case 'finalize':
-      return finalize(step, context, suseLayout);
-    default:
-      throw new Error(`the suse backend does not run ${step.type} steps`);
-  }
-}
-
 export const suseBackend: Backend = {
   apiVersion: BACKEND_API_VERSION,
   id: 'suse',
@@ -210,14 +181,10 @@ export const suseBackend: Backend = {
   packageSpec: rpmPackageSpec,
   unappliedFields: (ir) => unappliedFields(ir, { family: 'zypper', groups: true, modules: false }),
   hostTools: { zypper: 'zypper', rpm: 'rpm', useradd: 'passwd', systemctl: 'systemctl' },
-  executes: [
-    'bootstrap',
-    'install-packages',
-    'remove-packages',
-    'configure-system',
-    'configure-accounts',
-    'configure-services',
-    'finalize',
-  ],
-  execute,
+  executes: FAMILY_STEP_TYPES,
+  execute: familyExecutor(
+    'suse',
+    { bootstrap: runZypperBootstrap, install: runZypperInstall, remove: runZypperRemove },
+    suseLayout,
+  ),
 };

@@ -16,12 +16,7 @@ import {
   wantedDistribution,
   withBuildRepositories,
 } from '../common/family.js';
-import {
-  BACKEND_API_VERSION,
-  type Backend,
-  type HostFacts,
-  type ResolvedDistribution,
-} from '../contract.js';
+import { BACKEND_API_VERSION, type Backend, type HostFacts, type ResolvedDistribution } from '../contract.js';
 import {
   pacmanPackageSteps,
   pacmanRemoveStep,

@@ -18,12 +18,7 @@ import {
   withBuildRepositories,
 } from '../common/family.js';
 import { rpmPackageSpec } from '../common/rpm-repos.js';
-import {
-  BACKEND_API_VERSION,
-  type Backend,
-  type HostFacts,
-  type ResolvedDistribution,
-} from '../contract.js';
+import { BACKEND_API_VERSION, type Backend, type HostFacts, type ResolvedDistribution } from '../contract.js';
 import {
   runZypperBootstrap,
   runZypperInstall,

@@ -145,6 +145,7 @@ export const blueprintApproximations: readonly string[] = [
   '/accounts/users/*/password/locked',
   '/accounts/users/*/password/empty',
   '/storage/partitions/*/role',
+  '/storage/partitions/*/subvolumes/*/mountpoint',
   '/storage/partitions/*/filesystem',
   '/storage/partitions/*/mountpoint',
   '/storage/partitions/*/fsLabel',

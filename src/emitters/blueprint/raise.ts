@@ -349,16 +349,24 @@ function raiseStorage(s: Storage, c: Table, approx: (pointer: string, detail: st
         subvolumes: [{ name: subvolumeName(p.mountpoint), mountpoint: p.mountpoint }],
       });
     } else if (p.subvolumes?.length) {
-      const subvolumes: Table[] = p.subvolumes.map((v) =>
-        v.mountpoint ? { name: v.name, mountpoint: v.mountpoint } : { name: v.name },
-      );
+      const subvolumes: Table[] = p.subvolumes.map((v, j) => {
+        if (!v.mountpoint) return { name: v.name };
+        // KIWI writes volume paths relative to the root; osbuild wants them absolute
+        const mountpoint = v.mountpoint.startsWith('/') ? v.mountpoint : `/${v.mountpoint}`;
+        if (mountpoint !== v.mountpoint)
+          approx(`${ptr}/subvolumes/${j}/mountpoint`, `written as ${mountpoint}`);
+        return { name: v.name, mountpoint };
+      });
       // a blueprint btrfs volume is mounted only through its subvolumes
-      if (p.mountpoint && !p.subvolumes.some((v) => v.mountpoint === p.mountpoint)) {
+      if (p.mountpoint && !subvolumes.some((v) => v.mountpoint === p.mountpoint)) {
+        const taken = new Set(subvolumes.map((v) => v.name));
+        let name = subvolumeName(p.mountpoint);
+        while (taken.has(name)) name = `${name}-volume`;
         approx(
           `${ptr}/mountpoint`,
-          `the btrfs volume on ${p.mountpoint} is mounted through a subvolume "${subvolumeName(p.mountpoint)}"`,
+          `the btrfs volume on ${p.mountpoint} is mounted through a subvolume "${name}"`,
         );
-        subvolumes.unshift({ name: subvolumeName(p.mountpoint), mountpoint: p.mountpoint });
+        subvolumes.unshift({ name, mountpoint: p.mountpoint });
       }
       if (p.fsLabel) approx(`${ptr}/fsLabel`, 'a blueprint btrfs volume has no label');
       partitions.push({ type: 'btrfs', ...common, subvolumes });
@@ -371,12 +379,14 @@ function raiseStorage(s: Storage, c: Table, approx: (pointer: string, detail: st
         ...common,
         ...(p.mountpoint ? { mountpoint: p.mountpoint } : {}),
         ...(p.fsLabel ? { label: p.fsLabel } : {}),
-        ...(p.filesystem && PLAIN_FILESYSTEMS.has(p.filesystem) ? { fs_type: p.filesystem } : {}),
+        ...(p.filesystem && plainFilesystemAllowed(p.mountpoint, p.filesystem)
+          ? { fs_type: p.filesystem }
+          : {}),
       });
-      if (p.filesystem && !PLAIN_FILESYSTEMS.has(p.filesystem)) {
+      if (p.filesystem && !plainFilesystemAllowed(p.mountpoint, p.filesystem)) {
         approx(
           `${ptr}/filesystem`,
-          `a blueprint partition cannot be ${p.filesystem}; osbuild chooses the filesystem`,
+          `osbuild does not take ${p.filesystem}${p.mountpoint ? ` on ${p.mountpoint}` : ''}; it chooses the filesystem`,
         );
       }
     }
@@ -442,4 +452,12 @@ function writableMode(
   if (MODE_PATTERN.test(short)) return { mode: short.padStart(4, '0') };
   approx(pointer, `mode ${mode} has special bits osbuild cannot set; written as ${mode.slice(-3)}`);
   return { mode: `0${mode.slice(-3)}` };
+}
+
+/** osbuild's fs_type rules for plain partitions: its list, ext4/xfs for /boot, vfat for /boot/efi. */
+function plainFilesystemAllowed(mountpoint: string | undefined, filesystem: string): boolean {
+  if (!PLAIN_FILESYSTEMS.has(filesystem)) return false;
+  if (mountpoint === '/boot') return filesystem === 'ext4' || filesystem === 'xfs';
+  if (mountpoint === '/boot/efi') return filesystem === 'vfat';
+  return true;
 }

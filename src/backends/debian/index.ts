@@ -130,14 +130,26 @@ function kernelPackages(dist: ResolvedDistribution, ir: ImageIR): string[] {
   return [`linux-image-${flavour[dist.architecture] ?? dist.architecture}`];
 }
 
+/** Compressors the initrd generators call inside the image; without them they fall back to gzip silently. */
+const COMPRESSOR_PACKAGES: Record<string, string> = {
+  xz: 'xz-utils',
+  zstd: 'zstd',
+  lz4: 'lz4',
+  lzma: 'xz-utils',
+  bzip2: 'bzip2',
+  lzop: 'lzop',
+};
+
 function initrdPackages(initrd: Initrd | undefined): string[] {
+  const compressor = initrd?.compression ? COMPRESSOR_PACKAGES[initrd.compression] : undefined;
+  const extra = compressor ? [compressor] : [];
   switch (initrd?.generator) {
     case 'dracut':
-      return ['dracut'];
+      return ['dracut', ...extra];
     case 'none':
       return [];
     default:
-      return ['initramfs-tools'];
+      return ['initramfs-tools', ...extra];
   }
 }
 

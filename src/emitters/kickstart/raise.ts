@@ -459,7 +459,19 @@ export class KickstartRaiser {
           'written as a bare name; pin versions with a repository or %post',
         );
       }
-      body.push(p.name);
+      const [word] = p.name.split(/\s+/);
+      if (word !== p.name) {
+        this.loss(
+          `/packages/install/${i}/name`,
+          `"${p.name}" is not one package name; only "${word}" is written`,
+        );
+      } else if (/^[@-]/.test(p.name)) {
+        this.loss(
+          `/packages/install/${i}/name`,
+          `"${p.name}" reads back as a group, module or exclusion in %packages`,
+        );
+      }
+      body.push(word!);
     });
     for (const p of pk.exclude) body.push(`-${p.name}`);
     if (body.length === 0 && header.length === 0 && !extra) return;

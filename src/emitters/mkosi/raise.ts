@@ -207,7 +207,11 @@ export function raiseMkosi(input: RaiseInput): RaiseResult {
     list.map((p, i) => {
       if (p.version || p.arch)
         loss(`${ptr}/${i}`, 'mkosi package lists hold names only; version/arch dropped');
-      return p.name;
+      // mkosi splits list values on whitespace and commas
+      const [word] = p.name.split(/[\s,]+/);
+      if (word !== p.name)
+        loss(`${ptr}/${i}/name`, `"${p.name}" is not one package name; only "${word}" is written`);
+      return word!;
     });
   conf.set('Packages', pkgs(ir.packages.install, '/packages/install'));
   conf.set('BuildPackages', pkgs(ir.packages.build, '/packages/build'));

@@ -3,11 +3,11 @@
  * directly, API versions are checked at the handshake, and a plugin that dies mid-build
  * leaves a coded error, nothing mounted and no partial output.
  */
-import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { PassThrough } from 'node:stream';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { fedoraBackend } from '../../src/backends/fedora/index.js';
 import { BackendRegistry } from '../../src/backends/registry.js';
 import { executeBuild } from '../../src/exec/executor.js';
@@ -155,6 +155,7 @@ describe('backend plugin bridge', () => {
       const dir = mkdtempSync('/var/tmp/imgc-plugin-cancel-');
       const outputDir = join(dir, 'out');
       const controller = new AbortController();
+      onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
       const result = await executeBuild(planned.plan!, {
         cacheDir: join(dir, 'cache'),
         outputDir,

@@ -469,6 +469,24 @@ export class Raiser {
       const text = String(unit === 'G' ? min / GIB : Math.ceil(min / MIB));
       kids.push(withAttrs(element('size', {}, [{ kind: 'text', text }]), { unit }, { ...kept, unit }));
     }
+    const saysOnlyBareRoot =
+      storage !== undefined &&
+      storage.partitions.length > 0 &&
+      storage.partitions.every((p) => p.role === 'root' && !p.filesystem) &&
+      storage.volumeGroups.length === 0 &&
+      storage.raid.length === 0;
+    if (storage && isDisk && saysOnlyBareRoot) {
+      this.loss(
+        '/storage',
+        'a root partition without a filesystem is what every KIWI disk type has; not written',
+      );
+    }
+    if (storage && !isDisk) {
+      this.loss(
+        '/storage',
+        `KIWI writes a disk layout only on disk (oem) types, not on ${out?.type ?? 'this'} outputs`,
+      );
+    }
     if (storage && isDisk) {
       const parts = storage.partitions.filter((p) => p.role !== 'root');
       const written = parts.filter((p) => this.partitionWritable(p, storage.partitions.indexOf(p)));
@@ -546,7 +564,13 @@ export class Raiser {
       { name: name === 'systemVG' ? undefined : name, preferlvm: btrfs ? 'true' : undefined },
       this.attrsOf(this.ext, 'systemdisk'),
     );
-    for (const lv of lvs) {
+    for (const [j, lv] of lvs.entries()) {
+      if (lv.grow && lv.size?.min !== undefined) {
+        this.loss(
+          `/storage/volumeGroups/0/logicalVolumes/${j}/size`,
+          `volume ${lv.name} takes the rest of the disk ("all"); its minimum size is not written`,
+        );
+      }
       sd.children.push(
         withAttrs(
           element('volume'),

@@ -4,6 +4,8 @@ export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
     testTimeout: 30_000,
+    // setup and cleanup of real builds (GBs of scratch trees) outlast vitest's 10 s default under load
+    hookTimeout: 180_000,
     pool: 'forks',
   },
 });

@@ -459,19 +459,14 @@ export class KickstartRaiser {
           'written as a bare name; pin versions with a repository or %post',
         );
       }
-      const [word] = p.name.split(/\s+/);
-      if (word !== p.name) {
-        this.loss(
-          `/packages/install/${i}/name`,
-          `"${p.name}" is not one package name; only "${word}" is written`,
-        );
-      } else if (/^[@-]/.test(p.name)) {
+      // a %packages line is one name, spaces included; only a leading @ or - changes its meaning
+      if (/^[@-]/.test(p.name)) {
         this.loss(
           `/packages/install/${i}/name`,
           `"${p.name}" reads back as a group, module or exclusion in %packages`,
         );
       }
-      body.push(word!);
+      body.push(p.name);
     });
     for (const p of pk.exclude) body.push(`-${p.name}`);
     if (body.length === 0 && header.length === 0 && !extra) return;

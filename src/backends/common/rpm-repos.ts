@@ -4,6 +4,8 @@
  * named in a .repo file before they exist on disk: the text carries a placeholder that the
  * step replaces with the folder it wrote the keys into.
  */
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { PackageRef, Repository } from '../../ir/schema.js';
 
 export const KEY_DIR_PLACEHOLDER = '@IMGC_KEYS@';
@@ -84,4 +86,22 @@ export function keysFromSettings(settings: Record<string, unknown> | undefined):
 /** name-version.arch, the way dnf and zypper take a package argument */
 export function rpmPackageSpec(p: PackageRef): string {
   return `${p.name}${p.version ? `-${p.version}` : ''}${p.arch ? `.${p.arch}` : ''}`;
+}
+
+/**
+ * Writes the repositories the image keeps (settings.imageRepos) into the tree, with their
+ * inline keys beside them; each family names its own two folders.
+ */
+export async function writeImageRepositories(
+  tree: string,
+  settings: Record<string, unknown>,
+  folders: { repos: string; keys: string },
+): Promise<void> {
+  if (typeof settings.imageRepos !== 'string' || !settings.imageRepos) return;
+  await mkdir(join(tree, folders.repos), { recursive: true });
+  await writeFile(join(tree, folders.repos, 'imgc.repo'), settings.imageRepos);
+  const keys = keysFromSettings(settings);
+  if (Object.keys(keys).length === 0) return;
+  await mkdir(join(tree, folders.keys), { recursive: true });
+  for (const [name, text] of Object.entries(keys)) await writeFile(join(tree, folders.keys, name), text);
 }

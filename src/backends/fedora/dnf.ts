@@ -15,7 +15,13 @@ import { CommandError } from '../../exec/runner.js';
 import type { ImageIR, Repository } from '../../ir/schema.js';
 import type { PlanStep, StepDraft, StepOptions } from '../../plan/steps.js';
 import { packageLines, runWithApiFs } from '../common/api-fs.js';
-import { KEY_DIR_PLACEHOLDER, keySettings, keysFromSettings, rpmRepoFile } from '../common/rpm-repos.js';
+import {
+  KEY_DIR_PLACEHOLDER,
+  keySettings,
+  keysFromSettings,
+  rpmRepoFile,
+  writeImageRepositories,
+} from '../common/rpm-repos.js';
 import { type PlanInput, type StepContext, StepError } from '../contract.js';
 import { rpmDbPath } from './releases.js';
 
@@ -257,16 +263,7 @@ async function transaction(run: DnfRun, packages: string[], context: StepContext
     context.progress.note(`dnf install (${packages.length})`);
     await dnf(context, base, ['install', ...packages]);
   }
-  if (typeof s.imageRepos === 'string' && s.imageRepos) {
-    await mkdir(join(context.tree, 'etc/yum.repos.d'), { recursive: true });
-    await writeFile(join(context.tree, 'etc/yum.repos.d/imgc.repo'), s.imageRepos);
-    const keys = keysFromSettings(s);
-    if (Object.keys(keys).length) {
-      await mkdir(join(context.tree, 'etc/pki/rpm-gpg'), { recursive: true });
-      for (const [name, text] of Object.entries(keys))
-        await writeFile(join(context.tree, 'etc/pki/rpm-gpg', name), text);
-    }
-  }
+  await writeImageRepositories(context.tree, s, { repos: 'etc/yum.repos.d', keys: 'etc/pki/rpm-gpg' });
 }
 
 export async function runDnfBootstrap(step: PlanStep, context: StepContext) {

@@ -14,7 +14,13 @@ import { CommandError } from '../../exec/runner.js';
 import type { ImageIR, Repository } from '../../ir/schema.js';
 import type { PlanStep, StepDraft, StepOptions } from '../../plan/steps.js';
 import { packageLines, runWithApiFs } from '../common/api-fs.js';
-import { KEY_DIR_PLACEHOLDER, keySettings, keysFromSettings, rpmRepoFile } from '../common/rpm-repos.js';
+import {
+  KEY_DIR_PLACEHOLDER,
+  keySettings,
+  keysFromSettings,
+  rpmRepoFile,
+  writeImageRepositories,
+} from '../common/rpm-repos.js';
 import { type PlanInput, type StepContext, StepError } from '../contract.js';
 
 type Settings = Record<string, string | boolean | number | string[]>;
@@ -251,16 +257,7 @@ async function transaction(
     ]);
   }
   const s = run.settings;
-  if (typeof s.imageRepos === 'string' && s.imageRepos) {
-    await mkdir(join(context.tree, 'etc/zypp/repos.d'), { recursive: true });
-    await writeFile(join(context.tree, 'etc/zypp/repos.d/imgc.repo'), s.imageRepos);
-    const keys = keysFromSettings(s);
-    if (Object.keys(keys).length) {
-      await mkdir(join(context.tree, 'etc/pki/trust/imgc'), { recursive: true });
-      for (const [name, text] of Object.entries(keys))
-        await writeFile(join(context.tree, 'etc/pki/trust/imgc', name), text);
-    }
-  }
+  await writeImageRepositories(context.tree, s, { repos: 'etc/zypp/repos.d', keys: 'etc/pki/trust/imgc' });
 }
 
 export async function runZypperBootstrap(step: PlanStep, context: StepContext) {

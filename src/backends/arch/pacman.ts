@@ -13,6 +13,7 @@ import { CommandError } from '../../exec/runner.js';
 import type { ImageIR, Repository } from '../../ir/schema.js';
 import type { PlanStep, StepDraft, StepOptions } from '../../plan/steps.js';
 import { packageLines, runWithApiFs } from '../common/api-fs.js';
+import { removeStepFor } from '../common/family.js';
 import { urlOf } from '../common/rpm-repos.js';
 import { type PlanInput, type StepContext, StepError } from '../contract.js';
 
@@ -123,14 +124,7 @@ export function pacmanPackageSteps(input: PlanInput): {
   };
 }
 
-export function pacmanRemoveStep(packages: string[], origin: string[]): StepDraft<'remove-packages'> {
-  return {
-    type: 'remove-packages',
-    title: `pacman: remove ${packages.length} packages`,
-    options: { packages },
-    origin,
-  };
-}
+export const pacmanRemoveStep = removeStepFor('pacman');
 
 interface PacmanRun {
   architecture: string;

@@ -1,9 +1,11 @@
 /** Pieces every systemd-family backend shares: distribution resolution and the unapplied-field report. */
+
 import { buildCodes } from '../../diagnostics/codes/build.js';
 import { diag } from '../../diagnostics/define.js';
 import type { Diagnostic } from '../../diagnostics/types.js';
 import type { FormatOptions } from '../../formats/contract.js';
 import type { ImageIR, Repository } from '../../ir/schema.js';
+import type { StepDraft } from '../../plan/steps.js';
 import type { Awaitable, HostFacts, PlanInput, ResolvedDistribution } from '../contract.js';
 
 export function optionString(options: FormatOptions, key: string): string | undefined {
@@ -106,4 +108,14 @@ export function withBuildRepositories<R>(defaults: Defaults, steps: PackageSteps
     const result = steps({ ...input, repositories: [...found.repositories, ...input.repositories] });
     return { ...result, diagnostics: [...found.diagnostics, ...result.diagnostics] };
   };
+}
+
+/** The remove-packages step of a family: the same shape for every package manager, titled by its tool. */
+export function removeStepFor(tool: string) {
+  return (packages: string[], origin: string[]): StepDraft<'remove-packages'> => ({
+    type: 'remove-packages',
+    title: `${tool}: remove ${packages.length} packages`,
+    options: { packages },
+    origin,
+  });
 }

@@ -15,6 +15,7 @@ import { CommandError } from '../../exec/runner.js';
 import type { ImageIR, Repository } from '../../ir/schema.js';
 import type { PlanStep, StepDraft, StepOptions } from '../../plan/steps.js';
 import { packageLines, runWithApiFs } from '../common/api-fs.js';
+import { removeStepFor } from '../common/family.js';
 import {
   KEY_DIR_PLACEHOLDER,
   keySettings,
@@ -135,14 +136,7 @@ function repoPointer(ir: ImageIR, r: Repository) {
 }
 
 /** The database path and release are read from the tree when the step runs: the contract's planRemove knows only names. */
-export function dnfRemoveStep(packages: string[], origin: string[]): StepDraft<'remove-packages'> {
-  return {
-    type: 'remove-packages',
-    title: `dnf: remove ${packages.length} packages`,
-    options: { packages },
-    origin,
-  };
-}
+export const dnfRemoveStep = removeStepFor('dnf');
 
 interface DnfRun {
   releasever: string;

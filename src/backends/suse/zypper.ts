@@ -14,6 +14,7 @@ import { CommandError } from '../../exec/runner.js';
 import type { ImageIR, Repository } from '../../ir/schema.js';
 import type { PlanStep, StepDraft, StepOptions } from '../../plan/steps.js';
 import { packageLines, runWithApiFs } from '../common/api-fs.js';
+import { removeStepFor } from '../common/family.js';
 import {
   KEY_DIR_PLACEHOLDER,
   keySettings,
@@ -115,14 +116,7 @@ export function zypperPackageSteps(input: PlanInput): {
   };
 }
 
-export function zypperRemoveStep(packages: string[], origin: string[]): StepDraft<'remove-packages'> {
-  return {
-    type: 'remove-packages',
-    title: `zypper: remove ${packages.length} packages`,
-    options: { packages },
-    origin,
-  };
-}
+export const zypperRemoveStep = removeStepFor('zypper');
 
 interface ZypperRun {
   releasever?: string;

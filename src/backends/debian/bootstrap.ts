@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { Diagnostic } from '../../diagnostics/types.js';
 import type { PlanStep, StepDraft, StepOptions } from '../../plan/steps.js';
 import type { PlanInput, StepContext } from '../contract.js';
+import { dpkgPathFilters, pruneFilteredPaths } from './path-filters.js';
 import { deb822Text } from './sources.js';
 
 const VARIANTS = [
@@ -76,23 +77,6 @@ export function removeDraft(packages: string[], origin: string[]): StepDraft {
   };
 }
 
-/** dpkg path filters for installDocs=false and a languages list (["none"] keeps no translations). */
-export function dpkgExcludes(o: { installDocs: boolean; languages: string[] }): string[] {
-  const out: string[] = [];
-  if (!o.installDocs) {
-    out.push('path-exclude=/usr/share/doc/*', 'path-include=/usr/share/doc/*/copyright');
-    for (const dir of ['man', 'info', 'groff', 'lintian', 'linda'])
-      out.push(`path-exclude=/usr/share/${dir}/*`);
-  }
-  if (o.languages.length) {
-    out.push('path-exclude=/usr/share/locale/*');
-    for (const lang of o.languages.filter((l) => l !== 'none')) {
-      out.push(`path-include=/usr/share/locale/${lang.replace(/[^A-Za-z0-9_@.-]/g, '')}*`);
-    }
-  }
-  return out;
-}
-
 /** Counts dpkg's "Setting up" lines and apt's announced total. */
 function packageCounter(context: StepContext) {
   let done = 0;
@@ -113,6 +97,7 @@ export async function runBootstrap(step: PlanStep, context: StepContext): Promis
   const sourcesFile = join(context.workDir, 'imgc.sources');
   await writeFile(sourcesFile, o.sources);
   await mkdir(context.packageCache, { recursive: true });
+  const filters = dpkgPathFilters(o);
   const args = [
     '--mode=root',
     '--format=directory',
@@ -122,13 +107,18 @@ export async function runBootstrap(step: PlanStep, context: StepContext): Promis
     '--dpkgopt=force-unsafe-io',
     '--aptopt=Acquire::Languages "none"',
     `--aptopt=APT::Install-Recommends "${o.installRecommends}"`,
-    ...dpkgExcludes(o).map((d) => `--dpkgopt=${d}`),
-    // The .deb cache survives builds: filled before apt runs, saved before mmdebstrap's cleanup.
+    // The .deb cache is bind-mounted where apt keeps its archives, so nothing is copied in or
+    // out; the mount lives in mmdebstrap's private mount namespace and dies with it.
+    // Essential .debs must survive their extraction: they are the cache's files.
     '--skip=essential/unlink',
-    '--setup-hook=mkdir -p "$1"/var/cache/apt/archives/',
-    `--setup-hook=sync-in ${context.packageCache} /var/cache/apt/archives/`,
-    `--customize-hook=sync-out /var/cache/apt/archives ${context.packageCache}`,
+    '--setup-hook=mkdir -p "$1"/var/cache/apt/archives/ "$1"/etc/dpkg/dpkg.cfg.d/',
+    '--setup-hook=mount --bind "$IMGC_PACKAGE_CACHE" "$1"/var/cache/apt/archives/',
+    '--customize-hook=umount "$1"/var/cache/apt/archives/',
   ];
+  if (filters.length) {
+    await writeFile(join(context.workDir, '50imgc-path-filters'), `${filters.join('\n')}\n`);
+    args.push(`--setup-hook=copy-in ${join(context.workDir, '50imgc-path-filters')} /etc/dpkg/dpkg.cfg.d/`);
+  }
   if (o.exclude.length) {
     const pins = o.exclude.map((p) => `Package: ${p}\nPin: release *\nPin-Priority: -1\n`).join('\n');
     await writeFile(join(context.workDir, 'imgc-exclude.pref'), pins);
@@ -141,7 +131,15 @@ export async function runBootstrap(step: PlanStep, context: StepContext): Promis
   if (o.packages.length) args.push(`--include=${o.packages.join(',')}`);
   args.push(o.suite, context.tree, sourcesFile);
   context.progress.note(`mmdebstrap ${o.suite}`);
-  await context.runner.run('mmdebstrap', args, { onLine: packageCounter(context), privateMounts: true });
+  await context.runner.run('mmdebstrap', args, {
+    onLine: packageCounter(context),
+    privateMounts: true,
+    env: { IMGC_PACKAGE_CACHE: context.packageCache },
+  });
+  if (filters.length) {
+    const removed = await pruneFilteredPaths(context.tree, filters);
+    context.progress.log(`removed ${removed} paths that the dpkg path filters exclude`);
+  }
 }
 
 const policyRcD =

@@ -15,12 +15,9 @@ bash "$REPO/scripts/ensure-host-tools.sh"
 MIRROR=$(awk '/^URIs:/ {u=$2} /^Suites:/ && $0 !~ /-security/ {print u; exit}' /etc/apt/sources.list.d/*.sources 2>/dev/null || true)
 [ -n "$MIRROR" ] || MIRROR=$(awk '$1=="deb" && $0 !~ /-security/ {for(i=2;i<=NF;i++) if ($i ~ /:\/\//) {print $i; exit}}' /etc/apt/sources.list)
 
-if (cd "$REPO" && npx tsc -p tsconfig.build.json >/dev/null 2>&1); then
-  IMGC=(node "$REPO/bin/imgc.js")
-else
-  echo "bench: the compiled CLI does not build; running imgc from sources through tsx" >&2
-  IMGC=(node --import "$REPO/node_modules/tsx/dist/esm/index.mjs" "$REPO/test/exec/cli-entry.ts")
-fi
+# The built CLI (bundled, IR checker precompiled), as users run it.
+(cd "$REPO" && npm run -s build >/dev/null) || { echo "bench: npm run build failed" >&2; exit 1; }
+IMGC=(node "$REPO/bin/imgc.js")
 
 rm -rf "$WORK"; mkdir -p "$WORK"/{mkosi-cache,imgc-cache,out}
 cp -r "$HERE/imgc/." "$WORK/def/"

@@ -104,6 +104,7 @@ describe('backend plugin bridge', () => {
       expect(planned.plan?.steps[0]?.executor).toBe('backend:crasher');
       const dir = mkdtempSync('/var/tmp/imgc-plugin-crash-');
       const outputDir = join(dir, 'out');
+      onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
       const result = await executeBuild(planned.plan!, {
         cacheDir: join(dir, 'cache'),
         outputDir,

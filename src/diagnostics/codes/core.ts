@@ -70,4 +70,36 @@ export const coreCodes = defineCodes({
     summary: 'the output folder cannot be written',
     message: (p: { path: string; reason: string }) => `cannot write ${p.path}: ${p.reason}`,
   },
+  irSyntax: {
+    code: 'IMGC1011',
+    severity: 'error',
+    summary: 'an IR document (format `ir`) that is not valid JSON or YAML',
+    message: (p: { language: string; detail: string }) => `invalid ${p.language}: ${p.detail}`,
+    hint: (p: { language: string }) =>
+      p.language === 'JSON'
+        ? 'JSON needs double-quoted names and strings, a comma between items and none after the last, and no comments'
+        : 'YAML nests by indentation (spaces, not tabs); a key may appear once per map',
+  },
+  irSchema: {
+    code: 'IMGC1012',
+    severity: 'error',
+    summary: 'an IR document (format `ir`) whose content does not match the IR schema',
+    message: (p: { pointer: string; detail: string }) => `IR ${p.pointer || '/'}: ${p.detail}`,
+    hint: 'the IR schema is schemas/ir.schema.json (see docs/formats/ir.md); `imgc inspect <definition> --json` prints a valid IR to start from',
+  },
+  irVersionUnsupported: {
+    code: 'IMGC1013',
+    severity: 'error',
+    summary: 'an IR document whose irVersion this imgc does not read',
+    message: (p: { found: string; supported: number }) =>
+      `irVersion ${p.found} is not one this imgc reads (it reads irVersion ${p.supported})`,
+    hint: 'an IR from a newer imgc needs that imgc; or write the IR again from the original definition with `imgc inspect <definition> --json`',
+  },
+  notAnIr: {
+    code: 'IMGC1014',
+    severity: 'error',
+    summary: 'a file read as an IR document (format `ir`) that is not one',
+    message: (p: { detail: string }) => `not an imgc IR document: ${p.detail}`,
+    hint: 'an IR document is an object starting with "irVersion": 1, bare or as the "ir" of `imgc inspect --json`; for another format leave out --from ir or name that format',
+  },
 });

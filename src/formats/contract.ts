@@ -87,7 +87,7 @@ export interface FormatWriter {
 }
 
 export interface FormatModule {
-  /** stable id used by --from/--to: kiwi, mkosi, kickstart, blueprint, blueprint-json, containerfile */
+  /** stable id used by --from/--to: kiwi, mkosi, kickstart, blueprint, blueprint-json, containerfile, ir */
   id: string;
   /** human name */
   name: string;

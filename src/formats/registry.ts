@@ -1,12 +1,21 @@
 /** The built-in formats. A format plugin registers the same FormatModule shape. */
 import { blueprintFormat, blueprintJsonFormat } from './builtin/blueprint.js';
 import { containerfileFormat } from './builtin/containerfile.js';
+import { irFormat } from './builtin/ir.js';
 import { kickstartFormat } from './builtin/kickstart.js';
 import { kiwiFormat } from './builtin/kiwi.js';
 import { mkosiFormat } from './builtin/mkosi.js';
 import type { FormatModule } from './contract.js';
 
-export const builtinFormats: FormatModule[] = [blueprintFormat, blueprintJsonFormat, containerfileFormat, kickstartFormat, kiwiFormat, mkosiFormat];
+export const builtinFormats: FormatModule[] = [
+  blueprintFormat,
+  blueprintJsonFormat,
+  containerfileFormat,
+  kickstartFormat,
+  kiwiFormat,
+  mkosiFormat,
+  irFormat,
+];
 
 export class FormatRegistry {
   private readonly byId = new Map<string, FormatModule>();

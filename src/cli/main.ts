@@ -91,7 +91,7 @@ export function buildProgram(io: Io = processIo, registry = new FormatRegistry()
       .command('plan')
       .description('print the typed build steps of a definition without running anything (no root needed)')
       .argument('<path>', 'a definition file, or a folder holding one')
-      .option('--from <format>', 'input format (detected when absent; "ir" for an IR in JSON)')
+      .option('--from <format>', 'input format (detected when absent; "ir" for an IR in JSON or YAML)')
       .option(
         '--output <type...>',
         "output types: directory, tar, disk (default: the definition's, or directory)",
@@ -107,7 +107,7 @@ export function buildProgram(io: Io = processIo, registry = new FormatRegistry()
       .command('build')
       .description('build the image: plan, then run the steps with caching and cleanup')
       .argument('<path>', 'a definition file, or a folder holding one')
-      .option('--from <format>', 'input format (detected when absent; "ir" for an IR in JSON)')
+      .option('--from <format>', 'input format (detected when absent; "ir" for an IR in JSON or YAML)')
       .option(
         '--output <type...>',
         "output types: directory, tar, disk (default: the definition's, or directory)",

@@ -1,18 +1,16 @@
 /** `imgc plan`: the typed build steps of a definition, without running anything and without root. */
-import { readFile, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { type BackendRegistry, localHost } from '../backends/registry.js';
 import { buildCodes } from '../diagnostics/codes/build.js';
-import { coreCodes } from '../diagnostics/codes/core.js';
 import { diag } from '../diagnostics/define.js';
 import { type Diagnostic, hasErrors } from '../diagnostics/types.js';
-import { loadDefinition, reasonOf } from '../formats/load.js';
+import { loadDefinition } from '../formats/load.js';
 import type { FormatRegistry } from '../formats/registry.js';
 import type { PositionTable } from '../ir/positions.js';
 import { mergeProfiles } from '../ir/profiles.js';
-import type { ImageIR, OutputType } from '../ir/schema.js';
-import { validateIr } from '../ir/validate.js';
+import type { OutputType } from '../ir/schema.js';
 import { buildableOutputs, planBuild } from '../plan/planner.js';
 import type { BuildPlan } from '../plan/steps.js';
 import { openBackends } from '../plugins/index.js';
@@ -35,20 +33,6 @@ export interface PreparedPlan {
   close?: () => Promise<void>;
   positions: PositionTable;
   diagnostics: Diagnostic[];
-}
-
-/** Reads an IR saved as JSON (`imgc inspect --json` or a hand-written `*.ir.json`). */
-async function loadIrJson(path: string): Promise<{ ir?: ImageIR; diagnostics: Diagnostic[] }> {
-  try {
-    const parsed = JSON.parse(await readFile(path, 'utf8'));
-    const ir = (parsed && typeof parsed === 'object' && 'ir' in parsed ? parsed.ir : parsed) as ImageIR;
-    const errors = validateIr(ir).map((e) =>
-      diag(coreCodes.irInvalid, { pointer: e.pointer, detail: e.message }, { file: path }),
-    );
-    return errors.length ? { diagnostics: errors } : { ir, diagnostics: [] };
-  } catch (e) {
-    return { diagnostics: [diag(coreCodes.fileNotFound, { path, reason: reasonOf(e) }, { file: path })] };
-  }
 }
 
 export function parseOutputTypes(values: string[] | undefined): {
@@ -80,22 +64,15 @@ export async function preparePlan(
   const pluginDiagnostics = opened?.diagnostics ?? [];
   const closing = { backends, ...(opened ? { close: opened.close } : {}) };
   const options = formatOptionsFrom(flags);
-  let ir: ImageIR | undefined;
-  let positions: PositionTable = {};
-  let diagnostics: Diagnostic[];
-  if (flags.from === 'ir' || path.endsWith('.ir.json')) {
-    ({ ir, diagnostics } = await loadIrJson(path));
-  } else {
-    const loaded = await loadDefinition(registry, path, {
-      from: flags.from,
-      profiles: flags.profile ?? [],
-      options,
-    });
-    ir = loaded.ir;
-    positions = loaded.positions;
-    diagnostics = loaded.diagnostics;
-  }
-  diagnostics = [...pluginDiagnostics, ...diagnostics];
+  // an IR saved by `imgc inspect --json` or `translate --to ir` (*.ir.json, --from ir) is a format like any other
+  const loaded = await loadDefinition(registry, path, {
+    from: flags.from,
+    profiles: flags.profile ?? [],
+    options,
+  });
+  let ir = loaded.ir;
+  const positions = loaded.positions;
+  const diagnostics = [...pluginDiagnostics, ...loaded.diagnostics];
   if (!ir || hasErrors(diagnostics)) return { positions, diagnostics, ...closing };
   if (flags.profile?.length) ir = { ...ir, activeProfiles: flags.profile };
   const effective = mergeProfiles(ir);

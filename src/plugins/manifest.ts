@@ -57,7 +57,6 @@ export const PluginManifest = Type.Object(
 );
 export type PluginManifest = Static<typeof PluginManifest>;
 
-
 /** Shape check only; the API version is judged separately so it gets its own diagnostic. */
 export function manifestErrors(value: unknown): string[] {
   // interpreted, not compiled: start-up pays nothing for a check that runs once per plugin

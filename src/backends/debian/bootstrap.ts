@@ -1,4 +1,5 @@
 /** Package steps of the Debian backend: mmdebstrap for the tree, apt-get in the chroot after. */
+import { createHash } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Diagnostic } from '../../diagnostics/types.js';
@@ -97,6 +98,12 @@ export async function runBootstrap(step: PlanStep, context: StepContext): Promis
   const sourcesFile = join(context.workDir, 'imgc.sources');
   await writeFile(sourcesFile, o.sources);
   await mkdir(context.packageCache, { recursive: true });
+  // apt's package lists are kept per sources text: `apt-get update` then only revalidates
+  // them (~0.7 s less here), and an update for other sources, which deletes the lists it
+  // does not know, cannot thrash them.
+  const sourcesHash = createHash('sha256').update(o.sources).digest('hex').slice(0, 16);
+  const listsCache = `${context.packageCache}.lists/${sourcesHash}`;
+  await mkdir(listsCache, { recursive: true });
   const filters = dpkgPathFilters(o);
   const args = [
     '--mode=root',
@@ -111,9 +118,11 @@ export async function runBootstrap(step: PlanStep, context: StepContext): Promis
     // out; the mount lives in mmdebstrap's private mount namespace and dies with it.
     // Essential .debs must survive their extraction: they are the cache's files.
     '--skip=essential/unlink',
-    '--setup-hook=mkdir -p "$1"/var/cache/apt/archives/ "$1"/etc/dpkg/dpkg.cfg.d/',
+    '--setup-hook=mkdir -p "$1"/var/cache/apt/archives/ "$1"/var/lib/apt/lists/ "$1"/etc/dpkg/dpkg.cfg.d/',
     '--setup-hook=mount --bind "$IMGC_PACKAGE_CACHE" "$1"/var/cache/apt/archives/',
-    '--customize-hook=umount "$1"/var/cache/apt/archives/',
+    '--setup-hook=mount --bind "$IMGC_APT_LISTS" "$1"/var/lib/apt/lists/',
+    // before mmdebstrap's cleanup, which empties both folders
+    '--customize-hook=umount "$1"/var/cache/apt/archives/ "$1"/var/lib/apt/lists/',
   ];
   if (filters.length) {
     await writeFile(join(context.workDir, '50imgc-path-filters'), `${filters.join('\n')}\n`);
@@ -134,7 +143,7 @@ export async function runBootstrap(step: PlanStep, context: StepContext): Promis
   await context.runner.run('mmdebstrap', args, {
     onLine: packageCounter(context),
     privateMounts: true,
-    env: { IMGC_PACKAGE_CACHE: context.packageCache },
+    env: { IMGC_PACKAGE_CACHE: context.packageCache, IMGC_APT_LISTS: listsCache },
   });
   if (filters.length) {
     const removed = await pruneFilteredPaths(context.tree, filters);

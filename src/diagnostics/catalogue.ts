@@ -16,6 +16,7 @@ import { kiwiCodes } from './codes/kiwi.js';
 import { mkosiCodes } from './codes/mkosi.js';
 import { outputCodes } from './codes/outputs.js';
 import { pluginCodes } from './codes/plugins.js';
+import { scriptCodes } from './codes/scripts.js';
 import { translateCodes } from './codes/translate.js';
 import type { CodeDef } from './define.js';
 
@@ -31,6 +32,7 @@ export const catalogue: Record<string, Record<string, CodeDef<any>>> = {
   containerfile: containerfileCodes,
   build: buildCodes,
   backends: backendCodes,
+  scripts: scriptCodes,
   plugins: pluginCodes,
 };
 

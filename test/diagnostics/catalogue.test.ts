@@ -12,6 +12,7 @@ const RANGES: Record<string, number> = {
   disk: 7,
   outputs: 7,
   backends: 7,
+  scripts: 7,
   plugins: 8,
   containerfile: 9,
 };

@@ -169,6 +169,7 @@ async function buildPrepared(io: Io, prepared: PreparedPlan, flags: BuildFlags):
       onEvent: render,
       treeCache: flags.treeCache ?? true,
       preferTmpfs: flags.tmpfs ?? true,
+      ...(prepared.sourceDir ? { sourceDir: prepared.sourceDir } : {}),
     });
     if (result.interrupted) return EXIT.interrupted;
     return result.ok ? EXIT.ok : EXIT.buildFailed;

@@ -12,7 +12,7 @@ import type { PositionTable } from '../ir/positions.js';
 import { mergeProfiles } from '../ir/profiles.js';
 import type { OutputType } from '../ir/schema.js';
 import { buildableOutputs, planBuild } from '../plan/planner.js';
-import type { BuildPlan } from '../plan/steps.js';
+import type { BuildPlan, PlanStep } from '../plan/steps.js';
 import { openBackends } from '../plugins/index.js';
 import { type FormatFlags, formatOptionsFrom } from './options.js';
 import { EXIT, type Io, printDiagnostics, printJson } from './output.js';
@@ -28,6 +28,10 @@ export interface PlanFlags extends FormatFlags {
 
 export interface PreparedPlan {
   plan?: BuildPlan;
+  /** the definition's clean scripts, which `imgc clean` runs */
+  clean?: PlanStep[];
+  /** the folder of the definition */
+  sourceDir?: string;
   /** the backends the plan was made with (built-ins and plugins); close() stops plugin processes */
   backends?: BackendRegistry;
   close?: () => Promise<void>;
@@ -91,7 +95,14 @@ export async function preparePlan(
     sourceDir,
     sourceDateEpoch,
   });
-  return { plan: planned.plan, positions, diagnostics: [...diagnostics, ...planned.diagnostics], ...closing };
+  return {
+    plan: planned.plan,
+    ...(planned.clean ? { clean: planned.clean } : {}),
+    sourceDir,
+    positions,
+    diagnostics: [...diagnostics, ...planned.diagnostics],
+    ...closing,
+  };
 }
 
 export function renderPlanText(plan: BuildPlan): string {

@@ -7,27 +7,31 @@
  * is left.
  */
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, rm, stat } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Backend, StepContext } from '../backends/contract.js';
 import { StepError } from '../backends/contract.js';
 import type { BackendRegistry } from '../backends/registry.js';
 import { buildCodes } from '../diagnostics/codes/build.js';
+import { scriptCodes } from '../diagnostics/codes/scripts.js';
 import { diag } from '../diagnostics/define.js';
 import type { Diagnostic } from '../diagnostics/types.js';
 import { type PositionTable, positionOf } from '../ir/positions.js';
 import { writeDirectoryOutput } from '../outputs/directory/index.js';
-import { assembleDisk, convertImage } from '../outputs/disk/index.js';
+import { assembleDisk, convertImage, type DiskInfo } from '../outputs/disk/index.js';
 import { makeInitrd } from '../outputs/initrd/index.js';
 import { outputStepTypes, runOutputStep as runBootOutputStep } from '../outputs/run-step.js';
 import { writeTarOutput } from '../outputs/tar/index.js';
 import type { BuildPlan, PlanStep, StepOptions } from '../plan/steps.js';
-import { treeStepTypes } from '../plan/steps.js';
+import { scriptStepTypes, treeStepTypes } from '../plan/steps.js';
 import { commitOutput, reapStaleOutputs, tempOutputPath } from './atomic.js';
+import { installFirstBoot } from './first-boot.js';
 import { acquireLock, LockTimeoutError } from './lock.js';
 import { type BuildEventInput, type EventSink, stamp } from './progress.js';
 import { runScript } from './run-script.js';
 import { AbortedError, CommandError, ProcessRunner } from './runner.js';
+import { runScriptFile, scriptFailure } from './scripts.js';
 import { TreeCache } from './tree-cache.js';
 import {
   createWorkspace,
@@ -52,6 +56,8 @@ export interface ExecuteOptions {
   /** build on /dev/shm when it has room (default true) */
   preferTmpfs?: boolean;
   lockTimeoutMs?: number;
+  /** folder of the definition: post-output and error scripts see it as IMGC_SOURCE_DIR and SRCDIR */
+  sourceDir?: string;
 }
 
 export interface BuildResult {
@@ -138,9 +144,15 @@ export async function executeBuild(plan: BuildPlan, options: ExecuteOptions): Pr
 
   const bases = workspaceBases(options.cacheDir, options.preferTmpfs ?? true);
   let workspace: Workspace | undefined;
+  let tree: string | undefined;
   const temps = new Set<string>();
   const outputs: BuildResult['outputs'] = [];
   const runner = new ProcessRunner({ signal: options.signal });
+  const order = runOrder(plan);
+  const total = order.run.length;
+  const sourceEnv: Record<string, string> = options.sourceDir
+    ? { IMGC_SOURCE_DIR: options.sourceDir, SRCDIR: options.sourceDir }
+    : {};
   try {
     for (const stale of await reapStaleWorkspaces([
       ...new Set([...bases, join(options.cacheDir, 'work'), options.outputDir]),
@@ -157,11 +169,12 @@ export async function executeBuild(plan: BuildPlan, options: ExecuteOptions): Pr
     const wantsDirectory = plan.steps.some((s) => s.type === 'output-directory');
     const onTmpfs = bases[0] !== join(options.cacheDir, 'work');
     workspace = await createWorkspace(wantsDirectory && !onTmpfs ? options.outputDir : bases[0]!);
-    const tree = join(workspace.path, 'tree');
+    tree = join(workspace.path, 'tree');
+    const treePath = tree;
     emit({
       event: 'build-start',
       backend: backend.id,
-      steps: plan.steps.length,
+      steps: total,
       outputs: plan.outputs,
       cacheDir: options.cacheDir,
       workDir: workspace.path,
@@ -169,8 +182,7 @@ export async function executeBuild(plan: BuildPlan, options: ExecuteOptions): Pr
 
     const cache = new TreeCache(options.cacheDir);
     const useCache = options.treeCache ?? true;
-    const treeSteps = plan.steps.filter((s) => treeStepTypes.has(s.type));
-    const outputSteps = plan.steps.filter((s) => !treeStepTypes.has(s.type));
+    const treeSteps = order.tree;
     let resumeAt = 0;
     if (useCache) {
       for (let i = treeSteps.length - 1; i >= 0; i--) {
@@ -181,13 +193,12 @@ export async function executeBuild(plan: BuildPlan, options: ExecuteOptions): Pr
         }
       }
     }
-    const total = plan.steps.length;
     if (resumeAt > 0) {
       const hit = treeSteps[resumeAt - 1]!;
       for (const [i, s] of treeSteps.slice(0, resumeAt).entries()) {
         emit({ event: 'step-cached', id: s.id, type: s.type, title: s.title, index: i + 1, total });
       }
-      await cache.restore(hit.id, tree, runner);
+      await cache.restore(hit.id, treePath, runner);
       await cache.touch(hit.id);
     }
 
@@ -195,7 +206,7 @@ export async function executeBuild(plan: BuildPlan, options: ExecuteOptions): Pr
       const workDir = join(workspace!.path, 'steps', step.id);
       await mkdir(workDir, { recursive: true });
       return {
-        tree,
+        tree: treePath,
         workDir,
         packageCache: join(
           options.cacheDir,
@@ -218,6 +229,26 @@ export async function executeBuild(plan: BuildPlan, options: ExecuteOptions): Pr
         report,
       };
     };
+    /** One step with its start and end events; a failure carries the step (the innermost one). */
+    const track = async <T>(step: PlanStep, run: (context: StepContext) => Promise<T>): Promise<T> => {
+      const t0 = Date.now();
+      const index = order.run.indexOf(step) + 1;
+      emit({ event: 'step-start', id: step.id, type: step.type, title: step.title, index, total });
+      let result: T;
+      try {
+        result = await run(await contextFor(step));
+      } catch (e) {
+        throw attachStep(e, step);
+      }
+      emit({
+        event: 'step-end',
+        id: step.id,
+        type: step.type,
+        title: step.title,
+        elapsedMs: Date.now() - t0,
+      });
+      return result;
+    };
 
     for (let i = resumeAt; i < treeSteps.length; i++) {
       const step = treeSteps[i]!;
@@ -231,7 +262,7 @@ export async function executeBuild(plan: BuildPlan, options: ExecuteOptions): Pr
       let saved = false;
       if (useCache && step.cache) {
         emit({ event: 'step-progress', id: step.id, note: 'saving the tree to the cache' });
-        await cache.save(step.id, tree, runner, { type: step.type, title: step.title });
+        await cache.save(step.id, treePath, runner, { type: step.type, title: step.title });
         saved = true;
       }
       await rm(join(workspace.path, 'steps', step.id), { recursive: true, force: true });
@@ -246,44 +277,83 @@ export async function executeBuild(plan: BuildPlan, options: ExecuteOptions): Pr
     }
     if (useCache) await cache.prune(options.keepTrees ?? 4);
 
-    // The directory output goes last so it may take the tree itself instead of a copy.
-    const ordered = [...outputSteps].sort(
-      (a, b) => Number(a.type === 'output-directory') - Number(b.type === 'output-directory'),
-    );
-    for (const [k, step] of ordered.entries()) {
-      const t0 = Date.now();
-      emit({
-        event: 'step-start',
-        id: step.id,
-        type: step.type,
-        title: step.title,
-        index: treeSteps.length + k + 1,
-        total,
-      });
-      const context = await contextFor(step);
-      const isLast = k === ordered.length - 1;
-      let final: string;
-      try {
-        final = await runOutputStep(step, context, options.outputDir, temps, isLast, plan);
-      } catch (e) {
-        throw attachStep(e, step);
+    const preDiskDone = new Set<string>();
+    const diskScripts: DiskScripts = {
+      run: (step, env) =>
+        track(step, (context) =>
+          runDiskScript(step, context, { IMGC_OUTPUT_DIR: options.outputDir, ...env }),
+        ),
+    };
+    for (const [k, step] of order.outputs.entries()) {
+      const isLast = k === order.outputs.length - 1;
+      for (const pre of order.preDisk.get(step.id) ?? []) {
+        if (preDiskDone.has(pre.id)) continue;
+        await diskScripts.run(pre, {});
+        preDiskDone.add(pre.id);
       }
-      const size = await sizeOf(final);
-      outputs.push({ type: step.type.replace(/^output-|^assemble-/, ''), path: final });
-      emit({ event: 'output', type: step.type, path: final, sizeBytes: size });
-      emit({
-        event: 'step-end',
-        id: step.id,
-        type: step.type,
-        title: step.title,
-        elapsedMs: Date.now() - t0,
+      await track(step, async (context) => {
+        const final = await runOutputStep(step, context, options.outputDir, temps, isLast, {
+          ...diskScripts,
+          scripts: order.disk.get(step.id) ?? [],
+        });
+        const size = await sizeOf(final);
+        outputs.push({ type: step.type.replace(/^output-|^assemble-/, ''), path: final });
+        emit({ event: 'output', type: step.type, path: final, sizeBytes: size });
+      });
+    }
+
+    // mkosi's mkosi.postoutput: on the host, once every output is in place
+    for (const step of order.postOutput) {
+      await track(step, async (context) => {
+        const o = step.options as StepOptions<'post-output-script'>;
+        try {
+          await runScriptFile({
+            id: step.id,
+            name: o.name,
+            phase: 'post-output',
+            chroot: false,
+            interpreter: o.interpreter,
+            body: o.body,
+            ...(o.log ? { log: o.log } : {}),
+            workDir: context.workDir,
+            env: {
+              ...sourceEnv,
+              IMGC_OUTPUT_DIR: options.outputDir,
+              OUTPUTDIR: options.outputDir,
+              IMGC_OUTPUTS: outputs.map((x) => x.path).join('\n'),
+            },
+            runner: context.runner,
+            onLine: (line) => context.progress.log(line),
+          });
+        } catch (e) {
+          scriptFailure(e, o, step.origin[0], report);
+        }
       });
     }
     return finish(true, outputs);
   } catch (e) {
     const interrupted = options.signal.aborted ? String(options.signal.reason ?? 'abort') : undefined;
+    const failure = interrupted ? undefined : failureDiagnostic(e);
     if (interrupted) report(diag(buildCodes.interrupted, { signal: interrupted }));
-    else report(failureDiagnostic(e));
+    else report(failure!);
+    await waitForChildren(runner);
+    if (order.onError.length) {
+      // A Ctrl-C is no failure, and the runner refuses every command once the build is aborted.
+      if (interrupted)
+        report(diag(scriptCodes.handlersSkipped, { count: order.onError.length, signal: interrupted }));
+      else
+        await runErrorScripts(order.onError, {
+          failed: (e as FailedStep)?.step,
+          failure: failure!,
+          tree,
+          workDir: workspace?.path,
+          outputDir: options.outputDir,
+          sourceEnv,
+          runner,
+          emit,
+          report,
+        });
+    }
     for (const t of temps) await removeTree(t);
     await waitForChildren(runner);
     await new TreeCache(options.cacheDir).dropUnfinished();
@@ -293,6 +363,205 @@ export async function executeBuild(plan: BuildPlan, options: ExecuteOptions): Pr
     await waitForChildren(runner);
     if (workspace) await workspace.dispose();
     await lock.release();
+  }
+}
+
+/**
+ * The order steps run in. Tree steps first; then the outputs, the directory output last so it
+ * may take the tree itself instead of a copy, unless a disk output has pre-disk or disk
+ * scripts: they change the tree, so such disks come after every other output. A disk's
+ * pre-disk scripts run right before it (once, however many disks share them), its disk
+ * scripts inside its assembly. Then the post-output scripts. Error scripts are not in it.
+ */
+export function runOrder(plan: BuildPlan) {
+  const byId = new Map(plan.steps.map((s) => [s.id, s]));
+  const tree = plan.steps.filter((s) => treeStepTypes.has(s.type));
+  const preDisk = new Map<string, PlanStep[]>();
+  const disk = new Map<string, PlanStep[]>();
+  for (const s of plan.steps) {
+    if (s.type !== 'assemble-disk') continue;
+    const before: PlanStep[] = [];
+    for (let up = byId.get(s.inputs[0] ?? ''); up?.type === 'disk-script'; up = byId.get(up.inputs[0] ?? ''))
+      before.unshift(up);
+    const after: PlanStep[] = [];
+    for (let cur = s.id; ; ) {
+      const next = plan.steps.find((x) => x.type === 'disk-script' && x.inputs[0] === cur);
+      if (!next) break;
+      after.push(next);
+      cur = next.id;
+    }
+    preDisk.set(s.id, before);
+    disk.set(s.id, after);
+  }
+  const changesTree = (s: PlanStep) => Boolean(preDisk.get(s.id)?.length) || Boolean(disk.get(s.id)?.length);
+  const rank = (s: PlanStep) => (changesTree(s) ? 2 : s.type === 'output-directory' ? 1 : 0);
+  const outputs = plan.steps
+    .filter((s) => !treeStepTypes.has(s.type) && !scriptStepTypes.has(s.type))
+    .sort((a, b) => rank(a) - rank(b));
+  const postOutput = plan.steps.filter((s) => s.type === 'post-output-script');
+  const onError = [
+    ...plan.steps.filter((s) => s.type === 'error-script' && s.options.phase === 'on-error'),
+    ...plan.steps.filter((s) => s.type === 'error-script' && s.options.phase !== 'on-error'),
+  ];
+  const run: PlanStep[] = [...tree];
+  for (const s of outputs) {
+    for (const p of preDisk.get(s.id) ?? []) if (!run.includes(p)) run.push(p);
+    run.push(s, ...(disk.get(s.id) ?? []));
+  }
+  run.push(...postOutput);
+  return { tree, outputs, preDisk, disk, postOutput, onError, run };
+}
+
+interface DiskScripts {
+  /** runs one disk-script step with its events; env adds to the script's environment */
+  run: (step: PlanStep, env: Record<string, string>) => Promise<void>;
+}
+
+async function runDiskScript(step: PlanStep, context: StepContext, env: Record<string, string>) {
+  const o = step.options as StepOptions<'disk-script'>;
+  try {
+    await runScriptFile({
+      id: step.id,
+      name: o.name,
+      phase: o.phase,
+      chroot: o.chroot,
+      interpreter: o.interpreter,
+      body: o.body,
+      network: o.network,
+      ...(o.log ? { log: o.log } : {}),
+      tree: context.tree,
+      workDir: context.workDir,
+      env,
+      // KIWI runs its host disk hooks (editbootconfig, editbootinstall) in the image root folder
+      ...(o.chroot ? {} : { cwd: context.tree }),
+      runner: context.runner,
+      onLine: (line) => context.progress.log(line),
+    });
+  } catch (e) {
+    scriptFailure(e, o, step.origin[0], context.report);
+  }
+}
+
+/** What disk scripts see of the image: IMGC_DISK_* (the image path only on the host). */
+export function diskEnv(
+  info: DiskInfo,
+  disk: { name: string; format: string },
+  host: boolean,
+): Record<string, string> {
+  return {
+    ...(host ? { IMGC_DISK_IMAGE: info.image } : {}),
+    IMGC_DISK_NAME: disk.name,
+    IMGC_DISK_FORMAT: disk.format,
+    IMGC_DISK_SIZE: String(info.sizeBytes),
+    IMGC_DISK_UUID: info.diskUuid,
+    IMGC_DISK_PARTITIONS: info.partitions
+      .map((p) => `${p.number} ${p.role} ${p.filesystem} ${p.start} ${p.size} ${p.uuid}`)
+      .join('\n'),
+  };
+}
+
+interface ErrorScriptContext {
+  failed?: PlanStep;
+  failure: Diagnostic;
+  tree?: string;
+  workDir?: string;
+  outputDir: string;
+  sourceEnv: Record<string, string>;
+  runner: ProcessRunner;
+  emit: (e: BuildEventInput) => void;
+  report: (d: Diagnostic) => void;
+}
+
+/**
+ * The definition's on-error and traceback scripts, after a failure and before anything is
+ * cleaned up. Their own failure is a warning (IMGC7303): the build error reported before
+ * them is what failed the build.
+ */
+async function runErrorScripts(handlers: PlanStep[], cx: ErrorScriptContext): Promise<void> {
+  // the tree as far as it got (a directory output may have taken it away already)
+  const tree = cx.tree && existsSync(cx.tree) ? cx.tree : undefined;
+  const scratch = cx.workDir ?? (await mkdtemp(join(tmpdir(), 'imgc-on-error-')));
+  const env = {
+    ...cx.sourceEnv,
+    IMGC_OUTPUT_DIR: cx.outputDir,
+    IMGC_FAILED_STEP: cx.failed?.type ?? 'setup',
+    IMGC_FAILED_STEP_TITLE: cx.failed?.title ?? '',
+    IMGC_ERROR_CODE: cx.failure.code,
+    IMGC_ERROR: cx.failure.message,
+  };
+  try {
+    for (const [k, step] of handlers.entries()) {
+      const o = step.options as StepOptions<'error-script'>;
+      const pointer = step.origin[0];
+      const interpreter = o.interpreter.split(/\s+/)[0]!;
+      const runnable = interpreter.startsWith('/') ? interpreter : 'bin/sh';
+      if (o.chroot && (!tree || !existsSync(join(tree, runnable)))) {
+        cx.report(
+          diag(
+            scriptCodes.phaseNotRun,
+            {
+              script: o.name,
+              phase: o.phase,
+              reason: tree
+                ? `it runs in the image, and the tree has no ${runnable} yet`
+                : 'it runs in the image, and the build failed before there was a tree',
+            },
+            {},
+            pointer !== undefined ? { pointer } : {},
+          ),
+        );
+        continue;
+      }
+      const t0 = Date.now();
+      cx.emit({
+        event: 'step-start',
+        id: step.id,
+        type: step.type,
+        title: step.title,
+        index: k + 1,
+        total: handlers.length,
+      });
+      try {
+        await runScriptFile({
+          id: step.id,
+          name: o.name,
+          phase: o.phase,
+          chroot: o.chroot,
+          interpreter: o.interpreter,
+          body: o.body,
+          ...(o.log ? { log: o.log } : {}),
+          ...(tree ? { tree } : {}),
+          workDir: join(scratch, 'error-scripts'),
+          env,
+          runner: cx.runner,
+          onLine: (line) => cx.emit({ event: 'log', id: step.id, line }),
+        });
+      } catch (e) {
+        const detail =
+          e instanceof CommandError
+            ? e.exitCode !== null
+              ? `exit status ${e.exitCode}`
+              : `signal ${e.signal}`
+            : (e as Error).message;
+        cx.report(
+          diag(
+            scriptCodes.handlerFailed,
+            { script: o.name, phase: o.phase, detail },
+            {},
+            pointer !== undefined ? { pointer } : {},
+          ),
+        );
+      }
+      cx.emit({
+        event: 'step-end',
+        id: step.id,
+        type: step.type,
+        title: step.title,
+        elapsedMs: Date.now() - t0,
+      });
+    }
+  } finally {
+    if (!cx.workDir) await rm(scratch, { recursive: true, force: true });
   }
 }
 
@@ -306,6 +575,8 @@ interface FailedStep {
 }
 
 function attachStep(cause: unknown, step: PlanStep): FailedStep {
+  // a step that runs inside another one (a disk script in the disk assembly) keeps the blame
+  if ((cause as FailedStep)?.step && 'cause' in (cause as object)) return cause as FailedStep;
   return { step, cause };
 }
 
@@ -343,6 +614,7 @@ async function runTreeStep(step: PlanStep, backend: Backend, context: StepContex
   if (step.executor === `backend:${backend.id}`) return backend.execute(step, context);
   if (step.type === 'write-files') return writeFiles(step, context);
   if (step.type === 'run-script') return runScript(step, context);
+  if (step.type === 'first-boot-script') return installFirstBoot(step, context);
   if (step.type === 'make-initrd') return makeInitrd(step, context);
   throw new Error(`no executor for ${step.type} steps`);
 }
@@ -353,7 +625,7 @@ async function runOutputStep(
   outputDir: string,
   temps: Set<string>,
   isLast: boolean,
-  plan: BuildPlan,
+  disk: DiskScripts & { scripts: PlanStep[] },
 ): Promise<string> {
   const name = String((step.options as { name: string }).name);
   const temp = tempOutputPath(outputDir, name);
@@ -385,7 +657,7 @@ async function runOutputStep(
       runner: context.runner,
     });
   } else if (step.type === 'assemble-disk') {
-    await assembleDiskStep(step, context, temp, plan);
+    await assembleDiskStep(step, context, temp, disk);
   } else if (outputStepTypes.has(step.type)) {
     const extras = await runBootOutputStep(step, context, temp, (n) => {
       const t = tempOutputPath(outputDir, n);
@@ -418,7 +690,12 @@ async function osRelease(tree: string): Promise<Record<string, string>> {
   return out;
 }
 
-async function assembleDiskStep(step: PlanStep, context: StepContext, temp: string, _plan: BuildPlan) {
+async function assembleDiskStep(
+  step: PlanStep,
+  context: StepContext,
+  temp: string,
+  disk: DiskScripts & { scripts: PlanStep[] },
+) {
   const o = step.options as StepOptions<'assemble-disk'>;
   const rel = await osRelease(context.tree);
   const os = {
@@ -427,6 +704,12 @@ async function assembleDiskStep(step: PlanStep, context: StepContext, temp: stri
     ...(rel.PRETTY_NAME ? { prettyName: rel.PRETTY_NAME } : {}),
   };
   const raw = o.format === 'raw' ? temp : `${temp}.raw`;
+  // chroot disk scripts change the tree before the filesystems are made from it; host ones see the finished image
+  const inTree = disk.scripts.filter((s) => s.options.chroot === true);
+  const onImage = disk.scripts.filter((s) => s.options.chroot !== true);
+  const runAll = (scripts: PlanStep[], host: boolean) => async (info: DiskInfo) => {
+    for (const s of scripts) await disk.run(s, diskEnv(info, o, host));
+  };
   await assembleDisk({
     tree: context.tree,
     output: raw,
@@ -437,6 +720,8 @@ async function assembleDiskStep(step: PlanStep, context: StepContext, temp: stri
     os,
     signal: context.signal,
     onProgress: (m: string) => context.progress.note(m),
+    ...(inTree.length ? { beforeFilesystems: runAll(inTree, false) } : {}),
+    ...(onImage.length ? { afterFilesystems: runAll(onImage, true) } : {}),
   });
   if (o.format !== 'raw') {
     try {

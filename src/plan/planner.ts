@@ -5,12 +5,13 @@
  * nothing and needs no root.
  */
 
-import { readFile, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { isAbsolute, resolve } from 'node:path';
 import type { Backend, HostFacts } from '../backends/contract.js';
 import type { BackendRegistry } from '../backends/registry.js';
 import { buildCodes } from '../diagnostics/codes/build.js';
 import { outputCodes } from '../diagnostics/codes/outputs.js';
+import { scriptCodes } from '../diagnostics/codes/scripts.js';
 import { diag } from '../diagnostics/define.js';
 import { type Diagnostic, hasErrors } from '../diagnostics/types.js';
 import type { FormatOptions } from '../formats/contract.js';
@@ -19,7 +20,22 @@ import type { ImageIR, Output, OutputType, Script, ScriptPhase } from '../ir/sch
 import { fileDigest, treeDigest } from './digest.js';
 import { stepId } from './hash.js';
 import { livePackageDraft, makeInitrdDraft, notBuildableDetail, outputStepDrafts } from './output-steps.js';
-import type { BuildPlan, PlanStep, StepDraft, StepOptions } from './steps.js';
+import {
+  cleanScriptDraft,
+  diskScriptDraft,
+  errorScriptDraft,
+  firstBootDrafts,
+  postOutputDraft,
+  runScriptDraft,
+} from './script-steps.js';
+import {
+  type BuildPlan,
+  type PlanStep,
+  type StepDraft,
+  type StepOptions,
+  scriptStepTypes,
+  treeStepTypes,
+} from './steps.js';
 
 export const buildableOutputs: readonly OutputType[] = [
   'directory',
@@ -53,6 +69,8 @@ export interface PlanRequest {
 
 export interface PlanResult {
   plan?: BuildPlan;
+  /** the definition's clean scripts: not part of the build, `imgc clean` runs them */
+  clean?: PlanStep[];
   diagnostics: Diagnostic[];
 }
 
@@ -79,8 +97,10 @@ function chooseOutputs(ir: ImageIR, asked: OutputType[] | undefined): Output[] {
 
 export async function planBuild(request: PlanRequest): Promise<PlanResult> {
   const diagnostics: Diagnostic[] = [];
+  let clean: PlanStep[] | undefined;
   const done = (plan?: BuildPlan): PlanResult => ({
     plan,
+    ...(plan && clean ? { clean } : {}),
     diagnostics: locate(diagnostics, request.positions),
   });
   const { ir, host } = request;
@@ -180,7 +200,7 @@ export async function planBuild(request: PlanRequest): Promise<PlanResult> {
 
   const drafts: StepDraft[] = [];
   for (const { s, i } of scriptsIn(['sync', 'pre-install']))
-    drafts.push(await scriptDraft(s, i, request, diagnostics));
+    drafts.push(await runScriptDraft(s, i, request, diagnostics));
   const pkgSteps = await backend.planPackages({
     ir,
     distribution: dist,
@@ -205,11 +225,11 @@ export async function planBuild(request: PlanRequest): Promise<PlanResult> {
       );
     }
     for (const { s, i } of scriptsIn(['pre-packages']))
-      drafts.push(await scriptDraft(s, i, request, diagnostics));
+      drafts.push(await runScriptDraft(s, i, request, diagnostics));
     if (pkgSteps.install) drafts.push(pkgSteps.install);
   }
   for (const { s, i } of scriptsIn(['prepare', 'build']))
-    drafts.push(await scriptDraft(s, i, request, diagnostics));
+    drafts.push(await runScriptDraft(s, i, request, diagnostics));
   if (ir.packages.remove.length)
     drafts.push(
       await backend.planRemove(
@@ -221,15 +241,6 @@ export async function planBuild(request: PlanRequest): Promise<PlanResult> {
   drafts.push(systemDraft(ir));
   if (ir.accounts.users.length || ir.accounts.groups.length || ir.accounts.root)
     drafts.push(accountsDraft(ir));
-  const svc = ir.system.services;
-  if (svc.enable.length || svc.disable.length || svc.mask.length) {
-    drafts.push({
-      type: 'configure-services',
-      title: `services: ${svc.enable.length} enabled, ${svc.disable.length} disabled, ${svc.mask.length} masked`,
-      options: { enable: svc.enable, disable: svc.disable, mask: svc.mask },
-      origin: ['/system/services'],
-    });
-  }
   const nonSkeleton = ir.overlays.map((o, i) => ({ o, i })).filter(({ o }) => o.kind !== 'skeleton');
   if (ir.files.length || ir.directories.length || ir.symlinks.length || nonSkeleton.length) {
     drafts.push(
@@ -239,8 +250,19 @@ export async function planBuild(request: PlanRequest): Promise<PlanResult> {
       }),
     );
   }
+  // after the files: a unit that comes from the definition's files or overlays can be enabled
+  const svc = ir.system.services;
+  if (svc.enable.length || svc.disable.length || svc.mask.length) {
+    drafts.push({
+      type: 'configure-services',
+      title: `services: ${svc.enable.length} enabled, ${svc.disable.length} disabled, ${svc.mask.length} masked`,
+      options: { enable: svc.enable, disable: svc.disable, mask: svc.mask },
+      origin: ['/system/services'],
+    });
+  }
   for (const { s, i } of scriptsIn(['post-install', 'finalize']))
-    drafts.push(await scriptDraft(s, i, request, diagnostics));
+    drafts.push(await runScriptDraft(s, i, request, diagnostics));
+  drafts.push(...(await firstBootDrafts(scriptsIn(['first-boot']), request, diagnostics)));
   drafts.push({
     type: 'finalize',
     title: 'finalize the tree',
@@ -267,6 +289,10 @@ export async function planBuild(request: PlanRequest): Promise<PlanResult> {
   }
   const treeId = previous;
   const name = ir.metadata?.name?.replace(/[^A-Za-z0-9._-]/g, '-') || 'image';
+  const phaseSteps = await planPhaseScripts(ir, outputs, request, diagnostics);
+  // pre-disk scripts run once, before the first disk output, and every disk output starts from them
+  let diskInput = treeId;
+  let preDiskPlanned = false;
   const osFacts = { id: dist.id, ...(dist.versionId ? { versionId: dist.versionId } : {}) };
   for (const o of outputs) {
     const idx = ir.outputs.indexOf(o);
@@ -299,9 +325,27 @@ export async function planBuild(request: PlanRequest): Promise<PlanResult> {
       };
       if (ir.storage) opts.storage = ir.storage;
       if (ir.boot) opts.boot = ir.boot;
-      steps.push(
-        toStep({ type: 'assemble-disk', title: `disk ${opts.name}`, options: opts, origin }, treeId, backend),
+      if (!preDiskPlanned) {
+        for (const d of phaseSteps.preDisk) {
+          const step = toStep(d, diskInput, backend);
+          steps.push(step);
+          diskInput = [step.id];
+        }
+        preDiskPlanned = true;
+      }
+      const disk = toStep(
+        { type: 'assemble-disk', title: `disk ${opts.name}`, options: opts, origin },
+        diskInput,
+        backend,
       );
+      steps.push(disk);
+      // disk scripts are chained to the disk they run for: each disk output runs them for its image
+      let after = [disk.id];
+      for (const d of phaseSteps.disk) {
+        const step = toStep(d, after, backend);
+        steps.push(step);
+        after = [step.id];
+      }
     } else {
       const drafts = outputStepDrafts({
         output: o,
@@ -316,6 +360,15 @@ export async function planBuild(request: PlanRequest): Promise<PlanResult> {
       for (const d of drafts) steps.push(toStep(d, treeId, backend));
     }
   }
+  // post-output scripts consume every output; error scripts consume nothing and run only on failure
+  let produced = steps.filter((s) => !treeStepTypes.has(s.type)).map((s) => s.id);
+  for (const d of phaseSteps.postOutput) {
+    const step = toStep(d, produced, backend);
+    steps.push(step);
+    produced = [step.id];
+  }
+  for (const d of phaseSteps.onError) steps.push(toStep(d, [], backend));
+  clean = phaseSteps.clean.map((d) => toStep(d, [], backend));
   if (hasErrors(diagnostics)) return done();
   return done({
     planVersion: 1,
@@ -327,6 +380,22 @@ export async function planBuild(request: PlanRequest): Promise<PlanResult> {
 }
 
 /**
+ * The names the plan's outputs get in the output folder: each output step's `name`, and the
+ * OCI archive written beside the OCI layout.
+ */
+export function outputNames(plan: BuildPlan): string[] {
+  const names: string[] = [];
+  for (const s of plan.steps) {
+    if (treeStepTypes.has(s.type) || scriptStepTypes.has(s.type)) continue;
+    const name = (s.options as { name?: unknown }).name;
+    if (typeof name !== 'string') continue;
+    names.push(name);
+    if (s.type === 'output-oci') names.push(`${name}.tar`);
+  }
+  return [...new Set(names)];
+}
+
+/**
  * Besides the package steps, keep the tree right before the first step that copies host
  * files or runs the definition's scripts: those change most often, and everything before
  * them (packages, locale-gen, accounts) then comes from the cache.
@@ -334,7 +403,9 @@ export async function planBuild(request: PlanRequest): Promise<PlanResult> {
 function markCachePoint(drafts: StepDraft[]) {
   const packagesDone = drafts.findLastIndex((d) => d.type === 'bootstrap' || d.type === 'install-packages');
   const volatile = drafts.findIndex(
-    (d, i) => i > packagesDone && (d.type === 'write-files' || d.type === 'run-script'),
+    (d, i) =>
+      i > packagesDone &&
+      (d.type === 'write-files' || d.type === 'run-script' || d.type === 'first-boot-script'),
   );
   const point = (volatile < 0 ? drafts.length - 1 : volatile) - 1;
   if (point > packagesDone) drafts[point]!.cache = true;
@@ -393,45 +464,6 @@ function accountsDraft(ir: ImageIR): StepDraft<'configure-accounts'> {
 
 function resolveSource(request: PlanRequest, source: string): string {
   return isAbsolute(source) ? source : resolve(request.sourceDir, source);
-}
-
-async function scriptDraft(
-  s: Script,
-  index: number,
-  request: PlanRequest,
-  diagnostics: Diagnostic[],
-): Promise<StepDraft<'run-script'>> {
-  let body = s.body ?? '';
-  if (s.source && !s.body) {
-    try {
-      body = await readFile(resolveSource(request, s.source), 'utf8');
-    } catch (e) {
-      diagnostics.push(
-        diag(
-          buildCodes.sourceMissing,
-          { path: s.source, reason: (e as Error).message },
-          {},
-          { pointer: `/scripts/${index}/source` },
-        ),
-      );
-    }
-  }
-  const name = s.name ?? s.source ?? `script ${index + 1}`;
-  const shebang = /^#!\s*(\S+)/.exec(body)?.[1];
-  return {
-    type: 'run-script',
-    title: `script ${name} (${s.phase}${s.chroot ? ', in the image' : ', on the host'})`,
-    options: {
-      name,
-      phase: s.phase,
-      chroot: s.chroot,
-      interpreter: s.interpreter ?? shebang ?? '/bin/sh',
-      body,
-      onError: s.onError ?? 'fail',
-      network: s.network ?? false,
-    },
-    origin: [`/scripts/${index}`],
-  };
 }
 
 async function writeFilesDraft(
@@ -517,6 +549,118 @@ async function writeFilesDraft(
   return { type: 'write-files', title, options: { entries }, origin };
 }
 
+interface PhaseSteps {
+  preDisk: StepDraft<'disk-script'>[];
+  disk: StepDraft<'disk-script'>[];
+  postOutput: StepDraft<'post-output-script'>[];
+  onError: StepDraft<'error-script'>[];
+  clean: StepDraft<'clean-script'>[];
+}
+
+/**
+ * The scripts that run outside the tree chain, and what this build does not run of them
+ * (IMGC7301) or runs differently from the source tool (IMGC7302).
+ */
+async function planPhaseScripts(
+  ir: ImageIR,
+  outputs: Output[],
+  request: PlanRequest,
+  diagnostics: Diagnostic[],
+): Promise<PhaseSteps> {
+  const out: PhaseSteps = { preDisk: [], disk: [], postOutput: [], onError: [], clean: [] };
+  const hasDisk = outputs.some((o) => o.type === 'disk');
+  const label = (s: Script, i: number) => s.name ?? s.source ?? `${i + 1}`;
+  const notRun = (s: Script, i: number, reason: string, severity: 'warning' | 'info' = 'warning') =>
+    diagnostics.push(
+      diag(
+        scriptCodes.phaseNotRun,
+        { script: label(s, i), phase: s.phase, reason },
+        {},
+        { pointer: `/scripts/${i}`, severity },
+      ),
+    );
+  const approximated = (s: Script, i: number, how: string) =>
+    diagnostics.push(
+      diag(
+        scriptCodes.phaseApproximated,
+        { script: label(s, i), phase: s.phase, how },
+        {},
+        { pointer: `/scripts/${i}` },
+      ),
+    );
+  let firstBootBefore: Script | undefined;
+  for (const [i, s] of ir.scripts.entries()) {
+    switch (s.phase) {
+      case 'pre-disk':
+      case 'disk':
+        if (!hasDisk) {
+          notRun(
+            s,
+            i,
+            `only a disk output runs ${s.phase} scripts, and this build makes ${outputs.map((o) => o.type).join(', ')}`,
+          );
+          break;
+        }
+        if (s.phase === 'pre-disk') {
+          out.preDisk.push(await diskScriptDraft(s, i, request, diagnostics));
+          approximated(
+            s,
+            i,
+            'runs against the finished tree before the disk layout is measured (KIWI runs pre_disk_sync.sh once the partitions exist); the outputs that are not disks are written before it, so only disk images see its changes',
+          );
+        } else {
+          out.disk.push(await diskScriptDraft(s, i, request, diagnostics));
+          approximated(
+            s,
+            i,
+            s.chroot
+              ? 'runs chrooted in the tree once the partition table is written and before the filesystems are made from the tree, not in the mounted disk (imgc assembles disks without mounting them): its changes reach the image, but the ESP is not mounted and the partition sizes were computed before it ran'
+              : 'runs on the host once the raw image is complete, before it is converted, with no arguments: the image is $IMGC_DISK_IMAGE and its partitions are listed in $IMGC_DISK_PARTITIONS (there are no loop devices); changes to the tree no longer reach the image',
+          );
+        }
+        break;
+      case 'post-output':
+        if (s.chroot)
+          notRun(
+            s,
+            i,
+            'post-output scripts run on the host once the outputs exist; there is no tree to chroot into',
+          );
+        else out.postOutput.push(await postOutputDraft(s, i, request, diagnostics));
+        break;
+      case 'on-error':
+      case 'traceback':
+        out.onError.push(await errorScriptDraft(s, i, request, diagnostics));
+        if (s.phase === 'traceback')
+          approximated(
+            s,
+            i,
+            'imgc does not tell a crash from a failed step: traceback scripts run after the on-error scripts whenever the build fails',
+          );
+        break;
+      case 'clean':
+        if (s.chroot) notRun(s, i, 'clean scripts run on the host; there is no tree to chroot into');
+        else {
+          out.clean.push(await cleanScriptDraft(s, i, request, diagnostics));
+          notRun(s, i, 'clean scripts run with `imgc clean`, after it removed the outputs', 'info');
+        }
+        break;
+      case 'first-boot':
+        if (firstBootBefore && (firstBootBefore.onError ?? 'fail') === 'fail')
+          approximated(
+            s,
+            i,
+            'each first-boot script is a unit of its own, ordered after the earlier ones: it runs even when an earlier one failed',
+          );
+        firstBootBefore = s;
+        break;
+      default:
+        break;
+    }
+  }
+  return out;
+}
+
 /** `familyWarnings`: the backend's own answer for the family-specific fields, replacing apt's. */
 function warnUnapplied(ir: ImageIR, diagnostics: Diagnostic[], familyWarnings?: Diagnostic[]) {
   const ignore = (pointer: string, field: string, reason: string): void => {
@@ -528,17 +672,6 @@ function warnUnapplied(ir: ImageIR, diagnostics: Diagnostic[], familyWarnings?: 
     ignore('/packages/build', 'packages.build', 'build-only packages are not installed into the image');
   if (ir.containers.length)
     ignore('/containers', 'containers', 'embedding container images is not implemented');
-  ir.scripts.forEach((s, i) => {
-    if (
-      ['pre-disk', 'disk', 'post-output', 'first-boot', 'on-error', 'traceback', 'clean'].includes(s.phase)
-    ) {
-      ignore(
-        `/scripts/${i}`,
-        `script ${s.name ?? i + 1} (${s.phase})`,
-        'this phase is not run by imgc build yet',
-      );
-    }
-  });
 }
 
 function warnAptFamily(ir: ImageIR, ignore: (pointer: string, field: string, reason: string) => void) {

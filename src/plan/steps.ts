@@ -155,6 +155,11 @@ export const WriteFilesOptions = closed(
   'files, directories, symlinks and overlay trees copied into the tree',
 );
 
+const OnError = Type.Union([Type.Literal('fail'), Type.Literal('ignore')]);
+const ScriptLog = Type.Optional(
+  Str('file the script output is appended to (in the image for chroot scripts, else on the host)'),
+);
+
 export const RunScriptOptions = closed(
   {
     name: Str(),
@@ -162,10 +167,74 @@ export const RunScriptOptions = closed(
     chroot: Type.Boolean(),
     interpreter: Str(),
     body: Str('the script text'),
-    onError: Type.Union([Type.Literal('fail'), Type.Literal('ignore')]),
+    onError: OnError,
     network: Type.Boolean(),
+    log: ScriptLog,
   },
   'run a script of the definition in the tree (chroot with /proc, /sys, /dev) or on the host',
+);
+
+export const FirstBootScriptOptions = closed(
+  {
+    name: Str(),
+    interpreter: Str('the interpreter in the image that runs the script'),
+    body: Str('the script text'),
+    onError: OnError,
+    network: Type.Boolean({ description: 'order the unit after network-online.target' }),
+    log: Type.Optional(Str('file in the image the output is appended to; absent = journal and console')),
+    unit: Str('the systemd unit written to /etc/systemd/system and wanted by multi-user.target'),
+    path: Str('where the script is installed in the image'),
+    after: StrList('first-boot units of earlier scripts; this one starts after them'),
+  },
+  'install a script and a oneshot systemd unit that runs it once, on the first boot of the image',
+);
+
+export const DiskScriptOptions = closed(
+  {
+    name: Str(),
+    phase: Type.Union([Type.Literal('pre-disk'), Type.Literal('disk')]),
+    chroot: Type.Boolean(),
+    interpreter: Str(),
+    body: Str('the script text'),
+    onError: OnError,
+    network: Type.Boolean(),
+    log: ScriptLog,
+  },
+  'a script run while a disk image is assembled: pre-disk before the layout is computed, disk once the partition table exists (chroot: before the filesystems are written from the tree; host: on the complete raw image)',
+);
+
+export const PostOutputScriptOptions = closed(
+  {
+    name: Str(),
+    interpreter: Str(),
+    body: Str('the script text'),
+    onError: OnError,
+    log: ScriptLog,
+  },
+  'a script run on the host after every output has been written, with the output folder and files in its environment',
+);
+
+export const ErrorScriptOptions = closed(
+  {
+    name: Str(),
+    phase: Type.Union([Type.Literal('on-error'), Type.Literal('traceback')]),
+    chroot: Type.Boolean(),
+    interpreter: Str(),
+    body: Str('the script text'),
+    log: ScriptLog,
+  },
+  'a script run only when the build fails (not when it is interrupted), before the workspace is removed; its own failure is a warning',
+);
+
+export const CleanScriptOptions = closed(
+  {
+    name: Str(),
+    interpreter: Str(),
+    body: Str('the script text'),
+    onError: OnError,
+    log: ScriptLog,
+  },
+  'a script run on the host by `imgc clean` after the outputs are removed',
 );
 
 export const FinalizeOptions = closed(
@@ -339,6 +408,7 @@ export const stepOptionSchemas = {
   'configure-services': ConfigureServicesOptions,
   'write-files': WriteFilesOptions,
   'run-script': RunScriptOptions,
+  'first-boot-script': FirstBootScriptOptions,
   finalize: FinalizeOptions,
   'output-directory': OutputDirectoryOptions,
   'output-tar': OutputTarOptions,
@@ -351,6 +421,10 @@ export const stepOptionSchemas = {
   'assemble-pxe': AssemblePxeOptions,
   'output-oci': OutputOciOptions,
   'output-extension': OutputExtensionOptions,
+  'disk-script': DiskScriptOptions,
+  'post-output-script': PostOutputScriptOptions,
+  'error-script': ErrorScriptOptions,
+  'clean-script': CleanScriptOptions,
 } as const;
 
 export type StepType = keyof typeof stepOptionSchemas;
@@ -368,8 +442,21 @@ export const treeStepTypes: ReadonlySet<StepType> = new Set([
   'configure-services',
   'write-files',
   'run-script',
+  'first-boot-script',
   'finalize',
   'make-initrd',
+]);
+
+/**
+ * Script steps that are not outputs: `disk-script` runs inside the assembly of the disk
+ * output it is chained to, `post-output-script` after every output, `error-script` only
+ * when the build fails, `clean-script` only in `imgc clean`.
+ */
+export const scriptStepTypes: ReadonlySet<StepType> = new Set([
+  'disk-script',
+  'post-output-script',
+  'error-script',
+  'clean-script',
 ]);
 
 export const PlanStep = Type.Object(

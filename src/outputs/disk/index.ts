@@ -18,11 +18,11 @@ import { findKernels, findSystemdBoot } from './kernels.js';
 import { type DiskLayout, type PlannedPartition, planLayout, sfdiskScript } from './layout.js';
 import { fileBytes, measureTree, treeHasContent } from './measure.js';
 import { runTool } from './run.js';
-import type { DiskRequest, DiskResult } from './types.js';
+import type { DiskInfo, DiskRequest, DiskResult } from './types.js';
 
 export { convertDisk, convertImage, type DiskFormat } from './convert.js';
 export { DiskError } from './errors.js';
-export type { DiskRequest, DiskResult } from './types.js';
+export type { DiskInfo, DiskPartitionInfo, DiskRequest, DiskResult } from './types.js';
 
 function checkBoot(boot: Boot | undefined): void {
   const unsupported = (detail: string) => diskError(diskCodes.unsupportedBoot, { detail });
@@ -110,6 +110,25 @@ export async function assembleDisk(request: DiskRequest): Promise<DiskResult> {
       input: sfdiskScript(layout),
     });
 
+    const info: DiskInfo = {
+      image: request.output,
+      sizeBytes: layout.sizeBytes,
+      diskUuid: layout.diskUuid,
+      partitions: layout.partitions.map((p) => ({
+        number: p.number,
+        role: p.role,
+        filesystem: p.filesystem,
+        uuid: p.uuid,
+        fsUuid: p.fsUuid,
+        start: p.start,
+        size: p.size,
+      })),
+    };
+    if (request.beforeFilesystems) {
+      progress('running the disk scripts that change the tree');
+      await request.beforeFilesystems(info);
+    }
+
     const ctx: FsContext = {
       image: request.output,
       workDir: request.workDir,
@@ -121,6 +140,10 @@ export async function assembleDisk(request: DiskRequest): Promise<DiskResult> {
       (p) => () => writePartition(ctx, p, request.tree, measure, espFiles, progress),
     );
     await allOrCancel(controller, tasks);
+    if (request.afterFilesystems) {
+      progress('running the disk scripts on the image');
+      await request.afterFilesystems(info);
+    }
 
     const size = (await stat(request.output)).size;
     progress(`disk image written: ${request.output} (${(size / 1024 / 1024).toFixed(0)} MiB)`);

@@ -11,6 +11,36 @@ export interface DiskRequest {
   os: { id: string; versionId?: string; prettyName?: string };
   signal?: AbortSignal;
   onProgress?: (message: string) => void;
+  /**
+   * Runs once the partition table is written and before any filesystem is made from the tree:
+   * what it changes in the tree lands in the image (the definition's chroot `disk` scripts).
+   */
+  beforeFilesystems?: (disk: DiskInfo) => Promise<void>;
+  /** Runs when the raw image is complete, before the executor converts or commits it (host `disk` scripts). */
+  afterFilesystems?: (disk: DiskInfo) => Promise<void>;
+}
+
+/** The image being assembled, as the disk hooks see it. */
+export interface DiskInfo {
+  /** the raw image file (a temporary name until the executor commits it) */
+  image: string;
+  sizeBytes: number;
+  diskUuid: string;
+  partitions: DiskPartitionInfo[];
+}
+
+export interface DiskPartitionInfo {
+  number: number;
+  role: string;
+  filesystem: string;
+  /** PARTUUID */
+  uuid: string;
+  /** filesystem UUID */
+  fsUuid: string;
+  /** byte offset in the image */
+  start: number;
+  /** bytes */
+  size: number;
 }
 
 export interface DiskResult {

@@ -4,14 +4,23 @@
  * dependencies, and the system settings of the IR are in the tree.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { rpmRepository, signedRpmRepository } from '../../helpers/local-repos.js';
 import { buildGate, cliBuild, groupMembers, linkTarget, passwdEntry, read } from '../family-build.js';
 import { fixtureIr } from '../fixture-ir.js';
 
-const gate = buildGate(['dnf', 'rpm', 'rpmbuild', 'createrepo_c', 'useradd', 'systemctl']);
+const gate = buildGate([
+  'dnf',
+  'rpm',
+  'rpmbuild',
+  'createrepo_c',
+  'useradd',
+  'systemctl',
+  'mkfs.ext4',
+  'debugfs',
+]);
 if (!gate.ok) console.warn(`SKIPPED: Fedora build test: ${gate.why}`);
 const maybe = gate.ok ? it : it.skip;
 
@@ -86,6 +95,73 @@ describe('fedora backend: real dnf build', () => {
       expect(read(tree, 'etc/yum.repos.d/imgc.repo')).toContain(`baseurl=file://${join(repo, 'repo')}`);
     },
     120_000,
+  );
+
+  maybe(
+    'installs and enables a first-boot unit, and runs pre-disk and disk scripts into the disk image only',
+    async () => {
+      const repo = rpmRepository('NAME=Fedora Linux\nID=fedora\nVERSION_ID=40\n');
+      const ir = fixtureIr(
+        { id: 'fedora', release: '40' },
+        { id: 'local', type: 'rpm-md', urls: [join(repo, 'repo')], gpgCheck: false },
+      );
+      // a disk without kernel or boot loader: the fixture packages have neither
+      ir.system.kernel.package = 'imgc-base';
+      ir.system.initrd = { generator: 'none' };
+      ir.boot = { bootloader: 'none' };
+      ir.outputs = [{ type: 'directory' }, { type: 'disk' }];
+      // the fixture tree has no shell, so these run on the host against $IMGC_ROOT
+      ir.scripts.push(
+        { phase: 'first-boot', chroot: true, name: 'welcome.sh', body: 'echo welcome >/etc/welcome\n' },
+        { phase: 'pre-disk', chroot: false, body: 'echo "$IMGC_PHASE" >"$IMGC_ROOT/etc/imgc-pre-disk"\n' },
+        {
+          phase: 'disk',
+          chroot: false,
+          body: 'printf "%s\\n" "$IMGC_DISK_NAME" "$IMGC_DISK_PARTITIONS" >"$IMGC_OUTPUT_DIR/disk-script.txt"\n',
+        },
+      );
+      const result = await cliBuild(ir, 'fedora-phases');
+      expect(result.code, result.stderr).toBe(0);
+      const tree = result.tree;
+
+      const unit = 'imgc-first-boot-01-welcome.service';
+      expect(read(tree, `etc/systemd/system/${unit}`)).toContain(
+        'ExecStart=/bin/sh /usr/local/lib/imgc/first-boot/01-welcome\n',
+      );
+      expect(linkTarget(tree, `etc/systemd/system/multi-user.target.wants/${unit}`)).toBe(
+        `/etc/systemd/system/${unit}`,
+      );
+      expect(read(tree, 'usr/local/lib/imgc/first-boot/01-welcome')).toBe('echo welcome >/etc/welcome\n');
+      expect(statSync(join(tree, 'usr/local/lib/imgc/first-boot/01-welcome')).mode & 0o777).toBe(0o755);
+      // the fixture image has neither systemd nor a shell, and the build says so
+      expect(result.stderr).toContain('IMGC7305');
+      expect(result.stderr).toContain('the image has no systemd');
+
+      // the directory output was written before the pre-disk script changed the tree
+      expect(existsSync(join(tree, 'etc/imgc-pre-disk'))).toBe(false);
+      const disk = join(result.outDir, 'imgc-fedora-test.raw');
+      const lines = readFileSync(join(result.outDir, 'disk-script.txt'), 'utf8').split('\n');
+      expect(lines[0]).toBe('imgc-fedora-test.raw');
+      const root = lines.find((l) => / root ext4 /.test(l))!.split(' ');
+      const part = `${disk}.root`;
+      execFileSync('dd', [
+        `if=${disk}`,
+        `of=${part}`,
+        'bs=1M',
+        `skip=${Number(root[3]) / 2 ** 20}`,
+        `count=${Number(root[4]) / 2 ** 20}`,
+        'status=none',
+      ]);
+      const cat = (path: string) =>
+        execFileSync('debugfs', ['-R', `cat ${path}`, part], {
+          encoding: 'utf8',
+          stdio: ['ignore', 'pipe', 'ignore'],
+        });
+      expect(cat('/etc/imgc-pre-disk')).toBe('pre-disk\n');
+      expect(cat(`/etc/systemd/system/${unit}`)).toContain('StateDirectory=imgc/first-boot/01-welcome');
+      rmSync(part, { force: true });
+    },
+    180_000,
   );
 
   maybe(

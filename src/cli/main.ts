@@ -5,6 +5,7 @@ import { diag } from '../diagnostics/define.js';
 import { FormatRegistry } from '../formats/registry.js';
 import { addFormatPlugins } from '../plugins/index.js';
 import { runBuild } from './build.js';
+import { runClean } from './clean.js';
 import { runFormats, runInspect, runTranslate, runValidate } from './commands.js';
 import { runDiff } from './diff.js';
 import { collect } from './options.js';
@@ -124,6 +125,22 @@ export function buildProgram(io: Io = processIo, registry = new FormatRegistry()
       .option('--json', 'print progress as NDJSON events'),
   ).action(async (path: string, opts) => {
     exit.code = await runBuild(io, registry, path, { ...opts, plugin: program.opts().plugin });
+  });
+
+  withFormatFlags(
+    program
+      .command('clean')
+      .description(
+        "remove the outputs a build of the definition writes into the folder, then run the definition's clean scripts",
+      )
+      .argument('<path>', 'a definition file, or a folder holding one')
+      .option('--from <format>', 'input format (detected when absent; "ir" for an IR in JSON or YAML)')
+      .option('--output <type...>', "output types whose files are removed (default: the definition's)")
+      .requiredOption('-o, --output-dir <dir>', 'the folder the outputs were written into')
+      .option('--profile <name>', 'activate a profile (repeatable)', collect, [])
+      .option('--json', 'print {"removed": [...], "diagnostics": [...]}'),
+  ).action(async (path: string, opts) => {
+    exit.code = await runClean(io, registry, path, { ...opts, plugin: program.opts().plugin });
   });
 
   withFormatFlags(

@@ -1,0 +1,127 @@
+/**
+ * `imgc clean`: mkosi's `clean` verb for any definition. Removes what `imgc build` writes
+ * for the definition into the output folder (the outputs the plan names, and leftovers of
+ * killed builds), then runs the definition's clean scripts on the host, with the output and
+ * source folders in their environment. Nothing else in the folder is touched.
+ */
+import { lstat, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { buildCodes } from '../diagnostics/codes/build.js';
+import { scriptCodes } from '../diagnostics/codes/scripts.js';
+import { diag } from '../diagnostics/define.js';
+import { type Diagnostic, hasErrors } from '../diagnostics/types.js';
+import { reapStaleOutputs } from '../exec/atomic.js';
+import { AbortedError, ProcessRunner } from '../exec/runner.js';
+import { runScriptFile, scriptFailure } from '../exec/scripts.js';
+import { reapStaleWorkspaces } from '../exec/workspace.js';
+import type { FormatRegistry } from '../formats/registry.js';
+import { locate, outputNames } from '../plan/planner.js';
+import type { StepOptions } from '../plan/steps.js';
+import { EXIT, type Io, printDiagnostics, printJson } from './output.js';
+import { type PlanFlags, preparePlan } from './plan.js';
+
+export interface CleanFlags extends PlanFlags {
+  outputDir: string;
+}
+
+export async function runClean(
+  io: Io,
+  registry: FormatRegistry,
+  path: string,
+  flags: CleanFlags,
+): Promise<number> {
+  const prepared = await preparePlan(registry, path, flags);
+  await prepared.close?.();
+  // the planner's note that clean scripts run here, not in build
+  const diagnostics = prepared.diagnostics.filter(
+    (d) => !(d.code === scriptCodes.phaseNotRun.code && d.severity === 'info'),
+  );
+  const done = (code: number, removed: string[]) => {
+    if (flags.json) printJson(io, { removed, diagnostics });
+    else printDiagnostics(io, diagnostics);
+    return code;
+  };
+  if (!prepared.plan || hasErrors(diagnostics)) return done(EXIT.inputErrors, []);
+
+  const outputDir = resolve(flags.outputDir);
+  const removed: string[] = [];
+  for (const name of outputNames(prepared.plan)) {
+    const target = resolve(outputDir, name);
+    if (dirname(target) !== outputDir) continue; // a name that would leave the folder is not ours
+    if (!(await lstat(target).catch(() => undefined))) continue;
+    await rm(target, { recursive: true, force: true });
+    removed.push(target);
+    diagnostics.push(diag(scriptCodes.outputRemoved, { path: target }));
+  }
+  for (const name of await reapStaleOutputs(outputDir)) {
+    removed.push(join(outputDir, name));
+    diagnostics.push(diag(buildCodes.staleWorkspace, { path: join(outputDir, name), pid: 0 }));
+  }
+  for (const stale of await reapStaleWorkspaces([outputDir])) {
+    removed.push(stale.path);
+    diagnostics.push(diag(buildCodes.staleWorkspace, stale));
+  }
+
+  const scripts = prepared.clean ?? [];
+  if (!scripts.length) return done(EXIT.ok, removed);
+  const controller = new AbortController();
+  const onSignal = (sig: NodeJS.Signals) => controller.abort(sig);
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  const runner = new ProcessRunner({ signal: controller.signal });
+  const scratch = await mkdtemp(join(tmpdir(), 'imgc-clean-'));
+  const found: Diagnostic[] = [];
+  const report = (d: Diagnostic) => found.push(d);
+  const source: Record<string, string> = prepared.sourceDir
+    ? { IMGC_SOURCE_DIR: prepared.sourceDir, SRCDIR: prepared.sourceDir }
+    : {};
+  let code: number = EXIT.ok;
+  try {
+    for (const step of scripts) {
+      const o = step.options as StepOptions<'clean-script'>;
+      if (!flags.json) io.stderr(`running ${step.title}\n`);
+      try {
+        await runScriptFile({
+          id: step.id,
+          name: o.name,
+          phase: 'clean',
+          chroot: false,
+          interpreter: o.interpreter,
+          body: o.body,
+          ...(o.log ? { log: o.log } : {}),
+          workDir: scratch,
+          env: { ...source, IMGC_OUTPUT_DIR: outputDir, OUTPUTDIR: outputDir },
+          runner,
+          onLine: (line) => {
+            if (!flags.json) io.stderr(`  ${line}\n`);
+          },
+        });
+      } catch (e) {
+        if (e instanceof AbortedError) {
+          report(diag(buildCodes.interrupted, { signal: e.reason }));
+          code = EXIT.interrupted;
+          break;
+        }
+        try {
+          scriptFailure(e, o, step.origin[0], report);
+        } catch (failed) {
+          const d = (failed as { diagnostic?: Diagnostic }).diagnostic;
+          report(
+            d
+              ? { ...d, pointer: step.origin[0] }
+              : diag(buildCodes.stepFailed, { step: step.title, detail: String(failed) }),
+          );
+          code = EXIT.buildFailed;
+          break;
+        }
+      }
+    }
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    await rm(scratch, { recursive: true, force: true });
+  }
+  diagnostics.push(...locate(found, prepared.positions));
+  return done(code, removed);
+}

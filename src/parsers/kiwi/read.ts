@@ -192,6 +192,8 @@ function addFolderContent(
       const body = readFileSync(path, 'utf8');
       if (body.includes('\u0000')) throw new Error('binary content');
       ir.scripts.push({ name, ...when, body });
+      // a build error in the script points at the script file
+      positions[`/scripts/${ir.scripts.length - 1}`] = { file: path, line: 1, column: 1 };
       files.push(path);
     } catch (e) {
       diagnostics.push(

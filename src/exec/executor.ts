@@ -284,6 +284,7 @@ export async function executeBuild(plan: BuildPlan, options: ExecuteOptions): Pr
           runDiskScript(step, context, { IMGC_OUTPUT_DIR: options.outputDir, ...env }),
         ),
     };
+    const pending: Array<WrittenOutput & { type: string }> = [];
     for (const [k, step] of order.outputs.entries()) {
       const isLast = k === order.outputs.length - 1;
       for (const pre of order.preDisk.get(step.id) ?? []) {
@@ -292,14 +293,23 @@ export async function executeBuild(plan: BuildPlan, options: ExecuteOptions): Pr
         preDiskDone.add(pre.id);
       }
       await track(step, async (context) => {
-        const final = await runOutputStep(step, context, options.outputDir, temps, isLast, {
+        const written = await runOutputStep(step, context, options.outputDir, temps, isLast, {
           ...diskScripts,
           scripts: order.disk.get(step.id) ?? [],
         });
-        const size = await sizeOf(final);
-        outputs.push({ type: step.type.replace(/^output-|^assemble-/, ''), path: final });
-        emit({ event: 'output', type: step.type, path: final, sizeBytes: size });
+        pending.push({ ...written, type: step.type });
       });
+    }
+    // Every output is complete: they are put in place together, so a build that fails or is
+    // interrupted half-way leaves none of its outputs, not some next to older ones.
+    if (options.signal.aborted) throw new AbortedError(String(options.signal.reason));
+    for (const p of pending) {
+      for (const { temp, final } of [...p.extras, p.main]) {
+        if (await commitOutput(temp, final)) report(diag(buildCodes.outputExists, { path: final }));
+        temps.delete(temp);
+      }
+      outputs.push({ type: p.type.replace(/^output-|^assemble-/, ''), path: p.main.final });
+      emit({ event: 'output', type: p.type, path: p.main.final, sizeBytes: await sizeOf(p.main.final) });
     }
 
     // mkosi's mkosi.postoutput: on the host, once every output is in place
@@ -357,7 +367,6 @@ export async function executeBuild(plan: BuildPlan, options: ExecuteOptions): Pr
     for (const t of temps) await removeTree(t);
     await waitForChildren(runner);
     await new TreeCache(options.cacheDir).dropUnfinished();
-    for (const o of outputs) void o; // completed outputs of this build stay: each is whole
     return finish(false, outputs, interrupted);
   } finally {
     await waitForChildren(runner);
@@ -619,6 +628,12 @@ async function runTreeStep(step: PlanStep, backend: Backend, context: StepContex
   throw new Error(`no executor for ${step.type} steps`);
 }
 
+/** An output written under its temporary name, with the files some outputs add beside it. */
+interface WrittenOutput {
+  main: { temp: string; final: string };
+  extras: Array<{ temp: string; final: string }>;
+}
+
 async function runOutputStep(
   step: PlanStep,
   context: StepContext,
@@ -626,7 +641,8 @@ async function runOutputStep(
   temps: Set<string>,
   isLast: boolean,
   disk: DiskScripts & { scripts: PlanStep[] },
-): Promise<string> {
+): Promise<WrittenOutput> {
+  const extrasWritten: WrittenOutput['extras'] = [];
   const name = String((step.options as { name: string }).name);
   const temp = tempOutputPath(outputDir, name);
   const final = join(outputDir, name);
@@ -664,18 +680,11 @@ async function runOutputStep(
       temps.add(t);
       return t;
     });
-    for (const extra of extras) {
-      const finalExtra = join(outputDir, extra.name);
-      if (await commitOutput(extra.temp, finalExtra))
-        context.report(diag(buildCodes.outputExists, { path: finalExtra }));
-      temps.delete(extra.temp);
-    }
+    for (const extra of extras) extrasWritten.push({ temp: extra.temp, final: join(outputDir, extra.name) });
   } else {
     throw new Error(`no executor for ${step.type} steps`);
   }
-  if (await commitOutput(temp, final)) context.report(diag(buildCodes.outputExists, { path: final }));
-  temps.delete(temp);
-  return final;
+  return { main: { temp, final }, extras: extrasWritten };
 }
 
 async function osRelease(tree: string): Promise<Record<string, string>> {

@@ -13,7 +13,7 @@ import { diag } from '../diagnostics/define.js';
 import { type Diagnostic, hasErrors } from '../diagnostics/types.js';
 import { reapStaleOutputs } from '../exec/atomic.js';
 import { AbortedError, ProcessRunner } from '../exec/runner.js';
-import { runScriptFile, scriptFailure } from '../exec/scripts.js';
+import { runScriptFile, scriptFailure, scriptOf } from '../exec/scripts.js';
 import { reapStaleWorkspaces } from '../exec/workspace.js';
 import type { FormatRegistry } from '../formats/registry.js';
 import { locate, outputNames } from '../plan/planner.js';
@@ -83,13 +83,7 @@ export async function runClean(
       if (!flags.json) io.stderr(`running ${step.title}\n`);
       try {
         await runScriptFile({
-          id: step.id,
-          name: o.name,
-          phase: 'clean',
-          chroot: false,
-          interpreter: o.interpreter,
-          body: o.body,
-          ...(o.log ? { log: o.log } : {}),
+          ...scriptOf(step.id, o, { phase: 'clean', chroot: false }),
           workDir: scratch,
           env: { ...source, IMGC_OUTPUT_DIR: outputDir, OUTPUTDIR: outputDir },
           runner,

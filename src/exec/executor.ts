@@ -31,7 +31,7 @@ import { acquireLock, LockTimeoutError } from './lock.js';
 import { type BuildEventInput, type EventSink, stamp } from './progress.js';
 import { runScript } from './run-script.js';
 import { AbortedError, CommandError, ProcessRunner } from './runner.js';
-import { runScriptFile, scriptFailure } from './scripts.js';
+import { runScriptFile, scriptFailure, scriptOf } from './scripts.js';
 import { TreeCache } from './tree-cache.js';
 import {
   createWorkspace,
@@ -318,13 +318,7 @@ export async function executeBuild(plan: BuildPlan, options: ExecuteOptions): Pr
         const o = step.options as StepOptions<'post-output-script'>;
         try {
           await runScriptFile({
-            id: step.id,
-            name: o.name,
-            phase: 'post-output',
-            chroot: false,
-            interpreter: o.interpreter,
-            body: o.body,
-            ...(o.log ? { log: o.log } : {}),
+            ...scriptOf(step.id, o, { phase: 'post-output', chroot: false }),
             workDir: context.workDir,
             env: {
               ...sourceEnv,
@@ -430,14 +424,7 @@ async function runDiskScript(step: PlanStep, context: StepContext, env: Record<s
   const o = step.options as StepOptions<'disk-script'>;
   try {
     await runScriptFile({
-      id: step.id,
-      name: o.name,
-      phase: o.phase,
-      chroot: o.chroot,
-      interpreter: o.interpreter,
-      body: o.body,
-      network: o.network,
-      ...(o.log ? { log: o.log } : {}),
+      ...scriptOf(step.id, o, { phase: o.phase, chroot: o.chroot }),
       tree: context.tree,
       workDir: context.workDir,
       env,
@@ -532,13 +519,7 @@ async function runErrorScripts(handlers: PlanStep[], cx: ErrorScriptContext): Pr
       });
       try {
         await runScriptFile({
-          id: step.id,
-          name: o.name,
-          phase: o.phase,
-          chroot: o.chroot,
-          interpreter: o.interpreter,
-          body: o.body,
-          ...(o.log ? { log: o.log } : {}),
+          ...scriptOf(step.id, o, { phase: o.phase, chroot: o.chroot }),
           ...(tree ? { tree } : {}),
           workDir: join(scratch, 'error-scripts'),
           env,

@@ -37,6 +37,32 @@ export interface ScriptRun {
   onLine: (line: string) => void;
 }
 
+/** What every script step's options carry, as the first fields of a ScriptRun. */
+export function scriptOf(
+  id: string,
+  o: {
+    name: string;
+    phase?: string;
+    chroot?: boolean;
+    interpreter: string;
+    body: string;
+    network?: boolean;
+    log?: string;
+  },
+  defaults: { phase: string; chroot: boolean },
+): Pick<ScriptRun, 'id' | 'name' | 'phase' | 'chroot' | 'interpreter' | 'body' | 'network' | 'log'> {
+  return {
+    id,
+    name: o.name,
+    phase: o.phase ?? defaults.phase,
+    chroot: o.chroot ?? defaults.chroot,
+    interpreter: o.interpreter,
+    body: o.body,
+    ...(o.network !== undefined ? { network: o.network } : {}),
+    ...(o.log ? { log: o.log } : {}),
+  };
+}
+
 export async function runScriptFile(run: ScriptRun): Promise<void> {
   const env: Record<string, string> = {
     IMGC_PHASE: run.phase,

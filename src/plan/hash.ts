@@ -12,7 +12,17 @@ export function canonicalJson(value: unknown): string {
   return JSON.stringify(value) ?? 'null';
 }
 
-/** A step id: the first 16 hex digits of sha256(type, options, input ids). */
+/**
+ * Bumped when an executor starts producing a different tree from the same step options (for
+ * example how the Debian bootstrap makes the initramfs), so trees cached by an older imgc are
+ * not reused as if they were the same. 2: initramfs made once, dpkg path filters pruned.
+ */
+export const STEP_REVISION = 2;
+
+/** A step id: the first 16 hex digits of sha256(revision, type, options, input ids). */
 export function stepId(type: string, options: unknown, inputs: readonly string[]): string {
-  return createHash('sha256').update(canonicalJson({ type, options, inputs })).digest('hex').slice(0, 16);
+  return createHash('sha256')
+    .update(canonicalJson({ revision: STEP_REVISION, type, options, inputs }))
+    .digest('hex')
+    .slice(0, 16);
 }

@@ -78,6 +78,20 @@ export function removeDraft(packages: string[], origin: string[]): StepDraft {
   };
 }
 
+/**
+ * A kernel's postinst makes its initramfs, and initramfs-tools' trigger makes it again when
+ * later packages (udev, systemd) touch it: two ~30 s runs of mkinitramfs in one bootstrap.
+ * While packages are installed, update-initramfs is diverted to a no-op; once they are all
+ * in, the initramfs of every installed kernel is made once, in the bootstrap step (so the
+ * tree cache keeps it).
+ */
+const initramfsOnce = [
+  '--essential-hook=chroot "$1" dpkg-divert --quiet --local --rename --divert /usr/sbin/update-initramfs.imgc-deferred --add /usr/sbin/update-initramfs',
+  `--essential-hook=printf '#!/bin/sh\\n# imgc: deferred until every package is installed\\nexit 0\\n' > "$1"/usr/sbin/update-initramfs && chmod 755 "$1"/usr/sbin/update-initramfs`,
+  '--customize-hook=rm -f "$1"/usr/sbin/update-initramfs && chroot "$1" dpkg-divert --quiet --local --rename --remove /usr/sbin/update-initramfs',
+  '--customize-hook=if [ -x "$1"/usr/sbin/update-initramfs ] && [ -n "$(ls -A "$1"/lib/modules 2>/dev/null)" ]; then chroot "$1" update-initramfs -c -k all; fi',
+];
+
 /** Counts dpkg's "Setting up" lines and apt's announced total. */
 function packageCounter(context: StepContext) {
   let done = 0;
@@ -128,6 +142,7 @@ export async function runBootstrap(step: PlanStep, context: StepContext): Promis
     await writeFile(join(context.workDir, '50imgc-path-filters'), `${filters.join('\n')}\n`);
     args.push(`--setup-hook=copy-in ${join(context.workDir, '50imgc-path-filters')} /etc/dpkg/dpkg.cfg.d/`);
   }
+  args.push(...initramfsOnce);
   if (o.exclude.length) {
     const pins = o.exclude.map((p) => `Package: ${p}\nPin: release *\nPin-Priority: -1\n`).join('\n');
     await writeFile(join(context.workDir, 'imgc-exclude.pref'), pins);

@@ -83,11 +83,23 @@ function excluded(rules: Rule[], path: string): boolean {
 
 /**
  * dpkg keeps directories and symlinks on the way to a re-included path (for example
- * /usr/share/doc/<pkg> as a symlink to another package's doc folder, for its copyright).
+ * /usr/share/doc/<pkg> as a symlink to another package's doc folder, for its copyright):
+ * a path is on the way when an include pattern cut to the path's depth matches it. The cut
+ * patterns are compiled once per depth, not once per entry.
  */
-function onIncludePath(rules: Rule[], path: string): boolean {
-  const depth = path.split('/').length;
-  return rules.some((r) => r.include && globRegex(r.pattern.split('/').slice(0, depth).join('/')).test(path));
+function includePrefixes(rules: Rule[]): (path: string) => boolean {
+  const byDepth = new Map<number, RegExp[]>();
+  return (path) => {
+    const depth = path.split('/').length;
+    let regexes = byDepth.get(depth);
+    if (!regexes) {
+      regexes = rules
+        .filter((r) => r.include)
+        .map((r) => globRegex(r.pattern.split('/').slice(0, depth).join('/')));
+      byDepth.set(depth, regexes);
+    }
+    return regexes.some((re) => re.test(path));
+  };
 }
 
 /** The folders to walk: each exclude pattern's fixed leading part. */
@@ -111,6 +123,7 @@ function walkRoots(rules: Rule[]): string[] {
 export async function pruneFilteredPaths(tree: string, filters: string[]): Promise<number> {
   const rules = parseRules(filters);
   if (!rules.some((r) => !r.include)) return 0;
+  const onIncludePath = includePrefixes(rules);
   let removed = 0;
 
   const walk = async (imagePath: string): Promise<boolean> => {
@@ -125,12 +138,12 @@ export async function pruneFilteredPaths(tree: string, filters: string[]): Promi
       const child = posix.join(imagePath, e.name);
       if (e.isDirectory()) {
         const emptied = await walk(child);
-        if (emptied && excluded(rules, child) && !onIncludePath(rules, child)) {
+        if (emptied && excluded(rules, child) && !onIncludePath(child)) {
           await rmdir(join(tree, child));
           removed++;
           left--;
         }
-      } else if (excluded(rules, child) && !(e.isSymbolicLink() && onIncludePath(rules, child))) {
+      } else if (excluded(rules, child) && !(e.isSymbolicLink() && onIncludePath(child))) {
         await unlink(join(tree, child));
         removed++;
         left--;

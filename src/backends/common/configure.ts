@@ -272,7 +272,7 @@ export interface PackageStepRunners {
   remove(step: PlanStep, context: StepContext): Promise<void>;
 }
 
-/** The step types every --root family runs: its package manager, then the shared configuration. */
+/** The step types a distribution family's backend runs: its package manager, then the system configuration. */
 export const FAMILY_STEP_TYPES = [
   'bootstrap',
   'install-packages',

@@ -11,6 +11,7 @@ import type { Diagnostic } from '../../diagnostics/types.js';
 import type { FormatOptions } from '../../formats/contract.js';
 import type { ImageIR, Initrd, Repository } from '../../ir/schema.js';
 import type { PlanStep } from '../../plan/steps.js';
+import { FAMILY_STEP_TYPES } from '../common/configure.js';
 import {
   BACKEND_API_VERSION,
   type Backend,
@@ -206,14 +207,6 @@ export const debianBackend: Backend = {
   livePackages: () => ['live-boot'],
   planPackages: bootstrapDraft,
   planRemove: removeDraft,
-  executes: [
-    'bootstrap',
-    'install-packages',
-    'remove-packages',
-    'configure-system',
-    'configure-accounts',
-    'configure-services',
-    'finalize',
-  ],
+  executes: FAMILY_STEP_TYPES,
   execute,
 };

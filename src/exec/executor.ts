@@ -37,6 +37,7 @@ import {
   createWorkspace,
   reapStaleWorkspaces,
   removeTree,
+  TMPFS_BASE,
   type Workspace,
   workspaceBases,
 } from './workspace.js';
@@ -167,7 +168,7 @@ export async function executeBuild(plan: BuildPlan, options: ExecuteOptions): Pr
     // to disk afterwards (bench/directory-tar.sh). Without tmpfs a directory output is built
     // on the output's filesystem and renamed into place.
     const wantsDirectory = plan.steps.some((s) => s.type === 'output-directory');
-    const onTmpfs = bases[0] !== join(options.cacheDir, 'work');
+    const onTmpfs = bases[0] === TMPFS_BASE;
     workspace = await createWorkspace(wantsDirectory && !onTmpfs ? options.outputDir : bases[0]!);
     tree = join(workspace.path, 'tree');
     const treePath = tree;

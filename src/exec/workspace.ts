@@ -25,10 +25,12 @@ function tmpfsWithRoom(path: string, bytes: number): boolean {
   }
 }
 
+export const TMPFS_BASE = '/dev/shm';
+
 /** Where workspaces may live: /dev/shm when it is a roomy tmpfs, else the cache (hidden names, so in an output folder they stay out of the way). */
 export function workspaceBases(cacheDir: string, preferTmpfs = true): string[] {
   const bases = [join(cacheDir, 'work')];
-  if (preferTmpfs && tmpfsWithRoom('/dev/shm', 6 * 1024 ** 3)) bases.unshift('/dev/shm');
+  if (preferTmpfs && tmpfsWithRoom(TMPFS_BASE, 6 * 1024 ** 3)) bases.unshift(TMPFS_BASE);
   return bases;
 }
 

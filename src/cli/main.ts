@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import { stringify as toYaml } from 'yaml';
 import { coreCodes } from '../diagnostics/codes/core.js';
@@ -13,13 +14,21 @@ import { EXIT, type Io, printDiagnostics, processIo } from './output.js';
 import { runPlan } from './plan.js';
 import { runPluginsList } from './plugins.js';
 
+/** imgc's own version, from its package.json (src/cli and dist/cli both sit two folders below it). */
+function ownVersion(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+    version: string;
+  };
+  return pkg.version;
+}
+
 /** Builds the command tree. `io` and `registry` are injectable so tests run the CLI in process. */
 export function buildProgram(io: Io = processIo, registry = new FormatRegistry()) {
   const exit = { code: EXIT.ok as number };
   const program = new Command()
     .name('imgc')
     .description('Read, translate and build OS image definitions: KIWI, mkosi, Kickstart, osbuild blueprints')
-    .version(process.env.npm_package_version ?? '0.1.0')
+    .version(ownVersion())
     .option('--debug', 'print stack traces of internal errors')
     .option('--plugin <path>', 'load the plugin in this folder (repeatable)', collect, [])
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })

@@ -10,6 +10,7 @@ describe('kiwiEnvUsage', () => {
         'test -f /.profile && . /.profile',
         'echo "Configure image: [$kiwi_iname]..."',
         'suseInsertService sshd',
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: shell text
         'if [ "${kiwi_profiles}" = kvm ]; then baseSetRunlevel 3; fi',
         'suseInsertService cron',
         'svc=$(baseSystemdServiceInstalled foo)',

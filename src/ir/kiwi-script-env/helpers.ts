@@ -82,6 +82,10 @@ export const HELPERS: Record<string, Helper> = {
   debianStripKernel: removed(KERNEL),
   rhelSplashToGrub: removed('configure the boot splash in the bootloader settings'),
   suseSetupProductInformation: removed('use suseSetupProduct'),
+  // gone before KIWI 9 (KIWI 9 and 10 stop with "command not found"); still called in old descriptions
+  suseRemovePackagesMarkedForDeletion: removed(
+    'packages in <packages type="delete"> are removed by the image tool',
+  ),
   baseStripKernel: internal,
   baseStripInitrd: internal,
   suseStripKernel: internal,

@@ -23,8 +23,8 @@ const STRIP = 'where documentation lives differs by distribution; KIWI no longer
 const KERNEL = 'kernel and initrd stripping is done by the initrd tools';
 
 export const HELPERS: Record<string, Helper> = {
-  Debug: exact,
-  Echo: exact,
+  Debug: { fidelity: 'exact', note: "without KIWI's caller names before the message" },
+  Echo: { fidelity: 'exact', note: 'without the one or two spaces KIWI prints before the prefix' },
   Rm: exact,
   baseSystemdServiceInstalled: {
     fidelity: 'exact',

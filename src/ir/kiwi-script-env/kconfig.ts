@@ -179,14 +179,16 @@ suseImportBuildKey() {
 			(cd "$imgc_tmp" && /usr/lib/rpm/gnupg/dumpsigs /usr/lib/rpm/gnupg/suse-build-key.gpg)
 		fi
 	fi
-	for imgc_key in "$imgc_keydir"/gpg-pubkey-*.asc; do
+	imgc_back=$(pwd)
+	cd "$imgc_keydir"
+	for imgc_key in gpg-pubkey-*.asc; do
 		[ -f "$imgc_key" ] || continue
-		imgc_name=\${imgc_key##*/}
-		imgc_name=\${imgc_name%.asc}
+		imgc_name=\${imgc_key%.asc}
 		if rpm -q "$imgc_name" >/dev/null 2>&1; then continue; fi
 		echo "Importing $imgc_name to rpm database"
 		rpm --import "$imgc_key"
 	done
+	cd "$imgc_back"
 	if [ -n "$imgc_tmp" ]; then rm -rf "$imgc_tmp"; fi
 	return 0
 }

@@ -15,7 +15,6 @@ import {
   kconfigText,
   kiwiEnvUsage,
   kiwiProfileVariables,
-  UNDERIVED_VARIABLES,
   type Use,
   usesKiwiEnv,
 } from '../ir/kiwi-script-env/index.js';
@@ -70,9 +69,7 @@ export function planKiwiEnv(
       );
   }
   const variables = kiwiProfileVariables(context.ir);
-  const empty = usage.variables.filter(
-    (v) => (variables[v.name] ?? '') === '' && (v.name in variables || UNDERIVED_VARIABLES.includes(v.name)),
-  );
+  const empty = usage.variables.filter((v) => (variables[v.name] ?? '') === '');
   if (empty.length)
     diagnostics.push(
       diag(

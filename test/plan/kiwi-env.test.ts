@@ -38,7 +38,7 @@ const CONFIG = [
   'suseInsertService sshd',
   'baseCleanMount',
   '  baseStripUnusedLibs',
-  'echo "$kiwi_iname $kiwi_startsector"',
+  'echo "$kiwi_iname $kiwi_rootpartuuid"',
 ].join('\n');
 
 describe('KIWI script environment in the plan', () => {
@@ -65,7 +65,7 @@ describe('KIWI script environment in the plan', () => {
       'IMGC7310 warning /defs/leap/config.sh:6:3',
       'IMGC7312 info /defs/leap/config.sh:7:19',
     ]);
-    expect(r.diagnostics.find((d) => d.code === 'IMGC7312')!.message).toContain('$kiwi_startsector');
+    expect(r.diagnostics.find((d) => d.code === 'IMGC7312')!.message).toContain('$kiwi_rootpartuuid');
   });
 
   it('runs a KIWI script without a #! line with bash, as KIWI does, and says so', async () => {

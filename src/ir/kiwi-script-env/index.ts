@@ -5,5 +5,5 @@
  */
 export { type Fidelity, HELPER_NAMES, HELPERS, type Helper, kconfigText, shellQuote } from './helpers.js';
 export { BEGIN_MARK, END_MARK, type Inlined, inlineKiwiEnv, withoutInlinedEnv } from './inline.js';
-export { kiwiProfileVariables, profileText, UNDERIVED_VARIABLES } from './profile.js';
+export { kiwiProfileVariables, profileText } from './profile.js';
 export { type KiwiEnvUsage, kiwiEnvUsage, type Use, usesKiwiEnv } from './usage.js';

@@ -33,6 +33,14 @@ const BOOTLOADER_NAMES: Record<string, string> = {
   'systemd-boot': 'systemd_boot',
 };
 
+/** KIWI's firmware= for the IR's: KIWI's `uefi` is EFI with secure boot; its `efi` also boots BIOS on x86. */
+function kiwiFirmware(ir: ImageIR): string {
+  const firmware = ir.boot?.firmware;
+  if (firmware === 'bios') return 'bios';
+  if (firmware === 'uefi' && ir.boot?.secureBoot?.enabled) return 'uefi';
+  return firmware ? 'efi' : '';
+}
+
 function leftovers(ir: ImageIR): KiwiLeftovers {
   const ext = ir.extensions.kiwi;
   return ext && typeof ext === 'object' ? (ext as KiwiLeftovers) : {};
@@ -76,50 +84,24 @@ export function kiwiProfileVariables(ir: ImageIR): Record<string, string> {
     kiwi_profiles: ir.activeProfiles.join(','),
     kiwi_type: kiwiType(ir, k),
     kiwi_keytable: ir.system.keymap ?? '',
-    kiwi_language: ir.system.locale ?? '',
+    // KIWI's <locale> text: the reader turns `en_US` into `en_US.UTF-8`
+    kiwi_language: (ir.system.locale ?? '').replace(/\.UTF-8$/, ''),
     kiwi_timezone: ir.system.timezone ?? '',
     kiwi_delete: (k.forcedRemove ?? []).join(' '),
     kiwi_drivers: drivers(k),
     kiwi_cmdline: (ir.system.kernel?.cmdline ?? []).join(' '),
     kiwi_bootloader: BOOTLOADER_NAMES[bootloader] ?? bootloader,
-    kiwi_firmware: ir.boot?.firmware ?? '',
+    kiwi_firmware: typeAttr(k, 'firmware') || kiwiFirmware(ir),
     kiwi_initrd_system: typeAttr(k, 'initrd_system'),
     kiwi_compressed: typeAttr(k, 'compressed'),
     kiwi_btrfs_root_is_snapshot: typeAttr(k, 'btrfs_root_is_snapshot', 'btrfs_root_is_snapper_snapshot'),
     kiwi_devicepersistency: typeAttr(k, 'devicepersistency'),
-    kiwi_install_volid: ir.outputs[0]?.volumeId ?? '',
+    kiwi_boot_timeout: ir.boot?.timeout !== undefined ? String(ir.boot.timeout) : '',
+    // KIWI's defaults where the description names none: the ISO volume id, the first sector
+    kiwi_install_volid: ir.outputs[0]?.volumeId ?? 'INSTALL',
+    kiwi_startsector: '2048',
   };
 }
-
-/**
- * Variables KIWI writes that imgc leaves empty: they describe KIWI's own build (its version,
- * the disk's start sector or partition UUID, themes of its boot image) and the IR has no field
- * for them.
- */
-export const UNDERIVED_VARIABLES = [
-  'kiwi_version',
-  'kiwi_showlicense',
-  'kiwi_splash_theme',
-  'kiwi_loader_theme',
-  'kiwi_boot_timeout',
-  'kiwi_wwid_wait_timeout',
-  'kiwi_hybridpersistent',
-  'kiwi_hybridpersistent_filesystem',
-  'kiwi_ramonly',
-  'kiwi_target_blocksize',
-  'kiwi_target_removable',
-  'kiwi_bootloader_console',
-  'kiwi_gpt_hybrid_mbr',
-  'kiwi_installboot',
-  'kiwi_bootkernel',
-  'kiwi_fsmountoptions',
-  'kiwi_bootprofile',
-  'kiwi_vga',
-  'kiwi_startsector',
-  'kiwi_luks_empty_passphrase',
-  'kiwi_rootpartuuid',
-  'kiwi_cpio_name',
-];
 
 /** The text of /.profile: one `name='value'` line per variable. */
 export function profileText(variables: Record<string, string>): string {

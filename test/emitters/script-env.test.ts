@@ -17,10 +17,12 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { scriptForTarget } from '../../src/emitters/script-env.js';
 import { loadDefinition } from '../../src/formats/load.js';
 import { FormatRegistry } from '../../src/formats/registry.js';
 import { translateIr } from '../../src/formats/translate.js';
 import { writeOutputFiles } from '../../src/formats/write-files.js';
+import { emptyIr } from '../../src/ir/empty.js';
 import { BEGIN_MARK } from '../../src/ir/kiwi-script-env/index.js';
 import { makeToolRoot, TOOL_PATH } from '../ir/kiwi-script-env/tool-root.js';
 
@@ -142,5 +144,34 @@ describe('KIWI scripts in other formats', () => {
     const { out, result } = await translate('kiwi');
     expect(codes(result.diagnostics)).toEqual([]);
     expect(readFileSync(join(out, 'config.sh'), 'utf8')).toBe(CONFIG_SH);
+  });
+});
+
+describe('scriptForTarget', () => {
+  const ir = () => {
+    const i = emptyIr();
+    i.scripts.push({ name: 'config.sh', phase: 'post-install', chroot: false, body: CONFIG_SH });
+    return i;
+  };
+
+  it('reports the environment lost, and keeps the script, where the target runs it outside the image', () => {
+    const r = scriptForTarget(ir(), 0, CONFIG_SH, 'mkosi', 'mkosi runs this script outside the image');
+    expect(r.body).toBe(CONFIG_SH);
+    expect(r.diagnostics.map((d) => [d.code, d.pointer])).toEqual([['IMGC6021', '/scripts/0']]);
+    expect(r.diagnostics[0]!.message).toContain('outside the image');
+  });
+
+  it('leaves a script that does not use the environment alone', () => {
+    expect(scriptForTarget(ir(), 0, '#!/bin/sh\necho hi\n', 'kickstart')).toEqual({
+      body: '#!/bin/sh\necho hi\n',
+      diagnostics: [],
+    });
+  });
+
+  it('names the lines that source the files in a form it does not rewrite', () => {
+    const body = '#!/bin/sh\nif true; then . /.kconfig; fi\nsuseInsertService x\n';
+    const r = scriptForTarget(ir(), 0, body, 'kickstart');
+    expect(r.diagnostics.map((d) => d.code)).toEqual(['IMGC6020', 'IMGC6022']);
+    expect(r.diagnostics[1]!.message).toContain('line 2');
   });
 });

@@ -3,7 +3,8 @@
  * host, for every script step type (run-script, disk-script, post-output-script,
  * error-script, clean-script). Every script sees IMGC_PHASE and IMGC_SCRIPT; a host script
  * also sees the tree as IMGC_ROOT and BUILDROOT when there is one. `log` appends every line
- * the script prints to that file (inside the tree for chroot scripts).
+ * the script prints to that file (inside the tree for chroot scripts). A chroot script with
+ * `kiwiEnv` finds KIWI's /.kconfig and /.profile in the tree while it runs (kiwi-env.ts).
  */
 import { createWriteStream } from 'node:fs';
 import { chmod, mkdir, rm, writeFile } from 'node:fs/promises';
@@ -13,6 +14,7 @@ import { StepError } from '../backends/contract.js';
 import { buildCodes } from '../diagnostics/codes/build.js';
 import { diag } from '../diagnostics/define.js';
 import type { Diagnostic } from '../diagnostics/types.js';
+import { withKiwiEnv } from './kiwi-env.js';
 import { CommandError } from './runner.js';
 import { inTree } from './write-files.js';
 
@@ -31,6 +33,8 @@ export interface ScriptRun {
   /** where a host script's file is written */
   workDir: string;
   env?: Record<string, string>;
+  /** KIWI's script environment, for a chroot script of a KIWI description */
+  kiwiEnv?: { variables: Record<string, string>; kconfigDigest: string };
   /** working directory of a host script */
   cwd?: string;
   runner: Runner;
@@ -48,9 +52,13 @@ export function scriptOf(
     body: string;
     network?: boolean;
     log?: string;
+    kiwiEnv?: ScriptRun['kiwiEnv'];
   },
   defaults: { phase: string; chroot: boolean },
-): Pick<ScriptRun, 'id' | 'name' | 'phase' | 'chroot' | 'interpreter' | 'body' | 'network' | 'log'> {
+): Pick<
+  ScriptRun,
+  'id' | 'name' | 'phase' | 'chroot' | 'interpreter' | 'body' | 'network' | 'log' | 'kiwiEnv'
+> {
   return {
     id,
     name: o.name,
@@ -60,6 +68,7 @@ export function scriptOf(
     body: o.body,
     ...(o.network !== undefined ? { network: o.network } : {}),
     ...(o.log ? { log: o.log } : {}),
+    ...(o.kiwiEnv ? { kiwiEnv: o.kiwiEnv } : {}),
   };
 }
 
@@ -85,12 +94,17 @@ export async function runScriptFile(run: ScriptRun): Promise<void> {
       await mkdir(dirname(inside), { recursive: true });
       await writeFile(inside, run.body);
       await chmod(inside, 0o755);
+      const tree = run.tree;
+      const command = [...run.interpreter.split(/\s+/), `/tmp/${file}`];
       try {
-        await run.runner.chroot(run.tree, [...run.interpreter.split(/\s+/), `/tmp/${file}`], {
-          env,
-          onLine,
-          network: run.network ?? false,
-        });
+        const chroot = (extra: Record<string, string> = {}) =>
+          run.runner.chroot(tree, command, {
+            env: { ...extra, ...env },
+            onLine,
+            network: run.network ?? false,
+          });
+        if (run.kiwiEnv) await withKiwiEnv(tree, run.kiwiEnv.variables, () => chroot(run.kiwiEnv!.variables));
+        else await chroot();
       } finally {
         await rm(inside, { force: true });
       }

@@ -18,9 +18,10 @@ import { buildCodes } from '../diagnostics/codes/build.js';
 import { diag } from '../diagnostics/define.js';
 import type { Diagnostic } from '../diagnostics/types.js';
 import type { Script } from '../ir/schema.js';
+import { type KiwiEnvContext, planKiwiEnv } from './kiwi-env.js';
 import type { StepDraft } from './steps.js';
 
-export interface ScriptSource {
+export interface ScriptSource extends KiwiEnvContext {
   /** folder of the definition; relative script sources are read from there */
   sourceDir: string;
 }
@@ -69,6 +70,7 @@ export async function runScriptDraft(
   diagnostics: Diagnostic[],
 ): Promise<StepDraft<'run-script'>> {
   const t = await scriptText(s, index, request, diagnostics);
+  const kiwi = planKiwiEnv(s, index, t, request, diagnostics);
   return {
     type: 'run-script',
     title: `script ${t.name} (${s.phase}, ${where(s.chroot)})`,
@@ -76,11 +78,12 @@ export async function runScriptDraft(
       name: t.name,
       phase: s.phase,
       chroot: s.chroot,
-      interpreter: t.interpreter,
+      interpreter: kiwi.interpreter ?? t.interpreter,
       body: t.body,
       onError: s.onError ?? 'fail',
       network: s.network ?? false,
       ...withLog(s),
+      ...(kiwi.kiwiEnv ? { kiwiEnv: kiwi.kiwiEnv } : {}),
     },
     origin: [`/scripts/${index}`],
   };
@@ -145,6 +148,7 @@ export async function diskScriptDraft(
 ): Promise<StepDraft<'disk-script'>> {
   const t = await scriptText(s, index, request, diagnostics);
   const phase = s.phase === 'pre-disk' ? 'pre-disk' : 'disk';
+  const kiwi = planKiwiEnv(s, index, t, request, diagnostics);
   return {
     type: 'disk-script',
     title: `script ${t.name} (${phase}, ${where(s.chroot)})`,
@@ -152,11 +156,12 @@ export async function diskScriptDraft(
       name: t.name,
       phase,
       chroot: s.chroot,
-      interpreter: t.interpreter,
+      interpreter: kiwi.interpreter ?? t.interpreter,
       body: t.body,
       onError: s.onError ?? 'fail',
       network: s.network ?? false,
       ...withLog(s),
+      ...(kiwi.kiwiEnv ? { kiwiEnv: kiwi.kiwiEnv } : {}),
     },
     origin: [`/scripts/${index}`],
   };

@@ -160,6 +160,18 @@ const ScriptLog = Type.Optional(
   Str('file the script output is appended to (in the image for chroot scripts, else on the host)'),
 );
 
+const KiwiEnv = Type.Optional(
+  closed(
+    {
+      variables: Type.Record(Type.String(), Type.String(), {
+        description: 'the kiwi_* variables of /.profile',
+      }),
+      kconfigDigest: Str('sha256 of the /.kconfig text, so that a change of the helpers is a new step'),
+    },
+    "KIWI's script environment: /.kconfig and /.profile in the tree while the script runs, the variables in its environment",
+  ),
+);
+
 export const RunScriptOptions = closed(
   {
     name: Str(),
@@ -170,6 +182,7 @@ export const RunScriptOptions = closed(
     onError: OnError,
     network: Type.Boolean(),
     log: ScriptLog,
+    kiwiEnv: KiwiEnv,
   },
   'run a script of the definition in the tree (chroot with /proc, /sys, /dev) or on the host',
 );
@@ -199,6 +212,7 @@ export const DiskScriptOptions = closed(
     onError: OnError,
     network: Type.Boolean(),
     log: ScriptLog,
+    kiwiEnv: KiwiEnv,
   },
   'a script run while a disk image is assembled: pre-disk before the layout is computed, disk once the partition table exists (chroot: before the filesystems are written from the tree; host: on the complete raw image)',
 );

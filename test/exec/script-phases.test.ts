@@ -11,6 +11,7 @@ import {
   openSync,
   readdirSync,
   readFileSync,
+  readlinkSync,
   readSync,
   rmSync,
 } from 'node:fs';
@@ -22,6 +23,7 @@ import type { BuildEvent } from '../../src/exec/progress.js';
 import type { PositionTable } from '../../src/ir/positions.js';
 import type { ImageIR, OutputType } from '../../src/ir/schema.js';
 import { planBuild } from '../../src/plan/planner.js';
+import { makeToolRoot } from '../ir/kiwi-script-env/tool-root.js';
 import { miniBackends, miniIr } from './mini-backend.js';
 
 const tools = [
@@ -423,5 +425,64 @@ describe('pre-disk and disk scripts', () => {
       expect(noLeftovers(r.out)).toEqual([]);
     },
     120_000,
+  );
+});
+
+describe('KIWI script environment', () => {
+  maybe(
+    "gives a KIWI config.sh imgc's /.kconfig and /.profile under set -e, and leaves neither in the image",
+    async () => {
+      const dir = mkdtempSync(join(base, 'phases-'));
+      dirs.push(dir);
+      makeToolRoot(join(dir, 'tools'));
+      const ir = miniIr();
+      ir.metadata = { name: 'leap-mini', version: '15.6.0' };
+      ir.activeProfiles = ['kvm'];
+      ir.overlays.push({ source: 'tools', kind: 'extra' });
+      ir.files.push(
+        { path: '/usr/lib/systemd/system/sshd.service', content: '[Service]\n' },
+        { path: '/usr/lib/systemd/system/multi-user.target', content: '' },
+        { path: '/etc/sysconfig/console', content: 'CONSOLE_FONT=""\n' },
+      );
+      ir.scripts.push({
+        phase: 'post-install',
+        chroot: true,
+        name: 'config.sh',
+        body: [
+          '#!/bin/sh',
+          'set -e',
+          'test -f /.kconfig && . /.kconfig',
+          'test -f /.profile && . /.profile',
+          'Echo "Configure image: [$kiwi_iname]..."',
+          'suseInsertService sshd',
+          'baseSetRunlevel 3',
+          'baseUpdateSysConfig /etc/sysconfig/console CONSOLE_FONT lat9w-16',
+          'echo "$kiwi_iname $kiwi_iversion $kiwi_profiles $kiwi_type" >/etc/kiwi-image',
+          'echo "env: $kiwi_iname" >>/etc/kiwi-image',
+        ].join('\n'),
+      });
+      ir.scripts.push({
+        phase: 'finalize',
+        chroot: true,
+        name: 'plain.sh',
+        body: 'for f in /.* /*; do echo "$f"; done >/etc/root-list\n',
+      });
+      const r = await build(ir, ['directory'], { dir });
+      expect(errors(r)).toEqual([]);
+      expect(r.ok).toBe(true);
+      const root = join(r.out, 'leap-mini');
+      expect(readFileSync(join(root, 'calls.log'), 'utf8')).toBe('systemctl enable sshd\n');
+      expect(readlinkSync(join(root, 'etc/systemd/system/default.target'))).toBe(
+        '/usr/lib/systemd/system/multi-user.target',
+      );
+      expect(readFileSync(join(root, 'etc/sysconfig/console'), 'utf8')).toBe('CONSOLE_FONT="lat9w-16"\n');
+      expect(readFileSync(join(root, 'etc/kiwi-image'), 'utf8')).toBe(
+        'leap-mini 15.6.0 kvm \nenv: leap-mini\n',
+      );
+      // the finalize script does not use KIWI's environment: it does not get the files
+      expect(readFileSync(join(root, 'etc/root-list'), 'utf8')).not.toMatch(/\.kconfig|\.profile/);
+      expect(existsSync(join(root, '.kconfig'))).toBe(false);
+      expect(existsSync(join(root, '.profile'))).toBe(false);
+    },
   );
 });

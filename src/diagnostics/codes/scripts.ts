@@ -46,4 +46,42 @@ export const scriptCodes = defineCodes({
     summary: '`imgc clean` removed an output of the definition',
     message: (p: { path: string }) => `removed ${p.path}`,
   },
+  kiwiHelperApproximated: {
+    code: 'IMGC7310',
+    severity: 'warning',
+    summary: "a KIWI script calls a /.kconfig function that imgc's /.kconfig does only in part",
+    message: (p: { script: string; name: string; note: string }) =>
+      `${p.script} calls ${p.name}, which imgc's /.kconfig does only in part: ${p.note}`,
+    hint: 'docs/formats/kiwi.md#script-helpers lists what each function does in imgc; do the rest in the script',
+  },
+  kiwiHelperRemoved: {
+    code: 'IMGC7311',
+    severity: 'warning',
+    summary:
+      'a KIWI script calls a /.kconfig function that KIWI removed: the script stops there, in KIWI and in imgc',
+    message: (p: { script: string; name: string; note: string }) =>
+      `${p.script} calls ${p.name}(), which KIWI removed (${p.note}): the script stops there with status 1, in KIWI and in imgc`,
+    hint: 'delete the call from the script',
+  },
+  kiwiVariablesEmpty: {
+    code: 'IMGC7312',
+    severity: 'info',
+    summary: 'a KIWI script reads /.profile variables that imgc writes empty',
+    message: (p: { script: string; names: string }) =>
+      `${p.script} reads ${p.names}, which imgc's /.profile leaves empty (the IR holds no such value)`,
+  },
+  kiwiBash: {
+    code: 'IMGC7313',
+    severity: 'info',
+    summary: 'a KIWI script without a #! line runs with /bin/bash, as KIWI runs it',
+    message: (p: { script: string }) => `${p.script} has no #! line: it runs with /bin/bash, as KIWI runs it`,
+  },
+  kiwiEnvOnHost: {
+    code: 'IMGC7314',
+    severity: 'warning',
+    summary:
+      'a KIWI script that runs on the host uses /.kconfig or /.profile, which exist only in the image root',
+    message: (p: { script: string }) =>
+      `${p.script} runs on the host but uses /.kconfig or /.profile: they exist only in the image root, so it reads them there as it would under KIWI`,
+  },
 });

@@ -37,4 +37,30 @@ export const translateCodes = defineCodes({
       `--output ${p.value}: expected <type>[:<format>] with a type of ${p.known}`,
     hint: 'e.g. --output disk:qcow2 or --output iso',
   },
+  kiwiEnvInlined: {
+    code: 'IMGC6020',
+    severity: 'info',
+    summary:
+      "a KIWI script's /.kconfig functions and /.profile variables are written ahead of it, since the target has no such files",
+    message: (p: { target: string; script: string; uses: string }) =>
+      `${p.target}: ${p.script} uses KIWI's script environment (${p.uses}); imgc's /.kconfig functions and the /.profile variables are written at the top of the script`,
+  },
+  kiwiEnvLost: {
+    code: 'IMGC6021',
+    severity: 'warning',
+    summary:
+      "a KIWI script uses /.kconfig or /.profile, and the target cannot carry KIWI's script environment with it",
+    message: (p: { target: string; script: string; uses: string; why: string }) =>
+      `${p.target}: ${p.script} uses KIWI's script environment (${p.uses}), which is not written: ${p.why}`,
+    hint: 'replace the helper calls with plain commands (e.g. systemctl enable) before translating',
+  },
+  kiwiEnvSourceKept: {
+    code: 'IMGC6022',
+    severity: 'warning',
+    summary:
+      'a KIWI script sources /.kconfig or /.profile in a form imgc does not rewrite; that line still reads a file the target does not have',
+    message: (p: { target: string; script: string; lines: string }) =>
+      `${p.target}: ${p.script} line ${p.lines} sources /.kconfig or /.profile in a way imgc leaves as written; it fails where the file is missing`,
+    hint: 'write it as "test -f /.kconfig && . /.kconfig", the form of KIWI\'s script template',
+  },
 });

@@ -13,6 +13,7 @@ import type { ImageIR, Storage, User } from '../../ir/schema.js';
 import { formatSize } from '../../ir/size.js';
 import { roleForMountpoint } from '../../ir/storage.js';
 import { directoryViolation, fileViolation, MODE_PATTERN } from '../../parsers/blueprint/policies.js';
+import { kiwiEnvLoss } from '../script-env.js';
 
 type Table = Record<string, unknown>;
 
@@ -210,6 +211,7 @@ export function raiseBlueprint(ir: ImageIR, target: string, positions: PositionT
   const firstboot: Table[] = [];
   ir.scripts.forEach((s, i) => {
     if (s.phase !== 'first-boot') {
+      diagnostics.push(...kiwiEnvLoss(ir, i, s.body, 'blueprint', 'the script is not written'));
       approx(
         `/scripts/${i}`,
         `a ${s.phase} script${s.name ? ` (${s.name})` : ''} cannot run from a blueprint; only first-boot scripts can`,

@@ -21,6 +21,7 @@ import {
 } from '../../parsers/containerfile/base-images.js';
 import type { ContainerfileExtension } from '../../parsers/containerfile/lower.js';
 import { shellQuote } from '../../parsers/containerfile/shell.js';
+import { scriptForTarget } from '../script-env.js';
 
 type Family = 'dnf' | 'apt' | 'zypper' | 'pacman';
 
@@ -545,6 +546,17 @@ class Raiser {
       body = `#!${s.interpreter}\n${body}`;
       this.lossy(`${ptr}/body`, `a #!${s.interpreter} line is added`);
     }
+    const written = scriptForTarget(
+      this.ir,
+      i,
+      body!,
+      'containerfile',
+      s.chroot
+        ? undefined
+        : 'a RUN instruction runs in the image, not on the host where the script expects to run',
+    );
+    this.diagnostics.push(...written.diagnostics);
+    body = written.body;
     const flags = this.ext.scriptFlags?.[String(i)];
     this.heredoc(`RUN ${flags ? `${flags} ` : ''}<<`, '', `${body}\n`);
   }

@@ -26,6 +26,7 @@ import {
   sectionNames,
   sectionSpec,
 } from '../../parsers/kickstart/versions.js';
+import { scriptForTarget } from '../script-env.js';
 
 const MIB = 1024 * 1024;
 const TARGET = 'kickstart';
@@ -496,6 +497,16 @@ export class KickstartRaiser {
     }
     if (body === undefined || body.trim() === '') return;
     if (s.source !== undefined) this.loss(`${ptr}/source`, `the script file ${s.source} is written inline`);
+    const inImage = section === '%post' && s.chroot;
+    const written = scriptForTarget(
+      this.ir,
+      index,
+      body,
+      'kickstart',
+      inImage ? undefined : `${section} runs outside the image`,
+    );
+    this.diagnostics.push(...written.diagnostics);
+    body = written.body;
     const words: Words = [];
     if (section === '%post' && !s.chroot) words.push('--nochroot');
     if (s.interpreter !== undefined) words.push(`--interpreter=${s.interpreter}`);

@@ -22,6 +22,7 @@ import {
 } from '../../parsers/mkosi/lower.js';
 import { defaultRepartName, GENERIC_TYPE, ROLE_TO_REPART_TYPE } from '../../parsers/mkosi/repart.js';
 import { ENUMS, irArchToMkosi, SETTINGS_BY_NAME } from '../../parsers/mkosi/settings.js';
+import { scriptForTarget } from '../script-env.js';
 import { type ConfSection, printConf } from './print.js';
 
 const T = 'mkosi';
@@ -362,7 +363,15 @@ export function raiseMkosi(input: RaiseInput): RaiseResult {
         path = `mkosi.scripts/${s.phase}/${name}${suffix}`;
         if (taken.has(path)) path = `mkosi.scripts/${s.phase}/${i}/${name}${suffix}`;
       }
-      files.push({ path, content: s.body, mode: 0o755 });
+      const written = scriptForTarget(
+        ir,
+        i,
+        s.body,
+        T,
+        path.endsWith('.chroot') ? undefined : 'mkosi runs this script outside the image',
+      );
+      diagnostics.push(...written.diagnostics);
+      files.push({ path, content: written.body, mode: 0o755 });
       generated.add(path);
     }
     taken.add(path);

@@ -10,6 +10,7 @@ import { containerfileCodes } from '../../diagnostics/codes/containerfile.js';
 import { diag } from '../../diagnostics/define.js';
 import type { Diagnostic } from '../../diagnostics/types.js';
 import { emptyIr } from '../../ir/empty.js';
+import { withoutInlinedEnv } from '../../ir/kiwi-script-env/index.js';
 import { pointer } from '../../ir/pointer.js';
 import type { PositionTable, SourcePosition } from '../../ir/positions.js';
 import type { FileEntry, ImageIR, Repository, Script } from '../../ir/schema.js';
@@ -316,7 +317,8 @@ class Lowerer {
     beforeInstall = !this.sawInstall,
   ) {
     const n = this.ir.scripts.length;
-    const script: Script = { phase: 'post-install', chroot: true, body };
+    // a KIWI script imgc wrote with its helpers inlined reads back as it was
+    const script: Script = { phase: 'post-install', chroot: true, body: withoutInlinedEnv(body) };
     this.ir.scripts.push(script);
     this.scriptBeforeInstall.push(beforeInstall);
     this.positions[pointer('scripts', n)] = this.at(ins, offset);

@@ -9,6 +9,7 @@ import { kickstartCodes } from '../../diagnostics/codes/kickstart.js';
 import { diag } from '../../diagnostics/define.js';
 import type { Diagnostic } from '../../diagnostics/types.js';
 import { emptyIr } from '../../ir/empty.js';
+import { withoutInlinedEnv } from '../../ir/kiwi-script-env/index.js';
 import type { PositionTable } from '../../ir/positions.js';
 import type { ImageIR, Password, Repository, Script, User } from '../../ir/schema.js';
 import { CheckedCommand, splitList } from './command.js';
@@ -398,7 +399,8 @@ function lowerScript(cx: LowerContext, s: KsSection, header: CheckedCommand): vo
   const script: Script = { phase: kind.phase, chroot: kind.chroot && !header.has('--nochroot') };
   const interpreter = header.value('--interpreter');
   if (interpreter !== undefined) script.interpreter = interpreter;
-  script.body = body;
+  // a KIWI script imgc wrote with its helpers inlined reads back as it was
+  script.body = withoutInlinedEnv(body);
   if (header.has('--erroronfail')) script.onError = 'fail';
   const log = header.value('--log');
   if (log !== undefined) script.log = log;

@@ -12,6 +12,7 @@ import { mkosiCodes } from '../../diagnostics/codes/mkosi.js';
 import { diag } from '../../diagnostics/define.js';
 import type { Diagnostic } from '../../diagnostics/types.js';
 import { emptyIr } from '../../ir/empty.js';
+import { withoutInlinedEnv } from '../../ir/kiwi-script-env/index.js';
 import type { PositionTable } from '../../ir/positions.js';
 import type { ImageIR, Output, Overlay, Partition, Script } from '../../ir/schema.js';
 import { defaultRepartName, parseRepartFile } from './repart.js';
@@ -290,7 +291,8 @@ export function lowerResolved(res: ResolveResult): LowerResult {
       // the ".chroot" suffix is what `chroot` says; the file's place matters only when its text cannot be kept
       const script: Script = { name: basename(path).replace(/\.chroot$/, ''), phase, chroot };
       const body = readText(path);
-      if (body !== undefined) script.body = body;
+      // a KIWI script imgc wrote with its helpers inlined reads back as it was
+      if (body !== undefined) script.body = withoutInlinedEnv(body);
       else script.source = rel(path);
       ir.scripts.push(script);
       put(`/scripts/${ir.scripts.length - 1}`, e.itemsAt?.[i] ?? e.at);

@@ -12,6 +12,7 @@ import { buildCodes } from '../../diagnostics/codes/build.js';
 import { diag } from '../../diagnostics/define.js';
 import type { Diagnostic } from '../../diagnostics/types.js';
 import { CommandError } from '../../exec/runner.js';
+import { mkdirInTree, writeFileInTree } from '../../exec/tree-path.js';
 import type { ImageIR, Repository } from '../../ir/schema.js';
 import type { PlanStep, StepDraft, StepOptions } from '../../plan/steps.js';
 import { packageLines, runWithApiFs } from '../common/api-fs.js';
@@ -169,11 +170,8 @@ async function prepare(run: DnfRun, context: StepContext) {
   const langs =
     typeof run.settings.installLangs === 'string' ? `%_install_langs ${run.settings.installLangs}\n` : '';
   await writeFile(join(home, '.rpmmacros'), `%_dbpath ${run.rpmDbPath}\n%_db_backend sqlite\n${langs}`);
-  await mkdir(join(context.tree, run.rpmDbPath.slice(1)), { recursive: true });
-  if (langs) {
-    await mkdir(join(context.tree, 'etc/rpm'), { recursive: true });
-    await writeFile(join(context.tree, 'etc/rpm/macros.image-language-conf'), langs);
-  }
+  await mkdirInTree(context.tree, run.rpmDbPath);
+  if (langs) await writeFileInTree(context.tree, 'etc/rpm/macros.image-language-conf', langs);
   await mkdir(context.packageCache, { recursive: true });
   const args = [
     '-y',

@@ -1,0 +1,75 @@
+/**
+ * Values that would let a definition reach past the image: control characters in values that
+ * go into generated config files (a newline in a repository URL adds a `Trusted: yes` line),
+ * image paths that climb with `..`, and names that a package manager or systemctl would take
+ * for an option. Found on the IR, so every format and every command refuses them alike.
+ */
+import type { ImageIR } from './schema.js';
+
+export type UnsafeKind = 'control-character' | 'climbing-path' | 'option-like-name';
+
+export interface UnsafeValue {
+  pointer: string;
+  kind: UnsafeKind;
+  value: string;
+}
+
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it finds
+const CONTROL = /[\u0000-\u001f\u007f]/;
+/** Sections whose strings are written into generated config files or command lines. */
+const LINE_SECTIONS = ['distribution', 'repositories', 'packages', 'system', 'accounts', 'boot'];
+
+export function unsafeValues(ir: ImageIR): UnsafeValue[] {
+  const found: UnsafeValue[] = [];
+  checkBody(ir as unknown as Record<string, unknown>, '', found);
+  ir.profiles?.forEach((p, i) =>
+    checkBody((p.overlay ?? {}) as Record<string, unknown>, `/profiles/${i}/overlay`, found),
+  );
+  return found;
+}
+
+function checkBody(body: Record<string, unknown>, base: string, found: UnsafeValue[]): void {
+  for (const section of LINE_SECTIONS) {
+    walkStrings(body[section], `${base}/${section}`, (pointer, value) => {
+      if (CONTROL.test(value) && !isArmoredKey(pointer, value))
+        found.push({ pointer, kind: 'control-character', value });
+    });
+  }
+  walkStrings(body.packages, `${base}/packages`, (pointer, value) => {
+    if (/\/name$/.test(pointer) && value.startsWith('-'))
+      found.push({ pointer, kind: 'option-like-name', value });
+  });
+  const system = body.system as { services?: unknown } | undefined;
+  walkStrings(system?.services, `${base}/system/services`, (pointer, value) => {
+    if (value.startsWith('-')) found.push({ pointer, kind: 'option-like-name', value });
+  });
+  const accounts = body.accounts as { users?: { home?: unknown }[] } | undefined;
+  accounts?.users?.forEach((u, i) => climbing(u.home, `${base}/accounts/users/${i}/home`, found));
+  for (const list of ['files', 'directories', 'symlinks'] as const) {
+    const entries = body[list] as { path?: unknown }[] | undefined;
+    entries?.forEach((e, i) => climbing(e.path, `${base}/${list}/${i}/path`, found));
+  }
+  const overlays = body.overlays as { destination?: unknown }[] | undefined;
+  overlays?.forEach((o, i) => climbing(o.destination, `${base}/overlays/${i}/destination`, found));
+}
+
+function climbing(value: unknown, pointer: string, found: UnsafeValue[]): void {
+  if (typeof value === 'string' && value.split('/').includes('..'))
+    found.push({ pointer, kind: 'climbing-path', value });
+}
+
+/** Inline keys and certificates are written to files of their own: their line breaks are content. */
+function isArmoredKey(pointer: string, value: string): boolean {
+  return (
+    /\/(gpgKeys|caCertificates)\/\d+$|\/(key|certificate)$/.test(pointer) &&
+    value.trimStart().startsWith('-----BEGIN ')
+  );
+}
+
+function walkStrings(value: unknown, pointer: string, visit: (pointer: string, value: string) => void): void {
+  if (typeof value === 'string') visit(pointer, value);
+  else if (Array.isArray(value)) value.forEach((v, i) => walkStrings(v, `${pointer}/${i}`, visit));
+  else if (value && typeof value === 'object')
+    for (const [k, v] of Object.entries(value))
+      walkStrings(v, `${pointer}/${k.replaceAll('~', '~0').replaceAll('/', '~1')}`, visit);
+}

@@ -14,7 +14,6 @@ export interface UnsafeValue {
   value: string;
 }
 
-// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it finds
 const CONTROL = /[\u0000-\u001f\u007f]/;
 /** Sections whose strings are written into generated config files or command lines. */
 const LINE_SECTIONS = ['distribution', 'repositories', 'packages', 'system', 'accounts', 'boot'];
@@ -22,9 +21,8 @@ const LINE_SECTIONS = ['distribution', 'repositories', 'packages', 'system', 'ac
 export function unsafeValues(ir: ImageIR): UnsafeValue[] {
   const found: UnsafeValue[] = [];
   checkBody(ir as unknown as Record<string, unknown>, '', found);
-  ir.profiles?.forEach((p, i) =>
-    checkBody((p.overlay ?? {}) as Record<string, unknown>, `/profiles/${i}/overlay`, found),
-  );
+  for (const [i, p] of (ir.profiles ?? []).entries())
+    checkBody((p.overlay ?? {}) as Record<string, unknown>, `/profiles/${i}/overlay`, found);
   return found;
 }
 
@@ -44,13 +42,15 @@ function checkBody(body: Record<string, unknown>, base: string, found: UnsafeVal
     if (value.startsWith('-')) found.push({ pointer, kind: 'option-like-name', value });
   });
   const accounts = body.accounts as { users?: { home?: unknown }[] } | undefined;
-  accounts?.users?.forEach((u, i) => climbing(u.home, `${base}/accounts/users/${i}/home`, found));
+  for (const [i, u] of (accounts?.users ?? []).entries())
+    climbing(u.home, `${base}/accounts/users/${i}/home`, found);
   for (const list of ['files', 'directories', 'symlinks'] as const) {
-    const entries = body[list] as { path?: unknown }[] | undefined;
-    entries?.forEach((e, i) => climbing(e.path, `${base}/${list}/${i}/path`, found));
+    const entries = (body[list] as { path?: unknown }[] | undefined) ?? [];
+    for (const [i, e] of entries.entries()) climbing(e.path, `${base}/${list}/${i}/path`, found);
   }
-  const overlays = body.overlays as { destination?: unknown }[] | undefined;
-  overlays?.forEach((o, i) => climbing(o.destination, `${base}/overlays/${i}/destination`, found));
+  const overlays = (body.overlays as { destination?: unknown }[] | undefined) ?? [];
+  for (const [i, o] of overlays.entries())
+    climbing(o.destination, `${base}/overlays/${i}/destination`, found);
 }
 
 function climbing(value: unknown, pointer: string, found: UnsafeValue[]): void {
@@ -68,7 +68,8 @@ function isArmoredKey(pointer: string, value: string): boolean {
 
 function walkStrings(value: unknown, pointer: string, visit: (pointer: string, value: string) => void): void {
   if (typeof value === 'string') visit(pointer, value);
-  else if (Array.isArray(value)) value.forEach((v, i) => walkStrings(v, `${pointer}/${i}`, visit));
+  else if (Array.isArray(value))
+    for (const [i, v] of value.entries()) walkStrings(v, `${pointer}/${i}`, visit);
   else if (value && typeof value === 'object')
     for (const [k, v] of Object.entries(value))
       walkStrings(v, `${pointer}/${k.replaceAll('~', '~0').replaceAll('/', '~1')}`, visit);

@@ -234,7 +234,7 @@ async function pacman(context: StepContext, args: string[], verb: string[]) {
 async function transaction(run: PacmanRun, packages: string[], context: StepContext) {
   const args = await prepare(run, context);
   context.progress.note(`pacman -S (${packages.length})`);
-  await pacman(context, args, ['-Sy', '--needed', ...packages]);
+  await pacman(context, args, ['-Sy', '--needed', '--', ...packages]);
   const repos = run.settings.imageRepos;
   if (typeof repos === 'string' && repos) {
     await writeFileInTree(context.tree, 'etc/pacman.d/imgc-repos.conf', `${repos}\n`);
@@ -288,5 +288,5 @@ export async function runPacmanRemove(step: PlanStep, context: StepContext) {
     { architecture: 'auto', sources: '', exclude: [], keyrings: [], settings: { sigLevel: 'Never' } },
     context,
   );
-  await pacman(context, args, ['-Rns', ...o.packages]);
+  await pacman(context, args, ['-Rns', '--', ...o.packages]);
 }

@@ -246,14 +246,14 @@ async function transaction(run: DnfRun, packages: string[], context: StepContext
   const base = await prepare(run, context);
   const s = run.settings;
   for (const m of (s.moduleDisable as string[] | undefined) ?? [])
-    await dnf(context, base, ['module', 'disable', m]);
+    await dnf(context, base, ['module', 'disable', '--', m]);
   const enable = (s.moduleEnable as string[] | undefined) ?? [];
-  if (enable.length) await dnf(context, base, ['module', 'enable', ...enable]);
+  if (enable.length) await dnf(context, base, ['module', 'enable', '--', ...enable]);
   const install = (s.moduleInstall as string[] | undefined) ?? [];
-  if (install.length) await dnf(context, base, ['module', 'install', ...install]);
+  if (install.length) await dnf(context, base, ['module', 'install', '--', ...install]);
   if (packages.length) {
     context.progress.note(`dnf install (${packages.length})`);
-    await dnf(context, base, ['install', ...packages]);
+    await dnf(context, base, ['install', '--', ...packages]);
   }
   await writeImageRepositories(context.tree, s, { repos: 'etc/yum.repos.d', keys: 'etc/pki/rpm-gpg' });
 }
@@ -310,7 +310,7 @@ export async function runDnfRemove(step: PlanStep, context: StepContext) {
     },
     context,
   );
-  await dnf(context, base, ['remove', '--noautoremove', ...o.packages]);
+  await dnf(context, base, ['remove', '--noautoremove', '--', ...o.packages]);
 }
 
 /** Where the tree's rpm database is: the step that removes packages finds it instead of being told. */

@@ -248,6 +248,7 @@ async function transaction(
       '--download',
       'in-advance',
       installRecommends ? '--recommends' : '--no-recommends',
+      '--',
       ...packages,
     ]);
   }
@@ -295,5 +296,5 @@ export async function runZypperRemove(step: PlanStep, context: StepContext) {
   const base = await prepare({ sources: '', installDocs: true, exclude: [], settings: {} }, context);
   if (!existsSync(join(context.tree, RPM_DB.slice(1))))
     throw new Error(`no rpm database at ${RPM_DB} in the tree`);
-  await zypper(context, base, ['--no-refresh', 'remove', '--clean-deps', ...o.packages]);
+  await zypper(context, base, ['--no-refresh', 'remove', '--clean-deps', '--', ...o.packages]);
 }

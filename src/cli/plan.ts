@@ -24,6 +24,8 @@ export interface PlanFlags extends FormatFlags {
   json?: boolean;
   /** plugin folders or manifests from the global --plugin */
   plugin?: string[];
+  /** an imgc.config.json from the global --config, whose plugins are loaded */
+  config?: string;
 }
 
 export interface PreparedPlan {
@@ -63,7 +65,9 @@ export async function preparePlan(
 ): Promise<PreparedPlan> {
   const outputs = parseOutputTypes(flags.output);
   if (outputs.diagnostics.length) return { positions: {}, diagnostics: outputs.diagnostics };
-  const opened = given ? undefined : openBackends({ explicit: flags.plugin ?? [] });
+  const opened = given
+    ? undefined
+    : openBackends({ explicit: flags.plugin ?? [], ...(flags.config ? { config: flags.config } : {}) });
   const backends = given ?? opened!.registry;
   const pluginDiagnostics = opened?.diagnostics ?? [];
   const closing = { backends, ...(opened ? { close: opened.close } : {}) };

@@ -12,6 +12,7 @@ import type { PositionTable } from '../ir/positions.js';
 import { mergeProfiles } from '../ir/profiles.js';
 import type { OutputType } from '../ir/schema.js';
 import { buildableOutputs, planBuild } from '../plan/planner.js';
+import { redactPlan } from '../plan/redact.js';
 import type { BuildPlan, PlanStep } from '../plan/steps.js';
 import { openBackends } from '../plugins/index.js';
 import { type FormatFlags, formatOptionsFrom } from './options.js';
@@ -130,10 +131,12 @@ export async function runPlan(
 ): Promise<number> {
   const prepared = await preparePlan(registry, path, flags);
   await prepared.close?.();
-  if (flags.json) printJson(io, { plan: prepared.plan ?? null, diagnostics: prepared.diagnostics });
+  // Secrets are hashed into the step ids but never printed.
+  const shown = prepared.plan ? redactPlan(prepared.plan) : null;
+  if (flags.json) printJson(io, { plan: shown, diagnostics: prepared.diagnostics });
   else {
     printDiagnostics(io, prepared.diagnostics);
-    if (prepared.plan) io.stdout(renderPlanText(prepared.plan));
+    if (shown) io.stdout(renderPlanText(shown));
   }
   return prepared.plan && !hasErrors(prepared.diagnostics) ? EXIT.ok : EXIT.inputErrors;
 }

@@ -20,7 +20,8 @@ export const pluginCodes = defineCodes({
   pluginNotFound: {
     code: 'IMGC8003',
     severity: 'error',
-    summary: 'a plugin named explicitly (--plugin, or the plugins list of the --config file) has no manifest there',
+    summary:
+      'a plugin named explicitly (--plugin, or the plugins list of the --config file) has no manifest there',
     message: (p: { path: string; from: string }) =>
       `no plugin at ${p.path} (named by ${p.from}): neither imgc-plugin.json nor a package.json with an "imgc" field`,
   },

@@ -90,7 +90,9 @@ export async function freshEntryInTree(
   const parent = await mkdirInTree(tree, posix.dirname(posix.normalize(`/${path}`)));
   const dest = join(parent, posix.basename(posix.normalize(`/${path}`)));
   const old = await lstat(dest).catch(() => undefined);
-  if (old) await rm(dest, { force: true, recursive: options.removeDirectory === true || !old.isDirectory() });
+  if (old?.isDirectory() && options.removeDirectory !== true)
+    throw new TreePathError(path, 'is a directory in the image and would be replaced');
+  if (old) await rm(dest, { force: true, recursive: old.isDirectory() });
   return dest;
 }
 
@@ -142,13 +144,15 @@ export async function copyIntoTree(
       const st = await lstat(src);
       if (st.isDirectory()) await copyDir(src, inImage);
       else if (st.isSymbolicLink()) {
-        const made = await symlinkInTree(tree, inImage, await readlink(src));
+        // Like cp: a directory in the tree is not replaced by a link or a file of the overlay.
+        const made = await freshEntryInTree(tree, inImage);
+        await symlink(await readlink(src), made);
         if (options.keepOwners) await lchown(made, st.uid, st.gid);
         await lutimes(made, st.atime, st.mtime);
       } else {
         const key = `${st.dev}:${st.ino}`;
         const twin = st.nlink > 1 ? links.get(key) : undefined;
-        const made = await freshEntryInTree(tree, inImage, { removeDirectory: true });
+        const made = await freshEntryInTree(tree, inImage);
         if (twin) {
           await link(twin, made);
           continue;

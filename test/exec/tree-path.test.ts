@@ -107,4 +107,16 @@ describe('paths resolved inside the tree', () => {
     symlinkSync('/loop-a', join(tree, 'loop-b'));
     await expect(writeFileInTree(tree, '/loop-a/x', '')).rejects.toBeInstanceOf(TreePathError);
   });
+
+  it('does not replace a directory of the tree with a file of an overlay, as cp would not', async () => {
+    const { base, tree } = hostileTree();
+    mkdirSync(join(tree, 'etc/keep.d'));
+    writeFileSync(join(tree, 'etc/keep.d/inside'), 'kept\n');
+    const overlay = join(base, 'overlay');
+    mkdirSync(join(overlay, 'etc'), { recursive: true });
+    writeFileSync(join(overlay, 'etc/keep.d'), 'a file\n');
+    const copy = copyIntoTree(tree, overlay, '/', { copySpecial: async () => {} });
+    await expect(copy).rejects.toBeInstanceOf(TreePathError);
+    expect(readFileSync(join(tree, 'etc/keep.d/inside'), 'utf8')).toBe('kept\n');
+  });
 });

@@ -11,6 +11,7 @@ export function unsafeValueDiagnostics(ir: ImageIR, positions: PositionTable, fi
     const at = positionOf(positions, pointer) ?? { file };
     if (kind === 'climbing-path') return diag(coreCodes.climbingPath, { pointer, path: value }, at);
     if (kind === 'option-like-name') return diag(coreCodes.optionLikeName, { pointer, name: value }, at);
+    if (kind === 'not-a-file-name') return diag(coreCodes.outputNameIsPath, { pointer, name: value }, at);
     const shown = /password|secret/i.test(pointer) ? '(a secret, not shown)' : JSON.stringify(value);
     return diag(coreCodes.controlCharacter, { pointer, shown }, at);
   });

@@ -1,12 +1,12 @@
 /**
  * Values that would let a definition reach past the image: control characters in values that
  * go into generated config files (a newline in a repository URL adds a `Trusted: yes` line),
- * image paths that climb with `..`, and names that a package manager or systemctl would take
- * for an option. Found on the IR, so every format and every command refuses them alike.
+ * image paths that climb with `..`, names that a package manager or systemctl would take for
+ * an option, and output names that are paths. Found on the IR, so every format and every command refuses them alike.
  */
 import type { ImageIR } from './schema.js';
 
-export type UnsafeKind = 'control-character' | 'climbing-path' | 'option-like-name';
+export type UnsafeKind = 'control-character' | 'climbing-path' | 'option-like-name' | 'not-a-file-name';
 
 export interface UnsafeValue {
   pointer: string;
@@ -48,6 +48,11 @@ function checkBody(body: Record<string, unknown>, base: string, found: UnsafeVal
     const entries = (body[list] as { path?: unknown }[] | undefined) ?? [];
     for (const [i, e] of entries.entries()) climbing(e.path, `${base}/${list}/${i}/path`, found);
   }
+  // An output's name is a file name in the output folder; a path there would write elsewhere.
+  const outputs = (body.outputs as { name?: unknown }[] | undefined) ?? [];
+  for (const [i, o] of outputs.entries())
+    if (typeof o.name === 'string' && (o.name.includes('/') || ['', '.', '..'].includes(o.name)))
+      found.push({ pointer: `${base}/outputs/${i}/name`, kind: 'not-a-file-name', value: o.name });
   const overlays = (body.overlays as { destination?: unknown }[] | undefined) ?? [];
   for (const [i, o] of overlays.entries())
     climbing(o.destination, `${base}/overlays/${i}/destination`, found);

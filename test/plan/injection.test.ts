@@ -26,4 +26,19 @@ describe('planBuild on values that would inject', () => {
     ]);
     expect(JSON.stringify(diagnostics)).not.toContain('gpgcheck=0');
   });
+
+  it('refuses an output name that is a path (it would be written outside --output-dir)', async () => {
+    const ir = emptyIr();
+    ir.distribution = { id: 'debian', release: 'bookworm', architecture: 'x86_64' };
+    ir.outputs.push({ type: 'tar', name: '../../../etc/cron.d/x' } as (typeof ir.outputs)[number]);
+    const { plan, diagnostics } = await planBuild({
+      ir,
+      backends: new BackendRegistry(),
+      host: fakeHost(),
+      sourceDir: '/nonexistent',
+      sourceDateEpoch: 1_700_000_000,
+    });
+    expect(plan).toBeUndefined();
+    expect(diagnostics.map((d) => [d.code, d.pointer])).toEqual([['IMGC1043', '/outputs/0/name']]);
+  });
 });

@@ -125,4 +125,12 @@ export const coreCodes = defineCodes({
       `${p.pointer} is "${p.name}", which a package manager or systemctl would take for an option`,
     hint: 'package and unit names never start with -; options for the package manager are not set through package lists',
   },
+  outputNameIsPath: {
+    code: 'IMGC1043',
+    severity: 'error',
+    summary: 'an output name that is a path rather than a file name',
+    message: (p: { pointer: string; name: string }) =>
+      `${p.pointer} is "${p.name}"; an output name is a file name inside the output folder`,
+    hint: 'choose the folder with --output-dir and give the output a plain name (no /)',
+  },
 });

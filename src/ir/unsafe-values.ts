@@ -48,10 +48,13 @@ function checkBody(body: Record<string, unknown>, base: string, found: UnsafeVal
     const entries = (body[list] as { path?: unknown }[] | undefined) ?? [];
     for (const [i, e] of entries.entries()) climbing(e.path, `${base}/${list}/${i}/path`, found);
   }
-  // An output's name is a file name in the output folder; a path there would write elsewhere.
+  // An output's name is joined to the output folder: absolute or climbing, it would write elsewhere.
   const outputs = (body.outputs as { name?: unknown }[] | undefined) ?? [];
   for (const [i, o] of outputs.entries())
-    if (typeof o.name === 'string' && (o.name.includes('/') || ['', '.', '..'].includes(o.name)))
+    if (
+      typeof o.name === 'string' &&
+      (o.name.startsWith('/') || ['', '.', '..'].includes(o.name) || o.name.split('/').includes('..'))
+    )
       found.push({ pointer: `${base}/outputs/${i}/name`, kind: 'not-a-file-name', value: o.name });
   const overlays = (body.overlays as { destination?: unknown }[] | undefined) ?? [];
   for (const [i, o] of overlays.entries())

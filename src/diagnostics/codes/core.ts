@@ -128,9 +128,9 @@ export const coreCodes = defineCodes({
   outputNameIsPath: {
     code: 'IMGC1043',
     severity: 'error',
-    summary: 'an output name that is a path rather than a file name',
+    summary: 'an output name that is absolute or climbs with `..` out of the output folder',
     message: (p: { pointer: string; name: string }) =>
-      `${p.pointer} is "${p.name}"; an output name is a file name inside the output folder`,
-    hint: 'choose the folder with --output-dir and give the output a plain name (no /)',
+      `${p.pointer} is "${p.name}", which leads out of the output folder`,
+    hint: 'choose the folder with --output-dir and give the output a name inside it (no leading /, no ..)',
   },
 });

@@ -29,7 +29,7 @@ const MAX_LINKS = 40;
 export class TreePathError extends Error {
   constructor(
     readonly path: string,
-    reason: string,
+    readonly reason: string,
   ) {
     super(`${path} in the image: ${reason}`);
   }

@@ -1,9 +1,18 @@
 /** The core `write-files` step: files, directories, symlinks, overlay trees and archives. */
 import { chmod, chown, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { join, normalize } from 'node:path';
-import type { StepContext } from '../backends/contract.js';
+import { type StepContext, StepError } from '../backends/contract.js';
+import { buildCodes } from '../diagnostics/codes/build.js';
+import { diag } from '../diagnostics/define.js';
 import type { PlanStep, StepOptions } from '../plan/steps.js';
-import { copyIntoTree, existingInTree, mkdirInTree, symlinkInTree, writeFileInTree } from './tree-path.js';
+import {
+  copyIntoTree,
+  existingInTree,
+  mkdirInTree,
+  symlinkInTree,
+  TreePathError,
+  writeFileInTree,
+} from './tree-path.js';
 
 /**
  * A path inside the tree by text only (`..` cannot climb out, symlinks are not looked at):
@@ -43,28 +52,51 @@ export async function writeFiles(step: PlanStep, context: StepContext): Promise<
     if (uid !== undefined || gid !== undefined) await chown(path, uid ?? 0, gid ?? 0);
   };
 
-  for (const e of entries) {
-    switch (e.kind) {
-      case 'directory':
-        await applyOwnership(await mkdirInTree(tree, e.path), e);
-        break;
-      case 'file': {
-        const data =
-          e.source !== undefined ? await readFile(e.source) : Buffer.from(e.content ?? '', 'base64');
-        await applyOwnership(await writeFileInTree(tree, e.path, data), e);
-        break;
-      }
-      case 'symlink':
-        await symlinkInTree(tree, e.path, e.target ?? '');
-        break;
-      case 'overlay':
-        // No ownership from the host checkout: files land owned by root, modes and links kept.
-        await copyIntoTree(tree, e.source ?? '', e.path, { copySpecial: copySpecial(context) });
-        break;
-      case 'archive':
-        await extractIntoTree(tree, e.source ?? '', e.path, context);
-        break;
+  for (const [i, e] of entries.entries()) {
+    try {
+      await writeEntry(e, tree, context, applyOwnership);
+    } catch (error) {
+      if (!(error instanceof TreePathError)) throw error;
+      const at = step.origin[i] ?? step.origin[0];
+      throw new StepError(
+        diag(
+          buildCodes.treePathRefused,
+          { path: error.path, reason: error.reason },
+          {},
+          at ? { pointer: at } : {},
+        ),
+      );
     }
+  }
+}
+
+type Entry = StepOptions<'write-files'>['entries'][number];
+
+async function writeEntry(
+  e: Entry,
+  tree: string,
+  context: StepContext,
+  applyOwnership: (path: string, e: Entry) => Promise<void>,
+): Promise<void> {
+  switch (e.kind) {
+    case 'directory':
+      await applyOwnership(await mkdirInTree(tree, e.path), e);
+      break;
+    case 'file': {
+      const data = e.source !== undefined ? await readFile(e.source) : Buffer.from(e.content ?? '', 'base64');
+      await applyOwnership(await writeFileInTree(tree, e.path, data), e);
+      break;
+    }
+    case 'symlink':
+      await symlinkInTree(tree, e.path, e.target ?? '');
+      break;
+    case 'overlay':
+      // No ownership from the host checkout: files land owned by root, modes and links kept.
+      await copyIntoTree(tree, e.source ?? '', e.path, { copySpecial: copySpecial(context) });
+      break;
+    case 'archive':
+      await extractIntoTree(tree, e.source ?? '', e.path, context);
+      break;
   }
 }
 

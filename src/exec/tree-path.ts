@@ -54,6 +54,8 @@ export async function resolveInTree(
     if (part === '' || part === '.') continue;
     if (part === '..') {
       done.pop();
+      // back in a folder that exists: what follows must be looked at again
+      missing = false;
       continue;
     }
     const here = join(tree, ...done, part);

@@ -31,6 +31,7 @@ export function buildProgram(io: Io = processIo, registry = new FormatRegistry()
     .version(ownVersion())
     .option('--debug', 'print stack traces of internal errors')
     .option('--plugin <path>', 'load the plugin in this folder (repeatable)', collect, [])
+    .option('--config <file>', 'load the plugins an imgc.config.json names (default $IMGC_CONFIG)')
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
     .exitOverride();
 
@@ -109,7 +110,11 @@ export function buildProgram(io: Io = processIo, registry = new FormatRegistry()
       .option('--profile <name>', 'activate a profile (repeatable)', collect, [])
       .option('--json', 'print {"plan": ..., "diagnostics": [...]}'),
   ).action(async (path: string, opts) => {
-    exit.code = await runPlan(io, registry, path, { ...opts, plugin: program.opts().plugin });
+    exit.code = await runPlan(io, registry, path, {
+      ...opts,
+      plugin: program.opts().plugin,
+      config: program.opts().config,
+    });
   });
 
   withFormatFlags(
@@ -133,7 +138,11 @@ export function buildProgram(io: Io = processIo, registry = new FormatRegistry()
       .option('--verbose', 'print the output of every tool')
       .option('--json', 'print progress as NDJSON events'),
   ).action(async (path: string, opts) => {
-    exit.code = await runBuild(io, registry, path, { ...opts, plugin: program.opts().plugin });
+    exit.code = await runBuild(io, registry, path, {
+      ...opts,
+      plugin: program.opts().plugin,
+      config: program.opts().config,
+    });
   });
 
   withFormatFlags(
@@ -149,7 +158,11 @@ export function buildProgram(io: Io = processIo, registry = new FormatRegistry()
       .option('--profile <name>', 'activate a profile (repeatable)', collect, [])
       .option('--json', 'print {"removed": [...], "diagnostics": [...]}'),
   ).action(async (path: string, opts) => {
-    exit.code = await runClean(io, registry, path, { ...opts, plugin: program.opts().plugin });
+    exit.code = await runClean(io, registry, path, {
+      ...opts,
+      plugin: program.opts().plugin,
+      config: program.opts().config,
+    });
   });
 
   withFormatFlags(
@@ -172,23 +185,37 @@ export function buildProgram(io: Io = processIo, registry = new FormatRegistry()
     .command('plugins')
     .description('plugins: where imgc looks for them and what it found')
     .command('list')
-    .description('list the plugins found (--plugin, imgc.config.json, plugins/*, npm dependencies) and why')
+    .description(
+      'list the plugins named (--plugin, --config and its npm dependencies) and those found but not loaded',
+    )
     .option('--json', 'machine-readable output')
     .action((opts: { json?: boolean }) => {
-      exit.code = runPluginsList(io, { ...opts, plugin: program.opts().plugin });
+      exit.code = runPluginsList(io, {
+        ...opts,
+        plugin: program.opts().plugin,
+        config: program.opts().config,
+      });
     });
 
   program.addOption(new Option('--no-color', 'plain output').hideHelp());
   return { program, exit };
 }
 
-function pluginPaths(argv: readonly string[]): string[] {
+function optionValues(argv: readonly string[], name: string): string[] {
   const out: string[] = [];
   argv.forEach((a, i) => {
-    if (a === '--plugin' && argv[i + 1]) out.push(argv[i + 1]!);
-    else if (a.startsWith('--plugin=')) out.push(a.slice('--plugin='.length));
+    if (a === name && argv[i + 1]) out.push(argv[i + 1]!);
+    else if (a.startsWith(`${name}=`)) out.push(a.slice(name.length + 1));
   });
   return out;
+}
+
+/** `imgc plugins …` reports plugin problems itself; every other command stops on them. */
+function listsPlugins(argv: readonly string[]): boolean {
+  const words = argv
+    .slice(2)
+    .filter((a, i, all) => !a.startsWith('-') && !/^--(plugin|config)$/.test(all[i - 1] ?? ''));
+  return words[0] === 'plugins';
 }
 
 /** Runs the CLI and returns the exit code; never throws. */
@@ -200,8 +227,15 @@ export async function main(
   const formats = registry ?? new FormatRegistry();
   // Format plugins run in process and must be registered before the commands read anything.
   if (!registry) {
-    const loaded = await addFormatPlugins(formats, { explicit: pluginPaths(argv) });
-    if (loaded.length) printDiagnostics(io, loaded);
+    const config = optionValues(argv, '--config').at(-1);
+    const loaded = await addFormatPlugins(formats, {
+      explicit: optionValues(argv, '--plugin'),
+      ...(config ? { config } : {}),
+    });
+    if (!listsPlugins(argv)) {
+      if (loaded.length) printDiagnostics(io, loaded);
+      if (loaded.some((d) => d.severity === 'error')) return EXIT.inputErrors;
+    }
   }
   const { program, exit } = buildProgram(io, formats);
   const debug = argv.includes('--debug');

@@ -12,6 +12,7 @@ import type { PositionTable } from '../ir/positions.js';
 import { mergeProfiles } from '../ir/profiles.js';
 import type { OutputType } from '../ir/schema.js';
 import { buildableOutputs, planBuild } from '../plan/planner.js';
+import { redactPlan } from '../plan/redact.js';
 import type { BuildPlan, PlanStep } from '../plan/steps.js';
 import { openBackends } from '../plugins/index.js';
 import { type FormatFlags, formatOptionsFrom } from './options.js';
@@ -24,6 +25,8 @@ export interface PlanFlags extends FormatFlags {
   json?: boolean;
   /** plugin folders or manifests from the global --plugin */
   plugin?: string[];
+  /** an imgc.config.json from the global --config, whose plugins are loaded */
+  config?: string;
 }
 
 export interface PreparedPlan {
@@ -63,7 +66,9 @@ export async function preparePlan(
 ): Promise<PreparedPlan> {
   const outputs = parseOutputTypes(flags.output);
   if (outputs.diagnostics.length) return { positions: {}, diagnostics: outputs.diagnostics };
-  const opened = given ? undefined : openBackends({ explicit: flags.plugin ?? [] });
+  const opened = given
+    ? undefined
+    : openBackends({ explicit: flags.plugin ?? [], ...(flags.config ? { config: flags.config } : {}) });
   const backends = given ?? opened!.registry;
   const pluginDiagnostics = opened?.diagnostics ?? [];
   const closing = { backends, ...(opened ? { close: opened.close } : {}) };
@@ -126,10 +131,12 @@ export async function runPlan(
 ): Promise<number> {
   const prepared = await preparePlan(registry, path, flags);
   await prepared.close?.();
-  if (flags.json) printJson(io, { plan: prepared.plan ?? null, diagnostics: prepared.diagnostics });
+  // Secrets are hashed into the step ids but never printed.
+  const shown = prepared.plan ? redactPlan(prepared.plan) : null;
+  if (flags.json) printJson(io, { plan: shown, diagnostics: prepared.diagnostics });
   else {
     printDiagnostics(io, prepared.diagnostics);
-    if (prepared.plan) io.stdout(renderPlanText(prepared.plan));
+    if (shown) io.stdout(renderPlanText(shown));
   }
   return prepared.plan && !hasErrors(prepared.diagnostics) ? EXIT.ok : EXIT.inputErrors;
 }

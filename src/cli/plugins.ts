@@ -4,10 +4,14 @@ import { EXIT, type Io, printDiagnostics, printJson } from './output.js';
 
 export function runPluginsList(
   io: Io,
-  flags: { json?: boolean; plugin?: string[] },
+  flags: { json?: boolean; plugin?: string[]; config?: string },
   cwd = process.cwd(),
 ): number {
-  const { plugins, diagnostics } = discoverPlugins({ cwd, explicit: flags.plugin ?? [] });
+  const { plugins, diagnostics, unloaded } = discoverPlugins({
+    cwd,
+    explicit: flags.plugin ?? [],
+    ...(flags.config ? { config: flags.config } : {}),
+  });
   const all = [...diagnostics, ...plugins.flatMap((p) => p.diagnostics)];
   if (flags.json) {
     printJson(io, {
@@ -25,13 +29,12 @@ export function runPluginsList(
           : {}),
         diagnostics: p.diagnostics,
       })),
+      notLoaded: unloaded,
       diagnostics,
     });
   } else {
     if (!plugins.length)
-      io.stdout(
-        'no plugins found (looked at --plugin, imgc.config.json, plugins/*/imgc-plugin.json, npm dependencies)\n',
-      );
+      io.stdout('no plugins named (--plugin, or --config with a "plugins" list and npm dependencies)\n');
     for (const p of plugins) {
       const what = p.manifest
         ? `${p.manifest.kind}${p.manifest.backend ? ` ${p.manifest.backend.id} (${p.manifest.backend.distributions.join(', ')})` : ''}, API ${p.manifest.apiVersion}`
@@ -40,6 +43,8 @@ export function runPluginsList(
         `${p.status.padEnd(9)} ${p.name}  ${what}\n          found via ${p.why}: ${p.manifestPath}\n`,
       );
     }
+    for (const u of unloaded)
+      io.stdout(`not loaded ${u.path}\n          ${u.why}; to use it: ${u.howToLoad}\n`);
     printDiagnostics(io, all);
   }
   return all.some((d) => d.severity === 'error') ? EXIT.inputErrors : EXIT.ok;

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { LineIndex } from '../ir/positions.js';
+import { redactSecrets } from './redact.js';
 import type { Diagnostic } from './types.js';
 
 export interface RenderOptions {
@@ -54,6 +55,9 @@ function indexFor(file: string, sources?: Map<string, string>): LineIndex | unde
   return fileCache.get(file) ?? undefined;
 }
 
+/** Widest code-frame line shown; a longer line (a one-line JSON file) is cut around the column. */
+const FRAME_WIDTH = 120;
+
 function codeFrame(d: Diagnostic, options: RenderOptions): string | undefined {
   const index = indexFor(d.file!, options.sources);
   const line = d.line!;
@@ -64,15 +68,29 @@ function codeFrame(d: Diagnostic, options: RenderOptions): string | undefined {
   const width = String(last).length;
   const out: string[] = [];
   for (let n = first; n <= last; n++) {
-    const text = index.lineText(n).replaceAll('\t', '    ');
+    // Secrets are hidden before the line is cut, so a cut cannot leave half a secret unmarked.
+    const full = redactSecrets(index.lineText(n).replaceAll('\t', '    '));
+    const before = n === line && d.column ? index.lineText(n).slice(0, d.column - 1) : '';
+    const shown = cut(full, redactSecrets(before.replaceAll('\t', '    ')).length);
     const marker = n === line ? '>' : ' ';
-    out.push(`  ${marker} ${String(n).padStart(width)} | ${text}`);
+    out.push(`  ${marker} ${String(n).padStart(width)} | ${shown.text}`);
     if (n === line && d.column) {
-      const raw = index.lineText(n).slice(0, d.column - 1);
-      const pad = raw.replaceAll('\t', '    ').length;
       const len = d.endLine === line && d.endColumn && d.endColumn > d.column ? d.endColumn - d.column : 1;
-      out.push(`    ${' '.repeat(width)} | ${' '.repeat(pad)}${'^'.repeat(Math.min(len, 80))}`);
+      const room = Math.max(1, shown.text.length - shown.caret);
+      out.push(`    ${' '.repeat(width)} | ${' '.repeat(shown.caret)}${'^'.repeat(Math.min(len, 80, room))}`);
     }
   }
   return out.join('\n');
+}
+
+/** The part of a long line around `column`, marked with … where it was cut; `caret` is the column in it. */
+function cut(text: string, column: number): { text: string; caret: number } {
+  if (text.length <= FRAME_WIDTH) return { text, caret: column };
+  const start = Math.max(0, Math.min(column - FRAME_WIDTH / 3, text.length - FRAME_WIDTH));
+  const head = start > 0 ? '…' : '';
+  const tail = start + FRAME_WIDTH < text.length ? '…' : '';
+  return {
+    text: `${head}${text.slice(start, start + FRAME_WIDTH)}${tail}`,
+    caret: column - start + head.length,
+  };
 }

@@ -580,6 +580,8 @@ function failureDiagnostic(e: unknown): Diagnostic {
     return {
       ...cause.diagnostic,
       ...extra,
+      // a step that knows which of its entries failed points at that one
+      ...(cause.diagnostic.pointer !== undefined ? { pointer: cause.diagnostic.pointer } : {}),
       message: failed ? `${failed.step.title}: ${cause.diagnostic.message}` : cause.diagnostic.message,
     };
   }

@@ -11,13 +11,14 @@
  * again.
  */
 import { existsSync } from 'node:fs';
-import { chmod, lstat, mkdir, rm, symlink, writeFile } from 'node:fs/promises';
-import { basename, dirname, posix } from 'node:path';
+import { chmod } from 'node:fs/promises';
+import { basename, posix } from 'node:path';
 import type { StepContext } from '../backends/contract.js';
 import { scriptCodes } from '../diagnostics/codes/scripts.js';
 import { diag } from '../diagnostics/define.js';
 import { FIRST_BOOT_STATE } from '../plan/script-steps.js';
 import type { PlanStep, StepOptions } from '../plan/steps.js';
+import { mkdirInTree, symlinkInTree, writeFileInTree } from './tree-path.js';
 import { inTree } from './write-files.js';
 
 type Options = StepOptions<'first-boot-script'>;
@@ -69,23 +70,15 @@ export function firstBootUnit(o: Options): string {
 export async function installFirstBoot(step: PlanStep, context: StepContext): Promise<void> {
   const o = step.options as Options;
   const { tree } = context;
-  const script = inTree(tree, o.path);
-  await mkdir(dirname(script), { recursive: true });
-  await writeFile(script, o.body);
-  await chmod(script, 0o755);
+  await chmod(await writeFileInTree(tree, o.path, o.body, 0o755), 0o755);
 
   const unitPath = posix.join(UNIT_DIR, o.unit);
-  await mkdir(inTree(tree, UNIT_DIR), { recursive: true });
-  await writeFile(inTree(tree, unitPath), firstBootUnit(o), { mode: 0o644 });
-  await chmod(inTree(tree, unitPath), 0o644);
+  await chmod(await writeFileInTree(tree, unitPath, firstBootUnit(o), 0o644), 0o644);
 
   // what `systemctl enable` would do: the link in the wanting target's .wants folder
-  const wants = inTree(tree, posix.join(UNIT_DIR, `${WANTED_BY}.wants`, o.unit));
-  await mkdir(dirname(wants), { recursive: true });
-  if (await lstat(wants).catch(() => undefined)) await rm(wants, { force: true, recursive: true });
-  await symlink(unitPath, wants);
+  await symlinkInTree(tree, posix.join(UNIT_DIR, `${WANTED_BY}.wants`, o.unit), unitPath);
 
-  if (o.log) await mkdir(dirname(inTree(tree, o.log)), { recursive: true });
+  if (o.log) await mkdirInTree(tree, posix.dirname(posix.join('/', o.log)));
 
   const warn = (reason: string) =>
     context.report(

@@ -1,9 +1,14 @@
 /**
- * The cache lock: an O_EXCL lock file holding the owner's PID. A lock whose owner is dead
- * (a build killed with SIGKILL) is taken over; a live owner is waited for.
+ * The cache lock: flock(2) on a lock file that is never removed. The kernel drops the lock when
+ * the last descriptor closes, so a build killed with SIGKILL frees it, no PID is trusted (PID
+ * namespaces differ between containers sharing a cache), and there is no stale-lock takeover
+ * to race. Node has no flock(), so util-linux `flock` locks the open file description that this
+ * process keeps (docs/decisions/0071-cache-lock-with-flock.md). The file holds the owner's PID
+ * for messages only.
  */
+import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { open, readFile, rm } from 'node:fs/promises';
+import { type FileHandle, open } from 'node:fs/promises';
 
 /** True for a running process; a zombie (dead, not yet reaped) counts as dead. */
 export function processAlive(pid: number): boolean {
@@ -36,42 +41,68 @@ export class LockTimeoutError extends Error {
   }
 }
 
+type FlockResult = 'locked' | 'busy' | 'timeout';
+
+/** Runs `flock` on this process's descriptor (child fd 3); the lock stays with the description. */
+function flock(
+  handle: FileHandle,
+  waitSeconds: number | 'no-wait',
+  signal?: AbortSignal,
+): Promise<FlockResult> {
+  const timing = waitSeconds === 'no-wait' ? ['--nonblock'] : ['--wait', String(waitSeconds)];
+  return new Promise((resolve, reject) => {
+    const child = spawn('flock', ['--exclusive', ...timing, '--conflict-exit-code', '75', '3'], {
+      stdio: ['ignore', 'ignore', 'pipe', handle.fd],
+      ...(signal ? { signal } : {}),
+    });
+    let stderr = '';
+    child.stderr?.on('data', (d: Buffer) => {
+      stderr += d.toString();
+    });
+    child.on('error', reject);
+    child.on('close', (code) => {
+      if (code === 0) resolve('locked');
+      else if (code === 75) resolve(waitSeconds === 'no-wait' ? 'busy' : 'timeout');
+      else if (signal?.aborted) reject(new Error('aborted while waiting for the cache lock'));
+      else reject(new Error(`flock failed (${code}): ${stderr.trim()}`));
+    });
+  });
+}
+
+function holderOf(path: string): number {
+  try {
+    return Number(readFileSync(path, 'utf8').trim()) || 0;
+  } catch {
+    return 0;
+  }
+}
+
 export async function acquireLock(
   path: string,
   options: { timeoutMs?: number; onWait?: (holder: number) => void; signal?: AbortSignal } = {},
 ): Promise<Lock> {
   const timeoutMs = options.timeoutMs ?? 30 * 60_000;
-  const started = Date.now();
-  let told = false;
-  for (;;) {
-    try {
-      const handle = await open(path, 'wx');
-      await handle.writeFile(`${process.pid}\n`);
-      await handle.close();
-      return {
-        path,
-        release: async () => {
-          const owner = Number((await readFile(path, 'utf8').catch(() => '')).trim());
-          if (owner === process.pid) await rm(path, { force: true });
-        },
-      };
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
-    }
-    const holder = Number((await readFile(path, 'utf8').catch(() => '')).trim());
-    if (!processAlive(holder)) {
-      // Written by a build that died, or a half-written file: take it over. The rename-free
-      // rm + O_EXCL retry means two waiters racing here still end with one owner.
-      await rm(path, { force: true });
-      continue;
-    }
-    if (!told) {
+  const handle = await open(path, 'a+', 0o644);
+  try {
+    let result = await flock(handle, 'no-wait');
+    if (result === 'busy') {
+      const holder = holderOf(path);
       options.onWait?.(holder);
-      told = true;
+      if (options.signal?.aborted) throw new Error('aborted while waiting for the cache lock');
+      result = await flock(handle, Math.max(timeoutMs, 1) / 1000, options.signal);
+      if (result !== 'locked')
+        throw new LockTimeoutError(path, holderOf(path) || holder, Math.round(timeoutMs / 1000));
     }
-    if (Date.now() - started > timeoutMs)
-      throw new LockTimeoutError(path, holder, Math.round(timeoutMs / 1000));
-    if (options.signal?.aborted) throw new Error('aborted while waiting for the cache lock');
-    await new Promise((r) => setTimeout(r, 250));
+    await handle.truncate(0);
+    await handle.write(`${process.pid}\n`, 0);
+  } catch (e) {
+    await handle.close();
+    throw e;
   }
+  return {
+    path,
+    // Closing the last descriptor drops the lock. The file stays: unlinking it would let a
+    // waiter hold a lock on the removed inode while a newcomer locks a fresh one.
+    release: () => handle.close(),
+  };
 }

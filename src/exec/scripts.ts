@@ -16,7 +16,7 @@ import { diag } from '../diagnostics/define.js';
 import type { Diagnostic } from '../diagnostics/types.js';
 import { withKiwiEnv } from './kiwi-env.js';
 import { CommandError } from './runner.js';
-import { inTree } from './write-files.js';
+import { resolveInTree, writeFileInTree } from './tree-path.js';
 
 export interface ScriptRun {
   /** makes the temporary script file name unique: the step id */
@@ -81,7 +81,7 @@ export async function runScriptFile(run: ScriptRun): Promise<void> {
   };
   const file = `imgc-script-${run.id}`;
   const log = run.log
-    ? await openLog(run.chroot && run.tree ? inTree(run.tree, run.log) : run.log)
+    ? await openLog(run.chroot && run.tree ? await resolveInTree(run.tree, run.log) : run.log)
     : undefined;
   const onLine = (line: string) => {
     run.onLine(line);
@@ -90,9 +90,7 @@ export async function runScriptFile(run: ScriptRun): Promise<void> {
   try {
     if (run.chroot) {
       if (!run.tree) throw new Error(`script ${run.name} runs in the image, but there is no tree`);
-      const inside = join(run.tree, 'tmp', file);
-      await mkdir(dirname(inside), { recursive: true });
-      await writeFile(inside, run.body);
+      const inside = await writeFileInTree(run.tree, `/tmp/${file}`, run.body, 0o755);
       await chmod(inside, 0o755);
       const tree = run.tree;
       const command = [...run.interpreter.split(/\s+/), `/tmp/${file}`];

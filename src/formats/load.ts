@@ -6,6 +6,7 @@ import type { Diagnostic } from '../diagnostics/types.js';
 import { validateIr } from '../ir/validate.js';
 import type { DetectCandidate, FormatModule, ReadOptions, ReadResult } from './contract.js';
 import type { FormatRegistry } from './registry.js';
+import { unsafeValueDiagnostics } from './unsafe-values.js';
 
 export interface LoadResult extends ReadResult {
   format?: FormatModule;
@@ -85,6 +86,7 @@ export async function loadDefinition(
     for (const e of validateIr(result.ir)) {
       diagnostics.push(diag(coreCodes.irInvalid, { pointer: e.pointer, detail: e.message }, { file: path }));
     }
+    diagnostics.push(...unsafeValueDiagnostics(result.ir, result.positions ?? {}, path));
   }
   return { ...result, diagnostics, format: detected.format };
 }

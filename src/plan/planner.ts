@@ -19,6 +19,7 @@ import { type PositionTable, positionOf } from '../ir/positions.js';
 import type { ImageIR, Output, OutputType, Script, ScriptPhase } from '../ir/schema.js';
 import { fileDigest, treeDigest } from './digest.js';
 import { stepId } from './hash.js';
+import { injectionDiagnostics } from './injection.js';
 import { livePackageDraft, makeInitrdDraft, notBuildableDetail, outputStepDrafts } from './output-steps.js';
 import {
   cleanScriptDraft,
@@ -126,6 +127,10 @@ export async function planBuild(request: PlanRequest): Promise<PlanResult> {
       );
     void i;
   }
+
+  // Readers refuse these already; an IR from the API or a plugin must not get past the plan either.
+  diagnostics.push(...injectionDiagnostics(ir));
+  if (hasErrors(diagnostics)) return done();
 
   const distroId = (ir.distribution.id ?? String(options.distro ?? '').split(':')[0] ?? '') || 'debian';
   const chosen = typeof options.backend === 'string' ? options.backend : undefined;

@@ -1,10 +1,12 @@
 /**
- * Finds plugins, in this order (the first of two with the same name wins):
+ * Finds the plugins the user named, in this order (the first of two with the same name wins):
  *   1. --plugin <path> on the command line
- *   2. "plugins" in the project config file imgc.config.json
- *   3. plugins/<name>/imgc-plugin.json in the project
- *   4. npm packages the project depends on whose package.json has an "imgc" field
- * Each result says where it came from and why it is used or refused.
+ *   2. "plugins" in a config file the user names with --config <file> or IMGC_CONFIG
+ *   3. npm packages that the package.json beside that config file depends on, whose own
+ *      package.json has an "imgc" field
+ * Plugins are code; nothing is loaded because of where imgc happens to run. A plugins/ folder,
+ * an imgc.config.json or a package.json in the working directory are listed as `not-loaded`
+ * (docs/decisions/0073-plugins-load-only-when-named.md).
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
@@ -13,7 +15,14 @@ import { diag } from '../diagnostics/define.js';
 import type { Diagnostic } from '../diagnostics/types.js';
 import { manifestErrors, type PluginManifest, SUPPORTED_PLUGIN_API } from './manifest.js';
 
-export type PluginSource = 'option' | 'config' | 'plugins-dir' | 'npm';
+export type PluginSource = 'option' | 'config' | 'npm';
+
+/** Found in the working directory but not named by the user: listed, never loaded. */
+export interface UnloadedCandidate {
+  path: string;
+  why: string;
+  howToLoad: string;
+}
 
 export interface DiscoveredPlugin {
   name: string;
@@ -28,9 +37,11 @@ export interface DiscoveredPlugin {
 }
 
 export interface DiscoverOptions {
-  /** the project folder (imgc.config.json, plugins/, package.json); default the working directory */
+  /** where relative --plugin paths start and where unloaded candidates are looked for; default the working directory */
   cwd?: string;
   explicit?: readonly string[];
+  /** a config file the user named (--config); default $IMGC_CONFIG */
+  config?: string;
 }
 
 export const MANIFEST_FILE = 'imgc-plugin.json';
@@ -126,6 +137,7 @@ function judge(path: string, from: PluginSource, why: string): DiscoveredPlugin 
 export function discoverPlugins(options: DiscoverOptions = {}): {
   plugins: DiscoveredPlugin[];
   diagnostics: Diagnostic[];
+  unloaded: UnloadedCandidate[];
 } {
   const cwd = resolve(options.cwd ?? process.cwd());
   const plugins: DiscoveredPlugin[] = [];
@@ -150,9 +162,13 @@ export function discoverPlugins(options: DiscoverOptions = {}): {
 
   for (const path of options.explicit ?? []) named(path, 'option', '--plugin', cwd);
 
-  const configPath = join(cwd, CONFIG_FILE);
-  if (existsSync(configPath)) {
-    const config = readJson(configPath);
+  const configOption = options.config ?? process.env.IMGC_CONFIG;
+  const configPath = configOption ? resolve(cwd, configOption) : undefined;
+  if (configPath) {
+    const project = dirname(configPath);
+    const config = existsSync(configPath)
+      ? readJson(configPath)
+      : { error: 'no such file', value: undefined };
     const list = (config.value as { plugins?: unknown } | undefined)?.plugins;
     if (
       config.error ||
@@ -166,27 +182,54 @@ export function discoverPlugins(options: DiscoverOptions = {}): {
         ),
       );
     } else {
-      for (const path of (list as string[] | undefined) ?? []) named(path, 'config', CONFIG_FILE, cwd);
+      for (const path of (list as string[] | undefined) ?? []) named(path, 'config', configPath, project);
+      for (const dep of npmDependencies(project)) {
+        const why = `dependency ${dep} (in ${join(project, 'package.json')}) declares "imgc" in its package.json`;
+        add(judge(join(project, 'node_modules', dep, 'package.json'), 'npm', why));
+      }
     }
   }
+  const loaded = new Set(plugins.flatMap((p) => [p.dir, p.manifestPath]));
+  const unloaded = unloadedCandidates(cwd, configPath).filter((u) => !loaded.has(u.path));
+  return { plugins, diagnostics, unloaded };
+}
 
-  const pluginsDir = join(cwd, 'plugins');
-  if (existsSync(pluginsDir)) {
-    for (const entry of readdirSync(pluginsDir).sort()) {
-      const dir = join(pluginsDir, entry);
-      if (existsSync(join(dir, MANIFEST_FILE)))
-        add(judge(dir, 'plugins-dir', `plugins/${entry}/${MANIFEST_FILE}`));
-    }
-  }
-
-  const pkg = readJson(join(cwd, 'package.json')).value as
+function npmDependencies(project: string): string[] {
+  const pkg = readJson(join(project, 'package.json')).value as
     | { dependencies?: Record<string, string>; devDependencies?: Record<string, string> }
     | undefined;
   const deps = Object.keys({ ...(pkg?.dependencies ?? {}), ...(pkg?.devDependencies ?? {}) }).sort();
-  for (const dep of deps) {
-    const dir = join(cwd, 'node_modules', dep);
-    if (!existsSync(join(dir, 'package.json'))) continue;
-    add(judge(join(dir, 'package.json'), 'npm', `dependency ${dep} declares "imgc" in its package.json`));
+  return deps.filter((dep) => existsSync(join(project, 'node_modules', dep, 'package.json')));
+}
+
+/** What older imgc loaded by itself from the working directory; now only shown. */
+function unloadedCandidates(cwd: string, configPath: string | undefined): UnloadedCandidate[] {
+  const found: UnloadedCandidate[] = [];
+  const config = join(cwd, CONFIG_FILE);
+  if (existsSync(config) && config !== configPath)
+    found.push({
+      path: config,
+      why: 'a config file in the working directory',
+      howToLoad: `--config ${config}`,
+    });
+  const pluginsDir = join(cwd, 'plugins');
+  if (existsSync(pluginsDir) && statSync(pluginsDir).isDirectory()) {
+    for (const entry of readdirSync(pluginsDir).sort()) {
+      const dir = join(pluginsDir, entry);
+      if (existsSync(join(dir, MANIFEST_FILE)))
+        found.push({ path: dir, why: `plugins/${entry}/${MANIFEST_FILE}`, howToLoad: `--plugin ${dir}` });
+    }
   }
-  return { plugins, diagnostics };
+  if (!configPath || dirname(configPath) !== cwd) {
+    for (const dep of npmDependencies(cwd)) {
+      const pkg = join(cwd, 'node_modules', dep, 'package.json');
+      if (locate(pkg))
+        found.push({
+          path: pkg,
+          why: `npm dependency ${dep}`,
+          howToLoad: `--config <an imgc.config.json in ${cwd}>`,
+        });
+    }
+  }
+  return found;
 }

@@ -33,13 +33,7 @@ export function openBackends(options: DiscoverOptions = {}): OpenedBackends {
   const registry = new BackendRegistry();
   const opened: Backend[] = [];
   for (const p of plugins) {
-    // A plugin someone named is required; one merely found (plugins/, npm) must not stop a build.
-    const required = p.from === 'option' || p.from === 'config';
-    diagnostics.push(
-      ...p.diagnostics.map((d) =>
-        required || d.severity !== 'error' ? d : { ...d, severity: 'warning' as const },
-      ),
-    );
+    diagnostics.push(...p.diagnostics);
     const backend = backendOf(p);
     if (!backend) continue;
     if (registry.get(backend.id)) {
@@ -69,8 +63,13 @@ export async function addFormatPlugins(
   registry: FormatRegistry,
   options: DiscoverOptions = {},
 ): Promise<Diagnostic[]> {
-  const diagnostics: Diagnostic[] = [];
-  for (const p of discoverPlugins(options).plugins) {
+  const discovered = discoverPlugins(options);
+  // Every plugin here was named by the user, so each of its problems is theirs to see.
+  const diagnostics: Diagnostic[] = [
+    ...discovered.diagnostics,
+    ...discovered.plugins.flatMap((p) => p.diagnostics),
+  ];
+  for (const p of discovered.plugins) {
     if (p.status !== 'ok' || p.manifest?.kind !== 'format' || !p.manifest.format) continue;
     try {
       const mod = (await import(pathToFileURL(join(p.dir, p.manifest.format.module)).href)) as {

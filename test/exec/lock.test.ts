@@ -1,5 +1,5 @@
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -10,9 +10,31 @@ function deadPid(): number {
   return Number(r.stdout.toString().trim());
 }
 
+function lockDir(): string {
+  return mkdtempSync(join(tmpdir(), 'imgc-lock-'));
+}
+
+function race(lockPath: string, insidePath: string): Promise<{ code: number | null; out: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', join(import.meta.dirname, 'lock-racer.ts'), lockPath, insidePath],
+      {
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
+    );
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => {
+      out += d.toString();
+    });
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, out: out.trim() }));
+  });
+}
+
 describe('cache lock', () => {
   it('is exclusive while held and free after release', async () => {
-    const path = join(mkdtempSync(join(tmpdir(), 'imgc-lock-')), 'lock');
+    const path = join(lockDir(), 'lock');
     const lock = await acquireLock(path);
     expect(readFileSync(path, 'utf8').trim()).toBe(String(process.pid));
     let waitedFor = 0;
@@ -21,23 +43,34 @@ describe('cache lock', () => {
     ).rejects.toBeInstanceOf(LockTimeoutError);
     expect(waitedFor).toBe(process.pid);
     await lock.release();
-    expect(existsSync(path)).toBe(false);
     const again = await acquireLock(path, { timeoutMs: 300 });
     await again.release();
   });
 
-  it('takes over a lock whose owner died', async () => {
-    const path = join(mkdtempSync(join(tmpdir(), 'imgc-lock-')), 'lock');
-    const pid = deadPid();
-    expect(processAlive(pid)).toBe(false);
-    writeFileSync(path, `${pid}\n`);
-    const lock = await acquireLock(path, { timeoutMs: 1000 });
-    expect(readFileSync(path, 'utf8').trim()).toBe(String(process.pid));
+  it('is free when the file names a dead owner or is empty: no PID is trusted', async () => {
+    const dir = lockDir();
+    for (const content of [`${deadPid()}\n`, '', `${process.pid}\n`]) {
+      const path = join(dir, 'lock');
+      writeFileSync(path, content);
+      const lock = await acquireLock(path, { timeoutMs: 1000 });
+      expect(readFileSync(path, 'utf8').trim()).toBe(String(process.pid));
+      await lock.release();
+    }
+    expect(processAlive(deadPid())).toBe(false);
+  });
+
+  it('is freed by the kernel when the owner is killed', async () => {
+    const path = join(lockDir(), 'lock');
+    const holder = spawn('flock', ['--exclusive', '--close', path, 'sleep', '30'], { stdio: 'ignore' });
+    await new Promise((r) => setTimeout(r, 300));
+    await expect(acquireLock(path, { timeoutMs: 200 })).rejects.toBeInstanceOf(LockTimeoutError);
+    holder.kill('SIGKILL');
+    const lock = await acquireLock(path, { timeoutMs: 5000 });
     await lock.release();
   });
 
   it('lets exactly one of several concurrent takers in at a time', async () => {
-    const path = join(mkdtempSync(join(tmpdir(), 'imgc-lock-')), 'lock');
+    const path = join(lockDir(), 'lock');
     let inside = 0;
     let maxInside = 0;
     await Promise.all(
@@ -52,4 +85,17 @@ describe('cache lock', () => {
     );
     expect(maxInside).toBe(1);
   });
+
+  it('has one owner at a time in 20 racing rounds of separate processes, with and without a stale lock', async () => {
+    const overlaps: string[] = [];
+    for (let round = 0; round < 20; round++) {
+      const dir = lockDir();
+      const lockPath = join(dir, 'lock');
+      if (round % 2 === 1) writeFileSync(lockPath, round % 4 === 1 ? `${deadPid()}\n` : '');
+      const results = await Promise.all(Array.from({ length: 3 }, () => race(lockPath, join(dir, 'inside'))));
+      for (const r of results)
+        if (r.code !== 0 || r.out !== 'owner') overlaps.push(`round ${round}: ${r.code} ${r.out}`);
+    }
+    expect(overlaps).toEqual([]);
+  }, 120_000);
 });

@@ -1,3 +1,6 @@
+import { mkdirSync, mkdtempSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { processAlive } from '../../src/exec/lock.js';
 import { AbortedError, CommandError, ProcessRunner } from '../../src/exec/runner.js';
@@ -34,5 +37,17 @@ describe('ProcessRunner', () => {
     await new Promise((r) => setTimeout(r, 200));
     expect(processAlive(pids[0]!)).toBe(false);
     expect(runner.running).toBe(0);
+  });
+
+  it('refuses to mount the API filesystems on a symlink in the tree (it would be followed on the host)', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'imgc-chroot-link-'));
+    const outside = mkdtempSync(join(tmpdir(), 'imgc-chroot-outside-'));
+    mkdirSync(join(root, 'sys'));
+    mkdirSync(join(root, 'dev'));
+    symlinkSync(outside, join(root, 'proc'));
+    const runner = new ProcessRunner({ signal: new AbortController().signal });
+    const err = await runner.chroot(root, ['/bin/true']).catch((e) => e);
+    expect(err).toBeInstanceOf(CommandError);
+    expect(err.message).toContain('/proc in the image is a symbolic link');
   });
 });

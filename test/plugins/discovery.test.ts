@@ -28,7 +28,15 @@ function project(): string {
   cpSync(join(fixtures, 'future-api'), join(dir, 'plugins/future-api'), { recursive: true });
   cpSync(join(fixtures, 'broken-json'), join(dir, 'plugins/broken-json'), { recursive: true });
   write('extra/beta/imgc-plugin.json', backendManifest('beta'));
-  write('imgc.config.json', { plugins: ['./extra/beta'] });
+  write('imgc.config.json', {
+    plugins: [
+      './extra/beta',
+      './plugins/alpha',
+      './plugins/broken-json',
+      './plugins/dup',
+      './plugins/future-api',
+    ],
+  });
   write('package.json', { name: 'my-images', dependencies: { 'imgc-gamma': '^1.0.0', 'left-pad': '1' } });
   write('node_modules/imgc-gamma/package.json', {
     name: 'imgc-gamma',
@@ -44,18 +52,22 @@ function project(): string {
 }
 
 describe('plugin discovery', () => {
-  it('finds plugins from --plugin, the config file, plugins/ and npm dependencies, in that order', () => {
+  it('loads the plugins named by --plugin, the --config file and its npm dependencies, in that order', () => {
     const dir = project();
     const explicit = join(fixtures, 'crasher');
-    const { plugins, diagnostics } = discoverPlugins({ cwd: dir, explicit: [explicit] });
+    const { plugins, diagnostics } = discoverPlugins({
+      cwd: tmpdir(),
+      explicit: [explicit],
+      config: join(dir, 'imgc.config.json'),
+    });
     expect(diagnostics).toEqual([]);
     expect(plugins.map((p) => [p.name, p.from, p.status])).toEqual([
       ['crasher', 'option', 'ok'],
       ['beta', 'config', 'ok'],
-      ['alpha', 'plugins-dir', 'ok'],
-      ['broken-json', 'plugins-dir', 'invalid'],
-      ['beta', 'plugins-dir', 'duplicate'],
-      ['future-api', 'plugins-dir', 'refused'],
+      ['alpha', 'config', 'ok'],
+      ['broken-json', 'config', 'invalid'],
+      ['beta', 'config', 'duplicate'],
+      ['future-api', 'config', 'refused'],
       ['imgc-gamma', 'npm', 'ok'],
     ]);
     const gamma = plugins.find((p) => p.name === 'imgc-gamma')!;
@@ -63,9 +75,35 @@ describe('plugin discovery', () => {
     expect(gamma.why).toContain('imgc-gamma');
   });
 
+  it('loads nothing from the working directory by itself: plugins/, imgc.config.json and npm dependencies are only listed', () => {
+    const dir = project();
+    const { plugins, diagnostics, unloaded } = discoverPlugins({ cwd: dir });
+    expect(plugins).toEqual([]);
+    expect(diagnostics).toEqual([]);
+    expect(unloaded.map((u) => u.why)).toEqual([
+      'a config file in the working directory',
+      'plugins/alpha/imgc-plugin.json',
+      'plugins/broken-json/imgc-plugin.json',
+      'plugins/dup/imgc-plugin.json',
+      'plugins/future-api/imgc-plugin.json',
+      'npm dependency imgc-gamma',
+    ]);
+    expect(unloaded[1]!.howToLoad).toBe(`--plugin ${join(dir, 'plugins/alpha')}`);
+  });
+
+  it('takes the config file from IMGC_CONFIG when --config is not given', () => {
+    const dir = project();
+    process.env.IMGC_CONFIG = join(dir, 'imgc.config.json');
+    try {
+      expect(discoverPlugins({ cwd: tmpdir() }).plugins.map((p) => p.name)).toContain('alpha');
+    } finally {
+      delete process.env.IMGC_CONFIG;
+    }
+  });
+
   it('refuses an API version it does not speak with IMGC8002, and a broken manifest with IMGC8001', () => {
     const dir = project();
-    const { plugins } = discoverPlugins({ cwd: dir });
+    const { plugins } = discoverPlugins({ cwd: dir, config: 'imgc.config.json' });
     const future = plugins.find((p) => p.name === 'future-api')!;
     expect(future.diagnostics.map((d) => d.code)).toEqual(['IMGC8002']);
     expect(future.diagnostics[0]!.message).toBe(
@@ -102,20 +140,22 @@ describe('plugin discovery', () => {
         stderr: () => {},
         isTTY: false,
       },
-      { json: true },
+      { json: true, config: join(dir, 'imgc.config.json') },
       dir,
     );
-    // the project holds a refused and a broken plugin: listing works, the exit status says so
+    // the config names a refused and a broken plugin: listing works, the exit status says so
     expect(code).toBe(1);
     const listed = JSON.parse(out) as {
       plugins: { name: string; status: string; why: string; backend?: string }[];
+      notLoaded: { path: string }[];
     };
     expect(listed.plugins.find((p) => p.name === 'alpha')).toMatchObject({
       status: 'ok',
-      why: 'plugins/alpha/imgc-plugin.json',
+      why: join(dir, 'imgc.config.json'),
       backend: 'alpha',
     });
     expect(listed.plugins.find((p) => p.name === 'future-api')?.status).toBe('refused');
+    expect(listed.notLoaded).toEqual([]);
   });
 
   it('imgc --plugin <path> plugins list goes through the command line', async () => {

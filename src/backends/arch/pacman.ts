@@ -10,6 +10,7 @@ import { backendCodes } from '../../diagnostics/codes/backends.js';
 import { diag } from '../../diagnostics/define.js';
 import type { Diagnostic } from '../../diagnostics/types.js';
 import { CommandError } from '../../exec/runner.js';
+import { existingInTree, mkdirInTree, writeFileInTree } from '../../exec/tree-path.js';
 import type { ImageIR, Repository } from '../../ir/schema.js';
 import type { PlanStep, StepDraft, StepOptions } from '../../plan/steps.js';
 import { packageLines, runWithApiFs } from '../common/api-fs.js';
@@ -137,7 +138,7 @@ interface PacmanRun {
 async function prepare(run: PacmanRun, context: StepContext) {
   const { tree } = context;
   for (const d of ['var/lib/pacman', 'var/cache/pacman/pkg', 'var/log', 'etc/pacman.d/hooks'])
-    await mkdir(join(tree, d), { recursive: true });
+    await mkdirInTree(tree, d);
   await mkdir(context.packageCache, { recursive: true });
   const s = run.settings;
   const options = [
@@ -233,14 +234,18 @@ async function pacman(context: StepContext, args: string[], verb: string[]) {
 async function transaction(run: PacmanRun, packages: string[], context: StepContext) {
   const args = await prepare(run, context);
   context.progress.note(`pacman -S (${packages.length})`);
-  await pacman(context, args, ['-Sy', '--needed', ...packages]);
+  await pacman(context, args, ['-Sy', '--needed', '--', ...packages]);
   const repos = run.settings.imageRepos;
   if (typeof repos === 'string' && repos) {
-    await writeFile(join(context.tree, 'etc/pacman.d/imgc-repos.conf'), `${repos}\n`);
-    const confPath = join(context.tree, 'etc/pacman.conf');
+    await writeFileInTree(context.tree, 'etc/pacman.d/imgc-repos.conf', `${repos}\n`);
+    const confPath = await existingInTree(context.tree, 'etc/pacman.conf');
     const conf = await readFile(confPath, 'utf8').catch(() => undefined);
     if (conf !== undefined && !conf.includes('imgc-repos.conf'))
-      await writeFile(confPath, `${conf.trimEnd()}\n\nInclude = /etc/pacman.d/imgc-repos.conf\n`);
+      await writeFileInTree(
+        context.tree,
+        'etc/pacman.conf',
+        `${conf.trimEnd()}\n\nInclude = /etc/pacman.d/imgc-repos.conf\n`,
+      );
   }
 }
 
@@ -283,5 +288,5 @@ export async function runPacmanRemove(step: PlanStep, context: StepContext) {
     { architecture: 'auto', sources: '', exclude: [], keyrings: [], settings: { sigLevel: 'Never' } },
     context,
   );
-  await pacman(context, args, ['-Rns', ...o.packages]);
+  await pacman(context, args, ['-Rns', '--', ...o.packages]);
 }

@@ -5,8 +5,12 @@
  */
 import type { Runner, StepContext } from '../contract.js';
 
+// A mount point that is a symlink in the tree would be followed on the host: refuse it.
 const API_FS_SCRIPT = `set -e
 r=$1; shift
+for d in proc sys dev run tmp; do
+  if [ -L "$r/$d" ]; then echo "imgc: /$d in the image is a symbolic link; refusing to mount on it" >&2; exit 1; fi
+done
 mkdir -p "$r/proc" "$r/sys" "$r/dev" "$r/run"
 [ -d "$r/tmp" ] || mkdir -m 1777 "$r/tmp"
 mount -t proc -o nosuid,noexec,nodev proc "$r/proc"

@@ -6,13 +6,21 @@
  * chroot only where the family has no host equivalent (locale-gen, update-ca-trust).
  */
 import { existsSync } from 'node:fs';
-import { chmod, chown, mkdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { backendCodes } from '../../diagnostics/codes/backends.js';
 import { buildCodes } from '../../diagnostics/codes/build.js';
 import { diag } from '../../diagnostics/define.js';
+import {
+  emptyFileInTree,
+  existingInTree,
+  removeInTree,
+  symlinkInTree,
+  writeFileInTree,
+} from '../../exec/tree-path.js';
 import type { PlanStep, StepOptions } from '../../plan/steps.js';
 import { type StepContext, StepError } from '../contract.js';
+import { writeAuthorizedKeys } from './ssh-keys.js';
 
 export interface RootLayout {
   /** where extra CA certificates go, relative to the root */
@@ -28,10 +36,7 @@ export interface RootLayout {
 }
 
 async function put(tree: string, path: string, content: string, mode = 0o644) {
-  const full = join(tree, path);
-  await mkdir(dirname(full), { recursive: true });
-  await rm(full, { force: true });
-  await writeFile(full, content, { mode });
+  await writeFileInTree(tree, path, content, mode);
 }
 
 const plainLocale = (l: string) => /^(C|POSIX|C\.UTF-8|C\.utf8)$/i.test(l);
@@ -71,10 +76,7 @@ export async function configureSystem(step: PlanStep, context: StepContext, layo
   }
   if (o.keymap) await put(tree, 'etc/vconsole.conf', `KEYMAP=${o.keymap}\n`);
   if (o.timezone) {
-    const zone = join(tree, 'etc/localtime');
-    await mkdir(dirname(zone), { recursive: true });
-    await rm(zone, { force: true });
-    await symlink(`../usr/share/zoneinfo/${o.timezone}`, zone);
+    await symlinkInTree(tree, 'etc/localtime', `../usr/share/zoneinfo/${o.timezone}`);
     if (!existsSync(join(tree, 'usr/share/zoneinfo', o.timezone)))
       ignored('system.timezone', '/system/timezone', `/usr/share/zoneinfo/${o.timezone} is not in the image`);
   }
@@ -115,22 +117,13 @@ export async function configureSystem(step: PlanStep, context: StepContext, layo
 type PasswordSpec = NonNullable<StepOptions<'configure-accounts'>['users'][number]['password']>;
 
 async function names(tree: string, file: 'passwd' | 'group'): Promise<Set<string>> {
-  const text = await readFile(join(tree, 'etc', file), 'utf8').catch(() => '');
+  const text = await readFile(await existingInTree(tree, `/etc/${file}`), 'utf8').catch(() => '');
   return new Set(
     text
       .split('\n')
       .map((l) => l.split(':')[0]!)
       .filter(Boolean),
   );
-}
-
-async function entryOf(tree: string, user: string) {
-  const passwd = await readFile(join(tree, 'etc/passwd'), 'utf8');
-  for (const line of passwd.split('\n')) {
-    const f = line.split(':');
-    if (f[0] === user) return { uid: Number(f[2]), gid: Number(f[3]), home: f[5] || `/home/${user}` };
-  }
-  return undefined;
 }
 
 /** The account databases useradd expects; a minimal tree may not have them yet. */
@@ -156,23 +149,12 @@ export async function configureAccounts(step: PlanStep, context: StepContext) {
 
   const password = async (user: string, p: PasswordSpec | undefined) => {
     if (!p) return;
-    if (p.hash) await tool('usermod', ['-p', p.hash, user]);
+    // On stdin: a hash on the command line would show in the process list.
+    if (p.hash) await tool('chpasswd', ['-e'], `${user}:${p.hash}\n`);
     else if (p.plain !== undefined) await tool('chpasswd', ['-c', 'SHA512'], `${user}:${p.plain}\n`);
     if (p.empty) await tool('passwd', ['-d', user]);
     if (p.locked) await tool('usermod', ['-L', user]);
     if (p.forceChange) await tool('chage', ['-d', '0', user]);
-  };
-  const sshKeys = async (user: string, keys: string[]) => {
-    if (!keys.length) return;
-    const ids = await entryOf(tree, user);
-    if (!ids) throw new Error(`user ${user} is not in /etc/passwd`);
-    const dir = join(tree, ids.home, '.ssh');
-    await mkdir(dir, { recursive: true });
-    const file = join(dir, 'authorized_keys');
-    await writeFile(file, `${keys.join('\n')}\n`, { mode: 0o600 });
-    await chmod(dir, 0o700);
-    await chown(dir, ids.uid, ids.gid);
-    await chown(file, ids.uid, ids.gid);
   };
 
   const groups = await names(tree, 'group');
@@ -212,12 +194,12 @@ export async function configureAccounts(step: PlanStep, context: StepContext) {
       users.add(u.name);
     }
     await password(u.name, u.password);
-    await sshKeys(u.name, u.sshKeys);
+    await writeAuthorizedKeys(tree, u.name, u.sshKeys);
   }
   if (o.root) {
     await password('root', o.root.password);
     if (o.root.shell) await tool('usermod', ['-s', o.root.shell, 'root']);
-    await sshKeys('root', o.root.sshKeys);
+    await writeAuthorizedKeys(tree, 'root', o.root.sshKeys);
   }
 }
 
@@ -247,7 +229,7 @@ export async function configureServices(step: PlanStep, context: StepContext) {
   const log = (l: string) => context.progress.log(l);
   const systemctl = (verb: string, units: string[]) =>
     units.length
-      ? context.runner.run('systemctl', [`--root=${context.tree}`, verb, ...units], { onLine: log })
+      ? context.runner.run('systemctl', [`--root=${context.tree}`, verb, '--', ...units], { onLine: log })
       : undefined;
   await systemctl('enable', o.enable);
   await systemctl('disable', o.disable);
@@ -258,9 +240,9 @@ export async function finalize(step: PlanStep, context: StepContext, layout: Roo
   const o = step.options as StepOptions<'finalize'>;
   const { tree } = context;
   if (o.cleanPackageCache) {
-    for (const p of layout.caches) await rm(join(tree, p), { recursive: true, force: true });
+    for (const p of layout.caches) await removeInTree(tree, p, { recursive: true });
   }
-  for (const p of layout.logs) if (existsSync(join(tree, p))) await writeFile(join(tree, p), '');
+  for (const p of layout.logs) await emptyFileInTree(tree, p);
   if (o.resetMachineId && existsSync(join(tree, 'etc/machine-id')))
     await put(tree, 'etc/machine-id', '', 0o444);
 }

@@ -1,11 +1,4 @@
-/**
- * IR repositories → the .repo files dnf and zypper read, written into a private folder so
- * the host's repository configuration never takes part. Inline armored keys cannot be
- * named in a .repo file before they exist on disk: the text carries a placeholder that the
- * step replaces with the folder it wrote the keys into.
- */
-import { mkdir, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { writeFileInTree } from '../../exec/tree-path.js';
 import type { PackageRef, Repository } from '../../ir/schema.js';
 
 export const KEY_DIR_PLACEHOLDER = '@IMGC_KEYS@';
@@ -77,8 +70,14 @@ export function keySettings(inlineKeys: Record<string, string>): Record<string, 
   return names.length ? { inlineKeyNames: names, inlineKeyTexts: names.map((n) => inlineKeys[n]!) } : {};
 }
 
+/** A key file's name, never a path (names come from repository ids). */
+export function plainFileName(name: string): string {
+  if (name.includes('/') || name === '.' || name === '..') throw new Error(`not a file name: ${name}`);
+  return name;
+}
+
 export function keysFromSettings(settings: Record<string, unknown> | undefined): Record<string, string> {
-  const names = (settings?.inlineKeyNames as string[] | undefined) ?? [];
+  const names = ((settings?.inlineKeyNames as string[] | undefined) ?? []).map(plainFileName);
   const texts = (settings?.inlineKeyTexts as string[] | undefined) ?? [];
   return Object.fromEntries(names.map((n, i) => [n, texts[i] ?? '']));
 }
@@ -98,10 +97,9 @@ export async function writeImageRepositories(
   folders: { repos: string; keys: string },
 ): Promise<void> {
   if (typeof settings.imageRepos !== 'string' || !settings.imageRepos) return;
-  await mkdir(join(tree, folders.repos), { recursive: true });
-  await writeFile(join(tree, folders.repos, 'imgc.repo'), settings.imageRepos);
+  await writeFileInTree(tree, `${folders.repos}/imgc.repo`, settings.imageRepos);
   const keys = keysFromSettings(settings);
   if (Object.keys(keys).length === 0) return;
-  await mkdir(join(tree, folders.keys), { recursive: true });
-  for (const [name, text] of Object.entries(keys)) await writeFile(join(tree, folders.keys, name), text);
+  for (const [name, text] of Object.entries(keys))
+    await writeFileInTree(tree, `${folders.keys}/${plainFileName(name)}`, text);
 }

@@ -2,7 +2,11 @@
 import { createHash } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { backendCodes } from '../../diagnostics/codes/backends.js';
+import { diag } from '../../diagnostics/define.js';
 import type { Diagnostic } from '../../diagnostics/types.js';
+import { removeInTree, writeFileInTree } from '../../exec/tree-path.js';
+import type { ImageIR, Repository } from '../../ir/schema.js';
 import type { PlanStep, StepDraft, StepOptions } from '../../plan/steps.js';
 import type { PlanInput, StepContext } from '../contract.js';
 import { dpkgPathFilters, pruneFilteredPaths } from './path-filters.js';
@@ -20,6 +24,11 @@ const VARIANTS = [
   'standard',
 ];
 
+function repoPointer(ir: ImageIR, r: Repository) {
+  const i = ir.repositories.findIndex((x) => x.id === r.id);
+  return i >= 0 ? { pointer: `/repositories/${i}` } : {};
+}
+
 export function bootstrapDraft(input: PlanInput): {
   bootstrap: StepDraft;
   install?: StepDraft;
@@ -30,6 +39,10 @@ export function bootstrapDraft(input: PlanInput): {
   const variant =
     typeof variantOption === 'string' && VARIANTS.includes(variantOption) ? variantOption : 'minbase';
   const buildRepos = input.repositories.filter((r) => r.usage !== 'image-only' && r.enabled !== false);
+  // apt's `Trusted: yes` installs unsigned packages, as dnf's gpgcheck=0 does: say so alike.
+  const diagnostics = buildRepos
+    .filter((r) => r.gpgCheck === false)
+    .map((r) => diag(backendCodes.gpgCheckOff, { id: r.id }, {}, repoPointer(ir, r)));
   const keyrings = [...new Set(buildRepos.flatMap((r) => r.gpgKeys ?? []).filter((k) => k.startsWith('/')))];
   const installRecommends = ir.packages.installWeakDeps ?? false;
   const languages = (ir.packages.languages ?? []).filter((l) => l !== 'all');
@@ -54,7 +67,7 @@ export function bootstrapDraft(input: PlanInput): {
     origin: input.separateInstall ? ['/distribution', '/repositories', '/packages/bootstrap'] : origin,
     cache: true,
   };
-  if (!input.separateInstall) return { bootstrap, diagnostics: [] };
+  if (!input.separateInstall) return { bootstrap, diagnostics };
   const install: StepDraft = {
     type: 'install-packages',
     title: `install ${input.packages.length} packages`,
@@ -66,7 +79,7 @@ export function bootstrapDraft(input: PlanInput): {
     origin: ['/packages/install'],
     cache: true,
   };
-  return { bootstrap, install, diagnostics: [] };
+  return { bootstrap, install, diagnostics };
 }
 
 export function removeDraft(packages: string[], origin: string[]): StepDraft {
@@ -170,12 +183,12 @@ const policyRcD =
   '#!/bin/sh\n# written by imgc while packages are installed: no daemons start in the build tree\nexit 101\n';
 
 async function withPolicyRcD(context: StepContext, body: () => Promise<void>) {
-  const path = join(context.tree, 'usr/sbin/policy-rc.d');
-  await writeFile(path, policyRcD, { mode: 0o755 });
+  const path = 'usr/sbin/policy-rc.d';
+  await writeFileInTree(context.tree, path, policyRcD, 0o755);
   try {
     await body();
   } finally {
-    await import('node:fs/promises').then((fs) => fs.rm(path, { force: true }));
+    await removeInTree(context.tree, path);
   }
 }
 
@@ -192,7 +205,7 @@ export async function runInstall(step: PlanStep, context: StepContext): Promise<
         onLine: packageCounter(context),
       });
     await chroot(['apt-get', 'update', '-q']);
-    if (o.exclude.length) await chroot(['apt-mark', 'hold', ...o.exclude]);
+    if (o.exclude.length) await chroot(['apt-mark', 'hold', '--', ...o.exclude]);
     await chroot([
       'apt-get',
       'install',
@@ -202,6 +215,7 @@ export async function runInstall(step: PlanStep, context: StepContext): Promise<
       'DPkg::Options::=--force-unsafe-io',
       `-o`,
       `APT::Install-Recommends=${o.installRecommends}`,
+      '--',
       ...o.packages,
     ]);
     await chroot(['apt-get', 'clean']);
@@ -214,7 +228,7 @@ export async function runRemove(step: PlanStep, context: StepContext): Promise<v
   await withPolicyRcD(context, async () => {
     await context.runner.chroot(
       context.tree,
-      ['apt-get', 'purge', '-y', '-q', '--allow-remove-essential', ...o.packages],
+      ['apt-get', 'purge', '-y', '-q', '--allow-remove-essential', '--', ...o.packages],
       {
         env: aptEnv,
         onLine: (l) => context.progress.log(l),

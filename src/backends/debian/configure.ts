@@ -1,10 +1,18 @@
 /** How the Debian backend applies the IR's system fields, accounts and services to a tree. */
 import { existsSync } from 'node:fs';
-import { chmod, chown, mkdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { buildCodes } from '../../diagnostics/codes/build.js';
 import { diag } from '../../diagnostics/define.js';
+import {
+  emptyFileInTree,
+  existingInTree,
+  removeInTree,
+  symlinkInTree,
+  writeFileInTree,
+} from '../../exec/tree-path.js';
 import type { PlanStep, StepOptions } from '../../plan/steps.js';
+import { writeAuthorizedKeys } from '../common/ssh-keys.js';
 import { type StepContext, StepError } from '../contract.js';
 
 const chrootEnv = {
@@ -14,10 +22,7 @@ const chrootEnv = {
 };
 
 async function put(tree: string, path: string, content: string, mode = 0o644) {
-  const full = join(tree, path);
-  await mkdir(dirname(full), { recursive: true });
-  await rm(full, { force: true });
-  await writeFile(full, content, { mode });
+  await writeFileInTree(tree, path, content, mode);
 }
 
 function localeCharset(locale: string): string {
@@ -70,9 +75,7 @@ export async function configureSystem(step: PlanStep, context: StepContext): Pro
   }
 
   if (o.timezone) {
-    const zone = join(tree, 'etc/localtime');
-    await rm(zone, { force: true });
-    await symlink(`/usr/share/zoneinfo/${o.timezone}`, zone);
+    await symlinkInTree(tree, 'etc/localtime', `/usr/share/zoneinfo/${o.timezone}`);
     await put(tree, 'etc/timezone', `${o.timezone}\n`);
     if (!existsSync(join(tree, 'usr/share/zoneinfo', o.timezone))) {
       context.report(
@@ -108,21 +111,8 @@ export async function configureSystem(step: PlanStep, context: StepContext): Pro
   }
 }
 
-/** uid and gid of a user, read from the tree's /etc/passwd. */
-async function idsOf(
-  tree: string,
-  user: string,
-): Promise<{ uid: number; gid: number; home: string } | undefined> {
-  const passwd = await readFile(join(tree, 'etc/passwd'), 'utf8');
-  for (const line of passwd.split('\n')) {
-    const f = line.split(':');
-    if (f[0] === user) return { uid: Number(f[2]), gid: Number(f[3]), home: f[5] ?? `/home/${user}` };
-  }
-  return undefined;
-}
-
 async function existingNames(tree: string, file: 'passwd' | 'group'): Promise<Set<string>> {
-  const text = await readFile(join(tree, 'etc', file), 'utf8').catch(() => '');
+  const text = await readFile(await existingInTree(tree, `/etc/${file}`), 'utf8').catch(() => '');
   return new Set(
     text
       .split('\n')
@@ -139,24 +129,12 @@ async function applyPassword(
   password: PasswordSpec | undefined,
 ) {
   if (!password) return;
-  if (password.hash) await run(['usermod', '-p', password.hash, user]);
+  // On stdin: a hash on the command line would show in the process list.
+  if (password.hash) await run(['chpasswd', '-e'], `${user}:${password.hash}\n`);
   else if (password.plain !== undefined) await run(['chpasswd'], `${user}:${password.plain}\n`);
   if (password.empty) await run(['passwd', '-d', user]);
   if (password.locked) await run(['usermod', '-L', user]);
   if (password.forceChange) await run(['chage', '-d', '0', user]);
-}
-
-async function writeSshKeys(tree: string, user: string, keys: string[]) {
-  if (!keys.length) return;
-  const ids = await idsOf(tree, user);
-  if (!ids) throw new Error(`user ${user} is not in /etc/passwd`);
-  const dir = join(tree, ids.home, '.ssh');
-  await mkdir(dir, { recursive: true });
-  const file = join(dir, 'authorized_keys');
-  await writeFile(file, `${keys.join('\n')}\n`, { mode: 0o600 });
-  await chmod(dir, 0o700);
-  await chown(dir, ids.uid, ids.gid);
-  await chown(file, ids.uid, ids.gid);
 }
 
 function isoDate(daysSinceEpoch: number): string {
@@ -212,13 +190,13 @@ export async function configureAccounts(step: PlanStep, context: StepContext): P
       users.add(u.name);
     }
     await applyPassword(run, u.name, u.password);
-    await writeSshKeys(tree, u.name, u.sshKeys);
+    await writeAuthorizedKeys(tree, u.name, u.sshKeys);
   }
 
   if (o.root) {
     await applyPassword(run, 'root', o.root.password);
     if (o.root.shell) await run(['usermod', '-s', o.root.shell, 'root']);
-    await writeSshKeys(tree, 'root', o.root.sshKeys);
+    await writeAuthorizedKeys(tree, 'root', o.root.sshKeys);
   }
 }
 
@@ -231,9 +209,9 @@ export async function configureServices(step: PlanStep, context: StepContext): P
   }
   const run = (cmd: string[]) =>
     context.runner.chroot(tree, cmd, { env: chrootEnv, onLine: (l) => context.progress.log(l) });
-  if (o.enable.length) await run(['systemctl', 'enable', ...o.enable]);
-  if (o.disable.length) await run(['systemctl', 'disable', ...o.disable]);
-  if (o.mask.length) await run(['systemctl', 'mask', ...o.mask]);
+  if (o.enable.length) await run(['systemctl', 'enable', '--', ...o.enable]);
+  if (o.disable.length) await run(['systemctl', 'disable', '--', ...o.disable]);
+  if (o.mask.length) await run(['systemctl', 'mask', '--', ...o.mask]);
 }
 
 export async function finalize(step: PlanStep, context: StepContext): Promise<void> {
@@ -245,9 +223,9 @@ export async function finalize(step: PlanStep, context: StepContext): Promise<vo
       'var/cache/apt/srcpkgcache.bin',
       'var/cache/ldconfig/aux-cache',
     ]) {
-      await rm(join(tree, p), { force: true });
+      await removeInTree(tree, p);
     }
-    await rm(join(tree, 'var/cache/apt/archives/partial'), { recursive: true, force: true });
+    await removeInTree(tree, 'var/cache/apt/archives/partial', { recursive: true });
   }
   if (o.resetMachineId && existsSync(join(tree, 'etc/machine-id'))) {
     // empty → systemd generates one at first boot; "uninitialized" would also run first-boot units
@@ -259,6 +237,6 @@ export async function finalize(step: PlanStep, context: StepContext): Promise<vo
     'var/log/apt/history.log',
     'var/log/apt/term.log',
   ]) {
-    if (existsSync(join(tree, log))) await writeFile(join(tree, log), '');
+    await emptyFileInTree(tree, log);
   }
 }

@@ -11,6 +11,7 @@
 import type { Dirent } from 'node:fs';
 import { lstat, readdir, readlink, rmdir, unlink } from 'node:fs/promises';
 import { dirname, join, posix } from 'node:path';
+import { resolveInTree } from '../../exec/tree-path.js';
 
 export interface PathFilterRequest {
   installDocs: boolean;
@@ -151,7 +152,10 @@ export async function pruneFilteredPaths(tree: string, filters: string[]): Promi
     }
     return left === 0;
   };
-  for (const root of walkRoots(rules)) await walk(root);
+  for (const root of walkRoots(rules)) {
+    // The walk never follows a symlink below a root; a root reached through one is left alone.
+    if ((await resolveInTree(tree, root)) === join(tree, root)) await walk(root);
+  }
 
   const alternatives = join(tree, 'etc/alternatives');
   const links = await readdir(alternatives, { withFileTypes: true }).catch(() => [] as Dirent[]);

@@ -12,6 +12,7 @@ import { buildCodes } from '../../diagnostics/codes/build.js';
 import { diag } from '../../diagnostics/define.js';
 import type { Diagnostic } from '../../diagnostics/types.js';
 import { CommandError } from '../../exec/runner.js';
+import { mkdirInTree, writeFileInTree } from '../../exec/tree-path.js';
 import type { ImageIR, Repository } from '../../ir/schema.js';
 import type { PlanStep, StepDraft, StepOptions } from '../../plan/steps.js';
 import { packageLines, runWithApiFs } from '../common/api-fs.js';
@@ -169,11 +170,8 @@ async function prepare(run: DnfRun, context: StepContext) {
   const langs =
     typeof run.settings.installLangs === 'string' ? `%_install_langs ${run.settings.installLangs}\n` : '';
   await writeFile(join(home, '.rpmmacros'), `%_dbpath ${run.rpmDbPath}\n%_db_backend sqlite\n${langs}`);
-  await mkdir(join(context.tree, run.rpmDbPath.slice(1)), { recursive: true });
-  if (langs) {
-    await mkdir(join(context.tree, 'etc/rpm'), { recursive: true });
-    await writeFile(join(context.tree, 'etc/rpm/macros.image-language-conf'), langs);
-  }
+  await mkdirInTree(context.tree, run.rpmDbPath);
+  if (langs) await writeFileInTree(context.tree, 'etc/rpm/macros.image-language-conf', langs);
   await mkdir(context.packageCache, { recursive: true });
   const args = [
     '-y',
@@ -248,14 +246,14 @@ async function transaction(run: DnfRun, packages: string[], context: StepContext
   const base = await prepare(run, context);
   const s = run.settings;
   for (const m of (s.moduleDisable as string[] | undefined) ?? [])
-    await dnf(context, base, ['module', 'disable', m]);
+    await dnf(context, base, ['module', 'disable', '--', m]);
   const enable = (s.moduleEnable as string[] | undefined) ?? [];
-  if (enable.length) await dnf(context, base, ['module', 'enable', ...enable]);
+  if (enable.length) await dnf(context, base, ['module', 'enable', '--', ...enable]);
   const install = (s.moduleInstall as string[] | undefined) ?? [];
-  if (install.length) await dnf(context, base, ['module', 'install', ...install]);
+  if (install.length) await dnf(context, base, ['module', 'install', '--', ...install]);
   if (packages.length) {
     context.progress.note(`dnf install (${packages.length})`);
-    await dnf(context, base, ['install', ...packages]);
+    await dnf(context, base, ['install', '--', ...packages]);
   }
   await writeImageRepositories(context.tree, s, { repos: 'etc/yum.repos.d', keys: 'etc/pki/rpm-gpg' });
 }
@@ -312,7 +310,7 @@ export async function runDnfRemove(step: PlanStep, context: StepContext) {
     },
     context,
   );
-  await dnf(context, base, ['remove', '--noautoremove', ...o.packages]);
+  await dnf(context, base, ['remove', '--noautoremove', '--', ...o.packages]);
 }
 
 /** Where the tree's rpm database is: the step that removes packages finds it instead of being told. */

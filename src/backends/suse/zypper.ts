@@ -11,6 +11,7 @@ import { backendCodes } from '../../diagnostics/codes/backends.js';
 import { diag } from '../../diagnostics/define.js';
 import type { Diagnostic } from '../../diagnostics/types.js';
 import { CommandError } from '../../exec/runner.js';
+import { mkdirInTree, writeFileInTree } from '../../exec/tree-path.js';
 import type { ImageIR, Repository } from '../../ir/schema.js';
 import type { PlanStep, StepDraft, StepOptions } from '../../plan/steps.js';
 import { packageLines, runWithApiFs } from '../common/api-fs.js';
@@ -148,10 +149,10 @@ async function prepare(run: ZypperRun, context: StepContext) {
   const langs =
     typeof run.settings.installLangs === 'string' ? `%_install_langs ${run.settings.installLangs}\n` : '';
   await writeFile(join(home, '.rpmmacros'), `%_dbpath ${RPM_DB}\n%_db_backend sqlite\n${langs}`);
-  await mkdir(join(context.tree, RPM_DB.slice(1)), { recursive: true });
-  await mkdir(join(context.tree, 'etc/zypp'), { recursive: true });
+  await mkdirInTree(context.tree, RPM_DB);
+  await mkdirInTree(context.tree, 'etc/zypp');
   if (run.exclude.length)
-    await writeFile(join(context.tree, 'etc/zypp/locks'), run.exclude.map(lockEntry).join('\n'));
+    await writeFileInTree(context.tree, 'etc/zypp/locks', run.exclude.map(lockEntry).join('\n'));
   await mkdir(context.packageCache, { recursive: true });
   const args = [
     '--non-interactive',
@@ -247,6 +248,7 @@ async function transaction(
       '--download',
       'in-advance',
       installRecommends ? '--recommends' : '--no-recommends',
+      '--',
       ...packages,
     ]);
   }
@@ -294,5 +296,5 @@ export async function runZypperRemove(step: PlanStep, context: StepContext) {
   const base = await prepare({ sources: '', installDocs: true, exclude: [], settings: {} }, context);
   if (!existsSync(join(context.tree, RPM_DB.slice(1))))
     throw new Error(`no rpm database at ${RPM_DB} in the tree`);
-  await zypper(context, base, ['--no-refresh', 'remove', '--clean-deps', ...o.packages]);
+  await zypper(context, base, ['--no-refresh', 'remove', '--clean-deps', '--', ...o.packages]);
 }

@@ -133,4 +133,12 @@ export const buildCodes = defineCodes({
     summary: 'an output replaced a previous one of the same name',
     message: (p: { path: string }) => `replaced ${p.path}`,
   },
+  treePathRefused: {
+    code: 'IMGC7040',
+    severity: 'error',
+    summary:
+      'a path of the definition cannot be written inside the image (a symlink loop, or a file over a directory)',
+    message: (p: { path: string; reason: string }) => `cannot write ${p.path} in the image: ${p.reason}`,
+    hint: 'check the symlinks and overlays of the definition that lead to this path',
+  },
 });

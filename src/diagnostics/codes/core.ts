@@ -102,4 +102,35 @@ export const coreCodes = defineCodes({
     message: (p: { detail: string }) => `not an imgc IR document: ${p.detail}`,
     hint: 'an IR document is an object starting with "irVersion": 1, bare or as the "ir" of `imgc inspect --json`; for another format leave out --from ir or name that format',
   },
+  controlCharacter: {
+    code: 'IMGC1040',
+    severity: 'error',
+    summary:
+      'a control character (such as a line break) in a value that goes into a generated config file or command',
+    message: (p: { pointer: string; shown: string }) => `${p.pointer} holds a control character: ${p.shown}`,
+    hint: 'a line break here would add lines of its own to the generated file (e.g. an apt `Trusted: yes`); write the value on one line',
+  },
+  climbingPath: {
+    code: 'IMGC1041',
+    severity: 'error',
+    summary: 'an image path with a `..` component',
+    message: (p: { pointer: string; path: string }) => `${p.pointer} is ${p.path}, which climbs with ..`,
+    hint: 'write the absolute path in the image without .. (every path is resolved inside the image tree)',
+  },
+  optionLikeName: {
+    code: 'IMGC1042',
+    severity: 'error',
+    summary: 'a package or service name that starts with `-` and would be read as an option',
+    message: (p: { pointer: string; name: string }) =>
+      `${p.pointer} is "${p.name}", which a package manager or systemctl would take for an option`,
+    hint: 'package and unit names never start with -; options for the package manager are not set through package lists',
+  },
+  outputNameIsPath: {
+    code: 'IMGC1043',
+    severity: 'error',
+    summary: 'an output name that is absolute or climbs with `..` out of the output folder',
+    message: (p: { pointer: string; name: string }) =>
+      `${p.pointer} is "${p.name}", which leads out of the output folder`,
+    hint: 'choose the folder with --output-dir and give the output a name inside it (no leading /, no ..)',
+  },
 });

@@ -20,7 +20,8 @@ export const pluginCodes = defineCodes({
   pluginNotFound: {
     code: 'IMGC8003',
     severity: 'error',
-    summary: 'a plugin named explicitly (--plugin, imgc.config.json) has no manifest there',
+    summary:
+      'a plugin named explicitly (--plugin, or the plugins list of the --config file) has no manifest there',
     message: (p: { path: string; from: string }) =>
       `no plugin at ${p.path} (named by ${p.from}): neither imgc-plugin.json nor a package.json with an "imgc" field`,
   },
@@ -76,7 +77,7 @@ export const pluginCodes = defineCodes({
   configInvalid: {
     code: 'IMGC8011',
     severity: 'error',
-    summary: 'the project config file imgc.config.json is not valid',
+    summary: 'the config file named with --config or IMGC_CONFIG is missing or not valid',
     message: (p: { path: string; detail: string }) => `invalid ${p.path}: ${p.detail}`,
     hint: 'it is JSON: {"plugins": ["./path/to/plugin", ...]}',
   },

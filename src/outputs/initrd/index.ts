@@ -1,13 +1,6 @@
-/**
- * The `make-initrd` tree step: regenerates the image's own initrd with the generator the
- * image has (initramfs-tools or dracut, as the IR asks), compressed as asked, with
- * SOURCE_DATE_EPOCH so both generators write reproducible cpio archives (mkinitramfs clamps
- * mtimes and passes --reproducible to cpio; dracut gets reproducible=yes).
- */
-import { existsSync } from 'node:fs';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { readFile } from 'node:fs/promises';
 import type { StepContext } from '../../backends/contract.js';
+import { existingInTree, writeFileInTree } from '../../exec/tree-path.js';
 import type { PlanStep, StepOptions } from '../../plan/steps.js';
 
 type Options = StepOptions<'make-initrd'>;
@@ -36,22 +29,20 @@ export async function makeInitrd(step: PlanStep, context: StepContext): Promise<
   const run = (cmd: string[]) =>
     context.runner.chroot(tree, cmd, { env, onLine: (l) => context.progress.log(l) });
   if (o.generator === 'initramfs-tools') {
-    const conf = join(tree, 'etc/initramfs-tools/initramfs.conf');
-    const text = existsSync(conf) ? await readFile(conf, 'utf8') : '';
-    await mkdir(join(tree, 'etc/initramfs-tools'), { recursive: true });
-    await writeFile(conf, initramfsConf(text, o.compression));
+    const conf = 'etc/initramfs-tools/initramfs.conf';
+    const text = await readFile(await existingInTree(tree, conf), 'utf8').catch(() => '');
+    await writeFileInTree(tree, conf, initramfsConf(text, o.compression));
     if (o.drivers.length) {
-      const modules = join(tree, 'etc/initramfs-tools/modules');
-      const old = existsSync(modules) ? await readFile(modules, 'utf8') : '';
+      const modules = 'etc/initramfs-tools/modules';
+      const old = await readFile(await existingInTree(tree, modules), 'utf8').catch(() => '');
       const have = new Set(old.split('\n').map((l) => l.trim()));
       const add = o.drivers.filter((d) => !have.has(d));
-      if (add.length) await writeFile(modules, `${old.replace(/\n?$/, '\n')}${add.join('\n')}\n`);
+      if (add.length) await writeFileInTree(tree, modules, `${old.replace(/\n?$/, '\n')}${add.join('\n')}\n`);
     }
     context.progress.note('update-initramfs');
     await run(['update-initramfs', '-u', '-k', 'all']);
   } else {
-    await mkdir(join(tree, 'etc/dracut.conf.d'), { recursive: true });
-    await writeFile(join(tree, 'etc/dracut.conf.d/50-imgc.conf'), dracutConf(o));
+    await writeFileInTree(tree, 'etc/dracut.conf.d/50-imgc.conf', dracutConf(o));
     context.progress.note('dracut');
     await run(['dracut', '--force', '--regenerate-all']);
   }

@@ -14,6 +14,7 @@ import { normalizeIr } from '../../../src/ir/normalize.js';
 import { matchesPattern } from '../../../src/ir/pointer.js';
 import { ImageIR } from '../../../src/ir/schema.js';
 import type { SchemaNode } from '../../../src/ir/schema-walk.js';
+import { unsafeValues } from '../../../src/ir/unsafe-values.js';
 import { validateIr } from '../../../src/ir/validate.js';
 import { repoRoot } from '../../helpers/shared.js';
 
@@ -189,9 +190,12 @@ describe('round trip (property)', () => {
     );
   });
 
-  it('IR → ir → IR is the identity, for any IR the schema allows, with a position for every node', async () => {
+  it('IR → ir → IR is the identity, for any IR the schema allows that holds no unsafe value, with a position for every node', async () => {
+    // Values that would inject lines or climb out of the tree are refused on read (IMGC1040–1043);
+    // test/formats/unsafe-values.test.ts tests that refusal, so this property covers every other IR.
+    const safeIr = arbitraryIr.filter((v) => unsafeValues(v as ImageIR).length === 0);
     await fc.assert(
-      fc.asyncProperty(arbitraryIr, async (value) => {
+      fc.asyncProperty(safeIr, async (value) => {
         const ir = value as ImageIR;
         const written = writeIr(ir, {});
         const dir = mkdtempSync(join(scratch, 'prop-'));

@@ -206,16 +206,20 @@ const URL_RULES: [RegExp, (m: RegExpExecArray) => DistroGuess | undefined][] = [
   [/suse\.com\/.*SL-Micro\/(\d+\.\d+)/i, (m) => guess('sl-micro', m[1])],
   [/suse\.com\/.*SLE-[\w-]*?\/(\d+)(?:-SP(\d+))?\b/i, (m) => guess('sles', slesRelease(m[1]!, m[2]))],
   [
-    /fedoraproject\.org\/metalink\?repo=fedora-(\d+|\$releasever|rawhide)/i,
+    /fedoraproject\.org\/(?:metalink|mirrorlist)\?repo=fedora-(\d+|\$releasever|rawhide)/i,
     (m) => guess('fedora', release(m[1])),
   ],
-  [/fedoraproject\.org\/metalink\?repo=(?:updates-released-f|rawhide)/i, () => guess('fedora')],
+  [
+    /fedoraproject\.org\/(?:metalink|mirrorlist)\?repo=(?:updates-released-f|rawhide)/i,
+    () => guess('fedora'),
+  ],
   [
     /fedora(?:project)?[\w.]*\/(?:[\w/]*\/)?linux\/(?:releases|updates|development)\/(\d+|rawhide|\$releasever)/i,
     (m) => guess('fedora', release(m[1])),
   ],
   [/\bcentos\.org\/(?:[\w-]*\/)?(\d+)-stream\b/i, (m) => guess('centos', m[1])],
   [/\bcentos\.org\/centos\/(\d+)/i, (m) => guess('centos', m[1])],
+  [/\bcentos\.org\/\?release=(\d+)/i, (m) => guess('centos', m[1])],
   [/\bcentos\.org\//i, () => guess('centos')],
   [/almalinux\.org\/(?:almalinux\/)?(\d+(?:\.\d+)?)/i, (m) => guess('almalinux', m[1])],
   [/rockylinux\.org\/(?:[\w/]*\/)?rocky\/(\d+(?:\.\d+)?)/i, (m) => guess('rocky', m[1])],

@@ -7,7 +7,7 @@
 import { coreCodes } from '../diagnostics/codes/core.js';
 import { diag } from '../diagnostics/define.js';
 import type { Diagnostic } from '../diagnostics/types.js';
-import { ONLY_RELEASE, splitDistro } from './distribution.js';
+import { distroFromUrl, ONLY_RELEASE, splitDistro } from './distribution.js';
 import type { PositionTable, SourcePosition } from './positions.js';
 import type { ImageIR } from './schema.js';
 
@@ -82,6 +82,27 @@ export function missingDistribution(
         { pointer: '/distribution/release' },
       ),
     ];
+  }
+  return [];
+}
+
+/**
+ * For formats that do not name the distribution (kickstart, blueprints without `distro`):
+ * the first repository whose URL is a distribution's own mirror names it (IMGC1024).
+ */
+export function inferFromRepositories(ir: ImageIR, positions: PositionTable): Diagnostic[] {
+  if (ir.distribution.id) return [];
+  for (const [i, repo] of ir.repositories.entries()) {
+    for (const url of [...repo.urls, repo.mirrorlist, repo.metalink].filter((u): u is string => !!u)) {
+      const g = distroFromUrl(url);
+      if (!g?.id) continue;
+      ir.distribution.id = g.id;
+      if (g.release && !ir.distribution.release) ir.distribution.release = g.release;
+      const at = positions[`/repositories/${i}`];
+      if (at) positions['/distribution/id'] = at;
+      const distro = [g.id, ir.distribution.release].filter(Boolean).join(' ');
+      return [diag(coreCodes.distroFromRepository, { distro, url }, at, { pointer: '/distribution/id' })];
+    }
   }
   return [];
 }

@@ -133,4 +133,12 @@ export const coreCodes = defineCodes({
     message: (p: { value: string }) => `--distro "${p.value}" is not id[:release]`,
     hint: 'e.g. --distro debian:bookworm, --distro fedora:41, --distro opensuse-tumbleweed',
   },
+  distroFromRepository: {
+    code: 'IMGC1024',
+    severity: 'info',
+    summary: 'the distribution was inferred from a repository URL on one of its own mirrors',
+    message: (p: { distro: string; url: string }) =>
+      `distribution inferred as ${p.distro} from repository ${p.url}`,
+    hint: 'pass --distro id:release to choose another; --distro wins over inference',
+  },
 });

@@ -2,7 +2,12 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { loadDefinition } from '../../../src/formats/load.js';
+import { FormatRegistry } from '../../../src/formats/registry.js';
+import { translateIr } from '../../../src/formats/translate.js';
+import { writeOutputFiles } from '../../../src/formats/write-files.js';
 import { readKiwi } from '../../../src/parsers/kiwi/read.js';
+import { repoRoot } from '../../helpers/shared.js';
 
 function description(body: string, name = 'img'): string {
   const dir = mkdtempSync(join(tmpdir(), 'imgc-kiwi-distro-'));
@@ -65,5 +70,31 @@ describe('KIWI distribution inference', () => {
     const note = diags.find((x) => x.code === 'IMGC3032')!;
     expect(note.message).toMatch(/packagemanager zypper says a suse-family distribution/);
     expect(note.hint).toMatch(/--distro/);
+  });
+
+  it('reads the Debian distribution back from what the KIWI writer writes (samples/mkosi → kiwi → mkosi)', async () => {
+    const registry = new FormatRegistry();
+    const sample = join(repoRoot, 'samples/mkosi');
+    const loaded = await loadDefinition(registry, sample, { from: 'mkosi' });
+    expect(loaded.ir!.distribution).toMatchObject({ id: 'debian', release: 'bookworm' });
+    const toKiwi = await translateIr({
+      ir: loaded.ir!,
+      positions: loaded.positions,
+      sourceDir: sample,
+      target: registry.get('kiwi')!,
+    });
+    const kiwiDir = mkdtempSync(join(tmpdir(), 'imgc-kiwi-rt-'));
+    await writeOutputFiles(kiwiDir, toKiwi.files);
+    const back = await loadDefinition(registry, kiwiDir, { from: 'kiwi' });
+    expect(back.ir!.distribution).toMatchObject({ id: 'debian', release: 'bookworm' });
+    const toMkosi = await translateIr({
+      ir: back.ir!,
+      positions: back.positions,
+      sourceDir: kiwiDir,
+      target: registry.get('mkosi')!,
+    });
+    const conf = toMkosi.files.find((f) => f.path === 'mkosi.conf')!.content as string;
+    expect(conf).toMatch(/^Distribution=debian$/m);
+    expect(conf).toMatch(/^Release=bookworm$/m);
   });
 });

@@ -11,7 +11,6 @@ import type { Diagnostic } from '../../src/diagnostics/types.js';
 import type { FormatModule } from '../../src/formats/contract.js';
 import { type LoadResult, loadDefinition } from '../../src/formats/load.js';
 import type { FormatRegistry } from '../../src/formats/registry.js';
-import { TARGET_NEEDS } from '../../src/formats/target-needs.js';
 import { translateIr } from '../../src/formats/translate.js';
 import { writeOutputFiles } from '../../src/formats/write-files.js';
 import { project } from '../../src/ir/diff.js';
@@ -268,13 +267,15 @@ export async function translatePair(
     if (unnamed) {
       const bare = await translateIr({ ...input, options: {} });
       const asked = bare.diagnostics.some((d) => d.code === 'IMGC1021' || d.code === 'IMGC1022');
-      const needs = TARGET_NEEDS[target.id] ?? [];
-      if (needs.includes('distribution') && !asked && !loaded.ir!.distribution.id && bare.files.length)
+      // a silent default would show as a distribution the source did not have
+      const before = loaded.ir!.distribution;
+      const after = bare.written.distribution;
+      if (after.id !== before.id || after.release !== before.release)
         return {
           status: 'crash',
           lostClaimed: [],
           namesLost: [],
-          detail: 'translated a source naming no distribution without --distro and without IMGC1021',
+          detail: `translated without --distro, the distribution became ${after.id} ${after.release ?? ''}`,
           diagnostics: bare.diagnostics,
         };
       const id = loaded.ir!.distribution.id;

@@ -114,6 +114,7 @@ const UBUNTU_CODENAMES: Record<string, string> = {
 /** Releases that are the distribution's only one: naming the distribution names them. */
 export const ONLY_RELEASE: Record<string, string> = {
   arch: 'rolling',
+  archlinux: 'rolling',
   'opensuse-tumbleweed': 'tumbleweed',
   'opensuse-slowroll': 'slowroll',
   'opensuse-microos': 'tumbleweed',

@@ -9,6 +9,7 @@ import type { FormatRegistry } from '../formats/registry.js';
 import { OUTPUT_TYPE_LIST, parseOutputFlag } from '../formats/target-needs.js';
 import { lossSummary, translateIr } from '../formats/translate.js';
 import { writeOutputFiles } from '../formats/write-files.js';
+import { missingDistribution } from '../ir/distro-defaults.js';
 import { mergeProfiles } from '../ir/profiles.js';
 import { type FormatFlags, formatOptionsFrom } from './options.js';
 import { EXIT, type Io, printDiagnostics, printJson } from './output.js';
@@ -55,6 +56,8 @@ export async function runInspect(
   toYaml: (value: unknown) => string,
 ): Promise<number> {
   const result = await load(registry, path, opts);
+  if (result.ir)
+    result.diagnostics.push(...missingDistribution(result.ir, result.positions, 'an image', false, path));
   const ir = result.ir && opts.effective ? mergeProfiles(result.ir) : result.ir;
   if (opts.json)
     printJson(io, { format: result.format?.id ?? null, ir: ir ?? null, diagnostics: result.diagnostics });

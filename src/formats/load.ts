@@ -3,6 +3,7 @@ import { basename } from 'node:path';
 import { coreCodes } from '../diagnostics/codes/core.js';
 import { diag } from '../diagnostics/define.js';
 import type { Diagnostic } from '../diagnostics/types.js';
+import { applyDistroFlags } from '../ir/distro-defaults.js';
 import { validateIr } from '../ir/validate.js';
 import type { DetectCandidate, FormatModule, ReadOptions, ReadResult } from './contract.js';
 import type { FormatRegistry } from './registry.js';
@@ -83,6 +84,7 @@ export async function loadDefinition(
   const result = await detected.format.reader!.read(path, options);
   const diagnostics = [...detected.diagnostics, ...result.diagnostics];
   if (result.ir) {
+    diagnostics.push(...applyDistroFlags(result.ir, result.positions, options.options ?? {}));
     for (const e of validateIr(result.ir)) {
       diagnostics.push(diag(coreCodes.irInvalid, { pointer: e.pointer, detail: e.message }, { file: path }));
     }

@@ -2,14 +2,16 @@
  * Values a translation target needs that a source may not give: the distribution (a
  * blueprint may have none, a Containerfile's base image may be unknown), its release, and an
  * output type (a kickstart has none). They come from `--distro id[:release]`, `--release`,
- * `--arch` and `--output type[:format]`, else from documented defaults; every filled value
- * is reported as IMGC6003 so the report says where it came from.
+ * `--arch` and `--output type[:format]`; every filled value is reported as IMGC6003 so the
+ * report says where it came from. There is no default distribution or release: a target that
+ * needs one the source and flags do not give stops with IMGC1021/IMGC1022.
  */
 
 import { translateCodes } from '../diagnostics/codes/translate.js';
 import { diag } from '../diagnostics/define.js';
 import type { Diagnostic } from '../diagnostics/types.js';
-import { DEFAULT_DISTRIBUTION, DEFAULT_RELEASES } from '../ir/distro-defaults.js';
+import { missingDistribution } from '../ir/distro-defaults.js';
+import type { PositionTable } from '../ir/positions.js';
 import type { ImageIR, Output, OutputType } from '../ir/schema.js';
 import type { FormatOptions } from './contract.js';
 
@@ -67,6 +69,7 @@ export function applyTargetDefaults(
   input: ImageIR,
   target: string,
   options: FormatOptions = {},
+  positions: PositionTable = {},
 ): { ir: ImageIR; diagnostics: Diagnostic[] } {
   const met = new Set(MET_OTHERWISE[target]?.(input) ?? []);
   const needs = new Set((TARGET_NEEDS[target] ?? []).filter((n) => !met.has(n)));
@@ -87,28 +90,16 @@ export function applyTargetDefaults(
     if (flagId) {
       d.id = flagId;
       report('/distribution/id', flagId, '--distro');
-    } else if (needs.has('distribution')) {
-      d.id = DEFAULT_DISTRIBUTION;
-      report(
-        '/distribution/id',
-        d.id,
-        `${target} needs a distribution and the source names none; default (choose with --distro)`,
-      );
     }
   }
   if (d.id && !d.release) {
     if (releaseFlag && (!flagId || flagId === d.id)) {
       d.release = releaseFlag;
       report('/distribution/release', releaseFlag, flag ? '--distro' : '--release');
-    } else if (needs.has('release') && DEFAULT_RELEASES[d.id]) {
-      d.release = DEFAULT_RELEASES[d.id];
-      report(
-        '/distribution/release',
-        d.release!,
-        `${target} needs a release and the source names none; default for ${d.id} (choose with --distro ${d.id}:<release>)`,
-      );
     }
   }
+  if (needs.has('distribution'))
+    diagnostics.push(...missingDistribution(ir, positions, `writing ${target}`, needs.has('release')));
   if (!d.architecture && typeof options.arch === 'string') {
     d.architecture = options.arch;
     report('/distribution/architecture', options.arch, '--arch');

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { coreCodes } from '../diagnostics/codes/core.js';
 import { translateCodes } from '../diagnostics/codes/translate.js';
 import { diag } from '../diagnostics/define.js';
-import type { Diagnostic } from '../diagnostics/types.js';
+import { type Diagnostic, hasErrors } from '../diagnostics/types.js';
 import { uncoveredPointers } from '../ir/losses.js';
 import { getAt } from '../ir/pointer.js';
 import { type PositionTable, positionOf, type SourcePosition } from '../ir/positions.js';
@@ -54,9 +54,10 @@ export async function translateIr(input: TranslateInput): Promise<TranslateResul
     );
     ir = mergeProfiles(ir);
   }
-  const filled = applyTargetDefaults(ir, target.id, input.options);
+  const filled = applyTargetDefaults(ir, target.id, input.options, positions);
   ir = filled.ir;
   diagnostics.push(...filled.diagnostics);
+  if (hasErrors(filled.diagnostics)) return { files: [], diagnostics, written: ir };
   const locate = (ptr: string) =>
     positionNear(positions, ptr) ?? scriptFilePosition(ir, ptr, input.sourceDir);
   // irVersion describes the IR itself, not the image: no format carries it

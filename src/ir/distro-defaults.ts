@@ -1,20 +1,108 @@
 /**
- * Documented defaults used when a translation target needs a value the source does not give
- * (see docs/translate.md). Each use is reported as IMGC6003.
+ * imgc has no default distribution. The distribution comes from the definition (named, or
+ * inferred by its reader with a positioned note), and `--distro id[:release]` / `--release`
+ * win over both. When none of them tells, the commands stop with IMGC1021/IMGC1022 naming
+ * the flag; only a distribution with a single release (Arch, Tumbleweed) implies it.
  */
+import { coreCodes } from '../diagnostics/codes/core.js';
+import { diag } from '../diagnostics/define.js';
+import type { Diagnostic } from '../diagnostics/types.js';
+import { distroFromUrl, ONLY_RELEASE, splitDistro } from './distribution.js';
+import type { PositionTable, SourcePosition } from './positions.js';
+import type { ImageIR } from './schema.js';
 
-/** The distribution assumed when neither the source nor --distro names one. */
-export const DEFAULT_DISTRIBUTION = 'fedora';
+export interface DistroFlags {
+  distro?: unknown;
+  release?: unknown;
+}
 
-/** Release per distribution when neither the source nor --distro/--release names one. */
-export const DEFAULT_RELEASES: Record<string, string> = {
-  fedora: '44',
-  centos: '10',
-  rhel: '10',
-  almalinux: '10',
-  rocky: '10',
-  debian: 'bookworm',
-  ubuntu: 'noble',
-  opensuse: 'tumbleweed',
-  arch: 'rolling',
-};
+/** `debian:bookworm`, `debian` or the one-string `fedora-41` → id and release. */
+export function parseDistroFlag(value: string): { id: string; release?: string } | undefined {
+  const [id, release, ...rest] = value.split(':');
+  if (!id || rest.length || release === '') return undefined;
+  if (release !== undefined) return { id, release };
+  return splitDistro(id);
+}
+
+/**
+ * Applies `--distro`/`--release` to the IR (in place): the user's choice wins over what the
+ * definition says or its reader inferred, and IMGC1020 says what it replaced.
+ */
+export function applyDistroFlags(ir: ImageIR, positions: PositionTable, flags: DistroFlags): Diagnostic[] {
+  const distro = typeof flags.distro === 'string' ? flags.distro : undefined;
+  const releaseFlag = typeof flags.release === 'string' && flags.release ? flags.release : undefined;
+  if (distro === undefined && releaseFlag === undefined) return [];
+  const parsed = distro === undefined ? undefined : parseDistroFlag(distro);
+  if (distro !== undefined && !parsed) return [diag(coreCodes.badDistroFlag, { value: distro })];
+  const d = ir.distribution;
+  const before = d.id ? [d.id, d.release].filter(Boolean).join(' ') : '';
+  const at = positions['/distribution/id'] ?? positions['/distribution/release'];
+  if (parsed) {
+    if (parsed.id !== d.id) delete d.release;
+    d.id = parsed.id;
+    if (parsed.release) d.release = parsed.release;
+  }
+  if (releaseFlag && d.id) d.release = releaseFlag;
+  const after = [d.id, d.release].filter(Boolean).join(' ');
+  if (after === before) return [];
+  delete positions['/distribution/id'];
+  delete positions['/distribution/release'];
+  const replaced = before && at ? `${before} (${at.file}:${at.line}:${at.column})` : before;
+  return [
+    diag(coreCodes.distroFromFlag, { distro: after, replaced }, undefined, { pointer: '/distribution' }),
+  ];
+}
+
+/**
+ * IMGC1021 when the IR names no distribution, IMGC1022 when `needRelease` and it names no
+ * release that a single-release distribution would imply. `what` says who needs it.
+ */
+export function missingDistribution(
+  ir: ImageIR,
+  positions: PositionTable,
+  what: string,
+  needRelease: boolean,
+  file?: string,
+): Diagnostic[] {
+  const d = ir.distribution;
+  const at: Partial<SourcePosition> = positions['/distribution/id'] ?? (file ? { file } : {});
+  if (!d.id) {
+    return [
+      diag(coreCodes.distroUnknown, { why: `the definition names none and ${what} needs one` }, at, {
+        pointer: '/distribution/id',
+      }),
+    ];
+  }
+  if (needRelease && !d.release && !ONLY_RELEASE[d.id]) {
+    return [
+      diag(
+        coreCodes.releaseUnknown,
+        { id: d.id, why: `the definition names none and ${what} needs one` },
+        at,
+        { pointer: '/distribution/release' },
+      ),
+    ];
+  }
+  return [];
+}
+
+/**
+ * For formats that do not name the distribution (kickstart, blueprints without `distro`):
+ * the first repository whose URL is a distribution's own mirror names it (IMGC1024).
+ */
+export function inferFromRepositories(ir: ImageIR, positions: PositionTable): Diagnostic[] {
+  if (ir.distribution.id) return [];
+  for (const [i, repo] of ir.repositories.entries()) {
+    for (const url of [...repo.urls, repo.mirrorlist, repo.metalink].filter((u): u is string => !!u)) {
+      const g = distroFromUrl(url);
+      if (!g?.id) continue;
+      ir.distribution.id = g.id;
+      if (g.release && !ir.distribution.release) ir.distribution.release = g.release;
+      const at = positions[`/repositories/${i}`];
+      if (at) positions['/distribution/id'] = at;
+      const distro = [g.id, ir.distribution.release].filter(Boolean).join(' ');
+      return [diag(coreCodes.distroFromRepository, { distro, url }, at, { pointer: '/distribution/id' })];
+    }
+  }
+  return [];
+}

@@ -15,6 +15,7 @@ import { scriptCodes } from '../diagnostics/codes/scripts.js';
 import { diag } from '../diagnostics/define.js';
 import { type Diagnostic, hasErrors } from '../diagnostics/types.js';
 import type { FormatOptions } from '../formats/contract.js';
+import { applyDistroFlags, missingDistribution } from '../ir/distro-defaults.js';
 import { type PositionTable, positionOf } from '../ir/positions.js';
 import type { ImageIR, Output, OutputType, Script, ScriptPhase } from '../ir/schema.js';
 import { fileDigest, treeDigest } from './digest.js';
@@ -104,8 +105,11 @@ export async function planBuild(request: PlanRequest): Promise<PlanResult> {
     ...(plan && clean ? { clean } : {}),
     diagnostics: locate(diagnostics, request.positions),
   });
-  const { ir, host } = request;
+  const { host } = request;
   const options = request.options ?? {};
+  // --distro wins here too for callers that did not read through loadDefinition
+  const ir: ImageIR = { ...request.ir, distribution: { ...request.ir.distribution } };
+  diagnostics.push(...applyDistroFlags(ir, {}, options));
 
   const outputs = chooseOutputs(ir, request.outputs);
   for (const [i, o] of outputs.entries()) {
@@ -132,8 +136,14 @@ export async function planBuild(request: PlanRequest): Promise<PlanResult> {
   diagnostics.push(...injectionDiagnostics(ir));
   if (hasErrors(diagnostics)) return done();
 
-  const distroId = (ir.distribution.id ?? String(options.distro ?? '').split(':')[0] ?? '') || 'debian';
   const chosen = typeof options.backend === 'string' ? options.backend : undefined;
+  // no default distribution: the definition, its reader's inference or --distro must name it
+  const missing = missingDistribution(ir, request.positions ?? {}, 'a build', true);
+  if (missing.length) {
+    diagnostics.push(...missing);
+    return done();
+  }
+  const distroId = ir.distribution.id!;
   const backend = chosen ? request.backends.get(chosen) : request.backends.forDistribution(distroId);
   if (!backend) {
     diagnostics.push(

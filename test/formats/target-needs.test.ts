@@ -12,11 +12,17 @@ describe('applyTargetDefaults', () => {
     ]);
   });
 
-  it('uses the documented defaults only where the target needs them', () => {
-    expect(applyTargetDefaults(emptyIr(), 'kiwi').ir).toMatchObject({
-      distribution: { id: 'fedora', release: '44' },
-      outputs: [{ type: 'disk' }],
-    });
+  it('has no default distribution: a target that needs one asks for --distro', () => {
+    const kiwi = applyTargetDefaults(emptyIr(), 'kiwi');
+    expect(kiwi.ir.distribution).toEqual({});
+    expect(kiwi.diagnostics.map((d) => [d.code, d.severity])).toContainEqual(['IMGC1021', 'error']);
+    expect(kiwi.diagnostics.find((d) => d.code === 'IMGC1021')?.hint).toMatch(/--distro/);
+    const noRelease = emptyIr();
+    noRelease.distribution = { id: 'fedora' };
+    expect(applyTargetDefaults(noRelease, 'kiwi').diagnostics.map((d) => d.code)).toContain('IMGC1022');
+    const arch = emptyIr();
+    arch.distribution = { id: 'arch' };
+    expect(applyTargetDefaults(arch, 'kiwi').diagnostics.map((d) => d.code)).not.toContain('IMGC1022');
     expect(applyTargetDefaults(emptyIr(), 'blueprint').diagnostics).toEqual([]);
     expect(applyTargetDefaults(emptyIr(), 'kickstart').ir.distribution).toEqual({});
   });
@@ -38,7 +44,7 @@ describe('applyTargetDefaults', () => {
     const source = emptyIr();
     source.extensions.containerfile = { from: 'ghcr.io/ublue-os/bazzite:stable' };
     expect(applyTargetDefaults(source, 'containerfile').diagnostics).toEqual([]);
-    expect(applyTargetDefaults(source, 'kiwi').ir.distribution.id).toBe('fedora');
+    expect(applyTargetDefaults(source, 'kiwi').diagnostics.map((d) => d.code)).toContain('IMGC1021');
   });
 
   it('parses --output type[:format]', () => {

@@ -36,6 +36,26 @@ const types = (steps: PlanStep[]) => steps.map((s) => s.type);
 const step = (steps: PlanStep[], type: string) => steps.find((s) => s.type === type)!;
 
 describe('planBuild', () => {
+  it('has no default distribution: none (or no release) is an error asking for --distro, and --distro wins', async () => {
+    const none = emptyIr();
+    const missing = await planBuild(request(none));
+    expect(missing.plan).toBeUndefined();
+    expect(missing.diagnostics.map((d) => [d.code, d.severity])).toEqual([['IMGC1021', 'error']]);
+    expect(missing.diagnostics[0]!.hint).toMatch(/--distro/);
+    const noRelease = baseIr();
+    delete noRelease.distribution.release;
+    expect((await planBuild(request(noRelease))).diagnostics.map((d) => d.code)).toEqual(['IMGC1022']);
+    const flagged = await planBuild(request(none, { options: { distro: 'debian:bookworm' } }));
+    expect(flagged.plan?.distribution).toMatchObject({ id: 'debian', release: 'bookworm' });
+    const other = baseIr();
+    other.distribution = { id: 'fedora', release: '41' };
+    const overridden = await planBuild(request(other, { options: { distro: 'debian:bookworm' } }));
+    expect(overridden.plan?.distribution.id).toBe('debian');
+    expect(overridden.diagnostics.find((d) => d.code === 'IMGC1020')?.message).toBe(
+      '--distro debian bookworm wins over fedora 41 from the definition',
+    );
+  });
+
   it('orders the steps and chains their ids', async () => {
     const { plan, diagnostics } = await planBuild(request(baseIr()));
     expect(diagnostics).toEqual([]);

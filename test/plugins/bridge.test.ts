@@ -72,7 +72,7 @@ describe('backend plugin bridge', () => {
   it('refuses a plugin process whose manifest says API 1 but whose handshake says 2', async () => {
     const liar = pluginBackend('liar');
     const ir = emptyIr();
-    ir.distribution = { id: 'liarlinux' };
+    ir.distribution = { id: 'liarlinux', release: '1' };
     const result = await planBuild({ ir, backends: new BackendRegistry([liar]), host, sourceDir: '/' });
     await liar.close();
     expect(result.diagnostics.map((d) => d.code)).toEqual(['IMGC8002']);
@@ -97,7 +97,7 @@ describe('backend plugin bridge', () => {
     async () => {
       const crasher = pluginBackend('crasher');
       const ir = emptyIr();
-      ir.distribution = { id: 'crashlinux' };
+      ir.distribution = { id: 'crashlinux', release: '1' };
       ir.outputs = [{ type: 'directory' }];
       const registry = new BackendRegistry([crasher]);
       const planned = await planBuild({ ir, backends: registry, host, sourceDir: '/' });
@@ -137,7 +137,7 @@ describe('backend plugin bridge', () => {
       requestTimeoutMs: 500,
     });
     const ir = emptyIr();
-    ir.distribution = { id: 'mutelinux' };
+    ir.distribution = { id: 'mutelinux', release: '1' };
     const result = await planBuild({ ir, backends: new BackendRegistry([mute]), host, sourceDir: '/' });
     await mute.close();
     expect(result.diagnostics.map((d) => d.code)).toEqual(['IMGC8004']);
@@ -149,7 +149,7 @@ describe('backend plugin bridge', () => {
     async () => {
       const sleeper = pluginBackend('sleeper');
       const ir = emptyIr();
-      ir.distribution = { id: 'sleeplinux' };
+      ir.distribution = { id: 'sleeplinux', release: '1' };
       ir.outputs = [{ type: 'directory' }];
       const registry = new BackendRegistry([sleeper]);
       const planned = await planBuild({ ir, backends: registry, host, sourceDir: '/' });

@@ -195,6 +195,9 @@ describe('plugin discovery', () => {
         join(fixtures, 'format-hello'),
         'inspect',
         join(dir, 'image.hello'),
+        // the hello format names no distribution, and imgc assumes none
+        '--distro',
+        'debian:bookworm',
         '--json',
       ],
       io,

@@ -125,16 +125,15 @@ describe('values the target needs', () => {
     ]);
     expect(code).toBe(0);
     const out = JSON.parse(stdout) as { diagnostics: { code: string; pointer?: string; message: string }[] };
-    const assumed = out.diagnostics.filter((d) => d.code === 'IMGC6003');
-    expect(assumed.map((d) => d.pointer)).toEqual(['/distribution/id', '/distribution/release']);
-    expect(assumed[0]!.message).toContain('--distro');
+    const fromFlag = out.diagnostics.filter((d) => d.code === 'IMGC1020');
+    expect(fromFlag.map((d) => d.message)).toEqual(['distribution centos 10 from --distro']);
     const again = await loadDefinition(registry, join(scratch, 'cf'), { from: 'containerfile' });
     expect(again.ir?.distribution).toMatchObject({ id: 'centos', release: '10' });
   });
 
-  it('without flags the documented default is used and reported', async () => {
+  it('without flags there is no default: exit 1 with IMGC1021 asking for --distro', async () => {
     const bp = join(scratch, 'no-distro.toml');
-    const { stdout } = await run([
+    const { code, stdout } = await run([
       'translate',
       bp,
       '--from',
@@ -145,9 +144,15 @@ describe('values the target needs', () => {
       join(scratch, 'cf2'),
       '--json',
     ]);
-    const out = JSON.parse(stdout) as { diagnostics: { code: string; pointer?: string; message: string }[] };
-    const id = out.diagnostics.find((d) => d.code === 'IMGC6003' && d.pointer === '/distribution/id');
-    expect(id?.message).toMatch(/fedora.*default/);
+    expect(code).toBe(1);
+    const out = JSON.parse(stdout) as {
+      files: string[];
+      diagnostics: { code: string; severity: string; hint?: string }[];
+    };
+    const missing = out.diagnostics.find((d) => d.code === 'IMGC1021');
+    expect(missing?.severity).toBe('error');
+    expect(missing?.hint).toMatch(/--distro id:release/);
+    expect(out.files).toEqual([]);
   });
 
   it('rejects an --output that is no output type with exit 2', async () => {

@@ -233,6 +233,26 @@ function rereadPath(dir: string): string {
   return dir;
 }
 
+/**
+ * The --distro a user passes for a source that names no distribution (imgc has no default).
+ * The pair first checks that without it the translation stops with IMGC1021/IMGC1022.
+ */
+export const MATRIX_DISTRO = 'fedora:44';
+const MATRIX_RELEASES: Record<string, string> = {
+  fedora: '44',
+  debian: 'bookworm',
+  ubuntu: 'noble',
+  'opensuse-leap': '15.6',
+  opensuse: '15.6',
+  sles: '15.6',
+  centos: '10',
+  rhel: '10',
+  almalinux: '10',
+  rocky: '10',
+  mageia: '9',
+  alpine: '3.20',
+};
+
 export async function translatePair(
   registry: FormatRegistry,
   loaded: LoadResult,
@@ -241,13 +261,27 @@ export async function translatePair(
 ): Promise<PairResult> {
   const out = mkdtempSync(join(tmpdir(), `imgc-matrix-${target.id}-`));
   try {
-    const translated = await translateIr({
-      ir: loaded.ir!,
-      positions: loaded.positions,
-      sourceDir,
-      target,
-      options: {},
-    });
+    const unnamed = !loaded.ir!.distribution.id || !loaded.ir!.distribution.release;
+    const input = { ir: loaded.ir!, positions: loaded.positions, sourceDir, target };
+    let options = {};
+    if (unnamed) {
+      const bare = await translateIr({ ...input, options: {} });
+      const asked = bare.diagnostics.some((d) => d.code === 'IMGC1021' || d.code === 'IMGC1022');
+      // a silent default would show as a distribution the source did not have
+      const before = loaded.ir!.distribution;
+      const after = bare.written.distribution;
+      if (after.id !== before.id || after.release !== before.release)
+        return {
+          status: 'crash',
+          lostClaimed: [],
+          namesLost: [],
+          detail: `translated without --distro, the distribution became ${after.id} ${after.release ?? ''}`,
+          diagnostics: bare.diagnostics,
+        };
+      const id = loaded.ir!.distribution.id;
+      if (asked) options = { distro: id ? `${id}:${MATRIX_RELEASES[id] ?? 'unnamed'}` : MATRIX_DISTRO };
+    }
+    const translated = await translateIr({ ...input, options });
     await writeOutputFiles(out, translated.files);
     const schemaError = target.id === 'kiwi' && canValidateKiwi ? kiwiSchemaErrors(out) : undefined;
     const extra = schemaError ? { schemaError } : {};

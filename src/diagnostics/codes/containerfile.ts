@@ -64,6 +64,7 @@ export const containerfileCodes = defineCodes({
     summary: 'the base image is not one whose distribution imgc knows',
     message: (p: { image: string }) =>
       `base image ${p.image} does not name a known distribution; kept as the base image`,
+    hint: 'translating or building it needs --distro id:release (e.g. --distro fedora:41)',
   },
   badConfig: {
     code: 'IMGC9010',
@@ -91,5 +92,13 @@ export const containerfileCodes = defineCodes({
     summary: 'kernel arguments limited to some architectures; the IR keeps them for all',
     message: (p: { arches: string }) =>
       `kargs limited to ${p.arches} are read as kernel arguments for every architecture`,
+  },
+  baseDerived: {
+    code: 'IMGC9020',
+    severity: 'info',
+    summary: 'the base image is a derivative; its distribution was inferred from who publishes it',
+    message: (p: { image: string; id: string; how: string }) =>
+      `distribution inferred as ${p.id} from base image ${p.image} (${p.how}); its release is not known from the tag`,
+    hint: 'pass --distro id:release to name the release, e.g. --distro fedora:41',
   },
 });

@@ -133,4 +133,43 @@ export const coreCodes = defineCodes({
       `${p.pointer} is "${p.name}", which leads out of the output folder`,
     hint: 'choose the folder with --output-dir and give the output a name inside it (no leading /, no ..)',
   },
+  distroFromFlag: {
+    code: 'IMGC1020',
+    severity: 'info',
+    summary:
+      'the distribution given with --distro/--release is used; it wins over what the definition names or imgc inferred',
+    message: (p: { distro: string; replaced: string }) =>
+      p.replaced
+        ? `--distro ${p.distro} wins over ${p.replaced} from the definition`
+        : `distribution ${p.distro} from --distro`,
+  },
+  distroUnknown: {
+    code: 'IMGC1021',
+    severity: 'error',
+    summary: 'nothing names the distribution and imgc does not guess one',
+    message: (p: { why: string }) => `cannot tell which distribution to use: ${p.why}`,
+    hint: 'pass --distro id:release, e.g. --distro debian:bookworm, --distro fedora:41 or --distro opensuse-leap:15.6',
+  },
+  releaseUnknown: {
+    code: 'IMGC1022',
+    severity: 'error',
+    summary: 'the distribution is known but nothing names its release, and imgc does not guess one',
+    message: (p: { id: string; why: string }) => `cannot tell which ${p.id} release to use: ${p.why}`,
+    hint: 'pass --distro id:release (e.g. --distro fedora:41) or --release',
+  },
+  badDistroFlag: {
+    code: 'IMGC1023',
+    severity: 'error',
+    summary: 'a --distro value that is not id[:release]',
+    message: (p: { value: string }) => `--distro "${p.value}" is not id[:release]`,
+    hint: 'e.g. --distro debian:bookworm, --distro fedora:41, --distro opensuse-tumbleweed',
+  },
+  distroFromRepository: {
+    code: 'IMGC1024',
+    severity: 'info',
+    summary: 'the distribution was inferred from a repository URL on one of its own mirrors',
+    message: (p: { distro: string; url: string }) =>
+      `distribution inferred as ${p.distro} from repository ${p.url}`,
+    hint: 'pass --distro id:release to choose another; --distro wins over inference',
+  },
 });

@@ -175,4 +175,27 @@ export const kiwiCodes = defineCodes({
       `<${p.name}> is not used: ${p.detail}; kept as KIWI extension data`,
     hint: 'KIWI itself would reject the description; fix the element to have it take effect',
   },
+  distroInferred: {
+    code: 'IMGC3030',
+    severity: 'info',
+    summary: 'the distribution was inferred from the description (KIWI has no setting naming it)',
+    message: (p: { distro: string; how: string }) => `distribution inferred as ${p.distro} from ${p.how}`,
+    hint: 'pass --distro id:release to build or translate another one; --distro wins over inference',
+  },
+  distroClueConflict: {
+    code: 'IMGC3031',
+    severity: 'warning',
+    summary: 'clues in the description point at different distribution families',
+    message: (p: { chosen: string; other: string; by: string }) =>
+      `${p.other} does not belong to ${p.chosen}, which ${p.by} names; ${p.chosen} was chosen`,
+    hint: 'check the repositories and packages, or pass --distro id:release',
+  },
+  distroNotNamed: {
+    code: 'IMGC3032',
+    severity: 'info',
+    summary: 'nothing in the description names the distribution (at most its family)',
+    message: (p: { family: string; how: string }) =>
+      `cannot tell which distribution this description builds: ${p.how} says ${p.family}, and no repository URL, OBS project, release package or image name names one`,
+    hint: 'pass --distro id:release (e.g. --distro opensuse-leap:15.6 or --distro fedora:41)',
+  },
 });

@@ -186,4 +186,21 @@ export const mkosiCodes = defineCodes({
       'sub-images (mkosi.images/) are read and kept as extension data; the IR describes the main image',
     message: (p: { names: string }) => `sub-images ${p.names} are kept as mkosi extension data`,
   },
+  distroFromMatch: {
+    code: 'IMGC4030',
+    severity: 'info',
+    summary: "no Distribution= is set; the distribution was inferred from the main configuration's [Match]",
+    message: (p: { distro: string }) =>
+      `distribution inferred as ${p.distro} from [Match] (no Distribution= is set; mkosi would use the host's)`,
+    hint: 'set Distribution= in [Distribution], or pass --distro id:release',
+  },
+  distroFromHost: {
+    code: 'IMGC4031',
+    severity: 'info',
+    summary:
+      "no Distribution= and no [Match] naming one: mkosi would build the host's distribution, imgc assumes none",
+    message: () =>
+      "no Distribution= is set, so mkosi would build the host's distribution; imgc does not assume one",
+    hint: "set Distribution= and Release=, or pass --distro id:release (or --host id:release for mkosi's host)",
+  },
 });

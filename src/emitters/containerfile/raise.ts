@@ -7,18 +7,14 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { isAbsolute, join, normalize } from 'node:path';
 import { stringify as toToml } from 'smol-toml';
+import { coreCodes } from '../../diagnostics/codes/core.js';
 import { translateCodes } from '../../diagnostics/codes/translate.js';
 import { diag } from '../../diagnostics/define.js';
 import type { Diagnostic } from '../../diagnostics/types.js';
 import type { FormatOptions, OutputFile } from '../../formats/contract.js';
 import { pointer } from '../../ir/pointer.js';
 import type { ImageIR, Partition, Repository, Script } from '../../ir/schema.js';
-import {
-  baseImageFor,
-  DEFAULT_RELEASES,
-  distributionOf,
-  platformFor,
-} from '../../parsers/containerfile/base-images.js';
+import { baseImageFor, distributionOf, platformFor } from '../../parsers/containerfile/base-images.js';
 import type { ContainerfileExtension } from '../../parsers/containerfile/lower.js';
 import { shellQuote } from '../../parsers/containerfile/shell.js';
 import { scriptForTarget } from '../script-env.js';
@@ -124,20 +120,14 @@ class Raiser {
     if (image === undefined) {
       const base = baseImageFor(d);
       if (!base) {
-        image = baseImageFor({ id: 'fedora' })!.image;
+        // no default base: translate stops earlier (IMGC1021); a direct writer call says so too
+        image = 'scratch';
         this.diagnostics.push(
           diag(
-            translateCodes.assumedDefault,
-            {
-              field: '/distribution/id',
-              value: `fedora ${DEFAULT_RELEASES.fedora}`,
-              from: 'containerfile default base image',
-            },
+            coreCodes.distroUnknown,
+            { why: 'the IR names no distribution and the Containerfile needs a base image' },
             undefined,
-            {
-              pointer: '/distribution/id',
-              source: 'containerfile',
-            },
+            { pointer: '/distribution/id', source: 'containerfile' },
           ),
         );
       } else {

@@ -195,6 +195,11 @@ export function raiseMkosi(input: RaiseInput): RaiseResult {
     const id = fromOsReleaseId(d.id, d.variant);
     if (id) conf.set('Distribution', id);
     else loss('/distribution/id', `mkosi cannot build ${d.id}; Distribution= is not written`);
+    if (id === 'opensuse' && d.id !== 'opensuse-tumbleweed' && !d.release)
+      loss(
+        '/distribution/id',
+        `mkosi reads Distribution=opensuse without Release= as Tumbleweed; ${d.id} needs its release (--distro opensuse-leap:15.6)`,
+      );
   }
   if (d.release) conf.set('Release', d.release);
   if (d.architecture) {

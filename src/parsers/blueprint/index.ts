@@ -3,6 +3,7 @@
  * blueprints, bootc-image-builder configs, bib's legacy `{"blueprint": …}` wrapper and the
  * images CI build configs `{name, blueprint, options}`.
  */
+
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { blueprintCodes } from '../../diagnostics/codes/blueprint.js';
@@ -10,6 +11,7 @@ import { coreCodes } from '../../diagnostics/codes/core.js';
 import { diag } from '../../diagnostics/define.js';
 import type { DetectCandidate, FormatReader, ReadOptions, ReadResult } from '../../formats/contract.js';
 import { reasonOf } from '../../formats/load.js';
+import { inferFromRepositories } from '../../ir/distro-defaults.js';
 import { parseJsonDocument, parseTomlDocument } from './document.js';
 import { lowerBlueprint } from './lower.js';
 
@@ -82,5 +84,6 @@ async function read(path: string, syntax: Syntax, options: ReadOptions): Promise
       diag(coreCodes.unknownProfile, { name, known: '' }, { file }, { hint: 'blueprints have no profiles' }),
     );
   }
+  ctx.diagnostics.push(...inferFromRepositories(ctx.ir, ctx.positions));
   return { ir: ctx.ir, positions: ctx.positions, diagnostics: ctx.diagnostics, files: [file] };
 }

@@ -4,10 +4,8 @@
  * has no bootc in it (the writer says so). Both directions use this one table, so that
  * writing and re-reading gives back the same distribution.
  */
-import { DEFAULT_RELEASES } from '../../ir/distro-defaults.js';
+import { ONLY_RELEASE } from '../../ir/distribution.js';
 import type { Distribution } from '../../ir/schema.js';
-
-export { DEFAULT_RELEASES };
 
 interface BaseImageRule {
   id: string;
@@ -75,18 +73,90 @@ const RULES: BaseImageRule[] = [
     release: () => undefined,
   },
   {
+    id: 'fedora',
+    bootc: false,
+    image: (r) => `registry.fedoraproject.org/fedora:${r}`,
+    pattern: /^(?:registry\.fedoraproject\.org|quay\.io\/fedora)\/fedora:([\w.-]+)$/,
+    release: (m) => tagRelease(m[1]!),
+  },
+  {
+    id: 'centos',
+    bootc: false,
+    image: (r) => `quay.io/centos/centos:stream${r}`,
+    pattern: /^quay\.io\/centos\/centos:stream(\d+)(?:-development)?$/,
+    release: (m) => m[1],
+  },
+  {
+    id: 'rhel',
+    bootc: false,
+    image: (r) => `registry.access.redhat.com/ubi${r.split('.')[0]}/ubi:${r}`,
+    pattern: /^registry\.(?:access\.)?redhat\.(?:com|io)\/ubi(\d+)\/ubi(?:-minimal|-init|-micro)?:([\w.-]+)$/,
+    release: (m) => (/^\d+(\.\d+)?$/.test(m[2]!) ? m[2] : m[1]),
+  },
+  {
+    id: 'rocky',
+    bootc: false,
+    image: (r) => `docker.io/rockylinux/rockylinux:${r}`,
+    pattern: /^docker\.io\/(?:rockylinux|library)\/rockylinux:([\w.-]+)$/,
+    release: (m) => tagRelease(m[1]!),
+  },
+  {
+    id: 'opensuse',
+    bootc: false,
+    image: (r) => `docker.io/opensuse/leap:${r}`,
+    pattern: /^docker\.io\/opensuse\/(tumbleweed|leap):([\w.-]+)$/,
+    release: (m) => (m[1] === 'tumbleweed' ? 'tumbleweed' : tagRelease(m[2]!)),
+  },
+  {
+    id: 'sles',
+    bootc: false,
+    image: (r) => `registry.suse.com/bci/bci-base:${r}`,
+    pattern: /^registry\.suse\.com\/(?:bci\/bci-base|suse\/sle15):([\w.-]+)$/,
+    release: (m) => tagRelease(m[1]!),
+  },
+  {
     id: '*',
     bootc: false,
     image: (r) => r,
-    pattern: /^docker\.io\/library\/([a-z][\w-]*):([\w.-]+)$/,
-    release: (m) => m[2],
+    pattern:
+      /^docker\.io\/library\/(debian|ubuntu|fedora|almalinux|alpine|archlinux|centos|mageia|amazonlinux|oraclelinux):([\w.-]+)$/,
+    release: (m) => tagRelease(m[2]!),
   },
 ];
+
+/** A tag that names a release (`bookworm`, `24.04`, `41`); `latest` and the like name none. */
+function tagRelease(tag: string): string | undefined {
+  return /^(latest|stable|testing|rawhide-latest)$/.test(tag) ? undefined : tag;
+}
+
+/** Images published on top of a distribution (Universal Blue builds on Fedora). */
+const DERIVED_BASES: { pattern: RegExp; id: string; publisher: string }[] = [
+  {
+    pattern: /^ghcr\.io\/ublue-os\//,
+    id: 'fedora',
+    publisher: 'Universal Blue (ghcr.io/ublue-os) builds on Fedora',
+  },
+  {
+    pattern: /^quay\.io\/fedora\/fedora-(coreos|silverblue|kinoite|iot)\b/,
+    id: 'fedora',
+    publisher: 'Fedora publishes it',
+  },
+  { pattern: /^quay\.io\/almalinuxorg\//, id: 'almalinux', publisher: 'AlmaLinux publishes it' },
+];
+
+/** The distribution an image derived from one is built on, and how that is known. */
+export function derivedDistributionOf(
+  image: string,
+): { distribution: Distribution; how: string } | undefined {
+  const ref = normalizeRef(image);
+  const rule = DERIVED_BASES.find((r) => r.pattern.test(ref));
+  return rule ? { distribution: { id: rule.id }, how: rule.publisher } : undefined;
+}
 
 /** The base image for a distribution, and whether it is a bootc base. */
 export function baseImageFor(d: Distribution): { image: string; bootc: boolean } | undefined {
   if (!d.id) return undefined;
-  const release = d.release ?? DEFAULT_RELEASES[d.id] ?? 'latest';
+  const release = d.release ?? ONLY_RELEASE[d.id] ?? 'latest';
   if (d.id === 'arch') return { image: 'docker.io/library/archlinux:latest', bootc: false };
   const rule = RULES.find((r) => r.id === d.id && !r.variant);
   if (rule) return { image: rule.image(release), bootc: rule.bootc };

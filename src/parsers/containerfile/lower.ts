@@ -14,7 +14,7 @@ import { withoutInlinedEnv } from '../../ir/kiwi-script-env/index.js';
 import { pointer } from '../../ir/pointer.js';
 import type { PositionTable, SourcePosition } from '../../ir/positions.js';
 import type { FileEntry, ImageIR, Repository, Script } from '../../ir/schema.js';
-import { archOfPlatform, baseImageFor, distributionOf } from './base-images.js';
+import { archOfPlatform, baseImageFor, derivedDistributionOf, distributionOf } from './base-images.js';
 import { parseKargs } from './bib-config.js';
 import type { ContainerfileAst, Instruction } from './parse.js';
 import { positionInArgs } from './parse.js';
@@ -196,9 +196,22 @@ class Lowerer {
       if (d) {
         Object.assign(this.ir.distribution, d);
         this.positions['/distribution'] = at;
+        this.positions['/distribution/id'] = at;
         if (baseImageFor(d)?.image !== image || d.variant) this.ext.from = raw;
       } else {
-        this.diagnostics.push(diag(containerfileCodes.unknownBaseImage, { image: raw }, at));
+        const derived = derivedDistributionOf(image);
+        if (derived) {
+          Object.assign(this.ir.distribution, derived.distribution);
+          this.positions['/distribution'] = at;
+          this.positions['/distribution/id'] = at;
+          this.diagnostics.push(
+            diag(
+              containerfileCodes.baseDerived,
+              { image: raw, id: derived.distribution.id!, how: derived.how },
+              at,
+            ),
+          );
+        } else this.diagnostics.push(diag(containerfileCodes.unknownBaseImage, { image: raw }, at));
         this.ext.from = raw;
       }
     }

@@ -5,6 +5,7 @@ import { kickstartCodes } from '../../diagnostics/codes/kickstart.js';
 import { diag } from '../../diagnostics/define.js';
 import type { Diagnostic } from '../../diagnostics/types.js';
 import type { ReadOptions, ReadResult } from '../../formats/contract.js';
+import { inferFromRepositories } from '../../ir/distro-defaults.js';
 import { parseDocument } from './document.js';
 import { lowerDocument } from './lower.js';
 import { loadSource, type SourceOptions } from './source.js';
@@ -55,6 +56,7 @@ export function readKickstartFile(
     for (const name of options.profiles ?? []) {
       diagnostics.push(diag(coreCodes.unknownProfile, { name, known: '' }, { file: path }));
     }
+    diagnostics.push(...inferFromRepositories(lowered.ir, lowered.positions));
     return { ir: lowered.ir, positions: lowered.positions, diagnostics, files: loaded.files };
   } catch (e) {
     const detail = e instanceof Error ? e.message : String(e);

@@ -14,6 +14,7 @@ import type { ReadOptions, ReadResult } from '../../formats/contract.js';
 import type { PositionTable } from '../../ir/positions.js';
 import type { ImageIR, Script } from '../../ir/schema.js';
 import { childElements, toJson, type XDocument, type XElement } from './ast.js';
+import { inferKiwiDistribution } from './distro.js';
 import {
   KIWI_EXTENSION,
   type KiwiExtension,
@@ -163,6 +164,9 @@ export function lowerDescription(
     diagnostics,
     positions,
   }).lower();
+  const inferred = inferKiwiDistribution(root, doc.file, ir.distribution, positions);
+  ir.distribution = inferred.distribution;
+  diagnostics.push(...inferred.diagnostics);
   if (unsupported.length) {
     const ext = (ir.extensions[KIWI_EXTENSION] ?? {}) as KiwiExtension;
     ext.unsupported = [...unsupported, ...(ext.unsupported ?? [])];

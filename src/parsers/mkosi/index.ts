@@ -4,9 +4,12 @@ import { join } from 'node:path';
 import { coreCodes } from '../../diagnostics/codes/core.js';
 import { mkosiCodes } from '../../diagnostics/codes/mkosi.js';
 import { diag } from '../../diagnostics/define.js';
-import { hasErrors } from '../../diagnostics/types.js';
+import { type Diagnostic, hasErrors } from '../../diagnostics/types.js';
 import type { DetectCandidate, FormatReader, ReadOptions, ReadResult } from '../../formats/contract.js';
+import type { PositionTable } from '../../ir/positions.js';
+import type { ImageIR } from '../../ir/schema.js';
 import { lowerResolved } from './lower.js';
+import { type MatchedDistribution, matchedDistribution } from './match-distro.js';
 import { DEFAULT_HOST, parseHost, resolveTree } from './resolve.js';
 
 const SECTION_RE =
@@ -30,7 +33,13 @@ export function detectMkosi(c: DetectCandidate): number {
 
 export async function readMkosi(path: string, options: ReadOptions): Promise<ReadResult> {
   const opts = options.options ?? {};
-  const host = parseHost(typeof opts.host === 'string' ? opts.host : undefined);
+  const hostGiven = typeof opts.host === 'string';
+  const matched = hostGiven ? undefined : matchedDistribution(path);
+  const parsedHost = parseHost(hostGiven ? (opts.host as string) : undefined);
+  const host =
+    parsedHost && matched
+      ? { ...parsedHost, distribution: matched.distribution, release: matched.release ?? '' }
+      : parsedHost;
   if (!host) {
     return {
       positions: {},
@@ -53,6 +62,7 @@ export async function readMkosi(path: string, options: ReadOptions): Promise<Rea
     }
     if (hasErrors(diagnostics)) return { positions: {}, files: res.files, diagnostics };
     const lowered = lowerResolved(res);
+    diagnostics.push(...settleHostDistribution(lowered.ir, lowered.positions, hostGiven, matched, path));
     return {
       ir: lowered.ir,
       positions: lowered.positions,
@@ -72,6 +82,34 @@ export async function readMkosi(path: string, options: ReadOptions): Promise<Rea
       ],
     };
   }
+}
+
+/**
+ * Without `Distribution=` mkosi uses the host's; imgc names the [Match] it inferred from, or,
+ * with neither a [Match] nor --host, leaves the distribution unknown rather than assume one.
+ */
+function settleHostDistribution(
+  ir: ImageIR,
+  positions: PositionTable,
+  hostGiven: boolean,
+  matched: MatchedDistribution | undefined,
+  path: string,
+): Diagnostic[] {
+  if (positions['/distribution/id'] || hostGiven) return [];
+  if (matched) {
+    const at = { file: matched.file, line: matched.line, column: matched.column };
+    positions['/distribution/id'] = at;
+    return [
+      diag(
+        mkosiCodes.distroFromMatch,
+        { distro: [ir.distribution.id, ir.distribution.release].filter(Boolean).join(' ') },
+        at,
+      ),
+    ];
+  }
+  delete ir.distribution.id;
+  delete ir.distribution.release;
+  return [diag(mkosiCodes.distroFromHost, undefined, { file: path })];
 }
 
 export const mkosiReader: FormatReader = { detect: detectMkosi, read: readMkosi };

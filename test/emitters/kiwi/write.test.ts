@@ -184,7 +184,8 @@ describe('writeKiwi', () => {
       { source: 'docker.io/library/busybox' },
     ];
     ir.metadata = { ...ir.metadata, author: 'imgc tests', contact: 'tests@imgc.invalid' };
-    ir.distribution = { release: 'bookworm' };
+    // the id is not written as such; the reader infers it back from the Debian repository
+    ir.distribution = { id: 'debian', release: 'bookworm' };
     const dir = mkdtempSync(join(tmp, 'caps-'));
     const result = await translateIr({ ir, positions: {}, target: kiwiFormat });
     for (const f of result.files) {

@@ -34,13 +34,31 @@ describe('containerfile lowering', () => {
         { id: 'fedora', release: '44', variant: 'kinoite' },
         'quay.io/fedora-ostree-desktops/kinoite:44',
       ],
-      ['ghcr.io/ublue-os/bazzite:stable', {}, 'ghcr.io/ublue-os/bazzite:stable'],
+      ['ghcr.io/ublue-os/bazzite:stable', { id: 'fedora' }, 'ghcr.io/ublue-os/bazzite:stable'],
+      ['quay.io/centos/centos:stream9', { id: 'centos', release: '9' }, 'quay.io/centos/centos:stream9'],
+      [
+        'registry.access.redhat.com/ubi9/ubi:9.4',
+        { id: 'rhel', release: '9.4' },
+        'registry.access.redhat.com/ubi9/ubi:9.4',
+      ],
+      ['ubuntu:latest', { id: 'ubuntu' }, 'ubuntu:latest'],
+      ['node:20', {}, 'node:20'],
+      ['example.com/own/base:1', {}, 'example.com/own/base:1'],
     ];
     for (const [image, distribution, from] of cases) {
       const r = await read(`FROM ${image}\n`);
       expect(r.ir!.distribution, image).toEqual(distribution);
       expect((r.ir!.extensions.containerfile as { from?: string } | undefined)?.from, image).toBe(from);
     }
+  });
+
+  it('says how a derivative base was inferred and that an unknown base names no distribution', async () => {
+    const derived = await read('FROM ghcr.io/ublue-os/bazzite:stable\n');
+    expect(codes(derived)).toContain('IMGC9020');
+    expect(derived.diagnostics.find((d) => d.code === 'IMGC9020')).toMatchObject({ line: 1, column: 1 });
+    const unknown = await read('FROM node:20\n');
+    expect(codes(unknown)).toContain('IMGC9009');
+    expect(unknown.ir!.distribution.id).toBeUndefined();
   });
 
   it('resolves ARG defaults in FROM and follows the stage chain to the final image', async () => {

@@ -85,6 +85,8 @@ export const MKOSI_CAPABILITIES = [
 export const mkosiWriter: FormatWriter = {
   capabilities: MKOSI_CAPABILITIES,
   profiles: false,
+  profilesNote:
+    'imgc writes one mkosi configuration without mkosi.profiles/ (those need mkosi v22 or later, and Debian 12 and Ubuntu 22.04 ship older ones)',
   write(ir: ImageIR, options: WriteOptions): WriteResult {
     return raiseMkosi({ ir, sourceDir: options.sourceDir });
   },

@@ -200,6 +200,8 @@ export function raiseMkosi(input: RaiseInput): RaiseResult {
     if (id) conf.set('Distribution', id);
     else loss('/distribution/id', `mkosi cannot build ${d.id}; Distribution= is not written`);
   }
+  if (d.variant && variantWritten(d.id, d.variant) === undefined)
+    loss('/distribution/variant', `mkosi has no ${d.variant} variant of ${d.id ?? 'the distribution'}`);
   if (d.release) conf.set('Release', d.release);
   if (d.architecture) {
     const arch = irArchToMkosi(d.architecture);
@@ -522,6 +524,11 @@ function copyTree(from: string, rel: string): OutputFile[] {
   return out;
 }
 
+/** the one variant Distribution= can name (rhel-ubi) */
+function variantWritten(id: string | undefined, variant: string): string | undefined {
+  return id === 'rhel' && variant === 'ubi' ? 'rhel-ubi' : undefined;
+}
+
 export function fromOsReleaseId(id: string, variant?: string): string | undefined {
   if (id === 'rhel' && variant === 'ubi') return 'rhel-ubi';
   if (id === 'opensuse-leap' || id === 'opensuse-tumbleweed' || id === 'opensuse') return 'opensuse';
@@ -663,6 +670,10 @@ function repositoryFiles(
   return out;
 }
 
+const isInlineKey = (key: string) => key.includes('\n') || key.startsWith('-----BEGIN');
+/** the keys a repository file can name: URLs and paths, not armored key text */
+const keyRefs = (r: Repository) => (r.gpgKeys ?? []).filter((k) => !isInlineKey(k));
+
 /** The firmware an mkosi reader sees in Bootloader= and BiosBootloader=grub. */
 function firmwareReadBack(bootloader: string | undefined, biosGrub: boolean): string | undefined {
   if (bootloader === undefined && !biosGrub) return undefined;
@@ -680,6 +691,11 @@ function unwrittenRepoFields(r: Repository, file: string, position: number): [st
   const readBackType = kind === 'repo' ? 'rpm-md' : kind === 'list' ? 'apt' : 'apt-deb822';
   if (r.type && r.type !== readBackType)
     out.push(['type', `written as a ${posix.basename(file)} file, which is read as ${readBackType}`]);
+  if (r.gpgKeys?.some(isInlineKey))
+    out.push([
+      'gpgKeys',
+      'imgc writes key URLs and paths only; the inline key is not written (save it to a file and name that)',
+    ]);
   if (kind === 'repo') {
     for (const k of ['suites', 'components'] as const)
       if (present(k)) out.push([k, 'a dnf .repo file has no apt suites or components']);
@@ -701,8 +717,7 @@ function unwrittenRepoFields(r: Repository, file: string, position: number): [st
   for (const k of aptless) if (present(k)) out.push([k, `imgc writes no ${k} into an apt source`]);
   const idBack = `${posix.basename(file).replace(/\.(list|sources)$/, '')}-${position + 1}`;
   if (r.id !== idBack) out.push(['id', `apt sources have no id; it reads back as ${idBack}`]);
-  if ((r.gpgKeys?.length ?? 0) > 1)
-    out.push(['gpgKeys', 'apt takes one Signed-By key; the first is written']);
+  if (keyRefs(r).length > 1) out.push(['gpgKeys', 'apt takes one Signed-By key; the first is written']);
   if (kind === 'list') {
     if (r.urls.length > 1) out.push(['urls', 'a sources.list line holds one URL; the first is written']);
     if ((r.suites?.length ?? 0) > 1)
@@ -722,7 +737,7 @@ function repoStanza(r: Repository): string {
   if (r.enabled !== undefined) lines.push(`enabled=${yn(r.enabled)}`);
   if (r.gpgCheck !== undefined) lines.push(`gpgcheck=${yn(r.gpgCheck)}`);
   if (r.repoGpgCheck !== undefined) lines.push(`repo_gpgcheck=${yn(r.repoGpgCheck)}`);
-  if (r.gpgKeys?.length) lines.push(`gpgkey=${r.gpgKeys.join(' ')}`);
+  if (keyRefs(r).length) lines.push(`gpgkey=${keyRefs(r).join(' ')}`);
   if (r.sslVerify !== undefined) lines.push(`sslverify=${yn(r.sslVerify)}`);
   if (r.priority !== undefined) lines.push(`priority=${r.priority}`);
   if (r.cost !== undefined) lines.push(`cost=${r.cost}`);
@@ -736,13 +751,13 @@ function deb822Stanza(r: Repository): string {
   const lines = ['Types: deb', `URIs: ${r.urls.join(' ')}`];
   if (r.suites?.length) lines.push(`Suites: ${r.suites.join(' ')}`);
   if (r.components?.length) lines.push(`Components: ${r.components.join(' ')}`);
-  if (r.gpgKeys?.length) lines.push(`Signed-By: ${r.gpgKeys[0]}`);
+  if (keyRefs(r).length) lines.push(`Signed-By: ${keyRefs(r)[0]}`);
   if (r.enabled !== undefined) lines.push(`Enabled: ${r.enabled ? 'yes' : 'no'}`);
   return `${lines.join('\n')}\n`;
 }
 
 function listLine(r: Repository): string {
-  const opts = r.gpgKeys?.length ? `[signed-by=${r.gpgKeys[0]}] ` : '';
+  const opts = keyRefs(r).length ? `[signed-by=${keyRefs(r)[0]}] ` : '';
   return (
     `deb ${opts}${r.urls[0] ?? ''} ${r.suites?.[0] ?? ''} ${(r.components ?? []).join(' ')}`.trimEnd() + '\n'
   );

@@ -12,7 +12,12 @@ import { type PositionTable, positionOf } from '../../ir/positions.js';
 import type { ImageIR, Storage, User } from '../../ir/schema.js';
 import { formatSize } from '../../ir/size.js';
 import { roleForMountpoint } from '../../ir/storage.js';
-import { directoryViolation, fileViolation, MODE_PATTERN } from '../../parsers/blueprint/policies.js';
+import {
+  CRYPT_PATTERN,
+  directoryViolation,
+  fileViolation,
+  MODE_PATTERN,
+} from '../../parsers/blueprint/policies.js';
 
 type Table = Record<string, unknown>;
 
@@ -260,7 +265,12 @@ function userTable(u: User, ptr: string, approx: (pointer: string, detail: strin
   const t: Table = { name: u.name };
   if (u.description !== undefined) t.description = u.description;
   const pw = u.password;
-  if (pw?.hash) t.password = pw.hash;
+  if (pw?.hash && CRYPT_PATTERN.test(pw.hash)) t.password = pw.hash;
+  else if (pw?.hash)
+    approx(
+      `${ptr}/password/hash`,
+      `not a crypt(3) hash; a blueprint would take it as the clear-text password of ${u.name}, so it is not written`,
+    );
   else if (pw?.plain) t.password = pw.plain;
   if (pw?.locked) approx(`${ptr}/password/locked`, `a locked password for ${u.name} cannot be written`);
   if (pw?.empty) approx(`${ptr}/password/empty`, `an empty password for ${u.name} cannot be written`);

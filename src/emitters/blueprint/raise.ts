@@ -285,6 +285,12 @@ function userTable(u: User, ptr: string, approx: (pointer: string, detail: strin
   return t;
 }
 
+/** Disk-wide settings go into [customizations.disk], which imgc writes only with partitions. */
+function unwrittenDiskSettings(s: Storage, approx: (pointer: string, detail: string) => void): void {
+  for (const k of ['partitionTable', 'size', 'sectorSize', 'startOffset'] as const)
+    if (s[k] !== undefined) approx(`/storage/${k}`, 'imgc writes disk settings only with a partition layout');
+}
+
 function raiseStorage(s: Storage, c: Table, approx: (pointer: string, detail: string) => void): void {
   const saysNothing =
     !s.partitions.length &&
@@ -296,6 +302,7 @@ function raiseStorage(s: Storage, c: Table, approx: (pointer: string, detail: st
     // a blueprint without storage keys already leaves the layout to osbuild
     if (s.mode === 'auto')
       approx('/storage', 'the layout is left to osbuild, which is what a blueprint says by default');
+    unwrittenDiskSettings(s, approx);
     return;
   }
   if (s.mountpoints.length)
@@ -308,7 +315,10 @@ function raiseStorage(s: Storage, c: Table, approx: (pointer: string, detail: st
     approx('/storage/mode', `partitioning mode ${s.mode} has no blueprint equivalent`);
   if (s.installationDevice) c.installation_device = s.installationDevice;
   const explicit = s.mode === 'explicit' || s.partitions.length > 0;
-  if (!explicit) return;
+  if (!explicit) {
+    unwrittenDiskSettings(s, approx);
+    return;
+  }
   const disk: Table = {};
   if (s.partitionTable) disk.type = s.partitionTable;
   if (s.size?.min !== undefined) disk.minsize = formatSize(s.size.min);

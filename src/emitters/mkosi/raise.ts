@@ -690,7 +690,7 @@ function unwrittenRepoFields(r: Repository, file: string, position: number): [st
     r[k] !== undefined && !(Array.isArray(r[k]) && (r[k] as unknown[]).length === 0);
   const readBackType = kind === 'repo' ? 'rpm-md' : kind === 'list' ? 'apt' : 'apt-deb822';
   if (r.type && r.type !== readBackType)
-    out.push(['type', `written as a ${posix.basename(file)} file, which is read as ${readBackType}`]);
+    out.push(['type', `written to ${posix.basename(file)}, which is read as ${readBackType}`]);
   if (r.gpgKeys?.some(isInlineKey))
     out.push([
       'gpgKeys',

@@ -5,9 +5,10 @@ import { translateCodes } from '../diagnostics/codes/translate.js';
 import { diag } from '../diagnostics/define.js';
 import { hasErrors } from '../diagnostics/types.js';
 import { loadDefinition, reasonOf } from '../formats/load.js';
+import { isLossReportDiagnostic, renderLossReport } from '../formats/loss-report.js';
 import type { FormatRegistry } from '../formats/registry.js';
 import { OUTPUT_TYPE_LIST, parseOutputFlag } from '../formats/target-needs.js';
-import { lossSummary, translateIr } from '../formats/translate.js';
+import { translateIr } from '../formats/translate.js';
 import { writeOutputFiles } from '../formats/write-files.js';
 import { missingDistribution } from '../ir/distro-defaults.js';
 import { mergeProfiles } from '../ir/profiles.js';
@@ -136,8 +137,11 @@ export async function runTranslate(
   }
   if (opts.json) printJson(io, { files, diagnostics });
   else {
-    printDiagnostics(io, diagnostics);
-    io.stderr(`${lossSummary(diagnostics, target.id)}\n`);
+    printDiagnostics(
+      io,
+      diagnostics.filter((d) => !isLossReportDiagnostic(d)),
+    );
+    io.stderr(renderLossReport(diagnostics, target.id, { cwd: process.cwd() }));
     for (const f of files) io.stdout(`${f}\n`);
   }
   const lost = diagnostics.some((d) => d.code.startsWith('IMGC6') && d.severity === 'warning');

@@ -83,6 +83,8 @@ export interface FormatWriter {
   approximations?: readonly string[];
   /** true when the format can write profiles; otherwise active profiles are merged first */
   profiles: boolean;
+  /** why the writer writes no profiles, when it is not that the format has none (IMGC6004) */
+  profilesNote?: string;
   write(ir: ImageIR, options: WriteOptions): WriteResult | Promise<WriteResult>;
 }
 

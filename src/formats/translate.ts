@@ -5,11 +5,12 @@ import { translateCodes } from '../diagnostics/codes/translate.js';
 import { diag } from '../diagnostics/define.js';
 import { type Diagnostic, hasErrors } from '../diagnostics/types.js';
 import { uncoveredPointers } from '../ir/losses.js';
-import { getAt } from '../ir/pointer.js';
+import { escapeToken, getAt } from '../ir/pointer.js';
 import { type PositionTable, positionOf, type SourcePosition } from '../ir/positions.js';
-import { mergeProfiles } from '../ir/profiles.js';
+import { applyOverlay, mergeProfiles, resolveActiveProfiles } from '../ir/profiles.js';
 import type { ImageIR } from '../ir/schema.js';
 import type { FormatModule, FormatOptions, OutputFile } from './contract.js';
+import { previewValue } from './loss-report.js';
 import { applyTargetDefaults } from './target-needs.js';
 
 export interface TranslateInput {
@@ -34,7 +35,7 @@ export interface TranslateResult {
  * writer's own approximations (IMGC6002) get the source position of their pointer.
  */
 export async function translateIr(input: TranslateInput): Promise<TranslateResult> {
-  const { target, positions } = input;
+  const { target } = input;
   const writer = target.writer;
   if (!writer)
     return {
@@ -44,14 +45,10 @@ export async function translateIr(input: TranslateInput): Promise<TranslateResul
     };
   const diagnostics: Diagnostic[] = [];
   let ir = input.ir;
+  let positions = input.positions;
   if (!writer.profiles && ir.profiles.length > 0) {
-    const active = new Set(ir.activeProfiles);
-    const dropped = ir.profiles.filter((p) => !active.has(p.name)).map((p) => p.name);
-    diagnostics.push(
-      diag(translateCodes.profileFlattened, { target: target.id, dropped: dropped.join(', ') }, undefined, {
-        pointer: '/profiles',
-      }),
-    );
+    diagnostics.push(flattenedProfiles(ir, target.id, writer.profilesNote, positions));
+    positions = { ...positions, ...mergedProfilePositions(ir, positions) };
     ir = mergeProfiles(ir);
   }
   const filled = applyTargetDefaults(ir, target.id, input.options, positions);
@@ -64,10 +61,15 @@ export async function translateIr(input: TranslateInput): Promise<TranslateResul
   for (const ptr of uncoveredPointers(ir, writer.capabilities).filter((p) => p !== '/irVersion')) {
     const at = locate(ptr);
     diagnostics.push(
-      diag(translateCodes.loss, { pointer: ptr, target: target.id, value: preview(getAt(ir, ptr)) }, at, {
-        pointer: ptr,
-        source: 'translate',
-      }),
+      diag(
+        translateCodes.loss,
+        { pointer: ptr, target: target.id, value: previewValue(getAt(ir, ptr)) },
+        at,
+        {
+          pointer: ptr,
+          source: 'translate',
+        },
+      ),
     );
   }
   const written = await writer.write(ir, { positions, sourceDir: input.sourceDir, options: input.options });
@@ -104,17 +106,68 @@ function scriptFilePosition(ir: ImageIR, ptr: string, sourceDir?: string): Sourc
   return existsSync(file) ? { file, line: 1, column: 1 } : undefined;
 }
 
-export function preview(value: unknown): string {
-  const text = typeof value === 'string' ? JSON.stringify(value) : (JSON.stringify(value) ?? String(value));
-  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+/**
+ * Where the fields a merged profile contributed came from: the merged image's pointer (a list
+ * item appended after the image's own) → the position recorded under the profile's overlay.
+ */
+export function mergedProfilePositions(ir: ImageIR, positions: PositionTable): PositionTable {
+  const out: PositionTable = {};
+  let merged: ImageIR = structuredClone(ir);
+  for (const profile of resolveActiveProfiles(ir)) {
+    const prefix = `/profiles/${ir.profiles.indexOf(profile)}/overlay`;
+    const walk = (node: unknown, from: string, to: string, base: unknown) => {
+      const at = positions[`${prefix}${from}`];
+      // a node the profile adds or replaces is located in the profile; one it extends keeps its own
+      const replaces = base === undefined || node === null || typeof node !== 'object';
+      if (at && to !== '' && replaces) out[to] = at;
+      if (Array.isArray(node)) {
+        const offset = Array.isArray(base) ? base.length : 0;
+        for (const [j, item] of node.entries()) walk(item, `${from}/${j}`, `${to}/${offset + j}`, undefined);
+      } else if (node !== null && typeof node === 'object')
+        for (const [k, v] of Object.entries(node)) {
+          const key = escapeToken(k);
+          const below =
+            base !== null && typeof base === 'object' ? (base as Record<string, unknown>)[k] : undefined;
+          walk(v, `${from}/${key}`, `${to}/${key}`, below);
+        }
+    };
+    walk(profile.overlay, '', '', merged);
+    merged = applyOverlay(merged, profile.overlay);
+  }
+  return out;
 }
 
-/** One line for the end of a translation: how many fields were dropped, approximated or assumed. */
-export function lossSummary(diagnostics: readonly Diagnostic[], target: string): string {
-  const count = (code: string) => diagnostics.filter((d) => d.code === code).length;
-  const lost = count(translateCodes.loss.code);
-  const approx = count(translateCodes.lossDetail.code);
-  const assumed = count(translateCodes.assumedDefault.code);
-  if (!lost && !approx && !assumed) return `loss report: nothing lost writing ${target}`;
-  return `loss report: ${lost} field(s) not written to ${target} (IMGC6001), ${approx} approximated (IMGC6002), ${assumed} assumed (IMGC6003)`;
+/**
+ * IMGC6004 for a target that writes no profiles: which were merged, and what each dropped
+ * one held (its overlay's sections), at the first profile's position.
+ */
+function flattenedProfiles(
+  ir: ImageIR,
+  target: string,
+  note: string | undefined,
+  positions: PositionTable,
+): Diagnostic {
+  const active = new Set(ir.activeProfiles);
+  const describe = (p: ImageIR['profiles'][number]) => {
+    const sections = Object.entries(p.overlay)
+      .filter(([, v]) => v !== undefined && !(Array.isArray(v) && v.length === 0))
+      .map(([k]) => k);
+    return sections.length ? `${p.name} (${sections.join(', ')})` : p.name;
+  };
+  const params = {
+    target,
+    reason: note ?? `${target} has no profiles`,
+    merged: ir.profiles
+      .filter((p) => active.has(p.name))
+      .map((p) => p.name)
+      .join(', '),
+    dropped: ir.profiles
+      .filter((p) => !active.has(p.name))
+      .map(describe)
+      .join(', '),
+  };
+  return diag(translateCodes.profileFlattened, params, positionNear(positions, '/profiles'), {
+    pointer: '/profiles',
+    source: 'translate',
+  });
 }

@@ -177,7 +177,7 @@ describe('imgc translate and diff with ir', () => {
       '--strict',
     ]);
     expect(code, stderr).toBe(0);
-    expect(stderr).toContain('loss report: nothing lost writing ir');
+    expect(stderr).toContain('loss report, ir: nothing lost');
     expect(stdout.trim().split('\n')).toEqual([join(out, 'image.ir.json'), join(out, 'root')]);
     expect(existsSync(join(out, 'root'))).toBe(true);
     const text = readFileSync(join(out, 'image.ir.json'), 'utf8');

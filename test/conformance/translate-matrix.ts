@@ -3,8 +3,9 @@
  * every corpus format that reads without errors is translated to every registered writer,
  * written, and read back with the target's reader. Printed per source → target: pairs,
  * re-read ok, re-read with errors, crashes, claimed fields lost without a report, and
- * distribution/package names lost without a report. Done-criteria of issue 6: no crash, and
- * ≥ 98 % of pairs re-read without errors. IMGC_MATRIX_LIMIT=n reads only n files per format.
+ * distribution/package names lost without a report, and reported losses (IMGC6001) checked
+ * against what the target's reader takes back from the written files (issue 15: no false
+ * loss). Done-criteria of issue 6: no crash, and ≥ 98 % of pairs re-read without errors. IMGC_MATRIX_LIMIT=n reads only n files per format.
  * One test file per corpus (translate-matrix-<corpus>.test.ts) so vitest runs them in parallel.
  */
 import { existsSync, statSync, writeFileSync } from 'node:fs';
@@ -47,6 +48,9 @@ interface Cell {
   claimedLost: number;
   namesLost: number;
   schemaInvalid: number;
+  /** reported losses checked against the re-read output, and those it held after all */
+  lossesChecked: number;
+  falseLosses: number;
 }
 
 export function runCorpusMatrix(corpus: keyof typeof CORPORA): void {
@@ -62,7 +66,17 @@ export function runCorpusMatrix(corpus: keyof typeof CORPORA): void {
     const key = `${source} → ${target}`;
     let c = cells.get(key);
     if (!c) {
-      c = { pairs: 0, ok: 0, rereadErrors: 0, crashes: 0, claimedLost: 0, namesLost: 0, schemaInvalid: 0 };
+      c = {
+        pairs: 0,
+        ok: 0,
+        rereadErrors: 0,
+        crashes: 0,
+        claimedLost: 0,
+        namesLost: 0,
+        schemaInvalid: 0,
+        lossesChecked: 0,
+        falseLosses: 0,
+      };
       cells.set(key, c);
     }
     return c;
@@ -85,11 +99,11 @@ export function runCorpusMatrix(corpus: keyof typeof CORPORA): void {
           `  ${f}: ${s.files} files, ${s.read} read, ${s.unreadable} with read errors, ${s.skipped} not definitions, ${s.crashes} read crashes`,
         );
       console.log(
-        'pair                              pairs     ok  reread-err  crash  claimed-lost  names-lost  kiwi-rng-invalid',
+        'pair                              pairs     ok  reread-err  crash  claimed-lost  names-lost  losses-checked  false-losses  kiwi-rng-invalid',
       );
       for (const r of rows) {
         console.log(
-          `${r.pair.padEnd(32)} ${String(r.pairs).padStart(6)} ${String(r.ok).padStart(6)} ${String(r.rereadErrors).padStart(11)} ${String(r.crashes).padStart(6)} ${String(r.claimedLost).padStart(13)} ${String(r.namesLost).padStart(11)} ${r.pair.endsWith('→ kiwi') ? String(r.schemaInvalid).padStart(17) : ''}`,
+          `${r.pair.padEnd(32)} ${String(r.pairs).padStart(6)} ${String(r.ok).padStart(6)} ${String(r.rereadErrors).padStart(11)} ${String(r.crashes).padStart(6)} ${String(r.claimedLost).padStart(13)} ${String(r.namesLost).padStart(11)} ${String(r.lossesChecked).padStart(15)} ${String(r.falseLosses).padStart(13)} ${r.pair.endsWith('→ kiwi') ? String(r.schemaInvalid).padStart(17) : ''}`,
         );
       }
       const pct = total.pairs ? ((100 * total.ok) / total.pairs).toFixed(2) : 'n/a';
@@ -162,6 +176,10 @@ export function runCorpusMatrix(corpus: keyof typeof CORPORA): void {
                 c.claimedLost++;
                 note(`CLAIMED ${readerId} → ${target.id} ${rel}: ${result.lostClaimed[0]?.slice(0, 200)}`);
               }
+              c.lossesChecked += result.lossCheck?.checked ?? 0;
+              c.falseLosses += result.lossCheck?.falseLosses.length ?? 0;
+              for (const f of result.lossCheck?.falseLosses.slice(0, 2) ?? [])
+                note(`FALSE LOSS ${readerId} → ${target.id} ${rel}: ${f}`);
               if (result.namesLost.length) {
                 c.namesLost++;
                 note(`NAMES ${readerId} → ${target.id} ${rel}: ${result.namesLost.slice(0, 3).join(', ')}`);
@@ -173,6 +191,16 @@ export function runCorpusMatrix(corpus: keyof typeof CORPORA): void {
         expect(stats.crashes + crashes, 'no read or translation crashes').toBe(0);
       });
     }
+
+    it(`no false loss: nothing reported lost in the ${corpus} pairs comes back from the written files`, () => {
+      const all = [...cells.values()];
+      const checked = all.reduce((n, c) => n + c.lossesChecked, 0);
+      const falseLosses = all.reduce((n, c) => n + c.falseLosses, 0);
+      console.log(
+        `${corpus}: ${checked} reported losses checked against the written files, ${falseLosses} false`,
+      );
+      expect(falseLosses).toBe(0);
+    });
 
     it(`≥ 98 % of the ${corpus} pairs re-read without errors`, () => {
       const all = [...cells.values()];

@@ -5,7 +5,7 @@
  * cases need the kiwi (and mkosi, blueprint) formats registered; without them they are
  * skipped with a visible message.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -88,7 +88,7 @@ describe('KIWI → blueprint loss report', () => {
   itWith(['kiwi', 'blueprint'], '--strict exits 1 on the same translation, 0 without it', async () => {
     const lenient = await run(['translate', kiwiCase, '--to', 'blueprint', '-o', join(scratch, 'lenient')]);
     expect(lenient.code).toBe(0);
-    expect(lenient.stderr).toMatch(/loss report: \d+ field\(s\) not written to blueprint/);
+    expect(lenient.stderr).toMatch(/loss report, .*config\.xml → blueprint: \d+ fields lost in \d+ sections/);
     const strict = await run([
       'translate',
       kiwiCase,
@@ -100,6 +100,123 @@ describe('KIWI → blueprint loss report', () => {
     ]);
     expect(strict.code).toBe(1);
   });
+});
+
+describe('the report as printed', () => {
+  itWith(
+    ['kiwi', 'mkosi'],
+    'groups the translate diagnostics by IR section, with short values and hints',
+    async () => {
+      const { code, stderr } = await run([
+        'translate',
+        kiwiCase,
+        '--to',
+        'mkosi',
+        '-o',
+        join(scratch, 'text'),
+      ]);
+      expect(code).toBe(0);
+      const report = stderr.slice(stderr.indexOf('loss report, '));
+      const lines = report.trimEnd().split('\n');
+      expect(lines[0]).toMatch(
+        /^loss report, .*config\.xml → mkosi: \d+ fields? lost in \d+ sections?, \d+ approximated, \d+ assumed$/,
+      );
+      const sections = lines.filter((l) => /^ {2}[a-z]+: \d+ (lost|approximated|assumed)/.test(l));
+      expect(sections.length).toBeGreaterThan(1);
+      expect(lines.filter((l) => /^ {4}(\d+:\d+: |\S+:\d+:\d+: )?IMGC600\d /.test(l)).length).toBeGreaterThan(
+        0,
+      );
+      expect(report, 'no raw JSON objects').not.toMatch(/\{"/);
+      expect(lines.every((l) => l.length < 300)).toBe(true);
+      expect(report).toContain('  hints:\n    IMGC6001: ');
+      expect(
+        stderr.slice(0, stderr.indexOf('loss report, ')),
+        'losses appear only in the report',
+      ).not.toMatch(/IMGC600[1-4]/);
+    },
+  );
+
+  itWith(
+    ['kiwi', 'mkosi'],
+    '--json keeps the same diagnostic objects, each loss with its pointer and hint',
+    async () => {
+      const { stdout } = await run([
+        'translate',
+        kiwiCase,
+        '--to',
+        'mkosi',
+        '-o',
+        join(scratch, 'json'),
+        '--json',
+      ]);
+      const out = JSON.parse(stdout) as { files: string[]; diagnostics: Record<string, unknown>[] };
+      expect(Object.keys(out).sort()).toEqual(['diagnostics', 'files']);
+      const allowed = new Set([
+        'code',
+        'severity',
+        'message',
+        'file',
+        'line',
+        'column',
+        'endLine',
+        'endColumn',
+        'hint',
+        'pointer',
+        'source',
+      ]);
+      for (const d of out.diagnostics) for (const k of Object.keys(d)) expect(allowed.has(k), k).toBe(true);
+      const losses = out.diagnostics.filter((d) => d.code === 'IMGC6001');
+      expect(losses.length).toBeGreaterThan(0);
+      for (const d of losses) {
+        expect(d.pointer).toMatch(/^\//);
+        expect(d.hint).toBeTruthy();
+      }
+    },
+  );
+
+  itWith(
+    ['kiwi', 'mkosi'],
+    'does not report the repository id that names the .repo section as lost',
+    async () => {
+      const out = join(scratch, 'repo');
+      const { stdout } = await run(['translate', kiwiCase, '--to', 'mkosi', '-o', out, '--json']);
+      const diagnostics = (JSON.parse(stdout) as { diagnostics: { code: string; pointer?: string }[] })
+        .diagnostics;
+      const repoLosses = diagnostics.filter((d) =>
+        /^\/repositories\/0\/(id|name|type)$/.test(d.pointer ?? ''),
+      );
+      expect(repoLosses).toEqual([]);
+      expect(readFileSync(join(out, 'mkosi.sandbox/etc/yum.repos.d/imgc.repo'), 'utf8')).toMatch(
+        /^\[fedora\]$/m,
+      );
+    },
+  );
+
+  itWith(
+    ['kiwi', 'mkosi'],
+    'names the profiles mkosi output leaves out, what they held, and where they are',
+    async () => {
+      const source = join(repoRoot, 'test/fixtures/kiwi/profiles/input.kiwi');
+      const { stdout } = await run([
+        'translate',
+        source,
+        '--to',
+        'mkosi',
+        '-o',
+        join(scratch, 'prof'),
+        '--profile',
+        'Disk',
+        '--json',
+      ]);
+      const d = (
+        JSON.parse(stdout) as { diagnostics: { code: string; message: string; line?: number }[] }
+      ).diagnostics.find((x) => x.code === 'IMGC6004');
+      expect(d?.message).toContain('mkosi.profiles/');
+      expect(d?.message).toMatch(/active profiles Base, Disk were merged/);
+      expect(d?.message).toMatch(/not written: Live \([a-z, ]+\)/);
+      expect(d?.line).toBeGreaterThan(0);
+    },
+  );
 });
 
 describe('values the target needs', () => {

@@ -18,6 +18,7 @@ import { normalizeIr } from '../../src/ir/normalize.js';
 import { getAt, parsePointer } from '../../src/ir/pointer.js';
 import type { ImageIR } from '../../src/ir/schema.js';
 import { sharedDir } from '../helpers/shared.js';
+import { checkReportedLosses, type LossCheck } from './false-losses.js';
 
 export const KIWI_RNG = join(sharedDir, 'reference/schemas/kiwi-8.5.rng');
 
@@ -58,6 +59,8 @@ export interface PairResult {
   namesLost: string[];
   detail?: string;
   diagnostics: Diagnostic[];
+  /** the reported losses checked against the re-read output (re-read pairs only) */
+  lossCheck?: LossCheck;
 }
 
 const LOSS_CODES = new Set(['IMGC6001', 'IMGC6002']);
@@ -310,6 +313,7 @@ export async function translatePair(
       ),
       namesLost: lostNames(translated.written, reread.ir, translated.diagnostics),
       diagnostics: translated.diagnostics,
+      lossCheck: checkReportedLosses(translated.written, reread.ir, translated.diagnostics),
     };
   } catch (e) {
     return {

@@ -2,7 +2,8 @@
  * Every sample (`samples/<format>/`) and every fixture input of every registered reader,
  * translated to every registered writer, written, and read back with the target's reader:
  * the output must read without errors, and every field the target's capability table claims
- * must come back unless the translation reported it lost. Formats are taken from the
+ * must come back unless the translation reported it lost, and nothing reported lost may come
+ * back. Formats are taken from the
  * registry, so new ones join the matrix as they are registered.
  */
 import { existsSync, readdirSync, statSync } from 'node:fs';
@@ -80,6 +81,10 @@ describe('translation matrix over samples and fixtures', () => {
               `fields ${target.id} claims but did not keep (and did not report)`,
             ).toEqual([]);
             expect(result.namesLost, 'distribution and package names survive unless reported').toEqual([]);
+            expect(
+              result.lossCheck?.falseLosses,
+              'nothing reported lost comes back from the written files',
+            ).toEqual([]);
             o.passed++;
           });
         }

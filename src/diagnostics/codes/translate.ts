@@ -7,7 +7,8 @@ export const translateCodes = defineCodes({
     severity: 'warning',
     summary: 'the target format cannot express an IR field; it is not written',
     message: (p: { pointer: string; target: string; value: string }) =>
-      `${p.target} cannot express ${p.pointer} (${p.value}); it is not written`,
+      `${p.target} cannot express ${p.pointer} = ${p.value}; it is not written`,
+    hint: 'carry the value over by hand (a file or script in the target), or translate to a format that holds it; docs/translate.md lists what each writer expresses, and --strict makes any loss exit 1',
   },
   lossDetail: {
     code: 'IMGC6002',
@@ -15,19 +16,22 @@ export const translateCodes = defineCodes({
     summary: 'the target format can express the field only approximately',
     message: (p: { pointer: string; target: string; detail: string }) =>
       `${p.target}: ${p.pointer}: ${p.detail}`,
+    hint: 'the output says something close to the source but not the same, as the message describes; check that part of the written files before you build from them',
   },
   assumedDefault: {
     code: 'IMGC6003',
     severity: 'info',
     summary: 'the target needs a value the source does not give; a default or a flag supplied it',
     message: (p: { field: string; value: string; from: string }) => `${p.field} = ${p.value} (${p.from})`,
+    hint: 'state the value in the source, or pass the flag the message names (--distro, --output, ...), so that nothing is assumed',
   },
   profileFlattened: {
     code: 'IMGC6004',
     severity: 'warning',
-    summary: 'the target has no profiles; the active ones were merged and the others dropped',
-    message: (p: { target: string; dropped: string }) =>
-      `${p.target} has no profiles: active profiles were merged into the image${p.dropped ? `; not written: ${p.dropped}` : ''}`,
+    summary: 'the written target holds no profiles; the active ones were merged and the others dropped',
+    message: (p: { target: string; reason: string; merged: string; dropped: string }) =>
+      `${p.reason}: ${p.merged ? `active profiles ${p.merged} were merged into the image` : 'no profile was active'}${p.dropped ? `; not written: ${p.dropped}` : ''}`,
+    hint: 'choose the profiles to keep with --profile, and translate once per variant you need',
   },
   badOutputFlag: {
     code: 'IMGC6005',
@@ -44,6 +48,7 @@ export const translateCodes = defineCodes({
       "a KIWI script's /.kconfig functions and /.profile variables are written ahead of it, since the target has no such files",
     message: (p: { target: string; script: string; uses: string }) =>
       `${p.target}: ${p.script} uses KIWI's script environment (${p.uses}); imgc's /.kconfig functions and the /.profile variables are written at the top of the script`,
+    hint: 'nothing to do: the written script carries its helpers; imgc removes the block again when it reads the script back',
   },
   kiwiEnvLost: {
     code: 'IMGC6021',

@@ -12,7 +12,12 @@ import { type PositionTable, positionOf } from '../../ir/positions.js';
 import type { ImageIR, Storage, User } from '../../ir/schema.js';
 import { formatSize } from '../../ir/size.js';
 import { roleForMountpoint } from '../../ir/storage.js';
-import { directoryViolation, fileViolation, MODE_PATTERN } from '../../parsers/blueprint/policies.js';
+import {
+  CRYPT_PATTERN,
+  directoryViolation,
+  fileViolation,
+  MODE_PATTERN,
+} from '../../parsers/blueprint/policies.js';
 import { kiwiEnvLoss } from '../script-env.js';
 
 type Table = Record<string, unknown>;
@@ -262,7 +267,12 @@ function userTable(u: User, ptr: string, approx: (pointer: string, detail: strin
   const t: Table = { name: u.name };
   if (u.description !== undefined) t.description = u.description;
   const pw = u.password;
-  if (pw?.hash) t.password = pw.hash;
+  if (pw?.hash && CRYPT_PATTERN.test(pw.hash)) t.password = pw.hash;
+  else if (pw?.hash)
+    approx(
+      `${ptr}/password/hash`,
+      `not a crypt(3) hash; a blueprint would take it as the clear-text password of ${u.name}, so it is not written`,
+    );
   else if (pw?.plain) t.password = pw.plain;
   if (pw?.locked) approx(`${ptr}/password/locked`, `a locked password for ${u.name} cannot be written`);
   if (pw?.empty) approx(`${ptr}/password/empty`, `an empty password for ${u.name} cannot be written`);
@@ -277,6 +287,12 @@ function userTable(u: User, ptr: string, approx: (pointer: string, detail: strin
   return t;
 }
 
+/** Disk-wide settings go into [customizations.disk], which imgc writes only with partitions. */
+function unwrittenDiskSettings(s: Storage, approx: (pointer: string, detail: string) => void): void {
+  for (const k of ['partitionTable', 'size', 'sectorSize', 'startOffset'] as const)
+    if (s[k] !== undefined) approx(`/storage/${k}`, 'imgc writes disk settings only with a partition layout');
+}
+
 function raiseStorage(s: Storage, c: Table, approx: (pointer: string, detail: string) => void): void {
   const saysNothing =
     !s.partitions.length &&
@@ -288,6 +304,7 @@ function raiseStorage(s: Storage, c: Table, approx: (pointer: string, detail: st
     // a blueprint without storage keys already leaves the layout to osbuild
     if (s.mode === 'auto')
       approx('/storage', 'the layout is left to osbuild, which is what a blueprint says by default');
+    unwrittenDiskSettings(s, approx);
     return;
   }
   if (s.mountpoints.length)
@@ -300,7 +317,10 @@ function raiseStorage(s: Storage, c: Table, approx: (pointer: string, detail: st
     approx('/storage/mode', `partitioning mode ${s.mode} has no blueprint equivalent`);
   if (s.installationDevice) c.installation_device = s.installationDevice;
   const explicit = s.mode === 'explicit' || s.partitions.length > 0;
-  if (!explicit) return;
+  if (!explicit) {
+    unwrittenDiskSettings(s, approx);
+    return;
+  }
   const disk: Table = {};
   if (s.partitionTable) disk.type = s.partitionTable;
   if (s.size?.min !== undefined) disk.minsize = formatSize(s.size.min);

@@ -15,6 +15,7 @@ import type { FormatOptions, OutputFile } from '../../formats/contract.js';
 import { pointer } from '../../ir/pointer.js';
 import type { ImageIR, Partition, Repository, Script } from '../../ir/schema.js';
 import { baseImageFor, distributionOf, platformFor } from '../../parsers/containerfile/base-images.js';
+import { ROLE_BY_MOUNT } from '../../parsers/containerfile/bib-config.js';
 import type { ContainerfileExtension } from '../../parsers/containerfile/lower.js';
 import { shellQuote } from '../../parsers/containerfile/shell.js';
 import { scriptForTarget } from '../script-env.js';
@@ -608,7 +609,9 @@ class Raiser {
         if (st.size?.min !== undefined) disk.minsize = st.size.min;
         if (st.sectorSize !== undefined) disk.sector_size = st.sectorSize;
         if (st.startOffset !== undefined) disk.start_offset = st.startOffset;
-        const partitions = st.partitions.map((p, i) => this.partition(p, i)).filter((x) => x !== undefined);
+        const partitions = st.partitions
+          .map((p, i) => this.roleChecked(p, i, this.partition(p, i)))
+          .filter((x) => x !== undefined);
         st.volumeGroups.forEach((vg, i) => {
           if (st.partitions.some((p) => p.volumeGroup === vg.name)) return;
           partitions.push({
@@ -628,7 +631,13 @@ class Raiser {
             '/storage/mountpoints',
             'bib takes either a disk layout or filesystem sizes; the layout is written',
           );
-      } else {
+      }
+      if (st.mode !== undefined && st.mode !== (explicit ? 'explicit' : undefined))
+        this.lossy(
+          '/storage/mode',
+          explicit ? 'bib takes an explicit layout' : 'bib has no partitioning mode',
+        );
+      if (!explicit) {
         for (const k of ['partitionTable', 'size', 'sectorSize', 'startOffset'] as const)
           if (st[k] !== undefined)
             this.lossy(`/storage/${k}`, 'bib takes disk settings only with a partition layout; not written');
@@ -666,6 +675,25 @@ class Raiser {
         'not a crypt(3) hash; bib would take it as a clear-text password, so it is not written',
       );
     else if (pw.plain !== undefined) r.password = pw.plain;
+  }
+
+  /** bib has no partition roles: a role survives only where the written entry implies it */
+  private roleChecked(p: Partition, i: number, out: Record<string, unknown> | undefined) {
+    if (!p.role || !out) return out;
+    const implied =
+      out.type === 'lvm'
+        ? 'lvm'
+        : out.type === 'btrfs'
+          ? undefined
+          : out.fs_type === 'swap'
+            ? 'swap'
+            : ROLE_BY_MOUNT[String(out.mountpoint)];
+    if (implied !== p.role)
+      this.lossy(
+        pointer('storage', 'partitions', i, 'role'),
+        `bib has no partition roles; ${implied ? `the entry reads back as ${implied}` : 'the role is not written'}`,
+      );
+    return out;
   }
 
   private partition(p: Partition, i: number): Record<string, unknown> | undefined {

@@ -26,6 +26,7 @@ export const MKOSI_CAPABILITIES = [
   '/accounts/users/*/name',
   '/accounts/users/*/uid',
   '/accounts/users/*/gid',
+  '/accounts/users/*/primaryGroup',
   '/accounts/users/*/groups/*',
   '/accounts/users/*/description',
   '/accounts/users/*/home',
@@ -39,6 +40,7 @@ export const MKOSI_CAPABILITIES = [
   '/outputs/0/compression',
   '/boot/secureBoot/enabled',
   '/boot/bootloader',
+  '/boot/firmware',
   '/overlays/*/source',
   '/overlays/*/destination',
   '/overlays/*/kind',
@@ -47,6 +49,7 @@ export const MKOSI_CAPABILITIES = [
   '/scripts/*/chroot',
   '/scripts/*/body',
   '/scripts/*/source',
+  '/storage/partitions/*/role',
   '/storage/partitions/*/name',
   '/storage/partitions/*/filesystem',
   '/storage/partitions/*/size/min',
@@ -57,6 +60,10 @@ export const MKOSI_CAPABILITIES = [
   '/storage/partitions/*/minimize',
   '/storage/partitions/*/readOnly',
   '/storage/partitions/*/mountpoint',
+  '/repositories/*/id',
+  '/repositories/*/name',
+  '/repositories/*/type',
+  '/repositories/*/repoGpgCheck',
   '/repositories/*/urls/*',
   '/repositories/*/mirrorlist',
   '/repositories/*/metalink',
@@ -78,6 +85,8 @@ export const MKOSI_CAPABILITIES = [
 export const mkosiWriter: FormatWriter = {
   capabilities: MKOSI_CAPABILITIES,
   profiles: false,
+  profilesNote:
+    'imgc writes one mkosi configuration without mkosi.profiles/ (those need mkosi v22 or later, and Debian 12 and Ubuntu 22.04 ship older ones)',
   write(ir: ImageIR, options: WriteOptions): WriteResult {
     return raiseMkosi({ ir, sourceDir: options.sourceDir });
   },

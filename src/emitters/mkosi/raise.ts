@@ -20,7 +20,12 @@ import {
   splitTree,
   TREE_KINDS,
 } from '../../parsers/mkosi/lower.js';
-import { defaultRepartName, GENERIC_TYPE, ROLE_TO_REPART_TYPE } from '../../parsers/mkosi/repart.js';
+import {
+  defaultRepartName,
+  GENERIC_TYPE,
+  REPART_ROLES,
+  ROLE_TO_REPART_TYPE,
+} from '../../parsers/mkosi/repart.js';
 import { ENUMS, irArchToMkosi, SETTINGS_BY_NAME } from '../../parsers/mkosi/settings.js';
 import { scriptForTarget } from '../script-env.js';
 import { type ConfSection, printConf } from './print.js';
@@ -201,6 +206,8 @@ export function raiseMkosi(input: RaiseInput): RaiseResult {
         `mkosi reads Distribution=opensuse without Release= as Tumbleweed; ${d.id} needs its release (--distro opensuse-leap:15.6)`,
       );
   }
+  if (d.variant && variantWritten(d.id, d.variant) === undefined)
+    loss('/distribution/variant', `mkosi has no ${d.variant} variant of ${d.id ?? 'the distribution'}`);
   if (d.release) conf.set('Release', d.release);
   if (d.architecture) {
     const arch = irArchToMkosi(d.architecture);
@@ -268,8 +275,19 @@ export function raiseMkosi(input: RaiseInput): RaiseResult {
   const firmware = ir.boot?.firmware;
   if (firmware === 'bios' || firmware === 'hybrid') conf.set('BiosBootloader', 'grub');
   if (firmware === 'bios' && !ir.boot?.bootloader) conf.set('Bootloader', 'none');
-  if (firmware === 'uefi' && ir.boot?.bootloader === 'none')
-    loss('/boot/firmware', 'a UEFI image without a UEFI bootloader');
+  const bootloaderWritten =
+    ir.boot?.bootloader === 'zipl' || ir.boot?.bootloader === 'custom'
+      ? undefined
+      : (ir.boot?.bootloader ?? (firmware === 'bios' ? 'none' : undefined));
+  const biosGrub = firmware === 'bios' || firmware === 'hybrid';
+  const firmwareBack = firmwareReadBack(bootloaderWritten, biosGrub);
+  if (firmware && firmwareBack !== firmware)
+    loss(
+      '/boot/firmware',
+      firmwareBack
+        ? `Bootloader=${bootloaderWritten} with${biosGrub ? '' : 'out'} BiosBootloader=grub boots ${firmwareBack}`
+        : 'UEFI is what mkosi builds by default; no setting states it',
+    );
 
   // overlays
   const trees: Record<string, string[]> = {};
@@ -281,6 +299,7 @@ export function raiseMkosi(input: RaiseInput): RaiseResult {
     ext.repositoryPaths ?? [],
     sandboxRoots[0] ?? 'mkosi.sandbox',
     sandboxRoots,
+    loss,
   );
   const sysusersFiles = ext.sysusers ?? [];
   const skip = new Set<string>([...generatedRepoFiles.keys(), ...sysusersFiles.map((f) => f.file)]);
@@ -519,6 +538,11 @@ function copyTree(from: string, rel: string): OutputFile[] {
   return out;
 }
 
+/** the one variant Distribution= can name (rhel-ubi) */
+function variantWritten(id: string | undefined, variant: string): string | undefined {
+  return id === 'rhel' && variant === 'ubi' ? 'rhel-ubi' : undefined;
+}
+
 export function fromOsReleaseId(id: string, variant?: string): string | undefined {
   if (id === 'rhel' && variant === 'ubi') return 'rhel-ubi';
   if (id === 'opensuse-leap' || id === 'opensuse-tumbleweed' || id === 'opensuse') return 'opensuse';
@@ -542,6 +566,12 @@ function repartText(
     else add(k, fallback);
   };
   rawOr('Type', p.role ? ROLE_TO_REPART_TYPE[p.role] : (p.typeUuid ?? GENERIC_TYPE));
+  const typeWritten = extra.Type?.[0] ?? (p.role ? ROLE_TO_REPART_TYPE[p.role] : undefined);
+  if (p.role && REPART_ROLES[typeWritten ?? ''] !== p.role)
+    loss(
+      `/storage/partitions/${i}/role`,
+      `systemd-repart has no ${p.role} partition type; Type=${typeWritten}`,
+    );
   add('Label', p.name);
   add('Format', p.filesystem);
   rawOr('SizeMinBytes', p.size?.min);
@@ -580,6 +610,14 @@ function sysusersText(
   loss: (ptr: string, detail: string) => void,
 ): string {
   const lines = ['# users and groups written by imgc'];
+  for (const i of pick.users) {
+    const u = ir.accounts.users[i]!;
+    if (u.primaryGroup && (u.uid === undefined || u.gid !== undefined))
+      loss(
+        `/accounts/users/${i}/primaryGroup`,
+        'sysusers.d names a primary group only after a uid and without a gid',
+      );
+  }
   for (const gi of pick.groups) {
     const g = ir.accounts.groups[gi]!;
     lines.push(`g ${g.name} ${g.gid ?? '-'}`);
@@ -614,6 +652,7 @@ function repositoryFiles(
   paths: string[],
   root: string,
   sandboxRoots: string[],
+  loss: (ptr: string, detail: string) => void,
 ): Map<string, string> {
   const out = new Map<string, string>();
   const groups = new Map<string, Repository[]>();
@@ -632,12 +671,72 @@ function repositoryFiles(
       const base = r.fileName ? posix.basename(r.fileName) : apt ? 'imgc.sources' : 'imgc.repo';
       file = `${root}/${dir}/${base}`;
     }
-    groups.set(file, [...(groups.get(file) ?? []), r]);
+    const before = groups.get(file) ?? [];
+    groups.set(file, [...before, r]);
+    for (const [field, detail] of unwrittenRepoFields(r, file, before.length))
+      loss(`/repositories/${i}/${field}`, detail);
   });
   for (const [file, list] of groups) {
     if (file.endsWith('.repo')) out.set(file, list.map(repoStanza).join('\n'));
     else if (file.endsWith('.list')) out.set(file, list.map(listLine).join(''));
     else out.set(file, list.map(deb822Stanza).join('\n'));
+  }
+  return out;
+}
+
+const isInlineKey = (key: string) => key.includes('\n') || key.startsWith('-----BEGIN');
+/** the keys a repository file can name: URLs and paths, not armored key text */
+const keyRefs = (r: Repository) => (r.gpgKeys ?? []).filter((k) => !isInlineKey(k));
+
+/** The firmware an mkosi reader sees in Bootloader= and BiosBootloader=grub. */
+function firmwareReadBack(bootloader: string | undefined, biosGrub: boolean): string | undefined {
+  if (bootloader === undefined && !biosGrub) return undefined;
+  const uefi = bootloader !== 'none';
+  if (biosGrub) return uefi ? 'hybrid' : 'bios';
+  return uefi ? 'uefi' : undefined;
+}
+
+/** Fields of `r` that the repository file kind chosen for it does not hold, with why. */
+function unwrittenRepoFields(r: Repository, file: string, position: number): [string, string][] {
+  const kind = file.endsWith('.repo') ? 'repo' : file.endsWith('.list') ? 'list' : 'sources';
+  const out: [string, string][] = [];
+  const present = (k: keyof Repository) =>
+    r[k] !== undefined && !(Array.isArray(r[k]) && (r[k] as unknown[]).length === 0);
+  const readBackType = kind === 'repo' ? 'rpm-md' : kind === 'list' ? 'apt' : 'apt-deb822';
+  if (r.type && r.type !== readBackType)
+    out.push(['type', `written to ${posix.basename(file)}, which is read as ${readBackType}`]);
+  if (r.gpgKeys?.some(isInlineKey))
+    out.push([
+      'gpgKeys',
+      'imgc writes key URLs and paths only; the inline key is not written (save it to a file and name that)',
+    ]);
+  if (kind === 'repo') {
+    for (const k of ['suites', 'components'] as const)
+      if (present(k)) out.push([k, 'a dnf .repo file has no apt suites or components']);
+    return out;
+  }
+  const aptless = [
+    'name',
+    'mirrorlist',
+    'metalink',
+    'gpgCheck',
+    'repoGpgCheck',
+    'sslVerify',
+    'priority',
+    'cost',
+    'moduleHotfixes',
+    'includePackages',
+    'excludePackages',
+  ] as const;
+  for (const k of aptless) if (present(k)) out.push([k, `imgc writes no ${k} into an apt source`]);
+  const idBack = `${posix.basename(file).replace(/\.(list|sources)$/, '')}-${position + 1}`;
+  if (r.id !== idBack) out.push(['id', `apt sources have no id; it reads back as ${idBack}`]);
+  if (keyRefs(r).length > 1) out.push(['gpgKeys', 'apt takes one Signed-By key; the first is written']);
+  if (kind === 'list') {
+    if (r.urls.length > 1) out.push(['urls', 'a sources.list line holds one URL; the first is written']);
+    if ((r.suites?.length ?? 0) > 1)
+      out.push(['suites', 'a sources.list line holds one suite; the first is written']);
+    if (r.enabled !== undefined) out.push(['enabled', 'a sources.list line has no enabled flag']);
   }
   return out;
 }
@@ -652,7 +751,7 @@ function repoStanza(r: Repository): string {
   if (r.enabled !== undefined) lines.push(`enabled=${yn(r.enabled)}`);
   if (r.gpgCheck !== undefined) lines.push(`gpgcheck=${yn(r.gpgCheck)}`);
   if (r.repoGpgCheck !== undefined) lines.push(`repo_gpgcheck=${yn(r.repoGpgCheck)}`);
-  if (r.gpgKeys?.length) lines.push(`gpgkey=${r.gpgKeys.join(' ')}`);
+  if (keyRefs(r).length) lines.push(`gpgkey=${keyRefs(r).join(' ')}`);
   if (r.sslVerify !== undefined) lines.push(`sslverify=${yn(r.sslVerify)}`);
   if (r.priority !== undefined) lines.push(`priority=${r.priority}`);
   if (r.cost !== undefined) lines.push(`cost=${r.cost}`);
@@ -666,13 +765,13 @@ function deb822Stanza(r: Repository): string {
   const lines = ['Types: deb', `URIs: ${r.urls.join(' ')}`];
   if (r.suites?.length) lines.push(`Suites: ${r.suites.join(' ')}`);
   if (r.components?.length) lines.push(`Components: ${r.components.join(' ')}`);
-  if (r.gpgKeys?.length) lines.push(`Signed-By: ${r.gpgKeys[0]}`);
+  if (keyRefs(r).length) lines.push(`Signed-By: ${keyRefs(r)[0]}`);
   if (r.enabled !== undefined) lines.push(`Enabled: ${r.enabled ? 'yes' : 'no'}`);
   return `${lines.join('\n')}\n`;
 }
 
 function listLine(r: Repository): string {
-  const opts = r.gpgKeys?.length ? `[signed-by=${r.gpgKeys[0]}] ` : '';
+  const opts = keyRefs(r).length ? `[signed-by=${keyRefs(r)[0]}] ` : '';
   return (
     `deb ${opts}${r.urls[0] ?? ''} ${r.suites?.[0] ?? ''} ${(r.components ?? []).join(' ')}`.trimEnd() + '\n'
   );

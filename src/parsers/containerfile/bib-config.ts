@@ -279,7 +279,8 @@ export function emptyStorage(): Storage {
   return { partitions: [], volumeGroups: [], raid: [], mountpoints: [] };
 }
 
-const ROLE_BY_MOUNT: Record<string, Partition['role']> = {
+/** the partition role bib's mountpoint implies (the writer checks a role against it) */
+export const ROLE_BY_MOUNT: Record<string, Partition['role']> = {
   '/': 'root',
   '/boot': 'boot',
   '/boot/efi': 'esp',

@@ -167,6 +167,15 @@ export const mkosiCodes = defineCodes({
     summary: 'a repository file in a sandbox tree that could not be read as a repository',
     message: (p: { path: string; detail: string }) => `${p.path}: ${p.detail}`,
   },
+  repoLineUnread: {
+    code: 'IMGC4040',
+    severity: 'warning',
+    summary:
+      'a line of a dnf/yum .repo file that is neither a [section], key=value, nor an indented continuation',
+    message: (p: { path: string; text: string; why: string }) =>
+      `${p.path}: "${p.text}" is not read: ${p.why}`,
+    hint: 'dnf rejects such a file; indent continuation lines (several baseurl= URLs) deeper than their key',
+  },
   sysusers: {
     code: 'IMGC4024',
     severity: 'warning',

@@ -2,7 +2,7 @@
  * The corpus read as a user reads it, without --ks-version: imgc infers each file's version
  * (IMGC5030), and must read cleanly exactly where pykickstart 3.74 with that version accepts
  * the file. pykickstart's verdicts under every supported version are in
- * kickstart-corpus-verdicts.json (kickstart-oracle/corpus_verdicts.py); include folders come
+ * kickstart-verdicts-golden.json (kickstart-oracle/corpus_verdicts.py); include folders come
  * from kickstart-golden.json as in kickstart.test.ts.
  */
 import { readFileSync } from 'node:fs';
@@ -13,7 +13,7 @@ import { FormatRegistry } from '../../src/formats/registry.js';
 import { corpusDir, corpusMissingMessage, readManifest } from '../helpers/shared.js';
 
 const read = (name: string) => JSON.parse(readFileSync(join(import.meta.dirname, name), 'utf8'));
-const verdicts = read('kickstart-corpus-verdicts.json').accepting as Record<string, string[]>;
+const verdicts = read('kickstart-verdicts-golden.json').accepting as Record<string, string[]>;
 const golden = read('kickstart-golden.json').files as Record<
   string,
   { includePath: string[]; accepted: boolean }

@@ -1,7 +1,7 @@
 # pykickstart's verdict on every top-level corpus kickstart under every version imgc supports,
 # as the list of versions that accept it (run outside the repo; reads includes as oracle.py does):
 #   PYKICKSTART=/path/to/pykickstart python3 test/conformance/kickstart-oracle/corpus_verdicts.py \
-#     > test/conformance/kickstart-corpus-verdicts.json
+#     > test/conformance/kickstart-verdicts-golden.json
 import json, os, sys
 here = os.path.dirname(os.path.abspath(__file__))
 source = open(os.path.join(here, 'oracle.py')).read()

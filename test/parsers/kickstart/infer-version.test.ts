@@ -84,7 +84,9 @@ describe('kickstart version inference', () => {
     expect(chosen(`${fedora}\nauth --useshadow\n${BODY}`).version).toBe('F34');
     const centos = 'url --mirrorlist=http://mirrorlist.centos.org/?release=$releasever&repo=os';
     expect(chosen(`${centos}\ninstall\n${BODY}`).version).toBe('RHEL7');
-    expect(chosen(`${centos}\nauth --useshadow\nmodule --name=nodejs --stream=16\n${BODY}`).version).toBe('RHEL9');
+    expect(chosen(`${centos}\nauth --useshadow\nmodule --name=nodejs --stream=16\n${BODY}`).version).toBe(
+      'RHEL9',
+    );
   });
 
   it('reports the errors of the named version even when another would accept the file', () => {

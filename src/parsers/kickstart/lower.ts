@@ -385,9 +385,13 @@ function reportArgProblems(
         d = diag(kickstartCodes.missingOption, { command, option: p.option }, where);
         break;
       case 'unexpected-argument':
-        d = diag(kickstartCodes.unexpectedArgument, { command, argument: p.word.value }, where, {
-          severity: 'warning',
-        });
+        // argparse rejects extra words; only zerombr before F9 ignored them with a warning
+        d = diag(
+          kickstartCodes.unexpectedArgument,
+          { command, argument: p.word.value },
+          where,
+          command === 'zerombr' && !isAtLeast(cx.version, 'F9') ? { severity: 'warning' } : undefined,
+        );
         break;
     }
     if (d.severity === 'error') fatal = true;

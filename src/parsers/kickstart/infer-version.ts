@@ -91,10 +91,11 @@ function candidates(family: KsFamily | undefined): KsVersion[] {
 }
 
 /** Fewest errors, then fewest warnings; ties go to the earlier candidate. */
-function best(readings: Reading[]): Reading {
-  let chosen = readings[0]!;
-  for (const r of readings.slice(1)) {
+function fewest(readings: Reading[]): Reading | undefined {
+  let chosen: Reading | undefined;
+  for (const r of readings) {
     if (
+      !chosen ||
       r.errors.length < chosen.errors.length ||
       (r.errors.length === chosen.errors.length && r.warnings < chosen.warnings)
     ) {
@@ -102,6 +103,17 @@ function best(readings: Reading[]): Reading {
     }
   }
   return chosen;
+}
+
+/**
+ * The best RHEL and the best Fedora reading; Fedora only wins with fewer errors, so that a
+ * warning (install deprecated in RHEL8) does not send an AlmaLinux 8 file to Fedora 28.
+ */
+function best(readings: Reading[]): Reading {
+  const rhel = fewest(readings.filter((r) => isRhel(r.version)));
+  const fedora = fewest(readings.filter((r) => !isRhel(r.version)));
+  if (!rhel || !fedora) return (rhel ?? fedora)!;
+  return fedora.errors.length < rhel.errors.length ? fedora : rhel;
 }
 
 function describeError(d: Diagnostic): string {

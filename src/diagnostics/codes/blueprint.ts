@@ -111,6 +111,23 @@ export const blueprintCodes = defineCodes({
     message: (p: { name: string }) => `module "${p.name}" is installed as a package`,
     hint: 'DNF module streams are [[enabled_modules]]',
   },
+  undottedDistro: {
+    code: 'IMGC2030',
+    severity: 'info',
+    summary: 'a RHEL distro name without the dot (rhel-84), as composer before v100 wrote it',
+    message: (p: { distro: string; modern: string }) =>
+      `distro "${p.distro}" is the old spelling of "${p.modern}"; read as ${p.modern}`,
+    hint: (p: { distro: string; modern: string }) => `write distro = "${p.modern}"`,
+  },
+  loraxGitRepo: {
+    code: 'IMGC2031',
+    severity: 'warning',
+    summary:
+      '[[repos.git]] (lorax-composer) built an RPM from a git checkout; osbuild-composer dropped it and imgc does not build it',
+    message: (p: { rpm: string; repo: string; destination: string }) =>
+      `[[repos.git]] ${p.rpm} (${p.repo} → ${p.destination}) is a lorax-composer feature; the RPM is not built and not installed`,
+    hint: 'package the files as an RPM in a repository ([[customizations.repositories]]), or use [[customizations.files]] / [[customizations.directories]]',
+  },
   deprecatedKey: {
     code: 'IMGC2017',
     severity: 'warning',

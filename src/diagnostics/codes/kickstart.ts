@@ -185,6 +185,14 @@ export const kickstartCodes = defineCodes({
       `the file says #version=${p.comment}; it is read as ${p.version} (#version= is a comment, as in pykickstart)`,
     hint: 'choose the version with --ks-version',
   },
+  versionChosen: {
+    code: 'IMGC5030',
+    severity: 'info',
+    summary:
+      'the kickstart syntax version the file is read with, and why: --ks-version, the #version= comment, the release its url/repo lines name, or the newest version that accepts its commands and options',
+    message: (p: { version: string; reason: string }) => `read as kickstart ${p.version}: ${p.reason}`,
+    hint: 'give --ks-version to read it as another version',
+  },
   scriptBodyUnsafe: {
     code: 'IMGC5101',
     severity: 'error',

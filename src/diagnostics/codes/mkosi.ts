@@ -167,6 +167,24 @@ export const mkosiCodes = defineCodes({
     summary: 'a repository file in a sandbox tree that could not be read as a repository',
     message: (p: { path: string; detail: string }) => `${p.path}: ${p.detail}`,
   },
+  legacyDialect: {
+    code: 'IMGC4041',
+    severity: 'info',
+    summary:
+      'the tree is written for mkosi v14 or older; its old files, sections and keys are read with their modern meaning',
+    message: (p: { signals: string }) =>
+      `read as an mkosi v14 (or older) configuration because of ${p.signals}; each old setting is noted with its modern name`,
+    hint: 'mkosi v15 and later ignore these forms; translate to mkosi to get the current spelling',
+  },
+  repoLineUnread: {
+    code: 'IMGC4040',
+    severity: 'warning',
+    summary:
+      'a line of a dnf/yum .repo file that is neither a [section], key=value, nor an indented continuation',
+    message: (p: { path: string; text: string; why: string }) =>
+      `${p.path}: "${p.text}" is not read: ${p.why}`,
+    hint: 'dnf rejects such a file; indent continuation lines (several baseurl= URLs) deeper than their key',
+  },
   sysusers: {
     code: 'IMGC4024',
     severity: 'warning',

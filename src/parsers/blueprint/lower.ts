@@ -8,6 +8,7 @@ import { blueprintCodes } from '../../diagnostics/codes/blueprint.js';
 import { splitDistro } from '../../ir/distribution.js';
 import type { PositionTable } from '../../ir/positions.js';
 import { isTable, LowerContext, type Table } from './context.js';
+import { lowerLoraxRepos, modernDistroName } from './lorax.js';
 import { lowerCustomizations } from './lower-customizations.js';
 import { SEMVER_PATTERN } from './policies.js';
 
@@ -58,7 +59,9 @@ export function lowerBlueprint(doc: unknown, file: string, docPositions: Positio
   const ir = ctx.ir;
   const ext: Record<string, unknown> = {};
 
-  ctx.checkKeys(blueprint, TOP_LEVEL_KEYS, '', 'the blueprint');
+  const { repos, ...rest } = blueprint;
+  ctx.checkKeys(rest, TOP_LEVEL_KEYS, '', 'the blueprint');
+  if (repos !== undefined) lowerLoraxRepos(ctx, blueprint);
 
   const name = ctx.str(blueprint, 'name', '');
   if (name !== undefined) {
@@ -79,7 +82,7 @@ export function lowerBlueprint(doc: unknown, file: string, docPositions: Positio
   }
   const distro = ctx.str(blueprint, 'distro', '');
   if (distro) {
-    Object.assign(ir.distribution, splitDistro(distro));
+    Object.assign(ir.distribution, splitDistro(modernDistroName(ctx, distro)));
     ctx.map('/distribution/id', '/distro');
     ctx.map('/distribution/release', '/distro');
   }

@@ -1,6 +1,7 @@
 /**
  * The kickstart document: commands and %sections, read from the flattened line stream with
- * pykickstart's section rules (F8+): every section ends with `%end`; inside a section a line
+ * pykickstart's section rules: from F8 on every section ends with `%end` (before F8, RHEL5
+ * included, a section may also end where the next starts or at the end of the file); inside a section a line
  * starting with `%` opens a new section only if its first word is a registered section name
  * (an error: the open one was not closed); any other `%…` line is body text; blank lines and
  * comments are kept in scripts, %certificate, %addon and %anaconda, and dropped elsewhere.
@@ -11,7 +12,7 @@ import { diag } from '../../diagnostics/define.js';
 import type { Diagnostic } from '../../diagnostics/types.js';
 import { type KsWord, lexLine } from './lexer.js';
 import type { SourceLine } from './source.js';
-import { type KsVersion, sectionNames } from './versions.js';
+import { isAtLeast, type KsVersion, sectionNames } from './versions.js';
 
 export interface KsLocation {
   file: string;
@@ -64,6 +65,7 @@ const KEEPS_ALL_LINES = new Set([
 
 export function parseDocument(lines: readonly SourceLine[], version: KsVersion): KsDocument {
   const sections = new Set(sectionNames(version));
+  const endRequired = isAtLeast(version, 'F8');
   const doc: KsDocument = { items: [], diagnostics: [] };
   let open: KsSection | undefined;
   let skippingUnknown = false;
@@ -116,7 +118,8 @@ export function parseDocument(lines: readonly SourceLine[], version: KsVersion):
           continue;
         }
         if (sections.has(first)) {
-          doc.diagnostics.push(diag(kickstartCodes.sectionNotClosed, { name: open.name }, open.at));
+          if (endRequired)
+            doc.diagnostics.push(diag(kickstartCodes.sectionNotClosed, { name: open.name }, open.at));
           openSection(line);
           continue;
         }
@@ -157,7 +160,8 @@ export function parseDocument(lines: readonly SourceLine[], version: KsVersion):
     const [head, ...args] = lexed.words;
     doc.items.push({ kind: 'command', name: head!.value, args, at: locate(line, head!.column) });
   }
-  if (open) doc.diagnostics.push(diag(kickstartCodes.sectionNotClosed, { name: open.name }, open.at));
+  if (open && endRequired)
+    doc.diagnostics.push(diag(kickstartCodes.sectionNotClosed, { name: open.name }, open.at));
   return doc;
 }
 

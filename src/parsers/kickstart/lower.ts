@@ -17,7 +17,14 @@ import type { KsCommand, KsDocument, KsLocation, KsSection } from './document.js
 import { EXTENSION_KEY, type KickstartExtension, OPTION_POINTERS } from './extension.js';
 import { lowerPackages } from './lower-packages.js';
 import { lowerStorage } from './lower-storage.js';
-import { type ArgProblem, commandStatus, type KsVersion, parseArgs, sectionSpec } from './versions.js';
+import {
+  type ArgProblem,
+  commandStatus,
+  isAtLeast,
+  type KsVersion,
+  parseArgs,
+  sectionSpec,
+} from './versions.js';
 
 export interface LowerResult {
   ir: ImageIR;
@@ -256,7 +263,7 @@ function checkCommand(cx: LowerContext, item: KsCommand): CheckedCommand | undef
   );
   if (fatal) return undefined;
   const checked = new CheckedCommand(item.name, item.at, status.spec, args.options, args.positionals);
-  const problem = semanticProblem(checked);
+  const problem = semanticProblem(checked) ?? versionProblem(checked, cx.version);
   if (problem) {
     cx.diagnostics.push(problem);
     return undefined;
@@ -313,6 +320,38 @@ function semanticProblem(c: CheckedCommand): Diagnostic | undefined {
   return undefined;
 }
 
+/** RHEL 8 and later reject btrfs in pykickstart's parse(); RHEL10's raid does not check it. */
+const BTRFS_REJECTED: Record<string, readonly KsVersion[]> = {
+  autopart: ['RHEL8', 'RHEL9', 'RHEL10'],
+  part: ['RHEL8', 'RHEL9', 'RHEL10'],
+  partition: ['RHEL8', 'RHEL9', 'RHEL10'],
+  logvol: ['RHEL8', 'RHEL9', 'RHEL10'],
+  raid: ['RHEL8', 'RHEL9'],
+};
+
+/** The checks that depend on the version beyond its option table. */
+function versionProblem(c: CheckedCommand, version: KsVersion): Diagnostic | undefined {
+  if (c.name === 'rootpw' && !isAtLeast(version, 'F18') && c.positionals.length === 0) {
+    // --lock without a password is accepted only from F18 (and RHEL7) on
+    return diag(kickstartCodes.missingOption, { command: c.name, option: 'a password' }, c.at);
+  }
+  if (!BTRFS_REJECTED[c.name]?.includes(version)) return undefined;
+  const option = c.name === 'autopart' ? '--type' : '--fstype';
+  const btrfs =
+    c.value(option) === 'btrfs' || (c.name !== 'autopart' && c.positionals[0]?.value.startsWith('btrfs.'));
+  if (!btrfs) return undefined;
+  return diag(
+    kickstartCodes.invalidValue,
+    {
+      command: c.name,
+      option,
+      value: 'btrfs',
+      expected: `a file system kickstart ${version} supports (not btrfs)`,
+    },
+    c.has(option) ? c.locationOf(option) : c.at,
+  );
+}
+
 /** Reports problems; true when one of them is an error. */
 function reportArgProblems(
   cx: LowerContext,
@@ -347,9 +386,13 @@ function reportArgProblems(
         d = diag(kickstartCodes.missingOption, { command, option: p.option }, where);
         break;
       case 'unexpected-argument':
-        d = diag(kickstartCodes.unexpectedArgument, { command, argument: p.word.value }, where, {
-          severity: 'warning',
-        });
+        // argparse rejects extra words; only zerombr before F9 ignored them with a warning
+        d = diag(
+          kickstartCodes.unexpectedArgument,
+          { command, argument: p.word.value },
+          where,
+          command === 'zerombr' && !isAtLeast(cx.version, 'F9') ? { severity: 'warning' } : undefined,
+        );
         break;
     }
     if (d.severity === 'error') fatal = true;
@@ -365,7 +408,7 @@ export function checkHeader(cx: LowerContext, s: KsSection): CheckedCommand {
     positionals: [{ name: 'options', nargs: '*' }],
   };
   // %traceback is deprecated since F34 (RHEL9 branched after it)
-  if (s.name === '%traceback' && cx.version !== 'RHEL7' && cx.version !== 'RHEL8') {
+  if (s.name === '%traceback' && isAtLeast(cx.version, 'F34')) {
     cx.diagnostics.push(
       diag(kickstartCodes.deprecatedCommand, { name: s.name, version: cx.version }, s.at, {
         severity: 'warning',

@@ -6,16 +6,19 @@ import { diag } from '../../diagnostics/define.js';
 import type { Diagnostic } from '../../diagnostics/types.js';
 import type { ReadOptions, ReadResult } from '../../formats/contract.js';
 import { inferFromRepositories } from '../../ir/distro-defaults.js';
-import { parseDocument } from './document.js';
-import { lowerDocument } from './lower.js';
+import { chooseVersion } from './infer-version.js';
 import { loadSource, type SourceOptions } from './source.js';
-import { DEFAULT_KS_VERSION, KS_VERSIONS, type KsVersion, resolveVersion } from './versions.js';
+import { type KsVersion, resolveVersion, SUPPORTED_VERSIONS } from './versions.js';
 
-export function versionFromOptions(options: ReadOptions['options']): { version: KsVersion; error?: string } {
+/** The version named with --ks-version, if any; an unknown name is an error. */
+export function versionFromOptions(options: ReadOptions['options']): {
+  version?: KsVersion;
+  error?: string;
+} {
   const requested = options?.ksVersion;
-  if (typeof requested !== 'string' || requested === '') return { version: DEFAULT_KS_VERSION };
+  if (typeof requested !== 'string' || requested === '') return {};
   const version = resolveVersion(requested);
-  return version ? { version } : { version: DEFAULT_KS_VERSION, error: requested };
+  return version ? { version } : { error: requested };
 }
 
 export function readKickstartFile(
@@ -23,36 +26,40 @@ export function readKickstartFile(
   options: ReadOptions = {},
   source: SourceOptions = {},
 ): ReadResult {
-  const { version, error } = versionFromOptions(options.options);
+  const { version: explicit, error } = versionFromOptions(options.options);
   if (error !== undefined) {
     return {
       positions: {},
       files: [],
-      diagnostics: [diag(kickstartCodes.unknownVersion, { name: error, known: KS_VERSIONS.join(', ') })],
+      diagnostics: [diag(kickstartCodes.unknownVersion, { name: error, known: SUPPORTED_VERSIONS })],
     };
   }
   try {
     const includePath = source.includePath ?? splitPath(options.options?.includePath);
     const loaded = loadSource(path, { ...source, includePath });
     if (loaded.files.length === 0) return { positions: {}, files: [], diagnostics: loaded.diagnostics };
-    const doc = parseDocument(loaded.lines, version);
-    if (doc.versionComment !== undefined && resolveVersion(doc.versionComment) !== version) {
+    const { reading, note } = chooseVersion(loaded.lines, path, explicit);
+    const { doc, lowered, version } = reading;
+    const comment = doc.versionComment;
+    if (explicit && comment !== undefined && resolveVersion(comment) !== version) {
       const line = loaded.lines.find((l) => l.file === path && l.text.trim().startsWith('#version='));
       doc.diagnostics.push(
         diag(
           kickstartCodes.versionCommentDiffers,
-          { comment: doc.versionComment, version },
+          { comment, version },
           { file: path, line: line?.line ?? 1, column: 1 },
         ),
       );
     }
-    const lowered = lowerDocument(doc, version);
-    const diagnostics: Diagnostic[] = [...loaded.diagnostics, ...doc.diagnostics, ...lowered.diagnostics].map(
-      (d) => ({
-        ...d,
-        source: d.source ?? 'kickstart',
-      }),
-    );
+    const diagnostics: Diagnostic[] = [
+      note,
+      ...loaded.diagnostics,
+      ...doc.diagnostics,
+      ...lowered.diagnostics,
+    ].map((d) => ({
+      ...d,
+      source: d.source ?? 'kickstart',
+    }));
     for (const name of options.profiles ?? []) {
       diagnostics.push(diag(coreCodes.unknownProfile, { name, known: '' }, { file: path }));
     }

@@ -6,31 +6,86 @@
 import type { KsWord } from './lexer.js';
 import { type CommandEntry, OPTION_SETS, VERSION_DATA } from './version-data.js';
 
-export const KS_VERSIONS = [
-  'F39',
-  'F40',
-  'F41',
-  'F42',
-  'F43',
-  'F44',
-  'F45',
-  'RHEL7',
-  'RHEL8',
-  'RHEL9',
-  'RHEL10',
-] as const;
-export type KsVersion = (typeof KS_VERSIONS)[number];
-export const DEFAULT_KS_VERSION: KsVersion = 'F45';
+/** pykickstart's version numbers: they order versions by age, RHEL between its Fedora neighbours. */
+const VERSION_ORDER = {
+  RHEL5: 4100,
+  F7: 5000,
+  F8: 6000,
+  F9: 7000,
+  F10: 8000,
+  F11: 9000,
+  F12: 10000,
+  F13: 11000,
+  RHEL6: 11100,
+  F14: 12000,
+  F15: 13000,
+  F16: 14000,
+  F17: 15000,
+  F18: 16000,
+  F19: 17000,
+  F20: 18000,
+  F21: 19000,
+  RHEL7: 19100,
+  F22: 20000,
+  F23: 21000,
+  F24: 22000,
+  F25: 23000,
+  F26: 24000,
+  F27: 25000,
+  F28: 26000,
+  RHEL8: 26100,
+  F29: 27000,
+  F30: 30000,
+  F31: 31000,
+  F32: 32000,
+  F33: 33000,
+  F34: 34000,
+  RHEL9: 34100,
+  F35: 35000,
+  F36: 36000,
+  F37: 37000,
+  F38: 38000,
+  F39: 39000,
+  F40: 40000,
+  RHEL10: 40100,
+  F41: 41000,
+  F42: 42000,
+  F43: 43000,
+  F44: 44000,
+  F45: 45000,
+} as const;
 
-/** `F43`, `f43`, `fedora43`, `RHEL9`, `rhel-9`, `DEVEL` → a supported version, or undefined. */
+export type KsVersion = keyof typeof VERSION_ORDER;
+/** every supported version, oldest first */
+export const KS_VERSIONS = (Object.keys(VERSION_ORDER) as KsVersion[]).sort(
+  (a, b) => VERSION_ORDER[a] - VERSION_ORDER[b],
+);
+export const DEFAULT_KS_VERSION: KsVersion = 'F45';
+export const OLDEST_FEDORA = 7;
+export const NEWEST_FEDORA = 45;
+
+/** The supported versions as ranges, for messages. */
+export const SUPPORTED_VERSIONS = `F${OLDEST_FEDORA}–F${NEWEST_FEDORA}, RHEL5–RHEL10 (DEVEL = ${DEFAULT_KS_VERSION})`;
+
+/** Whether `version` is `since` or newer (pykickstart's `version >= since`). */
+export function isAtLeast(version: KsVersion, since: KsVersion): boolean {
+  return VERSION_ORDER[version] >= VERSION_ORDER[since];
+}
+
+export function isRhel(version: KsVersion): boolean {
+  return version.startsWith('RHEL');
+}
+
+/** `F43`, `f43`, `fedora43`, `RHEL9`, `rhel-9`, `centos7`, `DEVEL` → a supported version, or undefined. */
 export function resolveVersion(name: string): KsVersion | undefined {
   const n = name.trim().toUpperCase().replace(/[-_ ]/g, '');
   if (n === 'DEVEL' || n === 'RAWHIDE') return DEFAULT_KS_VERSION;
-  const m = /^(F|FC|FEDORA|RHEL|EL|CENTOS|ALMALINUX|ALMA|ROCKY|ROCKYLINUX)(\d+)$/.exec(n);
+  const m =
+    /^(F|FC|FEDORA|RHEL|EL|CENTOS|CENTOSSTREAM|ALMALINUX|ALMA|ROCKY|ROCKYLINUX|OL|ORACLELINUX)(\d+)$/.exec(n);
   if (!m) return undefined;
   const family = m[1]!.startsWith('F') ? 'F' : 'RHEL';
   const candidate = `${family}${Number(m[2])}`;
-  return (KS_VERSIONS as readonly string[]).includes(candidate) ? (candidate as KsVersion) : undefined;
+  return candidate in VERSION_ORDER ? (candidate as KsVersion) : undefined;
 }
 
 export interface OptionSpec {

@@ -341,12 +341,18 @@ export function lowerResolved(res: ResolveResult): LowerResult {
     )) {
       // only trees that belong to the definition, never the build host's own files
       if (isAbsolute(rel(src))) continue;
-      for (const repo of lowerRepositories(src, diagnostics)) {
+      for (const { repo, at, urls } of lowerRepositories(src, diagnostics)) {
         // the IR keeps the file name; where the file sits is mkosi's business
-        const path = rel(join(src, repo.fileName!));
+        const file = join(src, repo.fileName!);
+        const path = rel(file);
         repo.fileName = basename(path);
         ir.repositories.push(repo);
         repositoryPaths.push(path);
+        const ptr = `/repositories/${ir.repositories.length - 1}`;
+        if (at) positions[ptr] = { file, ...at };
+        urls.forEach((u, i) => {
+          positions[`${ptr}/urls/${i}`] = { file, ...u };
+        });
       }
     }
   }

@@ -9,12 +9,12 @@ import { mkosiCodes } from '../../diagnostics/codes/mkosi.js';
 import { diag } from '../../diagnostics/define.js';
 import type { Diagnostic } from '../../diagnostics/types.js';
 import type { Repository } from '../../ir/schema.js';
-import { parseUnitIni } from './unit-ini.js';
+import { joinedValue, parseRepoIni, valueWords } from './repo-ini.js';
 
 export const REPO_DIRS = ['etc/yum.repos.d', 'etc/zypp/repos.d', 'etc/apt/sources.list.d'];
 
-export function lowerRepositories(tree: string, diagnostics: Diagnostic[]): Repository[] {
-  const out: Repository[] = [];
+export function lowerRepositories(tree: string, diagnostics: Diagnostic[]): LocatedRepository[] {
+  const out: LocatedRepository[] = [];
   if (!isDir(tree)) return out;
   for (const dir of REPO_DIRS) {
     const full = join(tree, dir);
@@ -29,75 +29,106 @@ export function lowerRepositories(tree: string, diagnostics: Diagnostic[]): Repo
         continue;
       }
       if (name.endsWith('.repo')) out.push(...parseRepoFile(text, fileName, file, diagnostics));
-      else if (name.endsWith('.sources')) out.push(...parseDeb822(text, fileName));
-      else if (name.endsWith('.list')) out.push(...parseSourcesList(text, fileName));
+      else if (name.endsWith('.sources')) out.push(...parseDeb822(text, fileName).map(unlocated));
+      else if (name.endsWith('.list')) out.push(...parseSourcesList(text, fileName).map(unlocated));
     }
   }
   return out;
 }
 
+const unlocated = (repo: Repository): LocatedRepository => ({ repo, urls: [] });
 const bool = (v: string) => /^(1|yes|true|on)$/i.test(v);
 const words = (v: string) => v.split(/[\s,]+/).filter(Boolean);
+
+export interface RepoPosition {
+  line: number;
+  column: number;
+}
+
+/** A repository with where it was written: its section header and each of its URLs. */
+export interface LocatedRepository {
+  repo: Repository;
+  at?: RepoPosition;
+  urls: RepoPosition[];
+}
 
 export function parseRepoFile(
   text: string,
   fileName: string,
   file: string,
   diagnostics: Diagnostic[],
-): Repository[] {
-  const repos = new Map<string, Repository>();
-  for (const e of parseUnitIni(text).entries) {
-    if (!e.section) continue;
-    let r = repos.get(e.section);
-    if (!r) {
-      r = { id: e.section, type: fileName.startsWith('etc/zypp') ? 'yast2' : 'rpm-md', urls: [], fileName };
-      if (r.type === 'yast2') r.type = 'rpm-md';
-      repos.set(e.section, r);
+): LocatedRepository[] {
+  const repos = new Map<string, LocatedRepository>();
+  const parsed = parseRepoIni(text);
+  for (const p of parsed.problems) {
+    diagnostics.push(
+      diag(
+        mkosiCodes.repoLineUnread,
+        {
+          path: fileName,
+          text: p.text,
+          why: p.kind === 'outside-section' ? 'it comes before any [section]' : 'it is not key=value',
+        },
+        { file, line: p.line, column: p.column },
+      ),
+    );
+  }
+  for (const e of parsed.entries) {
+    let located = repos.get(e.section);
+    if (!located) {
+      const type = 'rpm-md';
+      located = { repo: { id: e.section, type, urls: [], fileName }, at: e.sectionAt, urls: [] };
+      repos.set(e.section, located);
     }
+    const r = located.repo;
+    const value = joinedValue(e);
     const k = e.key.toLowerCase();
     switch (k) {
       case 'name':
-        r.name = e.value;
+        r.name = value;
         break;
       case 'baseurl':
-        r.urls.push(...words(e.value));
+        for (const w of valueWords(e)) {
+          r.urls.push(w.text);
+          located.urls.push({ line: w.line, column: w.column });
+        }
         break;
       case 'mirrorlist':
-        r.mirrorlist = e.value;
+        r.mirrorlist = value;
         break;
       case 'metalink':
-        r.metalink = e.value;
+        r.metalink = value;
         break;
       case 'enabled':
-        r.enabled = bool(e.value);
+        r.enabled = bool(value);
         break;
       case 'gpgcheck':
-        r.gpgCheck = bool(e.value);
+        r.gpgCheck = bool(value);
         break;
       case 'repo_gpgcheck':
-        r.repoGpgCheck = bool(e.value);
+        r.repoGpgCheck = bool(value);
         break;
       case 'gpgkey':
-        r.gpgKeys = [...(r.gpgKeys ?? []), ...words(e.value)];
+        r.gpgKeys = [...(r.gpgKeys ?? []), ...words(value)];
         break;
       case 'sslverify':
-        r.sslVerify = bool(e.value);
+        r.sslVerify = bool(value);
         break;
       case 'priority':
-        r.priority = Number(e.value);
+        r.priority = Number(value);
         break;
       case 'cost':
-        r.cost = Number(e.value);
+        r.cost = Number(value);
         break;
       case 'module_hotfixes':
-        r.moduleHotfixes = bool(e.value);
+        r.moduleHotfixes = bool(value);
         break;
       case 'includepkgs':
-        r.includePackages = [...(r.includePackages ?? []), ...words(e.value)];
+        r.includePackages = [...(r.includePackages ?? []), ...words(value)];
         break;
       case 'exclude':
       case 'excludepkgs':
-        r.excludePackages = [...(r.excludePackages ?? []), ...words(e.value)];
+        r.excludePackages = [...(r.excludePackages ?? []), ...words(value)];
         break;
       default:
         diagnostics.push(

@@ -909,10 +909,37 @@ export function resolveTree(input: string, options: ResolveOptions = {}): Resolv
     main,
     subImages,
     declaredProfiles,
-    diagnostics: run.diagnostics,
+    diagnostics: noteLegacyDialect(run.diagnostics, [...run.legacySignals]),
     files: [...run.files],
     legacySignals: [...run.legacySignals],
   };
+}
+
+const LEGACY_CODES = new Set([
+  mkosiCodes.legacyName.code,
+  mkosiCodes.legacyNoEquivalent.code,
+  mkosiCodes.legacyFile.code,
+]);
+
+/**
+ * A tree read as mkosi v14 or older: one note says so and why, and settings outside their
+ * modern section are notes, not warnings — mkosi up to v14 read every key in any section.
+ */
+function noteLegacyDialect(diagnostics: Diagnostic[], signals: string[]): Diagnostic[] {
+  if (signals.length === 0) return diagnostics;
+  const out = diagnostics.map((d) =>
+    d.code === mkosiCodes.wrongSection.code
+      ? {
+          ...d,
+          severity: 'info' as const,
+          message: `${d.message} (mkosi v14 and older read every setting in any section)`,
+        }
+      : d,
+  );
+  const first = diagnostics.find((d) => LEGACY_CODES.has(d.code));
+  const at = first ? { file: first.file, line: first.line, column: first.column } : {};
+  out.unshift(diag(mkosiCodes.legacyDialect, { signals: signals.join(', ') }, at));
+  return out;
 }
 
 // ---- value parsing ----------------------------------------------------------------------

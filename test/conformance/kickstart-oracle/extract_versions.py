@@ -6,7 +6,7 @@ from pykickstart.base import DeprecatedCommand, RemovedCommand
 from pykickstart.parser import KickstartParser
 from pykickstart import sections
 
-VERSIONS = ['F39','F40','F41','F42','F43','F44','F45','RHEL7','RHEL8','RHEL9','RHEL10']
+VERSIONS = ['RHEL5','RHEL6','RHEL7','RHEL8','RHEL9','RHEL10'] + ['F%d' % n for n in range(7, 46)]
 
 def opts_of(parser):
     out = []

@@ -10,8 +10,11 @@ describe('kickstart version handlers', () => {
     expect(resolveVersion('RHEL-9')).toBe('RHEL9');
     expect(resolveVersion('rocky10')).toBe('RHEL10');
     expect(resolveVersion('DEVEL')).toBe('F45');
-    expect(resolveVersion('F38')).toBeUndefined();
-    expect(resolveVersion('RHEL6')).toBeUndefined();
+    expect(resolveVersion('F38')).toBe('F38');
+    expect(resolveVersion('centos-6')).toBe('RHEL6');
+    expect(resolveVersion('F6')).toBeUndefined();
+    expect(resolveVersion('RHEL4')).toBeUndefined();
+    expect(resolveVersion('F46')).toBeUndefined();
   });
 
   it('knows where commands exist, are deprecated or removed (matrix facts)', () => {
@@ -73,6 +76,6 @@ describe('kickstart version handlers', () => {
   });
 
   it('rejects an unknown --ks-version', () => {
-    expect(codes(readText('lang C\n', 'F12'))).toEqual(['IMGC5020']);
+    expect(codes(readText('lang C\n', 'F6'))).toEqual(['IMGC5020']);
   });
 });

@@ -235,6 +235,31 @@ describe('legacy mkosi (v14 and older)', () => {
     expect(res.legacySignals).toContain('mkosi.default');
   });
 
+  it('says once that the tree is read as mkosi v14, and notes (not warns) settings outside their modern section', () => {
+    const res = resolveTree(
+      tree({
+        'mkosi.conf':
+          '[Distribution]\nDistribution=fedora\n[Output]\nFormat=gpt_ext4\nHostname=h\n[Validation]\nAutologin=yes\n',
+      }),
+    );
+    const note = res.diagnostics.filter((d) => d.code === 'IMGC4041');
+    expect(note).toHaveLength(1);
+    expect(note[0]).toMatchObject({ severity: 'info', line: 4, column: 8 });
+    expect(note[0]!.message).toContain('Format=gpt_ext4');
+    const placed = res.diagnostics.filter((d) => d.code === 'IMGC4003');
+    expect(placed.map((d) => [d.severity, d.line])).toEqual([
+      ['info', 5],
+      ['info', 7],
+    ]);
+    expect(res.main.get('Hostname')).toBe('h');
+  });
+
+  it('keeps a setting outside its section a warning in a current tree', () => {
+    const res = resolveTree(tree({ 'mkosi.conf': '[Output]\nFormat=disk\nHostname=h\n' }));
+    expect(res.diagnostics.filter((d) => d.code === 'IMGC4041')).toEqual([]);
+    expect(res.diagnostics.find((d) => d.code === 'IMGC4003')?.severity).toBe('warning');
+  });
+
   it('reads the v15–v18 mkosi.presets/ folder as sub-images', () => {
     const root = tree({
       'mkosi.conf': '[Output]\nFormat=disk\n',

@@ -43,7 +43,7 @@ export function defaultRepositories(
     const suite = release ? (findRelease(id, release)?.suite ?? release) : undefined;
     if (!suite) return undefined;
     return {
-      from: `the public ${id} archive (an imgc build uses the host's apt mirror instead)`,
+      from: `the public ${id} archive; an imgc build uses the host's apt mirror instead`,
       repositories: [
         {
           id,

@@ -5,6 +5,7 @@
  * Figures and each failure with KIWI's first error are printed. IMGC_MATRIX_LIMIT=n reads
  * only n files per corpus.
  */
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -47,6 +48,7 @@ function summarize(name: string, census: Census, pick: (dir: string) => Verdict)
 describe.skipIf(!haveCorpus)('KIWI accepts every corpus translation', () => {
   const out = mkdtempSync(join(tmpdir(), 'imgc-kiwi-acceptance-'));
   let census: Census;
+  let verdicts75 = new Map<string, Verdict>();
 
   beforeAll(async () => {
     ensureKiwiTools();
@@ -62,18 +64,32 @@ describe.skipIf(!haveCorpus)('KIWI accepts every corpus translation', () => {
   it('has KIWI 9 and python3-lxml on the host', () => {
     expect(existsSync(SYSTEM_PYTHON)).toBe(true);
     expect(existsSync('/usr/lib/python3/dist-packages/kiwi/xml_description.py')).toBe(true);
+    expect(existsSync('/usr/lib/python3/dist-packages/lxml/isoschematron')).toBe(true);
     expect(census.written.length).toBeGreaterThan(0);
   });
 
   it(`kiwi-ng image info (KIWI 9.24, schema 7.5) accepts ≥ ${THRESHOLD * 100} %`, {
     timeout: 1_800_000,
   }, () => {
-    const verdicts = judgeWithKiwi(
+    verdicts75 = judgeWithKiwi(
       'image-info',
       census.written.map((w) => w.dir75),
     );
+    const verdicts = verdicts75;
     const share = summarize('KIWI 9.24 image info, schema 7.5', census, (d) => verdicts.get(d)!);
     expect(share).toBeGreaterThanOrEqual(THRESHOLD);
+  });
+
+  it('the one-process judge agrees with kiwi-ng image info itself on a sample', { timeout: 600_000 }, () => {
+    const dirs = census.written.map((w) => w.dir75);
+    const accepted = dirs.filter((d) => verdicts75.get(d)?.ok);
+    const rejected = dirs.filter((d) => verdicts75.get(d)?.ok === false);
+    const sample = [...accepted.slice(0, 2), ...rejected.slice(0, 2)];
+    expect(sample.length).toBeGreaterThan(0);
+    for (const dir of sample) {
+      const run = spawnSync('kiwi-ng', ['image', 'info', '--description', dir], { encoding: 'utf8' });
+      expect(run.status === 0, `kiwi-ng on ${dir}: ${run.stdout.slice(-300)}`).toBe(verdicts75.get(dir)!.ok);
+    }
   });
 
   it(`schema 8.5 RelaxNG and KIWI's schematron rules accept ≥ ${THRESHOLD * 100} %`, {

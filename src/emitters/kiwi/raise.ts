@@ -830,7 +830,7 @@ export class Raiser {
         imageinclude: r.usage === 'build-and-image' ? 'true' : undefined,
         imageonly: r.usage === 'image-only' ? 'true' : undefined,
         distribution: r.suites?.[0],
-        components: r.components?.length ? r.components.join(' ') : undefined,
+        components: this.aptComponents(r, type, ptr),
         repository_gpgcheck: bool(r.repoGpgCheck),
         package_gpgcheck: bool(r.gpgCheck),
         username: r.username,
@@ -849,6 +849,19 @@ export class Raiser {
     });
     el.children.push(source);
     return el;
+  }
+
+  /** KIWI reads an apt-deb repository without components as a flat one; a suite implies main. */
+  private aptComponents(r: Repository, type: string | undefined, ptr: string): string | undefined {
+    if (r.components?.length) return r.components.join(' ');
+    if (type !== 'apt-deb' || !r.suites?.length) return undefined;
+    this.assumed(
+      `${ptr}/components`,
+      'main',
+      'KIWI bootstraps an apt repository with a distribution only with its components',
+      `${ptr}/components`,
+    );
+    return 'main';
   }
 
   private packages(body: ImageIR | ProfileOverlay, ext: KiwiScopeExtension, prefix: string): XElement[] {

@@ -90,6 +90,21 @@ describe('KIWI writer: what kiwi-ng requires', () => {
     expect(result.diagnostics.filter((d) => d.pointer === '/repositories')).toEqual([]);
   });
 
+  it('gives an apt repository with a suite but no components main, reported as assumed', () => {
+    const ir = irOf('debian', 'bookworm', { type: 'disk' });
+    ir.repositories.push({
+      id: 'mine',
+      type: 'apt',
+      urls: ['http://example.invalid/debian'],
+      suites: ['bookworm'],
+    });
+    const result = writeKiwi(ir);
+    expect(elements(configOf(result.files), 'repository')[0]!.attrs.components).toBe('main');
+    expect(result.diagnostics).toContainEqual(
+      expect.objectContaining({ code: 'IMGC6003', pointer: '/repositories/0/components' }),
+    );
+  });
+
   it("names the filesystem of a disk type: the root partition's, else ext4, reported as assumed", () => {
     const plain = writeKiwi(irOf('debian', 'bookworm', { type: 'disk' }));
     expect(elements(configOf(plain.files), 'type')[0]!.attrs.filesystem).toBe('ext4');

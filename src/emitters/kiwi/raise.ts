@@ -45,6 +45,8 @@ import { defaultRepositories } from './default-repositories.js';
 import { FALLBACK_IMAGE } from './type-fit.js';
 
 const MIB = 1024 * 1024;
+/** The KIWI image types that carry firmware and bootloader settings. */
+const BOOTABLE_IMAGES = ['oem', 'iso', 'pxe', 'kis'];
 
 const GIB = 1024 * MIB;
 
@@ -447,6 +449,8 @@ export class Raiser {
       if (!isDisk) this.loss(at, 'only a KIWI disk (oem) type has a root partition');
     }
     const image = out ? (imageOfOutput(out) ?? fallbackImage) : undefined;
+    if (boot && image && !BOOTABLE_IMAGES.includes(image))
+      this.loss('/boot', `a KIWI ${image} type boots nothing; its boot settings are not written`);
     ir.outputs.slice(1).forEach((o, i) => {
       if (!(isDisk && o.type === 'installer'))
         this.loss(`/outputs/${i + 1}`, 'KIWI builds one type per build; only the first output is written');
@@ -463,6 +467,11 @@ export class Raiser {
     }
     if (boot?.secureBoot?.enabled && boot.firmware !== 'uefi')
       this.loss('/boot/secureBoot', 'secure boot needs firmware uefi');
+    else if (boot?.secureBoot && !boot.firmware)
+      this.loss(
+        '/boot/secureBoot',
+        'KIWI says secure boot only through firmware=; with no firmware it is not written',
+      );
     const enc = storage?.encryption;
     const attrs: Record<string, string | undefined> = {
       image,

@@ -39,7 +39,10 @@ function summarize(name: string, census: Census, pick: (dir: string) => Verdict)
   }
   const total = census.written.length;
   const ok = total - failures.length;
-  console.log(`${name}: ${ok}/${total} accepted (${total ? ((100 * ok) / total).toFixed(1) : 'n/a'} %)`);
+  const readable = total + census.refused.length;
+  console.log(
+    `${name}: ${ok}/${total} translations accepted (${total ? ((100 * ok) / total).toFixed(1) : 'n/a'} %); of all ${readable} readable definitions, counting the ${census.refused.length} translate refused: ${readable ? ((100 * ok) / readable).toFixed(1) : 'n/a'} %`,
+  );
   for (const [corpus, r] of rows) console.log(`  ${corpus.padEnd(10)} ${r.ok}/${r.total}`);
   if (failures.length) console.log(`  rejected:\n    ${failures.join('\n    ')}`);
   return total ? ok / total : 0;

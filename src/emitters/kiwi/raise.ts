@@ -48,6 +48,9 @@ const MIB = 1024 * 1024;
 /** The KIWI image types that carry firmware and bootloader settings. */
 const BOOTABLE_IMAGES = ['oem', 'iso', 'pxe', 'kis'];
 
+/** The <type> elements that carry the IR's outputs, boot and storage; the others are kept KIWI data. */
+export const TYPES_RAISED_FROM_IR = new WeakSet<XElement>();
+
 const GIB = 1024 * MIB;
 
 /** en_US.UTF-8 → en_US: KIWI appends the encoding itself. */
@@ -495,6 +498,7 @@ export class Raiser {
       this.loss('/outputs/0/format', `KIWI sets a format only for disk images`);
     }
     const t = withAttrs(element('type'), attrs, kept.attrs);
+    TYPES_RAISED_FROM_IR.add(t);
     const kids: XChild[] = [];
     if (boot?.bootloader !== undefined || boot?.timeout !== undefined || this.ext.attrs?.bootloader) {
       const name = boot?.bootloader ? BOOTLOADER_NAMES[boot.bootloader] : undefined;

@@ -9,6 +9,7 @@ import { diag } from '../../diagnostics/define.js';
 import type { Diagnostic } from '../../diagnostics/types.js';
 import type { ImageIR } from '../../ir/schema.js';
 import { childElements, element, textOf, type XElement } from '../../parsers/kiwi/ast.js';
+import { TYPES_RAISED_FROM_IR } from './raise.js';
 import { type TypeRules, typeRules } from './type-rules.js';
 
 /** The build type written for an output KIWI has no type for: a tarball of the root tree. */
@@ -55,27 +56,42 @@ export function fitTypesToRules(
 
 type Lost = (pointer: string, detail: string) => void;
 
-function fitType(t: XElement, rules: TypeRules, ir: ImageIR, lost: Lost, diagnostics: Diagnostic[]): void {
+function fitType(
+  t: XElement,
+  rules: TypeRules,
+  ir: ImageIR,
+  reportLost: Lost,
+  diagnostics: Diagnostic[],
+): void {
+  // a type kept from a KIWI source is extension data, whatever IR field its attribute resembles
+  const fromIr = TYPES_RAISED_FROM_IR.has(t);
+  const lost: Lost = (pointer, detail) => reportLost(fromIr ? pointer : '/extensions/kiwi', detail);
   const image = t.attrs.image;
   const where = `image="${image}"`;
   for (const attr of Object.keys(t.attrs)) {
     if (!allows(rules.attributeImages[attr], image)) {
       lost(
         pointerOf(attr),
-        `KIWI allows ${attr} only on ${rules.attributeImages[attr]} types, not ${where}; not written`,
+        `KIWI allows ${attr} only on ${rules.attributeImages[attr]} types, not ${where}; ${shown(t, attr)} not written`,
       );
       delete t.attrs[attr];
     } else if (rules.btrfsOnly[attr] !== undefined && t.attrs.filesystem !== 'btrfs') {
-      lost(pointerOf(attr), `KIWI allows ${attr} only with filesystem="btrfs"; not written`);
+      lost(
+        pointerOf(attr),
+        `KIWI allows ${attr} only with filesystem="btrfs"; ${shown(t, attr)} not written`,
+      );
       delete t.attrs[attr];
     } else if (rules.needsOemResizeOff[attr] !== undefined && !oemResizeOff(t)) {
-      lost(pointerOf(attr), `KIWI allows ${attr} only with <oem-resize>false</oem-resize>; not written`);
+      lost(
+        pointerOf(attr),
+        `KIWI allows ${attr} only with <oem-resize>false</oem-resize>; ${shown(t, attr)} not written`,
+      );
       delete t.attrs[attr];
     }
   }
   for (const [attr, images] of Object.entries(rules.requiredByImage)) {
     if (t.attrs[attr] !== undefined || !allows(images, image)) continue;
-    if (attr === 'filesystem') assumeDiskFilesystem(t, ir, diagnostics);
+    if (attr === 'filesystem') assumeDiskFilesystem(t, ir, fromIr, diagnostics);
   }
   t.children = t.children.filter((c) => {
     if (c.kind !== 'element') return true;
@@ -83,6 +99,11 @@ function fitType(t: XElement, rules: TypeRules, ir: ImageIR, lost: Lost, diagnos
     if (c.name === 'containerconfig') return fitContainerConfig(c, rules, image, lost);
     return true;
   });
+}
+
+/** attr="value", as the report names what it dropped */
+function shown(el: XElement, attr: string): string {
+  return `${attr}="${el.attrs[attr]}"`;
 }
 
 function pointerOf(attr: string): string {
@@ -95,10 +116,11 @@ function oemResizeOff(t: XElement): boolean {
   return resize !== undefined && textOf(resize)?.trim() === 'false';
 }
 
-function assumeDiskFilesystem(t: XElement, ir: ImageIR, diagnostics: Diagnostic[]): void {
+function assumeDiskFilesystem(t: XElement, ir: ImageIR, fromIr: boolean, diagnostics: Diagnostic[]): void {
   const partitions = ir.storage?.partitions ?? [];
   const rootIndex = partitions.findIndex((p) => p.role === 'root');
-  const pointer = rootIndex >= 0 ? `/storage/partitions/${rootIndex}/filesystem` : '/storage';
+  const irPointer = rootIndex >= 0 ? `/storage/partitions/${rootIndex}/filesystem` : '/storage';
+  const pointer = fromIr ? irPointer : '/extensions/kiwi';
   const named = partitions[rootIndex]?.filesystem;
   t.attrs.filesystem = named ?? DEFAULT_DISK_FILESYSTEM;
   diagnostics.push(
@@ -121,7 +143,11 @@ function fitBootloader(bl: XElement, rules: TypeRules, image: string | undefined
   if (!allows(rules.bootloaderImages.name, image)) {
     lost(
       '/boot/bootloader',
-      `KIWI allows <bootloader> only on ${rules.bootloaderImages.name} types, not image="${image}"; not written`,
+      `KIWI allows <bootloader> only on ${rules.bootloaderImages.name} types, not image="${image}"; <bootloader ${Object.keys(
+        bl.attrs,
+      )
+        .map((a) => shown(bl, a))
+        .join(' ')}> not written`,
     );
     return false;
   }
@@ -129,7 +155,10 @@ function fitBootloader(bl: XElement, rules: TypeRules, image: string | undefined
     if (attr === 'name') continue;
     if (!allows(rules.bootloaderImages[attr], image) || !allows(rules.bootloaderNames[attr], bl.attrs.name)) {
       const pointer = attr === 'timeout' ? '/boot/timeout' : '/extensions/kiwi';
-      lost(pointer, `KIWI's ${bl.attrs.name} bootloader on image="${image}" takes no ${attr}; not written`);
+      lost(
+        pointer,
+        `KIWI's ${bl.attrs.name} bootloader on image="${image}" takes no ${attr}; ${shown(bl, attr)} not written`,
+      );
       delete bl.attrs[attr];
     }
   }
@@ -141,13 +170,28 @@ function fitContainerConfig(c: XElement, rules: TypeRules, image: string | undef
   if (refused.length === 0) return true;
   lost(
     '/outputs/0/container',
-    `KIWI takes <containerconfig> ${refused.join(', ')} only on ${rules.containerImages[refused[0]!]} types, not image="${image}"; not written`,
+    `KIWI takes <containerconfig> ${refused.join(', ')} only on ${rules.containerImages[refused[0]!]} types, not image="${image}"; <containerconfig ${Object.keys(
+      c.attrs,
+    )
+      .map((a) => shown(c, a))
+      .join(' ')}> not written`,
   );
   return false;
 }
 
-/** KIWI refuses a description without a build type; when the target schema dropped the only one, its plain root archive stands in. */
-export function ensureBuildType(root: XElement, version: string, diagnostics: Diagnostic[]): void {
+/**
+ * KIWI refuses a description without a build type; when the target schema dropped the type
+ * of the IR's output, its plain root archive stands in. An IR without outputs gets none here:
+ * translate fills an output for KIWI first (IMGC6003), so only a KIWI source whose types
+ * imgc could not read arrives without one, and its type is kept in a comment.
+ */
+export function ensureBuildType(
+  root: XElement,
+  ir: ImageIR,
+  version: string,
+  diagnostics: Diagnostic[],
+): void {
+  if (ir.outputs.length === 0) return;
   const hasType = (el: XElement): boolean => el.name === 'type' || childElements(el).some((c) => hasType(c));
   if (hasType(root)) return;
   const base = childElements(root).find((c) => c.name === 'preferences' && c.attrs.profiles === undefined);

@@ -44,7 +44,7 @@ export function writeKiwi(ir: ImageIR, options: WriteOptions = {}): WriteResult 
   if (version === '7.5') downgradeTo75(root, diagnostics);
   fitToSchema(root, schemaTables[version]!, version, diagnostics);
   fitTypesToRules(root, version, ir, diagnostics);
-  ensureBuildType(root, version, diagnostics);
+  ensureBuildType(root, ir, version, diagnostics);
   const files: OutputFile[] = [{ path: 'config.xml', content: printDocument(raised.doc) }];
   files.push(...scriptFiles(ir, options, diagnostics));
   files.push(...copiedFiles(ir, root, options, diagnostics));

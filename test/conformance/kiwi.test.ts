@@ -21,6 +21,10 @@ import { parseDescription } from '../../src/parsers/kiwi/read.js';
 import { upgradeToLatest } from '../../src/parsers/kiwi/upgrade.js';
 import { corpusDir, corpusMissingMessage, readManifest } from '../helpers/shared.js';
 import { ensureKiwiTools, KIWI_75_RNG, KIWI_85_RNG, relaxngErrors } from '../setup/kiwi-tools.js';
+import { withoutPointers } from '../translate/matrix-helpers.js';
+
+/** What the writer reported changing so that KIWI accepts the output (dropped: IMGC6002, filled: IMGC6003). */
+const CHANGE_CODES = new Set(['IMGC6002', 'IMGC6003']);
 
 const dir = corpusDir('kiwi');
 const registry = new FormatRegistry();
@@ -156,6 +160,7 @@ describe('KIWI corpus', () => {
         identicalMain: 0,
         main: 0,
         identicalVia75: 0,
+        identicalApartFromReported: 0,
       };
       const failures: string[] = [];
       for (const [i, l] of loaded.entries()) {
@@ -178,8 +183,15 @@ describe('KIWI corpus', () => {
           else if (version === '8.5') counts.valid85++;
           else counts.valid75++;
           const again = await loadDefinition(registry, out, { from: 'kiwi', options: { arch: 'x86_64' } });
+          // the same IR, apart from the fields the writer reported changing for KIWI's rules
+          const changed = written.diagnostics
+            .filter((d) => CHANGE_CODES.has(d.code) && d.pointer !== undefined)
+            .map((d) => d.pointer!);
           const same =
-            again.ir !== undefined && canonical(normalizeIr(again.ir)) === canonical(normalizeIr(l.ir!));
+            again.ir !== undefined &&
+            canonical(withoutPointers(normalizeIr(again.ir), changed)) ===
+              canonical(withoutPointers(normalizeIr(l.ir!), changed));
+          if (same && changed.length && version === '8.5') counts.identicalApartFromReported++;
           if (version === '7.5') {
             // informational: 8.5-only constructs are dropped (and reported) when writing 7.5
             if (same) counts.identicalVia75++;
@@ -212,8 +224,14 @@ describe('KIWI corpus', () => {
         const text = String(written.files.find((f) => f.path === 'config.xml')!.content);
         const have = new Set(facts(parseDescription(text, 'config.xml').doc!.root));
         const kept = text.replaceAll('\\u002d', '-');
+        // a value the writer dropped for KIWI's rules is named in its report
+        const reported = written.diagnostics
+          .filter((d) => CHANGE_CODES.has(d.code))
+          .map((d) => d.message)
+          .join('\n');
         const missing = facts(source.root).filter(
-          (v) => !have.has(v) && !kept.includes(JSON.stringify(v).slice(1, -1)),
+          (v) =>
+            !have.has(v) && !kept.includes(JSON.stringify(v).slice(1, -1)) && !reported.includes(`"${v}"`),
         );
         if (missing.length) {
           lossy++;

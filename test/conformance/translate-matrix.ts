@@ -30,7 +30,7 @@ export const CORPORA: Record<string, (row: Record<string, string>) => string | u
   bootc: () => 'containerfile',
 };
 
-function rowPath(dir: string, row: Record<string, string>): string | undefined {
+export function rowPath(dir: string, row: Record<string, string>): string | undefined {
   const candidates = [
     row.staged_path,
     row.path,

@@ -1,6 +1,7 @@
 /**
  * Makes sure the tools the KIWI validation tests need are on the host: `xmllint`
- * (libxml2-utils) and the schema 7.5 RelaxNG that ships in Debian's `kiwi` package.
+ * (libxml2-utils), Debian's `kiwi` package (its library and the schema 7.5 RelaxNG) and
+ * python3-lxml (schematron).
  * Installs them with apt-get only when they are missing (the suite runs as root). Usable
  * as a vitest globalSetup (default export) or called from a test file's beforeAll.
  */
@@ -11,6 +12,7 @@ import { sharedDir } from '../helpers/shared.js';
 
 export const KIWI_85_RNG = join(sharedDir, 'reference/schemas/kiwi-8.5.rng');
 export const KIWI_75_RNG = '/usr/lib/python3/dist-packages/kiwi/schema/kiwi.rng';
+const LXML_ISOSCHEMATRON = '/usr/lib/python3/dist-packages/lxml/isoschematron';
 
 function hasCommand(name: string): boolean {
   try {
@@ -25,6 +27,7 @@ export function ensureKiwiTools(): void {
   const missing: string[] = [];
   if (!hasCommand('xmllint')) missing.push('libxml2-utils');
   if (!existsSync(KIWI_75_RNG)) missing.push('kiwi');
+  if (!existsSync(LXML_ISOSCHEMATRON)) missing.push('python3-lxml');
   if (missing.length === 0) return;
   try {
     execFileSync('apt-get', ['install', '-y', '--no-install-recommends', ...missing], { stdio: 'ignore' });

@@ -41,6 +41,15 @@ export const translateCodes = defineCodes({
       `--output ${p.value}: expected <type>[:<format>] with a type of ${p.known}`,
     hint: 'e.g. --output disk:qcow2 or --output iso',
   },
+  kiwiNoRepository: {
+    code: 'IMGC6010',
+    severity: 'warning',
+    summary:
+      'KIWI needs a repository; the source names none and imgc knows no public one for its distribution',
+    message: (p: { distribution: string }) =>
+      `kiwi: no <repository> written: the source names none and imgc knows no public repository for ${p.distribution}; kiwi-ng will refuse the description ("No repositories configured")`,
+    hint: 'add a repository to the source, or translate with --distro <id>:<release> for a distribution imgc knows',
+  },
   kiwiEnvInlined: {
     code: 'IMGC6020',
     severity: 'info',

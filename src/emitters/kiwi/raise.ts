@@ -41,8 +41,16 @@ import {
   localeToIr,
   parseContainerReference,
 } from '../../parsers/kiwi/lower.js';
+import { defaultRepositories } from './default-repositories.js';
+import { FALLBACK_IMAGE } from './type-fit.js';
 
 const MIB = 1024 * 1024;
+/** The KIWI image types that carry firmware and bootloader settings. */
+const BOOTABLE_IMAGES = ['oem', 'iso', 'pxe', 'kis'];
+
+/** The <type> elements that carry the IR's outputs, boot and storage; the others are kept KIWI data. */
+export const TYPES_RAISED_FROM_IR = new WeakSet<XElement>();
+
 const GIB = 1024 * MIB;
 
 /** en_US.UTF-8 → en_US: KIWI appends the encoding itself. */
@@ -175,6 +183,8 @@ export class Raiser {
       if (s.name !== undefined) for (const sec of own) sec.el.attrs.profiles ??= s.name;
       sections.push(...own);
     }
+    if (!sections.some((s) => s.kind === 'repository' && this.activeByDefault(s.el)))
+      sections.push(...this.defaultRepositorySections());
     const order: Section['kind'][] = ['preferences', 'users', 'repository', 'packages', 'other'];
     if (!sections.some((s) => s.kind === 'preferences'))
       sections.push({ kind: 'preferences', el: element('preferences') });
@@ -203,12 +213,47 @@ export class Raiser {
     return el;
   }
 
-  private assumed(field: string, value: string): void {
+  private assumed(field: string, value: string, from = 'KIWI requires it', pointer?: string): void {
     this.diagnostics.push(
-      diag(translateCodes.assumedDefault, { field, value, from: 'KIWI requires it' }, undefined, {
+      diag(translateCodes.assumedDefault, { field, value, from }, undefined, {
         source: 'kiwi',
+        ...(pointer ? { pointer } : {}),
       }),
     );
+  }
+
+  /** Whether KIWI uses a section when no --profile is given: it names no profile or an imported one. */
+  private activeByDefault(el: XElement): boolean {
+    const names = el.attrs.profiles?.split(',').map((n) => n.trim());
+    if (!names) return true;
+    const imported = new Set(this.ir.profiles.filter((p) => p.default).map((p) => p.name));
+    return names.some((n) => imported.has(n));
+  }
+
+  /** KIWI refuses a description without repositories: the distribution's public ones, reported as assumed. */
+  private defaultRepositorySections(): Section[] {
+    const { id, release } = this.ir.distribution;
+    const found = id ? defaultRepositories(id, release) : undefined;
+    if (!found) {
+      const distribution = id ? `${id}${release ? ` ${release}` : ''}` : 'a source without a distribution';
+      this.diagnostics.push(
+        diag(translateCodes.kiwiNoRepository, { distribution }, undefined, {
+          pointer: '/repositories',
+          source: 'kiwi',
+        }),
+      );
+      return [];
+    }
+    return found.repositories.map((r, i) => {
+      const el = this.repository(r, {}, `/repositories/${i}`);
+      this.assumed(
+        '/repositories',
+        `${r.id} ${r.urls[0] ?? r.metalink ?? r.mirrorlist}`,
+        found.from,
+        '/repositories',
+      );
+      return { kind: 'repository', el };
+    });
   }
 
   private description(): XElement {
@@ -365,22 +410,20 @@ export class Raiser {
 
   private synthesizeType(): XElement | undefined {
     const out = this.ir.outputs[0];
-    const image = out ? imageOfOutput(out) : undefined;
-    if (!out || !image) {
-      if (out) this.loss('/outputs/0/type', `KIWI has no image type for ${out.type} outputs`);
-      const why = 'KIWI keeps it on a <type>, and no type is written';
-      if (this.ir.boot) this.loss('/boot', why);
-      if (this.ir.storage) this.loss('/storage', why);
-      if (this.ir.system.kernel.cmdline.length) this.loss('/system/kernel/cmdline', why);
-      return undefined;
-    }
+    if (!out) return undefined;
     // the written type must be the one KIWI (and imgc) selects when it is read again
     this.totalTypes++;
-    return this.mergeType(element('type'));
+    if (imageOfOutput(out)) return this.mergeType(element('type'));
+    // KIWI refuses a description without a build type: its plain root archive stands in
+    this.loss(
+      '/outputs/0/type',
+      `KIWI has no image type for ${out.type} outputs; written as image="${FALLBACK_IMAGE}", a tarball of the root tree`,
+    );
+    return this.mergeType(element('type'), FALLBACK_IMAGE);
   }
 
   /** The selected type: its kept attributes and children plus everything the IR says about outputs, boot and storage. */
-  private mergeType(kept: XElement): XElement {
+  private mergeType(kept: XElement, fallbackImage?: string): XElement {
     const ir = this.ir;
     const out: Output | undefined = ir.outputs[0];
     const storage: Storage | undefined = ir.storage;
@@ -408,7 +451,9 @@ export class Raiser {
       }
       if (!isDisk) this.loss(at, 'only a KIWI disk (oem) type has a root partition');
     }
-    const image = out ? imageOfOutput(out) : undefined;
+    const image = out ? (imageOfOutput(out) ?? fallbackImage) : undefined;
+    if (boot && image && !BOOTABLE_IMAGES.includes(image))
+      this.loss('/boot', `a KIWI ${image} type boots nothing; its boot settings are not written`);
     ir.outputs.slice(1).forEach((o, i) => {
       if (!(isDisk && o.type === 'installer'))
         this.loss(`/outputs/${i + 1}`, 'KIWI builds one type per build; only the first output is written');
@@ -425,6 +470,11 @@ export class Raiser {
     }
     if (boot?.secureBoot?.enabled && boot.firmware !== 'uefi')
       this.loss('/boot/secureBoot', 'secure boot needs firmware uefi');
+    else if (boot?.secureBoot && !boot.firmware)
+      this.loss(
+        '/boot/secureBoot',
+        'KIWI says secure boot only through firmware=; with no firmware it is not written',
+      );
     const enc = storage?.encryption;
     const attrs: Record<string, string | undefined> = {
       image,
@@ -448,6 +498,7 @@ export class Raiser {
       this.loss('/outputs/0/format', `KIWI sets a format only for disk images`);
     }
     const t = withAttrs(element('type'), attrs, kept.attrs);
+    TYPES_RAISED_FROM_IR.add(t);
     const kids: XChild[] = [];
     if (boot?.bootloader !== undefined || boot?.timeout !== undefined || this.ext.attrs?.bootloader) {
       const name = boot?.bootloader ? BOOTLOADER_NAMES[boot.bootloader] : undefined;
@@ -753,7 +804,8 @@ export class Raiser {
       'apt-deb822': 'apt-deb',
     };
     const type = r.type ? types[r.type] : undefined;
-    if (r.type && !type)
+    // KIWI takes pacman repositories untyped: its package manager says what they are
+    if (r.type && !type && r.type !== 'pacman')
       this.loss(`${ptr}/type`, `KIWI has no ${r.type} repository type; written without type=`);
     if (r.type === 'apt-deb822') this.loss(`${ptr}/type`, 'written as a one-line apt-deb repository');
     const aliasOk = (v: string | undefined) => v !== undefined && /^[a-zA-Z0-9_\-.]+$/.test(v);
@@ -791,7 +843,7 @@ export class Raiser {
         imageinclude: r.usage === 'build-and-image' ? 'true' : undefined,
         imageonly: r.usage === 'image-only' ? 'true' : undefined,
         distribution: r.suites?.[0],
-        components: r.components?.length ? r.components.join(' ') : undefined,
+        components: this.aptComponents(r, type, ptr),
         repository_gpgcheck: bool(r.repoGpgCheck),
         package_gpgcheck: bool(r.gpgCheck),
         username: r.username,
@@ -810,6 +862,19 @@ export class Raiser {
     });
     el.children.push(source);
     return el;
+  }
+
+  /** KIWI reads an apt-deb repository without components as a flat one; a suite implies main. */
+  private aptComponents(r: Repository, type: string | undefined, ptr: string): string | undefined {
+    if (r.components?.length) return r.components.join(' ');
+    if (type !== 'apt-deb' || !r.suites?.length) return undefined;
+    this.assumed(
+      `${ptr}/components`,
+      'main',
+      'KIWI bootstraps an apt repository with a distribution only with its components',
+      `${ptr}/components`,
+    );
+    return 'main';
   }
 
   private packages(body: ImageIR | ProfileOverlay, ext: KiwiScopeExtension, prefix: string): XElement[] {

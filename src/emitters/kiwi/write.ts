@@ -18,6 +18,7 @@ import { conformTo } from '../../parsers/kiwi/schema/conform.js';
 import { type SchemaTable, schemaTables } from '../../parsers/kiwi/schema/table.js';
 import { printDocument } from './print.js';
 import { raiseKiwi } from './raise.js';
+import { ensureBuildType, fitTypesToRules } from './type-fit.js';
 
 export const WRITABLE_SCHEMAS = ['8.5', '7.5'] as const;
 
@@ -42,6 +43,8 @@ export function writeKiwi(ir: ImageIR, options: WriteOptions = {}): WriteResult 
   const root = raised.doc.root;
   if (version === '7.5') downgradeTo75(root, diagnostics);
   fitToSchema(root, schemaTables[version]!, version, diagnostics);
+  fitTypesToRules(root, version, ir, diagnostics);
+  ensureBuildType(root, ir, version, diagnostics);
   const files: OutputFile[] = [{ path: 'config.xml', content: printDocument(raised.doc) }];
   files.push(...scriptFiles(ir, options, diagnostics));
   files.push(...copiedFiles(ir, root, options, diagnostics));

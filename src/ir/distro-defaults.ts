@@ -7,9 +7,9 @@
 import { coreCodes } from '../diagnostics/codes/core.js';
 import { diag } from '../diagnostics/define.js';
 import type { Diagnostic } from '../diagnostics/types.js';
-import { distroFromUrl, ONLY_RELEASE, splitDistro } from './distribution.js';
+import { type DistroGuess, distroFromUrl, ONLY_RELEASE, splitDistro } from './distribution.js';
 import type { PositionTable, SourcePosition } from './positions.js';
-import type { ImageIR } from './schema.js';
+import type { ImageIR, Repository } from './schema.js';
 
 export interface DistroFlags {
   distro?: unknown;
@@ -92,17 +92,30 @@ export function missingDistribution(
  */
 export function inferFromRepositories(ir: ImageIR, positions: PositionTable): Diagnostic[] {
   if (ir.distribution.id) return [];
-  for (const [i, repo] of ir.repositories.entries()) {
+  const found = distroOfRepositories(ir.repositories);
+  if (!found) return [];
+  const { guess, index, url } = found;
+  ir.distribution.id = guess.id;
+  if (guess.release && !ir.distribution.release) ir.distribution.release = guess.release;
+  const at = positions[`/repositories/${index}`];
+  if (at) positions['/distribution/id'] = at;
+  const distro = [guess.id, ir.distribution.release].filter(Boolean).join(' ');
+  return [diag(coreCodes.distroFromRepository, { distro, url }, at, { pointer: '/distribution/id' })];
+}
+
+/**
+ * The distribution the first repository on a distribution's own mirror names, as the readers
+ * of formats without a distribution field infer it (writers use it to tell whether what they
+ * write carries the distribution back).
+ */
+export function distroOfRepositories(
+  repositories: readonly Pick<Repository, 'urls' | 'mirrorlist' | 'metalink'>[],
+): { guess: DistroGuess & { id: string }; index: number; url: string } | undefined {
+  for (const [index, repo] of repositories.entries()) {
     for (const url of [...repo.urls, repo.mirrorlist, repo.metalink].filter((u): u is string => !!u)) {
-      const g = distroFromUrl(url);
-      if (!g?.id) continue;
-      ir.distribution.id = g.id;
-      if (g.release && !ir.distribution.release) ir.distribution.release = g.release;
-      const at = positions[`/repositories/${i}`];
-      if (at) positions['/distribution/id'] = at;
-      const distro = [g.id, ir.distribution.release].filter(Boolean).join(' ');
-      return [diag(coreCodes.distroFromRepository, { distro, url }, at, { pointer: '/distribution/id' })];
+      const guess = distroFromUrl(url);
+      if (guess?.id) return { guess: guess as DistroGuess & { id: string }, index, url };
     }
   }
-  return [];
+  return undefined;
 }

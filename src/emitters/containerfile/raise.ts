@@ -89,6 +89,14 @@ class Raiser {
     );
   }
 
+  /** Groups whose kind the family's install spelling does not carry back. */
+  private kindsOtherThan(kind: 'pattern' | undefined, detail: string) {
+    this.ir.packages.groups.forEach((g, i) => {
+      if (g.kind !== undefined && g.kind !== kind)
+        this.lossy(pointer('packages', 'groups', i, 'kind'), detail);
+    });
+  }
+
   run() {
     this.header();
     this.repositories();
@@ -289,6 +297,7 @@ class Raiser {
           `dnf -y module ${m.state === 'disabled' ? 'disable' : 'enable'} ${shellQuote(m.stream ? `${m.name}:${m.stream}` : m.name)}`,
         );
       });
+      this.kindsOtherThan(undefined, 'dnf installs @group and reads it back without a kind');
       const words = [...pkgNames, ...p.groups.map((g) => `@${g.name}`)];
       if (words.length) {
         const opts = ['-y'];
@@ -320,6 +329,7 @@ class Raiser {
         if (p.remove.length) cmds.push(`apt-get purge -y ${q(p.remove.map((x) => x.name))}`);
         if (cmds.length) cmds.push('rm -rf /var/lib/apt/lists/*');
       } else if (this.family === 'zypper') {
+        this.kindsOtherThan('pattern', 'zypper installs every group as pattern:NAME');
         const words = [...pkgNames, ...p.groups.map((g) => `pattern:${g.name}`)];
         if (words.length)
           cmds.push(

@@ -13,6 +13,7 @@ import type { Diagnostic } from '../../diagnostics/types.js';
 import type { OutputFile, WriteOptions, WriteResult } from '../../formats/contract.js';
 import type { ImageIR, Script } from '../../ir/schema.js';
 import { childElements, textOf, type XElement } from '../../parsers/kiwi/ast.js';
+import { inferKiwiDistribution } from '../../parsers/kiwi/distro.js';
 import { HOSTNAME_FILE, ROOT_OVERLAY, SCRIPT_FILES } from '../../parsers/kiwi/read.js';
 import { conformTo } from '../../parsers/kiwi/schema/conform.js';
 import { type SchemaTable, schemaTables } from '../../parsers/kiwi/schema/table.js';
@@ -45,12 +46,46 @@ export function writeKiwi(ir: ImageIR, options: WriteOptions = {}): WriteResult 
   fitToSchema(root, schemaTables[version]!, version, diagnostics);
   fitTypesToRules(root, version, ir, diagnostics);
   ensureBuildType(root, ir, version, diagnostics);
+  diagnostics.push(...distributionNotCarried(root, ir));
   const files: OutputFile[] = [{ path: 'config.xml', content: printDocument(raised.doc) }];
   files.push(...scriptFiles(ir, options, diagnostics));
   files.push(...copiedFiles(ir, root, options, diagnostics));
   if (ir.system.hostname !== undefined)
     files.push({ path: HOSTNAME_FILE, content: `${ir.system.hostname}\n` });
   return { files, diagnostics };
+}
+
+/**
+ * KIWI has no distribution element: a reader infers it from what the description says
+ * (repositories, names, packages), as imgc's KIWI reader does. Where the written description
+ * would not give the IR's distribution back, that is an approximation worth a report.
+ */
+function distributionNotCarried(root: XElement, ir: ImageIR): Diagnostic[] {
+  const { id, release } = ir.distribution;
+  if (!id) return [];
+  const written = descendants(root, 'release-version').map(textOf)[0];
+  const back = inferKiwiDistribution(
+    root,
+    'config.xml',
+    written ? { release: written } : {},
+    {},
+  ).distribution;
+  const report = (pointer: string, detail: string) =>
+    diag(translateCodes.lossDetail, { pointer, target: 'kiwi', detail }, undefined, { pointer });
+  if (back.id !== id)
+    return [
+      report(
+        '/distribution',
+        `KIWI has no distribution element and nothing written names ${id}${back.id ? ` (it reads as ${back.id})` : ''}; name it with --distro when reading the description back`,
+      ),
+    ];
+  if (release !== undefined && back.release !== release)
+    return [report('/distribution/release', `nothing written names release ${release} of ${id}`)];
+  return [];
+}
+
+function descendants(el: XElement, name: string): XElement[] {
+  return childElements(el).flatMap((c) => [...(c.name === name ? [c] : []), ...descendants(c, name)]);
 }
 
 function scriptFiles(ir: ImageIR, options: WriteOptions, diagnostics: Diagnostic[]): OutputFile[] {

@@ -212,6 +212,7 @@ export const containerfileCapabilities = [
   '/packages/exclude/*/name',
   '/packages/remove/*/name',
   '/packages/groups/*/name',
+  '/packages/groups/*/kind',
   '/packages/modules/*/name',
   '/packages/modules/*/stream',
   '/packages/modules/*/state',

@@ -20,6 +20,7 @@ const BODY = [
   '/metadata/author',
   '/metadata/contact',
   '/metadata/license',
+  '/distribution/id',
   '/distribution/release',
   '/repositories/*/id',
   '/repositories/*/name',

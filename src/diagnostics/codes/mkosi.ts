@@ -186,4 +186,12 @@ export const mkosiCodes = defineCodes({
       'sub-images (mkosi.images/) are read and kept as extension data; the IR describes the main image',
     message: (p: { names: string }) => `sub-images ${p.names} are kept as mkosi extension data`,
   },
+  writerVersion: {
+    code: 'IMGC4050',
+    severity: 'error',
+    summary: 'an mkosi version the writer has no dialect for',
+    message: (p: { version: string }) =>
+      `imgc writes mkosi ${p.version === '' ? '(empty)' : p.version} in no dialect`,
+    hint: 'use -O mkosi-version=14 for mkosi 14 (Debian 12, Ubuntu 22.04), or leave it out for current mkosi',
+  },
 });

@@ -16,6 +16,7 @@ import { childElements, textOf, type XElement } from '../../parsers/kiwi/ast.js'
 import { HOSTNAME_FILE, ROOT_OVERLAY, SCRIPT_FILES } from '../../parsers/kiwi/read.js';
 import { conformTo } from '../../parsers/kiwi/schema/conform.js';
 import { type SchemaTable, schemaTables } from '../../parsers/kiwi/schema/table.js';
+import { fitAptBuild } from './apt-build.js';
 import { printDocument } from './print.js';
 import { raiseKiwi } from './raise.js';
 
@@ -42,8 +43,9 @@ export function writeKiwi(ir: ImageIR, options: WriteOptions = {}): WriteResult 
   const root = raised.doc.root;
   if (version === '7.5') downgradeTo75(root, diagnostics);
   fitToSchema(root, schemaTables[version]!, version, diagnostics);
-  const files: OutputFile[] = [{ path: 'config.xml', content: printDocument(raised.doc) }];
-  files.push(...scriptFiles(ir, options, diagnostics));
+  const files: OutputFile[] = scriptFiles(ir, options, diagnostics);
+  diagnostics.push(...fitAptBuild(ir, root, files));
+  files.unshift({ path: 'config.xml', content: printDocument(raised.doc) });
   files.push(...copiedFiles(ir, root, options, diagnostics));
   if (ir.system.hostname !== undefined)
     files.push({ path: HOSTNAME_FILE, content: `${ir.system.hostname}\n` });

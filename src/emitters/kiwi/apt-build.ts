@@ -38,15 +38,24 @@ function wantedLocales(ir: ImageIR): string[] {
   return [...new Set(utf8)].map((l) => `${l} ${charset(l)}`);
 }
 
-export function fitAptBuild(ir: ImageIR, root: XElement, files: OutputFile[]): Diagnostic[] {
+export function fitAptBuild(
+  ir: ImageIR,
+  root: XElement,
+  files: OutputFile[],
+  schemaVersion: string,
+): Diagnostic[] {
   const prefs = childElements(root, 'preferences');
   const apt = prefs.some((p) => childElements(p, 'packagemanager').some((m) => textOf(m) === 'apt'));
   if (!apt) return [];
-  return [...ensureBootstrap(root), ...bootstrapRepository(root), ...localeSupport(ir, root, files)];
+  // use_for_bootstrap is KIWI 9's (schema 7.5); schema 8.5 has no such attribute
+  const marked = schemaVersion === '7.5' ? bootstrapRepository(root) : [];
+  // a description read from KIWI keeps its authors' package list and hooks as they wrote them
+  const locale = ir.extensions.kiwi === undefined ? localeSupport(ir, root, files) : [];
+  return [...ensureBootstrap(root), ...marked, ...locale];
 }
 
 /**
- * debootstrap takes one suite: KIWI picks the first repository it sets up (it sets them up in
+ * debootstrap takes one suite: KIWI 9 picks the first repository it sets up (it sets them up in
  * reverse order) unless one is marked; the release's own suite is marked, not -updates/-security.
  */
 function bootstrapRepository(root: XElement): Diagnostic[] {

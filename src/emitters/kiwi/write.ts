@@ -44,7 +44,7 @@ export function writeKiwi(ir: ImageIR, options: WriteOptions = {}): WriteResult 
   if (version === '7.5') downgradeTo75(root, diagnostics);
   fitToSchema(root, schemaTables[version]!, version, diagnostics);
   const files: OutputFile[] = scriptFiles(ir, options, diagnostics);
-  diagnostics.push(...fitAptBuild(ir, root, files));
+  diagnostics.push(...fitAptBuild(ir, root, files, version));
   files.unshift({ path: 'config.xml', content: printDocument(raised.doc) });
   files.push(...copiedFiles(ir, root, options, diagnostics));
   if (ir.system.hostname !== undefined)

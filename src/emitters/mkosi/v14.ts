@@ -158,8 +158,9 @@ function distribution(ir: ImageIR, w: Writer14) {
 }
 
 function repositories(ir: ImageIR, w: Writer14) {
+  const debianLike = ['debian', 'ubuntu'].includes(w.conf.get('Distribution') ?? '');
   const apt = ir.repositories.filter(
-    (r) => r.type === undefined || r.type === 'apt' || r.type === 'apt-deb822',
+    (r) => r.type === 'apt' || r.type === 'apt-deb822' || (r.type === undefined && debianLike),
   );
   const release = w.conf.get('Release');
   const main = apt.find((r) => !r.suites?.length || r.suites.some((s) => s === release));
@@ -168,7 +169,7 @@ function repositories(ir: ImageIR, w: Writer14) {
     if (!apt.includes(r)) {
       w.loss(
         ptr,
-        `mkosi 14 takes ${r.type} repositories only as files in a RepositoryDirectory; not written`,
+        `mkosi 14 takes ${r.type ?? 'rpm-md'} repositories only as files in a RepositoryDirectory; not written`,
       );
       continue;
     }

@@ -171,3 +171,46 @@ export const SCRIPTS_14: Record<string, { key: string; file: string; inImage: bo
 
 /** Packages mkosi 14 installs on Debian and Ubuntu whatever the configuration says. */
 export const DEBIAN_BASE_14 = ['systemd', 'systemd-sysv', 'dbus', 'libpam-systemd', 'systemd-resolved'];
+
+/** Keys v14 parses as plain booleans, where current mkosi also takes enabled/disabled/auto. */
+const BOOLEANS_14 = new Set([
+  'Bootable',
+  'CleanPackageMetadata',
+  'WithDocs',
+  'WithTests',
+  'ReadOnly',
+  'SecureBoot',
+  'Incremental',
+  'Minimize',
+  'Autologin',
+  'Ssh',
+  'Verity',
+  'RepositoryKeyCheck',
+  'UseHostRepositories',
+  'WithNetwork',
+  'HostonlyInitrd',
+  'SplitArtifacts',
+  'QCow2',
+  'CheckSum',
+  'Sign',
+  'BMap',
+]);
+
+const COMPRESSORS_14 = ['zlib', 'lzo', 'zstd', 'lz4', 'xz'];
+
+/** A current spelling of a value as v14 takes it; undefined when v14 has no such value. */
+export function value14(key: string, value: string): string | undefined {
+  const v = value.trim().toLowerCase();
+  if (BOOLEANS_14.has(key)) {
+    if (['yes', 'true', '1', 'on', 'enabled'].includes(v)) return 'yes';
+    if (['no', 'false', '0', 'off', 'disabled'].includes(v)) return 'no';
+    return undefined;
+  }
+  if (key === 'CompressOutput' || key === 'CompressFs' || key === 'Compress') {
+    if (['no', 'none', 'false', '0', 'off', 'disabled'].includes(v)) return 'no';
+    if (['yes', 'true', '1', 'on', 'enabled'].includes(v)) return 'yes';
+    if (v === 'gz' || v === 'gzip') return 'zlib';
+    return COMPRESSORS_14.includes(v) ? v : undefined;
+  }
+  return value;
+}

@@ -21,6 +21,7 @@ import {
   SCRIPTS_14,
   SECTIONS_14,
   sectionOf14,
+  value14,
 } from './v14-dialect.js';
 import { postinstLines } from './v14-postinst.js';
 
@@ -223,7 +224,11 @@ function output(ir: ImageIR, w: Writer14) {
   else w.conf.set('Format', format);
   if (format?.startsWith('gpt_') && ir.boot?.bootloader !== 'none') w.conf.set('Bootable', 'yes');
   if (out.name) w.conf.set('Output', out.name);
-  if (out.compression) w.conf.set('CompressOutput', out.compression === 'gzip' ? 'zlib' : out.compression);
+  if (out.compression) {
+    const spelled = value14('CompressOutput', out.compression);
+    if (spelled) w.conf.set('CompressOutput', spelled);
+    else w.loss('/outputs/0/compression', `mkosi 14 cannot compress with ${out.compression}`);
+  }
   if (ir.system.hostname) w.conf.set('Hostname', ir.system.hostname);
   // unbootable images get the command line as /etc/kernel/cmdline from the postinst only
   if (ir.system.kernel.cmdline.length && w.conf.get('Bootable') === 'yes')
@@ -335,6 +340,9 @@ function passThrough(ir: ImageIR, w: Writer14) {
       w.loss(`/extensions/mkosi/settings/${name}`, `mkosi 14 has no ${name}=; not written`);
       continue;
     }
-    w.conf.set(name, typeof value === 'boolean' ? (value ? 'yes' : 'no') : String(value));
+    const spelled = value14(name, typeof value === 'boolean' ? (value ? 'yes' : 'no') : String(value));
+    if (spelled === undefined)
+      w.loss(`/extensions/mkosi/settings/${name}`, `mkosi 14 has no ${name}=${String(value)}; not written`);
+    else w.conf.set(name, spelled);
   }
 }

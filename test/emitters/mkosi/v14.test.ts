@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { MKOSI14_KEYS } from '../../../src/emitters/mkosi/v14-dialect.js';
+import { MKOSI14_KEYS, value14 } from '../../../src/emitters/mkosi/v14-dialect.js';
 import { mkosiFormat } from '../../../src/formats/builtin/mkosi.js';
 import { translateIr } from '../../../src/formats/translate.js';
 import { writeOutputFiles } from '../../../src/formats/write-files.js';
@@ -109,6 +109,22 @@ describe('mkosi 14 dialect (-O mkosi-version=14)', () => {
     const conf = textOf((await translate14(ir)).files, 'mkosi.conf');
     expect(conf).toContain('Format=gpt_xfs');
     expect(conf).toContain('Bootable=yes');
+  });
+
+  it('spells current values as v14 parses them, and drops what it has no value for', async () => {
+    expect(value14('Bootable', 'enabled')).toBe('yes');
+    expect(value14('CleanPackageMetadata', 'disabled')).toBe('no');
+    expect(value14('Bootable', 'auto')).toBeUndefined();
+    expect(value14('CompressOutput', 'none')).toBe('no');
+    expect(value14('CompressOutput', 'gz')).toBe('zlib');
+    expect(value14('Verity', 'defer')).toBeUndefined();
+    const ir = debianIr();
+    ir.extensions.mkosi = { settings: { Bootable: 'auto', CleanPackageMetadata: 'enabled' } };
+    const { files, diagnostics } = await translate14(ir);
+    const conf = textOf(files, 'mkosi.conf');
+    expect(conf).toContain('CleanPackageMetadata=yes');
+    expect(conf).not.toContain('Bootable=');
+    expect(diagnostics.some((d) => d.pointer === '/extensions/mkosi/settings/Bootable')).toBe(true);
   });
 
   it('refuses a version it has no dialect for', async () => {

@@ -76,6 +76,8 @@ export interface FormatWriter {
    * the round-trip tests check that whatever is inside them survives.
    */
   capabilities: readonly string[];
+  /** the capability table of a dialect chosen by a format option (mkosi-version=14), if it differs */
+  capabilitiesFor?(options: FormatOptions | undefined): readonly string[] | undefined;
   /**
    * Patterns inside `capabilities` whose values the writer can express only in some cases and
    * reports itself (IMGC6002) otherwise; round-trip checks do not require them to survive.

@@ -58,7 +58,8 @@ export async function translateIr(input: TranslateInput): Promise<TranslateResul
   const locate = (ptr: string) =>
     positionNear(positions, ptr) ?? scriptFilePosition(ir, ptr, input.sourceDir);
   // irVersion describes the IR itself, not the image: no format carries it
-  for (const ptr of uncoveredPointers(ir, writer.capabilities).filter((p) => p !== '/irVersion')) {
+  const capabilities = writer.capabilitiesFor?.(input.options) ?? writer.capabilities;
+  for (const ptr of uncoveredPointers(ir, capabilities).filter((p) => p !== '/irVersion')) {
     const at = locate(ptr);
     diagnostics.push(
       diag(

@@ -16,8 +16,9 @@ export function canonicalJson(value: unknown): string {
  * Bumped when an executor starts producing a different tree from the same step options (for
  * example how the Debian bootstrap makes the initramfs), so trees cached by an older imgc are
  * not reused as if they were the same. 2: initramfs made once, dpkg path filters pruned.
+ * 3: the Debian bootstrap merges /usr with mmdebstrap's hook (usr-is-merged, not usrmerge).
  */
-export const STEP_REVISION = 2;
+export const STEP_REVISION = 3;
 
 /** A step id: the first 16 hex digits of sha256(revision, type, options, input ids). */
 export function stepId(type: string, options: unknown, inputs: readonly string[]): string {

@@ -1,5 +1,7 @@
 /** Package steps of the Debian backend: mmdebstrap for the tree, apt-get in the chroot after. */
+
 import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { backendCodes } from '../../diagnostics/codes/backends.js';
@@ -98,6 +100,8 @@ export function removeDraft(packages: string[], origin: string[]): StepDraft {
  * in, the initramfs of every installed kernel is made once, in the bootstrap step (so the
  * tree cache keeps it).
  */
+const MERGED_USR_HOOK = '/usr/share/mmdebstrap/hooks/maybe-merged-usr';
+
 const initramfsOnce = [
   '--essential-hook=chroot "$1" dpkg-divert --quiet --local --rename --divert /usr/sbin/update-initramfs.imgc-deferred --add /usr/sbin/update-initramfs',
   `--essential-hook=printf '#!/bin/sh\\n# imgc: deferred until every package is installed\\nexit 0\\n' > "$1"/usr/sbin/update-initramfs && chmod 755 "$1"/usr/sbin/update-initramfs`,
@@ -156,6 +160,10 @@ export async function runBootstrap(step: PlanStep, context: StepContext): Promis
     args.push(`--setup-hook=copy-in ${join(context.workDir, '50imgc-path-filters')} /etc/dpkg/dpkg.cfg.d/`);
   }
   args.push(...initramfsOnce);
+  // As debootstrap, mkosi and KIWI do: /usr merged by the bootstrap and the usr-is-merged
+  // package installed, instead of apt choosing usrmerge (and perl) for init-system-helpers.
+  // The hook does nothing for suites without usr-is-merged.
+  if (existsSync(MERGED_USR_HOOK)) args.push(`--hook-dir=${MERGED_USR_HOOK}`);
   if (o.exclude.length) {
     const pins = o.exclude.map((p) => `Package: ${p}\nPin: release *\nPin-Priority: -1\n`).join('\n');
     await writeFile(join(context.workDir, 'imgc-exclude.pref'), pins);

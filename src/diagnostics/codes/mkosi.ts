@@ -221,4 +221,12 @@ export const mkosiCodes = defineCodes({
       "no Distribution= is set, so mkosi would build the host's distribution; imgc does not assume one",
     hint: "set Distribution= and Release=, or pass --distro id:release (or --host id:release for mkosi's host)",
   },
+  writerVersion: {
+    code: 'IMGC4050',
+    severity: 'error',
+    summary: 'an mkosi version the writer has no dialect for',
+    message: (p: { version: string }) =>
+      `imgc writes mkosi ${p.version === '' ? '(empty)' : p.version} in no dialect`,
+    hint: 'use -O mkosi-version=14 for mkosi 14 (Debian 12, Ubuntu 22.04), or leave it out for current mkosi',
+  },
 });

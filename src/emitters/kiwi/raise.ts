@@ -476,13 +476,21 @@ export class Raiser {
         'KIWI says secure boot only through firmware=; with no firmware it is not written',
       );
     const enc = storage?.encryption;
+    // a schematron rule of KIWI: the command line belongs to the types that boot a kernel
+    const bootsKernel = image === undefined || ['oem', 'iso', 'pxe', 'kis'].includes(image);
+    if (!bootsKernel && ir.system.kernel.cmdline.length)
+      this.loss(
+        '/system/kernel/cmdline',
+        `KIWI allows kernelcmdline only on oem, iso, pxe and kis types, not ${image}`,
+      );
     const attrs: Record<string, string | undefined> = {
       image,
       primary: this.totalTypes > 1 ? 'true' : undefined,
       filesystem: isDisk ? rootPart?.filesystem : out?.filesystem,
       format: isDisk ? out?.format : undefined,
       firmware,
-      kernelcmdline: ir.system.kernel.cmdline.length ? ir.system.kernel.cmdline.join(' ') : undefined,
+      kernelcmdline:
+        bootsKernel && ir.system.kernel.cmdline.length ? ir.system.kernel.cmdline.join(' ') : undefined,
       rootfs_label: isDisk ? rootPart?.fsLabel : undefined,
       fscreateoptions: isDisk && rootPart?.fsOptions?.length ? rootPart.fsOptions.join(' ') : undefined,
       fsmountoptions: isDisk && rootPart?.mountOptions?.length ? rootPart.mountOptions.join(',') : undefined,
@@ -761,7 +769,7 @@ export class Raiser {
     accounts?.users.forEach((u, i) => {
       const at = `${prefix}/accounts/users/${i}`;
       if (u.name === 'root') this.loss(at, "written as KIWI's root user, which reads back as accounts.root");
-      if (u.primaryGroup === undefined && u.groups.length) {
+      if (u.primaryGroup === undefined && u.gid !== undefined && u.groups.length) {
         this.loss(`${at}/groups`, `KIWI takes the first group (${u.groups[0]}) as the primary group`);
       }
     });
@@ -776,7 +784,10 @@ export class Raiser {
       );
     }
     for (const u of accounts?.users ?? []) {
-      const groups = [...(u.primaryGroup !== undefined ? [u.primaryGroup] : []), ...u.groups];
+      // KIWI makes the first group the primary one: without one named, that is the user's own
+      // group, which useradd would have created (USERGROUPS_ENAB)
+      const primary = u.primaryGroup ?? (u.gid === undefined && u.groups.length ? u.name : undefined);
+      const groups = [...(primary !== undefined ? [primary] : []), ...u.groups];
       users.push(
         withAttrs(
           element('user'),

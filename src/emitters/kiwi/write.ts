@@ -17,6 +17,7 @@ import { inferKiwiDistribution } from '../../parsers/kiwi/distro.js';
 import { HOSTNAME_FILE, ROOT_OVERLAY, SCRIPT_FILES } from '../../parsers/kiwi/read.js';
 import { conformTo } from '../../parsers/kiwi/schema/conform.js';
 import { type SchemaTable, schemaTables } from '../../parsers/kiwi/schema/table.js';
+import { fitAptBuild } from './apt-build.js';
 import { printDocument } from './print.js';
 import { raiseKiwi } from './raise.js';
 import { ensureBuildType, fitTypesToRules } from './type-fit.js';
@@ -46,9 +47,10 @@ export function writeKiwi(ir: ImageIR, options: WriteOptions = {}): WriteResult 
   fitToSchema(root, schemaTables[version]!, version, diagnostics);
   fitTypesToRules(root, version, ir, diagnostics);
   ensureBuildType(root, ir, version, diagnostics);
+  const files: OutputFile[] = scriptFiles(ir, options, diagnostics);
+  diagnostics.push(...fitAptBuild(ir, root, files, version));
   diagnostics.push(...distributionNotCarried(root, ir));
-  const files: OutputFile[] = [{ path: 'config.xml', content: printDocument(raised.doc) }];
-  files.push(...scriptFiles(ir, options, diagnostics));
+  files.unshift({ path: 'config.xml', content: printDocument(raised.doc) });
   files.push(...copiedFiles(ir, root, options, diagnostics));
   if (ir.system.hostname !== undefined)
     files.push({ path: HOSTNAME_FILE, content: `${ir.system.hostname}\n` });

@@ -1,7 +1,11 @@
 /** The mkosi writer: capability table and write(). */
+
+import { mkosiCodes } from '../../diagnostics/codes/mkosi.js';
+import { diag } from '../../diagnostics/define.js';
 import type { FormatWriter, WriteOptions, WriteResult } from '../../formats/contract.js';
 import type { ImageIR } from '../../ir/schema.js';
 import { raiseMkosi } from './raise.js';
+import { MKOSI14_CAPABILITIES, raiseMkosi14 } from './v14.js';
 
 /** IR fields an mkosi tree expresses (see docs/formats/mkosi.md for the mapping). */
 export const MKOSI_CAPABILITIES = [
@@ -87,7 +91,14 @@ export const mkosiWriter: FormatWriter = {
   profiles: false,
   profilesNote:
     'imgc writes one mkosi configuration without mkosi.profiles/ (those need mkosi v22 or later, and Debian 12 and Ubuntu 22.04 ship older ones)',
+  capabilitiesFor: (options) =>
+    String(options?.['mkosi-version']) === '14' ? MKOSI14_CAPABILITIES : undefined,
   write(ir: ImageIR, options: WriteOptions): WriteResult {
-    return raiseMkosi({ ir, sourceDir: options.sourceDir });
+    const version = options.options?.['mkosi-version'];
+    if (version === undefined || version === 'current')
+      return raiseMkosi({ ir, sourceDir: options.sourceDir });
+    if (String(version) !== '14')
+      return { files: [], diagnostics: [diag(mkosiCodes.writerVersion, { version: String(version) })] };
+    return raiseMkosi14(ir, options.sourceDir);
   },
 };

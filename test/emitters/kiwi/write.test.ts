@@ -107,16 +107,18 @@ describe('writeKiwi', () => {
     const back = (await readKiwi(dir)).ir!;
     expect(back.metadata).toEqual({ ...ir.metadata, author: 'imgc', contact: 'unknown' });
     expect(back.distribution.release).toBe('bookworm');
-    expect(back.packages.install).toEqual(ir.packages.install);
+    // KIWI 9 sets a Debian locale only once it is generated: the writer adds the locales package
+    expect(back.packages.install).toEqual([...ir.packages.install, { name: 'locales' }]);
+    expect(files.find((f) => f.path === 'post_bootstrap.sh')?.content).toContain(
+      'locales/locales_to_be_generated multiselect en_US.UTF-8 UTF-8',
+    );
     expect(back.system.locale).toBe('en_US.UTF-8');
     expect(back.system.hostname).toBe('imgc-sample');
     expect(back.system.kernel.cmdline).toEqual(ir.system.kernel.cmdline);
     expect(back.outputs).toEqual(ir.outputs);
     expect(back.boot).toEqual(ir.boot);
     expect(back.storage?.partitions).toEqual([{ role: 'root', mountpoint: '/', filesystem: 'ext4' }]);
-    expect(back.accounts.users).toEqual(
-      ir.accounts.users.map((u) => ({ ...u, primaryGroup: 'sudo', groups: [] })),
-    );
+    expect(back.accounts.users).toEqual(ir.accounts.users.map((u) => ({ ...u, primaryGroup: u.name })));
     expect(back.repositories[0]).toMatchObject({
       id: 'debian',
       name: 'debian',
@@ -205,7 +207,8 @@ describe('writeKiwi', () => {
       ...ir,
       overlays: [{ source: 'root', kind: 'extra' }],
     });
-    right.accounts.users = right.accounts.users.map((u) => ({ ...u, primaryGroup: 'sudo', groups: [] }));
+    // no primary group named: KIWI gets the user's own group first, as useradd would create it
+    right.accounts.users = right.accounts.users.map((u) => ({ ...u, primaryGroup: u.name }));
     right.repositories = right.repositories.map((r) => ({ ...r, name: 'debian', usage: 'build-only' }));
     expect(left).toEqual(right);
   });

@@ -12,6 +12,7 @@ import { type PositionTable, positionOf } from '../../ir/positions.js';
 import type { ImageIR, Storage, User } from '../../ir/schema.js';
 import { formatSize } from '../../ir/size.js';
 import { roleForMountpoint } from '../../ir/storage.js';
+import { dottedRhelName } from '../../parsers/blueprint/lorax.js';
 import {
   CRYPT_PATTERN,
   directoryViolation,
@@ -46,6 +47,12 @@ export function raiseBlueprint(ir: ImageIR, target: string, positions: PositionT
   if (id) {
     const joined = joinDistro(id, release);
     bp.distro = joined ?? id;
+    const dotted = joined ? dottedRhelName(joined) : undefined;
+    if (dotted)
+      approx(
+        '/distribution/release',
+        `"${joined}" is composer's old spelling of ${dotted} and reads back as it`,
+      );
     if (!joined)
       approx(
         '/distribution/release',

@@ -6,13 +6,19 @@
 import { blueprintCodes } from '../../diagnostics/codes/blueprint.js';
 import { isTable, type LowerContext, type Table } from './context.js';
 
-const UNDOTTED_RHEL = /^rhel-(\d)(\d{1,2})$/;
+// composer named RHEL 7–9 minors without the dot; `rhel-10` is RHEL 10 itself
+const UNDOTTED_RHEL = /^rhel-([789])(\d{1,2})$/;
+
+/** The dotted name a distro name in composer's undotted RHEL spelling stands for, if it is one. */
+export function dottedRhelName(distro: string): string | undefined {
+  const m = UNDOTTED_RHEL.exec(distro);
+  return m ? `rhel-${m[1]}.${m[2]}` : undefined;
+}
 
 /** `rhel-84` → `rhel-8.4` (noted); any other name unchanged. */
 export function modernDistroName(ctx: LowerContext, distro: string): string {
-  const m = UNDOTTED_RHEL.exec(distro);
-  if (!m) return distro;
-  const modern = `rhel-${m[1]}.${m[2]}`;
+  const modern = dottedRhelName(distro);
+  if (!modern) return distro;
   ctx.report(blueprintCodes.undottedDistro, { distro, modern }, '/distro');
   return modern;
 }

@@ -10,6 +10,7 @@ import { writeOutputFiles } from '../../../src/formats/write-files.js';
 import { emptyIr } from '../../../src/ir/empty.js';
 import { normalizeIr } from '../../../src/ir/normalize.js';
 import type { ImageIR } from '../../../src/ir/schema.js';
+import { dottedRhelName } from '../../../src/parsers/blueprint/lorax.js';
 
 const registry = new FormatRegistry();
 const word = fc.stringMatching(/^[a-z][a-z0-9-]{0,11}$/);
@@ -21,7 +22,10 @@ const arbitraryIr = fc
     name: fc.option(word, { nil: undefined }),
     description: fc.option(text, { nil: undefined }),
     distro: fc.option(
-      fc.tuple(fc.constantFrom('fedora', 'rhel', 'centos', 'debian'), fc.stringMatching(/^\d{1,2}(\.\d)?$/)),
+      fc
+        .tuple(fc.constantFrom('fedora', 'rhel', 'centos', 'debian'), fc.stringMatching(/^\d{1,2}(\.\d)?$/))
+        // `rhel-84` is composer's old spelling of rhel-8.4: a blueprint cannot hold RHEL release "84"
+        .filter(([id, release]) => !dottedRhelName(`${id}-${release}`)),
       { nil: undefined },
     ),
     packages: fc.array(

@@ -11,6 +11,9 @@ describe('lorax-composer era blueprints', () => {
     expect(lower({ name: 'a', distro: 'rhel-810' }).ir.distribution.release).toBe('8.10');
     expect(lower({ name: 'a', distro: 'rhel-9.6' }).diagnostics).toEqual([]);
     expect(lower({ name: 'a', distro: 'rhel-9' }).ir.distribution.release).toBe('9');
+    const rhel10 = lower({ name: 'a', distro: 'rhel-10' });
+    expect(rhel10.ir.distribution.release).toBe('10');
+    expect(rhel10.diagnostics).toEqual([]);
   });
 
   it('reports each [[repos.git]] entry as not built, and keeps it for writing back', () => {

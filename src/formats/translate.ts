@@ -4,6 +4,8 @@ import { coreCodes } from '../diagnostics/codes/core.js';
 import { translateCodes } from '../diagnostics/codes/translate.js';
 import { diag } from '../diagnostics/define.js';
 import type { Diagnostic } from '../diagnostics/types.js';
+import { MAX_NESTING } from '../input/bounded.js';
+import { valueDepthExceeds } from '../input/nesting.js';
 import { uncoveredPointers } from '../ir/losses.js';
 import { getAt } from '../ir/pointer.js';
 import { type PositionTable, positionOf, type SourcePosition } from '../ir/positions.js';
@@ -40,6 +42,13 @@ export async function translateIr(input: TranslateInput): Promise<TranslateResul
     return {
       files: [],
       diagnostics: [diag(coreCodes.formatCannotWrite, { id: target.id })],
+      written: input.ir,
+    };
+  // writers and printers recurse: an IR deeper than any reader makes is refused, not overflowed
+  if (valueDepthExceeds(input.ir))
+    return {
+      files: [],
+      diagnostics: [diag(coreCodes.inputTooDeep, { what: 'the IR to translate', limit: MAX_NESTING })],
       written: input.ir,
     };
   const diagnostics: Diagnostic[] = [];

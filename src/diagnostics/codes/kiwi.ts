@@ -175,4 +175,12 @@ export const kiwiCodes = defineCodes({
       `<${p.name}> is not used: ${p.detail}; kept as KIWI extension data`,
     hint: 'KIWI itself would reject the description; fix the element to have it take effect',
   },
+  entityUnresolved: {
+    code: 'IMGC3050',
+    severity: 'error',
+    summary:
+      'an XML entity reference that imgc cannot expand (undeclared, or declared through other entities)',
+    message: (p: { name: string; why: string }) => `&${p.name}; is not expanded: ${p.why}`,
+    hint: 'write the text itself, or one of &lt; &gt; &amp; &quot; &apos;; entities that expand into other entities (as in a "billion laughs" file) are refused',
+  },
 });

@@ -3,10 +3,10 @@
  * field, and values the IR can only approximate, are returned as `extra` so that the writer
  * can reproduce the file.
  */
-import { readFileSync } from 'node:fs';
 import { mkosiCodes } from '../../diagnostics/codes/mkosi.js';
 import { diag } from '../../diagnostics/define.js';
 import type { Diagnostic } from '../../diagnostics/types.js';
+import { InputRejected, readInputTextSync } from '../../input/bounded.js';
 import type { Partition } from '../../ir/schema.js';
 import { parseUnitIni } from './unit-ini.js';
 
@@ -66,9 +66,11 @@ export function parseRepartFile(
 ): { partition: Partition; extra: Record<string, string[]> } | undefined {
   let text: string;
   try {
-    text = readFileSync(file, 'utf8');
+    text = readInputTextSync(file);
   } catch (e) {
-    diagnostics.push(diag(mkosiCodes.readFailed, { path: file, reason: (e as Error).message }, { file }));
+    if (e instanceof InputRejected) diagnostics.push(e.diagnostic({ file }));
+    else
+      diagnostics.push(diag(mkosiCodes.readFailed, { path: file, reason: (e as Error).message }, { file }));
     return undefined;
   }
   const partition: Partition = {};

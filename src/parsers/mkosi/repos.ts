@@ -3,11 +3,12 @@
  * dnf/yum and zypper `.repo` files, apt deb822 `.sources` and one-line `.list` files.
  * `fileName` keeps the file's path inside the sandbox tree so the writer can put it back.
  */
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { mkosiCodes } from '../../diagnostics/codes/mkosi.js';
 import { diag } from '../../diagnostics/define.js';
 import type { Diagnostic } from '../../diagnostics/types.js';
+import { InputRejected, readInputTextSync } from '../../input/bounded.js';
 import type { Repository } from '../../ir/schema.js';
 import { parseUnitIni } from './unit-ini.js';
 
@@ -24,8 +25,9 @@ export function lowerRepositories(tree: string, diagnostics: Diagnostic[]): Repo
       const fileName = `${dir}/${name}`;
       let text: string;
       try {
-        text = readFileSync(file, 'utf8');
-      } catch {
+        text = readInputTextSync(file);
+      } catch (e) {
+        if (e instanceof InputRejected) diagnostics.push(e.diagnostic({ file }));
         continue;
       }
       if (name.endsWith('.repo')) out.push(...parseRepoFile(text, fileName, file, diagnostics));

@@ -1,0 +1,212 @@
+/**
+ * The fuzz harness: for each reader, a worker thread runs generated inputs through every reader
+ * and writer while this thread watches it. An input is a crash when it throws (or yields
+ * IMGC1009/IMGC1006), when it runs longer than the per-input timeout (a hang), or when the
+ * process's RSS passes the cap; the worker is then stopped and started again after that input.
+ * Crashing inputs are saved with what happened; a summary gives inputs, rate, crashes and peak RSS.
+ */
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { materialize } from './exercise.js';
+import { CURRENT, DONE, generate } from './generate.js';
+import { READERS, type ReaderId, seedsFor } from './seeds.js';
+
+export interface FuzzOptions {
+  seconds: number;
+  readers: ReaderId[];
+  out: string;
+  rssMb: number;
+  timeoutMs: number;
+  runSeed: number;
+  /** most crashing inputs saved per reader and message */
+  keep: number;
+}
+
+export interface ReaderReport {
+  reader: ReaderId;
+  seeds: number;
+  inputs: number;
+  seconds: number;
+  rate: number;
+  crashes: number;
+  hangs: number;
+  overRss: number;
+  peakRssMb: number;
+  /** distinct crash messages with their counts */
+  kinds: Record<string, number>;
+}
+
+export interface FuzzContext {
+  repo: string;
+  workerFile: string;
+  log?: (line: string) => void;
+}
+
+export function parseArgs(argv: readonly string[]): FuzzOptions {
+  const get = (name: string) => {
+    const i = argv.indexOf(`--${name}`);
+    return i >= 0 ? argv[i + 1] : argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
+  };
+  const readers = (get('reader') ?? READERS.join(','))
+    .split(',')
+    .filter(Boolean)
+    .map((r) => {
+      if (!(READERS as readonly string[]).includes(r))
+        throw new Error(`--reader ${r}: expected one of ${READERS.join(', ')}`);
+      return r as ReaderId;
+    });
+  return {
+    seconds: Number(get('seconds') ?? 60),
+    readers,
+    out: get('out') ?? join(tmpdir(), 'imgc-fuzz-crashes'),
+    rssMb: Number(get('rss-mb') ?? 1024),
+    timeoutMs: Number(get('timeout-ms') ?? 10_000),
+    runSeed: Number(get('seed') ?? Date.now() % 1_000_000),
+    keep: Number(get('keep') ?? 5),
+  };
+}
+
+export async function runFuzz(options: FuzzOptions, ctx: FuzzContext): Promise<ReaderReport[]> {
+  const log = ctx.log ?? ((l: string) => process.stderr.write(`${l}\n`));
+  const perReader = (options.seconds * 1000) / options.readers.length;
+  const reports: ReaderReport[] = [];
+  log(
+    `fuzz: seed ${options.runSeed}, ${options.seconds} s over ${options.readers.join(', ')}; crashes in ${options.out}`,
+  );
+  for (const reader of options.readers) {
+    const report = await fuzzReader(reader, Date.now() + perReader, options, ctx);
+    log(summaryLine(report));
+    reports.push(report);
+  }
+  return reports;
+}
+
+export function summaryLine(r: ReaderReport): string {
+  return `${r.reader.padEnd(15)} ${String(r.inputs).padStart(9)} inputs ${r.rate.toFixed(0).padStart(6)}/s  crashes ${r.crashes}  hangs ${r.hangs}  over-RSS ${r.overRss}  peak RSS ${r.peakRssMb} MB`;
+}
+
+async function fuzzReader(
+  reader: ReaderId,
+  until: number,
+  options: FuzzOptions,
+  ctx: FuzzContext,
+): Promise<ReaderReport> {
+  const seeds = seedsFor(reader, ctx.repo);
+  const started = Date.now();
+  const report: ReaderReport = {
+    reader,
+    seeds: seeds.length,
+    inputs: 0,
+    seconds: 0,
+    rate: 0,
+    crashes: 0,
+    hangs: 0,
+    overRss: 0,
+    peakRssMb: 0,
+    kinds: {},
+  };
+  const scratch = join(existsSync('/dev/shm') ? '/dev/shm' : tmpdir(), `imgc-fuzz-${process.pid}-${reader}`);
+  const record = (n: number, kind: 'crash' | 'hang' | 'rss', detail: string) => {
+    if (kind === 'hang') report.hangs++;
+    else if (kind === 'rss') report.overRss++;
+    else report.crashes++;
+    const key = `${kind}: ${detail.replace(/\d+/g, 'N').slice(0, 200)}`;
+    report.kinds[key] = (report.kinds[key] ?? 0) + 1;
+    if (report.kinds[key]! <= options.keep) saveInput(reader, seeds, n, kind, detail, options);
+  };
+  let next = 0;
+  while (Date.now() < until) {
+    const progress = new SharedArrayBuffer(8);
+    const view = new Int32Array(progress);
+    Atomics.store(view, CURRENT, next);
+    const worker = new Worker(ctx.workerFile, {
+      workerData: { reader, repo: ctx.repo, runSeed: options.runSeed, start: next, until, scratch, progress },
+      resourceLimits: { maxOldGenerationSizeMb: options.rssMb },
+      stdout: true,
+      stderr: true,
+    });
+    worker.stdout.resume();
+    worker.stderr.resume();
+    next = await watch(worker, view, options, report, record);
+    report.inputs += Atomics.load(view, DONE);
+  }
+  report.seconds = (Date.now() - started) / 1000;
+  report.rate = report.inputs / report.seconds;
+  rmSync(scratch, { recursive: true, force: true });
+  return report;
+}
+
+/** Watches one worker until it finishes or is stopped; returns the input number to go on from. */
+function watch(
+  worker: Worker,
+  view: Int32Array,
+  options: FuzzOptions,
+  report: ReaderReport,
+  record: (n: number, kind: 'crash' | 'hang' | 'rss', detail: string) => void,
+): Promise<number> {
+  return new Promise((resolve) => {
+    let lastDone = -1;
+    let lastChange = Date.now();
+    let settled = false;
+    const stop = (resumeAt: number) => {
+      if (settled) return;
+      settled = true;
+      clearInterval(timer);
+      void worker.terminate().then(() => resolve(resumeAt));
+    };
+    const timer = setInterval(() => {
+      const rss = process.memoryUsage.rss();
+      report.peakRssMb = Math.max(report.peakRssMb, Math.round(rss / 1024 / 1024));
+      const current = Atomics.load(view, CURRENT);
+      const done = Atomics.load(view, DONE);
+      if (done !== lastDone) {
+        lastDone = done;
+        lastChange = Date.now();
+      }
+      if (rss > options.rssMb * 1024 * 1024) {
+        record(current, 'rss', `RSS ${Math.round(rss / 1024 / 1024)} MB over the ${options.rssMb} MB cap`);
+        stop(current + 1);
+      } else if (Date.now() - lastChange > options.timeoutMs) {
+        record(current, 'hang', `no answer within ${options.timeoutMs} ms`);
+        stop(current + 1);
+      }
+    }, 50);
+    worker.on('message', (m: { type: string; n?: number; detail?: string }) => {
+      if (m.type === 'crash') record(m.n!, 'crash', m.detail!);
+    });
+    worker.on('error', (e: Error & { code?: string }) => {
+      const current = Atomics.load(view, CURRENT);
+      record(current, e.code === 'ERR_WORKER_OUT_OF_MEMORY' ? 'rss' : 'crash', `worker: ${e.message}`);
+      stop(current + 1);
+    });
+    worker.on('exit', () => {
+      if (settled) return;
+      settled = true;
+      clearInterval(timer);
+      resolve(Atomics.load(view, CURRENT) + 1);
+    });
+  });
+}
+
+function saveInput(
+  reader: ReaderId,
+  seeds: ReturnType<typeof seedsFor>,
+  n: number,
+  kind: string,
+  detail: string,
+  options: FuzzOptions,
+): void {
+  const input = generate(seeds, options.runSeed, n);
+  const dir = join(options.out, reader, `${kind}-${options.runSeed}-${n}`);
+  materialize(dir, input);
+  const about = [
+    `reader: ${reader}`,
+    `what: ${kind}: ${detail}`,
+    `input: ${input.main} (seed ${input.seed}, mutated ${input.mutated} by ${input.applied.join(', ')})`,
+    `again: node bench/fuzz/fuzz.mjs --reader ${reader} --seed ${options.runSeed} (input ${n})`,
+  ];
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'CRASH.txt'), `${about.join('\n')}\n`);
+}

@@ -3,9 +3,10 @@ import type { Input } from './exercise.js';
 import { mutate, Random } from './mutate.js';
 import type { Seed } from './seeds.js';
 
-/** Slots of the progress array a worker shares with the harness. */
+/** Slots of the progress array a worker shares with the harness: the input being run, all inputs done, inputs done per reader. */
 export const CURRENT = 0;
 export const DONE = 1;
+export const doneSlot = (reader: number) => 2 + reader;
 
 export interface Generated extends Input {
   seed: string;

@@ -1,6 +1,6 @@
 /**
- * The fuzz harness: for each reader, a worker thread runs generated inputs through every reader
- * and writer while this thread watches it. An input is a crash when it throws (or yields
+ * The fuzz harness: a worker thread runs generated inputs for every reader, each also through
+ * every writer, while this thread watches it. An input is a crash when it throws (or yields
  * IMGC1009/IMGC1006), when it runs longer than the per-input timeout (a hang), or when the
  * process's RSS passes the cap; the worker is then stopped and started again after that input.
  * Crashing inputs are saved with what happened; a summary gives inputs, rate, crashes and peak RSS.
@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { materialize } from './exercise.js';
-import { CURRENT, DONE, generate } from './generate.js';
+import { CURRENT, DONE, doneSlot, generate } from './generate.js';
 import { READERS, type ReaderId, seedsFor } from './seeds.js';
 
 export interface FuzzOptions {
@@ -70,34 +70,33 @@ export function parseArgs(argv: readonly string[]): FuzzOptions {
 
 export async function runFuzz(options: FuzzOptions, ctx: FuzzContext): Promise<ReaderReport[]> {
   const log = ctx.log ?? ((l: string) => process.stderr.write(`${l}\n`));
-  const perReader = (options.seconds * 1000) / options.readers.length;
-  const reports: ReaderReport[] = [];
   log(
-    `fuzz: seed ${options.runSeed}, ${options.seconds} s over ${options.readers.join(', ')}; crashes in ${options.out}`,
+    `fuzz: seed ${options.runSeed}, ${options.seconds} s over ${options.readers.join(', ')}; crashes go to ${options.out}`,
   );
-  for (const reader of options.readers) {
-    const report = await fuzzReader(reader, Date.now() + perReader, options, ctx);
-    log(summaryLine(report));
-    reports.push(report);
-  }
+  const reports = await fuzzReaders(options, ctx);
+  for (const r of reports) log(summaryLine(r));
+  const total = reports.reduce((n, r) => n + r.inputs, 0);
+  log(
+    `all readers: ${total} inputs in ${reports[0]?.seconds.toFixed(0)} s, ${(total / (reports[0]?.seconds || 1)).toFixed(0)}/s`,
+  );
   return reports;
 }
 
 export function summaryLine(r: ReaderReport): string {
-  return `${r.reader.padEnd(15)} ${String(r.inputs).padStart(9)} inputs ${r.rate.toFixed(0).padStart(6)}/s  crashes ${r.crashes}  hangs ${r.hangs}  over-RSS ${r.overRss}  peak RSS ${r.peakRssMb} MB`;
+  return `${r.reader.padEnd(15)} ${String(r.inputs).padStart(9)} inputs ${r.rate.toFixed(1).padStart(7)}/s  crashes ${r.crashes}  hangs ${r.hangs}  over-RSS ${r.overRss}  peak RSS ${r.peakRssMb} MB  (${r.seeds} seeds)`;
 }
 
-async function fuzzReader(
-  reader: ReaderId,
-  until: number,
-  options: FuzzOptions,
-  ctx: FuzzContext,
-): Promise<ReaderReport> {
-  const seeds = seedsFor(reader, ctx.repo);
+type Kind = 'crash' | 'hang' | 'rss';
+
+/** One worker runs inputs for all readers in turn (start-up is paid once); restarted after a hang or RSS stop. */
+async function fuzzReaders(options: FuzzOptions, ctx: FuzzContext): Promise<ReaderReport[]> {
+  const { readers } = options;
+  const seeds = readers.map((r) => seedsFor(r, ctx.repo));
   const started = Date.now();
-  const report: ReaderReport = {
+  const until = started + options.seconds * 1000;
+  const reports: ReaderReport[] = readers.map((reader, i) => ({
     reader,
-    seeds: seeds.length,
+    seeds: seeds[i]!.length,
     inputs: 0,
     seconds: 0,
     rate: 0,
@@ -106,36 +105,53 @@ async function fuzzReader(
     overRss: 0,
     peakRssMb: 0,
     kinds: {},
-  };
-  const scratch = join(existsSync('/dev/shm') ? '/dev/shm' : tmpdir(), `imgc-fuzz-${process.pid}-${reader}`);
-  const record = (n: number, kind: 'crash' | 'hang' | 'rss', detail: string) => {
+  }));
+  const peak = { mb: 0 };
+  const scratch = join(existsSync('/dev/shm') ? '/dev/shm' : tmpdir(), `imgc-fuzz-${process.pid}`);
+  const record = (n: number, kind: Kind, detail: string) => {
+    const i = n % readers.length;
+    const report = reports[i]!;
     if (kind === 'hang') report.hangs++;
     else if (kind === 'rss') report.overRss++;
     else report.crashes++;
     const key = `${kind}: ${detail.replace(/\d+/g, 'N').slice(0, 200)}`;
     report.kinds[key] = (report.kinds[key] ?? 0) + 1;
-    if (report.kinds[key]! <= options.keep) saveInput(reader, seeds, n, kind, detail, options);
+    if (report.kinds[key]! <= options.keep) saveInput(readers[i]!, seeds[i]!, n, kind, detail, options);
   };
   let next = 0;
   while (Date.now() < until) {
-    const progress = new SharedArrayBuffer(8);
+    const progress = new SharedArrayBuffer(4 * (2 + readers.length));
     const view = new Int32Array(progress);
     Atomics.store(view, CURRENT, next);
     const worker = new Worker(ctx.workerFile, {
-      workerData: { reader, repo: ctx.repo, runSeed: options.runSeed, start: next, until, scratch, progress },
+      workerData: {
+        readers,
+        repo: ctx.repo,
+        runSeed: options.runSeed,
+        start: next,
+        until,
+        scratch,
+        progress,
+      },
       resourceLimits: { maxOldGenerationSizeMb: options.rssMb },
       stdout: true,
       stderr: true,
     });
     worker.stdout.resume();
     worker.stderr.resume();
-    next = await watch(worker, view, options, report, record);
-    report.inputs += Atomics.load(view, DONE);
+    next = await watch(worker, view, options, peak, record);
+    readers.forEach((_, i) => {
+      reports[i]!.inputs += Atomics.load(view, doneSlot(i));
+    });
   }
-  report.seconds = (Date.now() - started) / 1000;
-  report.rate = report.inputs / report.seconds;
   rmSync(scratch, { recursive: true, force: true });
-  return report;
+  const seconds = (Date.now() - started) / 1000;
+  for (const r of reports) {
+    r.seconds = seconds;
+    r.rate = r.inputs / seconds;
+    r.peakRssMb = peak.mb;
+  }
+  return reports;
 }
 
 /** Watches one worker until it finishes or is stopped; returns the input number to go on from. */
@@ -143,8 +159,8 @@ function watch(
   worker: Worker,
   view: Int32Array,
   options: FuzzOptions,
-  report: ReaderReport,
-  record: (n: number, kind: 'crash' | 'hang' | 'rss', detail: string) => void,
+  peak: { mb: number },
+  record: (n: number, kind: Kind, detail: string) => void,
 ): Promise<number> {
   return new Promise((resolve) => {
     let lastDone = -1;
@@ -158,7 +174,7 @@ function watch(
     };
     const timer = setInterval(() => {
       const rss = process.memoryUsage.rss();
-      report.peakRssMb = Math.max(report.peakRssMb, Math.round(rss / 1024 / 1024));
+      peak.mb = Math.max(peak.mb, Math.round(rss / 1024 / 1024));
       const current = Atomics.load(view, CURRENT);
       const done = Atomics.load(view, DONE);
       if (done !== lastDone) {

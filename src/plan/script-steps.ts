@@ -16,7 +16,7 @@ import { isAbsolute, resolve } from 'node:path';
 import { buildCodes } from '../diagnostics/codes/build.js';
 import { diag } from '../diagnostics/define.js';
 import type { Diagnostic } from '../diagnostics/types.js';
-import { readInputText } from '../input/bounded.js';
+import { InputRejected, readInputText } from '../input/bounded.js';
 import type { Script } from '../ir/schema.js';
 import type { StepDraft } from './steps.js';
 
@@ -44,13 +44,11 @@ export async function scriptText(
     try {
       body = await readInputText(path);
     } catch (e) {
+      const pointer = `/scripts/${index}/source`;
       diagnostics.push(
-        diag(
-          buildCodes.sourceMissing,
-          { path: s.source, reason: (e as Error).message },
-          {},
-          { pointer: `/scripts/${index}/source` },
-        ),
+        e instanceof InputRejected
+          ? { ...e.diagnostic(), pointer }
+          : diag(buildCodes.sourceMissing, { path: s.source, reason: (e as Error).message }, {}, { pointer }),
       );
     }
   }

@@ -221,11 +221,11 @@ class Lowerer {
     switch (ins.keyword) {
       case 'ARG':
         this.defineVar(ins.args, false);
-        this.ext.env = [...(this.ext.env ?? []), `ARG ${ins.args}`];
+        (this.ext.env ??= []).push(`ARG ${ins.args}`);
         return;
       case 'ENV':
         for (const [k, v] of keyValues(ins.args)) this.vars.set(k, this.expand(v));
-        this.ext.env = [...(this.ext.env ?? []), `ENV ${ins.args}`];
+        (this.ext.env ??= []).push(`ENV ${ins.args}`);
         return;
       case 'LABEL':
         for (const [k, raw] of keyValues(ins.args)) {
@@ -251,7 +251,8 @@ class Lowerer {
 
   private keepVerbatim(ins: Instruction) {
     const text = ins.source.trim();
-    this.ext.instructions = [...(this.ext.instructions ?? []), text];
+    // push, not copy: a file of 100,000 kept lines must stay linear
+    (this.ext.instructions ??= []).push(text);
     this.diagnostics.push(
       diag(containerfileCodes.keptVerbatim, { instruction: preview(text) }, this.at(ins)),
     );

@@ -29,7 +29,13 @@ describe('output folders (issue 14)', () => {
 
   it('imgc translate -o /proc/nope exits 1 with IMGC1010', async () => {
     let stderr = '';
-    const io = { stdout: () => {}, stderr: (t: string) => void (stderr += t), isTTY: false };
+    const io = {
+      stdout: () => {},
+      stderr: (t: string) => {
+        stderr += t;
+      },
+      isTTY: false,
+    };
     const argv = [
       'node',
       'imgc',

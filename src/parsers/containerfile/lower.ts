@@ -221,11 +221,11 @@ class Lowerer {
     switch (ins.keyword) {
       case 'ARG':
         this.defineVar(ins.args, false);
-        (this.ext.env ??= []).push(`ARG ${ins.args}`);
+        this.keepEnv(`ARG ${ins.args}`);
         return;
       case 'ENV':
         for (const [k, v] of keyValues(ins.args)) this.vars.set(k, this.expand(v));
-        (this.ext.env ??= []).push(`ENV ${ins.args}`);
+        this.keepEnv(`ENV ${ins.args}`);
         return;
       case 'LABEL':
         for (const [k, raw] of keyValues(ins.args)) {
@@ -249,10 +249,16 @@ class Lowerer {
     }
   }
 
+  private keepEnv(line: string) {
+    this.ext.env ??= [];
+    this.ext.env.push(line);
+  }
+
   private keepVerbatim(ins: Instruction) {
     const text = ins.source.trim();
     // push, not copy: a file of 100,000 kept lines must stay linear
-    (this.ext.instructions ??= []).push(text);
+    this.ext.instructions ??= [];
+    this.ext.instructions.push(text);
     this.diagnostics.push(
       diag(containerfileCodes.keptVerbatim, { instruction: preview(text) }, this.at(ins)),
     );

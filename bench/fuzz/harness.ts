@@ -122,7 +122,8 @@ async function fuzzReaders(options: FuzzOptions, ctx: FuzzContext): Promise<Read
   while (Date.now() < until) {
     const progress = new SharedArrayBuffer(4 * (2 + readers.length));
     const view = new Int32Array(progress);
-    Atomics.store(view, CURRENT, next);
+    // -1 until the worker has started its first input: start-up is not a hang
+    Atomics.store(view, CURRENT, -1);
     const worker = new Worker(ctx.workerFile, {
       workerData: {
         readers,
@@ -139,7 +140,7 @@ async function fuzzReaders(options: FuzzOptions, ctx: FuzzContext): Promise<Read
     });
     worker.stdout.resume();
     worker.stderr.resume();
-    next = await watch(worker, view, options, peak, record);
+    next = await watch(worker, view, next, options, peak, record);
     readers.forEach((_, i) => {
       reports[i]!.inputs += Atomics.load(view, doneSlot(i));
     });
@@ -158,6 +159,7 @@ async function fuzzReaders(options: FuzzOptions, ctx: FuzzContext): Promise<Read
 function watch(
   worker: Worker,
   view: Int32Array,
+  start: number,
   options: FuzzOptions,
   peak: { mb: number },
   record: (n: number, kind: Kind, detail: string) => void,
@@ -165,6 +167,7 @@ function watch(
   return new Promise((resolve) => {
     let lastDone = -1;
     let lastChange = Date.now();
+    let cpuAtChange = cpuMs();
     let settled = false;
     const stop = (resumeAt: number) => {
       if (settled) return;
@@ -175,17 +178,22 @@ function watch(
     const timer = setInterval(() => {
       const rss = process.memoryUsage.rss();
       peak.mb = Math.max(peak.mb, Math.round(rss / 1024 / 1024));
-      const current = Atomics.load(view, CURRENT);
+      const running = Atomics.load(view, CURRENT);
+      const current = Math.max(running, start);
       const done = Atomics.load(view, DONE);
-      if (done !== lastDone) {
+      if (done !== lastDone || running < 0) {
         lastDone = done;
         lastChange = Date.now();
+        cpuAtChange = cpuMs();
       }
+      // CPU time is the clock (a loaded machine must not turn slow inputs into hangs); wall
+      // time only as a backstop for an input that blocks without using CPU
+      const spent = Math.max(cpuMs() - cpuAtChange, (Date.now() - lastChange) / WALL_SLACK);
       if (rss > options.rssMb * 1024 * 1024) {
         record(current, 'rss', `RSS ${Math.round(rss / 1024 / 1024)} MB over the ${options.rssMb} MB cap`);
         stop(current + 1);
-      } else if (Date.now() - lastChange > options.timeoutMs) {
-        record(current, 'hang', `no answer within ${options.timeoutMs} ms`);
+      } else if (spent > options.timeoutMs) {
+        record(current, 'hang', `no answer within ${options.timeoutMs} ms of CPU time`);
         stop(current + 1);
       }
     }, 50);
@@ -193,7 +201,7 @@ function watch(
       if (m.type === 'crash') record(m.n!, 'crash', m.detail!);
     });
     worker.on('error', (e: Error & { code?: string }) => {
-      const current = Atomics.load(view, CURRENT);
+      const current = Math.max(Atomics.load(view, CURRENT), start);
       record(current, e.code === 'ERR_WORKER_OUT_OF_MEMORY' ? 'rss' : 'crash', `worker: ${e.message}`);
       stop(current + 1);
     });
@@ -201,9 +209,16 @@ function watch(
       if (settled) return;
       settled = true;
       clearInterval(timer);
-      resolve(Atomics.load(view, CURRENT) + 1);
+      resolve(Math.max(Atomics.load(view, CURRENT), start) + 1);
     });
   });
+}
+
+const WALL_SLACK = 6;
+
+function cpuMs(): number {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
 }
 
 function saveInput(

@@ -3,8 +3,8 @@ import { open, readdir, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { coreCodes } from '../diagnostics/codes/core.js';
 import { diag } from '../diagnostics/define.js';
-import type { Diagnostic } from '../diagnostics/types.js';
-import { checkStats, InputRejected, MAX_NESTING, readFailure } from '../input/bounded.js';
+import { type Diagnostic, hasErrors } from '../diagnostics/types.js';
+import { checkStats, InputRejected, MAX_DIAGNOSTICS, MAX_NESTING, readFailure } from '../input/bounded.js';
 import { valueDepthExceeds } from '../input/nesting.js';
 import { validateIr } from '../ir/validate.js';
 import type { DetectCandidate, FormatModule, ReadOptions, ReadResult } from './contract.js';
@@ -110,7 +110,26 @@ export async function loadDefinition(
       diagnostics.push(diag(coreCodes.irInvalid, { pointer: e.pointer, detail: e.message }, { file: path }));
     }
   }
-  return { ...result, diagnostics, format: detected.format };
+  return { ...result, diagnostics: capped(diagnostics), format: detected.format };
+}
+
+/** The first MAX_DIAGNOSTICS diagnostics and a count of the rest: 200,000 syntax errors print nothing useful. */
+function capped(diagnostics: Diagnostic[]): Diagnostic[] {
+  if (diagnostics.length <= MAX_DIAGNOSTICS) return diagnostics;
+  const rest = diagnostics.slice(MAX_DIAGNOSTICS);
+  const errors = rest.filter((d) => d.severity === 'error').length;
+  const shown = diagnostics.slice(0, MAX_DIAGNOSTICS);
+  // the errors left out must still fail the command
+  const severity = errors > 0 && !hasErrors(shown) ? 'error' : 'info';
+  const summary = diag(
+    coreCodes.diagnosticsCapped,
+    { shown: MAX_DIAGNOSTICS, more: rest.length, errors },
+    undefined,
+    {
+      severity,
+    },
+  );
+  return [...shown, summary];
 }
 
 function readableIds(registry: FormatRegistry): string {

@@ -18,6 +18,9 @@ export const MAX_NESTING = 256;
 /** All lines a definition's includes may add up to, counting repeats (the largest real one: 510). */
 export const MAX_INCLUDED_LINES = 100_000;
 
+/** Diagnostics one definition may produce before the rest are only counted (IMGC1054). */
+export const MAX_DIAGNOSTICS = 1000;
+
 const OPEN_FLAGS = constants.O_RDONLY | constants.O_NONBLOCK;
 
 export class InputRejected extends Error {

@@ -1,7 +1,8 @@
 /**
  * A linear pre-scan that finds where a document nests too deep, before a recursive parser or
  * printer could overflow the stack. Depth counts open brackets (`[`, `{`) outside strings, plus
- * for TOML the dotted parts of a key on the current line, plus for YAML the indentation steps.
+ * for TOML the dotted parts of a key on the current line, plus for YAML the indentation steps
+ * and the `key: ` colons on the current line.
  * Approximate on purpose: it must never miss deep input, and real files stay far below the limit.
  */
 import { coreCodes } from '../diagnostics/codes/core.js';
@@ -56,6 +57,8 @@ export function findTooDeep(text: string, syntax: Syntax, limit = MAX_NESTING): 
     if (c === '[' || c === '{') brackets++;
     else if (c === ']' || c === '}') brackets = Math.max(0, brackets - 1);
     else if (c === '.' && syntax === 'toml') dots++;
+    // `a: b: c:` nests a map per colon on one line in YAML
+    else if (c === ':' && syntax === 'yaml' && /[ \t\n]/.test(text[i + 1] ?? '\n')) dots++;
     else continue;
     if (brackets + dots + indent / 2 > limit) return { line, column: i - lineStart + 1, offset: i };
   }

@@ -37,3 +37,10 @@ describe('valueDepthExceeds', () => {
     expect(valueDepthExceeds(ok)).toBe(false);
   });
 });
+
+describe('findTooDeep on YAML maps in one line', () => {
+  it('counts `a: b: c:` as nesting (the yaml parser recursed per colon: fuzz finding)', () => {
+    expect(findTooDeep(`{ "@type": ${'"package": '.repeat(5000)}1 }`, 'yaml')).toBeDefined();
+    expect(findTooDeep('a: "b: c"\nurl: http://x\n', 'yaml')).toBeUndefined();
+  });
+});

@@ -132,4 +132,12 @@ export const coreCodes = defineCodes({
       `the included files add up to more than ${p.limit}; the rest was not read`,
     hint: 'an include that pulls the same file in many times (each file including the next twice) grows exponentially; include each file once',
   },
+  diagnosticsCapped: {
+    code: 'IMGC1054',
+    severity: 'info',
+    summary: 'a definition produced more diagnostics than imgc shows; the rest are counted',
+    message: (p: { shown: number; more: number; errors: number }) =>
+      `${p.more} more diagnostic(s) not shown (${p.errors} of them errors); only the first ${p.shown} are`,
+    hint: 'fix the first ones and read the definition again; a flood of errors usually has one cause',
+  },
 });

@@ -61,7 +61,8 @@ export function descriptionFile(path: string): string | undefined {
 
 export function parseDescription(text: string, file: string) {
   if (!looksLikeMarkup(file, text)) return parseXml(text, file);
-  const tooDeep = tooDeepDiagnostic(text, /^\s*[{[]/.test(text) ? 'json' : 'yaml', file);
+  // the yaml package reads KIWI's JSON too, so it is scanned as YAML
+  const tooDeep = tooDeepDiagnostic(text, 'yaml', file);
   return tooDeep ? { diagnostics: [tooDeep] } : parseMarkup(text, file);
 }
 

@@ -86,11 +86,23 @@ export function parseRepoFile(
         r.sslVerify = bool(e.value);
         break;
       case 'priority':
-        r.priority = Number(e.value);
+      case 'cost': {
+        // dnf takes whole numbers only; anything else must not reach the IR as NaN
+        const n = /^\s*-?\d+\s*$/.test(e.value) ? Number(e.value) : undefined;
+        if (n !== undefined) r[k] = n;
+        else
+          diagnostics.push(
+            diag(
+              mkosiCodes.repoFile,
+              {
+                path: fileName,
+                detail: `${e.key}=${e.value.slice(0, 40)} is not a whole number; not lowered`,
+              },
+              { file, line: e.line, column: e.column },
+            ),
+          );
         break;
-      case 'cost':
-        r.cost = Number(e.value);
-        break;
+      }
       case 'module_hotfixes':
         r.moduleHotfixes = bool(e.value);
         break;

@@ -67,3 +67,13 @@ describe('KIWI entities (issue 14)', () => {
     expect(ok.doc?.root.attrs.name).toBe('1.0 <&>');
   });
 });
+
+describe('KIWI markup found by the fuzz harness', () => {
+  it('JSON with `"a": "a": ...` 5,000 times on a line is IMGC1052, not a yaml parser stack overflow', async () => {
+    const dir = scratchTree({
+      'config.json': `{\n  "image": {\n    "@name": ${'"package": '.repeat(5000)}"x"\n  }\n}\n`,
+    });
+    const r = await readKiwi(join(dir, 'config.json'));
+    expect(r.diagnostics).toEqual([expect.objectContaining({ code: 'IMGC1052', line: 3 })]);
+  });
+});

@@ -66,8 +66,12 @@ export async function translateIr(input: TranslateInput): Promise<TranslateResul
   const filled = applyTargetDefaults(ir, target.id, input.options);
   ir = filled.ir;
   diagnostics.push(...filled.diagnostics);
+  const near = nearestPositions(positions);
   const locate = (ptr: string) =>
-    positionNear(positions, ptr) ?? scriptFilePosition(ir, ptr, input.sourceDir);
+    positions[ptr] ??
+    near.get(ptr) ??
+    positionOf(positions, ptr) ??
+    scriptFilePosition(ir, ptr, input.sourceDir);
   // irVersion describes the IR itself, not the image: no format carries it
   for (const ptr of uncoveredPointers(ir, writer.capabilities).filter((p) => p !== '/irVersion')) {
     const at = locate(ptr);
@@ -100,6 +104,24 @@ export function positionNear(positions: PositionTable, ptr: string): SourcePosit
     if (!first || pos.file < first.file || (pos.file === first.file && pos.line < first.line)) first = pos;
   }
   return first ?? positionOf(positions, ptr);
+}
+
+/**
+ * positionNear for every pointer at once: each ancestor of a recorded pointer maps to the first
+ * position inside it. One pass over the table, instead of one per loss (thousands of losses
+ * times thousands of positions took 11 s on a 19 KB Containerfile).
+ */
+export function nearestPositions(positions: PositionTable): Map<string, SourcePosition> {
+  const first = new Map<string, SourcePosition>();
+  for (const [key, pos] of Object.entries(positions)) {
+    for (let cut = key.lastIndexOf('/'); cut >= 0; cut = cut > 0 ? key.lastIndexOf('/', cut - 1) : -1) {
+      const prefix = key.slice(0, cut);
+      const seen = first.get(prefix);
+      if (!seen || pos.file < seen.file || (pos.file === seen.file && pos.line < seen.line))
+        first.set(prefix, pos);
+    }
+  }
+  return first;
 }
 
 /** A script that came from a file of its own (config.sh, mkosi.postinst) is located at its first line. */

@@ -9,6 +9,7 @@ import { posix } from 'node:path';
 import { containerfileCodes } from '../../diagnostics/codes/containerfile.js';
 import { diag } from '../../diagnostics/define.js';
 import type { Diagnostic } from '../../diagnostics/types.js';
+import { appendAll } from '../../input/append.js';
 import { emptyIr } from '../../ir/empty.js';
 import { pointer } from '../../ir/pointer.js';
 import type { PositionTable, SourcePosition } from '../../ir/positions.js';
@@ -415,7 +416,7 @@ class Lowerer {
       const w = args[i]!;
       if (w.value === '-x' || w.value === '--exclude') {
         const next = args[++i];
-        if (next) excludes.push(...splitComma(next));
+        if (next) appendAll(excludes, splitComma(next));
       } else if (w.value.startsWith('--exclude='))
         excludes.push({ ...w, value: w.value.slice(10), start: w.start + 10 });
       else if (w.value.startsWith('-')) opts.push(w);

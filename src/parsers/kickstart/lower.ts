@@ -8,6 +8,7 @@
 import { kickstartCodes } from '../../diagnostics/codes/kickstart.js';
 import { diag } from '../../diagnostics/define.js';
 import type { Diagnostic } from '../../diagnostics/types.js';
+import { appendAll } from '../../input/append.js';
 import { emptyIr } from '../../ir/empty.js';
 import type { PositionTable } from '../../ir/positions.js';
 import type { ImageIR, Password, Repository, Script, User } from '../../ir/schema.js';
@@ -563,13 +564,16 @@ function lowerFirewall(cx: LowerContext, c: CheckedCommand): void {
   if (c.has('--enabled')) fw.enabled = true;
   if (c.has('--disabled')) fw.enabled = false;
   for (const o of c.options) {
-    if (o.name === '--service' && o.value !== undefined) fw.services.enable.push(...splitList(o.value));
+    if (o.name === '--service' && o.value !== undefined) appendAll(fw.services.enable, splitList(o.value));
     else if (['--ssh', '--http', '--ftp', '--smtp'].includes(o.name))
       fw.services.enable.push(o.name.slice(2));
     else if (o.name === '--remove-service' && o.value !== undefined)
-      fw.services.disable.push(...splitList(o.value));
+      appendAll(fw.services.disable, splitList(o.value));
     else if (o.name === '--port' && o.value !== undefined)
-      fw.ports.push(...splitList(o.value).map((p) => p.replace(':', '/')));
+      appendAll(
+        fw.ports,
+        splitList(o.value).map((p) => p.replace(':', '/')),
+      );
     else if (o.name === '--trust' && o.value !== undefined)
       fw.trust = [...(fw.trust ?? []), ...splitList(o.value)];
   }

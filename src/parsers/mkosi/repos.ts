@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { mkosiCodes } from '../../diagnostics/codes/mkosi.js';
 import { diag } from '../../diagnostics/define.js';
 import type { Diagnostic } from '../../diagnostics/types.js';
+import { appendAll } from '../../input/append.js';
 import { InputRejected, readInputTextSync } from '../../input/bounded.js';
 import type { Repository } from '../../ir/schema.js';
 import { parseUnitIni } from './unit-ini.js';
@@ -30,9 +31,9 @@ export function lowerRepositories(tree: string, diagnostics: Diagnostic[]): Repo
         if (e instanceof InputRejected) diagnostics.push(e.diagnostic({ file }));
         continue;
       }
-      if (name.endsWith('.repo')) out.push(...parseRepoFile(text, fileName, file, diagnostics));
-      else if (name.endsWith('.sources')) out.push(...parseDeb822(text, fileName));
-      else if (name.endsWith('.list')) out.push(...parseSourcesList(text, fileName));
+      if (name.endsWith('.repo')) appendAll(out, parseRepoFile(text, fileName, file, diagnostics));
+      else if (name.endsWith('.sources')) appendAll(out, parseDeb822(text, fileName));
+      else if (name.endsWith('.list')) appendAll(out, parseSourcesList(text, fileName));
     }
   }
   return out;
@@ -62,7 +63,7 @@ export function parseRepoFile(
         r.name = e.value;
         break;
       case 'baseurl':
-        r.urls.push(...words(e.value));
+        appendAll(r.urls, words(e.value));
         break;
       case 'mirrorlist':
         r.mirrorlist = e.value;

@@ -37,3 +37,16 @@ describe('Containerfile reader', () => {
     expect(result.diagnostics.filter((d) => d.code === 'IMGC1009')).toEqual([]);
   });
 });
+
+describe('Containerfile parser on large input', () => {
+  it('a RUN continued over 150,000 lines reads in linear time (fuzz: 137 s)', async () => {
+    const file = scratchFile(
+      'Containerfile',
+      `FROM quay.io/fedora/fedora-bootc:41\nRUN true && \\\n${'    rm \\\n'.repeat(150_000)}    x\n`,
+    );
+    const started = Date.now();
+    const result = await loadDefinition(new FormatRegistry(), file, { from: 'containerfile' });
+    expect(result.ir).toBeDefined();
+    expect(Date.now() - started).toBeLessThan(20_000);
+  });
+});

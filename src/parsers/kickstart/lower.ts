@@ -117,8 +117,9 @@ export class LowerContext {
   integer(cmd: CheckedCommand, option: string): number | undefined {
     const v = cmd.value(option);
     if (v === undefined) return undefined;
-    if (!/^\d+$/.test(v)) {
-      this.invalid(cmd, option, v, 'a whole number');
+    // sizes are MiB and become bytes: a number past 2^53 / 2^20 has no exact byte count
+    if (!/^\d+$/.test(v) || !Number.isSafeInteger(Number(v) * 1024 * 1024)) {
+      this.invalid(cmd, option, v, 'a whole number (below 2^33)');
       return undefined;
     }
     return Number(v);

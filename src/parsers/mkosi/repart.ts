@@ -57,7 +57,9 @@ export function roleOfType(type: string): Partition['role'] | undefined {
 function bytes(v: string): number | undefined {
   const m = /^(\d+)([KMGT]?)$/.exec(v.trim());
   if (!m) return undefined;
-  return Number(m[1]) * ({ '': 1, K: 1024, M: 1024 ** 2, G: 1024 ** 3, T: 1024 ** 4 }[m[2]!] ?? 1);
+  const n = Number(m[1]) * ({ '': 1, K: 1024, M: 1024 ** 2, G: 1024 ** 3, T: 1024 ** 4 }[m[2]!] ?? 1);
+  // past 2^53 there is no exact byte count: kept as written instead (fuzz: IMGC1006)
+  return Number.isSafeInteger(n) ? n : undefined;
 }
 
 export function parseRepartFile(

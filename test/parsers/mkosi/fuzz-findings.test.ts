@@ -16,3 +16,22 @@ describe('mkosi inputs found by the fuzz harness', () => {
     expect(notLowered.map((d) => d.line)).toEqual([3, 4]);
   });
 });
+
+describe('sizes past 2^53 (fuzz: IMGC1006, size must be integer)', () => {
+  it('a repart SizeMinBytes with 30 digits is kept as written, not lowered as a float', async () => {
+    const dir = scratchTree({
+      'mkosi.conf': '[Distribution]\nDistribution=fedora\nRelease=41\n',
+      'mkosi.repart/00-esp.conf': `[Partition]\nType=esp\nFormat=vfat\nSizeMinBytes=${'9'.repeat(30)}\n`,
+    });
+    const r = await loadDefinition(new FormatRegistry(), dir, { from: 'mkosi' });
+    expect(r.diagnostics.map((d) => d.code)).not.toContain('IMGC1006');
+  });
+
+  it('a kickstart --size with 30 digits is an invalid value, not an invalid IR', async () => {
+    const dir = scratchTree({ 'a.ks': `lang en_US.UTF-8\npart / --fstype=xfs --size=${'9'.repeat(30)}\n` });
+    const r = await loadDefinition(new FormatRegistry(), `${dir}/a.ks`, { from: 'kickstart' });
+    const codes = r.diagnostics.map((d) => d.code);
+    expect(codes).not.toContain('IMGC1006');
+    expect(r.diagnostics.some((d) => d.severity === 'error' && d.line === 2)).toBe(true);
+  });
+});

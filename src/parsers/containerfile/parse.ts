@@ -227,7 +227,15 @@ function execForm(args: string): string[] | undefined {
 
 /** 1-based line and column of an offset into `ins.args`. */
 export function positionInArgs(ins: Instruction, offset: number): { line: number; column: number } {
-  let piece = ins.pieces[0]!;
-  for (const p of ins.pieces) if (p.start <= offset) piece = p;
+  // the last piece starting at or before offset; pieces are in order, so a binary search
+  // (a linear scan per word was quadratic on a RUN continued over many lines)
+  let lo = 0;
+  let hi = ins.pieces.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (ins.pieces[mid]!.start <= offset) lo = mid;
+    else hi = mid - 1;
+  }
+  const piece = ins.pieces[lo]!;
   return { line: piece.line, column: piece.column + Math.max(0, offset - piece.start) };
 }

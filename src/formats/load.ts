@@ -1,8 +1,11 @@
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { open, readdir, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { coreCodes } from '../diagnostics/codes/core.js';
 import { diag } from '../diagnostics/define.js';
-import type { Diagnostic } from '../diagnostics/types.js';
+import { type Diagnostic, hasErrors } from '../diagnostics/types.js';
+import { checkStats, InputRejected, MAX_DIAGNOSTICS, MAX_NESTING, readFailure } from '../input/bounded.js';
+import { valueDepthExceeds } from '../input/nesting.js';
 import { applyDistroFlags } from '../ir/distro-defaults.js';
 import { validateIr } from '../ir/validate.js';
 import type { DetectCandidate, FormatModule, ReadOptions, ReadResult } from './contract.js';
@@ -17,11 +20,21 @@ export async function describeCandidate(path: string): Promise<DetectCandidate> 
   const info = await stat(path);
   const candidate: DetectCandidate = { path, isDirectory: info.isDirectory(), name: basename(path) };
   if (info.isDirectory()) candidate.entries = (await readdir(path)).sort();
-  else {
-    const buf = await readFile(path);
-    candidate.head = buf.subarray(0, 8192).toString('utf8');
-  }
+  else candidate.head = await readHead(path);
   return candidate;
+}
+
+/** The first 8 KiB of a regular file; a FIFO or device is refused before anything blocks. */
+async function readHead(path: string): Promise<string> {
+  const handle = await open(path, constants.O_RDONLY | constants.O_NONBLOCK);
+  try {
+    checkStats(path, await handle.stat());
+    const buf = Buffer.alloc(8192);
+    const { bytesRead } = await handle.read(buf, 0, buf.length, 0);
+    return buf.subarray(0, bytesRead).toString('utf8');
+  } finally {
+    await handle.close();
+  }
 }
 
 /** Picks the format of `path`: `--from` when given, else the most confident reader. */
@@ -41,7 +54,7 @@ export async function detectFormat(
   try {
     candidate = await describeCandidate(path);
   } catch (e) {
-    return { diagnostics: [diag(coreCodes.fileNotFound, { path, reason: reasonOf(e) }, { file: path })] };
+    return { diagnostics: [readFailure(e, path)] };
   }
   const scored = registry
     .list()
@@ -81,8 +94,19 @@ export async function loadDefinition(
   }
   const detected = await detectFormat(registry, path, options.from);
   if (!detected.format) return { positions: {}, files: [], diagnostics: detected.diagnostics };
-  const result = await detected.format.reader!.read(path, options);
+  let result: ReadResult;
+  try {
+    result = await detected.format.reader!.read(path, options);
+  } catch (e) {
+    // a reader that let a bounded-input refusal escape still gets a clear error, not IMGC1009
+    if (!(e instanceof InputRejected)) throw e;
+    return { positions: {}, files: [], diagnostics: [...detected.diagnostics, e.diagnostic({ file: path })] };
+  }
   const diagnostics = [...detected.diagnostics, ...result.diagnostics];
+  if (result.ir && valueDepthExceeds(result.ir)) {
+    const d = diag(coreCodes.inputTooDeep, { what: 'the IR read from this definition', limit: MAX_NESTING });
+    return { positions: {}, files: result.files, diagnostics: [...diagnostics, { ...d, file: path }] };
+  }
   if (result.ir) {
     diagnostics.push(...applyDistroFlags(result.ir, result.positions, options.options ?? {}));
     for (const e of validateIr(result.ir)) {
@@ -90,7 +114,26 @@ export async function loadDefinition(
     }
     diagnostics.push(...unsafeValueDiagnostics(result.ir, result.positions ?? {}, path));
   }
-  return { ...result, diagnostics, format: detected.format };
+  return { ...result, diagnostics: capped(diagnostics), format: detected.format };
+}
+
+/** The first MAX_DIAGNOSTICS diagnostics and a count of the rest: 200,000 syntax errors print nothing useful. */
+function capped(diagnostics: Diagnostic[]): Diagnostic[] {
+  if (diagnostics.length <= MAX_DIAGNOSTICS) return diagnostics;
+  const rest = diagnostics.slice(MAX_DIAGNOSTICS);
+  const errors = rest.filter((d) => d.severity === 'error').length;
+  const shown = diagnostics.slice(0, MAX_DIAGNOSTICS);
+  // the errors left out must still fail the command
+  const severity = errors > 0 && !hasErrors(shown) ? 'error' : 'info';
+  const summary = diag(
+    coreCodes.diagnosticsCapped,
+    { shown: MAX_DIAGNOSTICS, more: rest.length, errors },
+    undefined,
+    {
+      severity,
+    },
+  );
+  return [...shown, summary];
 }
 
 function readableIds(registry: FormatRegistry): string {

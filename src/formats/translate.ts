@@ -4,6 +4,8 @@ import { coreCodes } from '../diagnostics/codes/core.js';
 import { translateCodes } from '../diagnostics/codes/translate.js';
 import { diag } from '../diagnostics/define.js';
 import { type Diagnostic, hasErrors } from '../diagnostics/types.js';
+import { MAX_NESTING } from '../input/bounded.js';
+import { valueDepthExceeds } from '../input/nesting.js';
 import { uncoveredPointers } from '../ir/losses.js';
 import { escapeToken, getAt } from '../ir/pointer.js';
 import { type PositionTable, positionOf, type SourcePosition } from '../ir/positions.js';
@@ -43,6 +45,13 @@ export async function translateIr(input: TranslateInput): Promise<TranslateResul
       diagnostics: [diag(coreCodes.formatCannotWrite, { id: target.id })],
       written: input.ir,
     };
+  // writers and printers recurse: an IR deeper than any reader makes is refused, not overflowed
+  if (valueDepthExceeds(input.ir))
+    return {
+      files: [],
+      diagnostics: [diag(coreCodes.inputTooDeep, { what: 'the IR to translate', limit: MAX_NESTING })],
+      written: input.ir,
+    };
   const diagnostics: Diagnostic[] = [];
   let ir = input.ir;
   let positions = input.positions;
@@ -55,8 +64,12 @@ export async function translateIr(input: TranslateInput): Promise<TranslateResul
   ir = filled.ir;
   diagnostics.push(...filled.diagnostics);
   if (hasErrors(filled.diagnostics)) return { files: [], diagnostics, written: ir };
+  const near = nearestPositions(positions);
   const locate = (ptr: string) =>
-    positionNear(positions, ptr) ?? scriptFilePosition(ir, ptr, input.sourceDir);
+    positions[ptr] ??
+    near.get(ptr) ??
+    positionOf(positions, ptr) ??
+    scriptFilePosition(ir, ptr, input.sourceDir);
   // irVersion describes the IR itself, not the image: no format carries it
   const capabilities = writer.capabilitiesFor?.(input.options) ?? writer.capabilities;
   for (const ptr of uncoveredPointers(ir, capabilities).filter((p) => p !== '/irVersion')) {
@@ -95,6 +108,24 @@ export function positionNear(positions: PositionTable, ptr: string): SourcePosit
     if (!first || pos.file < first.file || (pos.file === first.file && pos.line < first.line)) first = pos;
   }
   return first ?? positionOf(positions, ptr);
+}
+
+/**
+ * positionNear for every pointer at once: each ancestor of a recorded pointer maps to the first
+ * position inside it. One pass over the table, instead of one per loss (thousands of losses
+ * times thousands of positions took 11 s on a 19 KB Containerfile).
+ */
+export function nearestPositions(positions: PositionTable): Map<string, SourcePosition> {
+  const first = new Map<string, SourcePosition>();
+  for (const [key, pos] of Object.entries(positions)) {
+    for (let cut = key.lastIndexOf('/'); cut >= 0; cut = cut > 0 ? key.lastIndexOf('/', cut - 1) : -1) {
+      const prefix = key.slice(0, cut);
+      const seen = first.get(prefix);
+      if (!seen || pos.file < seen.file || (pos.file === seen.file && pos.line < seen.line))
+        first.set(prefix, pos);
+    }
+  }
+  return first;
 }
 
 /** A script that came from a file of its own (config.sh, mkosi.postinst) is located at its first line. */

@@ -1,5 +1,5 @@
-import { chmod, cp, mkdir, writeFile } from 'node:fs/promises';
-import { dirname, join, normalize, sep } from 'node:path';
+import { chmod, cp, mkdir, stat, writeFile } from 'node:fs/promises';
+import { dirname, join, normalize, resolve, sep } from 'node:path';
 import type { OutputFile } from './contract.js';
 
 /** Writes a writer's files under `dir`; refuses paths that would escape it. Returns the paths written. */
@@ -11,7 +11,7 @@ export async function writeOutputFiles(dir: string, files: readonly OutputFile[]
       throw new Error(`refusing to write outside the output folder: ${file.path}`);
     }
     const target = join(dir, rel);
-    await mkdir(dirname(target), { recursive: true });
+    await makeDirectories(dirname(target));
     if (file.copyFrom !== undefined)
       await cp(file.copyFrom, target, { recursive: true, verbatimSymlinks: true });
     else await writeFile(target, file.content ?? '');
@@ -19,4 +19,32 @@ export async function writeOutputFiles(dir: string, files: readonly OutputFile[]
     written.push(target);
   }
   return written;
+}
+
+/**
+ * `mkdir -p`, one level at a time. Node's recursive mkdir retries forever where mkdir(2) says
+ * ENOENT for a folder whose parent exists (any path under /proc): here every error surfaces.
+ */
+export async function makeDirectories(path: string): Promise<void> {
+  const missing: string[] = [];
+  let cur = resolve(path);
+  for (;;) {
+    try {
+      if ((await stat(cur)).isDirectory()) break;
+      throw Object.assign(new Error(`${cur} exists and is not a folder`), { code: 'ENOTDIR' });
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+    }
+    missing.push(cur);
+    const parent = dirname(cur);
+    if (parent === cur) break;
+    cur = parent;
+  }
+  for (const dir of missing.reverse()) {
+    try {
+      await mkdir(dir);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+    }
+  }
 }

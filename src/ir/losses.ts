@@ -1,4 +1,4 @@
-import { escapeToken, matchesPattern, parsePointer } from './pointer.js';
+import { escapeToken, parsePointer } from './pointer.js';
 
 /**
  * The parts of `value` that no capability pattern covers, as JSON Pointers. A subtree that
@@ -7,9 +7,13 @@ import { escapeToken, matchesPattern, parsePointer } from './pointer.js';
  */
 export function uncoveredPointers(value: unknown, capabilities: readonly string[]): string[] {
   const out: string[] = [];
-  const walk = (node: unknown, ptr: string) => {
+  // patterns are parsed once, and each level keeps only those that can still reach it: a large
+  // IR (thousands of packages) costs nodes × live patterns, not nodes × all patterns × parsing
+  const all = capabilities.map(compilePattern);
+  const walk = (node: unknown, ptr: string, tokens: string[], candidates: readonly Pattern[]) => {
     if (node === undefined) return;
-    if (ptr !== '' && !capabilities.some((c) => mayReach(ptr, c))) {
+    const live = tokens.length ? candidates.filter((q) => reachesLast(tokens, q)) : candidates;
+    if (ptr !== '' && live.length === 0) {
       // list items are reported one by one: each has its own source line
       if (Array.isArray(node)) {
         for (const [i, item] of node.entries()) if (!isEmpty(item)) out.push(`${ptr}/${i}`);
@@ -17,14 +21,46 @@ export function uncoveredPointers(value: unknown, capabilities: readonly string[
       return;
     }
     if (Array.isArray(node)) {
-      for (const [i, child] of node.entries()) walk(child, `${ptr}/${i}`);
+      for (const [i, child] of node.entries()) walk(child, `${ptr}/${i}`, [...tokens, String(i)], live);
     } else if (node !== null && typeof node === 'object')
       for (const [k, child] of Object.entries(node as Record<string, unknown>))
-        walk(child, `${ptr}/${escapeToken(k)}`);
-    else if (!capabilities.some((c) => matchesPattern(ptr, c))) out.push(ptr);
+        walk(child, `${ptr}/${escapeToken(k)}`, [...tokens, k], live);
+    else if (!live.some((q) => matchesTokens(tokens, q.tokens))) out.push(ptr);
   };
-  walk(value, '');
+  walk(value, '', [], all);
   return out;
+}
+
+interface Pattern {
+  tokens: string[];
+  /** index of the first `**`, or -1 */
+  starAt: number;
+}
+
+function compilePattern(pattern: string): Pattern {
+  const tokens = parsePointer(pattern);
+  return { tokens, starAt: tokens.indexOf('**') };
+}
+
+/** mayReach for a pointer whose parent the pattern already reaches: only the last token is new. */
+function reachesLast(tokens: readonly string[], q: Pattern): boolean {
+  const i = tokens.length - 1;
+  if (q.starAt >= 0 && q.starAt <= i) return true;
+  const t = q.tokens[i];
+  return t !== undefined && (t === '*' || t === tokens[i]);
+}
+
+function matchesTokens(p: readonly string[], q: readonly string[]): boolean {
+  const match = (i: number, j: number): boolean => {
+    if (j === q.length) return i === p.length;
+    if (q[j] === '**') {
+      for (let k = i; k <= p.length; k++) if (match(k, j + 1)) return true;
+      return false;
+    }
+    if (i === p.length) return false;
+    return (q[j] === '*' || q[j] === p[i]) && match(i + 1, j + 1);
+  };
+  return match(0, 0);
 }
 
 /** Can `pattern` match `ptr` or something below it? */

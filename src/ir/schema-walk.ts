@@ -20,12 +20,22 @@ export interface SchemaNode {
   pattern?: string;
   minimum?: number;
   description?: string;
+  'x-imgc'?: string;
+  $ref?: string;
+  $defs?: Record<string, SchemaNode>;
 }
 
 const root = ImageIR as unknown as SchemaNode;
 
+/** A `#/$defs/Name` reference resolved against the IR schema; other nodes as they are. */
+export function deref(schema: SchemaNode | undefined): SchemaNode | undefined {
+  const name = schema?.$ref?.replace(/^#\/\$defs\//, '');
+  return name === undefined ? schema : root.$defs?.[name];
+}
+
 /** The schema of one property of an object schema, or of its items for a list; undefined when unknown. */
-export function childSchema(schema: SchemaNode | undefined, token: string): SchemaNode | undefined {
+export function childSchema(given: SchemaNode | undefined, token: string): SchemaNode | undefined {
+  const schema = deref(given);
   if (!schema) return undefined;
   if (schema.anyOf) {
     for (const branch of schema.anyOf) {
@@ -62,7 +72,9 @@ export function declaredProperties(schema: SchemaNode | undefined): string[] {
  * schema lists them, then any others (record entries such as `extensions`) in their own order.
  * `undefined` properties are dropped, as JSON would.
  */
-export function orderLikeSchema(value: unknown, schema: SchemaNode | undefined = root): unknown {
+export function orderLikeSchema(value: unknown, given: SchemaNode | undefined = root): unknown {
+  // extension data keeps the order its reader wrote
+  const schema = given?.['x-imgc'] === 'as-written' ? undefined : given;
   if (Array.isArray(value)) return value.map((item) => orderLikeSchema(item, childSchema(schema, '0')));
   if (value === null || typeof value !== 'object') return value;
   const record = value as Record<string, unknown>;

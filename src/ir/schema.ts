@@ -623,10 +623,134 @@ export const Metadata = open(
   'who made the definition and what it is',
 );
 
-export const Extensions = Type.Record(Type.String(), Type.Unknown(), {
-  description:
-    'per-format data keyed by format id (kiwi, mkosi, kickstart, blueprint, ...): what only that format can say',
+/*
+ * Extension data of the built-in formats is typed where its writer reads it, so that `validate`
+ * refuses type-confused data at a position instead of a writer crashing on it. Objects stay open
+ * (a newer imgc may keep more); blueprint data is any JSON, and its writer reports what TOML
+ * cannot hold.
+ */
+const StrMap = (description?: string) =>
+  Type.Record(Type.String(), Type.String(), description ? { description } : {});
+const closed = <T extends Record<string, TSchema>>(props: T) =>
+  Type.Object(props, { additionalProperties: false });
+/** `x-imgc: as-written`: IR printers keep these keys in the order the reader made them. */
+const ext = <T extends Record<string, TSchema>>(props: T, description: string) =>
+  Type.Object(props, { additionalProperties: true, description, 'x-imgc': 'as-written' });
+
+/** Kept XML elements nest without limit: one definition under the IR's `$defs`, referenced. */
+const KIWI_ELEMENT_REF = '#/$defs/KiwiElement';
+interface KiwiElementShape {
+  name: string;
+  attrs?: Record<string, string>;
+  text?: string;
+  children?: KiwiElementShape[];
+}
+const KiwiElement = Type.Unsafe<KiwiElementShape>({ $ref: KIWI_ELEMENT_REF });
+const KiwiElementDef = Type.Object(
+  {
+    name: Type.String(),
+    attrs: Type.Optional(StrMap()),
+    text: Type.Optional(Type.String()),
+    children: Type.Optional(Type.Array(KiwiElement)),
+  },
+  { additionalProperties: false, description: 'an XML element kept as written' },
+);
+
+const kiwiScope = {
+  attrs: Type.Optional(Type.Record(Type.String(), StrMap())),
+  children: Type.Optional(Type.Record(Type.String(), Type.Array(KiwiElement))),
+  sections: Type.Optional(Type.Array(KiwiElement)),
+  selectedType: Type.Optional(Type.Integer({ minimum: 0 })),
+  forcedRemove: Type.Optional(StrList()),
+  typePackages: Type.Optional(Type.Array(closed({ type: Type.String(), names: StrList() }))),
+};
+
+export const KiwiExtensionSchema = ext(
+  {
+    ...kiwiScope,
+    obs: Type.Optional(Type.Array(closed({ key: Type.String(), value: Type.String() }))),
+    unsupported: Type.Optional(
+      Type.Array(
+        closed({
+          in: Type.String(),
+          reason: Type.String(),
+          attribute: Type.Optional(closed({ name: Type.String(), value: Type.String() })),
+          element: Type.Optional(KiwiElement),
+        }),
+      ),
+    ),
+  },
+  'what only KIWI says',
+);
+
+const MkosiValue = Type.Union([Type.String(), Type.Boolean(), StrList(), StrMap()], {
+  description: 'a setting value: text, yes/no, a list or a map',
 });
+const MkosiSettings = Type.Record(Type.String(), MkosiValue);
+
+export const MkosiExtensionSchema = ext(
+  {
+    settings: Type.Optional(MkosiSettings),
+    legacy: Type.Optional(
+      Type.Array(closed({ name: Type.String(), section: Type.String(), value: Type.String() })),
+    ),
+    repositoryPaths: Type.Optional(StrList()),
+    images: Type.Optional(Type.Array(closed({ name: Type.String(), settings: MkosiSettings }))),
+    repart: Type.Optional(
+      Type.Array(closed({ file: Type.String(), extra: Type.Record(Type.String(), StrList()) })),
+    ),
+    sysusers: Type.Optional(Type.Array(closed({ file: Type.String(), users: StrList(), groups: StrList() }))),
+    builtinIncludes: Type.Optional(StrList()),
+  },
+  'what only mkosi says',
+);
+
+export const KickstartExtensionSchema = ext(
+  {
+    commands: Type.Optional(Type.Array(closed({ name: Type.String(), args: StrList() }))),
+    sections: Type.Optional(
+      Type.Array(closed({ name: Type.String(), args: StrList(), body: Type.String() })),
+    ),
+    options: Type.Optional(Type.Record(Type.String(), StrList())),
+    refs: Type.Optional(StrMap()),
+    installSource: Type.Optional(Type.String()),
+    ntpDisabled: Type.Optional(Type.Boolean()),
+  },
+  'what only a kickstart says',
+);
+
+export const ContainerfileExtensionSchema = ext(
+  {
+    from: Type.Optional(Type.String()),
+    platform: Type.Optional(Type.String()),
+    globalArgs: Type.Optional(StrList()),
+    env: Type.Optional(StrList()),
+    labels: Type.Optional(StrMap()),
+    stages: Type.Optional(StrList()),
+    instructions: Type.Optional(StrList()),
+    scriptFlags: Type.Optional(StrMap()),
+    config: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
+  },
+  'what only a Containerfile says',
+);
+
+/** Typed as a plain record: code reads each format's part through that format's own interface. */
+export const Extensions = Type.Unsafe<Record<string, unknown>>(
+  Type.Object(
+    {
+      kiwi: Type.Optional(KiwiExtensionSchema),
+      mkosi: Type.Optional(MkosiExtensionSchema),
+      kickstart: Type.Optional(KickstartExtensionSchema),
+      containerfile: Type.Optional(ContainerfileExtensionSchema),
+    },
+    {
+      additionalProperties: true,
+      description:
+        'per-format data keyed by format id (kiwi, mkosi, kickstart, blueprint, ...): what only that format can say',
+      'x-imgc': 'as-written',
+    },
+  ),
+);
 
 /** The image fields a profile may contribute; merged into the image when the profile is active. */
 const imageBody = {
@@ -673,6 +797,7 @@ export const ImageIR = Type.Object(
   {
     $id: 'https://imgc.dev/schemas/ir-v1.json',
     title: 'imgc Image IR v1',
+    $defs: { KiwiElement: KiwiElementDef },
     additionalProperties: false,
     description: 'what an OS image should be, independent of any format or distribution tool',
   },

@@ -15,15 +15,18 @@ const UNITS: Record<string, number> = {
 
 /** Bytes from an integer or a string such as "20 GiB"; undefined when unreadable. */
 export function parseSize(value: unknown): number | undefined {
-  if (typeof value === 'number') return Number.isInteger(value) && value >= 0 ? value : undefined;
-  if (typeof value === 'bigint') return Number(value);
+  if (typeof value === 'number') return Number.isSafeInteger(value) && value >= 0 ? value : undefined;
+  if (typeof value === 'bigint')
+    return value >= 0n && value <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(value) : undefined;
   if (typeof value !== 'string') return undefined;
   const m = /^\s*(\d+(?:\.\d+)?)\s*([A-Za-z]*)\s*$/.exec(value);
   if (!m) return undefined;
   const unit = m[2] || 'B';
   const factor = UNITS[unit];
   if (factor === undefined) return undefined;
-  return Math.round(Number(m[1]) * factor);
+  const bytes = Math.round(Number(m[1]) * factor);
+  // a size no IR integer can hold (1e30 GiB) is unreadable, not Infinity
+  return Number.isSafeInteger(bytes) ? bytes : undefined;
 }
 
 /** The shortest exact "N Unit" spelling of a byte count, in binary units. */

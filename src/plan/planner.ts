@@ -15,6 +15,7 @@ import { scriptCodes } from '../diagnostics/codes/scripts.js';
 import { diag } from '../diagnostics/define.js';
 import { type Diagnostic, hasErrors } from '../diagnostics/types.js';
 import type { FormatOptions } from '../formats/contract.js';
+import { InputRejected } from '../input/bounded.js';
 import { applyDistroFlags, missingDistribution } from '../ir/distro-defaults.js';
 import { type PositionTable, positionOf } from '../ir/positions.js';
 import type { ImageIR, Output, OutputType, Script, ScriptPhase } from '../ir/schema.js';
@@ -491,7 +492,11 @@ async function writeFilesDraft(
   const entries: Entry[] = [];
   const origin: string[] = [];
   const missing = (pointer: string, path: string, e: unknown) =>
-    diagnostics.push(diag(buildCodes.sourceMissing, { path, reason: (e as Error).message }, {}, { pointer }));
+    diagnostics.push(
+      e instanceof InputRejected
+        ? { ...e.diagnostic(), pointer }
+        : diag(buildCodes.sourceMissing, { path, reason: (e as Error).message }, {}, { pointer }),
+    );
   const owner = (x: { mode?: string; user?: string | number; group?: string | number }) => {
     const o: Partial<Entry> = {};
     if (x.mode !== undefined) o.mode = x.mode;

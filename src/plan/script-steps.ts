@@ -12,11 +12,11 @@
  *
  * Every step keeps the script's IR pointer as its origin, so a failure names the source line.
  */
-import { readFile } from 'node:fs/promises';
 import { isAbsolute, resolve } from 'node:path';
 import { buildCodes } from '../diagnostics/codes/build.js';
 import { diag } from '../diagnostics/define.js';
 import type { Diagnostic } from '../diagnostics/types.js';
+import { InputRejected, readInputText } from '../input/bounded.js';
 import type { Script } from '../ir/schema.js';
 import { type KiwiEnvContext, planKiwiEnv } from './kiwi-env.js';
 import type { StepDraft } from './steps.js';
@@ -43,15 +43,13 @@ export async function scriptText(
   if (s.source && !s.body) {
     const path = isAbsolute(s.source) ? s.source : resolve(request.sourceDir, s.source);
     try {
-      body = await readFile(path, 'utf8');
+      body = await readInputText(path);
     } catch (e) {
+      const pointer = `/scripts/${index}/source`;
       diagnostics.push(
-        diag(
-          buildCodes.sourceMissing,
-          { path: s.source, reason: (e as Error).message },
-          {},
-          { pointer: `/scripts/${index}/source` },
-        ),
+        e instanceof InputRejected
+          ? { ...e.diagnostic(), pointer }
+          : diag(buildCodes.sourceMissing, { path: s.source, reason: (e as Error).message }, {}, { pointer }),
       );
     }
   }

@@ -172,4 +172,42 @@ export const coreCodes = defineCodes({
       `distribution inferred as ${p.distro} from repository ${p.url}`,
     hint: 'pass --distro id:release to choose another; --distro wins over inference',
   },
+  inputNotRegular: {
+    code: 'IMGC1050',
+    severity: 'error',
+    summary: 'a file the definition makes imgc read is not a regular file (a FIFO, device, socket or folder)',
+    message: (p: { path: string; kind: string }) => `${p.path} is a ${p.kind}, not a regular file`,
+    hint: 'imgc reads only regular files, so that a FIFO cannot block it and a device cannot feed it forever; point the definition at a file',
+  },
+  inputTooLarge: {
+    code: 'IMGC1051',
+    severity: 'error',
+    summary: 'a file the definition makes imgc read is larger than the input size limit',
+    message: (p: { path: string; size: string; limit: string }) =>
+      `${p.path} is ${p.size}; imgc reads definition files of at most ${p.limit}`,
+    hint: 'real definitions are far smaller (see "Input limits" in README.md); set IMGC_MAX_INPUT_MB to raise the limit if this file is genuine',
+  },
+  inputTooDeep: {
+    code: 'IMGC1052',
+    severity: 'error',
+    summary: 'a document nests deeper than imgc reads or prints',
+    message: (p: { what: string; limit: number }) => `${p.what} nests deeper than ${p.limit} levels`,
+    hint: 'real definitions nest a few levels; flatten the document (see "Input limits" in README.md)',
+  },
+  includeBudget: {
+    code: 'IMGC1053',
+    severity: 'error',
+    summary: 'the includes of a definition add up to more lines or files than imgc reads',
+    message: (p: { limit: string }) =>
+      `the included files add up to more than ${p.limit}; the rest was not read`,
+    hint: 'an include that pulls the same file in many times (each file including the next twice) grows exponentially; include each file once',
+  },
+  diagnosticsCapped: {
+    code: 'IMGC1054',
+    severity: 'info',
+    summary: 'a definition produced more diagnostics than imgc shows; the rest are counted',
+    message: (p: { shown: number; more: number; errors: number }) =>
+      `${p.more} more diagnostic(s) not shown (${p.errors} of them errors); only the first ${p.shown} are`,
+    hint: 'fix the first ones and read the definition again; a flood of errors usually has one cause',
+  },
 });

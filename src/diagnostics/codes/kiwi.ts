@@ -198,4 +198,12 @@ export const kiwiCodes = defineCodes({
       `cannot tell which distribution this description builds: ${p.how} says ${p.family}, and no repository URL, OBS project, release package or image name names one`,
     hint: 'pass --distro id:release (e.g. --distro opensuse-leap:15.6 or --distro fedora:41)',
   },
+  entityUnresolved: {
+    code: 'IMGC3050',
+    severity: 'error',
+    summary:
+      'an XML entity reference that imgc cannot expand (undeclared, or declared through other entities)',
+    message: (p: { name: string; why: string }) => `&${p.name}; is not expanded: ${p.why}`,
+    hint: 'write the text itself, or one of &lt; &gt; &amp; &quot; &apos;; entities that expand into other entities (as in a "billion laughs" file) are refused',
+  },
 });

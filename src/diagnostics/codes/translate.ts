@@ -77,4 +77,20 @@ export const translateCodes = defineCodes({
       `${p.target}: ${p.script} line ${p.lines} sources /.kconfig or /.profile in a way imgc leaves as written; it fails where the file is missing`,
     hint: 'write it as "test -f /.kconfig && . /.kconfig", the form of KIWI\'s script template',
   },
+  nullNotWritable: {
+    code: 'IMGC6050',
+    severity: 'warning',
+    summary: 'extension data holds a null, which TOML cannot write; it is left out',
+    message: (p: { target: string; path: string }) =>
+      `${p.target}: ${p.path} is null, which TOML cannot hold; not written`,
+    hint: 'remove the null from the IR, or give the value it stands for',
+  },
+  extensionNotWritten: {
+    code: 'IMGC6051',
+    severity: 'warning',
+    summary: "extension data under a key its format's writer does not know; it is left out",
+    message: (p: { target: string; key: string }) =>
+      `${p.target}: extensions.${p.target}.${p.key} is not something this writer knows; not written`,
+    hint: 'imgc keeps only what its reader put there; check the key against `imgc inspect` output of a real definition',
+  },
 });

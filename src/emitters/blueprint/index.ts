@@ -1,6 +1,10 @@
 /** osbuild blueprint writer (TOML or JSON). */
 import { stringify } from 'smol-toml';
+import { translateCodes } from '../../diagnostics/codes/translate.js';
+import { diag } from '../../diagnostics/define.js';
 import type { FormatWriter } from '../../formats/contract.js';
+import { positionOf } from '../../ir/positions.js';
+import { withoutNulls } from '../toml-values.js';
 import { raiseBlueprint } from './raise.js';
 
 const USER = [
@@ -162,6 +166,8 @@ export const blueprintApproximations: readonly string[] = [
   '/scripts/**',
 ];
 
+const EXT = '/extensions/blueprint';
+
 export function blueprintWriter(syntax: 'toml' | 'json'): FormatWriter {
   const target = syntax === 'toml' ? 'blueprint' : 'blueprint-json';
   return {
@@ -170,9 +176,16 @@ export function blueprintWriter(syntax: 'toml' | 'json'): FormatWriter {
     profiles: false,
     write(ir, options) {
       const { document, diagnostics } = raiseBlueprint(ir, target, options.positions);
+      const nullAt = (path: string) =>
+        diagnostics.push(
+          diag(translateCodes.nullNotWritable, { target, path }, positionOf(options.positions ?? {}, EXT), {
+            pointer: EXT,
+            source: 'translate',
+          }),
+        );
       const content =
         syntax === 'toml'
-          ? `# osbuild blueprint written by imgc\n\n${stringify(document)}`
+          ? `# osbuild blueprint written by imgc\n\n${stringify(withoutNulls(document, nullAt) as Record<string, unknown>)}`
           : `${JSON.stringify(document, null, 2)}\n`;
       return { files: [{ path: `blueprint.${syntax}`, content }], diagnostics };
     },

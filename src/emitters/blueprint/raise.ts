@@ -7,7 +7,7 @@ import { translateCodes } from '../../diagnostics/codes/translate.js';
 import { diag } from '../../diagnostics/define.js';
 import type { Diagnostic } from '../../diagnostics/types.js';
 import { joinDistro } from '../../ir/distribution.js';
-import { parsePointer } from '../../ir/pointer.js';
+import { escapeToken, parsePointer } from '../../ir/pointer.js';
 import { type PositionTable, positionOf } from '../../ir/positions.js';
 import type { ImageIR, Storage, User } from '../../ir/schema.js';
 import { formatSize } from '../../ir/size.js';
@@ -28,6 +28,16 @@ export interface Raised {
   diagnostics: Diagnostic[];
 }
 
+/** What the blueprint reader keeps in `extensions.blueprint`, and so what this writer reads. */
+const KNOWN_EXTENSION_KEYS = new Set([
+  'minimal',
+  'firstboot',
+  'customizations',
+  'unknown',
+  'dialect',
+  'wrapper',
+]);
+
 export function raiseBlueprint(ir: ImageIR, target: string, positions: PositionTable = {}): Raised {
   const diagnostics: Diagnostic[] = [];
   const approx = (pointer: string, detail: string) =>
@@ -38,6 +48,15 @@ export function raiseBlueprint(ir: ImageIR, target: string, positions: PositionT
       }),
     );
   const ext = (ir.extensions.blueprint ?? {}) as Table;
+  for (const key of Object.keys(ext).filter((k) => !KNOWN_EXTENSION_KEYS.has(k))) {
+    const pointer = `/extensions/blueprint/${escapeToken(key)}`;
+    diagnostics.push(
+      diag(translateCodes.extensionNotWritten, { target, key }, positionOf(positions, pointer), {
+        pointer,
+        source: 'translate',
+      }),
+    );
+  }
 
   const bp: Table = {};
   if (ir.metadata?.name !== undefined) bp.name = ir.metadata.name;

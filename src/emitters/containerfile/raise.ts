@@ -19,6 +19,7 @@ import { ROLE_BY_MOUNT } from '../../parsers/containerfile/bib-config.js';
 import type { ContainerfileExtension } from '../../parsers/containerfile/lower.js';
 import { shellQuote } from '../../parsers/containerfile/shell.js';
 import { scriptForTarget } from '../script-env.js';
+import { withoutNulls } from '../toml-values.js';
 
 type Family = 'dnf' | 'apt' | 'zypper' | 'pacman';
 
@@ -669,7 +670,19 @@ class Raiser {
     const custom = merged.customizations as Record<string, unknown>;
     if (!Object.keys(custom).length) delete merged.customizations;
     if (!Object.keys(merged).length) return undefined;
-    return `${toToml(merged)}\n`;
+    const nullAt = (path: string) =>
+      this.diagnostics.push(
+        diag(
+          translateCodes.nullNotWritable,
+          { target: 'containerfile', path: `config.toml: ${path}` },
+          undefined,
+          {
+            pointer: '/extensions/containerfile/config',
+            source: 'containerfile',
+          },
+        ),
+      );
+    return `${toToml(withoutNulls(merged, nullAt) as Record<string, unknown>)}\n`;
   }
 
   private password(

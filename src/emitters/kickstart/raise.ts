@@ -9,6 +9,7 @@ import { kickstartCodes } from '../../diagnostics/codes/kickstart.js';
 import { translateCodes } from '../../diagnostics/codes/translate.js';
 import { diag } from '../../diagnostics/define.js';
 import type { Diagnostic } from '../../diagnostics/types.js';
+import { appendAll } from '../../input/append.js';
 import { type PositionTable, positionOf } from '../../ir/positions.js';
 import type { ImageIR, Partition, Script } from '../../ir/schema.js';
 import {
@@ -472,7 +473,7 @@ export class KickstartRaiser {
     for (const p of pk.exclude) body.push(`-${p.name}`);
     if (body.length === 0 && header.length === 0 && !extra) return;
     if (!this.header('%packages', [...header, ...(extra ?? [])], '/packages')) return;
-    this.lines.push(...body, '%end');
+    appendAll(this.lines, body).push('%end');
   }
 
   private script(s: Script, index: number): void {
@@ -523,12 +524,12 @@ export class KickstartRaiser {
     }
     const header = sectionSpec(this.opts.version, section) ? section : '%onerror';
     if (!this.header(header, [...words, ...this.extra(ptr)], ptr)) return;
-    this.lines.push(...body.split('\n'), '%end');
+    appendAll(this.lines, body.split('\n')).push('%end');
   }
 
   private rawSection(name: string, args: string[], body: string): void {
     if (!this.header(name, args, `/extensions/${EXTENSION_KEY}/sections`)) return;
-    if (body !== '') this.lines.push(...body.split('\n'));
+    if (body !== '') appendAll(this.lines, body.split('\n'));
     this.lines.push('%end');
   }
 }

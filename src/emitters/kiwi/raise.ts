@@ -9,6 +9,7 @@
 import { translateCodes } from '../../diagnostics/codes/translate.js';
 import { diag } from '../../diagnostics/define.js';
 import type { Diagnostic } from '../../diagnostics/types.js';
+import { appendAll } from '../../input/append.js';
 import type {
   ImageIR,
   LogicalVolume,
@@ -181,7 +182,7 @@ export class Raiser {
         synthesizeType: isBase && !hasSelected,
       });
       if (s.name !== undefined) for (const sec of own) sec.el.attrs.profiles ??= s.name;
-      sections.push(...own);
+      appendAll(sections, own);
     }
     if (!sections.some((s) => s.kind === 'repository' && this.activeByDefault(s.el)))
       sections.push(...this.defaultRepositorySections());
@@ -562,7 +563,7 @@ export class Raiser {
       if (vg) kids.push(this.systemdisk(vg.name, vg.logicalVolumes, rootPart?.filesystem === 'btrfs'));
       else if (rootPart?.subvolumes?.length) kids.push(this.subvolumes(rootPart));
     }
-    kids.push(...(kept.children ?? []));
+    appendAll(kids, kept.children ?? []);
     t.children = kids;
     return t;
   }

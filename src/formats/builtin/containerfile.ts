@@ -10,14 +10,15 @@
  * stays a build script (IMGC9005); other instructions are kept verbatim for this writer.
  * Writes: `Containerfile` + `config.toml` (+ `repos/`, copied sources), see docs/formats/containerfile.md.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { readFile, stat } from 'node:fs/promises';
+import { readdirSync, statSync } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { containerfileCodes } from '../../diagnostics/codes/containerfile.js';
 import { coreCodes } from '../../diagnostics/codes/core.js';
 import { diag } from '../../diagnostics/define.js';
 import type { Diagnostic } from '../../diagnostics/types.js';
 import { raiseContainerfile } from '../../emitters/containerfile/raise.js';
+import { InputRejected, readInputText, readInputTextSync } from '../../input/bounded.js';
 import { emptyIr } from '../../ir/empty.js';
 import type { PositionTable } from '../../ir/positions.js';
 import type { ImageIR } from '../../ir/schema.js';
@@ -74,14 +75,15 @@ async function read(path: string, options: ReadOptions): Promise<ReadResult> {
       }
       main = join(path, found[0]!);
     }
-    const text = await readFile(main, 'utf8');
+    const text = await readInputText(main);
     if (isKargsFile(main) || (main.endsWith('.toml') && /^\s*kargs\s*=/m.test(text)))
       return readKargsOnly(text, main, diagnostics);
     if (/\.(toml|json)$/.test(main)) return readConfigOnly(text, main, diagnostics);
     return readContainerfile(text, main, diagnostics);
   } catch (e) {
     const reason = e instanceof Error ? e.message : String(e);
-    diagnostics.push(diag(containerfileCodes.unreadable, { path, reason }, { file: path }));
+    if (e instanceof InputRejected) diagnostics.push(e.diagnostic({ file: path }));
+    else diagnostics.push(diag(containerfileCodes.unreadable, { path, reason }, { file: path }));
     return { positions: {}, diagnostics, files: [] };
   }
 }
@@ -98,8 +100,9 @@ function readContainerfile(text: string, file: string, diagnostics: Diagnostic[]
     readText(rel) {
       const full = inContext(rel);
       try {
-        return full && statSync(full).isFile() ? readFileSync(full, 'utf8') : undefined;
-      } catch {
+        return full && statSync(full).isFile() ? readInputTextSync(full) : undefined;
+      } catch (e) {
+        if (e instanceof InputRejected) throw e;
         return undefined;
       }
     },
@@ -119,8 +122,9 @@ function readContainerfile(text: string, file: string, diagnostics: Diagnostic[]
     const configPath = join(dirname(file), name);
     let configText: string;
     try {
-      configText = readFileSync(configPath, 'utf8');
-    } catch {
+      configText = readInputTextSync(configPath);
+    } catch (e) {
+      if (e instanceof InputRejected) diagnostics.push(e.diagnostic({ file: configPath }));
       continue;
     }
     if (!/customizations/.test(configText)) continue;

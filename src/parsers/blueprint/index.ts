@@ -4,13 +4,15 @@
  * images CI build configs `{name, blueprint, options}`.
  */
 
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { blueprintCodes } from '../../diagnostics/codes/blueprint.js';
 import { coreCodes } from '../../diagnostics/codes/core.js';
 import { diag } from '../../diagnostics/define.js';
 import type { DetectCandidate, FormatReader, ReadOptions, ReadResult } from '../../formats/contract.js';
 import { reasonOf } from '../../formats/load.js';
+import { readFailure, readInputText } from '../../input/bounded.js';
+import { tooDeepDiagnostic } from '../../input/nesting.js';
 import { inferFromRepositories } from '../../ir/distro-defaults.js';
 import { parseJsonDocument, parseTomlDocument } from './document.js';
 import { lowerBlueprint } from './lower.js';
@@ -55,26 +57,26 @@ async function resolveFile(path: string, syntax: Syntax): Promise<string> {
   return join(path, found);
 }
 
+const SOURCE: Record<Syntax, string> = { toml: 'blueprint', json: 'blueprint-json' };
+
 async function read(path: string, syntax: Syntax, options: ReadOptions): Promise<ReadResult> {
   let file: string;
   let text: string;
   try {
     file = await resolveFile(path, syntax);
-    text = await readFile(file, 'utf8');
+    text = await readInputText(file);
   } catch (e) {
-    return {
-      positions: {},
-      files: [],
-      diagnostics: [diag(coreCodes.fileNotFound, { path, reason: reasonOf(e) }, { file: path })],
-    };
+    return { positions: {}, files: [], diagnostics: [readFailure(e, path)] };
   }
+  const tooDeep = tooDeepDiagnostic(text, syntax, file);
+  if (tooDeep) return { positions: {}, files: [file], diagnostics: [{ ...tooDeep, source: SOURCE[syntax] }] };
   const parsed = syntax === 'toml' ? parseTomlDocument(text, file) : parseJsonDocument(text, file);
   if (!parsed.ok) {
     const d = diag(
       blueprintCodes.syntax,
       { language: syntax.toUpperCase(), detail: parsed.message },
       { file, line: parsed.line, column: parsed.column },
-      { source: syntax === 'toml' ? 'blueprint' : 'blueprint-json' },
+      { source: SOURCE[syntax] },
     );
     return { positions: {}, files: [file], diagnostics: [d] };
   }

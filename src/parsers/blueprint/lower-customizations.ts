@@ -1,4 +1,5 @@
 import { blueprintCodes } from '../../diagnostics/codes/blueprint.js';
+import { appendAll } from '../../input/append.js';
 import type { FileEntry, Partition, Repository, User, VolumeGroup } from '../../ir/schema.js';
 import { parseSize } from '../../ir/size.js';
 import type { LowerContext, Table } from './context.js';
@@ -221,7 +222,7 @@ function lowerAccounts(ctx: LowerContext, c: Table): void {
       return;
     }
     const existing = byName.get(user);
-    if (existing) existing.sshKeys.push(...keyLines(key));
+    if (existing) appendAll(existing.sshKeys, keyLines(key));
     else {
       const u: User = { name: user, groups: [], sshKeys: keyLines(key) };
       byName.set(user, u);

@@ -7,6 +7,7 @@ import { parse as parseToml } from 'smol-toml';
 import { containerfileCodes } from '../../diagnostics/codes/containerfile.js';
 import { diag } from '../../diagnostics/define.js';
 import type { Diagnostic } from '../../diagnostics/types.js';
+import { tooDeepDiagnostic } from '../../input/nesting.js';
 import { pointer } from '../../ir/pointer.js';
 import type { PositionTable } from '../../ir/positions.js';
 import type { ImageIR, Partition, Storage, User } from '../../ir/schema.js';
@@ -65,6 +66,8 @@ export function lowerBibConfig(
   positions: PositionTable,
 ): ConfigLowering {
   const diagnostics: Diagnostic[] = [];
+  const tooDeep = tooDeepDiagnostic(text, file.endsWith('.json') ? 'json' : 'toml', file);
+  if (tooDeep) return { diagnostics: [tooDeep] };
   let data: Obj;
   try {
     data = file.endsWith('.json')

@@ -9,6 +9,7 @@ import { posix } from 'node:path';
 import { containerfileCodes } from '../../diagnostics/codes/containerfile.js';
 import { diag } from '../../diagnostics/define.js';
 import type { Diagnostic } from '../../diagnostics/types.js';
+import { appendAll } from '../../input/append.js';
 import { emptyIr } from '../../ir/empty.js';
 import { withoutInlinedEnv } from '../../ir/kiwi-script-env/index.js';
 import { pointer } from '../../ir/pointer.js';
@@ -235,11 +236,11 @@ class Lowerer {
     switch (ins.keyword) {
       case 'ARG':
         this.defineVar(ins.args, false);
-        this.ext.env = [...(this.ext.env ?? []), `ARG ${ins.args}`];
+        this.keepEnv(`ARG ${ins.args}`);
         return;
       case 'ENV':
         for (const [k, v] of keyValues(ins.args)) this.vars.set(k, this.expand(v));
-        this.ext.env = [...(this.ext.env ?? []), `ENV ${ins.args}`];
+        this.keepEnv(`ENV ${ins.args}`);
         return;
       case 'LABEL':
         for (const [k, raw] of keyValues(ins.args)) {
@@ -263,9 +264,16 @@ class Lowerer {
     }
   }
 
+  private keepEnv(line: string) {
+    this.ext.env ??= [];
+    this.ext.env.push(line);
+  }
+
   private keepVerbatim(ins: Instruction) {
     const text = ins.source.trim();
-    this.ext.instructions = [...(this.ext.instructions ?? []), text];
+    // push, not copy: a file of 100,000 kept lines must stay linear
+    this.ext.instructions ??= [];
+    this.ext.instructions.push(text);
     this.diagnostics.push(
       diag(containerfileCodes.keptVerbatim, { instruction: preview(text) }, this.at(ins)),
     );
@@ -423,7 +431,7 @@ class Lowerer {
       const w = args[i]!;
       if (w.value === '-x' || w.value === '--exclude') {
         const next = args[++i];
-        if (next) excludes.push(...splitComma(next));
+        if (next) appendAll(excludes, splitComma(next));
       } else if (w.value.startsWith('--exclude='))
         excludes.push({ ...w, value: w.value.slice(10), start: w.start + 10 });
       else if (w.value.startsWith('-')) opts.push(w);

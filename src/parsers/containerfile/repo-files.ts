@@ -1,4 +1,6 @@
 /** Repository files a Containerfile copies in: dnf `.repo` (INI) and apt deb822 `.sources`. */
+
+import { appendAll } from '../../input/append.js';
 import type { Repository } from '../../ir/schema.js';
 
 const bool = (v: string) => v === '1' || v.toLowerCase() === 'true' || v.toLowerCase() === 'yes';
@@ -36,7 +38,7 @@ function applyRepoKey(r: Repository, key: string, value: string, continued: bool
       r.name = continued ? `${r.name ?? ''} ${value}` : value;
       break;
     case 'baseurl':
-      r.urls.push(...list(value));
+      appendAll(r.urls, list(value));
       break;
     case 'mirrorlist':
       r.mirrorlist = value;

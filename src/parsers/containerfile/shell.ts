@@ -29,7 +29,7 @@ export function tokenize(text: string, vars: ReadonlyMap<string, string> = new M
   let i = 0;
   while (i < text.length) {
     const c = text[i]!;
-    if (c === ' ' || c === '\t' || c === '\r') {
+    if (isBlank(c)) {
       i++;
       continue;
     }
@@ -37,7 +37,7 @@ export function tokenize(text: string, vars: ReadonlyMap<string, string> = new M
       i += 2;
       continue;
     }
-    if (c === '#' && (i === 0 || /\s/.test(text[i - 1]!))) {
+    if (c === '#' && (i === 0 || isBlank(text[i - 1]!) || text[i - 1] === '\n')) {
       while (i < text.length && text[i] !== '\n') i++;
       continue;
     }
@@ -84,7 +84,7 @@ export function tokenize(text: string, vars: ReadonlyMap<string, string> = new M
     };
     while (i < text.length) {
       const ch = text[i]!;
-      if (/\s/.test(ch) || OPERATORS.some((o) => o !== '\n' && text.startsWith(o, i))) break;
+      if (isBlank(ch) || OPERATORS.some((o) => text.startsWith(o, i))) break;
       if (ch === "'") {
         const close = text.indexOf("'", i + 1);
         const end = close < 0 ? text.length : close;
@@ -126,6 +126,14 @@ export function tokenize(text: string, vars: ReadonlyMap<string, string> = new M
     tokens.push({ kind: 'word', value, start, end: i, dynamic });
   }
   return tokens;
+}
+
+/**
+ * The shell splits words only at space, tab and newline (and we drop CR from CRLF files);
+ * other Unicode spaces such as U+00A0 or U+FEFF are part of a word, as in bash.
+ */
+function isBlank(ch: string): boolean {
+  return ch === ' ' || ch === '\t' || ch === '\r';
 }
 
 function isGlobChar(ch: string): boolean {

@@ -6,14 +6,15 @@
  * against the IR schema (`validateIr`) and refused with positioned IMGC1012 errors when it
  * does not match.
  */
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { visit } from 'jsonc-parser';
 import { coreCodes } from '../../diagnostics/codes/core.js';
 import { diag } from '../../diagnostics/define.js';
 import type { Diagnostic, Location } from '../../diagnostics/types.js';
 import type { DetectCandidate, FormatReader, ReadOptions, ReadResult } from '../../formats/contract.js';
-import { reasonOf } from '../../formats/load.js';
+import { readFailure, readInputText } from '../../input/bounded.js';
+import { findTooDeep, tooDeepDiagnostic } from '../../input/nesting.js';
 import type { PositionTable } from '../../ir/positions.js';
 import { type ImageIR, IR_VERSION } from '../../ir/schema.js';
 import { describeValue } from '../../ir/schema-walk.js';
@@ -42,7 +43,9 @@ export function detectIr(c: DetectCandidate): number {
 function jsonHasIrVersion(head: string): boolean {
   let found = false;
   const topLevel = new Set<string>();
-  visit(head.replace(/^\uFEFF/, ''), {
+  const text = head.replace(/^\uFEFF/, '');
+  // jsonc-parser's visitor recurses: look only at the part above the nesting limit
+  visit(text.slice(0, findTooDeep(text, 'json')?.offset), {
     onObjectProperty(property, _offset, _length, _line, _column, path) {
       const at = path();
       if (at.length === 0) topLevel.add(property);
@@ -88,16 +91,14 @@ export async function readIr(path: string, options: ReadOptions): Promise<ReadRe
     const resolved = await resolveFile(path);
     if (!resolved.file) return { positions: {}, files: [], diagnostics: [resolved.diagnostic!] };
     file = resolved.file;
-    text = await readFile(file, 'utf8');
+    text = await readInputText(file);
   } catch (e) {
-    return {
-      positions: {},
-      files: [],
-      diagnostics: [diag(coreCodes.fileNotFound, { path, reason: reasonOf(e) }, { file: path })],
-    };
+    return { positions: {}, files: [], diagnostics: [readFailure(e, path)] };
   }
   const syntax = syntaxOf(file, text);
   const language = LANGUAGE[syntax];
+  const tooDeep = tooDeepDiagnostic(text, syntax, file);
+  if (tooDeep) return { positions: {}, files: [file], diagnostics: [{ ...tooDeep, source: 'ir' }] };
   const doc = parseIrDocument(text, file, syntax);
   const diagnostics: Diagnostic[] = [];
   const failed = (d: Diagnostic, positions: PositionTable = {}): ReadResult => ({

@@ -8,6 +8,7 @@
 
 import { kickstartCodes } from '../../diagnostics/codes/kickstart.js';
 import { diag } from '../../diagnostics/define.js';
+import { appendAll } from '../../input/append.js';
 import type { PackageGroup, PackageModule } from '../../ir/schema.js';
 import type { CheckedCommand } from './command.js';
 import type { KsLocation, KsSection } from './document.js';
@@ -103,7 +104,10 @@ export function lowerPackages(
   pk.groups = allGroups.map((e) => e.value);
   place('groups', allGroups);
   const moduleStart = pk.modules.length;
-  pk.modules.push(...modules.map((m) => m.value));
+  appendAll(
+    pk.modules,
+    modules.map((m) => m.value),
+  );
   modules.forEach((m, i) => {
     cx.place(`/packages/modules/${moduleStart + i}`, m.at);
   });

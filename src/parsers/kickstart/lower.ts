@@ -8,6 +8,7 @@
 import { kickstartCodes } from '../../diagnostics/codes/kickstart.js';
 import { diag } from '../../diagnostics/define.js';
 import type { Diagnostic } from '../../diagnostics/types.js';
+import { appendAll } from '../../input/append.js';
 import { emptyIr } from '../../ir/empty.js';
 import { withoutInlinedEnv } from '../../ir/kiwi-script-env/index.js';
 import type { PositionTable } from '../../ir/positions.js';
@@ -124,8 +125,9 @@ export class LowerContext {
   integer(cmd: CheckedCommand, option: string): number | undefined {
     const v = cmd.value(option);
     if (v === undefined) return undefined;
-    if (!/^\d+$/.test(v)) {
-      this.invalid(cmd, option, v, 'a whole number');
+    // sizes are MiB and become bytes: a number past 2^53 / 2^20 has no exact byte count
+    if (!/^\d+$/.test(v) || !Number.isSafeInteger(Number(v) * 1024 * 1024)) {
+      this.invalid(cmd, option, v, 'a whole number (below 2^33)');
       return undefined;
     }
     return Number(v);
@@ -608,13 +610,16 @@ function lowerFirewall(cx: LowerContext, c: CheckedCommand): void {
   if (c.has('--enabled')) fw.enabled = true;
   if (c.has('--disabled')) fw.enabled = false;
   for (const o of c.options) {
-    if (o.name === '--service' && o.value !== undefined) fw.services.enable.push(...splitList(o.value));
+    if (o.name === '--service' && o.value !== undefined) appendAll(fw.services.enable, splitList(o.value));
     else if (['--ssh', '--http', '--ftp', '--smtp'].includes(o.name))
       fw.services.enable.push(o.name.slice(2));
     else if (o.name === '--remove-service' && o.value !== undefined)
-      fw.services.disable.push(...splitList(o.value));
+      appendAll(fw.services.disable, splitList(o.value));
     else if (o.name === '--port' && o.value !== undefined)
-      fw.ports.push(...splitList(o.value).map((p) => p.replace(':', '/')));
+      appendAll(
+        fw.ports,
+        splitList(o.value).map((p) => p.replace(':', '/')),
+      );
     else if (o.name === '--trust' && o.value !== undefined)
       fw.trust = [...(fw.trust ?? []), ...splitList(o.value)];
   }

@@ -5,13 +5,16 @@
  *   starts with it, even inside a script), one level deep;
  * - `%include` is spliced in wherever it stands (commands, %packages, scripts), recursively;
  * - relative paths resolve against the including file's folder, then `includePath`;
- * - /tmp, /run, /mnt and URLs exist only while installing: info, not an error.
+ * - /tmp, /run, /mnt and URLs exist only while installing: info, not an error;
+ * - files are read bounded (regular files, size limit) and once each; all spliced lines
+ *   together are capped, so an include graph that repeats files cannot blow up.
  */
-import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
+import { coreCodes } from '../../diagnostics/codes/core.js';
 import { kickstartCodes } from '../../diagnostics/codes/kickstart.js';
 import { diag } from '../../diagnostics/define.js';
 import type { Diagnostic } from '../../diagnostics/types.js';
+import { InputRejected, MAX_INCLUDED_LINES, readInputTextSync } from '../../input/bounded.js';
 import { lexLine } from './lexer.js';
 
 export interface SourceLine {
@@ -49,23 +52,51 @@ export function splitLines(text: string): string[] {
 }
 
 export function loadSource(mainFile: string, options: SourceOptions = {}): LoadedSource {
-  const readText = options.readText ?? ((p: string) => readFileSync(p, 'utf8'));
+  const read = options.readText ?? ((p: string) => readInputTextSync(p));
+  // every file is read once: an include diamond costs lines, not reads
+  const cache = new Map<string, string | Error>();
+  const readText = (path: string): string => {
+    let cached = cache.get(path);
+    if (cached === undefined) {
+      try {
+        cached = read(path);
+      } catch (e) {
+        cached = e instanceof Error ? e : new Error(String(e));
+      }
+      cache.set(path, cached);
+    }
+    if (cached instanceof Error) throw cached;
+    return cached;
+  };
   const out: LoadedSource = { lines: [], files: [], appended: [], runtimeIncludes: [], diagnostics: [] };
   const main = mainFile;
   let text: string;
   try {
     text = readText(main);
-  } catch {
+  } catch (e) {
     out.diagnostics.push(
-      diag(
-        kickstartCodes.includeNotFound,
-        { directive: 'kickstart', path: mainFile, tried: resolve(main) },
-        { file: main },
-      ),
+      e instanceof InputRejected
+        ? e.diagnostic({ file: main })
+        : diag(
+            kickstartCodes.includeNotFound,
+            { directive: 'kickstart', path: mainFile, tried: resolve(main) },
+            { file: main },
+          ),
     );
     return out;
   }
   out.files.push(main);
+  // lines of every file each time it is spliced in, so exponential include graphs stop early
+  let budget = MAX_INCLUDED_LINES;
+  const spend = (lines: number, from: SourceLine): boolean => {
+    if (budget < 0) return false;
+    budget -= lines;
+    if (budget >= 0) return true;
+    out.diagnostics.push(
+      diag(coreCodes.includeBudget, { limit: `${MAX_INCLUDED_LINES.toLocaleString('en')} lines` }, at(from)),
+    );
+    return false;
+  };
 
   const locate = (name: string, from: SourceLine, directive: string): string | undefined => {
     if (RUNTIME_PATH.test(name)) {
@@ -80,7 +111,12 @@ export function loadSource(mainFile: string, options: SourceOptions = {}): Loade
       try {
         readText(candidate);
         return candidate;
-      } catch {}
+      } catch (e) {
+        if (e instanceof InputRejected) {
+          out.diagnostics.push(e.diagnostic(at(from, name)));
+          return undefined;
+        }
+      }
     }
     out.diagnostics.push(
       diag(
@@ -110,13 +146,16 @@ export function loadSource(mainFile: string, options: SourceOptions = {}): Loade
     if (!found) return;
     if (!out.files.includes(found)) out.files.push(found);
     out.appended.push(found);
-    splitLines(readText(found)).forEach((a, j) => {
+    const appended = splitLines(readText(found));
+    if (!spend(appended.length, line)) return;
+    appended.forEach((a, j) => {
       mainLines.push({ text: a, file: found, line: j + 1 });
     });
   });
 
   const splice = (lines: SourceLine[], stack: string[]): void => {
     for (const line of lines) {
+      if (budget < 0) return;
       const directive = includeDirective(line.text);
       if (!directive) {
         out.lines.push(line);
@@ -147,8 +186,12 @@ export function loadSource(mainFile: string, options: SourceOptions = {}): Loade
         continue;
       }
       if (!out.files.includes(found)) out.files.push(found);
-      const included = splitLines(readText(found)).map((t, i) => ({ text: t, file: found, line: i + 1 }));
-      splice(included, [...stack, resolve(found)]);
+      const included = splitLines(readText(found));
+      if (!spend(included.length, line)) return;
+      splice(
+        included.map((t, i) => ({ text: t, file: found, line: i + 1 })),
+        [...stack, resolve(found)],
+      );
     }
   };
   splice(mainLines, [resolve(main)]);

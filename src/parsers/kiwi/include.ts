@@ -1,13 +1,16 @@
 /**
  * Top-level `<include from="..."/>`: the included file's `<image>` children replace the
  * include element, as KIWI's include.xsl does. One level only: an include inside an
- * included file is reported and dropped. Symlinked targets are followed.
+ * included file is reported and dropped. Symlinked targets are followed; only regular files
+ * within the input size limit are read.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { dirname, isAbsolute, join } from 'node:path';
 import { kiwiCodes } from '../../diagnostics/codes/kiwi.js';
 import { diag } from '../../diagnostics/define.js';
 import type { Diagnostic } from '../../diagnostics/types.js';
+import { InputRejected, readInputTextSync } from '../../input/bounded.js';
+import { tooDeepDiagnostic } from '../../input/nesting.js';
 import type { XChild, XElement } from './ast.js';
 import { looksLikeMarkup, parseMarkup } from './markup.js';
 import { parseXml } from './xml.js';
@@ -48,12 +51,21 @@ export function expandIncludes(root: XElement, descriptionDir: string, file: str
     try {
       ({ text, path: target } = readFollowingStubs(path));
     } catch (e) {
+      if (e instanceof InputRejected) {
+        diagnostics.push(e.diagnostic(at));
+        continue;
+      }
       const reason =
         (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : String((e as Error).message);
       diagnostics.push(diag(kiwiCodes.includeMissing, { from, reason }, at));
       continue;
     }
     files.push(target);
+    const tooDeep = looksLikeMarkup(target, text) && tooDeepDiagnostic(text, 'yaml', target);
+    if (tooDeep) {
+      diagnostics.push(tooDeep);
+      continue;
+    }
     const parsed = looksLikeMarkup(target, text) ? parseMarkup(text, target) : parseXml(text, target);
     diagnostics.push(...parsed.diagnostics);
     if (!parsed.doc) continue;
@@ -82,12 +94,12 @@ export function expandIncludes(root: XElement, descriptionDir: string, file: str
 export function readFollowingStubs(path: string): { text: string; path: string } {
   let current = path;
   for (let hop = 0; hop < 8; hop++) {
-    const text = readFileSync(current, 'utf8');
+    const text = readInputTextSync(current);
     const stub = /^([^\s<>{}:]+)\n?$/.exec(text);
     if (!stub || text.length > 1024) return { text, path: current };
     const next = join(dirname(current), stub[1]!);
     if (!existsSync(next)) return { text, path: current };
     current = next;
   }
-  return { text: readFileSync(current, 'utf8'), path: current };
+  return { text: readInputTextSync(current), path: current };
 }

@@ -4,13 +4,15 @@
  * → check names against the schema → resolve profiles, arch and build type → lower → add
  * the description folder's scripts and overlay tree.
  */
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { coreCodes } from '../../diagnostics/codes/core.js';
 import { kiwiCodes } from '../../diagnostics/codes/kiwi.js';
 import { diag } from '../../diagnostics/define.js';
 import type { Diagnostic } from '../../diagnostics/types.js';
 import type { ReadOptions, ReadResult } from '../../formats/contract.js';
+import { InputRejected, readInputTextSync } from '../../input/bounded.js';
+import { tooDeepDiagnostic } from '../../input/nesting.js';
 import type { PositionTable } from '../../ir/positions.js';
 import type { ImageIR, Script } from '../../ir/schema.js';
 import { childElements, toJson, type XDocument, type XElement } from './ast.js';
@@ -59,7 +61,10 @@ export function descriptionFile(path: string): string | undefined {
 }
 
 export function parseDescription(text: string, file: string) {
-  return looksLikeMarkup(file, text) ? parseMarkup(text, file) : parseXml(text, file);
+  if (!looksLikeMarkup(file, text)) return parseXml(text, file);
+  // the yaml package reads KIWI's JSON too, so it is scanned as YAML
+  const tooDeep = tooDeepDiagnostic(text, 'yaml', file);
+  return tooDeep ? { diagnostics: [tooDeep] } : parseMarkup(text, file);
 }
 
 export async function readKiwi(path: string, options: ReadOptions = {}): Promise<ReadResult> {
@@ -89,7 +94,9 @@ export async function readKiwi(path: string, options: ReadOptions = {}): Promise
     return { ir: result.ir, positions, diagnostics, files: [file, ...result.files] };
   } catch (e) {
     diagnostics.push(
-      diag(coreCodes.internalError, { detail: e instanceof Error ? e.message : String(e) }, { file }),
+      e instanceof InputRejected
+        ? e.diagnostic({ file })
+        : diag(coreCodes.internalError, { detail: e instanceof Error ? e.message : String(e) }, { file }),
     );
     return { positions, files: [file], diagnostics };
   }
@@ -193,7 +200,7 @@ function addFolderContent(
     if (!entries.includes(name)) continue;
     const path = join(dir, name);
     try {
-      const body = readFileSync(path, 'utf8');
+      const body = readInputTextSync(path);
       if (body.includes('\u0000')) throw new Error('binary content');
       ir.scripts.push({ name, ...when, body });
       // a build error in the script points at the script file
@@ -209,8 +216,8 @@ function addFolderContent(
     ir.overlays.push({ source: ROOT_OVERLAY, kind: 'extra' });
     const hostname = join(dir, HOSTNAME_FILE);
     try {
-      const name = readFileSync(hostname, 'utf8').split('\n')[0]!.trim();
-      if (name && statSync(hostname).size < 256) {
+      const name = readInputTextSync(hostname, 256).split('\n')[0]!.trim();
+      if (name) {
         ir.system.hostname = name;
         positions['/system/hostname'] = { file: hostname, line: 1, column: 1 };
       }

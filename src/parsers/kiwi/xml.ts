@@ -49,6 +49,8 @@ export function parseXml(input: string, file: string): ParsedXml {
       diagnostics: [diag(kiwiCodes.xmlMalformed, { detail: msg }, { file, line, column: Math.max(1, col) })],
     };
   }
+  const unresolved = unresolvedEntities(text, lines, file);
+  if (unresolved.length) return { diagnostics: unresolved };
   let nodes: FxpNode[];
   try {
     nodes = parser.parse(text) as FxpNode[];
@@ -157,4 +159,30 @@ class TreeBuilder {
 function cdataText(value: unknown): string {
   if (Array.isArray(value)) return value.map((v) => String((v as FxpNode)['#text'] ?? '')).join('');
   return String(value ?? '');
+}
+
+const PREDEFINED = new Set(['lt', 'gt', 'amp', 'quot', 'apos']);
+const MAX_ENTITY_REPORTS = 10;
+
+/**
+ * fast-xml-parser leaves a reference it does not expand as literal text, which would land in
+ * the IR unnoticed: undeclared names, and entities whose value refers to other entities.
+ */
+function unresolvedEntities(text: string, lines: LineIndex, file: string): Diagnostic[] {
+  const doctype = /<!DOCTYPE[^[>]*\[([\s\S]*?)\]\s*>/.exec(text);
+  const simple = new Set<string>();
+  const nested = new Set<string>();
+  for (const m of (doctype?.[1] ?? '').matchAll(/<!ENTITY\s+([^\s%]+)\s+(?:"([^"]*)"|'([^']*)')/g)) {
+    ((m[2] ?? m[3] ?? '').includes('&') ? nested : simple).add(m[1]!);
+  }
+  const out: Diagnostic[] = [];
+  const body = /<!--[\s\S]*?-->|<!\[CDATA\[[\s\S]*?\]\]>|<\?[\s\S]*?\?>|&([A-Za-z_:][\w.:-]*);/g;
+  body.lastIndex = doctype ? doctype.index + doctype[0].length : 0;
+  for (let m = body.exec(text); m && out.length < MAX_ENTITY_REPORTS; m = body.exec(text)) {
+    const name = m[1];
+    if (name === undefined || PREDEFINED.has(name) || simple.has(name)) continue;
+    const why = nested.has(name) ? 'its value refers to other entities' : 'it is not declared';
+    out.push(diag(kiwiCodes.entityUnresolved, { name, why }, { file, ...lines.position(m.index) }));
+  }
+  return out;
 }

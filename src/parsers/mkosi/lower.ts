@@ -6,11 +6,12 @@
  * tree) so that writing the IR back as mkosi loses nothing. mkosi profiles are evaluated at
  * read time, so they do not become IR profiles.
  */
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, isAbsolute, join, relative, sep } from 'node:path';
 import { mkosiCodes } from '../../diagnostics/codes/mkosi.js';
 import { diag } from '../../diagnostics/define.js';
 import type { Diagnostic } from '../../diagnostics/types.js';
+import { readInputTextSync } from '../../input/bounded.js';
 import { emptyIr } from '../../ir/empty.js';
 import { withoutInlinedEnv } from '../../ir/kiwi-script-env/index.js';
 import type { PositionTable } from '../../ir/positions.js';
@@ -513,7 +514,7 @@ function readText(path: string): string | undefined {
   try {
     const st = statSync(path);
     if (!st.isFile() || st.size > 256 * 1024) return undefined;
-    const text = readFileSync(path, 'utf8');
+    const text = readInputTextSync(path);
     return text.includes('\u0000') ? undefined : text;
   } catch {
     return undefined;

@@ -3,10 +3,10 @@
  * field, and values the IR can only approximate, are returned as `extra` so that the writer
  * can reproduce the file.
  */
-import { readFileSync } from 'node:fs';
 import { mkosiCodes } from '../../diagnostics/codes/mkosi.js';
 import { diag } from '../../diagnostics/define.js';
 import type { Diagnostic } from '../../diagnostics/types.js';
+import { InputRejected, readInputTextSync } from '../../input/bounded.js';
 import type { Partition } from '../../ir/schema.js';
 import { parseUnitIni } from './unit-ini.js';
 
@@ -57,7 +57,9 @@ export function roleOfType(type: string): Partition['role'] | undefined {
 function bytes(v: string): number | undefined {
   const m = /^(\d+)([KMGT]?)$/.exec(v.trim());
   if (!m) return undefined;
-  return Number(m[1]) * ({ '': 1, K: 1024, M: 1024 ** 2, G: 1024 ** 3, T: 1024 ** 4 }[m[2]!] ?? 1);
+  const n = Number(m[1]) * ({ '': 1, K: 1024, M: 1024 ** 2, G: 1024 ** 3, T: 1024 ** 4 }[m[2]!] ?? 1);
+  // past 2^53 there is no exact byte count: kept as written instead (fuzz: IMGC1006)
+  return Number.isSafeInteger(n) ? n : undefined;
 }
 
 export function parseRepartFile(
@@ -66,9 +68,11 @@ export function parseRepartFile(
 ): { partition: Partition; extra: Record<string, string[]> } | undefined {
   let text: string;
   try {
-    text = readFileSync(file, 'utf8');
+    text = readInputTextSync(file);
   } catch (e) {
-    diagnostics.push(diag(mkosiCodes.readFailed, { path: file, reason: (e as Error).message }, { file }));
+    if (e instanceof InputRejected) diagnostics.push(e.diagnostic({ file }));
+    else
+      diagnostics.push(diag(mkosiCodes.readFailed, { path: file, reason: (e as Error).message }, { file }));
     return undefined;
   }
   const partition: Partition = {};

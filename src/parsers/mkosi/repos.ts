@@ -3,11 +3,13 @@
  * dnf/yum and zypper `.repo` files, apt deb822 `.sources` and one-line `.list` files.
  * `fileName` keeps the file's path inside the sandbox tree so the writer can put it back.
  */
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { mkosiCodes } from '../../diagnostics/codes/mkosi.js';
 import { diag } from '../../diagnostics/define.js';
 import type { Diagnostic } from '../../diagnostics/types.js';
+import { appendAll } from '../../input/append.js';
+import { InputRejected, readInputTextSync } from '../../input/bounded.js';
 import type { Repository } from '../../ir/schema.js';
 import { joinedValue, parseRepoIni, valueWords } from './repo-ini.js';
 
@@ -24,13 +26,14 @@ export function lowerRepositories(tree: string, diagnostics: Diagnostic[]): Loca
       const fileName = `${dir}/${name}`;
       let text: string;
       try {
-        text = readFileSync(file, 'utf8');
-      } catch {
+        text = readInputTextSync(file);
+      } catch (e) {
+        if (e instanceof InputRejected) diagnostics.push(e.diagnostic({ file }));
         continue;
       }
-      if (name.endsWith('.repo')) out.push(...parseRepoFile(text, fileName, file, diagnostics));
-      else if (name.endsWith('.sources')) out.push(...parseDeb822(text, fileName).map(unlocated));
-      else if (name.endsWith('.list')) out.push(...parseSourcesList(text, fileName).map(unlocated));
+      if (name.endsWith('.repo')) appendAll(out, parseRepoFile(text, fileName, file, diagnostics));
+      else if (name.endsWith('.sources')) appendAll(out, parseDeb822(text, fileName).map(unlocated));
+      else if (name.endsWith('.list')) appendAll(out, parseSourcesList(text, fileName).map(unlocated));
     }
   }
   return out;
@@ -115,11 +118,23 @@ export function parseRepoFile(
         r.sslVerify = bool(value);
         break;
       case 'priority':
-        r.priority = Number(value);
+      case 'cost': {
+        // dnf takes whole numbers only; anything else must not reach the IR as NaN
+        const n = /^\s*-?\d+\s*$/.test(value) ? Number(value) : undefined;
+        if (n !== undefined) r[k] = n;
+        else
+          diagnostics.push(
+            diag(
+              mkosiCodes.repoFile,
+              {
+                path: fileName,
+                detail: `${e.key}=${value.slice(0, 40)} is not a whole number; not lowered`,
+              },
+              { file, line: e.line, column: e.column },
+            ),
+          );
         break;
-      case 'cost':
-        r.cost = Number(value);
-        break;
+      }
       case 'module_hotfixes':
         r.moduleHotfixes = bool(value);
         break;

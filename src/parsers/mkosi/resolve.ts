@@ -13,19 +13,12 @@
  * (mkosi.default, [Packages], [Partitions], Format=gpt_ext4, Architecture=x86_64, `!item`),
  * each with a warning. With `legacy: 'off'` the result is what current mkosi resolves.
  */
-import {
-  accessSync,
-  constants,
-  existsSync,
-  readdirSync,
-  readFileSync,
-  realpathSync,
-  statSync,
-} from 'node:fs';
+import { accessSync, constants, existsSync, readdirSync, realpathSync, statSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, normalize, resolve as resolvePath } from 'node:path';
 import { mkosiCodes } from '../../diagnostics/codes/mkosi.js';
 import { diag } from '../../diagnostics/define.js';
 import type { Diagnostic } from '../../diagnostics/types.js';
+import { checkStats, InputRejected, readInputTextSync } from '../../input/bounded.js';
 import { type IniAssignment, type IniEvent, parseIni } from './ini.js';
 import {
   COMPAT_NAMES,
@@ -590,8 +583,9 @@ class Context {
           }
           let text = '';
           try {
-            text = readFileSync(p, 'utf8').replace(/\n+$/, '');
-          } catch {
+            text = readInputTextSync(p).replace(/\n+$/, '');
+          } catch (e) {
+            if (e instanceof InputRejected) this.diagnostics.push(e.diagnostic(at));
             continue;
           }
           this.assign(s, text, at, [at]);
@@ -747,6 +741,11 @@ class Context {
       if (this.includes.has(key)) continue;
       this.includes.add(key);
       if (builtin) this.builtinIncludes.push(name);
+      const refused = isDirectory(path) ? undefined : refusal(path);
+      if (refused) {
+        this.diagnostics.push(refused.diagnostic(this.config.get('Include')?.at));
+        continue;
+      }
       if (isDirectory(path)) {
         const saved = this.cwd;
         this.cwd = path;
@@ -803,10 +802,12 @@ class Run {
     if (cached) return cached;
     let text: string;
     try {
-      text = readFileSync(file, 'utf8');
+      text = readInputTextSync(file);
     } catch (e) {
       this.diagnostics.push(
-        diag(mkosiCodes.readFailed, { path: file, reason: (e as Error).message }, { file }),
+        e instanceof InputRejected
+          ? e.diagnostic({ file })
+          : diag(mkosiCodes.readFailed, { path: file, reason: (e as Error).message }, { file }),
       );
       this.failed = true;
       this.cache.set(file, []);
@@ -1359,5 +1360,16 @@ export function sortedEntries(dir: string): string[] {
     return readdirSync(dir).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   } catch {
     return [];
+  }
+}
+
+/** Why a file named by Include= may not be read (a FIFO, a device, too large), if it may not. */
+function refusal(path: string): InputRejected | undefined {
+  try {
+    checkStats(path, statSync(path));
+    return undefined;
+  } catch (e) {
+    if (e instanceof InputRejected) return e;
+    return undefined;
   }
 }

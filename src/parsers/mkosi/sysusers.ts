@@ -2,10 +2,10 @@
  * sysusers.d files (in extra trees) → IR users and groups: `u name uid "GECOS" home shell`,
  * `g name gid`, `m user group`. Other line types are reported and skipped.
  */
-import { readFileSync } from 'node:fs';
 import { mkosiCodes } from '../../diagnostics/codes/mkosi.js';
 import { diag } from '../../diagnostics/define.js';
 import type { Diagnostic } from '../../diagnostics/types.js';
+import { InputRejected, readInputTextSync } from '../../input/bounded.js';
 import type { PositionTable } from '../../ir/positions.js';
 import type { ImageIR, User } from '../../ir/schema.js';
 
@@ -26,8 +26,9 @@ export function parseSysusers(
 ): boolean {
   let text: string;
   try {
-    text = readFileSync(file, 'utf8');
-  } catch {
+    text = readInputTextSync(file);
+  } catch (e) {
+    if (e instanceof InputRejected) diagnostics.push(e.diagnostic({ file }));
     return false;
   }
   let any = false;

@@ -1,0 +1,243 @@
+/**
+ * The fuzz harness: a worker thread runs generated inputs for every reader, each also through
+ * every writer, while this thread watches it. An input is a crash when it throws (or yields
+ * IMGC1009/IMGC1006), when it runs longer than the per-input timeout (a hang), or when the
+ * process's RSS passes the cap; the worker is then stopped and started again after that input.
+ * Crashing inputs are saved with what happened; a summary gives inputs, rate, crashes and peak RSS.
+ */
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { materialize } from './exercise.js';
+import { CURRENT, DONE, doneSlot, generate } from './generate.js';
+import { READERS, type ReaderId, seedsFor } from './seeds.js';
+
+export interface FuzzOptions {
+  seconds: number;
+  readers: ReaderId[];
+  out: string;
+  rssMb: number;
+  timeoutMs: number;
+  runSeed: number;
+  /** most crashing inputs saved per reader and message */
+  keep: number;
+}
+
+export interface ReaderReport {
+  reader: ReaderId;
+  seeds: number;
+  inputs: number;
+  seconds: number;
+  rate: number;
+  crashes: number;
+  hangs: number;
+  overRss: number;
+  peakRssMb: number;
+  /** distinct crash messages with their counts */
+  kinds: Record<string, number>;
+}
+
+export interface FuzzContext {
+  repo: string;
+  workerFile: string;
+  log?: (line: string) => void;
+}
+
+export function parseArgs(argv: readonly string[]): FuzzOptions {
+  const get = (name: string) => {
+    const i = argv.indexOf(`--${name}`);
+    return i >= 0 ? argv[i + 1] : argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
+  };
+  const readers = (get('reader') ?? READERS.join(','))
+    .split(',')
+    .filter(Boolean)
+    .map((r) => {
+      if (!(READERS as readonly string[]).includes(r))
+        throw new Error(`--reader ${r}: expected one of ${READERS.join(', ')}`);
+      return r as ReaderId;
+    });
+  return {
+    seconds: Number(get('seconds') ?? 60),
+    readers,
+    out: get('out') ?? join(tmpdir(), 'imgc-fuzz-crashes'),
+    rssMb: Number(get('rss-mb') ?? 1024),
+    timeoutMs: Number(get('timeout-ms') ?? 10_000),
+    runSeed: Number(get('seed') ?? Date.now() % 1_000_000),
+    keep: Number(get('keep') ?? 5),
+  };
+}
+
+export async function runFuzz(options: FuzzOptions, ctx: FuzzContext): Promise<ReaderReport[]> {
+  const log = ctx.log ?? ((l: string) => process.stderr.write(`${l}\n`));
+  log(
+    `fuzz: seed ${options.runSeed}, ${options.seconds} s over ${options.readers.join(', ')}; crashes go to ${options.out}`,
+  );
+  const reports = await fuzzReaders(options, ctx);
+  for (const r of reports) log(summaryLine(r));
+  const total = reports.reduce((n, r) => n + r.inputs, 0);
+  log(
+    `all readers: ${total} inputs in ${reports[0]?.seconds.toFixed(0)} s, ${(total / (reports[0]?.seconds || 1)).toFixed(0)}/s`,
+  );
+  return reports;
+}
+
+export function summaryLine(r: ReaderReport): string {
+  return `${r.reader.padEnd(15)} ${String(r.inputs).padStart(9)} inputs ${r.rate.toFixed(1).padStart(7)}/s  crashes ${r.crashes}  hangs ${r.hangs}  over-RSS ${r.overRss}  peak RSS ${r.peakRssMb} MB  (${r.seeds} seeds)`;
+}
+
+type Kind = 'crash' | 'hang' | 'rss';
+
+/** One worker runs inputs for all readers in turn (start-up is paid once); restarted after a hang or RSS stop. */
+async function fuzzReaders(options: FuzzOptions, ctx: FuzzContext): Promise<ReaderReport[]> {
+  const { readers } = options;
+  const seeds = readers.map((r) => seedsFor(r, ctx.repo));
+  const started = Date.now();
+  const until = started + options.seconds * 1000;
+  const reports: ReaderReport[] = readers.map((reader, i) => ({
+    reader,
+    seeds: seeds[i]!.length,
+    inputs: 0,
+    seconds: 0,
+    rate: 0,
+    crashes: 0,
+    hangs: 0,
+    overRss: 0,
+    peakRssMb: 0,
+    kinds: {},
+  }));
+  const peak = { mb: 0 };
+  const scratch = join(existsSync('/dev/shm') ? '/dev/shm' : tmpdir(), `imgc-fuzz-${process.pid}`);
+  const record = (n: number, kind: Kind, detail: string) => {
+    const i = n % readers.length;
+    const report = reports[i]!;
+    if (kind === 'hang') report.hangs++;
+    else if (kind === 'rss') report.overRss++;
+    else report.crashes++;
+    const key = `${kind}: ${detail.replace(/\d+/g, 'N').slice(0, 200)}`;
+    report.kinds[key] = (report.kinds[key] ?? 0) + 1;
+    if (report.kinds[key]! <= options.keep) saveInput(readers[i]!, seeds[i]!, n, kind, detail, options);
+  };
+  let next = 0;
+  while (Date.now() < until) {
+    const progress = new SharedArrayBuffer(4 * (2 + readers.length));
+    const view = new Int32Array(progress);
+    // -1 until the worker has started its first input: start-up is not a hang
+    Atomics.store(view, CURRENT, -1);
+    const worker = new Worker(ctx.workerFile, {
+      workerData: {
+        readers,
+        repo: ctx.repo,
+        runSeed: options.runSeed,
+        start: next,
+        until,
+        scratch,
+        progress,
+      },
+      resourceLimits: { maxOldGenerationSizeMb: options.rssMb },
+      stdout: true,
+      stderr: true,
+    });
+    worker.stdout.resume();
+    worker.stderr.resume();
+    next = await watch(worker, view, next, options, peak, record);
+    readers.forEach((_, i) => {
+      reports[i]!.inputs += Atomics.load(view, doneSlot(i));
+    });
+  }
+  rmSync(scratch, { recursive: true, force: true });
+  const seconds = (Date.now() - started) / 1000;
+  for (const r of reports) {
+    r.seconds = seconds;
+    r.rate = r.inputs / seconds;
+    r.peakRssMb = peak.mb;
+  }
+  return reports;
+}
+
+/** Watches one worker until it finishes or is stopped; returns the input number to go on from. */
+function watch(
+  worker: Worker,
+  view: Int32Array,
+  start: number,
+  options: FuzzOptions,
+  peak: { mb: number },
+  record: (n: number, kind: Kind, detail: string) => void,
+): Promise<number> {
+  return new Promise((resolve) => {
+    let lastDone = -1;
+    let lastChange = Date.now();
+    let cpuAtChange = cpuMs();
+    let settled = false;
+    const stop = (resumeAt: number) => {
+      if (settled) return;
+      settled = true;
+      clearInterval(timer);
+      void worker.terminate().then(() => resolve(resumeAt));
+    };
+    const timer = setInterval(() => {
+      const rss = process.memoryUsage.rss();
+      peak.mb = Math.max(peak.mb, Math.round(rss / 1024 / 1024));
+      const running = Atomics.load(view, CURRENT);
+      const current = Math.max(running, start);
+      const done = Atomics.load(view, DONE);
+      if (done !== lastDone || running < 0) {
+        lastDone = done;
+        lastChange = Date.now();
+        cpuAtChange = cpuMs();
+      }
+      // CPU time is the clock (a loaded machine must not turn slow inputs into hangs); wall
+      // time only as a backstop for an input that blocks without using CPU
+      const spent = Math.max(cpuMs() - cpuAtChange, (Date.now() - lastChange) / WALL_SLACK);
+      if (rss > options.rssMb * 1024 * 1024) {
+        record(current, 'rss', `RSS ${Math.round(rss / 1024 / 1024)} MB over the ${options.rssMb} MB cap`);
+        stop(current + 1);
+      } else if (spent > options.timeoutMs) {
+        record(current, 'hang', `no answer within ${options.timeoutMs} ms of CPU time`);
+        stop(current + 1);
+      }
+    }, 50);
+    worker.on('message', (m: { type: string; n?: number; detail?: string }) => {
+      if (m.type === 'crash') record(m.n!, 'crash', m.detail!);
+    });
+    worker.on('error', (e: Error & { code?: string }) => {
+      const current = Math.max(Atomics.load(view, CURRENT), start);
+      record(current, e.code === 'ERR_WORKER_OUT_OF_MEMORY' ? 'rss' : 'crash', `worker: ${e.message}`);
+      stop(current + 1);
+    });
+    worker.on('exit', () => {
+      if (settled) return;
+      settled = true;
+      clearInterval(timer);
+      resolve(Math.max(Atomics.load(view, CURRENT), start) + 1);
+    });
+  });
+}
+
+const WALL_SLACK = 6;
+
+function cpuMs(): number {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
+}
+
+function saveInput(
+  reader: ReaderId,
+  seeds: ReturnType<typeof seedsFor>,
+  n: number,
+  kind: string,
+  detail: string,
+  options: FuzzOptions,
+): void {
+  const input = generate(seeds, options.runSeed, n);
+  const dir = join(options.out, reader, `${kind}-${options.runSeed}-${n}`);
+  materialize(dir, input);
+  const about = [
+    `reader: ${reader}`,
+    `what: ${kind}: ${detail}`,
+    `input: ${input.main} (seed ${input.seed}, mutated ${input.mutated} by ${input.applied.join(', ')})`,
+    `again: node bench/fuzz/fuzz.mjs --reader ${reader} --seed ${options.runSeed} (input ${n})`,
+  ];
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'CRASH.txt'), `${about.join('\n')}\n`);
+}

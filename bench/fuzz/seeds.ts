@@ -1,0 +1,137 @@
+/**
+ * Seed definitions per reader, from the repository's own fixtures and samples: each is a small
+ * tree of text files with one main file, written to a scratch folder for every mutated input.
+ */
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+
+export interface Seed {
+  /** where it came from, for reports */
+  name: string;
+  /** relative path → text */
+  files: Record<string, string>;
+  /** the file or folder handed to the reader, relative */
+  main: string;
+  /** the file mutated most often, relative */
+  focus: string;
+}
+
+/** Reader ids as `--from` takes them; `bib-config` is the containerfile reader fed config.toml. */
+export const READERS = [
+  'kiwi',
+  'mkosi',
+  'kickstart',
+  'blueprint',
+  'blueprint-json',
+  'containerfile',
+  'bib-config',
+  'ir',
+] as const;
+export type ReaderId = (typeof READERS)[number];
+
+const MAX_SEED_FILE = 256 * 1024;
+
+function textTree(dir: string, base = dir, out: Record<string, string> = {}): Record<string, string> {
+  for (const name of readdirSync(dir).sort()) {
+    const full = join(dir, name);
+    const info = statSync(full);
+    if (info.isDirectory()) textTree(full, base, out);
+    else if (info.isFile() && info.size <= MAX_SEED_FILE) {
+      const text = readFileSync(full, 'utf8');
+      if (!text.includes('\u0000')) out[relative(base, full)] = text;
+    }
+  }
+  return out;
+}
+
+/** A file or folder input as a seed; `mainName` renames a single file (fixtures call it input.*). */
+function seedOf(path: string, name: string, mainName?: string): Seed {
+  if (statSync(path).isDirectory()) {
+    const files = textTree(path);
+    const rels = Object.keys(files);
+    const focus =
+      rels.find((r) => /^(mkosi\.conf|Containerfile|config\.xml|.*\.kiwi|.*\.ks|input\.ks)$/.test(r)) ??
+      rels[0] ??
+      '';
+    return { name, files, main: 'input', focus };
+  }
+  const file = mainName ?? path.split('/').pop()!;
+  return { name, files: { [file]: readFileSync(path, 'utf8') }, main: file, focus: file };
+}
+
+/** Folder trees get their files under `input/`. */
+function rooted(seed: Seed): Seed {
+  if (seed.main !== 'input') return seed;
+  const files: Record<string, string> = {};
+  for (const [rel, text] of Object.entries(seed.files)) files[`input/${rel}`] = text;
+  return { ...seed, files, focus: `input/${seed.focus}` };
+}
+
+const FIXTURE_DIR: Record<ReaderId, string> = {
+  kiwi: 'kiwi',
+  mkosi: 'mkosi',
+  kickstart: 'kickstart',
+  blueprint: 'blueprint',
+  'blueprint-json': 'blueprint-json',
+  containerfile: 'containerfile',
+  'bib-config': 'containerfile',
+  ir: 'ir',
+};
+
+/** File names the readers expect for a single-file fixture input. */
+const SINGLE_NAME: Partial<Record<ReaderId, (input: string) => string>> = {
+  kiwi: (i) => (i.endsWith('.kiwi') ? 'config.kiwi' : i.replace(/^input/, 'config')),
+  kickstart: () => 'input.ks',
+  blueprint: () => 'blueprint.toml',
+  'blueprint-json': () => 'blueprint.json',
+  containerfile: () => 'Containerfile',
+  ir: (i) => i.replace(/^input/, 'input'),
+};
+
+export function seedsFor(reader: ReaderId, repo: string): Seed[] {
+  const seeds: Seed[] = [];
+  const fixtures = join(repo, 'test/fixtures', FIXTURE_DIR[reader]);
+  if (existsSync(fixtures)) {
+    for (const c of readdirSync(fixtures).sort()) {
+      const caseDir = join(fixtures, c);
+      if (!statSync(caseDir).isDirectory()) continue;
+      const input = readdirSync(caseDir).find((e) => e === 'input' || e.startsWith('input.'));
+      if (input) {
+        const single = statSync(join(caseDir, input)).isFile();
+        seeds.push(
+          rooted(
+            seedOf(join(caseDir, input), `${reader}:${c}`, single ? SINGLE_NAME[reader]?.(input) : undefined),
+          ),
+        );
+      }
+    }
+  }
+  if (reader === 'ir') {
+    // every golden IR is also a seed for the IR reader, extension data and all
+    for (const dir of readdirSync(join(repo, 'test/fixtures'))) {
+      const base = join(repo, 'test/fixtures', dir);
+      if (!statSync(base).isDirectory()) continue;
+      for (const c of readdirSync(base).sort()) {
+        const golden = join(base, c, 'ir.json');
+        if (existsSync(golden)) seeds.push(seedOf(golden, `ir:${dir}/${c}`, 'golden.ir.json'));
+      }
+    }
+  }
+  const sample = join(repo, 'samples', reader === 'blueprint-json' || reader === 'bib-config' ? '-' : reader);
+  if (existsSync(sample)) seeds.push(rooted(seedOf(sample, `${reader}:samples`)));
+  if (reader === 'bib-config')
+    return seeds
+      .filter((s) => Object.keys(s.files).some((f) => f.endsWith('config.toml')))
+      .map(focusConfig)
+      .concat(bibSamples(repo));
+  return seeds;
+}
+
+function focusConfig(seed: Seed): Seed {
+  return { ...seed, focus: Object.keys(seed.files).find((f) => f.endsWith('config.toml'))! };
+}
+
+function bibSamples(repo: string): Seed[] {
+  const dir = join(repo, 'samples/containerfile');
+  return existsSync(dir) ? [focusConfig(rooted(seedOf(dir, 'bib-config:samples')))] : [];
+}

@@ -1,4 +1,4 @@
-import { escapeToken, parsePointer } from './pointer.js';
+import { escapeToken, matchesTokens, parsePointer } from './pointer.js';
 
 /**
  * The parts of `value` that no capability pattern covers, as JSON Pointers. A subtree that
@@ -48,19 +48,6 @@ function reachesLast(tokens: readonly string[], q: Pattern): boolean {
   if (q.starAt >= 0 && q.starAt <= i) return true;
   const t = q.tokens[i];
   return t !== undefined && (t === '*' || t === tokens[i]);
-}
-
-function matchesTokens(p: readonly string[], q: readonly string[]): boolean {
-  const match = (i: number, j: number): boolean => {
-    if (j === q.length) return i === p.length;
-    if (q[j] === '**') {
-      for (let k = i; k <= p.length; k++) if (match(k, j + 1)) return true;
-      return false;
-    }
-    if (i === p.length) return false;
-    return (q[j] === '*' || q[j] === p[i]) && match(i + 1, j + 1);
-  };
-  return match(0, 0);
 }
 
 /** Can `pattern` match `ptr` or something below it? */

@@ -48,8 +48,11 @@ export function* leaves(value: unknown, prefix = ''): Generator<[string, unknown
  * `/packages/install/*\/name` matches `/packages/install/3/name`.
  */
 export function matchesPattern(ptr: string, pattern: string): boolean {
-  const p = parsePointer(ptr);
-  const q = parsePointer(pattern);
+  return matchesTokens(parsePointer(ptr), parsePointer(pattern));
+}
+
+/** matchesPattern on pointers and patterns already split into tokens. */
+export function matchesTokens(p: readonly string[], q: readonly string[]): boolean {
   const match = (i: number, j: number): boolean => {
     if (j === q.length) return i === p.length;
     if (q[j] === '**') {

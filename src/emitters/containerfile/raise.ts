@@ -4,7 +4,7 @@
  * via kargs.d, build scripts) goes into the Containerfile; users, groups and the disk layout
  * go into config.toml, which bib applies at install time. Every approximation is reported.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { isAbsolute, join, normalize } from 'node:path';
 import { stringify as toToml } from 'smol-toml';
 import { coreCodes } from '../../diagnostics/codes/core.js';
@@ -12,6 +12,7 @@ import { translateCodes } from '../../diagnostics/codes/translate.js';
 import { diag } from '../../diagnostics/define.js';
 import type { Diagnostic } from '../../diagnostics/types.js';
 import type { FormatOptions, OutputFile } from '../../formats/contract.js';
+import { readInputTextSync } from '../../input/bounded.js';
 import { pointer } from '../../ir/pointer.js';
 import type { ImageIR, Partition, Repository, Script } from '../../ir/schema.js';
 import { baseImageFor, distributionOf, platformFor } from '../../parsers/containerfile/base-images.js';
@@ -567,7 +568,7 @@ class Raiser {
     if (!this.opts.sourceDir) return undefined;
     const path = join(this.opts.sourceDir, source);
     try {
-      return existsSync(path) ? readFileSync(path, 'utf8') : undefined;
+      return existsSync(path) ? readInputTextSync(path) : undefined;
     } catch {
       return undefined;
     }

@@ -3,13 +3,13 @@
  * that version's table: options it does not have are left out with a warning, version-specific
  * spellings are chosen (timesource vs. --ntpservers, --inst-langs vs. --instLangs).
  */
-import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { kickstartCodes } from '../../diagnostics/codes/kickstart.js';
 import { translateCodes } from '../../diagnostics/codes/translate.js';
 import { diag } from '../../diagnostics/define.js';
 import type { Diagnostic } from '../../diagnostics/types.js';
 import { appendAll } from '../../input/append.js';
+import { readInputTextSync } from '../../input/bounded.js';
 import { type PositionTable, positionOf } from '../../ir/positions.js';
 import type { ImageIR, Partition, Script } from '../../ir/schema.js';
 import {
@@ -514,7 +514,7 @@ export class KickstartRaiser {
     let body = s.body;
     if (body === undefined && s.source !== undefined) {
       try {
-        body = readFileSync(resolve(this.opts.sourceDir ?? '.', s.source), 'utf8').replace(/\n$/, '');
+        body = readInputTextSync(resolve(this.opts.sourceDir ?? '.', s.source)).replace(/\n$/, '');
       } catch {
         this.loss(`${ptr}/source`, `script file ${s.source} could not be read; not written`);
         return;

@@ -11,11 +11,11 @@
  * does) and a `post_bootstrap.sh` that preseeds which locales its postinst generates: KIWI
  * runs that hook after debootstrap and before the image packages.
  */
-import { readFileSync } from 'node:fs';
 import { translateCodes } from '../../diagnostics/codes/translate.js';
 import { diag } from '../../diagnostics/define.js';
 import type { Diagnostic } from '../../diagnostics/types.js';
 import type { OutputFile } from '../../formats/contract.js';
+import { readInputTextSync } from '../../input/bounded.js';
 import type { ImageIR } from '../../ir/schema.js';
 import { childElements, element, textOf, type XElement } from '../../parsers/kiwi/ast.js';
 
@@ -138,7 +138,7 @@ function localeSupport(ir: ImageIR, root: XElement, files: OutputFile[]): Diagno
     existing?.content !== undefined
       ? String(existing.content)
       : existing?.copyFrom !== undefined
-        ? readFileSync(existing.copyFrom, 'utf8')
+        ? readInputTextSync(existing.copyFrom)
         : '#!/bin/sh\nset -e\n';
   const lines = body.split('\n');
   const after = lines[0]?.startsWith('#!') ? 1 : 0;

@@ -5,13 +5,14 @@
  * services, symlinks, directories) done by a generated `mkosi.postinst`, which v14 runs inside
  * the image after the packages, with the same commands imgc's Debian backend runs.
  */
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { findRelease } from '../../backends/debian/releases.js';
 import { translateCodes } from '../../diagnostics/codes/translate.js';
 import { diag } from '../../diagnostics/define.js';
 import type { Diagnostic } from '../../diagnostics/types.js';
 import type { OutputFile } from '../../formats/contract.js';
+import { readInputTextSync } from '../../input/bounded.js';
 import type { ImageIR, Script } from '../../ir/schema.js';
 import { type ConfSection, printConf } from './print.js';
 import {
@@ -325,7 +326,7 @@ function scripts(ir: ImageIR, w: Writer14, sourceDir: string | undefined) {
 
 function readScript(path: string): string | undefined {
   try {
-    return readFileSync(path, 'utf8');
+    return readInputTextSync(path);
   } catch {
     return undefined;
   }

@@ -3,8 +3,9 @@
  * a host: a main configuration whose `[Match]` names one distribution (`Distribution=fedora`,
  * maybe `Release=41`) says what it is meant for, and is read as if built there.
  */
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { InputRejected, readInputTextSync } from '../../input/bounded.js';
 
 export interface MatchedDistribution {
   distribution: string;
@@ -30,7 +31,15 @@ export function matchedDistribution(path: string): MatchedDistribution | undefin
   let section = '';
   let found: MatchedDistribution | undefined;
   let release: string | undefined;
-  const lines = readFileSync(file, 'utf8').split('\n');
+  let text: string;
+  try {
+    text = readInputTextSync(file);
+  } catch (e) {
+    // the reader proper reports a file it may not read (a FIFO, a device, too large)
+    if (e instanceof InputRejected) return undefined;
+    throw e;
+  }
+  const lines = text.split('\n');
   for (const [i, raw] of lines.entries()) {
     const line = raw.trim();
     const header = /^\[(\w+)\]$/.exec(line);

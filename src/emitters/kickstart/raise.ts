@@ -266,29 +266,6 @@ export class KickstartRaiser {
     });
   }
 
-  /**
-   * `volgroup` needs its physical volumes named (pykickstart refuses it without); a source
-   * that leaves them implicit (KIWI's LVM system disk) gets one partition filling the rest of
-   * the disk, reported as assumed.
-   */
-  private physicalVolumeFor(vgName: string, pointer: string): string {
-    const ref = `pv.${vgName.replace(/[^A-Za-z0-9_]/g, '_')}`;
-    this.command('part', [ref, '--size=1', '--grow'], pointer);
-    this.diagnostics.push(
-      diag(
-        translateCodes.assumedDefault,
-        {
-          field: `volgroup ${vgName}`,
-          value: ref,
-          from: 'a partition filling the rest of the disk; kickstart names the physical volumes of a volume group',
-        },
-        undefined,
-        { pointer },
-      ),
-    );
-    return ref;
-  }
-
   private storage(): void {
     const st = this.ir.storage;
     if (!st) return;
@@ -347,7 +324,6 @@ export class KickstartRaiser {
       const pvs = vg.physicalVolumes?.length
         ? vg.physicalVolumes
         : st.partitions.map((p, j) => (p.volumeGroup === vg.name ? refs[j]! : '')).filter((r) => r !== '');
-      if (pvs.length === 0) pvs.push(this.physicalVolumeFor(vg.name, ptr));
       const words: Words = [vg.name, ...pvs];
       if (vg.extentSize !== undefined) words.push(`--pesize=${Math.round(vg.extentSize / 1024)}`);
       this.command('volgroup', [...words, ...this.extra(ptr)], ptr);

@@ -217,26 +217,3 @@ describe('kickstart writer: btrfs', () => {
     );
   });
 });
-
-describe('volume groups without named physical volumes', () => {
-  it('get one partition filling the rest of the disk, reported as assumed', () => {
-    const ir = emptyIr();
-    ir.storage = {
-      partitions: [{ role: 'root', mountpoint: '/', filesystem: 'ext4' }],
-      volumeGroups: [
-        { name: 'systemVG', logicalVolumes: [{ name: 'home', mountpoint: '/home', size: { min: MIB } }] },
-      ],
-      raid: [],
-      mountpoints: [],
-    };
-    const out = writeKickstart(ir, {});
-    const lines = String(out.files[0]!.content).split('\n');
-    expect(lines).toContain('part pv.systemVG --size=1 --grow');
-    expect(lines).toContain('volgroup systemVG pv.systemVG');
-    expect(lines.indexOf('part pv.systemVG --size=1 --grow')).toBeLessThan(
-      lines.indexOf('volgroup systemVG pv.systemVG'),
-    );
-    const assumed = out.diagnostics.filter((d) => d.code === 'IMGC6003');
-    expect(assumed.map((d) => d.pointer)).toEqual(['/storage/volumeGroups/0']);
-  });
-});

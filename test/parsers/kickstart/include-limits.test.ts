@@ -4,13 +4,16 @@ import { describe, expect, it } from 'vitest';
 import { readKickstartFile } from '../../../src/parsers/kickstart/read.js';
 import { scratchTree } from '../../input/scratch.js';
 
-const codes = (r: { diagnostics: { code: string }[] }) => r.diagnostics.map((d) => d.code);
+// the notes every read gives (which syntax version was used, IMGC5030) are not what these test
+const findings = <D extends { severity: string }>(r: { diagnostics: D[] }) =>
+  r.diagnostics.filter((d) => d.severity !== 'info');
+const codes = (r: { diagnostics: { code: string; severity: string }[] }) => findings(r).map((d) => d.code);
 
 describe('kickstart %include limits (issue 14)', () => {
   it('%include /dev/zero is IMGC1050 at the %include line (it read 5-7 GB)', () => {
     const dir = scratchTree({ 'a.ks': 'lang en_US.UTF-8\n%include /dev/zero\n' });
     const r = readKickstartFile(join(dir, 'a.ks'));
-    expect(r.diagnostics).toEqual([
+    expect(findings(r)).toEqual([
       expect.objectContaining({ code: 'IMGC1050', file: join(dir, 'a.ks'), line: 2, column: 10 }),
     ]);
   });
@@ -37,7 +40,7 @@ describe('kickstart %include limits (issue 14)', () => {
     const r = readKickstartFile(join(dir, 'main.ks'));
     expect(codes(r)).toEqual(['IMGC1053']);
     // at the %include where the budget ran out
-    expect(r.diagnostics[0]!.file).toMatch(/d\d+\.ks$/);
+    expect(findings(r)[0]!.file).toMatch(/d\d+\.ks$/);
     expect(Date.now() - started).toBeLessThan(20_000);
   });
 

@@ -13,25 +13,29 @@ ${body}
 </image>
 `;
 
+// the notes every read may give (how the distribution was told, IMGC3030–3032) are not what these test
+const findings = <D extends { severity: string }>(r: { diagnostics: D[] }) =>
+  r.diagnostics.filter((d) => d.severity !== 'info');
+
 describe('KIWI include limits (issue 14)', () => {
   it('<include from="file:///dev/zero"/> is IMGC1050 at the include (it read 5-7 GB)', async () => {
     const dir = scratchTree({ 'config.kiwi': description('  <include from="file:///dev/zero"/>') });
     const r = await readKiwi(join(dir, 'config.kiwi'));
-    expect(r.diagnostics).toEqual([expect.objectContaining({ code: 'IMGC1050', line: 5 })]);
+    expect(findings(r)).toEqual([expect.objectContaining({ code: 'IMGC1050', line: 5 })]);
   });
 
   it('an include of a FIFO is refused at once', async () => {
     const dir = scratchTree({ 'config.kiwi': description('  <include from="this://pipe"/>') });
     execFileSync('mkfifo', [join(dir, 'pipe')]);
     const r = await readKiwi(join(dir, 'config.kiwi'));
-    expect(r.diagnostics.map((d) => d.code)).toEqual(['IMGC1050']);
+    expect(findings(r).map((d) => d.code)).toEqual(['IMGC1050']);
   });
 
   it('a FIFO as the description is refused', async () => {
     const dir = scratchTree({});
     execFileSync('mkfifo', [join(dir, 'config.kiwi')]);
     const r = await readKiwi(join(dir, 'config.kiwi'));
-    expect(r.diagnostics.map((d) => d.code)).toEqual(['IMGC1050']);
+    expect(findings(r).map((d) => d.code)).toEqual(['IMGC1050']);
   });
 });
 

@@ -13,6 +13,7 @@ import type { FormatRegistry } from '../../src/formats/registry.js';
 import { translateIr } from '../../src/formats/translate.js';
 import { corpusDir, readManifest } from '../helpers/shared.js';
 import { KIWI_85_RNG } from '../setup/kiwi-tools.js';
+import { userDistroFor } from '../translate/matrix-helpers.js';
 import { CORPORA, rowPath } from './translate-matrix.js';
 
 export const SYSTEM_PYTHON = '/usr/bin/python3';
@@ -70,13 +71,15 @@ export async function translateCorpora(
         ['8.5', item.dir85],
       ] as const) {
         try {
-          const t = await translateIr({
-            ir: loaded.ir,
-            positions: loaded.positions,
-            sourceDir,
-            target,
-            options: { kiwiSchema: schema },
-          });
+          const input = { ir: loaded.ir, positions: loaded.positions, sourceDir, target };
+          let t = await translateIr({ ...input, options: { kiwiSchema: schema } });
+          // imgc has no default distribution: for a source that names none, do what the error
+          // asks and a user does, pass --distro (the same value the translation matrix uses)
+          if (t.diagnostics.some((d) => d.code === 'IMGC1021' || d.code === 'IMGC1022'))
+            t = await translateIr({
+              ...input,
+              options: { kiwiSchema: schema, distro: userDistroFor(loaded.ir) },
+            });
           const error = t.diagnostics.find((d) => d.severity === 'error');
           const config = t.files.find((f) => f.path === 'config.xml');
           if (error || config?.content === undefined) {

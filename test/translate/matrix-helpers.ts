@@ -256,6 +256,12 @@ const MATRIX_RELEASES: Record<string, string> = {
   alpine: '3.20',
 };
 
+/** The --distro value a user would pass for an IR whose source names no (or no release of its) distribution. */
+export function userDistroFor(ir: ImageIR): string {
+  const id = ir.distribution.id;
+  return id ? `${id}:${MATRIX_RELEASES[id] ?? 'unnamed'}` : MATRIX_DISTRO;
+}
+
 export async function translatePair(
   registry: FormatRegistry,
   loaded: LoadResult,
@@ -281,8 +287,7 @@ export async function translatePair(
           detail: `translated without --distro, the distribution became ${after.id} ${after.release ?? ''}`,
           diagnostics: bare.diagnostics,
         };
-      const id = loaded.ir!.distribution.id;
-      if (asked) options = { distro: id ? `${id}:${MATRIX_RELEASES[id] ?? 'unnamed'}` : MATRIX_DISTRO };
+      if (asked) options = { distro: userDistroFor(loaded.ir!) };
     }
     const translated = await translateIr({ ...input, options });
     await writeOutputFiles(out, translated.files);

@@ -260,10 +260,7 @@ export function raiseMkosi(input: RaiseInput): RaiseResult {
       // mkosi before v15 took a path in Output=; current mkosi wants a file name there
       conf.set('OutputDirectory', out.name.slice(0, folder));
       conf.set('Output', out.name.slice(folder + 1));
-      loss(
-        '/outputs/0/name',
-        'current mkosi takes a file name in Output=; the folder is written as OutputDirectory=',
-      );
+      loss('/outputs/0/name', 'current mkosi takes a file name in Output=; the folder is written as OutputDirectory=');
     } else conf.set('Output', out.name);
     if (out.compression) conf.set('CompressOutput', out.compression === 'gzip' ? 'gz' : out.compression);
     if (out.format && out.format !== 'raw')

@@ -255,13 +255,7 @@ export function raiseMkosi(input: RaiseInput): RaiseResult {
     if (['iso', 'installer', 'pxe', 'wsl', 'ostree-commit'].includes(out.type)) {
       loss('/outputs/0/type', `mkosi has no ${out.type} output; Format= is not written`);
     } else conf.set('Format', out.type);
-    const folder = out.name?.lastIndexOf('/') ?? -1;
-    if (out.name && folder > 0) {
-      // mkosi before v15 took a path in Output=; current mkosi wants a file name there
-      conf.set('OutputDirectory', out.name.slice(0, folder));
-      conf.set('Output', out.name.slice(folder + 1));
-      loss('/outputs/0/name', 'current mkosi takes a file name in Output=; the folder is written as OutputDirectory=');
-    } else conf.set('Output', out.name);
+    conf.set('Output', out.name);
     if (out.compression) conf.set('CompressOutput', out.compression === 'gzip' ? 'gz' : out.compression);
     if (out.format && out.format !== 'raw')
       loss('/outputs/0/format', `mkosi writes raw disk images, not ${out.format}`);

@@ -161,15 +161,4 @@ describe('mkosi writer', () => {
     expect(out.diagnostics.map((d) => d.pointer)).toEqual(['/distribution/id']);
     expect(String(out.files[0]!.content)).not.toContain('Distribution=');
   });
-
-  it('writes an output path of old mkosi as OutputDirectory= and a file name, and says so', async () => {
-    const ir = emptyIr();
-    ir.distribution = { id: 'arch', release: 'rolling' };
-    ir.outputs = [{ type: 'directory', name: 'output/root' }];
-    const out = await mkosiWriter.write(ir, {});
-    const text = String(out.files[0]!.content);
-    expect(text).toContain('OutputDirectory=output\n');
-    expect(text).toContain('Output=root\n');
-    expect(out.diagnostics.map((d) => [d.code, d.pointer])).toContainEqual(['IMGC6002', '/outputs/0/name']);
-  });
 });

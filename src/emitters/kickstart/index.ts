@@ -1,13 +1,13 @@
 /** Kickstart writer: one flattened kickstart for the version chosen with --ks-version. */
 
 import { kickstartCodes } from '../../diagnostics/codes/kickstart.js';
-import { translateCodes } from '../../diagnostics/codes/translate.js';
 import { diag } from '../../diagnostics/define.js';
 import type { Diagnostic } from '../../diagnostics/types.js';
 import type { FormatWriter, WriteOptions, WriteResult } from '../../formats/contract.js';
 import { distroOfRepositories } from '../../ir/distro-defaults.js';
 import type { ImageIR } from '../../ir/schema.js';
 import { DEFAULT_KS_VERSION, KS_VERSIONS, resolveVersion } from '../../parsers/kickstart/versions.js';
+import { distributionNotCarried } from '../distribution-carried.js';
 import { KickstartRaiser } from './raise.js';
 
 /** IR fields a kickstart can say; everything else is reported as a loss by `translate`. */
@@ -132,32 +132,21 @@ export function writeKickstart(ir: ImageIR, options: WriteOptions): WriteResult 
   const fileName = `${name.replace(/[^A-Za-z0-9._-]+/g, '-')}.ks`;
   return {
     files: [{ path: fileName, content: `${lines.join('\n')}\n` }],
-    diagnostics: [...raiser.diagnostics, ...distributionNotCarried(ir)],
+    diagnostics: [...raiser.diagnostics, ...distributionCarried(ir)],
   };
 }
 
 /**
  * A kickstart has no distribution field: readers infer it from the first `url`/`repo` on a
- * distribution's own mirror. Where the written lines would not give the IR's distribution
- * back, say so.
+ * distribution's own mirror (only the first URL of a repository is written).
  */
-function distributionNotCarried(ir: ImageIR): Diagnostic[] {
-  const { id, release } = ir.distribution;
-  if (!id) return [];
+function distributionCarried(ir: ImageIR): Diagnostic[] {
   const written = ir.repositories.map((r) => ({ ...r, urls: r.urls.slice(0, 1) }));
-  const back = distroOfRepositories(written)?.guess;
-  const report = (pointer: string, detail: string) =>
-    diag(translateCodes.lossDetail, { pointer, target: 'kickstart', detail }, undefined, { pointer });
-  if (back?.id !== id)
-    return [
-      report(
-        '/distribution',
-        `a kickstart names no distribution and no url/repo line written is on a ${id} mirror${back ? ` (it reads as ${back.id})` : ''}; name it with --distro when reading it back`,
-      ),
-    ];
-  if (release !== undefined && back.release !== release)
-    return [report('/distribution/release', `no url/repo line written names release ${release} of ${id}`)];
-  return [];
+  return distributionNotCarried(ir, 'kickstart', distroOfRepositories(written)?.guess, {
+    unnamed: (id, readsAs) =>
+      `a kickstart names no distribution and no url/repo line written is on a ${id} mirror${readsAs ? ` (it reads as ${readsAs})` : ''}; name it with --distro when reading it back`,
+    noRelease: (release, id) => `no url/repo line written names release ${release} of ${id}`,
+  });
 }
 
 export const kickstartWriter: FormatWriter = {

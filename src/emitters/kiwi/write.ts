@@ -17,6 +17,7 @@ import { inferKiwiDistribution } from '../../parsers/kiwi/distro.js';
 import { HOSTNAME_FILE, ROOT_OVERLAY, SCRIPT_FILES } from '../../parsers/kiwi/read.js';
 import { conformTo } from '../../parsers/kiwi/schema/conform.js';
 import { type SchemaTable, schemaTables } from '../../parsers/kiwi/schema/table.js';
+import { distributionNotCarried } from '../distribution-carried.js';
 import { fitAptBuild } from './apt-build.js';
 import { printDocument } from './print.js';
 import { raiseKiwi } from './raise.js';
@@ -49,7 +50,7 @@ export function writeKiwi(ir: ImageIR, options: WriteOptions = {}): WriteResult 
   ensureBuildType(root, ir, version, diagnostics);
   const files: OutputFile[] = scriptFiles(ir, options, diagnostics);
   diagnostics.push(...fitAptBuild(ir, root, files, version));
-  diagnostics.push(...distributionNotCarried(root, ir));
+  diagnostics.push(...distributionCarried(root, ir));
   files.unshift({ path: 'config.xml', content: printDocument(raised.doc) });
   files.push(...copiedFiles(ir, root, options, diagnostics));
   if (ir.system.hostname !== undefined)
@@ -59,35 +60,19 @@ export function writeKiwi(ir: ImageIR, options: WriteOptions = {}): WriteResult 
 
 /**
  * KIWI has no distribution element: a reader infers it from what the description says
- * (repositories, names, packages), as imgc's KIWI reader does. Where the written description
- * would not give the IR's distribution back, that is an approximation worth a report.
+ * (repositories, names, packages), as imgc's KIWI reader does.
  */
-function distributionNotCarried(root: XElement, ir: ImageIR): Diagnostic[] {
-  const { id, release } = ir.distribution;
-  if (!id) return [];
-  const written = descendants(root, 'release-version').map(textOf)[0];
-  const back = inferKiwiDistribution(
-    root,
-    'config.xml',
-    written ? { release: written } : {},
-    {},
-  ).distribution;
-  const report = (pointer: string, detail: string) =>
-    diag(translateCodes.lossDetail, { pointer, target: 'kiwi', detail }, undefined, { pointer });
-  if (back.id !== id)
-    return [
-      report(
-        '/distribution',
-        `KIWI has no distribution element and nothing written names ${id}${back.id ? ` (it reads as ${back.id})` : ''}; name it with --distro when reading the description back`,
-      ),
-    ];
-  if (release !== undefined && back.release !== release)
-    return [report('/distribution/release', `nothing written names release ${release} of ${id}`)];
-  return [];
-}
-
-function descendants(el: XElement, name: string): XElement[] {
-  return childElements(el).flatMap((c) => [...(c.name === name ? [c] : []), ...descendants(c, name)]);
+function distributionCarried(root: XElement, ir: ImageIR): Diagnostic[] {
+  if (!ir.distribution.id) return [];
+  const written = childElements(root, 'preferences')
+    .flatMap((p) => childElements(p, 'release-version'))
+    .map(textOf)[0];
+  const back = inferKiwiDistribution(root, 'config.xml', written ? { release: written } : {}, {});
+  return distributionNotCarried(ir, 'kiwi', back.distribution, {
+    unnamed: (id, readsAs) =>
+      `KIWI has no distribution element and nothing written names ${id}${readsAs ? ` (it reads as ${readsAs})` : ''}; name it with --distro when reading the description back`,
+    noRelease: (release, id) => `nothing written names release ${release} of ${id}`,
+  });
 }
 
 function scriptFiles(ir: ImageIR, options: WriteOptions, diagnostics: Diagnostic[]): OutputFile[] {

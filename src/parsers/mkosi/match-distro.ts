@@ -6,6 +6,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { InputRejected, readInputTextSync } from '../../input/bounded.js';
+import { parseIni } from './ini.js';
 
 export interface MatchedDistribution {
   distribution: string;
@@ -28,9 +29,6 @@ function mainConfig(path: string): string | undefined {
 export function matchedDistribution(path: string): MatchedDistribution | undefined {
   const file = mainConfig(path);
   if (!file) return undefined;
-  let section = '';
-  let found: MatchedDistribution | undefined;
-  let release: string | undefined;
   let text: string;
   try {
     text = readInputTextSync(file);
@@ -39,23 +37,17 @@ export function matchedDistribution(path: string): MatchedDistribution | undefin
     if (e instanceof InputRejected) return undefined;
     throw e;
   }
-  const lines = text.split('\n');
-  for (const [i, raw] of lines.entries()) {
-    const line = raw.trim();
-    const header = /^\[(\w+)\]$/.exec(line);
-    if (header) {
-      section = header[1]!;
-      continue;
-    }
-    const kv = /^(Distribution|Release)\s*=\s*(\S+)\s*$/.exec(line);
-    if (!kv) continue;
-    if (section === 'Distribution' && kv[1] === 'Distribution') return undefined;
-    if (section !== 'Match') continue;
+  let found: MatchedDistribution | undefined;
+  let release: string | undefined;
+  for (const e of parseIni(text).events) {
+    if (e.kind !== 'assign' || (e.key !== 'Distribution' && e.key !== 'Release')) continue;
+    if (e.section === 'Distribution' && e.key === 'Distribution') return undefined;
+    if (e.section !== 'Match') continue;
     // a negation, a list or a glob does not name one distribution
-    if (/^!|[\s*?,[]/.test(kv[2]!)) continue;
-    if (kv[1] === 'Distribution' && !found)
-      found = { distribution: kv[2]!, file, line: i + 1, column: raw.indexOf(kv[1]) + 1 };
-    if (kv[1] === 'Release') release = kv[2]!;
+    if (e.value === '' || /^!|[\s*?,[]/.test(e.value)) continue;
+    if (e.key === 'Distribution' && !found)
+      found = { distribution: e.value, file, line: e.keyAt.line, column: e.keyAt.column };
+    if (e.key === 'Release') release = e.value;
   }
   return found ? { ...found, ...(release ? { release } : {}) } : undefined;
 }

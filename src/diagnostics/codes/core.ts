@@ -210,4 +210,12 @@ export const coreCodes = defineCodes({
       `${p.more} more diagnostic(s) not shown (${p.errors} of them errors); only the first ${p.shown} are`,
     hint: 'fix the first ones and read the definition again; a flood of errors usually has one cause',
   },
+  problemsCapped: {
+    code: 'IMGC1060',
+    severity: 'error',
+    summary: 'one line or element has more problems than a reader lists; the rest are counted',
+    message: (p: { what: string; shown: number; more: number; errors: number }) =>
+      `${p.more} more problem(s) with ${p.what} not listed (${p.errors} of them errors); only the first ${p.shown} are`,
+    hint: 'fix the listed ones first; so many problems on one line usually have one cause',
+  },
 });

@@ -10,7 +10,7 @@
 import { kickstartCodes } from '../../diagnostics/codes/kickstart.js';
 import { diag } from '../../diagnostics/define.js';
 import type { Diagnostic } from '../../diagnostics/types.js';
-import { type KsWord, lexLine } from './lexer.js';
+import { type KsWord, type LexedLine, lexLine } from './lexer.js';
 import type { SourceLine } from './source.js';
 import { isAtLeast, type KsVersion, sectionNames } from './versions.js';
 
@@ -63,6 +63,24 @@ const KEEPS_ALL_LINES = new Set([
   '%anaconda',
 ]);
 
+// Lexing does not depend on the syntax version, and a file without a release is parsed once per
+// candidate version (about 45): each line is lexed once, keyed by the line object of that read,
+// and its words after the first are one array (the lowering keys its option parsing on it).
+interface Lexed extends LexedLine {
+  args: KsWord[];
+}
+const lexedLines = new WeakMap<SourceLine, Lexed>();
+
+function lexOnce(line: SourceLine): Lexed {
+  let lexed = lexedLines.get(line);
+  if (!lexed) {
+    const fresh = lexLine(line.text);
+    lexed = { ...fresh, args: fresh.words.slice(1) };
+    lexedLines.set(line, lexed);
+  }
+  return lexed;
+}
+
 export function parseDocument(lines: readonly SourceLine[], version: KsVersion): KsDocument {
   const sections = new Set(sectionNames(version));
   const endRequired = isAtLeast(version, 'F8');
@@ -77,7 +95,7 @@ export function parseDocument(lines: readonly SourceLine[], version: KsVersion):
   });
 
   const lexOrReport = (line: SourceLine) => {
-    const lexed = lexLine(line.text);
+    const lexed = lexOnce(line);
     if (lexed.problem) {
       const def =
         lexed.problem.kind === 'trailing-backslash'
@@ -97,7 +115,7 @@ export function parseDocument(lines: readonly SourceLine[], version: KsVersion):
     open = {
       kind: 'section',
       name: words[0]!.value,
-      args: words.slice(1),
+      args: lexed?.args ?? words.slice(1),
       body: [],
       at: locate(line),
       closed: false,
@@ -157,8 +175,8 @@ export function parseDocument(lines: readonly SourceLine[], version: KsVersion):
     }
     const lexed = lexOrReport(line);
     if (!lexed || lexed.words.length === 0) continue;
-    const [head, ...args] = lexed.words;
-    doc.items.push({ kind: 'command', name: head!.value, args, at: locate(line, head!.column) });
+    const head = lexed.words[0]!;
+    doc.items.push({ kind: 'command', name: head.value, args: lexed.args, at: locate(line, head.column) });
   }
   if (open && endRequired)
     doc.diagnostics.push(diag(kickstartCodes.sectionNotClosed, { name: open.name }, open.at));

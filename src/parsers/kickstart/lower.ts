@@ -5,6 +5,7 @@
  * What the IR cannot hold goes to `extensions.kickstart` (see extension.ts).
  */
 
+import { coreCodes } from '../../diagnostics/codes/core.js';
 import { kickstartCodes } from '../../diagnostics/codes/kickstart.js';
 import { diag } from '../../diagnostics/define.js';
 import type { Diagnostic } from '../../diagnostics/types.js';
@@ -16,10 +17,12 @@ import type { ImageIR, Password, Repository, Script, User } from '../../ir/schem
 import { CheckedCommand, splitList } from './command.js';
 import type { KsCommand, KsDocument, KsLocation, KsSection } from './document.js';
 import { EXTENSION_KEY, type KickstartExtension, OPTION_POINTERS } from './extension.js';
+import type { KsWord } from './lexer.js';
 import { lowerPackages } from './lower-packages.js';
 import { lowerStorage } from './lower-storage.js';
 import {
   type ArgProblem,
+  type CommandSpec,
   commandStatus,
   isAtLeast,
   type KsVersion,
@@ -255,7 +258,7 @@ function checkCommand(cx: LowerContext, item: KsCommand): CheckedCommand | undef
     cx.diagnostics.push(diag(def, params, item.at));
     return undefined;
   }
-  const { args, problems } = parseArgs(status.spec, item.args);
+  const { args, problems } = parseArgsOnce(status.spec, item.args);
   const fatal = reportArgProblems(
     cx,
     item.name,
@@ -264,7 +267,13 @@ function checkCommand(cx: LowerContext, item: KsCommand): CheckedCommand | undef
     status.spec.options.map((o) => o.names[0]!),
   );
   if (fatal) return undefined;
-  const checked = new CheckedCommand(item.name, item.at, status.spec, args.options, args.positionals);
+  const checked = new CheckedCommand(
+    item.name,
+    item.at,
+    status.spec,
+    [...args.options],
+    [...args.positionals],
+  );
   const problem = semanticProblem(checked) ?? versionProblem(checked, cx.version);
   if (problem) {
     cx.diagnostics.push(problem);
@@ -355,6 +364,27 @@ function versionProblem(c: CheckedCommand, version: KsVersion): Diagnostic | und
 }
 
 /** Reports problems; true when one of them is an error. */
+// A file without a release is lowered once per candidate version (about 45), and most versions
+// share a command's option set: its words are split once per set.
+const parsedBySpec = new WeakMap<readonly KsWord[], Map<CommandSpec, ReturnType<typeof parseArgs>>>();
+
+function parseArgsOnce(spec: CommandSpec, words: readonly KsWord[]): ReturnType<typeof parseArgs> {
+  let bySpec = parsedBySpec.get(words);
+  if (!bySpec) {
+    bySpec = new Map();
+    parsedBySpec.set(words, bySpec);
+  }
+  let parsed = bySpec.get(spec);
+  if (!parsed) {
+    parsed = parseArgs(spec, words);
+    bySpec.set(spec, parsed);
+  }
+  return parsed;
+}
+
+/** Problems listed per command line; the rest are counted (a line of 300,000 bad options made 300,000 diagnostics per version tried). */
+export const MAX_PROBLEMS_PER_LINE = 20;
+
 function reportArgProblems(
   cx: LowerContext,
   command: string,
@@ -363,7 +393,10 @@ function reportArgProblems(
   known: string[],
 ): boolean {
   let fatal = false;
-  for (const p of problems) {
+  const rest = problems.slice(MAX_PROBLEMS_PER_LINE);
+  const restErrors = rest.filter((p) => problemSeverity(cx, command, p) === 'error').length;
+  if (restErrors > 0) fatal = true;
+  for (const p of problems.slice(0, MAX_PROBLEMS_PER_LINE)) {
     const where = 'word' in p ? { ...at, column: p.word.column } : at;
     let d: Diagnostic;
     switch (p.kind) {
@@ -400,7 +433,30 @@ function reportArgProblems(
     if (d.severity === 'error') fatal = true;
     cx.diagnostics.push(d);
   }
+  if (rest.length > 0) {
+    cx.diagnostics.push(
+      diag(
+        coreCodes.problemsCapped,
+        {
+          what: `the words of ${command}`,
+          shown: MAX_PROBLEMS_PER_LINE,
+          more: rest.length,
+          errors: restErrors,
+        },
+        at,
+        { severity: restErrors > 0 ? 'error' : 'warning' },
+      ),
+    );
+  }
   return fatal;
+}
+
+/** The severity reportArgProblems gives a problem, without building its message. */
+function problemSeverity(cx: LowerContext, command: string, p: ArgProblem): 'error' | 'warning' {
+  if (p.kind === 'deprecated-option') return kickstartCodes.deprecatedOption.severity;
+  if (p.kind === 'unexpected-argument' && command === 'zerombr' && !isAtLeast(cx.version, 'F9'))
+    return 'warning';
+  return 'error';
 }
 
 /** Checks a section header's options; invalid ones are reported and left out. */
@@ -418,7 +474,7 @@ export function checkHeader(cx: LowerContext, s: KsSection): CheckedCommand {
       }),
     );
   }
-  const { args, problems } = parseArgs(spec, s.args);
+  const { args, problems } = parseArgsOnce(spec, s.args);
   reportArgProblems(
     cx,
     s.name,
@@ -426,7 +482,7 @@ export function checkHeader(cx: LowerContext, s: KsSection): CheckedCommand {
     problems,
     spec.options.map((o) => o.names[0]!),
   );
-  return new CheckedCommand(s.name, s.at, spec, args.options, args.positionals);
+  return new CheckedCommand(s.name, s.at, spec, [...args.options], [...args.positionals]);
 }
 
 const SCRIPT_PHASES: Record<string, { phase: Script['phase']; chroot: boolean }> = {

@@ -39,8 +39,22 @@ function bug(where: string, diagnostics: readonly Diagnostic[]): string | undefi
   return d ? `${where}: ${d.code} ${d.message}` : undefined;
 }
 
+/**
+ * Whether the `k`-th input of a reader also goes through every writer: all inputs when `every`
+ * is 1, else one in `every`. Writers cost several times the reader on small inputs; a long run samples them.
+ */
+export function writersFor(k: number, every: number): boolean {
+  return every <= 1 || k % every === 0;
+}
+
 /** Runs one materialized input; returns a crash description, or undefined when imgc held. */
-export async function exercise(registry: FormatRegistry, dir: string, main: string, reader: ReaderId) {
+export async function exercise(
+  registry: FormatRegistry,
+  dir: string,
+  main: string,
+  reader: ReaderId,
+  writers = true,
+) {
   const path = join(dir, main);
   const from = reader === 'bib-config' ? 'containerfile' : reader;
   try {
@@ -58,6 +72,7 @@ export async function exercise(registry: FormatRegistry, dir: string, main: stri
     printDiagnostics(sink, loaded.diagnostics);
     if (!loaded.ir || loaded.diagnostics.some((d) => d.severity === 'error')) return undefined;
     toYaml(loaded.ir);
+    if (!writers) return undefined;
     for (const target of registry.list().filter((f) => f.writer)) {
       let translated: Awaited<ReturnType<typeof translateIr>>;
       try {

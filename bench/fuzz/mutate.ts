@@ -90,6 +90,17 @@ export const ODD_TEXT = [
 /** Openers whose repetition nests deeply in some syntax. */
 const NESTERS = ['[', '{', '{"a":', '[[', '<a>', 'a.', '- ', '  ', '(', '$(', '"', '\\', '%include x\n'];
 
+/**
+ * A repeat count weighted to small inputs, as coverage fuzzers grow inputs: 85 % up to `small`,
+ * 13 % up to `medium`, 2 % up to `large` (megabytes, the readers' size limits and linear-time
+ * paths). Big inputs find the quadratic paths; small ones are most of the volume.
+ */
+export function repeats(rnd: Random, small: number, medium: number, large: number): number {
+  const roll = rnd.next();
+  const max = roll < 0.85 ? small : roll < 0.98 ? medium : large;
+  return 1 + rnd.int(max);
+}
+
 export type Mutator = (text: string, rnd: Random, other: string) => string;
 
 const lines = (text: string) => text.split('\n');
@@ -98,7 +109,7 @@ export const MUTATORS: Record<string, Mutator> = {
   duplicateLine(text, rnd) {
     const l = lines(text);
     const i = rnd.int(l.length);
-    l.splice(i, 0, ...Array(1 + rnd.int(rnd.chance(0.1) ? 200 : 3)).fill(l[i]!));
+    l.splice(i, 0, ...Array(repeats(rnd, 3, 200, 20_000)).fill(l[i]!));
     return l.join('\n');
   },
   deleteLine(text, rnd) {
@@ -124,17 +135,14 @@ export const MUTATORS: Record<string, Mutator> = {
   deepNesting(text, rnd) {
     const at = rnd.int(text.length + 1);
     const opener = rnd.pick(NESTERS);
-    return text.slice(0, at) + opener.repeat(50 + rnd.int(5000)) + text.slice(at);
+    // mostly around the 256-level limit, sometimes far past it
+    return text.slice(0, at) + opener.repeat(repeats(rnd, 300, 5_000, 20_000)) + text.slice(at);
   },
   hugeValue(text, rnd) {
     // repeat a token of the text itself, so the value sits where a real one would
     const start = rnd.int(text.length + 1);
     const piece = text.slice(start, start + 1 + rnd.int(12)) || 'x';
-    return (
-      text.slice(0, start) +
-      piece.repeat(1000 + rnd.int(rnd.chance(0.1) ? 200_000 : 5_000)) +
-      text.slice(start)
-    );
+    return text.slice(0, start) + piece.repeat(repeats(rnd, 200, 5_000, 200_000)) + text.slice(start);
   },
   cutTail(text, rnd) {
     return text.slice(0, rnd.int(text.length + 1));

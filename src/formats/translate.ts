@@ -64,7 +64,7 @@ export async function translateIr(input: TranslateInput): Promise<TranslateResul
   ir = filled.ir;
   diagnostics.push(...filled.diagnostics);
   if (hasErrors(filled.diagnostics)) return { files: [], diagnostics, written: ir };
-  const near = nearestPositions(positions);
+  const near = nearestPositionsOnce(positions);
   const locate = (ptr: string) =>
     positions[ptr] ??
     near.get(ptr) ??
@@ -93,6 +93,19 @@ export async function translateIr(input: TranslateInput): Promise<TranslateResul
     return at ? { ...d, file: at.file, line: at.line, column: at.column } : d;
   });
   return { files: written.files, diagnostics: [...diagnostics, ...located], written: ir };
+}
+
+// `imgc translate --to all` (and the fuzz harness) translate one reading to every format: the
+// position table is the same object each time, and large (100,000 entries for a 600 KB file)
+const nearestByTable = new WeakMap<PositionTable, Map<string, SourcePosition>>();
+
+function nearestPositionsOnce(positions: PositionTable): Map<string, SourcePosition> {
+  let near = nearestByTable.get(positions);
+  if (!near) {
+    near = nearestPositions(positions);
+    nearestByTable.set(positions, near);
+  }
+  return near;
 }
 
 /**

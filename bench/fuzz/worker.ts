@@ -21,6 +21,8 @@ interface WorkerConfig {
   runSeed: number;
   /** first input number */
   start: number;
+  /** stop before this input number */
+  limit: number;
   /** stop starting new inputs at this time (ms since epoch) */
   until: number;
   /** every how many inputs also go through every writer */
@@ -49,7 +51,7 @@ function bytes(input: Generated): number {
   return Buffer.byteLength(input.files[input.mutated] ?? '');
 }
 
-for (let n = config.start; Date.now() < config.until; n++) {
+for (let n = config.start; n < config.limit && Date.now() < config.until; n++) {
   Atomics.store(progress, CURRENT, n);
   const r = n % config.readers.length;
   const reader = config.readers[r]!;

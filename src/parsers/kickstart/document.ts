@@ -64,19 +64,44 @@ const KEEPS_ALL_LINES = new Set([
 ]);
 
 // Lexing does not depend on the syntax version, and a file without a release is parsed once per
-// candidate version (about 45): each line is lexed once, keyed by the line object of that read,
-// and its words after the first are one array (the lowering keys its option parsing on it).
+// candidate version (about 45): each line is trimmed and lexed once per read (cached by index
+// for that array of lines), and its words after the first are one array (the lowering keys its
+// option parsing on it).
 interface Lexed extends LexedLine {
   args: KsWord[];
 }
-const lexedLines = new WeakMap<SourceLine, Lexed>();
+interface LineCache {
+  trimmed: string[];
+  /** the first word of a trimmed line that starts with % */
+  first: (string | undefined)[];
+  lexed: (Lexed | undefined)[];
+}
+const caches = new WeakMap<readonly SourceLine[], LineCache>();
 
-function lexOnce(line: SourceLine): Lexed {
-  let lexed = lexedLines.get(line);
+function lineCache(lines: readonly SourceLine[]): LineCache {
+  let cache = caches.get(lines);
+  if (!cache) {
+    cache = { trimmed: lines.map((l) => l.text.trim()), first: [], lexed: [] };
+    caches.set(lines, cache);
+  }
+  return cache;
+}
+
+function firstWord(cache: LineCache, i: number): string {
+  let first = cache.first[i];
+  if (first === undefined) {
+    first = /^\S*/.exec(cache.trimmed[i]!)![0];
+    cache.first[i] = first;
+  }
+  return first;
+}
+
+function lexOnce(cache: LineCache, lines: readonly SourceLine[], i: number): Lexed {
+  let lexed = cache.lexed[i];
   if (!lexed) {
-    const fresh = lexLine(line.text);
+    const fresh = lexLine(lines[i]!.text);
     lexed = { ...fresh, args: fresh.words.slice(1) };
-    lexedLines.set(line, lexed);
+    cache.lexed[i] = lexed;
   }
   return lexed;
 }
@@ -87,6 +112,7 @@ export function parseDocument(lines: readonly SourceLine[], version: KsVersion):
   const doc: KsDocument = { items: [], diagnostics: [] };
   let open: KsSection | undefined;
   let skippingUnknown = false;
+  const cache = lineCache(lines);
 
   const locate = (line: SourceLine, column = firstColumn(line.text)): KsLocation => ({
     file: line.file,
@@ -94,8 +120,9 @@ export function parseDocument(lines: readonly SourceLine[], version: KsVersion):
     column,
   });
 
-  const lexOrReport = (line: SourceLine) => {
-    const lexed = lexOnce(line);
+  const lexOrReport = (i: number) => {
+    const line = lines[i]!;
+    const lexed = lexOnce(cache, lines, i);
     if (lexed.problem) {
       const def =
         lexed.problem.kind === 'trailing-backslash'
@@ -107,11 +134,10 @@ export function parseDocument(lines: readonly SourceLine[], version: KsVersion):
     return lexed;
   };
 
-  const openSection = (line: SourceLine): void => {
-    const lexed = lexOrReport(line);
-    const words = lexed?.words ?? [
-      { value: line.text.trim().split(/\s+/)[0]!, raw: '', column: firstColumn(line.text) },
-    ];
+  const openSection = (i: number): void => {
+    const line = lines[i]!;
+    const lexed = lexOrReport(i);
+    const words = lexed?.words ?? [{ value: firstWord(cache, i), raw: '', column: firstColumn(line.text) }];
     open = {
       kind: 'section',
       name: words[0]!.value,
@@ -123,13 +149,14 @@ export function parseDocument(lines: readonly SourceLine[], version: KsVersion):
     doc.items.push(open);
   };
 
-  for (const line of lines) {
-    const trimmed = line.text.trim();
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!;
+    const trimmed = cache.trimmed[i]!;
     if (open) {
       const keepAll = KEEPS_ALL_LINES.has(open.name);
       if ((trimmed === '' || trimmed.startsWith('#')) && !keepAll) continue;
       if (trimmed.startsWith('%')) {
-        const first = trimmed.split(/\s+/)[0]!;
+        const first = firstWord(cache, i);
         if (first === '%end') {
           open.closed = true;
           open = undefined;
@@ -138,7 +165,7 @@ export function parseDocument(lines: readonly SourceLine[], version: KsVersion):
         if (sections.has(first)) {
           if (endRequired)
             doc.diagnostics.push(diag(kickstartCodes.sectionNotClosed, { name: open.name }, open.at));
-          openSection(line);
+          openSection(i);
           continue;
         }
       }
@@ -156,13 +183,13 @@ export function parseDocument(lines: readonly SourceLine[], version: KsVersion):
       continue;
     }
     if (skippingUnknown) {
-      if (trimmed.split(/\s+/)[0] === '%end') skippingUnknown = false;
+      if (firstWord(cache, i) === '%end') skippingUnknown = false;
       continue;
     }
     if (trimmed.startsWith('%')) {
-      const first = trimmed.split(/\s+/)[0]!;
+      const first = firstWord(cache, i);
       if (sections.has(first)) {
-        openSection(line);
+        openSection(i);
         continue;
       }
       if (first === '%end') {
@@ -173,7 +200,7 @@ export function parseDocument(lines: readonly SourceLine[], version: KsVersion):
       skippingUnknown = true;
       continue;
     }
-    const lexed = lexOrReport(line);
+    const lexed = lexOrReport(i);
     if (!lexed || lexed.words.length === 0) continue;
     const head = lexed.words[0]!;
     doc.items.push({ kind: 'command', name: head.value, args: lexed.args, at: locate(line, head.column) });

@@ -111,7 +111,11 @@ function fewer(chosen: Reading | undefined, r: Reading): Reading {
 function best(first: Reading, pool: readonly KsVersion[], lines: readonly SourceLine[]): Reading {
   let rhel: Reading | undefined;
   let fedora: Reading | undefined;
+  const settled = (r: Reading | undefined) => r !== undefined && r.errors.length === 0 && r.warnings === 0;
   for (const v of pool) {
+    // nothing can beat a reading without errors and warnings, and Fedora only wins with fewer
+    // errors than RHEL: those readings are skipped, not made
+    if (isRhel(v) ? settled(rhel) : settled(fedora) || rhel?.errors.length === 0) continue;
     const r = v === first.version ? first : readAs(lines, v);
     if (isRhel(v)) rhel = fewer(rhel, r);
     else fedora = fewer(fedora, r);

@@ -313,7 +313,8 @@ export function raiseMkosi(input: RaiseInput): RaiseResult {
     if (!copyOverlay(o.source) && !o.source.startsWith('/')) {
       loss(`/overlays/${i}/source`, `${o.source} is not next to the definition; only the setting is written`);
     }
-    trees[setting] = [...(trees[setting] ?? []), item];
+    trees[setting] ??= [];
+    trees[setting].push(item);
   });
   function copyOverlay(source: string): boolean {
     if (!sourceDir || source.startsWith('/') || source.startsWith('..')) return false;
@@ -406,7 +407,9 @@ export function raiseMkosi(input: RaiseInput): RaiseResult {
         `/scripts/${i}/chroot`,
         `mkosi decides by the ".chroot" suffix; ${path} runs ${path.endsWith('.chroot') ? 'inside' : 'outside'} the image`,
       );
-    scripts[setting] = [...(scripts[setting] ?? []), path];
+    // appended in place: a copy per script was quadratic (40,000 scripts took 11 s)
+    scripts[setting] ??= [];
+    scripts[setting].push(path);
   });
   for (const [setting, items] of Object.entries(scripts))
     conf.set(setting, explicitItems(setting, items, '', exists));

@@ -130,7 +130,9 @@ export function raiseMkosi14(
   const sections = new Map<string, [string, string][]>();
   for (const [key, value] of w.conf) {
     const s = sectionOf14(key);
-    sections.set(s, [...(sections.get(s) ?? []), [key, value]]);
+    const list = sections.get(s) ?? [];
+    list.push([key, value]);
+    sections.set(s, list);
   }
   const ordered: ConfSection[] = SECTIONS_14.filter((s) => sections.has(s)).map((name) => ({
     name,
@@ -299,7 +301,9 @@ function scripts(ir: ImageIR, w: Writer14, sourceDir: string | undefined) {
       w.loss(`/scripts/${i}`, 'the script has neither a body nor a file next to the definition');
       continue;
     }
-    byPhase.set(s.phase, [...(byPhase.get(s.phase) ?? []), { script: s, index: i, text }]);
+    const list = byPhase.get(s.phase) ?? [];
+    list.push({ script: s, index: i, text });
+    byPhase.set(s.phase, list);
   }
   const generated = postinstLines(ir);
   if (generated.length && !byPhase.has('post-install')) byPhase.set('post-install', []);

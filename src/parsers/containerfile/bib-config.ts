@@ -42,7 +42,10 @@ function headerLines(text: string): Map<string, number[]> {
   const out = new Map<string, number[]>();
   text.split(/\r?\n/).forEach((line, i) => {
     const m = /^\s*\[\[?\s*([\w.-]+)\s*\]\]?/.exec(line);
-    if (m) out.set(m[1]!, [...(out.get(m[1]!) ?? []), i + 1]);
+    if (!m) return;
+    const lines = out.get(m[1]!) ?? [];
+    lines.push(i + 1);
+    out.set(m[1]!, lines);
   });
   return out;
 }

@@ -11,6 +11,7 @@
 import { kiwiCodes } from '../../diagnostics/codes/kiwi.js';
 import { diag } from '../../diagnostics/define.js';
 import type { Diagnostic } from '../../diagnostics/types.js';
+import { appendAll } from '../../input/append.js';
 import { emptyIr } from '../../ir/empty.js';
 import { escapeToken } from '../../ir/pointer.js';
 import type { PositionTable } from '../../ir/positions.js';
@@ -342,7 +343,8 @@ export class Lowerer {
   private keepKids(scope: KiwiScopeExtension, key: string, kids: XJson[]): void {
     if (!kids.length) return;
     scope.children ??= {};
-    scope.children[key] = [...(scope.children[key] ?? []), ...kids];
+    scope.children[key] ??= [];
+    appendAll(scope.children[key], kids);
   }
 
   private keepRest(scope: KiwiScopeExtension, key: string, take: Take): void {
@@ -357,7 +359,8 @@ export class Lowerer {
       delete json.attrs.profiles;
       if (Object.keys(json.attrs).length === 0) delete json.attrs;
     }
-    s.ext.sections = [...(s.ext.sections ?? []), json];
+    s.ext.sections ??= [];
+    s.ext.sections.push(json);
   }
 
   private keepOtherArch(el: XElement, s: Scope, wrapper?: XElement): void {
@@ -371,7 +374,8 @@ export class Lowerer {
     const attrs = { ...wrapper.attrs };
     delete attrs.profiles;
     if (Object.keys(attrs).length) json.attrs = attrs;
-    s.ext.sections = [...(s.ext.sections ?? []), json];
+    s.ext.sections ??= [];
+    s.ext.sections.push(json);
   }
 
   private lowerImage(root: XElement): void {
@@ -1167,14 +1171,16 @@ export class Lowerer {
     for (const el of s.forced) {
       this.mark(`${s.prefix}/packages/remove/${s.body.packages.remove.length}`, el, 'name');
       s.body.packages.remove.push({ name: el.attrs.name! });
-      s.ext.forcedRemove = [...(s.ext.forcedRemove ?? []), el.attrs.name!];
+      s.ext.forcedRemove ??= [];
+      s.ext.forcedRemove.push(el.attrs.name!);
     }
     for (const entry of s.typePackages) {
       entry.elements.forEach((el, i) => {
         this.mark(`${s.prefix}/packages/install/${s.body.packages.install.length}`, el, 'name');
         s.body.packages.install.push({ name: entry.names[i]! });
       });
-      s.ext.typePackages = [...(s.ext.typePackages ?? []), { type: entry.type, names: entry.names }];
+      s.ext.typePackages ??= [];
+      s.ext.typePackages.push({ type: entry.type, names: entry.names });
     }
   }
 }

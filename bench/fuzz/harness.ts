@@ -29,6 +29,8 @@ export interface FuzzOptions {
   runSeed: number;
   /** most crashing inputs saved per reader and message */
   keep: number;
+  /** a progress line (inputs per reader so far) every this many seconds; 0: none */
+  progressSeconds: number;
 }
 
 export interface ReaderReport {
@@ -75,11 +77,12 @@ export function parseArgs(argv: readonly string[]): FuzzOptions {
     writersEvery: Number(get('writers-every') ?? 1),
     runSeed: Number(get('seed') ?? Date.now() % 1_000_000),
     keep: Number(get('keep') ?? 5),
+    progressSeconds: Number(get('progress') ?? 0),
   };
 }
 
 export async function runFuzz(options: FuzzOptions, ctx: FuzzContext): Promise<ReaderReport[]> {
-  const log = ctx.log ?? ((l: string) => process.stderr.write(`${l}\n`));
+  const log = logOf(ctx);
   log(
     `fuzz: seed ${options.runSeed}, ${options.seconds} s over ${options.readers.join(', ')}; crashes go to ${options.out}`,
   );
@@ -90,6 +93,10 @@ export async function runFuzz(options: FuzzOptions, ctx: FuzzContext): Promise<R
     `all readers: ${total} inputs in ${reports[0]?.seconds.toFixed(0)} s, ${(total / (reports[0]?.seconds || 1)).toFixed(0)}/s`,
   );
   return reports;
+}
+
+function logOf(ctx: FuzzContext): (line: string) => void {
+  return ctx.log ?? ((l: string) => process.stderr.write(`${l}\n`));
 }
 
 export function summaryLine(r: ReaderReport): string {
@@ -117,6 +124,19 @@ async function fuzzReaders(options: FuzzOptions, ctx: FuzzContext): Promise<Read
     kinds: {},
   }));
   const peak = { mb: 0 };
+  let live: Int32Array | undefined;
+  const progress =
+    options.progressSeconds > 0
+      ? setInterval(() => {
+          const counts = readers.map(
+            (r, i) => `${r} ${reports[i]!.inputs + (live ? Atomics.load(live, doneSlot(i)) : 0)}`,
+          );
+          const found = reports.reduce((n, r) => n + r.crashes + r.hangs + r.overRss, 0);
+          logOf(ctx)(
+            `progress ${Math.round((Date.now() - started) / 1000)} s: ${counts.join(', ')}; found ${found}; peak RSS ${peak.mb} MB`,
+          );
+        }, options.progressSeconds * 1000)
+      : undefined;
   const scratch = join(existsSync('/dev/shm') ? '/dev/shm' : tmpdir(), `imgc-fuzz-${process.pid}`);
   const record = (n: number, kind: Kind, detail: string) => {
     const i = n % readers.length;
@@ -152,11 +172,14 @@ async function fuzzReaders(options: FuzzOptions, ctx: FuzzContext): Promise<Read
     });
     worker.stdout.resume();
     worker.stderr.resume();
+    live = view;
     next = await watch(worker, view, next, options, peak, record);
+    live = undefined;
     readers.forEach((_, i) => {
       reports[i]!.inputs += Atomics.load(view, doneSlot(i));
     });
   }
+  clearInterval(progress);
   rmSync(scratch, { recursive: true, force: true });
   const seconds = (Date.now() - started) / 1000;
   for (const r of reports) {

@@ -10,6 +10,7 @@
 import { translateCodes } from '../diagnostics/codes/translate.js';
 import { diag } from '../diagnostics/define.js';
 import type { Diagnostic } from '../diagnostics/types.js';
+import { lookupTable } from '../input/table.js';
 import { missingDistribution } from '../ir/distro-defaults.js';
 import type { PositionTable } from '../ir/positions.js';
 import type { ImageIR, Output, OutputType } from '../ir/schema.js';
@@ -18,11 +19,11 @@ import type { FormatOptions } from './contract.js';
 export type Need = 'distribution' | 'release' | 'output';
 
 /** What each built-in target cannot do without; formats not listed need nothing. */
-export const TARGET_NEEDS: Record<string, readonly Need[]> = {
+export const TARGET_NEEDS: Record<string, readonly Need[]> = lookupTable({
   kiwi: ['distribution', 'release', 'output'],
   mkosi: ['distribution', 'output'],
   containerfile: ['distribution', 'release'],
-};
+});
 
 /** Needs a target meets in another way: a Containerfile read with an unknown base image keeps it. */
 const MET_OTHERWISE: Record<string, (ir: ImageIR) => Need[]> = {

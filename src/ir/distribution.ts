@@ -1,3 +1,5 @@
+import { lookupTable } from '../input/table.js';
+
 /** One-string distribution names (`fedora-43`, `debian-bookworm`) as osbuild and some CLIs spell them. */
 
 /** os-release IDs that contain a dash or take a codename release. */
@@ -48,7 +50,7 @@ export function joinDistro(id: string, release: string | undefined): string | un
 /** Package-manager families: what a clue such as `packagemanager` can tell on its own. */
 export type Family = 'suse' | 'redhat' | 'debian' | 'arch' | 'alpine' | 'mageia';
 
-const FAMILY_OF_ID: Record<string, Family> = {
+const FAMILY_OF_ID: Record<string, Family> = lookupTable({
   opensuse: 'suse',
   'opensuse-leap': 'suse',
   'opensuse-leap-micro': 'suse',
@@ -72,7 +74,7 @@ const FAMILY_OF_ID: Record<string, Family> = {
   archlinux: 'arch',
   alpine: 'alpine',
   mageia: 'mageia',
-};
+});
 
 export function familyOf(id: string): Family | undefined {
   return FAMILY_OF_ID[id];
@@ -85,7 +87,7 @@ export interface DistroGuess {
   release?: string;
 }
 
-const DEBIAN_CODENAMES: Record<string, string> = {
+const DEBIAN_CODENAMES: Record<string, string> = lookupTable({
   '7': 'wheezy',
   '8': 'jessie',
   '9': 'stretch',
@@ -94,9 +96,9 @@ const DEBIAN_CODENAMES: Record<string, string> = {
   '12': 'bookworm',
   '13': 'trixie',
   '14': 'forky',
-};
+});
 
-const UBUNTU_CODENAMES: Record<string, string> = {
+const UBUNTU_CODENAMES: Record<string, string> = lookupTable({
   '14.04': 'trusty',
   '16.04': 'xenial',
   '18.04': 'bionic',
@@ -109,16 +111,16 @@ const UBUNTU_CODENAMES: Record<string, string> = {
   '25.04': 'plucky',
   '25.10': 'questing',
   '26.04': 'resolute',
-};
+});
 
 /** Releases that are the distribution's only one: naming the distribution names them. */
-export const ONLY_RELEASE: Record<string, string> = {
+export const ONLY_RELEASE: Record<string, string> = lookupTable({
   arch: 'rolling',
   archlinux: 'rolling',
   'opensuse-tumbleweed': 'tumbleweed',
   'opensuse-slowroll': 'slowroll',
   'opensuse-microos': 'tumbleweed',
-};
+});
 
 const guess = (id: string, release?: string): DistroGuess => {
   const g: DistroGuess = { family: FAMILY_OF_ID[id]!, id };

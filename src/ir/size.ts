@@ -1,6 +1,8 @@
+import { lookupTable } from '../input/table.js';
+
 /** Byte sizes written as integers or as a number with a unit ("20 GiB", "512MiB", "1 GB"). */
 
-const UNITS: Record<string, number> = {
+const UNITS: Record<string, number> = lookupTable({
   B: 1,
   kB: 1000,
   KB: 1000,
@@ -11,7 +13,7 @@ const UNITS: Record<string, number> = {
   GiB: 1024 ** 3,
   TB: 1000 ** 4,
   TiB: 1024 ** 4,
-};
+});
 
 /** Bytes from an integer or a string such as "20 GiB"; undefined when unreadable. */
 export function parseSize(value: unknown): number | undefined {

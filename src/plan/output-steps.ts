@@ -4,11 +4,13 @@
  * boot stack for iso/pxe, and regenerating the image's initrd). Outputs that cannot be built
  * get a coded error here; nothing falls back silently to another output.
  */
+
 import type { Backend, ResolvedDistribution } from '../backends/contract.js';
 import { outputCodes } from '../diagnostics/codes/outputs.js';
 import { diag } from '../diagnostics/define.js';
 import type { Diagnostic } from '../diagnostics/types.js';
 import type { FormatOptions } from '../formats/contract.js';
+import { lookupTable } from '../input/table.js';
 import type { ImageIR, Output } from '../ir/schema.js';
 import type { StepDraft, StepOptions } from './steps.js';
 
@@ -49,7 +51,7 @@ export function compressionOf(value: string | undefined, fallback: Compression):
 const EXT: Record<Compression, string> = { none: '', gzip: '.gz', zstd: '.zst', xz: '.xz' };
 
 /** systemd's ARCHITECTURE= names for the Debian architectures. */
-const SYSTEMD_ARCH: Record<string, string> = {
+const SYSTEMD_ARCH: Record<string, string> = lookupTable({
   amd64: 'x86-64',
   arm64: 'arm64',
   i386: 'x86',
@@ -57,9 +59,9 @@ const SYSTEMD_ARCH: Record<string, string> = {
   ppc64el: 'ppc64-le',
   riscv64: 'riscv64',
   s390x: 's390x',
-};
+});
 /** OCI architecture names (Go's GOARCH) for the Debian ones. */
-const OCI_ARCH: Record<string, string> = {
+const OCI_ARCH: Record<string, string> = lookupTable({
   amd64: 'amd64',
   arm64: 'arm64',
   i386: '386',
@@ -67,7 +69,7 @@ const OCI_ARCH: Record<string, string> = {
   ppc64el: 'ppc64le',
   riscv64: 'riscv64',
   s390x: 's390x',
-};
+});
 
 /** A UKI's command line: the definition's, with root=LABEL=root (the label imgc's disk output gives /) and rw unless set. */
 export function ukiCmdline(args: string[]): string[] {

@@ -4,6 +4,7 @@
  * via kargs.d, build scripts) goes into the Containerfile; users, groups and the disk layout
  * go into config.toml, which bib applies at install time. Every approximation is reported.
  */
+
 import { existsSync } from 'node:fs';
 import { isAbsolute, join, normalize } from 'node:path';
 import { stringify as toToml } from 'smol-toml';
@@ -13,6 +14,7 @@ import { diag } from '../../diagnostics/define.js';
 import type { Diagnostic } from '../../diagnostics/types.js';
 import type { FormatOptions, OutputFile } from '../../formats/contract.js';
 import { readInputTextSync } from '../../input/bounded.js';
+import { lookupTable } from '../../input/table.js';
 import { pointer } from '../../ir/pointer.js';
 import type { ImageIR, Partition, Repository, Script } from '../../ir/schema.js';
 import { baseImageFor, distributionOf, platformFor } from '../../parsers/containerfile/base-images.js';
@@ -24,7 +26,7 @@ import { withoutNulls } from '../toml-values.js';
 
 type Family = 'dnf' | 'apt' | 'zypper' | 'pacman';
 
-const FAMILY: Record<string, Family> = {
+const FAMILY: Record<string, Family> = lookupTable({
   debian: 'apt',
   ubuntu: 'apt',
   opensuse: 'zypper',
@@ -32,7 +34,7 @@ const FAMILY: Record<string, Family> = {
   'opensuse-tumbleweed': 'zypper',
   sles: 'zypper',
   arch: 'pacman',
-};
+});
 
 const METADATA_LABELS = {
   name: 'org.opencontainers.image.title',

@@ -6,26 +6,29 @@
  * Debian and Ubuntu a build reads the mirror from the host's apt sources, which a translation
  * must not bake in: the writer names the distribution's public archive instead.
  */
+
 import { archBackend } from '../../backends/arch/index.js';
 import type { Backend, HostFacts } from '../../backends/contract.js';
 import { findRelease } from '../../backends/debian/releases.js';
 import { findDnfDistribution } from '../../backends/fedora/releases.js';
 import { suseBackend } from '../../backends/suse/index.js';
+import { lookupTable } from '../../input/table.js';
 import type { Repository } from '../../ir/schema.js';
 
 /** The public archives of the apt family, the documented default of a translation to KIWI. */
-export const APT_ARCHIVES: Record<string, { url: string; components: string[]; keyring?: string }> = {
-  debian: {
-    url: 'https://deb.debian.org/debian',
-    components: ['main'],
-    keyring: '/usr/share/keyrings/debian-archive-keyring.gpg',
-  },
-  ubuntu: {
-    url: 'http://archive.ubuntu.com/ubuntu',
-    components: ['main', 'universe'],
-    keyring: '/usr/share/keyrings/ubuntu-archive-keyring.gpg',
-  },
-};
+export const APT_ARCHIVES: Record<string, { url: string; components: string[]; keyring?: string }> =
+  lookupTable({
+    debian: {
+      url: 'https://deb.debian.org/debian',
+      components: ['main'],
+      keyring: '/usr/share/keyrings/debian-archive-keyring.gpg',
+    },
+    ubuntu: {
+      url: 'http://archive.ubuntu.com/ubuntu',
+      components: ['main', 'universe'],
+      keyring: '/usr/share/keyrings/ubuntu-archive-keyring.gpg',
+    },
+  });
 
 export interface DefaultRepositories {
   repositories: Repository[];

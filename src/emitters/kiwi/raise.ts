@@ -10,6 +10,7 @@ import { translateCodes } from '../../diagnostics/codes/translate.js';
 import { diag } from '../../diagnostics/define.js';
 import type { Diagnostic } from '../../diagnostics/types.js';
 import { appendAll } from '../../input/append.js';
+import { lookupTable } from '../../input/table.js';
 import type {
   ImageIR,
   LogicalVolume,
@@ -59,14 +60,14 @@ export function localeFromIr(value: string): string {
   return value.replace(/\.UTF-8$/i, '');
 }
 
-const BOOTLOADER_NAMES: Record<string, string> = {
+const BOOTLOADER_NAMES: Record<string, string> = lookupTable({
   grub: 'grub2',
   'systemd-boot': 'systemd_boot',
   zipl: 'zipl',
   custom: 'custom',
-};
+});
 
-const PACKAGE_MANAGER_OF_DISTRO: Record<string, string> = {
+const PACKAGE_MANAGER_OF_DISTRO: Record<string, string> = lookupTable({
   debian: 'apt',
   ubuntu: 'apt',
   fedora: 'dnf4',
@@ -80,7 +81,7 @@ const PACKAGE_MANAGER_OF_DISTRO: Record<string, string> = {
   sles: 'zypper',
   arch: 'pacman',
   alpine: 'apk',
-};
+});
 
 interface Section {
   kind: 'preferences' | 'users' | 'repository' | 'packages' | 'other';

@@ -4,9 +4,11 @@
  * that the image type may not carry is dropped and reported as a loss; a value the image type
  * must carry (the filesystem of an oem disk) is filled and reported as assumed.
  */
+
 import { translateCodes } from '../../diagnostics/codes/translate.js';
 import { diag } from '../../diagnostics/define.js';
 import type { Diagnostic } from '../../diagnostics/types.js';
+import { lookupTable } from '../../input/table.js';
 import type { ImageIR } from '../../ir/schema.js';
 import { childElements, element, textOf, type XElement } from '../../parsers/kiwi/ast.js';
 import { TYPES_RAISED_FROM_IR } from './raise.js';
@@ -19,7 +21,7 @@ export const FALLBACK_IMAGE = 'tbz';
 export const DEFAULT_DISK_FILESYSTEM = 'ext4';
 
 /** Where an attribute raised from the IR came from; attributes kept from a KIWI source have no IR field. */
-const POINTER_OF_ATTRIBUTE: Record<string, string> = {
+const POINTER_OF_ATTRIBUTE: Record<string, string> = lookupTable({
   filesystem: '/outputs/0/filesystem',
   format: '/outputs/0/format',
   firmware: '/boot/firmware',
@@ -30,7 +32,7 @@ const POINTER_OF_ATTRIBUTE: Record<string, string> = {
   luks: '/storage/encryption',
   luks_version: '/storage/encryption/type',
   efiparttable: '/storage/partitionTable',
-};
+});
 
 const allows = (list: string | undefined, value: string | undefined) =>
   list === undefined || (value !== undefined && list.split(' ').includes(value));

@@ -5,6 +5,7 @@
  * removed it and aborts the script when it is called, and so does imgc; `internal`: a KIWI
  * internal imgc does not implement (it warns and does nothing).
  */
+import { lookupTable } from '../../input/table.js';
 import { KCONFIG_FUNCTIONS } from './kconfig.js';
 
 export type Fidelity = 'exact' | 'approximate' | 'removed' | 'internal';
@@ -22,7 +23,7 @@ const MOUNTS = 'KIWI and imgc mount and unmount /proc, /sys and /dev themselves'
 const STRIP = 'where documentation lives differs by distribution; KIWI no longer strips it';
 const KERNEL = 'kernel and initrd stripping is done by the initrd tools';
 
-export const HELPERS: Record<string, Helper> = {
+export const HELPERS: Record<string, Helper> = lookupTable({
   Debug: { fidelity: 'exact', note: "without KIWI's caller names before the message" },
   Echo: { fidelity: 'exact', note: 'without the one or two spaces KIWI prints before the prefix' },
   Rm: exact,
@@ -103,7 +104,7 @@ export const HELPERS: Record<string, Helper> = {
   setupContainerRuntime: internal,
   mountCgroups: internal,
   umountCgroups: internal,
-};
+});
 
 export const HELPER_NAMES = Object.keys(HELPERS);
 

@@ -3,6 +3,7 @@
  * whose source the IR has no value for is written empty, as KIWI writes unset attributes.
  * KIWI also passes the same variables in the script's environment.
  */
+import { lookupTable } from '../../input/table.js';
 import type { ImageIR, Output } from '../schema.js';
 import { shellQuote } from './helpers.js';
 
@@ -28,10 +29,10 @@ const IMAGE_OF_OUTPUT: Partial<Record<Output['type'], string>> = {
   wsl: 'wsl',
 };
 
-const BOOTLOADER_NAMES: Record<string, string> = {
+const BOOTLOADER_NAMES: Record<string, string> = lookupTable({
   grub: 'grub2',
   'systemd-boot': 'systemd_boot',
-};
+});
 
 /** KIWI's firmware= for the IR's: KIWI's `uefi` is EFI with secure boot; its `efi` also boots BIOS on x86. */
 function kiwiFirmware(ir: ImageIR): string {

@@ -4,6 +4,7 @@
  * has no bootc in it (the writer says so). Both directions use this one table, so that
  * writing and re-reading gives back the same distribution.
  */
+import { lookupTable } from '../../input/table.js';
 import { ONLY_RELEASE } from '../../ir/distribution.js';
 import type { Distribution } from '../../ir/schema.js';
 
@@ -191,13 +192,13 @@ export function normalizeRef(image: string): string {
   return ref;
 }
 
-const ARCH_TO_PLATFORM: Record<string, string> = {
+const ARCH_TO_PLATFORM: Record<string, string> = lookupTable({
   x86_64: 'linux/amd64',
   aarch64: 'linux/arm64',
   ppc64le: 'linux/ppc64le',
   s390x: 'linux/s390x',
   riscv64: 'linux/riscv64',
-};
+});
 
 export function platformFor(arch: string): string | undefined {
   return ARCH_TO_PLATFORM[arch];

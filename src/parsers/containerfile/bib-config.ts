@@ -3,11 +3,13 @@
  * bootc `kargs.d` files → IR. What bib accepts but the IR has no field for (installer, iso,
  * sshd, ignition, unknown keys) is kept as-is in `extensions.containerfile.config`.
  */
+
 import { parse as parseToml } from 'smol-toml';
 import { containerfileCodes } from '../../diagnostics/codes/containerfile.js';
 import { diag } from '../../diagnostics/define.js';
 import type { Diagnostic } from '../../diagnostics/types.js';
 import { tooDeepDiagnostic } from '../../input/nesting.js';
+import { lookupTable } from '../../input/table.js';
 import { pointer } from '../../ir/pointer.js';
 import type { PositionTable } from '../../ir/positions.js';
 import type { ImageIR, Partition, Storage, User } from '../../ir/schema.js';
@@ -16,7 +18,7 @@ type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => v !== null && typeof v === 'object' && !Array.isArray(v);
 
 const KEPT_AS_IS = new Set(['installer', 'iso', 'sshd', 'ignition']);
-const UNITS: Record<string, number> = {
+const UNITS: Record<string, number> = lookupTable({
   b: 1,
   kb: 1e3,
   kib: 1024,
@@ -26,7 +28,7 @@ const UNITS: Record<string, number> = {
   gib: 1024 ** 3,
   tb: 1e12,
   tib: 1024 ** 4,
-};
+});
 
 export function parseSize(v: unknown): number | undefined {
   if (typeof v === 'number' && Number.isInteger(v) && v >= 0) return v;
@@ -121,7 +123,7 @@ export function lowerBibConfig(
               bad(key, 'a table with a name');
               return;
             }
-            addUser(ir, positions, u, at(header, n));
+            addUser(ir, positions, u, at(header, n), bad);
           });
         break;
       case 'group':
@@ -133,9 +135,8 @@ export function lowerBibConfig(
               return;
             }
             positions[pointer('accounts', 'groups', ir.accounts.groups.length)] = at(header, n);
-            ir.accounts.groups.push(
-              typeof g.gid === 'number' ? { name: g.name, gid: g.gid } : { name: g.name },
-            );
+            const gid = wholeNumber(g.gid, 0, () => bad('group.gid', WHOLE));
+            ir.accounts.groups.push(gid === undefined ? { name: g.name } : { name: g.name, gid });
           });
         break;
       case 'kernel':
@@ -194,7 +195,7 @@ export function lowerBibConfig(
               ...(typeof f.data === 'string' ? { content: f.data } : {}),
               ...(typeof f.uri === 'string' ? { source: f.uri } : {}),
               ...(typeof f.mode === 'string' ? { mode: f.mode } : {}),
-              ...owner(f),
+              ...owner(f, key, bad),
             });
           });
         break;
@@ -210,7 +211,7 @@ export function lowerBibConfig(
             ir.directories.push({
               path: d.path,
               ...(typeof d.mode === 'string' ? { mode: d.mode } : {}),
-              ...owner(d),
+              ...owner(d, key, bad),
               ...(typeof d.ensure_parents === 'boolean' ? { ensureParents: d.ensure_parents } : {}),
             });
           });
@@ -233,10 +234,33 @@ export function lowerBibConfig(
   return Object.keys(kept).length ? { diagnostics, kept } : { diagnostics };
 }
 
-function owner(o: Obj): { user?: string | number; group?: string | number } {
+const WHOLE = 'a whole number, 0 or more';
+
+/**
+ * A TOML number the IR keeps as an integer: floats, `inf` and values past 2^53 (`gid =
+ * 21e999`, found by fuzzing) are reported through `bad` and left out, not put in the IR.
+ */
+function wholeNumber(v: unknown, min: number, bad: () => void): number | undefined {
+  if (v === undefined) return undefined;
+  if (typeof v === 'number' && Number.isSafeInteger(v) && v >= min) return v;
+  bad();
+  return undefined;
+}
+
+function owner(
+  o: Obj,
+  section: string,
+  bad: (key: string, expected: string) => void,
+): { user?: string | number; group?: string | number } {
   const out: { user?: string | number; group?: string | number } = {};
-  if (typeof o.user === 'string' || typeof o.user === 'number') out.user = o.user;
-  if (typeof o.group === 'string' || typeof o.group === 'number') out.group = o.group;
+  for (const key of ['user', 'group'] as const) {
+    const v = o[key];
+    if (typeof v === 'string') out[key] = v;
+    else if (typeof v === 'number') {
+      const id = wholeNumber(v, 0, () => bad(`${section}.${key}`, `a name or ${WHOLE}`));
+      if (id !== undefined) out[key] = id;
+    }
+  }
   return out;
 }
 
@@ -245,6 +269,7 @@ function addUser(
   positions: PositionTable,
   u: Obj,
   at: { file: string; line: number; column: number },
+  bad: (key: string, expected: string) => void,
 ) {
   const keys =
     typeof u.key === 'string'
@@ -269,13 +294,18 @@ function addUser(
     return;
   }
   const user: User = { name: u.name as string, groups: [], sshKeys: keys };
-  if (typeof u.uid === 'number') user.uid = u.uid;
-  if (typeof u.gid === 'number') user.gid = u.gid;
+  const uid = wholeNumber(u.uid, 0, () => bad('user.uid', WHOLE));
+  if (uid !== undefined) user.uid = uid;
+  const gid = wholeNumber(u.gid, 0, () => bad('user.gid', WHOLE));
+  if (gid !== undefined) user.gid = gid;
   if (Array.isArray(u.groups)) user.groups = u.groups.filter((g): g is string => typeof g === 'string');
   if (typeof u.description === 'string') user.description = u.description;
   if (typeof u.home === 'string') user.home = u.home;
   if (typeof u.shell === 'string') user.shell = u.shell;
-  if (typeof u.expiredate === 'number') user.expireDate = u.expiredate;
+  const expireDate = wholeNumber(u.expiredate, Number.MIN_SAFE_INTEGER, () =>
+    bad('user.expiredate', 'a whole number of days'),
+  );
+  if (expireDate !== undefined) user.expireDate = expireDate;
   if (Object.keys(password).length) user.password = password;
   positions[pointer('accounts', 'users', ir.accounts.users.length)] = at;
   ir.accounts.users.push(user);
@@ -286,7 +316,7 @@ export function emptyStorage(): Storage {
 }
 
 /** the partition role bib's mountpoint implies (the writer checks a role against it) */
-export const ROLE_BY_MOUNT: Record<string, Partition['role']> = {
+export const ROLE_BY_MOUNT: Record<string, Partition['role']> = lookupTable({
   '/': 'root',
   '/boot': 'boot',
   '/boot/efi': 'esp',
@@ -296,7 +326,7 @@ export const ROLE_BY_MOUNT: Record<string, Partition['role']> = {
   '/usr': 'usr',
   '/srv': 'srv',
   '/tmp': 'tmp',
-};
+});
 
 function lowerDisk(
   disk: Obj,
@@ -312,7 +342,10 @@ function lowerDisk(
   if (disk.type === 'gpt' || disk.type === 'dos') storage.partitionTable = disk.type;
   const min = parseSize(disk.minsize);
   if (min !== undefined) storage.size = { min };
-  if (typeof disk.sector_size === 'number') storage.sectorSize = disk.sector_size;
+  const sectorSize = wholeNumber(disk.sector_size, 512, () =>
+    bad('disk.sector_size', 'a whole number, 512 or more'),
+  );
+  if (sectorSize !== undefined) storage.sectorSize = sectorSize;
   const offset = parseSize(disk.start_offset);
   if (offset !== undefined) storage.startOffset = offset;
   const parts = Array.isArray(disk.partitions) ? disk.partitions : [];

@@ -5,11 +5,13 @@
  * `echo … > file` and `cat > file <<EOF` become IR fields; COPY becomes files, overlays,
  * repositories or kernel arguments (kargs.d); everything else stays a build script (reported).
  */
+
 import { posix } from 'node:path';
 import { containerfileCodes } from '../../diagnostics/codes/containerfile.js';
 import { diag } from '../../diagnostics/define.js';
 import type { Diagnostic } from '../../diagnostics/types.js';
 import { appendAll } from '../../input/append.js';
+import { lookupTable } from '../../input/table.js';
 import { emptyIr } from '../../ir/empty.js';
 import { withoutInlinedEnv } from '../../ir/kiwi-script-env/index.js';
 import { pointer } from '../../ir/pointer.js';
@@ -59,13 +61,14 @@ export interface Lowered {
   read: string[];
 }
 
-const METADATA_LABELS: Record<string, 'name' | 'description' | 'version' | 'author' | 'license'> = {
-  'org.opencontainers.image.title': 'name',
-  'org.opencontainers.image.description': 'description',
-  'org.opencontainers.image.version': 'version',
-  'org.opencontainers.image.authors': 'author',
-  'org.opencontainers.image.licenses': 'license',
-};
+const METADATA_LABELS: Record<string, 'name' | 'description' | 'version' | 'author' | 'license'> =
+  lookupTable({
+    'org.opencontainers.image.title': 'name',
+    'org.opencontainers.image.description': 'description',
+    'org.opencontainers.image.version': 'version',
+    'org.opencontainers.image.authors': 'author',
+    'org.opencontainers.image.licenses': 'license',
+  });
 
 interface Stage {
   from: Instruction;

@@ -5,6 +5,7 @@
  * YAML aliases are expanded (recursive ones refused), and tags that make non-JSON values
  * (binary, NaN, infinities) are refused with a position.
  */
+
 import {
   getLocation,
   type Node as JsonNode,
@@ -22,6 +23,7 @@ import {
   parseDocument,
   type Node as YamlNode,
 } from 'yaml';
+import { lookupTable } from '../../input/table.js';
 import { escapeToken } from '../../ir/pointer.js';
 import { LineIndex, type PositionTable } from '../../ir/positions.js';
 
@@ -68,7 +70,7 @@ function put(target: Record<string, unknown>, key: string, value: unknown): void
 
 // ---------------------------------------------------------------- JSON
 
-const JSON_EXPECTED: Record<string, string> = {
+const JSON_EXPECTED: Record<string, string> = lookupTable({
   InvalidSymbol:
     'a value: a string in double quotes, a number, true, false, null, an object {...} or a list [...]',
   InvalidNumberFormat: 'a number such as 12, -3 or 1.5',
@@ -85,7 +87,7 @@ const JSON_EXPECTED: Record<string, string> = {
   InvalidUnicode: 'four hex digits after \\u',
   InvalidEscapeCharacter: 'one of the escapes \\" \\\\ \\/ \\b \\f \\n \\r \\t \\uXXXX',
   InvalidCharacter: 'no control character inside a string (write \\n or \\t)',
-};
+});
 
 function foundAt(text: string, offset: number, length: number): string {
   if (offset >= text.length) return 'the end of the file';

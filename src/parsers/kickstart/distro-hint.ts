@@ -3,6 +3,7 @@
  * `mirror.centos.org/centos/7/os` is CentOS 7 (RHEL7 syntax), `…/fedora/linux/releases/21/…`
  * is Fedora 21. A URL that names only the distribution (`$releasever`) gives the family.
  */
+import { lookupTable } from '../../input/table.js';
 import type { KsDocument, KsLocation } from './document.js';
 
 export type KsFamily = 'F' | 'RHEL';
@@ -63,13 +64,13 @@ const FAMILY_RULES: UrlRule[] = [
 ];
 
 /** Commands whose URLs tell the distribution; `url` ranks first, the image payloads last. */
-const SOURCE_RANK: Record<string, number> = {
+const SOURCE_RANK: Record<string, number> = lookupTable({
   url: 0,
   repo: 1,
   ostreesetup: 2,
   liveimg: 2,
   ostreecontainer: 2,
-};
+});
 
 /** URLs of `url` first, then of `repo` lines, then of image payloads, in file order. */
 function sourceUrls(doc: KsDocument): { url: string; at: KsLocation }[] {

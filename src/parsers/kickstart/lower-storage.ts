@@ -7,6 +7,7 @@
 
 import { kickstartCodes } from '../../diagnostics/codes/kickstart.js';
 import { diag } from '../../diagnostics/define.js';
+import { lookupTable } from '../../input/table.js';
 import type { LogicalVolume, Partition, PartitionRole, SizeRange, Storage } from '../../ir/schema.js';
 import type { CheckedCommand } from './command.js';
 import { OPTION_POINTERS } from './extension.js';
@@ -15,7 +16,7 @@ import type { LowerContext } from './lower.js';
 const MIB = 1024 * 1024;
 type Encryption = NonNullable<Partition['encryption']>;
 
-const ROLE_BY_MOUNTPOINT: Record<string, PartitionRole> = {
+const ROLE_BY_MOUNTPOINT: Record<string, PartitionRole> = lookupTable({
   '/': 'root',
   '/boot': 'boot',
   '/boot/efi': 'esp',
@@ -24,7 +25,7 @@ const ROLE_BY_MOUNTPOINT: Record<string, PartitionRole> = {
   '/usr': 'usr',
   '/srv': 'srv',
   '/tmp': 'tmp',
-};
+});
 
 export function roleOf(ref: string): PartitionRole | undefined {
   if (ROLE_BY_MOUNTPOINT[ref]) return ROLE_BY_MOUNTPOINT[ref];

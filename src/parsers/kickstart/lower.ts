@@ -10,6 +10,7 @@ import { kickstartCodes } from '../../diagnostics/codes/kickstart.js';
 import { diag } from '../../diagnostics/define.js';
 import type { Diagnostic } from '../../diagnostics/types.js';
 import { appendAll } from '../../input/append.js';
+import { lookupTable } from '../../input/table.js';
 import { emptyIr } from '../../ir/empty.js';
 import { withoutInlinedEnv } from '../../ir/kiwi-script-env/index.js';
 import type { PositionTable } from '../../ir/positions.js';
@@ -202,14 +203,14 @@ export function lowerDocument(doc: KsDocument, version: KsVersion): LowerResult 
 }
 
 /** Names pykickstart handles with one command object: the last of them wins. */
-const SHARED_COMMAND: Record<string, string> = {
+const SHARED_COMMAND: Record<string, string> = lookupTable({
   halt: 'reboot',
   poweroff: 'reboot',
   shutdown: 'reboot',
   graphical: 'text',
   cmdline: 'text',
   authconfig: 'auth',
-};
+});
 
 function sharedName(name: string): string {
   return SHARED_COMMAND[name] ?? name;
@@ -332,13 +333,14 @@ function semanticProblem(c: CheckedCommand): Diagnostic | undefined {
 }
 
 /** RHEL 8 and later reject btrfs in pykickstart's parse(); RHEL10's raid does not check it. */
-const BTRFS_REJECTED: Record<string, readonly KsVersion[]> = {
-  autopart: ['RHEL8', 'RHEL9', 'RHEL10'],
-  part: ['RHEL8', 'RHEL9', 'RHEL10'],
-  partition: ['RHEL8', 'RHEL9', 'RHEL10'],
-  logvol: ['RHEL8', 'RHEL9', 'RHEL10'],
-  raid: ['RHEL8', 'RHEL9'],
-};
+// a Map, not an object literal: a command named `constructor` found Object's (fuzz, IMGC1009)
+const BTRFS_REJECTED = new Map<string, readonly KsVersion[]>([
+  ['autopart', ['RHEL8', 'RHEL9', 'RHEL10']],
+  ['part', ['RHEL8', 'RHEL9', 'RHEL10']],
+  ['partition', ['RHEL8', 'RHEL9', 'RHEL10']],
+  ['logvol', ['RHEL8', 'RHEL9', 'RHEL10']],
+  ['raid', ['RHEL8', 'RHEL9']],
+]);
 
 /** The checks that depend on the version beyond its option table. */
 function versionProblem(c: CheckedCommand, version: KsVersion): Diagnostic | undefined {
@@ -346,7 +348,7 @@ function versionProblem(c: CheckedCommand, version: KsVersion): Diagnostic | und
     // --lock without a password is accepted only from F18 (and RHEL7) on
     return diag(kickstartCodes.missingOption, { command: c.name, option: 'a password' }, c.at);
   }
-  if (!BTRFS_REJECTED[c.name]?.includes(version)) return undefined;
+  if (!BTRFS_REJECTED.get(c.name)?.includes(version)) return undefined;
   const option = c.name === 'autopart' ? '--type' : '--fstype';
   const btrfs =
     c.value(option) === 'btrfs' || (c.name !== 'autopart' && c.positionals[0]?.value.startsWith('btrfs.'));
@@ -485,13 +487,13 @@ export function checkHeader(cx: LowerContext, s: KsSection): CheckedCommand {
   return new CheckedCommand(s.name, s.at, spec, [...args.options], [...args.positionals]);
 }
 
-const SCRIPT_PHASES: Record<string, { phase: Script['phase']; chroot: boolean }> = {
+const SCRIPT_PHASES: Record<string, { phase: Script['phase']; chroot: boolean }> = lookupTable({
   '%pre': { phase: 'pre-install', chroot: false },
   '%pre-install': { phase: 'pre-packages', chroot: false },
   '%post': { phase: 'post-install', chroot: true },
   '%onerror': { phase: 'on-error', chroot: false },
   '%traceback': { phase: 'traceback', chroot: false },
-};
+});
 
 function lowerScript(cx: LowerContext, s: KsSection, header: CheckedCommand): void {
   const body = s.body.map((l) => l.text).join('\n');

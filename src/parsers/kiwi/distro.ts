@@ -6,10 +6,12 @@
  * the family; the names of the folders holding the description are the last resort.
  * `<release-version>` names the release outright and wins over any clue.
  */
+
 import { dirname, sep } from 'node:path';
 import { kiwiCodes } from '../../diagnostics/codes/kiwi.js';
 import { diag } from '../../diagnostics/define.js';
 import type { Diagnostic } from '../../diagnostics/types.js';
+import { lookupTable } from '../../input/table.js';
 import {
   type DistroGuess,
   distroFromObsProject,
@@ -116,11 +118,11 @@ function withSuite(g: DistroGuess | undefined, suite: string | undefined): Distr
  * Folder names a description sits in (`build-tests/x86/leap/test-image-tbz/`): the weakest
  * clue, used only when the description itself names nothing.
  */
-const FOLDER_NAMES: Record<string, DistroGuess> = {
+const FOLDER_NAMES: Record<string, DistroGuess> = lookupTable({
   leap: { family: 'suse', id: 'opensuse-leap' },
   rawhide: { family: 'redhat', id: 'fedora', release: 'rawhide' },
   sles: { family: 'suse', id: 'sles' },
-};
+});
 
 function folderClues(root: XElement, file: string): Clue[] {
   const folders = dirname(file).split(sep).slice(-3).reverse();

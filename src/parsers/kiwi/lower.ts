@@ -12,6 +12,7 @@ import { kiwiCodes } from '../../diagnostics/codes/kiwi.js';
 import { diag } from '../../diagnostics/define.js';
 import type { Diagnostic } from '../../diagnostics/types.js';
 import { appendAll } from '../../input/append.js';
+import { lookupTable } from '../../input/table.js';
 import { emptyIr } from '../../ir/empty.js';
 import { escapeToken } from '../../ir/pointer.js';
 import type { PositionTable } from '../../ir/positions.js';
@@ -59,7 +60,7 @@ export interface LowerContext {
 type Body = ImageIR;
 
 /** KIWI image type → IR output type. */
-export const OUTPUT_OF_IMAGE: Record<string, Output['type']> = {
+export const OUTPUT_OF_IMAGE: Record<string, Output['type']> = lookupTable({
   oem: 'disk',
   iso: 'iso',
   pxe: 'pxe',
@@ -69,7 +70,7 @@ export const OUTPUT_OF_IMAGE: Record<string, Output['type']> = {
   tbz: 'tar',
   cpio: 'cpio',
   wsl: 'wsl',
-};
+});
 
 export const DOCKER_FORMAT = 'docker-archive';
 
@@ -95,12 +96,12 @@ export function imageOfOutput(o: Pick<Output, 'type' | 'format'>): string | unde
   }
 }
 
-const BOOTLOADERS: Record<string, NonNullable<Boot['bootloader']>> = {
+const BOOTLOADERS: Record<string, NonNullable<Boot['bootloader']>> = lookupTable({
   grub2: 'grub',
   systemd_boot: 'systemd-boot',
   zipl: 'zipl',
   custom: 'custom',
-};
+});
 
 const REPO_TYPES: Record<string, NonNullable<Repository['type']>> = { 'rpm-md': 'rpm-md', 'apt-deb': 'apt' };
 

@@ -4,6 +4,7 @@
  * → check names against the schema → resolve profiles, arch and build type → lower → add
  * the description folder's scripts and overlay tree.
  */
+
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { coreCodes } from '../../diagnostics/codes/core.js';
@@ -13,6 +14,7 @@ import type { Diagnostic } from '../../diagnostics/types.js';
 import type { ReadOptions, ReadResult } from '../../formats/contract.js';
 import { InputRejected, readInputTextSync } from '../../input/bounded.js';
 import { tooDeepDiagnostic } from '../../input/nesting.js';
+import { lookupTable } from '../../input/table.js';
 import type { PositionTable } from '../../ir/positions.js';
 import type { ImageIR, Script } from '../../ir/schema.js';
 import { childElements, toJson, type XDocument, type XElement } from './ast.js';
@@ -33,7 +35,7 @@ import { upgradeToLatest } from './upgrade.js';
 import { parseXml } from './xml.js';
 
 /** Description-folder scripts: file name → when KIWI runs it. */
-export const SCRIPT_FILES: Record<string, Pick<Script, 'phase' | 'chroot'>> = {
+export const SCRIPT_FILES: Record<string, Pick<Script, 'phase' | 'chroot'>> = lookupTable({
   'post_bootstrap.sh': { phase: 'pre-packages', chroot: true },
   'config.sh': { phase: 'post-install', chroot: true },
   'config-overlay.sh': { phase: 'post-install', chroot: true },
@@ -43,7 +45,7 @@ export const SCRIPT_FILES: Record<string, Pick<Script, 'phase' | 'chroot'>> = {
   'disk.sh': { phase: 'disk', chroot: true },
   'edit_boot_config.sh': { phase: 'disk', chroot: false },
   'edit_boot_install.sh': { phase: 'disk', chroot: false },
-};
+});
 
 export const ROOT_OVERLAY = 'root';
 export const ROOT_ARCHIVE = 'root.tar.gz';

@@ -6,12 +6,14 @@
  * tree) so that writing the IR back as mkosi loses nothing. mkosi profiles are evaluated at
  * read time, so they do not become IR profiles.
  */
+
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, isAbsolute, join, relative, sep } from 'node:path';
 import { mkosiCodes } from '../../diagnostics/codes/mkosi.js';
 import { diag } from '../../diagnostics/define.js';
 import type { Diagnostic } from '../../diagnostics/types.js';
 import { readInputTextSync } from '../../input/bounded.js';
+import { lookupTable } from '../../input/table.js';
 import { emptyIr } from '../../ir/empty.js';
 import { withoutInlinedEnv } from '../../ir/kiwi-script-env/index.js';
 import type { PositionTable } from '../../ir/positions.js';
@@ -41,13 +43,13 @@ export interface MkosiExtension {
 
 export type ExtensionValue = string | boolean | string[] | Record<string, string>;
 
-export const OS_RELEASE_ID: Record<string, string> = {
+export const OS_RELEASE_ID: Record<string, string> = lookupTable({
   alma: 'almalinux',
   azure: 'azurelinux',
   'rhel-ubi': 'rhel',
-};
+});
 
-export const SCRIPT_PHASES: Record<string, Script['phase']> = {
+export const SCRIPT_PHASES: Record<string, Script['phase']> = lookupTable({
   SyncScripts: 'sync',
   PrepareScripts: 'prepare',
   BuildScripts: 'build',
@@ -55,13 +57,13 @@ export const SCRIPT_PHASES: Record<string, Script['phase']> = {
   FinalizeScripts: 'finalize',
   PostOutputScripts: 'post-output',
   CleanScripts: 'clean',
-};
+});
 
-export const TREE_KINDS: Record<string, NonNullable<Overlay['kind']>> = {
+export const TREE_KINDS: Record<string, NonNullable<Overlay['kind']>> = lookupTable({
   SkeletonTrees: 'skeleton',
   ExtraTrees: 'extra',
   SandboxTrees: 'package-manager',
-};
+});
 
 const IR_OUTPUT_TYPES = new Set([
   'directory',

@@ -3,14 +3,16 @@
  * field, and values the IR can only approximate, are returned as `extra` so that the writer
  * can reproduce the file.
  */
+
 import { mkosiCodes } from '../../diagnostics/codes/mkosi.js';
 import { diag } from '../../diagnostics/define.js';
 import type { Diagnostic } from '../../diagnostics/types.js';
 import { InputRejected, readInputTextSync } from '../../input/bounded.js';
+import { lookupTable } from '../../input/table.js';
 import type { Partition } from '../../ir/schema.js';
 import { parseUnitIni } from './unit-ini.js';
 
-export const REPART_ROLES: Record<string, NonNullable<Partition['role']>> = {
+export const REPART_ROLES: Record<string, NonNullable<Partition['role']>> = lookupTable({
   esp: 'esp',
   xbootldr: 'xbootldr',
   swap: 'swap',
@@ -22,14 +24,14 @@ export const REPART_ROLES: Record<string, NonNullable<Partition['role']>> = {
   usr: 'usr',
   'root-verity': 'root-verity',
   'usr-verity': 'usr-verity',
-};
+});
 
 /** the repart Type= imgc writes for a role */
-export const ROLE_TO_REPART_TYPE: Record<string, string> = {
+export const ROLE_TO_REPART_TYPE: Record<string, string> = lookupTable({
   ...Object.fromEntries(Object.entries(REPART_ROLES).map(([k, v]) => [v, k])),
   'bios-boot': '21686148-6449-6e6f-744e-656564454649',
   data: 'linux-generic',
-};
+});
 
 /** what a partition without a role is written as (and read back as: no role) */
 export const GENERIC_TYPE = 'linux-generic';

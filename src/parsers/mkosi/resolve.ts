@@ -13,12 +13,14 @@
  * (mkosi.default, [Packages], [Partitions], Format=gpt_ext4, Architecture=x86_64, `!item`),
  * each with a warning. With `legacy: 'off'` the result is what current mkosi resolves.
  */
+
 import { accessSync, constants, existsSync, readdirSync, realpathSync, statSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, normalize, resolve as resolvePath } from 'node:path';
 import { mkosiCodes } from '../../diagnostics/codes/mkosi.js';
 import { diag } from '../../diagnostics/define.js';
 import type { Diagnostic } from '../../diagnostics/types.js';
 import { checkStats, InputRejected, readInputTextSync } from '../../input/bounded.js';
+import { lookupTable } from '../../input/table.js';
 import { type IniAssignment, type IniEvent, parseIni } from './ini.js';
 import {
   COMPAT_NAMES,
@@ -166,7 +168,17 @@ class Context {
 
   // ---- values -------------------------------------------------------------------------
 
+  /**
+   * The value as mkosi sees it now. A list is a copy: lists grow in place while files are
+   * parsed, and a caller that loops over `Profiles` while a profile adds to it must not loop
+   * forever (fuzz: a profile naming itself).
+   */
   finalize(name: string): SettingValue {
+    const value = this.finalizeShared(name);
+    return Array.isArray(value) ? [...value] : value;
+  }
+
+  private finalizeShared(name: string): SettingValue {
     const s = SETTINGS_BY_NAME.get(name)!;
     const cli = this.cli.get(name);
     const cfg = this.config.get(name);
@@ -706,53 +718,62 @@ class Context {
 
   // ---- includes -----------------------------------------------------------------------
 
+  // How far each Include list has been followed: lists grow in place (parseList), so an
+  // assignment only follows the entries added since. Following every entry again on each
+  // assignment made 11,000 `Include=` lines quadratic in realpath calls (minutes).
+  private includesFollowed = new WeakMap<readonly string[], number>();
+
   parseNewIncludes(): void {
-    const includes = [
-      ...((this.cli.get('Include')?.value as string[] | undefined) ?? []),
-      ...((this.config.get('Include')?.value as string[] | undefined) ?? []),
-    ];
-    for (const p of includes) {
-      const name = basename(p);
-      const builtin = BUILTIN_CONFIGS.includes(name) && !existsSync(p);
-      let path = p;
-      if (builtin) {
-        if (!this.run.resources) {
-          if (!this.includes.has(`builtin:${name}`)) {
-            this.includes.add(`builtin:${name}`);
-            this.builtinIncludes.push(name);
-            this.unresolvedIncludes.push(name);
-            const at = this.config.get('Include')?.at;
-            this.diagnostics.push(diag(mkosiCodes.builtinInclude, { name }, at));
-          }
-          continue;
-        }
-        path = join(this.run.resources, name);
+    for (const list of [this.cli.get('Include')?.value, this.config.get('Include')?.value]) {
+      if (!Array.isArray(list)) continue;
+      for (let i = this.includesFollowed.get(list) ?? 0; i < list.length; i++) {
+        this.includesFollowed.set(list, i + 1);
+        this.followInclude(list[i]!);
       }
-      let key: string;
-      try {
-        key = realpathSync(path);
-      } catch {
-        if (!this.includes.has(`missing:${path}`)) {
-          this.includes.add(`missing:${path}`);
-          this.diagnostics.push(diag(mkosiCodes.includeMissing, { path }, this.config.get('Include')?.at));
-        }
-        continue;
-      }
-      if (this.includes.has(key)) continue;
-      this.includes.add(key);
-      if (builtin) this.builtinIncludes.push(name);
-      const refused = isDirectory(path) ? undefined : refusal(path);
-      if (refused) {
-        this.diagnostics.push(refused.diagnostic(this.config.get('Include')?.at));
-        continue;
-      }
-      if (isDirectory(path)) {
-        const saved = this.cwd;
-        this.cwd = path;
-        this.parseOne(path, true);
-        this.cwd = saved;
-      } else this.parseOne(path);
     }
+  }
+
+  private followInclude(p: string): void {
+    const name = basename(p);
+    const builtin = BUILTIN_CONFIGS.includes(name) && !existsSync(p);
+    let path = p;
+    if (builtin) {
+      if (!this.run.resources) {
+        if (!this.includes.has(`builtin:${name}`)) {
+          this.includes.add(`builtin:${name}`);
+          this.builtinIncludes.push(name);
+          this.unresolvedIncludes.push(name);
+          const at = this.config.get('Include')?.at;
+          this.diagnostics.push(diag(mkosiCodes.builtinInclude, { name }, at));
+        }
+        return;
+      }
+      path = join(this.run.resources, name);
+    }
+    let key: string;
+    try {
+      key = realpathSync(path);
+    } catch {
+      if (!this.includes.has(`missing:${path}`)) {
+        this.includes.add(`missing:${path}`);
+        this.diagnostics.push(diag(mkosiCodes.includeMissing, { path }, this.config.get('Include')?.at));
+      }
+      return;
+    }
+    if (this.includes.has(key)) return;
+    this.includes.add(key);
+    if (builtin) this.builtinIncludes.push(name);
+    const refused = isDirectory(path) ? undefined : refusal(path);
+    if (refused) {
+      this.diagnostics.push(refused.diagnostic(this.config.get('Include')?.at));
+      return;
+    }
+    if (isDirectory(path)) {
+      const saved = this.cwd;
+      this.cwd = path;
+      this.parseOne(path, true);
+      this.cwd = saved;
+    } else this.parseOne(path);
   }
 
   snapshot(): ResolvedImage {
@@ -1074,7 +1095,7 @@ function parseEnum(ctx: Context, s: SettingSpec, value: string, at: Pos): string
   return value;
 }
 
-const COMPRESSIONS: Record<string, string> = {
+const COMPRESSIONS: Record<string, string> = lookupTable({
   none: 'none',
   zstd: 'zstd',
   zst: 'zstd',
@@ -1084,7 +1105,7 @@ const COMPRESSIONS: Record<string, string> = {
   gzip: 'gz',
   lz4: 'lz4',
   lzma: 'lzma',
-};
+});
 
 /** config_parse_compression: a compression name (aliases folded) or a boolean (yes = zstd) */
 function parseCompression(value: string): string {

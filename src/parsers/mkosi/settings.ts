@@ -2,6 +2,7 @@
  * The mkosi settings model: value kinds, enums, aliases, legacy names and the defaults that
  * matching, specifiers and lowering need. The per-setting rows live in `settings-table.ts`.
  */
+import { lookupTable } from '../../input/table.js';
 import { SETTING_SPECS } from './settings-table.js';
 
 export type Section =
@@ -53,7 +54,7 @@ export interface SettingSpec {
 
 export type SettingValue = string | boolean | string[] | Record<string, string> | null;
 
-export const ENUMS: Record<string, readonly string[]> = {
+export const ENUMS: Record<string, readonly string[]> = lookupTable({
   Distribution: [
     'fedora',
     'debian',
@@ -122,13 +123,13 @@ export const ENUMS: Record<string, readonly string[]> = {
   Network: ['interface', 'user', 'none'],
   Vmm: ['qemu', 'vmspawn'],
   QemuDiskType: ['virtio-blk', 'virtio-scsi', 'nvme', 'scsi-cd'],
-};
+});
 
 /** enums whose unknown values make mkosi stop (the rest only warn here) */
 export const STRICT_ENUMS = new Set(['Distribution', 'Architecture', 'OutputFormat']);
 
 /** Deprecated names that current mkosi still accepts (`compat_names`), with a warning. */
-export const COMPAT_NAMES: Record<string, string> = {
+export const COMPAT_NAMES: Record<string, string> = lookupTable({
   Profile: 'Profiles',
   PrepareScript: 'PrepareScripts',
   BuildScript: 'BuildScripts',
@@ -148,14 +149,14 @@ export const COMPAT_NAMES: Record<string, string> = {
   QemuFirmwareVariables: 'FirmwareVariables',
   QemuKernel: 'Linux',
   QemuDrives: 'Drives',
-};
+});
 
 /**
  * Keys of mkosi v14 and older (and a few v15–v24 names) that current mkosi no longer knows.
  * With legacy handling on (the default) they are applied under their modern name with a
  * warning; `null` means there is no modern equivalent: the value is kept as extension data.
  */
-export const LEGACY_NAMES: Record<string, string | null> = {
+export const LEGACY_NAMES: Record<string, string | null> = lookupTable({
   Password: 'RootPassword',
   PasswordIsHashed: null,
   Cache: 'PackageCacheDirectory',
@@ -221,17 +222,17 @@ export const LEGACY_NAMES: Record<string, string | null> = {
   BootProtocols: null,
   BootProtocol: null,
   RuntimeScratch: null,
-};
+});
 
 /** legacy section names mapped to current ones */
-export const LEGACY_SECTIONS: Record<string, string> = {
+export const LEGACY_SECTIONS: Record<string, string> = lookupTable({
   Packages: 'Content',
   Partitions: 'Partitions',
   Host: 'Runtime',
-};
+});
 
 /** v14 and older `Format=` values: the modern format and the root filesystem it implied */
-export const LEGACY_FORMATS: Record<string, { format: string; filesystem?: string }> = {
+export const LEGACY_FORMATS: Record<string, { format: string; filesystem?: string }> = lookupTable({
   gpt_ext4: { format: 'disk', filesystem: 'ext4' },
   gpt_xfs: { format: 'disk', filesystem: 'xfs' },
   gpt_btrfs: { format: 'disk', filesystem: 'btrfs' },
@@ -242,10 +243,10 @@ export const LEGACY_FORMATS: Record<string, { format: string; filesystem?: strin
   raw_squashfs: { format: 'disk', filesystem: 'squashfs' },
   plain_squashfs: { format: 'disk', filesystem: 'squashfs' },
   subvolume: { format: 'directory' },
-};
+});
 
 /** uname machine names that v14 configs used for Architecture= */
-export const UNAME_TO_MKOSI_ARCH: Record<string, string> = {
+export const UNAME_TO_MKOSI_ARCH: Record<string, string> = lookupTable({
   aarch64: 'arm64',
   aarch64_be: 'arm64',
   armv7l: 'arm',
@@ -262,10 +263,10 @@ export const UNAME_TO_MKOSI_ARCH: Record<string, string> = {
   mips64: 'mips64-le',
   parisc64: 'parisc',
   riscv: 'riscv64',
-};
+});
 
 /** mkosi architecture → the kernel/uname spelling the IR uses */
-export const MKOSI_ARCH_TO_IR: Record<string, string> = {
+export const MKOSI_ARCH_TO_IR: Record<string, string> = lookupTable({
   'x86-64': 'x86_64',
   x86: 'i686',
   arm64: 'aarch64',
@@ -285,7 +286,7 @@ export const MKOSI_ARCH_TO_IR: Record<string, string> = {
   s390: 's390',
   s390x: 's390x',
   tilegx: 'tilegx',
-};
+});
 
 export function irArchToMkosi(arch: string): string | undefined {
   for (const [k, v] of Object.entries(MKOSI_ARCH_TO_IR)) if (v === arch) return k;
@@ -293,7 +294,7 @@ export function irArchToMkosi(arch: string): string | undefined {
 }
 
 /** Release used when Release= is unset and the host runs another distribution (`default_release()`). */
-export const DEFAULT_RELEASE: Record<string, string> = {
+export const DEFAULT_RELEASE: Record<string, string> = lookupTable({
   fedora: 'rawhide',
   debian: 'testing',
   kali: 'kali-rolling',
@@ -310,10 +311,10 @@ export const DEFAULT_RELEASE: Record<string, string> = {
   openmandriva: 'cooker',
   azure: '3.0',
   custom: '',
-};
+});
 
 /** `%F`: the distribution's default root filesystem */
-export const DEFAULT_FILESYSTEM: Record<string, string> = {
+export const DEFAULT_FILESYSTEM: Record<string, string> = lookupTable({
   fedora: 'btrfs',
   opensuse: 'btrfs',
   centos: 'xfs',
@@ -321,7 +322,7 @@ export const DEFAULT_FILESYSTEM: Record<string, string> = {
   'rhel-ubi': 'xfs',
   alma: 'xfs',
   rocky: 'xfs',
-};
+});
 
 export const SETTINGS: readonly SettingSpec[] = SETTING_SPECS.map((s) =>
   s.name === 'Credentials' ? { ...s, kind: 'list', delimiter: 'space' } : s,

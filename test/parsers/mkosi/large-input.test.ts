@@ -35,3 +35,23 @@ describe('an mkosi list setting repeated on many lines', () => {
     expect(raw === undefined || typeof raw === 'object').toBe(true);
   });
 });
+
+describe('mkosi includes and profiles that repeat or name themselves', () => {
+  it('follows 11,000 Include= lines of one file in linear time', async () => {
+    const conf = `[Distribution]\nDistribution=fedora\nRelease=41\n[Include]\n${'Include=shared.conf\n'.repeat(11_000)}`;
+    const started = performance.now();
+    const { packages } = await packagesOf(conf, { 'shared.conf': '[Content]\nPackages=vim-minimal\n' });
+    // following every entry again per line took minutes here
+    expect(performance.now() - started).toBeLessThan(15_000);
+    expect(packages).toEqual(['vim-minimal']);
+  });
+
+  it('reads a profile that names itself once, without looping', async () => {
+    const conf = '[Distribution]\nDistribution=fedora\nRelease=41\n[Config]\nProfiles=devel\n';
+    const { r, packages } = await packagesOf(conf, {
+      'mkosi.profiles/devel.conf': '[Config]\nProfiles=devel\n[Content]\nPackages=gdb\n',
+    });
+    expect(r.diagnostics.map((d) => d.code)).not.toContain('IMGC1009');
+    expect(packages).toEqual(['gdb']);
+  });
+});

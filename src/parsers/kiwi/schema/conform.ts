@@ -4,6 +4,7 @@
  * are removed, each reported through `onDrop`. The reader keeps what it removes as
  * extension data; the writer reports it as a loss.
  */
+import { lookupTable } from '../../../input/table.js';
 import { childElements, textOf, type XElement } from '../ast.js';
 import { attributeValueAllowed, isNamespaceAttribute, type SchemaTable, textAllowed } from './table.js';
 
@@ -25,14 +26,14 @@ export interface Drop {
 }
 
 /** Elements the schema requires to hold at least one child of that name. */
-const REQUIRED_CHILD: Record<string, string> = {
+const REQUIRED_CHILD: Record<string, string> = lookupTable({
   users: 'user',
   profiles: 'profile',
   drivers: 'file',
   strip: 'file',
   repository: 'source',
   partitions: 'partition',
-};
+});
 
 export function conformTo(
   root: XElement,

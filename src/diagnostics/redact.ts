@@ -1,14 +1,20 @@
 /**
- * Hides secrets in text that imgc prints (code frames, plan JSON): values after a key that
- * names a password or secret, kickstart `rootpw` and `--password`, crypt(3) hashes and the
- * password in a URL's user info. Step hashes are computed before this, so they still cover
- * the secrets.
+ * Hides secrets in what imgc prints (code frames, diagnostics, the IR of `inspect`, plans,
+ * diffs): values after a key that names a password or secret, kickstart `rootpw` and
+ * `--password`, crypt(3) hashes and the password in a URL's user info. Step hashes are
+ * computed before this, so they still cover the secrets. `--show-secrets` prints values
+ * unredacted (decision 0075).
  */
 export const REDACTED = '<redacted>';
 
-const CRYPT_HASH = /\$(?:1|2[abxy]?|5|6|y|gy|7|sha1|md5)\$[^\s"'<>,;]+/g;
+// The body must hold a letter or digit: `$6$...` in a hint is an example, not a hash.
+const CRYPT_HASH = /\$(?:1|2[abxy]?|5|6|y|gy|7|sha1|md5)\$(?=[^\s"'<>,;]*[A-Za-z0-9])[^\s"'<>,;]+/g;
+// `RootPassword=`, `--password=`, `password = "…"`, `"password": "…"`, `passwd.hashed-password.root=`;
+// an object or list after the key is left to the keys inside it.
 const KEYED =
-  /((?:password|passwd|passphrase|secret)[\w-]*["']?\s*(?:=|:|\s)\s*)("[^"]*"|'[^']*'|[^\s,;}\]>]+)/gi;
+  /((?:password|passwd|passphrase|secret)[\w.-]*["']?\s*(?:=|:|\s)\s*)(?![{[])("[^"]*"|'[^']*'|[^\s,;}\]>]+)/gi;
+// an IR password object written as YAML or JSON: `plain: …`, `"hash": "…"`
+const IR_PASSWORD = /(\b(?:plain|hash)["']?\s*:\s*)(?![{[])("[^"]*"|'[^']*'|[^\s,;}\]>]+)/g;
 const KICKSTART_ROOTPW = /(\brootpw\b(?:\s+--(?:iscrypted|plaintext|lock|allow-ssh))*\s+)(?!--)(\S+)/g;
 const URL_PASSWORD = /(\b[a-z][\w+.-]*:\/\/[^\s/:@]+:)[^\s/@]+@/gi;
 
@@ -16,12 +22,51 @@ export function redactSecrets(text: string): string {
   return text
     .replace(URL_PASSWORD, `$1${REDACTED}@`)
     .replace(KICKSTART_ROOTPW, `$1${REDACTED}`)
-    .replace(KEYED, (_, key: string, value: string) =>
-      value.startsWith('"')
-        ? `${key}"${REDACTED}"`
-        : value.startsWith("'")
-          ? `${key}'${REDACTED}'`
-          : `${key}${REDACTED}`,
-    )
+    .replace(KEYED, keepQuotes)
+    .replace(IR_PASSWORD, keepQuotes)
     .replace(CRYPT_HASH, REDACTED);
+}
+
+function keepQuotes(_: string, key: string, value: string): string {
+  const quote = value[0] === '"' || value[0] === "'" ? value[0] : '';
+  return `${key}${quote}${REDACTED}${quote}`;
+}
+
+/** A key whose value is a secret wherever it appears: `password`, `RootPassword`, `proxy_password`, `passphrase`, `secret`. */
+const SECRET_KEY = /pass(?:word|wd|phrase)|secret/i;
+const PASSWORD_OBJECT_KEYS = new Set(['plain', 'hash', 'locked', 'empty', 'forceChange']);
+
+/**
+ * A JSON-like value as it may be shown: every string under a secret key becomes the marker
+ * (booleans such as `locked` stay: they are not secret), `plain` and `hash` of a password
+ * object too, and every other string goes through `redactSecrets`.
+ */
+export function redactValue<T>(value: T): T {
+  return walk(value, false) as T;
+}
+
+function walk(value: unknown, inSecret: boolean): unknown {
+  if (typeof value === 'string') return inSecret ? REDACTED : redactSecrets(value);
+  if (Array.isArray(value)) return value.map((v) => walk(v, inSecret));
+  if (value && typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) out[k] = walk(v, inSecret || isSecretKey(k, value));
+    return out;
+  }
+  return value;
+}
+
+/** `plain` and `hash` are secrets inside a password object only; a step's own hash fields are not. */
+function isSecretKey(key: string, owner: object): boolean {
+  if (key === 'plain' || key === 'hash') return isPasswordObject(owner);
+  return SECRET_KEY.test(key);
+}
+
+function isPasswordObject(owner: object): boolean {
+  return Object.keys(owner).every((k) => PASSWORD_OBJECT_KEYS.has(k));
+}
+
+/** A path such as `password/hash` or `/accounts/root/password/plain` that leads to a secret. */
+export function isSecretPath(path: string): boolean {
+  return path.split('/').some((segment) => SECRET_KEY.test(segment));
 }

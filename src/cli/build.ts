@@ -144,9 +144,11 @@ async function buildPrepared(io: Io, prepared: PreparedPlan, flags: BuildFlags):
     else printDiagnostics(io, prepared.diagnostics);
     return EXIT.inputErrors;
   }
-  const render = json
-    ? (e: BuildEvent) => io.stdout(`${JSON.stringify(shown(io, e))}\n`)
+  const print = json
+    ? (e: BuildEvent) => io.stdout(`${JSON.stringify(e)}\n`)
     : progressRenderer(io, io.isTTY ? 'tty' : 'plain', flags.verbose);
+  // tool output and step titles pass through the same redaction as every other print
+  const render = (e: BuildEvent) => print(shown(io, e));
   if (!json) printDiagnostics(io, prepared.diagnostics);
   else
     for (const d of prepared.diagnostics)

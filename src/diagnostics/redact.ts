@@ -9,22 +9,29 @@ export const REDACTED = '<redacted>';
 
 // The body must hold a letter or digit: `$6$...` in a hint is an example, not a hash.
 const CRYPT_HASH = /\$(?:1|2[abxy]?|5|6|y|gy|7|sha1|md5)\$(?=[^\s"'<>,;]*[A-Za-z0-9])[^\s"'<>,;]+/g;
-// `RootPassword=`, `--password=`, `password = "…"`, `"password": "…"`, `passwd.hashed-password.root=`;
+// `RootPassword=`, `--password=`, `password = "…"`, `"password": "…"`, `passwd.hashed-password.root=`,
+// KIWI's `luks="<passphrase>"`;
 // an object or list after the key is left to the keys inside it.
 const KEYED =
-  /((?:password|passwd|passphrase|secret)[\w.-]*["']?\s*(?:=|:|\s)\s*)(?![{[])("[^"]*"|'[^']*'|[^\s,;}\]>]+)/gi;
+  /((?:(?:password|passwd|passphrase|secret)[\w.-]*|\bluks)["']?\s*(?:=|:|\s)\s*)(?![{[])("[^"]*"|'[^']*'|[^\s,;}\]>]+)/gi;
 // an IR password object written as YAML or JSON: `plain: …`, `"hash": "…"`
 const IR_PASSWORD = /(\b(?:plain|hash)["']?\s*:\s*)(?![{[])("[^"]*"|'[^']*'|[^\s,;}\]>]+)/g;
-const KICKSTART_ROOTPW = /(\brootpw\b(?:\s+--(?:iscrypted|plaintext|lock|allow-ssh))*\s+)(?!--)(\S+)/g;
+// a kickstart line whose password is a positional word: every word after the command that is not an option
+const KICKSTART_PASSWORD_COMMAND = /^(\s*(?:rootpw|sshpw)\b)([^\n]*)/gm;
+const KICKSTART_PASSWORD_COMMANDS = new Set(['rootpw', 'sshpw']);
 const URL_PASSWORD = /(\b[a-z][\w+.-]*:\/\/[^\s/:@]+:)[^\s/@]+@/gi;
 
 export function redactSecrets(text: string): string {
   return text
     .replace(URL_PASSWORD, `$1${REDACTED}@`)
-    .replace(KICKSTART_ROOTPW, `$1${REDACTED}`)
+    .replace(KICKSTART_PASSWORD_COMMAND, (_, command: string, rest: string) => command + positionalsHidden(rest))
     .replace(KEYED, keepQuotes)
     .replace(IR_PASSWORD, keepQuotes)
     .replace(CRYPT_HASH, REDACTED);
+}
+
+function positionalsHidden(words: string): string {
+  return words.replace(/(^|\s)(?!--)([^\s"'<>]+)/g, `$1${REDACTED}`);
 }
 
 function keepQuotes(_: string, key: string, value: string): string {
@@ -49,11 +56,22 @@ function walk(value: unknown, inSecret: boolean): unknown {
   if (typeof value === 'string') return inSecret ? REDACTED : redactSecrets(value);
   if (Array.isArray(value)) return value.map((v) => walk(v, inSecret));
   if (value && typeof value === 'object') {
+    if (isKickstartPasswordCommand(value)) return { ...value, args: value.args.map(hideUnlessOption) };
     const out: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(value)) out[k] = walk(v, inSecret || isSecretKey(k, value));
     return out;
   }
   return value;
+}
+
+/** A kickstart command kept as extension data, `{name: "sshpw", args: [..., "<password>"]}`. */
+function isKickstartPasswordCommand(value: object): value is { name: string; args: unknown[] } {
+  const v = value as { name?: unknown; args?: unknown };
+  return typeof v.name === 'string' && KICKSTART_PASSWORD_COMMANDS.has(v.name) && Array.isArray(v.args);
+}
+
+function hideUnlessOption(arg: unknown): unknown {
+  return typeof arg === 'string' && arg.startsWith('--') ? redactSecrets(arg) : REDACTED;
 }
 
 /** `plain` and `hash` are secrets inside a password object only; a step's own hash fields are not. */

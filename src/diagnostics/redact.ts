@@ -24,7 +24,10 @@ const URL_PASSWORD = /(\b[a-z][\w+.-]*:\/\/[^\s/:@]+:)[^\s/@]+@/gi;
 export function redactSecrets(text: string): string {
   return text
     .replace(URL_PASSWORD, `$1${REDACTED}@`)
-    .replace(KICKSTART_PASSWORD_COMMAND, (_, command: string, rest: string) => command + positionalsHidden(rest))
+    .replace(
+      KICKSTART_PASSWORD_COMMAND,
+      (_, command: string, rest: string) => command + positionalsHidden(rest),
+    )
     .replace(KEYED, keepQuotes)
     .replace(IR_PASSWORD, keepQuotes)
     .replace(CRYPT_HASH, REDACTED);

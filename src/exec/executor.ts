@@ -74,7 +74,6 @@ const requiredTools: Record<string, string> = {
   cp: 'coreutils',
   tar: 'tar',
 };
-const backendTools: Record<string, Record<string, string>> = { debian: { mmdebstrap: 'mmdebstrap' } };
 
 function onPath(tool: string): boolean {
   const dirs = (process.env.PATH ?? '/usr/sbin:/usr/bin:/sbin:/bin')
@@ -121,7 +120,7 @@ export async function executeBuild(plan: BuildPlan, options: ExecuteOptions): Pr
   }
   for (const [tool, pkg] of Object.entries({
     ...requiredTools,
-    ...(backend.hostTools ?? backendTools[backend.id] ?? {}),
+    ...backend.hostTools,
   })) {
     if (!onPath(tool)) report(diag(buildCodes.toolMissing, { tool, pkg }));
   }

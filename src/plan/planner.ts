@@ -18,7 +18,7 @@ import type { FormatOptions } from '../formats/contract.js';
 import { InputRejected } from '../input/bounded.js';
 import { applyDistroFlags, missingDistribution } from '../ir/distro-defaults.js';
 import { type PositionTable, positionOf } from '../ir/positions.js';
-import type { ImageIR, Output, OutputType, Script, ScriptPhase } from '../ir/schema.js';
+import type { ImageIR, Output, OutputType, PackageRef, Script, ScriptPhase } from '../ir/schema.js';
 import { fileDigest, treeDigest } from './digest.js';
 import { stepId } from './hash.js';
 import { injectionDiagnostics } from './injection.js';
@@ -85,10 +85,6 @@ export function locate(diagnostics: Diagnostic[], positions: PositionTable | und
     const pos = positionOf(positions, d.pointer);
     return pos ? { ...d, file: pos.file, line: pos.line, column: pos.column } : d;
   });
-}
-
-function packageSpec(p: { name: string; version?: string; arch?: string }): string {
-  return `${p.name}${p.arch ? `:${p.arch}` : ''}${p.version ? `=${p.version}` : ''}`;
 }
 
 const uniq = (xs: string[]) => [...new Set(xs)];
@@ -168,7 +164,7 @@ export async function planBuild(request: PlanRequest): Promise<PlanResult> {
   const dist = resolved.distribution;
   if (!dist || hasErrors(diagnostics)) return done();
 
-  const repoTypes: readonly string[] = backend.repositoryTypes ?? ['apt', 'apt-deb822'];
+  const repoTypes = backend.repositoryTypes;
   let repositories = ir.repositories.filter((r) => !r.type || repoTypes.includes(r.type));
   for (const [i, r] of ir.repositories.entries()) {
     if (!repositories.includes(r)) {
@@ -200,14 +196,14 @@ export async function planBuild(request: PlanRequest): Promise<PlanResult> {
         ...(await backend.bootloaderPackages(ir)),
       ]
     : [];
-  const spec = backend.packageSpec ?? packageSpec;
+  const spec = (p: PackageRef) => backend.packageSpec(p);
   const packages = uniq([
     ...ir.packages.bootstrap.map(spec),
     ...ir.packages.install.map(spec),
     ...(await backend.systemPackages(ir)),
     ...bootPackages,
   ]);
-  warnUnapplied(ir, diagnostics, backend.unappliedFields ? await backend.unappliedFields(ir) : undefined);
+  diagnostics.push(...(await backend.unappliedFields(ir)), ...unappliedEverywhere(ir));
 
   const scriptsIn = (phases: ScriptPhase[]) =>
     ir.scripts.map((s, i) => ({ s, i })).filter(({ s }) => phases.includes(s.phase));
@@ -681,41 +677,14 @@ async function planPhaseScripts(
   return out;
 }
 
-/** `familyWarnings`: the backend's own answer for the family-specific fields, replacing apt's. */
-function warnUnapplied(ir: ImageIR, diagnostics: Diagnostic[], familyWarnings?: Diagnostic[]) {
-  const ignore = (pointer: string, field: string, reason: string): void => {
-    diagnostics.push(diag(buildCodes.fieldIgnored, { field, reason }, {}, { pointer, severity: 'warning' }));
-  };
-  if (familyWarnings) diagnostics.push(...familyWarnings);
-  else warnAptFamily(ir, ignore);
+/** Fields no backend applies yet, whatever the family. */
+function unappliedEverywhere(ir: ImageIR): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const ignore = (pointer: string, field: string, reason: string) =>
+    out.push(diag(buildCodes.fieldIgnored, { field, reason }, {}, { pointer, severity: 'warning' }));
   if (ir.packages.build.length)
     ignore('/packages/build', 'packages.build', 'build-only packages are not installed into the image');
   if (ir.containers.length)
     ignore('/containers', 'containers', 'embedding container images is not implemented');
-}
-
-function warnAptFamily(ir: ImageIR, ignore: (pointer: string, field: string, reason: string) => void) {
-  ir.packages.groups.forEach((g, i) => {
-    ignore(
-      `/packages/groups/${i}`,
-      `package group ${g.name}`,
-      'apt has no package groups; list the packages (or a task-* package)',
-    );
-  });
-  for (const [i, m] of ir.packages.modules.entries()) {
-    ignore(`/packages/modules/${i}`, `module ${m.name}`, 'apt has no module streams');
-  }
-  if (ir.system.selinux)
-    ignore('/system/selinux', 'system.selinux', 'the Debian backend does not configure SELinux');
-  if (ir.system.firewall)
-    ignore('/system/firewall', 'system.firewall', 'the Debian backend does not configure a firewall');
-  if (ir.system.fips) ignore('/system/fips', 'system.fips', 'no FIPS mode on Debian');
-  ir.repositories.forEach((r, i) => {
-    if (r.usage && r.usage !== 'build-and-image')
-      ignore(
-        `/repositories/${i}/usage`,
-        `repository ${r.id} usage`,
-        'every build repository is also configured in the image',
-      );
-  });
+  return out;
 }

@@ -19,6 +19,7 @@ import {
   type ResolvedDistribution,
   type StepContext,
 } from '../contract.js';
+import { APT_REPOSITORY_TYPES, aptPackageSpec, aptUnappliedFields } from './apt.js';
 import { bootstrapDraft, removeDraft, runBootstrap, runInstall, runRemove } from './bootstrap.js';
 import { configureAccounts, configureServices, configureSystem, finalize } from './configure.js';
 import { debianArchitecture, familyOfSuite, findRelease, isRolling, knownSuites } from './releases.js';
@@ -207,6 +208,10 @@ export const debianBackend: Backend = {
   livePackages: () => ['live-boot'],
   planPackages: bootstrapDraft,
   planRemove: removeDraft,
+  repositoryTypes: APT_REPOSITORY_TYPES,
+  packageSpec: aptPackageSpec,
+  unappliedFields: aptUnappliedFields,
+  hostTools: { mmdebstrap: 'mmdebstrap' },
   executes: FAMILY_STEP_TYPES,
   execute,
 };

@@ -36,6 +36,7 @@ import {
   type PlanStep,
   type StepDraft,
   type StepOptions,
+  type StepType,
   scriptStepTypes,
   treeStepTypes,
 } from './steps.js';
@@ -73,7 +74,7 @@ export interface PlanRequest {
 export interface PlanResult {
   plan?: BuildPlan;
   /** the definition's clean scripts: not part of the build, `imgc clean` runs them */
-  clean?: PlanStep[];
+  clean?: PlanStep<'clean-script'>[];
   diagnostics: Diagnostic[];
 }
 
@@ -96,7 +97,7 @@ function chooseOutputs(ir: ImageIR, asked: OutputType[] | undefined): Output[] {
 
 export async function planBuild(request: PlanRequest): Promise<PlanResult> {
   const diagnostics: Diagnostic[] = [];
-  let clean: PlanStep[] | undefined;
+  let clean: PlanStep<'clean-script'>[] | undefined;
   const done = (plan?: BuildPlan): PlanResult => ({
     plan,
     ...(plan && clean ? { clean } : {}),
@@ -431,18 +432,20 @@ function tarCompression(value: string | undefined): StepOptions<'output-tar'>['c
   return 'none';
 }
 
-function toStep(d: StepDraft, inputs: string[], backend: Backend): PlanStep {
+function toStep<T extends StepType>(d: StepDraft<T>, inputs: string[], backend: Backend): PlanStep<T> {
   const executor = d.executor ?? (backend.executes.includes(d.type) ? `backend:${backend.id}` : 'core');
+  const { type, title, options, origin } = d;
+  // the draft's type and options travel together; TypeScript cannot see it through the spread
   return {
-    id: stepId(d.type, d.options, inputs),
-    type: d.type,
-    title: d.title,
+    id: stepId(type, options, inputs),
+    type,
+    title,
     executor,
     inputs,
-    options: d.options as Record<string, unknown>,
-    origin: d.origin,
+    options,
+    origin,
     cache: d.cache ?? false,
-  };
+  } as PlanStep<T>;
 }
 
 function systemDraft(ir: ImageIR): StepDraft<'configure-system'> {

@@ -508,15 +508,36 @@ export const BuildPlan = Type.Object(
   },
 );
 
-export type PlanStep = Static<typeof PlanStep>;
-export type BuildPlan = Static<typeof BuildPlan>;
+type StepFields = Omit<Static<typeof PlanStep>, 'type' | 'options'>;
+
+/**
+ * One step; `PlanStep` alone is the union over every step type, tagged by `type`, so that
+ * checking the type gives the options of that type (the JSON schema above stays one object
+ * whose options each type's schema validates).
+ */
+type StepOfType = { [K in StepType]: StepFields & { type: K; options: StepOptions<K> } };
+export type PlanStep<T extends StepType = StepType> = StepOfType[T];
+
+export type BuildPlan = Omit<Static<typeof BuildPlan>, 'steps'> & { steps: PlanStep[] };
 
 /** A step before it gets its id: what a backend or the planner contributes. */
-export interface StepDraft<T extends StepType = StepType> {
-  type: T;
-  title: string;
-  options: StepOptions<T>;
-  origin: string[];
-  executor?: string;
-  cache?: boolean;
+export type StepDraft<T extends StepType = StepType> = {
+  [K in T]: {
+    type: K;
+    title: string;
+    options: StepOptions<K>;
+    origin: string[];
+    executor?: string;
+    cache?: boolean;
+  };
+}[T];
+
+/** Whether a step is of one of the given types, narrowing it to them. */
+export function isStepOf<T extends StepType>(step: PlanStep, types: ReadonlySet<T>): step is PlanStep<T> {
+  return (types as ReadonlySet<StepType>).has(step.type);
+}
+
+/** A filter predicate for steps of one type: `steps.filter(ofType('disk-script'))`. */
+export function ofType<T extends StepType>(type: T): (step: PlanStep) => step is PlanStep<T> {
+  return (step): step is PlanStep<T> => step.type === type;
 }

@@ -56,7 +56,7 @@ const step = {
     ],
     root: { password: { hash: HASH }, sshKeys: [] },
   },
-} as unknown as PlanStep;
+} as unknown as PlanStep<'configure-accounts'>;
 
 describe.each([['shared', configureCommon]])('%s configure-accounts', (_name, configure) => {
   it('passes hashes and passwords on stdin only', async () => {

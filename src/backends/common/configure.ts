@@ -63,8 +63,12 @@ function inImage(tree: string, command: string): boolean {
   return ['usr/bin', 'usr/sbin', 'bin', 'sbin'].some((d) => existsSync(join(tree, d, command)));
 }
 
-export async function configureSystem(step: PlanStep, context: StepContext, layout: RootLayout) {
-  const o = step.options as StepOptions<'configure-system'>;
+export async function configureSystem(
+  step: PlanStep<'configure-system'>,
+  context: StepContext,
+  layout: RootLayout,
+) {
+  const o = step.options;
   const { tree, runner } = context;
   const log = (l: string) => context.progress.log(l);
   const ignored = (field: string, pointer: string, reason: string) =>
@@ -162,8 +166,8 @@ async function ensureAccountFiles(tree: string) {
   }
 }
 
-export async function configureAccounts(step: PlanStep, context: StepContext) {
-  const o = step.options as StepOptions<'configure-accounts'>;
+export async function configureAccounts(step: PlanStep<'configure-accounts'>, context: StepContext) {
+  const o = step.options;
   const { tree } = context;
   const log = (l: string) => context.progress.log(l);
   const tool = (cmd: string, args: string[], input?: string) =>
@@ -244,8 +248,8 @@ function unitFile(unit: string): string {
 }
 
 /** systemctl --root reads the unit files of the image; it needs no systemd running anywhere. */
-export async function configureServices(step: PlanStep, context: StepContext) {
-  const o = step.options as StepOptions<'configure-services'>;
+export async function configureServices(step: PlanStep<'configure-services'>, context: StepContext) {
+  const o = step.options;
   if (!o.enable.length && !o.disable.length && !o.mask.length) return;
   if (!inImage(context.tree, 'systemctl'))
     throw new StepError(diag(buildCodes.serviceNeedsSystemd, undefined));
@@ -266,8 +270,8 @@ export async function configureServices(step: PlanStep, context: StepContext) {
   await systemctl('mask', o.mask);
 }
 
-export async function finalize(step: PlanStep, context: StepContext, layout: RootLayout) {
-  const o = step.options as StepOptions<'finalize'>;
+export async function finalize(step: PlanStep<'finalize'>, context: StepContext, layout: RootLayout) {
+  const o = step.options;
   const { tree } = context;
   if (o.cleanPackageCache) {
     for (const p of layout.caches) await removeInTree(tree, p, { recursive: true });
@@ -279,9 +283,9 @@ export async function finalize(step: PlanStep, context: StepContext, layout: Roo
 
 /** How one family's package manager runs the three package steps. */
 export interface PackageStepRunners {
-  bootstrap(step: PlanStep, context: StepContext): Promise<void>;
-  install(step: PlanStep, context: StepContext): Promise<void>;
-  remove(step: PlanStep, context: StepContext): Promise<void>;
+  bootstrap(step: PlanStep<'bootstrap'>, context: StepContext): Promise<void>;
+  install(step: PlanStep<'install-packages'>, context: StepContext): Promise<void>;
+  remove(step: PlanStep<'remove-packages'>, context: StepContext): Promise<void>;
 }
 
 /** The step types a distribution family's backend runs: its package manager, then the system configuration. */

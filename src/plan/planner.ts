@@ -7,7 +7,7 @@
 
 import { stat } from 'node:fs/promises';
 import { isAbsolute, resolve } from 'node:path';
-import type { Backend, HostFacts } from '../backends/contract.js';
+import type { Backend, HostFacts, ResolvedDistribution } from '../backends/contract.js';
 import type { BackendRegistry } from '../backends/registry.js';
 import { buildCodes } from '../diagnostics/codes/build.js';
 import { outputCodes } from '../diagnostics/codes/outputs.js';
@@ -18,7 +18,15 @@ import type { FormatOptions } from '../formats/contract.js';
 import { InputRejected } from '../input/bounded.js';
 import { applyDistroFlags, missingDistribution } from '../ir/distro-defaults.js';
 import { type PositionTable, positionOf } from '../ir/positions.js';
-import type { ImageIR, Output, OutputType, PackageRef, Script, ScriptPhase } from '../ir/schema.js';
+import type {
+  ImageIR,
+  Output,
+  OutputType,
+  PackageRef,
+  Repository,
+  Script,
+  ScriptPhase,
+} from '../ir/schema.js';
 import { fileDigest, treeDigest } from './digest.js';
 import { stepId } from './hash.js';
 import { injectionDiagnostics } from './injection.js';
@@ -95,100 +103,147 @@ function chooseOutputs(ir: ImageIR, asked: OutputType[] | undefined): Output[] {
   return ir.outputs.length ? ir.outputs : [{ type: 'directory' }];
 }
 
+/** What the phases of one plan share once the backend has resolved the distribution. */
+interface Planning {
+  request: PlanRequest;
+  ir: ImageIR;
+  options: FormatOptions;
+  outputs: Output[];
+  backend: Backend;
+  dist: ResolvedDistribution;
+  diagnostics: Diagnostic[];
+}
+
 export async function planBuild(request: PlanRequest): Promise<PlanResult> {
   const diagnostics: Diagnostic[] = [];
-  let clean: PlanStep<'clean-script'>[] | undefined;
-  const done = (plan?: BuildPlan): PlanResult => ({
+  const done = (plan?: BuildPlan, clean?: PlanStep<'clean-script'>[]): PlanResult => ({
     plan,
     ...(plan && clean ? { clean } : {}),
     diagnostics: locate(diagnostics, request.positions),
   });
-  const { host } = request;
   const options = request.options ?? {};
   // --distro wins here too for callers that did not read through loadDefinition
   const ir: ImageIR = { ...request.ir, distribution: { ...request.ir.distribution } };
   diagnostics.push(...applyDistroFlags(ir, {}, options));
-
   const outputs = chooseOutputs(ir, request.outputs);
-  for (const [i, o] of outputs.entries()) {
-    const pointer = ir.outputs.indexOf(o) >= 0 ? `/outputs/${ir.outputs.indexOf(o)}` : undefined;
-    const detail = notBuildableDetail(o);
-    if (!buildableOutputs.includes(o.type)) {
-      diagnostics.push(
-        diag(
-          buildCodes.unsupportedOutput,
-          { type: o.type, known: buildableOutputs.join(', ') },
-          {},
-          pointer ? { pointer } : {},
-        ),
-      );
-    }
-    if (detail)
-      diagnostics.push(
-        diag(outputCodes.notBuildable, { type: o.type, detail }, {}, pointer ? { pointer } : {}),
-      );
-    void i;
-  }
-
+  diagnostics.push(...unbuildableOutputs(ir, outputs));
   // Readers refuse these already; an IR from the API or a plugin must not get past the plan either.
   diagnostics.push(...injectionDiagnostics(ir));
   if (hasErrors(diagnostics)) return done();
 
-  const chosen = typeof options.backend === 'string' ? options.backend : undefined;
+  const backend = chooseBackend(ir, request, options, diagnostics);
+  if (!backend) return done();
+  const resolved = await backend.resolveDistribution(ir, options, request.host);
+  diagnostics.push(...resolved.diagnostics);
+  if (!resolved.distribution || hasErrors(diagnostics)) return done();
+  const planning: Planning = {
+    request,
+    ir,
+    options,
+    outputs,
+    backend,
+    dist: resolved.distribution,
+    diagnostics,
+  };
+
+  const repositories = await chooseRepositories(planning);
+  if (hasErrors(diagnostics)) return done();
+  const drafts = await treeDrafts(planning, repositories);
+  if (hasErrors(diagnostics)) return done();
+  markCachePoint(drafts);
+  // after the cache point, so a live build starts from the same cached tree as a disk build
+  drafts.splice(drafts.length - 1, 0, ...(await lateTreeDrafts(planning)));
+  if (hasErrors(diagnostics)) return done();
+
+  const steps = chain(drafts, backend);
+  const phaseSteps = await planPhaseScripts(ir, outputs, request, diagnostics);
+  steps.push(...outputSteps(planning, steps.length ? [steps.at(-1)!.id] : [], phaseSteps));
+  // post-output scripts consume every output; error scripts consume nothing and run only on failure
+  let produced = steps.filter((s) => !treeStepTypes.has(s.type)).map((s) => s.id);
+  for (const d of phaseSteps.postOutput) {
+    const step = toStep(d, produced, backend);
+    steps.push(step);
+    produced = [step.id];
+  }
+  for (const d of phaseSteps.onError) steps.push(toStep(d, [], backend));
+  const clean = phaseSteps.clean.map((d) => toStep(d, [], backend));
+  if (hasErrors(diagnostics)) return done();
+  const plan: BuildPlan = {
+    planVersion: 1,
+    backend: backend.id,
+    distribution: { ...resolved.distribution },
+    outputs: outputs.map((o) => o.type),
+    steps,
+  };
+  return done(plan, clean);
+}
+
+function unbuildableOutputs(ir: ImageIR, outputs: Output[]): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  for (const o of outputs) {
+    const index = ir.outputs.indexOf(o);
+    const at = index >= 0 ? { pointer: `/outputs/${index}` } : {};
+    if (!buildableOutputs.includes(o.type))
+      out.push(
+        diag(buildCodes.unsupportedOutput, { type: o.type, known: buildableOutputs.join(', ') }, {}, at),
+      );
+    const detail = notBuildableDetail(o);
+    if (detail) out.push(diag(outputCodes.notBuildable, { type: o.type, detail }, {}, at));
+  }
+  return out;
+}
+
+/** --backend, or the backend of the distribution; there is no default distribution (decision 0016). */
+function chooseBackend(
+  ir: ImageIR,
+  request: PlanRequest,
+  options: FormatOptions,
+  diagnostics: Diagnostic[],
+): Backend | undefined {
   // no default distribution: the definition, its reader's inference or --distro must name it
   const missing = missingDistribution(ir, request.positions ?? {}, 'a build', true);
   if (missing.length) {
     diagnostics.push(...missing);
-    return done();
+    return undefined;
   }
   const distroId = ir.distribution.id!;
+  const chosen = typeof options.backend === 'string' ? options.backend : undefined;
   const backend = chosen ? request.backends.get(chosen) : request.backends.forDistribution(distroId);
   if (!backend) {
+    const known = request.backends
+      .list()
+      .map((b) => `${b.id} (${b.distributions.join(', ')})`)
+      .join('; ');
+    diagnostics.push(
+      diag(buildCodes.noBackend, { distribution: distroId, known }, {}, { pointer: '/distribution/id' }),
+    );
+  }
+  return backend;
+}
+
+/** The IR's repositories of types the backend builds from, or else the backend's defaults. */
+async function chooseRepositories({ ir, backend, dist, options, request, diagnostics }: Planning) {
+  const repoTypes = backend.repositoryTypes;
+  const usable = ir.repositories.filter((r) => !r.type || repoTypes.includes(r.type));
+  for (const [i, r] of ir.repositories.entries()) {
+    if (usable.includes(r)) continue;
     diagnostics.push(
       diag(
-        buildCodes.noBackend,
-        {
-          distribution: distroId,
-          known: request.backends
-            .list()
-            .map((b) => `${b.id} (${b.distributions.join(', ')})`)
-            .join('; '),
-        },
+        buildCodes.fieldIgnored,
+        { field: `repository ${r.id}`, reason: `type ${r.type} is not one of ${repoTypes.join(', ')}` },
         {},
-        { pointer: '/distribution/id' },
+        { pointer: `/repositories/${i}`, severity: 'warning' },
       ),
     );
-    return done();
   }
-  const resolved = await backend.resolveDistribution(ir, options, host);
-  diagnostics.push(...resolved.diagnostics);
-  const dist = resolved.distribution;
-  if (!dist || hasErrors(diagnostics)) return done();
+  if (usable.length) return usable;
+  const defaults = await backend.defaultRepositories(dist, options, request.host);
+  diagnostics.push(...defaults.diagnostics);
+  return defaults.repositories;
+}
 
-  const repoTypes = backend.repositoryTypes;
-  let repositories = ir.repositories.filter((r) => !r.type || repoTypes.includes(r.type));
-  for (const [i, r] of ir.repositories.entries()) {
-    if (!repositories.includes(r)) {
-      diagnostics.push(
-        diag(
-          buildCodes.fieldIgnored,
-          { field: `repository ${r.id}`, reason: `type ${r.type} is not one of ${repoTypes.join(', ')}` },
-          {},
-          {
-            pointer: `/repositories/${i}`,
-            severity: 'warning',
-          },
-        ),
-      );
-    }
-  }
-  if (!repositories.length) {
-    const defaults = await backend.defaultRepositories(dist, options, host);
-    diagnostics.push(...defaults.diagnostics);
-    repositories = defaults.repositories;
-  }
-  if (hasErrors(diagnostics)) return done();
-
+/** Every package the image needs, spelled by the backend, its own additions included. */
+async function imagePackages({ ir, backend, dist, outputs }: Planning) {
   const bootable = outputs.some((o) => bootableOutputs.has(o.type));
   const bootPackages = bootable
     ? [
@@ -204,45 +259,48 @@ export async function planBuild(request: PlanRequest): Promise<PlanResult> {
     ...(await backend.systemPackages(ir)),
     ...bootPackages,
   ]);
+  return { bootable, packages, bootstrapPackages: ir.packages.bootstrap.map(spec) };
+}
+
+/** The tree chain in its fixed order: scripts, packages, system, accounts, files, services, finalize. */
+async function treeDrafts(planning: Planning, repositories: Repository[]): Promise<StepDraft[]> {
+  const { ir, backend, request, diagnostics } = planning;
+  const { bootable, packages, bootstrapPackages } = await imagePackages(planning);
   diagnostics.push(...(await backend.unappliedFields(ir)), ...unappliedEverywhere(ir));
 
   const scriptsIn = (phases: ScriptPhase[]) =>
     ir.scripts.map((s, i) => ({ s, i })).filter(({ s }) => phases.includes(s.phase));
+  const runScripts = async (phases: ScriptPhase[]) => {
+    for (const { s, i } of scriptsIn(phases)) drafts.push(await runScriptDraft(s, i, request, diagnostics));
+  };
   const skeletons = ir.overlays.map((o, i) => ({ o, i })).filter(({ o }) => o.kind === 'skeleton');
   const separateInstall = skeletons.length > 0 || scriptsIn(['pre-packages']).length > 0;
 
   const drafts: StepDraft[] = [];
-  for (const { s, i } of scriptsIn(['sync', 'pre-install']))
-    drafts.push(await runScriptDraft(s, i, request, diagnostics));
+  await runScripts(['sync', 'pre-install']);
   const pkgSteps = await backend.planPackages({
     ir,
-    distribution: dist,
+    distribution: planning.dist,
     repositories,
     packages,
-    bootstrapPackages: ir.packages.bootstrap.map(spec),
+    bootstrapPackages,
     bootable,
     separateInstall,
-    options,
+    options: planning.options,
     sourceDir: request.sourceDir,
-    host,
+    host: request.host,
   });
   diagnostics.push(...pkgSteps.diagnostics);
   drafts.push(pkgSteps.bootstrap);
   if (separateInstall) {
     if (skeletons.length) {
-      drafts.push(
-        await writeFilesDraft(ir, request, diagnostics, {
-          overlays: skeletons.map(({ i }) => i),
-          only: true,
-        }),
-      );
+      const overlays = skeletons.map(({ i }) => i);
+      drafts.push(await writeFilesDraft(ir, request, diagnostics, { overlays, only: true }));
     }
-    for (const { s, i } of scriptsIn(['pre-packages']))
-      drafts.push(await runScriptDraft(s, i, request, diagnostics));
+    await runScripts(['pre-packages']);
     if (pkgSteps.install) drafts.push(pkgSteps.install);
   }
-  for (const { s, i } of scriptsIn(['prepare', 'build']))
-    drafts.push(await runScriptDraft(s, i, request, diagnostics));
+  await runScripts(['prepare', 'build']);
   if (ir.packages.remove.length)
     drafts.push(
       await backend.planRemove(
@@ -256,12 +314,8 @@ export async function planBuild(request: PlanRequest): Promise<PlanResult> {
     drafts.push(accountsDraft(ir));
   const nonSkeleton = ir.overlays.map((o, i) => ({ o, i })).filter(({ o }) => o.kind !== 'skeleton');
   if (ir.files.length || ir.directories.length || ir.symlinks.length || nonSkeleton.length) {
-    drafts.push(
-      await writeFilesDraft(ir, request, diagnostics, {
-        overlays: nonSkeleton.map(({ i }) => i),
-        only: false,
-      }),
-    );
+    const overlays = nonSkeleton.map(({ i }) => i);
+    drafts.push(await writeFilesDraft(ir, request, diagnostics, { overlays, only: false }));
   }
   // after the files: a unit that comes from the definition's files or overlays can be enabled
   const svc = ir.system.services;
@@ -273,8 +327,7 @@ export async function planBuild(request: PlanRequest): Promise<PlanResult> {
       origin: ['/system/services'],
     });
   }
-  for (const { s, i } of scriptsIn(['post-install', 'finalize']))
-    drafts.push(await runScriptDraft(s, i, request, diagnostics));
+  await runScripts(['post-install', 'finalize']);
   drafts.push(...(await firstBootDrafts(scriptsIn(['first-boot']), request, diagnostics)));
   drafts.push({
     type: 'finalize',
@@ -282,27 +335,37 @@ export async function planBuild(request: PlanRequest): Promise<PlanResult> {
     options: { cleanPackageCache: true, resetMachineId: ir.system.machineId === undefined },
     origin: [],
   });
-  if (hasErrors(diagnostics)) return done();
-  markCachePoint(drafts);
-  // after the cache point, so a live build starts from the same cached tree as a disk build
+  return drafts;
+}
+
+/** The live boot stack and the initrd: they go after the cache point, before finalize. */
+async function lateTreeDrafts({ ir, outputs, backend, request, diagnostics }: Planning) {
   const late: StepDraft[] = [];
   const live = await livePackageDraft(outputs, backend, ir, diagnostics);
   if (live) late.push(live);
+  const bootable = outputs.some((o) => bootableOutputs.has(o.type));
   const initrd = bootable ? makeInitrdDraft(ir, request.sourceDateEpoch, diagnostics) : undefined;
   if (initrd) late.push(initrd);
-  drafts.splice(drafts.length - 1, 0, ...late);
-  if (hasErrors(diagnostics)) return done();
+  return late;
+}
 
+/** Drafts as a chain of steps, each consuming the one before. */
+function chain(drafts: StepDraft[], backend: Backend, first: string[] = []): PlanStep[] {
   const steps: PlanStep[] = [];
-  let previous: string[] = [];
+  let previous = first;
   for (const d of drafts) {
     const step = toStep(d, previous, backend);
     steps.push(step);
     previous = [step.id];
   }
-  const treeId = previous;
+  return steps;
+}
+
+/** One step (or chain) per output, each consuming the finished tree; disks with their scripts. */
+function outputSteps(planning: Planning, treeId: string[], phaseSteps: PhaseSteps): PlanStep[] {
+  const { ir, outputs, backend, dist, request, diagnostics } = planning;
+  const steps: PlanStep[] = [];
   const name = ir.metadata?.name?.replace(/[^A-Za-z0-9._-]/g, '-') || 'image';
-  const phaseSteps = await planPhaseScripts(ir, outputs, request, diagnostics);
   // pre-disk scripts run once, before the first disk output, and every disk output starts from them
   let diskInput = treeId;
   let preDiskPlanned = false;
@@ -339,11 +402,9 @@ export async function planBuild(request: PlanRequest): Promise<PlanResult> {
       if (ir.storage) opts.storage = ir.storage;
       if (ir.boot) opts.boot = ir.boot;
       if (!preDiskPlanned) {
-        for (const d of phaseSteps.preDisk) {
-          const step = toStep(d, diskInput, backend);
-          steps.push(step);
-          diskInput = [step.id];
-        }
+        const preDisk = chain(phaseSteps.preDisk, backend, diskInput);
+        steps.push(...preDisk);
+        if (preDisk.length) diskInput = [preDisk.at(-1)!.id];
         preDiskPlanned = true;
       }
       const disk = toStep(
@@ -351,14 +412,8 @@ export async function planBuild(request: PlanRequest): Promise<PlanResult> {
         diskInput,
         backend,
       );
-      steps.push(disk);
       // disk scripts are chained to the disk they run for: each disk output runs them for its image
-      let after = [disk.id];
-      for (const d of phaseSteps.disk) {
-        const step = toStep(d, after, backend);
-        steps.push(step);
-        after = [step.id];
-      }
+      steps.push(disk, ...chain(phaseSteps.disk, backend, [disk.id]));
     } else {
       const drafts = outputStepDrafts({
         output: o,
@@ -366,30 +421,14 @@ export async function planBuild(request: PlanRequest): Promise<PlanResult> {
         stem,
         ir,
         distribution: dist,
-        options,
+        options: planning.options,
         ...(request.sourceDateEpoch !== undefined ? { sourceDateEpoch: request.sourceDateEpoch } : {}),
         diagnostics,
       });
       for (const d of drafts) steps.push(toStep(d, treeId, backend));
     }
   }
-  // post-output scripts consume every output; error scripts consume nothing and run only on failure
-  let produced = steps.filter((s) => !treeStepTypes.has(s.type)).map((s) => s.id);
-  for (const d of phaseSteps.postOutput) {
-    const step = toStep(d, produced, backend);
-    steps.push(step);
-    produced = [step.id];
-  }
-  for (const d of phaseSteps.onError) steps.push(toStep(d, [], backend));
-  clean = phaseSteps.clean.map((d) => toStep(d, [], backend));
-  if (hasErrors(diagnostics)) return done();
-  return done({
-    planVersion: 1,
-    backend: backend.id,
-    distribution: { ...dist },
-    outputs: outputs.map((o) => o.type),
-    steps,
-  });
+  return steps;
 }
 
 /**

@@ -22,6 +22,7 @@ import { type BuildPlan, ofType, type PlanStep, scriptStepTypes, treeStepTypes }
 import { commitOutput, reapStaleOutputs, tempOutputPath } from './atomic.js';
 import { coreStepRuntimes } from './core-steps.js';
 import { acquireLock, LockTimeoutError } from './lock.js';
+import { packageOf } from './process.js';
 import { type BuildEventInput, type EventSink, stamp } from './progress.js';
 import { AbortedError, CommandError, ProcessRunner } from './runner.js';
 import { runScriptFile, scriptOf } from './scripts.js';
@@ -63,12 +64,8 @@ export interface BuildResult {
   interrupted?: string;
 }
 
-const requiredTools: Record<string, string> = {
-  unshare: 'util-linux',
-  chroot: 'coreutils',
-  cp: 'coreutils',
-  tar: 'tar',
-};
+/** what every build runs, whatever the backend */
+const requiredTools = ['unshare', 'chroot', 'cp', 'tar'];
 
 function onPath(tool: string): boolean {
   const dirs = (process.env.PATH ?? '/usr/sbin:/usr/bin:/sbin:/bin')
@@ -170,7 +167,8 @@ function preflight(plan: BuildPlan, options: ExecuteOptions, report: (d: Diagnos
     return undefined;
   }
   let missing = false;
-  for (const [tool, pkg] of Object.entries({ ...requiredTools, ...backend.hostTools })) {
+  const core = Object.fromEntries(requiredTools.map((tool) => [tool, packageOf(tool)]));
+  for (const [tool, pkg] of Object.entries({ ...core, ...backend.hostTools })) {
     if (onPath(tool)) continue;
     report(diag(buildCodes.toolMissing, { tool, pkg }));
     missing = true;

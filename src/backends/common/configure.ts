@@ -251,8 +251,6 @@ function unitFile(unit: string): string {
 export async function configureServices(step: PlanStep<'configure-services'>, context: StepContext) {
   const o = step.options;
   if (!o.enable.length && !o.disable.length && !o.mask.length) return;
-  if (!inImage(context.tree, 'systemctl'))
-    throw new StepError(diag(buildCodes.serviceNeedsSystemd, undefined));
   const missing = [...o.enable, ...o.disable].filter(
     (u) =>
       !UNIT_DIRS.some(

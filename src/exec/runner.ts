@@ -26,6 +26,9 @@ export class AbortedError extends Error {
   }
 }
 
+/** unshare options: a private mount and PID namespace whose processes die with the command */
+const PRIVATE_NAMESPACES = ['--mount', '--propagation', 'private', '--pid', '--fork', '--kill-child'];
+
 const STD_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 
 // A mount point that is a symlink in the tree would be followed on the host: refuse it.
@@ -66,18 +69,7 @@ export class ProcessRunner implements Runner {
   ): Promise<{ stdout: string }> {
     const { signal } = this.options;
     if (opts.privateMounts) {
-      args = [
-        '--mount',
-        '--propagation',
-        'private',
-        '--pid',
-        '--fork',
-        '--kill-child',
-        '--mount-proc',
-        '--',
-        command,
-        ...args,
-      ];
+      args = [...PRIVATE_NAMESPACES, '--mount-proc', '--', command, ...args];
       command = 'unshare';
     }
     // If imgc itself is killed (SIGKILL, OOM), the kernel kills the child too: nothing keeps
@@ -138,21 +130,7 @@ export class ProcessRunner implements Runner {
     if (opts.network) env.IMGC_NETWORK = '1';
     return this.run(
       'unshare',
-      [
-        '--mount',
-        '--propagation',
-        'private',
-        '--pid',
-        '--fork',
-        '--kill-child',
-        '--',
-        '/bin/sh',
-        '-c',
-        CHROOT_SCRIPT,
-        'imgc-chroot',
-        root,
-        ...command,
-      ],
+      [...PRIVATE_NAMESPACES, '--', '/bin/sh', '-c', CHROOT_SCRIPT, 'imgc-chroot', root, ...command],
       { env, input: opts.input, onLine: opts.onLine },
     );
   }

@@ -11,6 +11,7 @@ import type { Diagnostic } from '../../diagnostics/types.js';
 import type { FormatOptions } from '../../formats/contract.js';
 import type { ImageIR, Initrd, Repository } from '../../ir/schema.js';
 import { FAMILY_STEP_TYPES, familyExecutor, type RootLayout } from '../common/configure.js';
+import { optionString, wantedDistribution } from '../common/family.js';
 import { BACKEND_API_VERSION, type Backend, type HostFacts, type ResolvedDistribution } from '../contract.js';
 import { APT_REPOSITORY_TYPES, aptPackageSpec, aptUnappliedFields } from './apt.js';
 import { bootstrapDraft, removeDraft, runBootstrap, runInstall, runRemove } from './bootstrap.js';
@@ -44,16 +45,11 @@ export const debianLayout: RootLayout = {
   },
 };
 
-function optionString(options: FormatOptions, key: string): string | undefined {
-  const v = options[key];
-  return typeof v === 'string' && v !== '' ? v : undefined;
-}
-
 function resolveDistribution(ir: ImageIR, options: FormatOptions, host: HostFacts) {
   const diagnostics: Diagnostic[] = [];
-  const [optDistro, optRelease] = (optionString(options, 'distro') ?? '').split(':');
-  const id = (ir.distribution.id ?? optDistro ?? 'debian').toLowerCase() || 'debian';
-  let release = ir.distribution.release ?? optionString(options, 'release') ?? optRelease;
+  const wanted = wantedDistribution(ir, options, 'debian');
+  const id = wanted.id;
+  let release = wanted.release;
   if (!release) release = id === 'debian' ? (hostDebianSuite(host) ?? 'bookworm') : 'noble';
   const found = findRelease(id, release);
   if (!found) {

@@ -18,7 +18,14 @@ import { scriptCodes } from '../diagnostics/codes/scripts.js';
 import { diag } from '../diagnostics/define.js';
 import type { Diagnostic } from '../diagnostics/types.js';
 import { type PositionTable, positionOf } from '../ir/positions.js';
-import { type BuildPlan, ofType, type PlanStep, scriptStepTypes, treeStepTypes } from '../plan/steps.js';
+import {
+  type BuildPlan,
+  ofType,
+  outputNameOf,
+  type PlanStep,
+  scriptStepTypes,
+  treeStepTypes,
+} from '../plan/steps.js';
 import { commitOutput, reapStaleOutputs, tempOutputPath } from './atomic.js';
 import { coreStepRuntimes } from './core-steps.js';
 import { acquireLock, LockTimeoutError } from './lock.js';
@@ -349,7 +356,8 @@ async function writeOutputs(session: Session): Promise<WrittenOutput[]> {
       await runTracked(session, pre, { IMGC_OUTPUT_DIR: options.outputDir });
       preDiskDone.add(pre.id);
     }
-    const name = String((step.options as { name: string }).name);
+    const name = outputNameOf(step);
+    if (name === undefined) throw new Error(`${step.type} is not an output step`);
     const out: WrittenOutput = {
       type: step.type,
       main: { temp: tempOutputPath(options.outputDir, name), final: join(options.outputDir, name) },

@@ -69,8 +69,10 @@ export class StepRuntimes {
 
   /** Runs the step with the runtime of its type, which must be of the kind the caller provides. */
   run<K extends RuntimeKind>(kind: K, step: PlanStep, context: RuntimeContexts[K]): Promise<void> {
-    const runtime = this.runtimes.find((r) => r.kind === kind && isStepOf(step, r.stepTypes));
+    const runtime = this.runtimes.find(
+      (r): r is StepRuntime<K> => r.kind === kind && isStepOf(step, r.stepTypes),
+    );
     if (!runtime) throw new Error(`no ${kind} runtime for ${step.type} steps`);
-    return (runtime as StepRuntime<K>).run(step, context);
+    return runtime.run(step, context);
   }
 }

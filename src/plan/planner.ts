@@ -41,11 +41,11 @@ import {
 } from './script-steps.js';
 import {
   type BuildPlan,
+  outputNameOf,
   type PlanStep,
   type StepDraft,
   type StepOptions,
   type StepType,
-  scriptStepTypes,
   treeStepTypes,
 } from './steps.js';
 
@@ -438,9 +438,8 @@ function outputSteps(planning: Planning, treeId: string[], phaseSteps: PhaseStep
 export function outputNames(plan: BuildPlan): string[] {
   const names: string[] = [];
   for (const s of plan.steps) {
-    if (treeStepTypes.has(s.type) || scriptStepTypes.has(s.type)) continue;
-    const name = (s.options as { name?: unknown }).name;
-    if (typeof name !== 'string') continue;
+    const name = outputNameOf(s);
+    if (name === undefined) continue;
     names.push(name);
     if (s.type === 'output-oci') names.push(`${name}.tar`);
   }

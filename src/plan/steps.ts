@@ -541,3 +541,9 @@ export function isStepOf<T extends StepType>(step: PlanStep, types: ReadonlySet<
 export function ofType<T extends StepType>(type: T): (step: PlanStep) => step is PlanStep<T> {
   return (step): step is PlanStep<T> => step.type === type;
 }
+
+/** The file or folder name an output step writes in the output folder; undefined for other steps. */
+export function outputNameOf(step: PlanStep): string | undefined {
+  if (treeStepTypes.has(step.type) || scriptStepTypes.has(step.type)) return undefined;
+  return 'name' in step.options && typeof step.options.name === 'string' ? step.options.name : undefined;
+}

@@ -26,14 +26,18 @@ const FamilySettings = Type.Record(
 
 export const BootstrapOptions = closed(
   {
-    distribution: Str('os-release ID of the image: debian, ubuntu'),
+    distribution: Str('os-release ID of the image: debian, fedora, opensuse-tumbleweed, arch, ...'),
     suite: Str('release code name handed to the bootstrapper'),
     architecture: Str('package architecture, e.g. amd64'),
-    variant: Str('mmdebstrap variant: minbase, important, standard, apt, essential'),
-    sources: Str('deb822 sources the tree is built from'),
-    keyrings: StrList('keyring files apt trusts while bootstrapping'),
+    variant: Str(
+      "the package set the backend starts from, in its own terms (mmdebstrap's minbase, important, ...)",
+    ),
+    sources: Str(
+      "the repositories the tree is built from, in the family's format (deb822, .repo, pacman.conf)",
+    ),
+    keyrings: StrList('keyring files the package manager trusts while bootstrapping'),
     packages: StrList('packages installed by this step'),
-    exclude: StrList('packages apt must never install (pinned to -1)'),
+    exclude: StrList('packages the package manager must never install'),
     installRecommends: Type.Boolean(),
     installDocs: Type.Boolean(),
     languages: StrList('translations kept under /usr/share/locale; empty = all'),
@@ -45,7 +49,7 @@ export const BootstrapOptions = closed(
 export const InstallPackagesOptions = closed(
   {
     packages: StrList(),
-    exclude: StrList('packages held back (apt-mark hold before installing)'),
+    exclude: StrList('packages held back from installation'),
     installRecommends: Type.Boolean(),
     settings: Type.Optional(FamilySettings),
   },

@@ -68,7 +68,7 @@ export class StepRuntimes {
   }
 
   /** Runs the step with the runtime of its type, which must be of the kind the caller provides. */
-  run<K extends RuntimeKind>(kind: K, step: PlanStep, context: RuntimeContexts[K]): Promise<void> {
+  async run<K extends RuntimeKind>(kind: K, step: PlanStep, context: RuntimeContexts[K]): Promise<void> {
     const runtime = this.runtimes.find(
       (r): r is StepRuntime<K> => r.kind === kind && isStepOf(step, r.stepTypes),
     );

@@ -11,6 +11,7 @@ import type { Writable } from 'node:stream';
 /** Debian packages that provide the host tools imgc runs, for the "not installed" message. */
 export const HOST_TOOL_PACKAGES: Readonly<Record<string, string>> = {
   unshare: 'util-linux',
+  setpriv: 'util-linux',
   mkswap: 'util-linux',
   chroot: 'coreutils',
   cp: 'coreutils',

@@ -10,7 +10,7 @@
 import { translateCodes } from '../diagnostics/codes/translate.js';
 import { diag } from '../diagnostics/define.js';
 import type { Diagnostic } from '../diagnostics/types.js';
-import { missingDistribution } from '../ir/distro-defaults.js';
+import { missingDistribution, parseDistroFlag } from '../ir/distro-defaults.js';
 import type { PositionTable } from '../ir/positions.js';
 import { type ImageIR, OUTPUT_TYPES, type Output, type OutputType } from '../ir/schema.js';
 import type { FormatOptions } from './contract.js';
@@ -68,7 +68,7 @@ export function applyTargetDefaults(
       }),
     );
   const flag = typeof options.distro === 'string' ? options.distro : undefined;
-  const [flagId, flagRelease] = flag ? flag.split(':') : [];
+  const { id: flagId, release: flagRelease } = (flag && parseDistroFlag(flag)) || {};
   const releaseFlag = typeof options.release === 'string' ? options.release : flagRelease;
   if (!d.id) {
     if (flagId) {

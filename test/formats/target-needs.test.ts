@@ -15,6 +15,14 @@ describe('applyTargetDefaults', () => {
     ]);
   });
 
+  it('reads --distro as loadDefinition does: one-string fedora-41, and nothing from a malformed value', () => {
+    expect(applyTargetDefaults(emptyIr(), 'kiwi', { distro: 'fedora-41' }).ir.distribution).toEqual({
+      id: 'fedora',
+      release: '41',
+    });
+    expect(applyTargetDefaults(emptyIr(), 'kiwi', { distro: 'debian:' }).ir.distribution).toEqual({});
+  });
+
   it('has no default distribution: a target that needs one asks for --distro', () => {
     const kiwi = applyTargetDefaults(emptyIr(), 'kiwi');
     expect(kiwi.ir.distribution).toEqual({});

@@ -4,16 +4,17 @@ import { coreCodes } from '../diagnostics/codes/core.js';
 import { translateCodes } from '../diagnostics/codes/translate.js';
 import { diag } from '../diagnostics/define.js';
 import { hasErrors } from '../diagnostics/types.js';
-import { loadDefinition, reasonOf } from '../formats/load.js';
+import { loadDefinition } from '../formats/load.js';
 import { isLossReportDiagnostic, renderLossReport } from '../formats/loss-report.js';
 import type { FormatRegistry } from '../formats/registry.js';
 import { OUTPUT_TYPE_LIST, parseOutputFlag } from '../formats/target-needs.js';
 import { translateIr } from '../formats/translate.js';
 import { writeOutputFiles } from '../formats/write-files.js';
+import { reasonOf } from '../input/reason.js';
 import { missingDistribution } from '../ir/distro-defaults.js';
 import { mergeProfiles } from '../ir/profiles.js';
 import { type FormatFlags, formatOptionsFrom } from './options.js';
-import { EXIT, type Io, printDiagnostics, printJson } from './output.js';
+import { EXIT, type Io, printDiagnostics, printJson, shown } from './output.js';
 
 interface ReadFlags extends FormatFlags {
   from?: string;
@@ -63,7 +64,7 @@ export async function runInspect(
   if (opts.json)
     printJson(io, { format: result.format?.id ?? null, ir: ir ?? null, diagnostics: result.diagnostics });
   else {
-    if (ir) io.stdout(toYaml(ir));
+    if (ir) io.stdout(toYaml(shown(io, ir)));
     printDiagnostics(io, result.diagnostics);
   }
   return hasErrors(result.diagnostics) || !ir ? EXIT.inputErrors : EXIT.ok;
@@ -141,7 +142,7 @@ export async function runTranslate(
       io,
       diagnostics.filter((d) => !isLossReportDiagnostic(d)),
     );
-    io.stderr(renderLossReport(diagnostics, target.id, { cwd: process.cwd() }));
+    io.stderr(renderLossReport(shown(io, diagnostics), target.id, { cwd: process.cwd() }));
     for (const f of files) io.stdout(`${f}\n`);
   }
   const lost = diagnostics.some((d) => d.code.startsWith('IMGC6') && d.severity === 'warning');

@@ -15,12 +15,14 @@ import {
   type StepContext,
   StepError,
 } from '../backends/contract.js';
+import { APT_REPOSITORY_TYPES, aptPackageSpec } from '../backends/debian/apt.js';
 import { pluginCodes } from '../diagnostics/codes/plugins.js';
 import { diag } from '../diagnostics/define.js';
 import type { Diagnostic } from '../diagnostics/types.js';
 import type { FormatOptions } from '../formats/contract.js';
-import type { ImageIR, Initrd, Repository } from '../ir/schema.js';
+import type { ImageIR, Initrd, PackageRef, Repository } from '../ir/schema.js';
 import type { PlanStep, StepDraft, StepType } from '../plan/steps.js';
+import { refusedDraft, unsafeDistributionField } from './confine.js';
 import { SUPPORTED_PLUGIN_API } from './manifest.js';
 import { RPC_METHOD_NOT_FOUND, RpcError, RpcPeer } from './rpc.js';
 
@@ -110,7 +112,7 @@ export class BridgedBackend implements Backend {
   readonly apiVersion = BACKEND_API_VERSION;
   readonly id: string;
   readonly distributions: readonly string[];
-  readonly hostTools?: Readonly<Record<string, string>>;
+  readonly hostTools: Readonly<Record<string, string>>;
   private connection?: Promise<{ peer: RpcPeer; description: Description; transport: Transport }>;
   private description?: Description;
   private stderrTail: string[] = [];
@@ -120,7 +122,7 @@ export class BridgedBackend implements Backend {
   constructor(private readonly options: BridgeOptions) {
     this.id = options.backend.id;
     this.distributions = options.backend.distributions;
-    if (options.backend.hostTools) this.hostTools = options.backend.hostTools;
+    this.hostTools = options.backend.hostTools ?? {};
   }
 
   get name(): string {
@@ -129,8 +131,15 @@ export class BridgedBackend implements Backend {
   get executes(): readonly StepType[] {
     return this.description?.executes ?? [];
   }
-  get repositoryTypes(): readonly string[] | undefined {
-    return this.description?.repositoryTypes;
+  /**
+   * Protocol v1 has no package spelling and makes repository types optional: a plugin is
+   * given apt's spelling and, when it names no types, apt's (what v1 plugins were written for).
+   */
+  get repositoryTypes(): readonly string[] {
+    return this.description?.repositoryTypes ?? APT_REPOSITORY_TYPES;
+  }
+  packageSpec(p: PackageRef): string {
+    return aptPackageSpec(p);
   }
   releases(distribution: string): readonly string[] {
     return this.description?.releases[distribution] ?? [];
@@ -272,12 +281,16 @@ export class BridgedBackend implements Backend {
     }
   }
 
-  resolveDistribution(ir: ImageIR, options: FormatOptions, host: HostFacts) {
-    return this.planning<{ distribution?: ResolvedDistribution; diagnostics: Diagnostic[] }>(
+  async resolveDistribution(ir: ImageIR, options: FormatOptions, host: HostFacts) {
+    const answer = await this.planning<{ distribution?: ResolvedDistribution; diagnostics: Diagnostic[] }>(
       'resolveDistribution',
       { ir, options, host: { architecture: host.architecture } },
       {},
     );
+    const unsafe = answer.distribution && unsafeDistributionField(answer.distribution);
+    if (!unsafe) return answer;
+    const refused = this.fail('unsafeDistribution', { name: this.options.name, ...unsafe }).diagnostic;
+    return { diagnostics: [...answer.diagnostics, refused] };
   }
   defaultRepositories(distribution: ResolvedDistribution, options: FormatOptions, host: HostFacts) {
     return this.planning<{ repositories: Repository[]; diagnostics: Diagnostic[] }>(
@@ -329,10 +342,26 @@ export class BridgedBackend implements Backend {
           detail: 'plan returned no bootstrap step',
         }),
       );
-    return answer;
+    const refused = [
+      answer.bootstrap && this.refuse('plan', answer.bootstrap, ['bootstrap']),
+      answer.install && this.refuse('plan', answer.install, ['install-packages']),
+    ].filter((d): d is Diagnostic => d !== undefined);
+    // an error stops the planner before any draft becomes a step
+    return { ...answer, diagnostics: [...answer.diagnostics, ...refused] };
   }
-  planRemove(packages: string[], origin: string[]) {
-    return this.call<StepDraft>('planRemove', { packages, origin });
+  async planRemove(packages: string[], origin: string[]) {
+    const draft = await this.call<StepDraft>('planRemove', { packages, origin });
+    const refused = this.refuse('planRemove', draft, ['remove-packages']);
+    if (refused) throw new PluginFailure(refused);
+    return draft;
+  }
+
+  /** A planned step imgc would not let the plugin plan (see confine.ts). */
+  private refuse(method: string, draft: StepDraft, allowed: StepType[]): Diagnostic | undefined {
+    const why = refusedDraft(draft, allowed, this.executes);
+    if (!why) return undefined;
+    return this.fail('stepRefused', { name: this.options.name, method, type: String(draft.type), why })
+      .diagnostic;
   }
 
   async execute(step: PlanStep, context: StepContext): Promise<void> {

@@ -176,13 +176,14 @@ function repositories(ir: ImageIR, w: Writer14) {
       continue;
     }
     if (r !== main) {
-      const companions = (r.suites ?? []).every(
-        (s) => s === `${release}-updates` || s === `${release}-security`,
-      );
+      // a second repository without a suite (KIWI's obs:// one) is no updates/security companion
+      const suites = r.suites ?? [];
+      const companions =
+        suites.length > 0 && suites.every((s) => s === `${release}-updates` || s === `${release}-security`);
       if (companions)
         w.loss(
           ptr,
-          `mkosi 14 adds ${r.suites!.join(', ')} itself (updates from Mirror=, security from its built-in host)`,
+          `mkosi 14 adds ${suites.join(', ')} itself (updates from Mirror=, security from its built-in host)`,
         );
       else w.loss(ptr, 'mkosi 14 takes one mirror for Debian and Ubuntu; this repository is not written');
       continue;

@@ -127,6 +127,19 @@ describe('mkosi 14 dialect (-O mkosi-version=14)', () => {
     expect(diagnostics.some((d) => d.pointer === '/extensions/mkosi/settings/Bootable')).toBe(true);
   });
 
+  it('reports a second apt repository without a suite instead of crashing (KIWI debian-bookworm: an obs:// one)', async () => {
+    const ir = debianIr();
+    ir.repositories.push({
+      id: 'obs',
+      type: 'apt',
+      urls: ['obs://Virtualization:Appliances:Builder/Debian_12'],
+    });
+    const { files, diagnostics } = await translate14(ir);
+    expect(textOf(files, 'mkosi.conf')).toContain('Mirror=http://mirror.invalid/debian');
+    const loss = diagnostics.find((d) => d.pointer === '/repositories/2');
+    expect(loss?.message).toContain('takes one mirror');
+  });
+
   it('refuses a version it has no dialect for', async () => {
     const { files, diagnostics } = await translate14(debianIr(), '13');
     expect(files).toEqual([]);

@@ -345,6 +345,19 @@ function passThrough(ir: ImageIR, w: Writer14) {
     const spelled = value14(name, typeof value === 'boolean' ? (value ? 'yes' : 'no') : String(value));
     if (spelled === undefined)
       w.loss(`/extensions/mkosi/settings/${name}`, `mkosi 14 has no ${name}=${String(value)}; not written`);
+    else if (name === 'Incremental' && spelled === 'yes' && incrementalRefused(w, settings))
+      w.loss(
+        `/extensions/mkosi/settings/${name}`,
+        'mkosi 14 refuses incremental builds of squashfs or minimized file systems; Incremental= is not written',
+      );
     else w.conf.set(name, spelled);
   }
+}
+
+/** mkosi 14 stops with "incremental mode is currently not supported" for a generated root. */
+function incrementalRefused(w: Writer14, settings: Record<string, unknown>): boolean {
+  const yes = (key: string) =>
+    ['yes', 'true', '1', 'on', 'enabled'].includes(String(settings[key]).toLowerCase());
+  const format = w.conf.get('Format') ?? String(settings.Format ?? '');
+  return format.endsWith('squashfs') || yes('Minimize') || yes('UsrOnly');
 }

@@ -1,0 +1,27 @@
+// Run as `node use-from-js.mjs <definition>` after `npm install imgc-*.tgz`: reads, translates,
+// diffs and plans the definition with the installed package and prints what it found as JSON.
+import { capabilities, diff, hasErrors, plan, read, translate } from 'imgc';
+
+const definition = process.argv[2];
+const source = await read(definition);
+if (!source.ir || hasErrors(source.diagnostics)) throw new Error(JSON.stringify(source.diagnostics));
+const toMkosi = await translate(definition, { to: 'mkosi' });
+const toKiwi = await translate(definition, { to: 'kiwi' });
+const unknown = await translate(definition, { to: 'no-such-format' });
+const same = diff(source.ir, source.ir);
+const planned = await plan(definition, { outputs: ['tar'] });
+const common = capabilities('mkosi');
+console.log(
+  JSON.stringify({
+    format: source.format,
+    distribution: source.ir.distribution,
+    packages: source.ir.packages.install.map((p) => p.name),
+    mkosiFiles: toMkosi.files.map((f) => f.path),
+    kiwiFiles: toKiwi.files.map((f) => f.path),
+    kiwiLosses: toKiwi.diagnostics.filter((d) => d.code === 'IMGC6001').length,
+    unknownFormat: unknown.diagnostics.map((d) => d.code),
+    selfDiffEqual: same.equal,
+    planSteps: planned.plan?.steps.map((s) => s.type) ?? [],
+    mkosiCapabilities: common?.length ?? 0,
+  }),
+);

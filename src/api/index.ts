@@ -48,6 +48,7 @@ export { mergeProfiles } from '../ir/profiles.js';
 export type * from '../ir/schema.js';
 export { IR_VERSION } from '../ir/schema.js';
 export type { BuildPlan, PlanStep } from '../plan/steps.js';
+export { type Summary, summarize } from './summary.js';
 export { FormatRegistry };
 
 /** How a definition is read; every field is optional. */

@@ -13,6 +13,7 @@ import { collect } from './options.js';
 import { EXIT, type Io, printDiagnostics, processIo } from './output.js';
 import { runPlan } from './plan.js';
 import { runPluginsList } from './plugins.js';
+import { registerSummary } from './summary.js';
 
 /** imgc's own version, from its package.json (src/cli and dist/cli both sit two folders below it). */
 function ownVersion(): string {
@@ -197,6 +198,7 @@ export function buildProgram(io: Io = processIo, registry = new FormatRegistry()
       });
     });
 
+  registerSummary(program, { io, registry, exit, withFormatFlags });
   program.addOption(new Option('--no-color', 'plain output').hideHelp());
   return { program, exit };
 }

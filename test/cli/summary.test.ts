@@ -1,0 +1,87 @@
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { Summary } from '../../src/api/summary.js';
+import { runCli } from '../helpers/run-cli.js';
+import { repoRoot } from '../helpers/shared.js';
+
+const sample = join(repoRoot, 'samples/blueprint/debian-minimal.toml');
+const profiles = join(repoRoot, 'test/fixtures/kiwi/profiles/input.kiwi');
+
+describe('imgc summary', () => {
+  it('prints the sections in order, with where the distribution was stated', async () => {
+    const { code, stdout } = await runCli(['summary', sample]);
+    expect(code).toBe(0);
+    const titles = stdout.split('\n').filter((l) => /^[A-Z ]+:$/.test(l));
+    expect(titles).toEqual([
+      'SOURCE:',
+      'DISTRIBUTION:',
+      'REPOSITORIES:',
+      'PACKAGES:',
+      'USERS:',
+      'SERVICES:',
+      'OUTPUTS:',
+      'DISK LAYOUT:',
+      'SCRIPTS:',
+      'PROFILES:',
+    ]);
+    expect(stdout).toMatch(/Distribution: debian\n\s+Release: 12\n/);
+    expect(stdout).toMatch(/How: stated at .*debian-minimal\.toml:6:1/);
+    expect(stdout).toMatch(/Install: 5: systemd systemd-sysv linux-image-amd64 dbus udev/);
+    expect(stdout).toMatch(/imgc: groups sudo, shell \/bin\/bash, password hashed/);
+    expect(stdout).not.toMatch(/\$6\$|\$y\$/);
+  });
+
+  it('says how an inferred distribution was found, and shows accounts without their secrets', async () => {
+    const { code, stdout } = await runCli(['summary', profiles]);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/How: distribution inferred as fedora 41 from repository .* \(IMGC3030\)/);
+    expect(stdout).toMatch(/root: uid 0, shell \/bin\/zsh, password clear text/);
+    expect(stdout).toMatch(/tux: uid 1000, groups wheel,video, shell \/bin\/bash, password hashed/);
+    expect(stdout).not.toContain('plainroot');
+    expect(stdout).not.toContain('$6$x$y');
+    expect(stdout).toMatch(/Disk: active, default, disk image/);
+    expect(stdout).toMatch(/Live: inactive, live image/);
+    expect(stdout).toMatch(/\/: root, xfs/);
+  });
+
+  it('merges the profiles chosen with --profile', async () => {
+    const disk = await runCli(['summary', profiles, '--json']);
+    const live = await runCli(['summary', profiles, '--profile', 'Live', '--json']);
+    const a = JSON.parse(disk.stdout).summary as Summary;
+    const b = JSON.parse(live.stdout).summary as Summary;
+    expect(a.users.map((u) => u.name)).not.toContain('liveuser');
+    expect(b.users.find((u) => u.name === 'liveuser')?.password).toBe('none');
+    expect(b.profiles.find((p) => p.name === 'Live')?.active).toBe(true);
+  });
+
+  it('prints JSON with every section and no password values', async () => {
+    const { code, stdout } = await runCli(['summary', profiles, '--json']);
+    expect(code).toBe(0);
+    const { summary, diagnostics } = JSON.parse(stdout) as { summary: Summary; diagnostics: unknown[] };
+    expect(Object.keys(summary)).toEqual(
+      expect.arrayContaining([
+        'source',
+        'distribution',
+        'repositories',
+        'packages',
+        'users',
+        'services',
+        'outputs',
+        'disk',
+        'scripts',
+        'profiles',
+      ]),
+    );
+    expect(summary.source.format).toBe('kiwi');
+    expect(summary.distribution).toMatchObject({ id: 'fedora', release: '41' });
+    expect(JSON.stringify(summary)).not.toMatch(/plainroot|\$6\$x\$y|"p"/);
+    expect(diagnostics.length).toBeGreaterThan(0);
+  });
+
+  it('exits 1 with the reader error for a broken definition', async () => {
+    const { code, stdout, stderr } = await runCli(['summary', join(repoRoot, 'no/such/file.toml')]);
+    expect(code).toBe(1);
+    expect(stdout).toBe('');
+    expect(stderr).toMatch(/IMGC1001/);
+  });
+});

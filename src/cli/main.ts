@@ -11,6 +11,7 @@ import { runFormats, runInspect, runTranslate, runValidate } from './commands.js
 import { runDiff } from './diff.js';
 import { collect } from './options.js';
 import { EXIT, type Io, printDiagnostics, processIo } from './output.js';
+import { registerPackages } from './packages.js';
 import { runPlan } from './plan.js';
 import { runPluginsList } from './plugins.js';
 import { registerSummary } from './summary.js';
@@ -199,6 +200,7 @@ export function buildProgram(io: Io = processIo, registry = new FormatRegistry()
     });
 
   registerSummary(program, { io, registry, exit, withFormatFlags });
+  registerPackages(program, { io, registry, exit, withFormatFlags });
   program.addOption(new Option('--no-color', 'plain output').hideHelp());
   return { program, exit };
 }

@@ -16,6 +16,7 @@ import { kiwiCodes } from './codes/kiwi.js';
 import { mkosiCodes } from './codes/mkosi.js';
 import { outputCodes } from './codes/outputs.js';
 import { pluginCodes } from './codes/plugins.js';
+import { resolveCodes } from './codes/resolve.js';
 import { scriptCodes } from './codes/scripts.js';
 import { translateCodes } from './codes/translate.js';
 import type { CodeDef } from './define.js';
@@ -34,6 +35,7 @@ export const catalogue: Record<string, Record<string, CodeDef<any>>> = {
   backends: backendCodes,
   scripts: scriptCodes,
   plugins: pluginCodes,
+  resolve: resolveCodes,
 };
 
 export function allCodes(): CodeDef<any>[] {

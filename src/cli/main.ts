@@ -5,6 +5,7 @@ import { coreCodes } from '../diagnostics/codes/core.js';
 import { diag } from '../diagnostics/define.js';
 import { FormatRegistry } from '../formats/registry.js';
 import { addFormatPlugins } from '../plugins/index.js';
+import { registerBoot } from './boot.js';
 import { runBuild } from './build.js';
 import { runClean } from './clean.js';
 import { runFormats, runInspect, runTranslate, runValidate } from './commands.js';
@@ -14,6 +15,7 @@ import { EXIT, type Io, printDiagnostics, processIo } from './output.js';
 import { registerPackages } from './packages.js';
 import { runPlan } from './plan.js';
 import { runPluginsList } from './plugins.js';
+import { registerShell } from './shell.js';
 import { registerSummary } from './summary.js';
 
 /** imgc's own version, from its package.json (src/cli and dist/cli both sit two folders below it). */
@@ -201,6 +203,8 @@ export function buildProgram(io: Io = processIo, registry = new FormatRegistry()
 
   registerSummary(program, { io, registry, exit, withFormatFlags });
   registerPackages(program, { io, registry, exit, withFormatFlags });
+  registerBoot(program, { io, registry, exit, withFormatFlags });
+  registerShell(program, { io, registry, exit, withFormatFlags });
   program.addOption(new Option('--no-color', 'plain output').hideHelp());
   return { program, exit };
 }

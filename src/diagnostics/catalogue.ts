@@ -8,6 +8,7 @@
 import { backendCodes } from './codes/backends.js';
 import { blueprintCodes } from './codes/blueprint.js';
 import { buildCodes } from './codes/build.js';
+import { commandCodes } from './codes/commands.js';
 import { containerfileCodes } from './codes/containerfile.js';
 import { coreCodes } from './codes/core.js';
 import { diskCodes } from './codes/disk.js';
@@ -36,6 +37,7 @@ export const catalogue: Record<string, Record<string, CodeDef<any>>> = {
   scripts: scriptCodes,
   plugins: pluginCodes,
   resolve: resolveCodes,
+  commands: commandCodes,
 };
 
 export function allCodes(): CodeDef<any>[] {

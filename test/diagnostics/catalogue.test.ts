@@ -16,6 +16,7 @@ const RANGES: Record<string, number> = {
   plugins: 8,
   containerfile: 9,
   resolve: 7,
+  commands: 9,
 };
 
 describe('diagnostic catalogue', () => {

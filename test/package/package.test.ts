@@ -4,10 +4,11 @@
  * packed from the installed node_modules and installed beside it), used from JavaScript ESM and
  * type-checked from TypeScript by tsc against the shipped declarations.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { repoRoot } from '../helpers/shared.js';
 
@@ -19,13 +20,9 @@ let scratch: string;
 let tarball: string;
 let packed: string[];
 
-const npm = (args: string[], cwd: string) =>
-  execFileSync('npm', args, {
-    cwd,
-    encoding: 'utf8',
-    stdio: ['ignore', 'pipe', 'pipe'],
-    maxBuffer: 64 << 20,
-  });
+// asynchronous, so the vitest worker stays responsive through a minute of build, pack and install
+const npm = async (args: string[], cwd: string) =>
+  (await promisify(execFile)('npm', args, { cwd, encoding: 'utf8', maxBuffer: 64 << 20 })).stdout;
 
 /** The folders of imgc's runtime dependencies and theirs, as installed (nested node_modules honoured). */
 function runtimeClosure(names: string[], from = repoRoot, seen = new Map<string, string>()): string[] {
@@ -49,11 +46,11 @@ function runtimeClosure(names: string[], from = repoRoot, seen = new Map<string,
   return [...seen.keys()];
 }
 
-beforeAll(() => {
+beforeAll(async () => {
   scratch = mkdtempSync(join(tmpdir(), 'imgc-package-'));
-  npm(['run', 'build'], repoRoot);
+  await npm(['run', 'build'], repoRoot);
   const out = JSON.parse(
-    npm(['pack', '--json', '--ignore-scripts', '--pack-destination', scratch], repoRoot),
+    await npm(['pack', '--json', '--ignore-scripts', '--pack-destination', scratch], repoRoot),
   ) as {
     filename: string;
     files: PackedFile[];
@@ -65,12 +62,12 @@ beforeAll(() => {
   };
   // the TypeScript consumer needs Node's types too, as any TypeScript user of a Node library does
   const deps = runtimeClosure([...Object.keys(own.dependencies), '@types/node']);
-  npm(['pack', '--ignore-scripts', '--pack-destination', scratch, ...deps], scratch);
+  await npm(['pack', '--ignore-scripts', '--pack-destination', scratch, ...deps], scratch);
   cpSync(join(repoRoot, 'test/package/consumer'), join(scratch, 'consumer'), { recursive: true });
   const tarballs = readdirSync(scratch)
     .filter((f) => f.endsWith('.tgz'))
     .map((f) => join(scratch, f));
-  npm(
+  await npm(
     ['install', '--offline', '--no-audit', '--no-fund', '--no-save', ...tarballs],
     join(scratch, 'consumer'),
   );
@@ -113,7 +110,8 @@ describe('npm pack', () => {
 describe('the installed package as a library', () => {
   it('reads, translates, diffs and plans from JavaScript ESM', () => {
     const sample = join(repoRoot, 'samples/blueprint/debian-minimal.toml');
-    const run = spawnSync(process.execPath, ['use-from-js.mjs', sample], {
+    const kickstart = join(repoRoot, 'samples/kickstart/imgc-sample.ks');
+    const run = spawnSync(process.execPath, ['use-from-js.mjs', sample, kickstart], {
       cwd: join(scratch, 'consumer'),
       encoding: 'utf8',
     });
@@ -128,6 +126,9 @@ describe('the installed package as a library', () => {
     expect(seen.selfDiffEqual).toBe(true);
     expect(seen.planSteps).toEqual(expect.arrayContaining(['bootstrap', 'output-tar']));
     expect(seen.mkosiCapabilities).toBeGreaterThan(10);
+    expect(seen.kickstartErrors).toEqual([]);
+    expect(seen.kickstartPackages).toBeGreaterThan(0);
+    expect(seen.summaryUsers).toEqual(['imgc:hashed']);
   });
 
   it('type-checks a TypeScript consumer against the shipped declarations', () => {

@@ -47,8 +47,8 @@ export type { PositionTable, SourcePosition } from '../ir/positions.js';
 export { mergeProfiles } from '../ir/profiles.js';
 export type * from '../ir/schema.js';
 export { IR_VERSION } from '../ir/schema.js';
+export { type Summary, summarize } from '../ir/summary.js';
 export type { BuildPlan, PlanStep } from '../plan/steps.js';
-export { type Summary, summarize } from './summary.js';
 export { FormatRegistry };
 
 /** How a definition is read; every field is optional. */

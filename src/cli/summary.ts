@@ -1,9 +1,9 @@
 /** `imgc summary <def>`: the resolved definition as sections a person reads, or `--json`. */
 import type { Command } from 'commander';
-import { type Summary, summarize } from '../api/summary.js';
 import { hasErrors } from '../diagnostics/types.js';
 import { loadDefinition } from '../formats/load.js';
 import type { FormatRegistry } from '../formats/registry.js';
+import { type Summary, summarize } from '../ir/summary.js';
 import { collect, type FormatFlags, formatOptionsFrom } from './options.js';
 import { EXIT, type Io, printDiagnostics, printJson } from './output.js';
 import type { CommandContext } from './register.js';

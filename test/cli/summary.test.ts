@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { Summary } from '../../src/api/summary.js';
+import type { Summary } from '../../src/ir/summary.js';
 import { runCli } from '../helpers/run-cli.js';
 import { repoRoot } from '../helpers/shared.js';
 

@@ -5,7 +5,7 @@ import { runCli } from '../helpers/run-cli.js';
 import { repoRoot } from '../helpers/shared.js';
 
 const sample = join(repoRoot, 'samples/blueprint/debian-minimal.toml');
-const profiles = join(repoRoot, 'test/fixtures/kiwi/profiles/input.kiwi');
+const profiles = join(repoRoot, 'test/formats/kiwi/fixtures/profiles/input.kiwi');
 
 describe('imgc summary', () => {
   it('prints the sections in order, with where the distribution was stated', async () => {

@@ -89,7 +89,8 @@ async function collectReport(
   const planned = await planBuild({
     ir,
     positions: loaded.positions,
-    outputs: ['directory'],
+    // the definition's own outputs, as `imgc build` without --output: a disk adds boot packages
+    outputs: [],
     backends: new BackendRegistry(),
     host: localHost(),
     options,

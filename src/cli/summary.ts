@@ -42,14 +42,17 @@ export function renderSummary(s: Summary): string {
     ),
     section(
       'repositories',
-      s.repositories
-        .map((r) =>
-          row(
-            r.id,
-            [r.type, ...r.urls, ...(r.suites ?? []), ...(r.components ?? [])].filter(Boolean).join(' '),
-          ),
-        )
-        .join(''),
+      (s.repositories.length
+        ? ''
+        : row('None stated', 'the build uses the distribution’s own (imgc plan shows them)')) +
+        s.repositories
+          .map((r) =>
+            row(
+              r.id,
+              [r.type, ...r.urls, ...(r.suites ?? []), ...(r.components ?? [])].filter(Boolean).join(' '),
+            ),
+          )
+          .join(''),
     ),
     section(
       'packages',

@@ -26,6 +26,7 @@ describe('imgc summary', () => {
     ]);
     expect(stdout).toMatch(/Distribution: debian\n\s+Release: 12\n/);
     expect(stdout).toMatch(/How: stated at .*debian-minimal\.toml:6:1/);
+    expect(stdout).toMatch(/None stated: the build uses the distribution’s own/);
     expect(stdout).toMatch(/Install: 5: systemd systemd-sysv linux-image-amd64 dbus udev/);
     expect(stdout).toMatch(/imgc: groups sudo, shell \/bin\/bash, password hashed/);
     expect(stdout).not.toMatch(/\$6\$|\$y\$/);

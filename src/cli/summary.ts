@@ -5,7 +5,7 @@ import { loadDefinition } from '../formats/load.js';
 import type { FormatRegistry } from '../formats/registry.js';
 import { type Summary, summarize } from '../ir/summary.js';
 import { collect, type FormatFlags, formatOptionsFrom } from './options.js';
-import { EXIT, type Io, printDiagnostics, printJson } from './output.js';
+import { EXIT, type Io, printDiagnostics, printJson, shown } from './output.js';
 import type { CommandContext } from './register.js';
 
 export interface SummaryFlags extends FormatFlags {
@@ -69,9 +69,9 @@ export function renderSummary(s: Summary): string {
             u.name,
             [
               u.uid !== undefined ? `uid ${u.uid}` : undefined,
+              u.login,
               u.groups.length ? `groups ${u.groups.join(',')}` : undefined,
               u.shell ? `shell ${u.shell}` : undefined,
-              `password ${u.password}`,
               u.sshKeys ? `${u.sshKeys} ssh key${u.sshKeys > 1 ? 's' : ''}` : undefined,
             ]
               .filter(Boolean)
@@ -155,7 +155,8 @@ export async function runSummary(
     : undefined;
   if (opts.json) printJson(io, { summary: summary ?? null, diagnostics: loaded.diagnostics });
   else {
-    if (summary) io.stdout(renderSummary(summary));
+    // the summary holds no password; repository URLs may carry one in their user info
+    if (summary) io.stdout(renderSummary(shown(io, summary)));
     printDiagnostics(io, loaded.diagnostics);
   }
   return hasErrors(loaded.diagnostics) || !summary ? EXIT.inputErrors : EXIT.ok;

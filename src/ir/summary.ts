@@ -26,8 +26,11 @@ export interface Summary {
     groups: string[];
     shell?: string;
     home?: string;
-    /** none, locked, empty, hashed, clear text (never the value) */
-    password: string;
+    /**
+     * how the account logs in, never the secret: `no password`, `locked`, `empty password`,
+     * `hashed password`, `clear-text password` (a key not named "password", which printers redact)
+     */
+    login: string;
     sshKeys: number;
   }[];
   services: { enable: string[]; disable: string[]; mask: string[] };
@@ -41,13 +44,12 @@ export interface Summary {
   profiles: { name: string; active: boolean; default: boolean; description?: string }[];
 }
 
-function passwordState(p: Password | undefined): string {
-  if (!p) return 'none';
-  if (p.locked) return 'locked';
-  if (p.empty) return 'empty';
-  if (p.hash) return 'hashed';
-  if (p.plain !== undefined) return 'clear text';
-  return 'none';
+function loginOf(p: Password | undefined): string {
+  if (p?.locked) return 'locked';
+  if (p?.empty) return 'empty password';
+  if (p?.hash) return 'hashed password';
+  if (p?.plain !== undefined) return 'clear-text password';
+  return 'no password';
 }
 
 const mib = (bytes: number) => `${Math.round(bytes / 1024 ** 2)} MiB`;
@@ -98,7 +100,7 @@ export function summarize(input: {
       uid: 0,
       groups: [],
       ...(root.shell ? { shell: root.shell } : {}),
-      password: passwordState(root.password),
+      login: loginOf(root.password),
       sshKeys: root.sshKeys.length,
     });
   for (const u of ir.accounts.users)
@@ -108,7 +110,7 @@ export function summarize(input: {
       groups: u.groups,
       ...(u.shell ? { shell: u.shell } : {}),
       ...(u.home ? { home: u.home } : {}),
-      password: passwordState(u.password),
+      login: loginOf(u.password),
       sshKeys: u.sshKeys.length,
     });
   const names = (list: { name: string }[]) => list.map((p) => p.name);

@@ -1,5 +1,8 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { emptyIr } from '../../src/ir/empty.js';
 import type { Summary } from '../../src/ir/summary.js';
 import { runCli } from '../helpers/run-cli.js';
 import { repoRoot } from '../helpers/shared.js';
@@ -28,7 +31,7 @@ describe('imgc summary', () => {
     expect(stdout).toMatch(/How: stated at .*debian-minimal\.toml:6:1/);
     expect(stdout).toMatch(/None stated: the build uses the distribution’s own/);
     expect(stdout).toMatch(/Install: 5: systemd systemd-sysv linux-image-amd64 dbus udev/);
-    expect(stdout).toMatch(/imgc: groups sudo, shell \/bin\/bash, password hashed/);
+    expect(stdout).toMatch(/imgc: hashed password, groups sudo, shell \/bin\/bash/);
     expect(stdout).not.toMatch(/\$6\$|\$y\$/);
   });
 
@@ -36,8 +39,8 @@ describe('imgc summary', () => {
     const { code, stdout } = await runCli(['summary', profiles]);
     expect(code).toBe(0);
     expect(stdout).toMatch(/How: distribution inferred as fedora 41 from repository .* \(IMGC3030\)/);
-    expect(stdout).toMatch(/root: uid 0, shell \/bin\/zsh, password clear text/);
-    expect(stdout).toMatch(/tux: uid 1000, groups wheel,video, shell \/bin\/bash, password hashed/);
+    expect(stdout).toMatch(/root: uid 0, clear-text password, shell \/bin\/zsh/);
+    expect(stdout).toMatch(/tux: uid 1000, hashed password, groups wheel,video, shell \/bin\/bash/);
     expect(stdout).not.toContain('plainroot');
     expect(stdout).not.toContain('$6$x$y');
     expect(stdout).toMatch(/Disk: active, default, disk image/);
@@ -51,7 +54,7 @@ describe('imgc summary', () => {
     const a = JSON.parse(disk.stdout).summary as Summary;
     const b = JSON.parse(live.stdout).summary as Summary;
     expect(a.users.map((u) => u.name)).not.toContain('liveuser');
-    expect(b.users.find((u) => u.name === 'liveuser')?.password).toBe('none');
+    expect(b.users.find((u) => u.name === 'liveuser')?.login).toBe('no password');
     expect(b.profiles.find((p) => p.name === 'Live')?.active).toBe(true);
   });
 
@@ -77,6 +80,18 @@ describe('imgc summary', () => {
     expect(summary.distribution).toMatchObject({ id: 'fedora', release: '41' });
     expect(JSON.stringify(summary)).not.toMatch(/plainroot|\$6\$x\$y|"p"/);
     expect(diagnostics.length).toBeGreaterThan(0);
+  });
+
+  it('prints a repository URL without the password in its user info', async () => {
+    const ir = emptyIr();
+    ir.distribution = { id: 'fedora', release: '41' };
+    ir.repositories.push({ id: 'private', urls: ['https://build:s3cr3t@repo.example.org/fedora/'] });
+    const file = join(mkdtempSync(join(tmpdir(), 'imgc-summary-')), 'x.ir.json');
+    writeFileSync(file, JSON.stringify(ir));
+    const text = await runCli(['summary', file]);
+    expect(text.stdout).toMatch(/private: https:\/\/build:.*@repo\.example\.org/);
+    expect(text.stdout).not.toContain('s3cr3t');
+    expect((await runCli(['summary', file, '--json'])).stdout).not.toContain('s3cr3t');
   });
 
   it('exits 1 with the reader error for a broken definition', async () => {

@@ -128,7 +128,7 @@ describe('the installed package as a library', () => {
     expect(seen.mkosiCapabilities).toBeGreaterThan(10);
     expect(seen.kickstartErrors).toEqual([]);
     expect(seen.kickstartPackages).toBeGreaterThan(0);
-    expect(seen.summaryUsers).toEqual(['imgc:hashed']);
+    expect(seen.summaryUsers).toEqual(['imgc:hashed password']);
   });
 
   it('type-checks a TypeScript consumer against the shipped declarations', () => {

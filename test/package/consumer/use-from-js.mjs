@@ -28,6 +28,6 @@ console.log(
     mkosiCapabilities: common?.length ?? 0,
     kickstartErrors: ks.diagnostics.filter((d) => d.severity === 'error').map((d) => d.message),
     kickstartPackages: ks.ir?.packages.install.length ?? 0,
-    summaryUsers: summary.users.map((u) => `${u.name}:${u.password}`),
+    summaryUsers: summary.users.map((u) => `${u.name}:${u.login}`),
   }),
 );

@@ -5,14 +5,18 @@ import { coreCodes } from '../diagnostics/codes/core.js';
 import { diag } from '../diagnostics/define.js';
 import { FormatRegistry } from '../formats/registry.js';
 import { addFormatPlugins } from '../plugins/index.js';
+import { registerBoot } from './boot.js';
 import { runBuild } from './build.js';
 import { runClean } from './clean.js';
 import { runFormats, runInspect, runTranslate, runValidate } from './commands.js';
 import { runDiff } from './diff.js';
 import { collect } from './options.js';
 import { EXIT, type Io, printDiagnostics, processIo } from './output.js';
+import { registerPackages } from './packages.js';
 import { runPlan } from './plan.js';
 import { runPluginsList } from './plugins.js';
+import { registerShell } from './shell.js';
+import { registerSummary } from './summary.js';
 
 /** imgc's own version, from its package.json (src/cli and dist/cli both sit two folders below it). */
 function ownVersion(): string {
@@ -202,6 +206,10 @@ export function buildProgram(given: Io = processIo, registry = new FormatRegistr
       });
     });
 
+  registerSummary(program, { io, registry, exit, withFormatFlags });
+  registerPackages(program, { io, registry, exit, withFormatFlags });
+  registerBoot(program, { io, registry, exit, withFormatFlags });
+  registerShell(program, { io, registry, exit, withFormatFlags });
   program.addOption(new Option('--no-color', 'plain output').hideHelp());
   return { program, exit };
 }

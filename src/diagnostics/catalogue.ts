@@ -1,16 +1,18 @@
 /**
  * The diagnostic codes of the areas outside the formats (ranges: 1xxx core, 6xxx translate,
- * 7xxx plan/build, 8xxx plugins). Each format keeps its own codes in `src/formats/<id>/codes.ts`
+ * 7xxx plan/build, 8xxx plugins, 905x–906x running built outputs). Each format keeps its own codes in `src/formats/<id>/codes.ts`
  * and hands them over on its `FormatModule`; `src/formats/catalogue.ts` joins both into the one
  * catalogue, and `test/diagnostics/catalogue.test.ts` checks that every code is unique and well-formed.
  */
 
 import { backendCodes } from './codes/backends.js';
 import { buildCodes } from './codes/build.js';
+import { commandCodes } from './codes/commands.js';
 import { coreCodes } from './codes/core.js';
 import { diskCodes } from './codes/disk.js';
 import { outputCodes } from './codes/outputs.js';
 import { pluginCodes } from './codes/plugins.js';
+import { resolveCodes } from './codes/resolve.js';
 import { scriptCodes } from './codes/scripts.js';
 import { translateCodes } from './codes/translate.js';
 import type { CodeDef } from './define.js';
@@ -24,4 +26,6 @@ export const areaCatalogue: Record<string, Record<string, CodeDef<any>>> = {
   backends: backendCodes,
   scripts: scriptCodes,
   plugins: pluginCodes,
+  resolve: resolveCodes,
+  commands: commandCodes,
 };

@@ -273,6 +273,10 @@ function semanticProblem(c: CheckedCommand): Diagnostic | undefined {
       if (!c.has('--enabled') && !c.has('--disabled'))
         return diag(kickstartCodes.missingOption, { command, option: '--enabled or --disabled' }, c.at);
       return undefined;
+    case 'volgroup':
+      if (c.positionals.length < 2 && !c.has('--useexisting') && !c.has('--noformat'))
+        return diag(kickstartCodes.volgroupWithoutMembers, { name: c.positionals[0]?.value ?? '' }, c.at);
+      return undefined;
     case 'ostreesetup': {
       const url = c.value('--url') ?? '';
       if (!/^(file|http|https):/.test(url)) {
@@ -304,6 +308,9 @@ function versionProblem(c: CheckedCommand, version: KsVersion): Diagnostic | und
     // --lock without a password is accepted only from F18 (and RHEL7) on
     return diag(kickstartCodes.missingOption, { command: c.name, option: 'a password' }, c.at);
   }
+  if (c.name === 'logvol' && isAtLeast(version, 'F20') && !logvolSized(c)) {
+    return diag(kickstartCodes.logvolWithoutSize, { name: c.value('--name') ?? '', version }, c.at);
+  }
   if (!BTRFS_REJECTED.get(c.name)?.includes(version)) return undefined;
   const option = c.name === 'autopart' ? '--type' : '--fstype';
   const btrfs =
@@ -321,7 +328,16 @@ function versionProblem(c: CheckedCommand, version: KsVersion): Diagnostic | und
   );
 }
 
-/** Reports problems; true when one of them is an error. */
+/** pykickstart (F20 and later) needs one of these on a logvol; a zero size or percentage counts as none. */
+function logvolSized(c: CheckedCommand): boolean {
+  const positive = (option: string) => c.has(option) && Number(c.value(option)) !== 0;
+  return (
+    positive('--size') ||
+    positive('--percent') ||
+    ['--useexisting', '--noformat', '--recommended', '--hibernation'].some((o) => c.has(o))
+  );
+}
+
 // A file without a release is lowered once per candidate version (about 45), and most versions
 // share a command's option set: its words are split once per set.
 const parsedBySpec = new WeakMap<readonly KsWord[], Map<CommandSpec, ReturnType<typeof parseArgs>>>();
@@ -343,6 +359,7 @@ function parseArgsOnce(spec: CommandSpec, words: readonly KsWord[]): ReturnType<
 /** Problems listed per command line; the rest are counted (a line of 300,000 bad options made 300,000 diagnostics per version tried). */
 export const MAX_PROBLEMS_PER_LINE = 20;
 
+/** Reports problems; true when one of them is an error. */
 function reportArgProblems(
   cx: LowerContext,
   command: string,

@@ -55,3 +55,17 @@ describe('mkosi includes and profiles that repeat or name themselves', () => {
     expect(packages).toEqual(['gdb']);
   });
 });
+
+describe('a repart file with one key on 60,000 lines', () => {
+  // fuzz: 121,921 lines of `mize=guess` ran for minutes (the kept values were copied per line)
+  it('is read in linear time, and a key named constructor is kept like any other', async () => {
+    const repart = `[Partition]\nType=root\nFormat=xfs\nconstructor=1\n${'mize=guess\n'.repeat(60_000)}`;
+    const started = performance.now();
+    const { r } = await packagesOf('[Distribution]\nDistribution=fedora\nRelease=41\n', {
+      'mkosi.repart/10-root.conf': repart,
+    });
+    expect(performance.now() - started).toBeLessThan(15_000);
+    expect(r.diagnostics.map((d) => d.code)).not.toContain('IMGC1009');
+    expect(r.ir?.storage?.partitions).toHaveLength(1);
+  });
+});

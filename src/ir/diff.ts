@@ -350,7 +350,9 @@ function keyed(
     const m = new Map<string, number[]>();
     list.forEach((item, i) => {
       const k = keyOf(item);
-      m.set(k, [...(m.get(k) ?? []), i]);
+      const at = m.get(k) ?? [];
+      at.push(i);
+      m.set(k, at);
     });
     return m;
   };

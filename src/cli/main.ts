@@ -7,12 +7,13 @@ import { FormatRegistry } from '../formats/registry.js';
 import { addFormatPlugins } from '../plugins/index.js';
 import { runBuild } from './build.js';
 import { runClean } from './clean.js';
-import { runFormats, runInspect, runTranslate, runValidate } from './commands.js';
+import { runFormats, runInspect, runValidate } from './commands.js';
 import { runDiff } from './diff.js';
 import { collect } from './options.js';
 import { EXIT, type Io, printDiagnostics, processIo } from './output.js';
 import { runPlan } from './plan.js';
 import { runPluginsList } from './plugins.js';
+import { runTranslateCommand } from './translate-batch.js';
 
 /** imgc's own version, from its package.json (src/cli and dist/cli both sit two folders below it). */
 function ownVersion(): string {
@@ -82,7 +83,10 @@ export function buildProgram(io: Io = processIo, registry = new FormatRegistry()
     program
       .command('translate')
       .description('write a definition in another format, reporting every field the target cannot express')
-      .argument('<path>', 'a definition file, or a folder holding one')
+      .argument(
+        '<path...>',
+        'a definition file, or a folder holding one; several are written to -o DIR/<name>/',
+      )
       .option('--from <format>', 'input format (detected when absent)')
       .requiredOption('--to <format>', 'target format')
       .requiredOption('-o, --output-dir <dir>', 'folder to write into')
@@ -92,9 +96,11 @@ export function buildProgram(io: Io = processIo, registry = new FormatRegistry()
         '--output <type[:format]>',
         'output type for targets that need one when the source has none (e.g. disk:qcow2)',
       )
-      .option('--json', 'print {"files": [...], "diagnostics": [...]}'),
-  ).action(async (path: string, opts) => {
-    exit.code = await runTranslate(io, registry, path, opts);
+      .option('--json', 'print {"files": [...], "diagnostics": [...]}')
+      .option('--batch', 'each path is a folder of definitions: translate every entry in it')
+      .option('--jobs <n>', 'with several definitions, how many are translated at once (default 4)'),
+  ).action(async (paths: string[], opts) => {
+    exit.code = await runTranslateCommand(io, registry, paths, opts);
   });
 
   withFormatFlags(

@@ -1,11 +1,12 @@
 /**
  * The diagnostic codes of the areas outside the formats (ranges: 1xxx core, 6xxx translate,
- * 7xxx plan/build, 8xxx plugins). Each format keeps its own codes in `src/formats/<id>/codes.ts`
+ * 7xxx plan/build, 8xxx plugins, 908x batch translation). Each format keeps its own codes in `src/formats/<id>/codes.ts`
  * and hands them over on its `FormatModule`; `src/formats/catalogue.ts` joins both into the one
  * catalogue, and `test/diagnostics/catalogue.test.ts` checks that every code is unique and well-formed.
  */
 
 import { backendCodes } from './codes/backends.js';
+import { batchCodes } from './codes/batch.js';
 import { buildCodes } from './codes/build.js';
 import { coreCodes } from './codes/core.js';
 import { diskCodes } from './codes/disk.js';
@@ -24,4 +25,5 @@ export const areaCatalogue: Record<string, Record<string, CodeDef<any>>> = {
   backends: backendCodes,
   scripts: scriptCodes,
   plugins: pluginCodes,
+  batch: batchCodes,
 };

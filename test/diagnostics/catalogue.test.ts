@@ -15,6 +15,7 @@ const RANGES: Record<string, number> = {
   scripts: 7,
   plugins: 8,
   containerfile: 9,
+  batch: 9,
 };
 
 describe('diagnostic catalogue', () => {

@@ -98,7 +98,7 @@ export function buildProgram(io: Io = processIo, registry = new FormatRegistry()
       )
       .option('--json', 'print {"files": [...], "diagnostics": [...]}')
       .option('--batch', 'each path is a folder of definitions: translate every entry in it')
-      .option('--jobs <n>', 'with several definitions, how many are translated at once (default 4)'),
+      .option('--jobs <n>', 'with several definitions, how many are translated at once (default 1)'),
   ).action(async (paths: string[], opts) => {
     exit.code = await runTranslateCommand(io, registry, paths, opts);
   });

@@ -1,8 +1,8 @@
 /**
  * `imgc translate` of many definitions in one call: several paths, or `--batch DIR` (each entry of
  * the folder is one definition). Each input is translated exactly as a single `imgc translate`
- * would (runTranslate, into `-o DIR/<name>/`) with its own loss report; inputs run a few at a time
- * so one's file reads overlap another's work, and their reports are printed in input order.
+ * would (runTranslate, into `-o DIR/<name>/`) with its own loss report; `--jobs N` lets N run at
+ * once (their reports are still printed in input order).
  */
 import { readdir, stat } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
@@ -153,9 +153,9 @@ async function entriesOf(dirs: readonly string[]): Promise<{ inputs: string[]; d
   return { inputs, diagnostics };
 }
 
-/** `--jobs`: how many definitions are in flight at once (4 when absent). */
+/** `--jobs`: how many definitions are in flight at once (1 when absent: see decision 0097). */
 function jobsOf(flag: string | undefined): number | Diagnostic {
-  if (flag === undefined) return 4;
+  if (flag === undefined) return 1;
   const n = Number(flag);
   return /^\d+$/.test(flag) && n > 0 ? n : diag(batchCodes.badJobs, { value: flag });
 }

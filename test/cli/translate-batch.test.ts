@@ -50,7 +50,7 @@ const broken = join(scratch, 'broken.ks');
 writeFileSync(broken, 'rootpw "unterminated\n');
 
 describe('imgc translate with several definitions', () => {
-  it('writes each to DIR/<name>/ exactly as a single translate does, with its report, in input order', async () => {
+  it('writes each to DIR/<name>/ exactly as a single translate does, with its report, in input order (3 at once)', async () => {
     const inputs = [kickstart, blueprint, kiwi];
     const batch = await run([
       'translate',
@@ -61,6 +61,8 @@ describe('imgc translate with several definitions', () => {
       'debian:12',
       '-o',
       join(scratch, 'batch'),
+      '--jobs',
+      '3',
     ]);
     expect(batch.code).toBe(0);
     const names = ['imgc-sample', 'debian-minimal', 'debian-minimal-2'];

@@ -32,6 +32,6 @@ export const batchCodes = defineCodes({
     summary: 'a --jobs value that is not a positive whole number',
     message: (p: { value: string }) =>
       `--jobs ${p.value}: give how many definitions to translate at once (1 or more)`,
-    hint: 'pass --jobs 1 to translate one definition at a time, or leave it out for 4',
+    hint: 'pass --jobs 1 to translate one definition at a time, the default',
   },
 });

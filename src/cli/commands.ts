@@ -14,7 +14,7 @@ import { reasonOf } from '../input/reason.js';
 import { missingDistribution } from '../ir/distro-defaults.js';
 import { mergeProfiles } from '../ir/profiles.js';
 import { type FormatFlags, formatOptionsFrom } from './options.js';
-import { EXIT, type Io, printDiagnostics, printJson } from './output.js';
+import { EXIT, type Io, printDiagnostics, printJson, shown } from './output.js';
 
 interface ReadFlags extends FormatFlags {
   from?: string;
@@ -64,7 +64,7 @@ export async function runInspect(
   if (opts.json)
     printJson(io, { format: result.format?.id ?? null, ir: ir ?? null, diagnostics: result.diagnostics });
   else {
-    if (ir) io.stdout(toYaml(ir));
+    if (ir) io.stdout(toYaml(shown(io, ir)));
     printDiagnostics(io, result.diagnostics);
   }
   return hasErrors(result.diagnostics) || !ir ? EXIT.inputErrors : EXIT.ok;
@@ -142,7 +142,7 @@ export async function runTranslate(
       io,
       diagnostics.filter((d) => !isLossReportDiagnostic(d)),
     );
-    io.stderr(renderLossReport(diagnostics, target.id, { cwd: process.cwd() }));
+    io.stderr(renderLossReport(shown(io, diagnostics), target.id, { cwd: process.cwd() }));
     for (const f of files) io.stdout(`${f}\n`);
   }
   const lost = diagnostics.some((d) => d.code.startsWith('IMGC6') && d.severity === 'warning');

@@ -5,14 +5,18 @@ import { coreCodes } from '../diagnostics/codes/core.js';
 import { diag } from '../diagnostics/define.js';
 import { FormatRegistry } from '../formats/registry.js';
 import { addFormatPlugins } from '../plugins/index.js';
+import { registerBoot } from './boot.js';
 import { runBuild } from './build.js';
 import { runClean } from './clean.js';
 import { runFormats, runInspect, runValidate } from './commands.js';
 import { runDiff } from './diff.js';
 import { collect } from './options.js';
 import { EXIT, type Io, printDiagnostics, processIo } from './output.js';
+import { registerPackages } from './packages.js';
 import { runPlan } from './plan.js';
 import { runPluginsList } from './plugins.js';
+import { registerShell } from './shell.js';
+import { registerSummary } from './summary.js';
 import { runTranslateCommand } from './translate-batch.js';
 
 /** imgc's own version, from its package.json (src/cli and dist/cli both sit two folders below it). */
@@ -24,7 +28,8 @@ function ownVersion(): string {
 }
 
 /** Builds the command tree. `io` and `registry` are injectable so tests run the CLI in process. */
-export function buildProgram(io: Io = processIo, registry = new FormatRegistry()) {
+export function buildProgram(given: Io = processIo, registry = new FormatRegistry()) {
+  const io: Io = { ...given };
   const exit = { code: EXIT.ok as number };
   const program = new Command()
     .name('imgc')
@@ -33,8 +38,12 @@ export function buildProgram(io: Io = processIo, registry = new FormatRegistry()
     .option('--debug', 'print stack traces of internal errors')
     .option('--plugin <path>', 'load the plugin in this folder (repeatable)', collect, [])
     .option('--config <file>', 'load the plugins an imgc.config.json names (default $IMGC_CONFIG)')
+    .option('--show-secrets', 'print passwords, hashes and other secrets instead of <redacted>')
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
-    .exitOverride();
+    .exitOverride()
+    .hook('preAction', () => {
+      io.showSecrets = Boolean(program.opts().showSecrets);
+    });
 
   const withFormatFlags = (cmd: Command) =>
     cmd
@@ -203,6 +212,10 @@ export function buildProgram(io: Io = processIo, registry = new FormatRegistry()
       });
     });
 
+  registerSummary(program, { io, registry, exit, withFormatFlags });
+  registerPackages(program, { io, registry, exit, withFormatFlags });
+  registerBoot(program, { io, registry, exit, withFormatFlags });
+  registerShell(program, { io, registry, exit, withFormatFlags });
   program.addOption(new Option('--no-color', 'plain output').hideHelp());
   return { program, exit };
 }

@@ -1,3 +1,4 @@
+import { redactValue } from '../diagnostics/redact.js';
 import { renderDiagnostics } from '../diagnostics/render.js';
 import type { Diagnostic } from '../diagnostics/types.js';
 
@@ -5,6 +6,8 @@ export interface Io {
   stdout: (text: string) => void;
   stderr: (text: string) => void;
   isTTY: boolean;
+  /** `--show-secrets`: print passwords, hashes and other secrets as they are (decision 0075). */
+  showSecrets?: boolean;
 }
 
 export const processIo: Io = {
@@ -13,12 +16,17 @@ export const processIo: Io = {
   isTTY: Boolean(process.stderr.isTTY) && !process.env.CI && !process.env.NO_COLOR,
 };
 
+/** A value as the command may print it: secrets replaced by `<redacted>` unless `--show-secrets`. */
+export function shown<T>(io: Io, value: T): T {
+  return io.showSecrets ? value : redactValue(value);
+}
+
 export function printJson(io: Io, value: unknown): void {
-  io.stdout(`${JSON.stringify(value, null, 2)}\n`);
+  io.stdout(`${JSON.stringify(shown(io, value), null, 2)}\n`);
 }
 
 export function printDiagnostics(io: Io, diagnostics: readonly Diagnostic[]): void {
-  const text = renderDiagnostics(diagnostics, { color: io.isTTY });
+  const text = renderDiagnostics(shown(io, diagnostics), { color: io.isTTY });
   if (text) io.stderr(text);
 }
 

@@ -1,6 +1,6 @@
 /**
  * The diagnostic codes of the areas outside the formats (ranges: 1xxx core, 6xxx translate,
- * 7xxx plan/build, 8xxx plugins, 908x batch translation). Each format keeps its own codes in `src/formats/<id>/codes.ts`
+ * 7xxx plan/build, 8xxx plugins, 905x–906x running built outputs, 908x batch translation). Each format keeps its own codes in `src/formats/<id>/codes.ts`
  * and hands them over on its `FormatModule`; `src/formats/catalogue.ts` joins both into the one
  * catalogue, and `test/diagnostics/catalogue.test.ts` checks that every code is unique and well-formed.
  */
@@ -8,10 +8,12 @@
 import { backendCodes } from './codes/backends.js';
 import { batchCodes } from './codes/batch.js';
 import { buildCodes } from './codes/build.js';
+import { commandCodes } from './codes/commands.js';
 import { coreCodes } from './codes/core.js';
 import { diskCodes } from './codes/disk.js';
 import { outputCodes } from './codes/outputs.js';
 import { pluginCodes } from './codes/plugins.js';
+import { resolveCodes } from './codes/resolve.js';
 import { scriptCodes } from './codes/scripts.js';
 import { translateCodes } from './codes/translate.js';
 import type { CodeDef } from './define.js';
@@ -25,5 +27,7 @@ export const areaCatalogue: Record<string, Record<string, CodeDef<any>>> = {
   backends: backendCodes,
   scripts: scriptCodes,
   plugins: pluginCodes,
+  resolve: resolveCodes,
+  commands: commandCodes,
   batch: batchCodes,
 };

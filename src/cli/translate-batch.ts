@@ -46,41 +46,44 @@ export async function runTranslateCommand(
     return EXIT.usage;
   }
   const named = outputFolders(expanded.inputs);
-  const results = await mapInOrder(named, jobs, (input) =>
-    translateOne(io, registry, input.path, { ...opts, outputDir: join(opts.outputDir, input.folder) }),
-  );
-  const summary = {
-    target: registry.get(opts.to)!.id,
-    definitions: results.length,
-    translated: results.filter((r) => r.code === EXIT.ok).length,
-    failed: results.filter((r) => r.code !== EXIT.ok).length,
-  };
-  if (opts.json) {
-    printJson(io, {
-      results: named.map((input, i) => {
-        const answer = JSON.parse(results[i]!.stdout) as { files: string[]; diagnostics: Diagnostic[] };
-        return {
+  const target = registry.get(opts.to)!.id;
+  const codes: number[] = [];
+  const jsonResults: unknown[] = [];
+  // each input's output is printed (text) or parsed (JSON) as soon as those before it are done,
+  // and then let go: a batch holds only what is in flight, and shows its progress
+  await mapInOrder(
+    named,
+    jobs,
+    (input) =>
+      translateOne(io, registry, input.path, { ...opts, outputDir: join(opts.outputDir, input.folder) }),
+    (input, outcome) => {
+      codes.push(outcome.code);
+      const folder = join(opts.outputDir, input.folder);
+      if (opts.json) {
+        const answer = JSON.parse(outcome.stdout) as { files: string[]; diagnostics: Diagnostic[] };
+        jsonResults.push({
           input: input.path,
-          outputDir: join(opts.outputDir, input.folder),
-          exitCode: results[i]!.code,
+          outputDir: folder,
+          exitCode: outcome.code,
           files: answer.files,
           diagnostics: [...input.diagnostics, ...answer.diagnostics],
-        };
-      }),
-      summary,
-    });
-  } else {
-    named.forEach((input, i) => {
-      io.stderr(`==> ${input.path} → ${join(opts.outputDir, input.folder)}\n`);
+        });
+        return;
+      }
+      io.stderr(`==> ${input.path} → ${folder}\n`);
       printDiagnostics(io, input.diagnostics);
-      io.stderr(results[i]!.stderr);
-      io.stdout(results[i]!.stdout);
-    });
+      io.stderr(outcome.stderr);
+      io.stdout(outcome.stdout);
+    },
+  );
+  const translated = codes.filter((c) => c === EXIT.ok).length;
+  const summary = { target, definitions: codes.length, translated, failed: codes.length - translated };
+  if (opts.json) printJson(io, { results: jsonResults, summary });
+  else
     io.stderr(
       `translated ${summary.translated} of ${summary.definitions} definitions to ${summary.target}, ${summary.failed} failed\n`,
     );
-  }
-  return Math.max(EXIT.ok, ...results.map((r) => r.code));
+  return Math.max(EXIT.ok, ...codes);
 }
 
 interface Outcome {
@@ -160,20 +163,30 @@ function jobsOf(flag: string | undefined): number | Diagnostic {
   return /^\d+$/.test(flag) && n > 0 ? n : diag(batchCodes.badJobs, { value: flag });
 }
 
-/** Runs `work` on every item, at most `limit` at once; results in input order. */
+/**
+ * Runs `work` on every item, at most `limit` at once, and hands each result to `ready` in input
+ * order as soon as it and all before it are done; a result is not kept after that.
+ */
 async function mapInOrder<T, R>(
   items: readonly T[],
   limit: number,
   work: (item: T) => Promise<R>,
-): Promise<R[]> {
-  const results = new Array<R>(items.length);
+  ready: (item: T, result: R) => void,
+): Promise<void> {
+  const done = new Map<number, R>();
   let next = 0;
+  let flushed = 0;
   const worker = async () => {
     while (next < items.length) {
       const i = next++;
-      results[i] = await work(items[i]!);
+      done.set(i, await work(items[i]!));
+      while (done.has(flushed)) {
+        const result = done.get(flushed)!;
+        done.delete(flushed);
+        ready(items[flushed]!, result);
+        flushed++;
+      }
     }
   };
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
 }

@@ -6,7 +6,7 @@ import { hasErrors } from '../diagnostics/types.js';
 import { executeBuild } from '../exec/executor.js';
 import type { BuildEvent } from '../exec/progress.js';
 import type { FormatRegistry } from '../formats/registry.js';
-import { EXIT, type Io, printDiagnostics } from './output.js';
+import { EXIT, exitFor, type Io, printDiagnostics } from './output.js';
 import { defaultCacheDir, type PlanFlags, type PreparedPlan, preparePlan } from './plan.js';
 
 export interface BuildFlags extends PlanFlags {
@@ -119,6 +119,14 @@ export function progressRenderer(io: Io, mode: 'tty' | 'plain', verbose = false)
   };
 }
 
+/** --quiet: no progress, only the errors. */
+function errorsOnly(io: Io) {
+  return (e: BuildEvent) => {
+    if (e.event === 'diagnostic' && e.diagnostic.severity === 'error')
+      io.stderr(`${renderDiagnostic(e.diagnostic, { color: io.isTTY })}\n`);
+  };
+}
+
 export async function runBuild(
   io: Io,
   registry: FormatRegistry,
@@ -127,13 +135,18 @@ export async function runBuild(
 ): Promise<number> {
   const prepared = await preparePlan(registry, path, flags);
   try {
-    return await buildPrepared(io, prepared, flags);
+    return await buildPrepared(io, prepared, flags, path);
   } finally {
     await prepared.close?.();
   }
 }
 
-async function buildPrepared(io: Io, prepared: PreparedPlan, flags: BuildFlags): Promise<number> {
+async function buildPrepared(
+  io: Io,
+  prepared: PreparedPlan,
+  flags: BuildFlags,
+  path: string,
+): Promise<number> {
   const json = Boolean(flags.json);
   if (!prepared.plan || hasErrors(prepared.diagnostics)) {
     if (json)
@@ -142,11 +155,13 @@ async function buildPrepared(io: Io, prepared: PreparedPlan, flags: BuildFlags):
           `${JSON.stringify({ time: new Date().toISOString(), event: 'diagnostic', diagnostic: d })}\n`,
         );
     else printDiagnostics(io, prepared.diagnostics);
-    return EXIT.inputErrors;
+    return exitFor(prepared.diagnostics, [path], true);
   }
   const render = json
     ? (e: BuildEvent) => io.stdout(`${JSON.stringify(e)}\n`)
-    : progressRenderer(io, io.isTTY ? 'tty' : 'plain', flags.verbose);
+    : io.verbosity === 'quiet'
+      ? errorsOnly(io)
+      : progressRenderer(io, io.isTTY ? 'tty' : 'plain', flags.verbose);
   if (!json) printDiagnostics(io, prepared.diagnostics);
   else
     for (const d of prepared.diagnostics)

@@ -8,6 +8,7 @@ import { lstat, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { buildCodes } from '../diagnostics/codes/build.js';
+import { cliCodes } from '../diagnostics/codes/cli.js';
 import { scriptCodes } from '../diagnostics/codes/scripts.js';
 import { diag } from '../diagnostics/define.js';
 import { type Diagnostic, hasErrors } from '../diagnostics/types.js';
@@ -18,7 +19,7 @@ import { reapStaleWorkspaces } from '../exec/workspace.js';
 import type { FormatRegistry } from '../formats/registry.js';
 import { locate, outputNames } from '../plan/planner.js';
 import type { StepOptions } from '../plan/steps.js';
-import { EXIT, type Io, printDiagnostics, printJson } from './output.js';
+import { EXIT, exitFor, type Io, printDiagnostics, printJson } from './output.js';
 import { type PlanFlags, preparePlan } from './plan.js';
 
 export interface CleanFlags extends PlanFlags {
@@ -42,7 +43,7 @@ export async function runClean(
     else printDiagnostics(io, diagnostics);
     return code;
   };
-  if (!prepared.plan || hasErrors(diagnostics)) return done(EXIT.inputErrors, []);
+  if (!prepared.plan || hasErrors(diagnostics)) return done(exitFor(diagnostics, [path], true), []);
 
   const outputDir = resolve(flags.outputDir);
   const removed: string[] = [];
@@ -61,6 +62,11 @@ export async function runClean(
   for (const stale of await reapStaleWorkspaces([outputDir])) {
     removed.push(stale.path);
     diagnostics.push(diag(buildCodes.staleWorkspace, stale));
+  }
+
+  if (!removed.length) {
+    const names = outputNames(prepared.plan).join(', ');
+    diagnostics.push(diag(cliCodes.nothingRemoved, { dir: outputDir, names }));
   }
 
   const scripts = prepared.clean ?? [];

@@ -12,7 +12,7 @@ import { diag } from '../diagnostics/define.js';
 import type { Diagnostic } from '../diagnostics/types.js';
 import { missingDistribution } from '../ir/distro-defaults.js';
 import type { PositionTable } from '../ir/positions.js';
-import type { ImageIR, Output, OutputType } from '../ir/schema.js';
+import { type ImageIR, type Output, type OutputType, OutputType as OutputTypeSchema } from '../ir/schema.js';
 import type { FormatOptions } from './contract.js';
 
 export type Need = 'distribution' | 'release' | 'output';
@@ -35,23 +35,10 @@ const MET_OTHERWISE: Record<string, (ir: ImageIR) => Need[]> = {
 /** The output type assumed per target when neither the source nor --output names one. */
 export const DEFAULT_OUTPUT: Output = { type: 'disk' };
 
-const OUTPUT_TYPES = new Set<string>([
-  'directory',
-  'tar',
-  'cpio',
-  'disk',
-  'esp',
-  'uki',
-  'iso',
-  'installer',
-  'pxe',
-  'oci',
-  'sysext',
-  'confext',
-  'portable',
-  'wsl',
-  'ostree-commit',
-]);
+/** Every output type of the IR schema: the one list of them. */
+export const OUTPUT_TYPES: ReadonlySet<string> = new Set(
+  OutputTypeSchema.anyOf.map((literal) => String(literal.const)),
+);
 
 export const OUTPUT_TYPE_LIST = [...OUTPUT_TYPES].join(', ');
 

@@ -36,11 +36,12 @@ export const INIT_DEFAULT_FORMAT = 'mkosi';
 
 export async function runInit(io: Io, registry: FormatRegistry, dir: string, flags: InitFlags) {
   const diagnostics: Diagnostic[] = [];
-  const finish = (files: string[]) => {
+  const finish = (files: string[], done?: string) => {
     if (flags.json) printJson(io, { files, diagnostics });
     else {
       printDiagnostics(io, diagnostics);
       for (const f of files) io.stdout(`${f}\n`);
+      if (done) say(io, done);
     }
     return exitFor(diagnostics);
   };
@@ -108,12 +109,9 @@ export async function runInit(io: Io, registry: FormatRegistry, dir: string, fla
   // read back as `imgc validate` does: a scaffold imgc cannot read is a bug, reported as such
   const back = await loadDefinition(registry, target, { from: format.id });
   diagnostics.push(...back.diagnostics.filter((d) => d.severity !== 'info'));
-  if (!hasErrors(diagnostics))
-    say(
-      io,
-      `wrote a new ${format.name} definition for ${[distro.id, distro.release].filter(Boolean).join(' ')} into ${target}`,
-    );
-  return finish(files);
+  const what = [distro.id, distro.release].filter(Boolean).join(' ');
+  const done = `wrote a new ${format.name} definition for ${what} into ${target}`;
+  return finish(files, hasErrors(diagnostics) ? undefined : done);
 }
 
 /** What every new definition says: the distribution, a hostname, and a disk to build. */

@@ -64,7 +64,10 @@ export function buildProgram(io: Io = processIo, registry = new FormatRegistry()
       .option('--host <distro:release:arch>', 'host that mkosi [Match] sections are evaluated against')
       .option('--type <image-type>', 'KIWI build type to select')
       .option('--kiwi-schema <version>', 'KIWI schema version to write (8.5 or 7.5)')
-      .option('--distro <id[:release]>', 'the distribution to use; replaces what the definition names or imgc inferred')
+      .option(
+        '--distro <id[:release]>',
+        'the distribution to use; replaces what the definition names or imgc inferred',
+      )
       .option('--release <release>', 'release of the distribution, replacing the one the source names')
       .option('--arch <arch>', 'architecture for targets that need one when the source has none')
       .option(

@@ -36,7 +36,7 @@ export const cliCodes = defineCodes({
     code: 'IMGC9034',
     severity: 'error',
     summary: '`imgc init` without a distribution to scaffold for',
-    message: (_: void) => 'imgc init needs the distribution the new definition builds',
+    message: () => 'imgc init needs the distribution the new definition builds',
     hint: 'pass --distro id:release (e.g. debian:12, fedora:41; `imgc list distros`), or set distro in the user config file',
   },
   missingOutputDir: {

@@ -68,14 +68,14 @@ function rooted(seed: Seed): Seed {
 }
 
 const FIXTURE_DIR: Record<ReaderId, string> = {
-  kiwi: 'kiwi',
-  mkosi: 'mkosi',
-  kickstart: 'kickstart',
-  blueprint: 'blueprint',
-  'blueprint-json': 'blueprint-json',
-  containerfile: 'containerfile',
-  'bib-config': 'containerfile',
-  ir: 'ir',
+  kiwi: 'test/formats/kiwi/fixtures',
+  mkosi: 'test/formats/mkosi/fixtures',
+  kickstart: 'test/formats/kickstart/fixtures',
+  blueprint: 'test/formats/blueprint/fixtures',
+  'blueprint-json': 'test/formats/blueprint/fixtures-json',
+  containerfile: 'test/formats/containerfile/fixtures',
+  'bib-config': 'test/formats/containerfile/fixtures',
+  ir: 'test/formats/ir/fixtures',
 };
 
 /** File names the readers expect for a single-file fixture input. */
@@ -90,7 +90,7 @@ const SINGLE_NAME: Partial<Record<ReaderId, (input: string) => string>> = {
 
 export function seedsFor(reader: ReaderId, repo: string): Seed[] {
   const seeds: Seed[] = [];
-  const fixtures = join(repo, 'test/fixtures', FIXTURE_DIR[reader]);
+  const fixtures = join(repo, FIXTURE_DIR[reader]);
   if (existsSync(fixtures)) {
     for (const c of readdirSync(fixtures).sort()) {
       const caseDir = join(fixtures, c);
@@ -108,8 +108,10 @@ export function seedsFor(reader: ReaderId, repo: string): Seed[] {
   }
   if (reader === 'ir') {
     // every golden IR is also a seed for the IR reader, extension data and all
-    for (const dir of readdirSync(join(repo, 'test/fixtures'))) {
-      const base = join(repo, 'test/fixtures', dir);
+    for (const [id, folder] of Object.entries(FIXTURE_DIR)) {
+      if (id === 'bib-config') continue;
+      const base = join(repo, folder);
+      const dir = id;
       if (!statSync(base).isDirectory()) continue;
       for (const c of readdirSync(base).sort()) {
         const golden = join(base, c, 'ir.json');

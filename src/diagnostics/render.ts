@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { LineIndex } from '../ir/positions.js';
+import { LineIndex } from './line-index.js';
 import { redactSecrets } from './redact.js';
 import type { Diagnostic } from './types.js';
 

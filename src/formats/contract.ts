@@ -5,6 +5,7 @@
  * IR plus a position table and diagnostics; a writer turns an IR into files and reports, as
  * diagnostics, whatever it cannot express beyond what its capability table already says.
  */
+import type { CodeDef } from '../diagnostics/define.js';
 import type { Diagnostic } from '../diagnostics/types.js';
 import type { PositionTable } from '../ir/positions.js';
 import type { ImageIR } from '../ir/schema.js';
@@ -101,4 +102,6 @@ export interface FormatModule {
   patterns: string[];
   reader?: FormatReader;
   writer?: FormatWriter;
+  /** the format's diagnostic codes, joined into the catalogue under its id (docs/diagnostics.md) */
+  codes?: Readonly<Record<string, CodeDef<any>>>;
 }

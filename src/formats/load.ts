@@ -7,6 +7,7 @@ import { diag } from '../diagnostics/define.js';
 import { type Diagnostic, hasErrors } from '../diagnostics/types.js';
 import { checkStats, InputRejected, MAX_DIAGNOSTICS, MAX_NESTING, readFailure } from '../input/bounded.js';
 import { valueDepthExceeds } from '../input/nesting.js';
+import { reasonOf } from '../input/reason.js';
 import { applyDistroFlags } from '../ir/distro-defaults.js';
 import { validateIr } from '../ir/validate.js';
 import type { DetectCandidate, FormatModule, ReadOptions, ReadResult } from './contract.js';
@@ -195,9 +196,4 @@ function readableIds(registry: FormatRegistry): string {
     .filter((f) => f.reader)
     .map((f) => f.id)
     .join(', ');
-}
-
-export function reasonOf(e: unknown): string {
-  if (e && typeof e === 'object' && 'code' in e && e.code === 'ENOENT') return 'no such file or folder';
-  return e instanceof Error ? e.message : String(e);
 }

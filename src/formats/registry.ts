@@ -1,11 +1,11 @@
 /** The built-in formats. A format plugin registers the same FormatModule shape. */
-import { blueprintFormat, blueprintJsonFormat } from './builtin/blueprint.js';
-import { containerfileFormat } from './builtin/containerfile.js';
-import { irFormat } from './builtin/ir.js';
-import { kickstartFormat } from './builtin/kickstart.js';
-import { kiwiFormat } from './builtin/kiwi.js';
-import { mkosiFormat } from './builtin/mkosi.js';
+import { blueprintFormat, blueprintJsonFormat } from './blueprint/format.js';
+import { containerfileFormat } from './containerfile/format.js';
 import type { FormatModule } from './contract.js';
+import { irFormat } from './ir/format.js';
+import { kickstartFormat } from './kickstart/format.js';
+import { kiwiFormat } from './kiwi/format.js';
+import { mkosiFormat } from './mkosi/format.js';
 
 export const builtinFormats: FormatModule[] = [
   blueprintFormat,

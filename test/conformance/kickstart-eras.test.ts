@@ -10,10 +10,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { readKickstartFile } from '../../src/formats/kickstart/read/read.js';
+import { isRhel, KS_VERSIONS, type KsVersion } from '../../src/formats/kickstart/versions.js';
 import { loadDefinition } from '../../src/formats/load.js';
 import { FormatRegistry } from '../../src/formats/registry.js';
-import { readKickstartFile } from '../../src/parsers/kickstart/read.js';
-import { isRhel, KS_VERSIONS, type KsVersion } from '../../src/parsers/kickstart/versions.js';
 
 interface Verdict {
   accepted: boolean;

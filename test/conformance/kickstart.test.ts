@@ -14,16 +14,16 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { kickstartFormat } from '../../src/formats/builtin/kickstart.js';
+import type { KickstartExtension } from '../../src/formats/kickstart/extension.js';
+import { kickstartFormat } from '../../src/formats/kickstart/format.js';
+import { loadSource } from '../../src/formats/kickstart/read/source.js';
+import { moduleText } from '../../src/formats/kickstart/vocabulary.js';
 import { loadDefinition } from '../../src/formats/load.js';
 import { FormatRegistry } from '../../src/formats/registry.js';
 import { writeOutputFiles } from '../../src/formats/write-files.js';
 import { normalizeIr } from '../../src/ir/normalize.js';
 import type { ImageIR } from '../../src/ir/schema.js';
 import { validateIr } from '../../src/ir/validate.js';
-import type { KickstartExtension } from '../../src/parsers/kickstart/extension.js';
-import { moduleText } from '../../src/parsers/kickstart/lower-packages.js';
-import { loadSource } from '../../src/parsers/kickstart/source.js';
 import { corpusDir, corpusMissingMessage, readManifest } from '../helpers/shared.js';
 
 interface GoldenValues {

@@ -108,7 +108,7 @@ def schematron_judge(rng_file):
 
 
 def print_type_rules(rng_file):
-    """The parameters of the schematron patterns the KIWI writer obeys (src/emitters/kiwi/type-rules.ts)."""
+    """The parameters of the schematron patterns the KIWI writer obeys (src/formats/kiwi/write/type-rules.ts)."""
     from lxml import etree
 
     ns = {'sch': 'http://purl.oclc.org/dsdl/schematron'}

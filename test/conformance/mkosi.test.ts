@@ -13,15 +13,15 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { mkosiWriter } from '../../src/emitters/mkosi/index.js';
 import { loadDefinition } from '../../src/formats/load.js';
+import { readMkosi } from '../../src/formats/mkosi/read/index.js';
+import { resolveTree } from '../../src/formats/mkosi/read/resolve.js';
+import { irArchToMkosi, LEGACY_FORMATS } from '../../src/formats/mkosi/settings.js';
+import { mkosiWriter } from '../../src/formats/mkosi/write/index.js';
 import { FormatRegistry } from '../../src/formats/registry.js';
 import { writeOutputFiles } from '../../src/formats/write-files.js';
 import { normalizeIr } from '../../src/ir/normalize.js';
 import type { ImageIR } from '../../src/ir/schema.js';
-import { readMkosi } from '../../src/parsers/mkosi/index.js';
-import { resolveTree } from '../../src/parsers/mkosi/resolve.js';
-import { irArchToMkosi, LEGACY_FORMATS } from '../../src/parsers/mkosi/settings.js';
 import { corpusDir, corpusMissingMessage, readManifest } from '../helpers/shared.js';
 
 interface Values {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { allCodes, catalogue } from '../../src/diagnostics/catalogue.js';
+import { allCodes, catalogue } from '../../src/formats/catalogue.js';
 
 const RANGES: Record<string, number> = {
   core: 1,

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
-import { diagnosticsDoc } from '../../src/diagnostics/doc.js';
+import { diagnosticsDoc } from '../../src/formats/diagnostics-doc.js';
 import { repoRoot } from '../helpers/shared.js';
 
 it('docs/diagnostics.md lists the catalogue as it is (run `npm run docs` after changing codes)', () => {

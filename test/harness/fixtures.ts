@@ -1,5 +1,5 @@
 /**
- * The fixture harness every format uses. A case is a folder `test/fixtures/<format>/<case>/`:
+ * The fixture harness every format uses. A case is a folder `test/formats/<format>/fixtures/<case>/`:
  *   input.<ext> | input/    the definition
  *   ir.json                 golden IR (normalized), updated only with UPDATE=1
  *   diagnostics.json        optional: expected [{code, line}] (order-insensitive)

@@ -23,3 +23,9 @@ export function readManifest(format: string): Record<string, string>[] {
 export function corpusMissingMessage(format: string): string {
   return `SKIPPED: corpus for ${format} not found under ${join(sharedDir, 'corpus')} (set IMGC_SHARED to point at shared/)`;
 }
+
+/** Where the fixture cases of a format live: `test/formats/<id>/fixtures/` (blueprint-json beside blueprint's). */
+export function fixturesDirOf(formatId: string): string {
+  if (formatId === 'blueprint-json') return resolve(repoRoot, 'test/formats/blueprint/fixtures-json');
+  return resolve(repoRoot, 'test/formats', formatId, 'fixtures');
+}

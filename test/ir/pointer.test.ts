@@ -1,8 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { LineIndex } from '../../src/diagnostics/line-index.js';
 import { uncoveredPointers } from '../../src/ir/losses.js';
 import { escapeToken, getAt, leaves, matchesPattern, parsePointer, pointer } from '../../src/ir/pointer.js';
-import { LineIndex, positionOf } from '../../src/ir/positions.js';
+import { positionOf } from '../../src/ir/positions.js';
 
 describe('JSON pointers', () => {
   it('escape and parse any token', () => {

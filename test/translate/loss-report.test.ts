@@ -16,7 +16,7 @@ import { FormatRegistry } from '../../src/formats/registry.js';
 import { translateIr } from '../../src/formats/translate.js';
 import { writeOutputFiles } from '../../src/formats/write-files.js';
 import { diffIr } from '../../src/ir/diff.js';
-import { repoRoot } from '../helpers/shared.js';
+import { fixturesDirOf, repoRoot } from '../helpers/shared.js';
 
 const registry = new FormatRegistry();
 const kiwiCase = join(repoRoot, 'test/translate/fixtures/kiwi-custom-layout');
@@ -196,7 +196,7 @@ describe('the report as printed', () => {
     ['kiwi', 'mkosi'],
     'names the profiles mkosi output leaves out, what they held, and where they are',
     async () => {
-      const source = join(repoRoot, 'test/fixtures/kiwi/profiles/input.kiwi');
+      const source = join(fixturesDirOf('kiwi'), 'profiles/input.kiwi');
       const { stdout } = await run([
         'translate',
         source,

@@ -12,7 +12,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { FormatModule } from '../../src/formats/contract.js';
 import { loadDefinition } from '../../src/formats/load.js';
 import { FormatRegistry } from '../../src/formats/registry.js';
-import { repoRoot } from '../helpers/shared.js';
+import { fixturesDirOf, repoRoot } from '../helpers/shared.js';
 import { canValidateKiwi, definitionsIn, KIWI_RNG, translatePair } from './matrix-helpers.js';
 
 if (!canValidateKiwi) console.warn(`SKIPPED: KIWI RelaxNG validation (needs xmllint and ${KIWI_RNG})`);
@@ -23,7 +23,7 @@ const writers = registry.list().filter((f) => f.writer);
 
 async function inputsOf(format: FormatModule): Promise<string[]> {
   const samples = await definitionsIn(join(repoRoot, 'samples', format.id), format);
-  const fixturesDir = join(repoRoot, 'test/fixtures', format.id);
+  const fixturesDir = fixturesDirOf(format.id);
   const fixtures = existsSync(fixturesDir)
     ? readdirSync(fixturesDir)
         .filter((c) => !c.startsWith('_errors_') && statSync(join(fixturesDir, c)).isDirectory())

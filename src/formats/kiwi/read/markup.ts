@@ -1,0 +1,91 @@
+/**
+ * KIWI YAML and JSON descriptions → the same AST as XML. KIWI reads them through
+ * anymarkup, which uses xmltodict's layout: one top-level key `image`, attributes as
+ * `@name` keys, text as `#text` (or a plain scalar), repeated elements as lists.
+ */
+import { isMap, isScalar, isSeq, LineCounter, type Node, parseDocument } from 'yaml';
+import { diag } from '../../../diagnostics/define.js';
+import type { XElement } from '../ast.js';
+import { kiwiCodes } from '../codes.js';
+import { normalizeXmlText, type ParsedXml } from './xml.js';
+
+export function parseMarkup(input: string, file: string): ParsedXml {
+  const text = normalizeXmlText(input);
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, uniqueKeys: false });
+  const at = (node: Node | null | undefined) => {
+    const offset = node?.range?.[0];
+    if (offset === undefined) return undefined;
+    const p = lineCounter.linePos(offset);
+    return { line: p.line, column: p.col };
+  };
+  const first = doc.errors[0];
+  if (first) {
+    const p = lineCounter.linePos(first.pos[0]);
+    return {
+      diagnostics: [
+        diag(
+          kiwiCodes.markupInvalid,
+          { detail: first.message.split('\n')[0]! },
+          { file, line: p.line, column: p.col },
+        ),
+      ],
+    };
+  }
+  const top = doc.contents;
+  if (
+    !isMap(top) ||
+    top.items.length !== 1 ||
+    String((top.items[0]!.key as Node & { value?: unknown })?.toJSON?.() ?? '') !== 'image'
+  ) {
+    return {
+      diagnostics: [
+        diag(
+          kiwiCodes.markupInvalid,
+          { detail: 'expected exactly one top-level key "image"' },
+          { file, line: 1, column: 1 },
+        ),
+      ],
+    };
+  }
+
+  const toElement = (name: string, node: Node | null, keyNode: Node | null): XElement => {
+    const el: XElement = { kind: 'element', name, attrs: {}, attrPos: {}, children: [], file };
+    const pos = at(keyNode) ?? at(node);
+    if (pos) el.pos = pos;
+    if (node === null || node === undefined) return el;
+    if (isScalar(node)) {
+      if (node.value !== null) el.children.push({ kind: 'text', text: String(node.value) });
+      return el;
+    }
+    if (!isMap(node)) return el;
+    for (const item of node.items) {
+      const key = String(isScalar(item.key) ? item.key.value : item.key);
+      const value = item.value as Node | null;
+      if (key.startsWith('@')) {
+        el.attrs[key.slice(1)] = isScalar(value)
+          ? String(value.value ?? '')
+          : String(value?.toJSON?.() ?? '');
+        const p = at(item.key as Node);
+        if (p) el.attrPos[key.slice(1)] = p;
+      } else if (key === '#text') {
+        if (isScalar(value) && value.value !== null)
+          el.children.push({ kind: 'text', text: String(value.value) });
+      } else if (isSeq(value)) {
+        for (const entry of value.items) el.children.push(toElement(key, entry as Node, item.key as Node));
+      } else el.children.push(toElement(key, value, item.key as Node));
+    }
+    return el;
+  };
+
+  const pair = top.items[0]!;
+  const root = toElement('image', pair.value as Node | null, pair.key as Node);
+  return { doc: { file, prolog: [], root }, diagnostics: [] };
+}
+
+/** YAML/JSON (not XML) by extension or by content. */
+export function looksLikeMarkup(path: string, text: string): boolean {
+  if (/\.(ya?ml|json)$/i.test(path)) return true;
+  const head = text.replace(/^\uFEFF/, '').trimStart();
+  return !head.startsWith('<') && /^(\{|image\s*:|["']image["']\s*:)/.test(head);
+}

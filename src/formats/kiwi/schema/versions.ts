@@ -1,0 +1,6 @@
+/** The KIWI schema versions imgc checks against, by schemaversion. */
+import { kiwiSchema75 } from './kiwi-7.5.js';
+import { kiwiSchema85 } from './kiwi-8.5.js';
+import type { SchemaTable } from './table.js';
+
+export const schemaTables: Record<string, SchemaTable> = { '8.5': kiwiSchema85, '7.5': kiwiSchema75 };

@@ -1,0 +1,95 @@
+/**
+ * Repositories for a KIWI description whose source names none (a blueprint, kickstart or
+ * Containerfile relies on its tool's distribution defaults; KIWI refuses a description
+ * without a <repository>). They come from the same tables imgc's backends build with: the
+ * dnf family's public repositories and the SUSE backend's download.opensuse.org paths. For
+ * Debian and Ubuntu a build reads the mirror from the host's apt sources, which a translation
+ * must not bake in: the writer names the distribution's public archive instead.
+ */
+import { archBackend } from '../../../backends/arch/index.js';
+import type { Backend, HostFacts } from '../../../backends/contract.js';
+import { findRelease } from '../../../backends/debian/releases.js';
+import { findDnfDistribution } from '../../../backends/fedora/releases.js';
+import { suseBackend } from '../../../backends/suse/index.js';
+import type { Repository } from '../../../ir/schema.js';
+
+/** The public archives of the apt family, the documented default of a translation to KIWI. */
+export const APT_ARCHIVES: Record<string, { url: string; components: string[]; keyring?: string }> = {
+  debian: {
+    url: 'https://deb.debian.org/debian',
+    components: ['main'],
+    keyring: '/usr/share/keyrings/debian-archive-keyring.gpg',
+  },
+  ubuntu: {
+    url: 'http://archive.ubuntu.com/ubuntu',
+    components: ['main', 'universe'],
+    keyring: '/usr/share/keyrings/ubuntu-archive-keyring.gpg',
+  },
+};
+
+export interface DefaultRepositories {
+  repositories: Repository[];
+  /** where they come from, for the report */
+  from: string;
+}
+
+/** The repositories KIWI is given for `id`/`release`, or undefined when imgc knows no public one. */
+export function defaultRepositories(
+  id: string,
+  release: string | undefined,
+): DefaultRepositories | undefined {
+  const apt = APT_ARCHIVES[id];
+  if (apt) {
+    const suite = release ? (findRelease(id, release)?.suite ?? release) : undefined;
+    if (!suite) return undefined;
+    return {
+      from: `the public ${id} archive; an imgc build uses the host's apt mirror instead`,
+      repositories: [
+        {
+          id,
+          type: 'apt',
+          urls: [apt.url],
+          suites: [suite],
+          components: apt.components,
+          usage: 'build-and-image',
+          ...(apt.keyring ? { gpgKeys: [`file://${apt.keyring}`] } : {}),
+        },
+      ],
+    };
+  }
+  const dnf = findDnfDistribution(id);
+  if (dnf?.repositories && release) {
+    return { from: `imgc's ${dnf.name} backend defaults`, repositories: dnf.repositories(release) };
+  }
+  if (suseBackend.distributions.includes(id)) return suseRepositories(id, release);
+  if (archBackend.distributions.includes(id)) {
+    const found = fromBackend(archBackend, { id: 'arch', release: 'rolling' });
+    return found && { from: "imgc's Arch backend defaults", repositories: found };
+  }
+  return undefined;
+}
+
+const NO_HOST: HostFacts = { architecture: 'x86_64', readText: () => undefined, listDir: () => [] };
+
+function suseRepositories(id: string, release: string | undefined): DefaultRepositories | undefined {
+  const rolling =
+    suseBackend.releases(id).includes('tumbleweed') || /^(tumbleweed|rolling)$/i.test(release ?? '');
+  // SUSE Linux Enterprise has no public repository
+  if (!rolling && (/^sle/.test(id) || !release)) return undefined;
+  const dist = rolling
+    ? { id: 'opensuse-tumbleweed', release: 'tumbleweed' }
+    : { id: 'opensuse-leap', release: release! };
+  const found = fromBackend(suseBackend, dist);
+  return found && { from: "imgc's SUSE backend defaults", repositories: found };
+}
+
+/** A backend's default repositories, when it names them without asking the host. */
+function fromBackend(backend: Backend, dist: { id: string; release: string }): Repository[] | undefined {
+  const result = backend.defaultRepositories(
+    { ...dist, suite: dist.release, architecture: 'x86_64' },
+    {},
+    NO_HOST,
+  );
+  if (result instanceof Promise || result.repositories.length === 0) return undefined;
+  return result.repositories;
+}

@@ -19,7 +19,7 @@ import { reapStaleWorkspaces } from '../exec/workspace.js';
 import type { FormatRegistry } from '../formats/registry.js';
 import { locate, outputNames } from '../plan/planner.js';
 import type { StepOptions } from '../plan/steps.js';
-import { EXIT, exitFor, type Io, printDiagnostics, printJson } from './output.js';
+import { EXIT, exitFor, type Io, printDiagnostics, printJson, say } from './output.js';
 import { type PlanFlags, preparePlan } from './plan.js';
 
 export interface CleanFlags extends PlanFlags {
@@ -86,7 +86,7 @@ export async function runClean(
   try {
     for (const step of scripts) {
       const o = step.options as StepOptions<'clean-script'>;
-      if (!flags.json) io.stderr(`running ${step.title}\n`);
+      if (!flags.json) say(io, `running ${step.title}`);
       try {
         await runScriptFile({
           ...scriptOf(step.id, o, { phase: 'clean', chroot: false }),
@@ -94,7 +94,7 @@ export async function runClean(
           env: { ...source, IMGC_OUTPUT_DIR: outputDir, OUTPUTDIR: outputDir },
           runner,
           onLine: (line) => {
-            if (!flags.json) io.stderr(`  ${line}\n`);
+            if (!flags.json) say(io, `  ${line}`);
           },
         });
       } catch (e) {

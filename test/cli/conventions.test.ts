@@ -332,6 +332,20 @@ describe('the user config file', () => {
     expect(r.stderr).toContain(`IMGC9038 nothing to remove in ${out}`);
   });
 
+  it('gives build its cache folder, the environment winning over the file and the flag over both', () => {
+    const env = withConfig(`cache-dir = "~/from-file"\noutput-dir = "${join(scratch, 'o')}"\n`);
+    // a definition without a distribution stops at planning, after the defaults are reported
+    const fromFile = runImgc(['build', noDistro], { env });
+    expect(fromFile.code).toBe(1);
+    expect(fromFile.stderr).toMatch(/IMGC1081 --cache-dir \/\S+\/from-file \(from .*config\.toml\)/);
+    const fromEnv = runImgc(['build', noDistro], { env: { ...env, IMGC_CACHE_DIR: '/tmp/from-env' } });
+    expect(fromEnv.stderr).toContain('IMGC1081 --cache-dir /tmp/from-env (from IMGC_CACHE_DIR)');
+    const fromFlag = runImgc(['build', noDistro, '--cache-dir', '/tmp/flag'], {
+      env: { ...env, IMGC_CACHE_DIR: '/tmp/from-env' },
+    });
+    expect(fromFlag.stderr).not.toMatch(/IMGC1081 --cache-dir/);
+  });
+
   it('refuses unknown keys with their line, and plugins in particular', () => {
     const env = withConfig('distro = "debian:12"\nplugins = ["./evil"]\ncache-dri = "/x"\n');
     const r = runImgc(['validate', blueprint], { env });

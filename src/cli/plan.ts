@@ -17,7 +17,7 @@ import { redactPlan } from '../plan/redact.js';
 import type { BuildPlan, PlanStep } from '../plan/steps.js';
 import { openBackends } from '../plugins/index.js';
 import { type FormatFlags, formatOptionsFrom } from './options.js';
-import { EXIT, exitFor, type Io, printDiagnostics, printJson } from './output.js';
+import { exitFor, type Io, printDiagnostics, printJson } from './output.js';
 
 export interface PlanFlags extends FormatFlags {
   from?: string;

@@ -7,7 +7,7 @@ export const discoveryCodes = defineCodes({
     severity: 'error',
     summary: 'the user config file cannot be read or holds a key or value imgc does not know',
     message: (p: { detail: string }) => `user config: ${p.detail}`,
-    hint: 'the file holds only cache-dir, distro and output-dir (see README, "User config file"); `imgc --no-user-config` ignores it',
+    hint: 'the file holds only cache-dir, distro and output-dir (see README, "User config file"); IMGC_USER_CONFIG= (empty) runs without it',
   },
   defaultFromConfig: {
     code: 'IMGC1081',

@@ -84,6 +84,12 @@ printf '%s\\n' "\${COMPREPLY[@]}"`;
     expect(bashComplete('imgc', 'init', '--distro', 'debian:b')).toEqual(
       expect.arrayContaining(['debian:bookworm', 'debian:bullseye']),
     );
+    // as bash splits the words by default (COMP_WORDBREAKS holds ':'): the part after the colon
+    expect(bashComplete('imgc', 'init', '--distro', 'debian', ':', 'bo')).toEqual(['bookworm']);
+    expect(bashComplete('imgc', 'init', '--distro', 'fedora', ':')).toEqual(
+      expect.arrayContaining(['41', 'rawhide']),
+    );
+    expect(bashComplete('imgc', 'inspect', '--distro', 'debian', ':', '12', '--fr')).toEqual(['--from']);
   });
 
   it('bash skips flag values when it looks for the command and completes files for paths', () => {

@@ -20,10 +20,15 @@ export class CommandStopped extends Error {
   constructor(
     readonly diagnostics: Diagnostic[],
     readonly code: number,
+    /** how the command prints: a JSON document, NDJSON events (build --json), or text */
+    readonly output: 'json' | 'ndjson' | 'text' = 'text',
   ) {
     super(diagnostics.map((d) => d.message).join('; '));
   }
 }
+
+const outputOf = (cmd: Command): CommandStopped['output'] =>
+  cmd.opts().json ? (cmd.name() === 'build' ? 'ndjson' : 'json') : 'text';
 
 const ATTRIBUTE: Record<UserSettingKey, string> = {
   'cache-dir': 'cacheDir',
@@ -49,7 +54,7 @@ export function prepareCommand(cmd: Command, ctx: CommandContext): Diagnostic[] 
   const notes: Diagnostic[] = [];
   const errors: Diagnostic[] = [];
   const config = ctx.userConfig();
-  if (hasErrors(config.diagnostics)) throw new CommandStopped(config.diagnostics, 2);
+  if (hasErrors(config.diagnostics)) throw new CommandStopped(config.diagnostics, 2, outputOf(cmd));
   const env = ctx.env ?? process.env;
   for (const setting of USER_SETTINGS) {
     const attribute = ATTRIBUTE[setting.key];
@@ -73,7 +78,7 @@ export function prepareCommand(cmd: Command, ctx: CommandContext): Diagnostic[] 
     errors.push(diag(cliCodes.missingOutputDir, { command: cmd.name() }));
   const pairs = opts.formatOption as string[] | undefined;
   if (pairs?.length) errors.push(...checkFormatOptionKeys(pairs, pluginNamespaces(ctx)));
-  if (errors.length) throw new CommandStopped([...notes, ...errors], 2);
+  if (errors.length) throw new CommandStopped([...notes, ...errors], 2, outputOf(cmd));
   return notes;
 }
 

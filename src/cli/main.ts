@@ -16,7 +16,7 @@ import { runDiff } from './diff.js';
 import { runInit } from './init.js';
 import { LIST_TOPICS, runList } from './list.js';
 import { collect } from './options.js';
-import { EXIT, type Io, printDiagnostics, processIo } from './output.js';
+import { EXIT, type Io, printDiagnostics, printJson, processIo } from './output.js';
 import { runPlan } from './plan.js';
 import { runPluginsList } from './plugins.js';
 import { readUserConfig, type UserConfig } from './user-config.js';
@@ -336,7 +336,13 @@ export async function main(
       return e.exitCode === 0 ? EXIT.ok : EXIT.usage;
     }
     if (e instanceof CommandStopped) {
-      printDiagnostics(io, e.diagnostics);
+      if (e.output === 'json') printJson(io, { diagnostics: e.diagnostics });
+      else if (e.output === 'ndjson')
+        for (const diagnostic of e.diagnostics)
+          io.stdout(
+            `${JSON.stringify({ time: new Date().toISOString(), event: 'diagnostic', diagnostic })}\n`,
+          );
+      else printDiagnostics(io, e.diagnostics);
       return e.code;
     }
     const detail = e instanceof Error ? e.message : String(e);

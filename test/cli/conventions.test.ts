@@ -49,6 +49,19 @@ describe('exit codes: usage errors exit 2', () => {
     expect(r.stdout).toBe('');
   });
 
+  it('prints the usage error as data with --json', () => {
+    const r = runImgc(['plan', mkosiTree, '-O', 'backnd=x', '--json']);
+    expect(r.code).toBe(2);
+    expect(JSON.parse(r.stdout).diagnostics.map((d: { code: string }) => d.code)).toEqual(['IMGC9030']);
+    const events = runImgc(['build', mkosiTree, '-O', 'backnd=x', '-o', join(scratch, 'x'), '--json']);
+    expect(events.code).toBe(2);
+    const [event] = events.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(event).toMatchObject({ event: 'diagnostic', diagnostic: { code: 'IMGC9030' } });
+  });
+
   it('exits 1 for a definition with errors and 0 for a valid one', () => {
     const broken = join(scratch, 'broken.toml');
     writeFileSync(broken, 'name = \n');

@@ -16,7 +16,7 @@ import { runDiff } from './diff.js';
 import { runInit } from './init.js';
 import { LIST_TOPICS, runList } from './list.js';
 import { collect } from './options.js';
-import { EXIT, type Io, printDiagnostics, printJson, processIo } from './output.js';
+import { EXIT, EXIT_CODE_TABLE, type Io, printDiagnostics, printJson, processIo } from './output.js';
 import { runPlan } from './plan.js';
 import { runPluginsList } from './plugins.js';
 import { readUserConfig, type UserConfig } from './user-config.js';
@@ -275,6 +275,10 @@ export function buildProgram(io: Io = processIo, registry = new FormatRegistry()
     });
 
   for (const command of program.commands) addVerbosity(command);
+  program.addHelpText(
+    'after',
+    `\nExit status: ${EXIT_CODE_TABLE.map((e) => `${e.code} ${e.short}`).join(', ')}.\nEvery command takes -q/--quiet and -v/--verbose; \`imgc completion bash|zsh|fish\`, \`man imgc\`.`,
+  );
   program.addOption(new Option('--no-color', 'plain output').hideHelp());
   return { program, exit };
 }

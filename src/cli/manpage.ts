@@ -55,7 +55,7 @@ function commandSection(c: CommandModel): string[] {
 }
 
 export function manPage(model: ProgramModel, date: string): string {
-  const exitRows = EXIT_CODE_TABLE.flatMap(([code, meaning]) => ['.TP', bold(String(code)), roff(meaning)]);
+  const exitRows = EXIT_CODE_TABLE.flatMap((e) => ['.TP', bold(String(e.code)), roff(e.meaning)]);
   const environment = [
     ...USER_SETTINGS.flatMap((s) => [
       '.TP',

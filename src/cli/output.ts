@@ -45,18 +45,29 @@ export function detail(io: Io, line: string): void {
 /** The exit codes, one table: README.md "Exit codes" and the man page show EXIT_CODE_TABLE. */
 export const EXIT = { ok: 0, inputErrors: 1, usage: 2, buildFailed: 3, interrupted: 130 } as const;
 
-export const EXIT_CODE_TABLE: readonly (readonly [number, string])[] = [
-  [EXIT.ok, 'success (warnings and notes may have been printed); `diff`: the definitions are equal'],
-  [
-    EXIT.inputErrors,
-    'the definition has errors, `translate --strict` lost something, or `diff` found differences',
-  ],
-  [
-    EXIT.usage,
-    'usage error: an unknown command, option, -O key, --from/--to format, --output type or --profile, a path that does not exist, a missing -o, a translation that would overwrite a changed file without --force; also an internal error (run again with --debug)',
-  ],
-  [EXIT.buildFailed, 'a build step or a clean script failed'],
-  [EXIT.interrupted, 'interrupted (Ctrl-C, SIGTERM, SIGHUP); a build leaves nothing behind'],
+export const EXIT_CODE_TABLE: readonly { code: number; short: string; meaning: string }[] = [
+  {
+    code: EXIT.ok,
+    short: 'success',
+    meaning: 'success (warnings and notes may have been printed); `diff`: the definitions are equal',
+  },
+  {
+    code: EXIT.inputErrors,
+    short: 'errors in the definition',
+    meaning: 'the definition has errors, `translate --strict` lost something, or `diff` found differences',
+  },
+  {
+    code: EXIT.usage,
+    short: 'usage error',
+    meaning:
+      'usage error: an unknown command, option, -O key, --from/--to format, --output type or --profile, a path that does not exist, a missing -o, a translation that would overwrite a changed file without --force; also an internal error (run again with --debug)',
+  },
+  { code: EXIT.buildFailed, short: 'build failed', meaning: 'a build step or a clean script failed' },
+  {
+    code: EXIT.interrupted,
+    short: 'interrupted',
+    meaning: 'interrupted (Ctrl-C, SIGTERM, SIGHUP); a build leaves nothing behind',
+  },
 ];
 
 /** Codes that say the command line is wrong, not the definition: they exit 2. */

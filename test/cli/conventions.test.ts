@@ -77,7 +77,7 @@ describe('exit codes: usage errors exit 2', () => {
       readme.indexOf('### ', readme.indexOf('### Exit codes') + 4),
     );
     const documented = [...table.matchAll(/^\| (\d+) \|/gm)].map((m) => Number(m[1]));
-    expect(documented).toEqual(EXIT_CODE_TABLE.map(([code]) => code));
+    expect(documented).toEqual(EXIT_CODE_TABLE.map((e) => e.code));
   });
 });
 

@@ -11,7 +11,8 @@ import { diag } from '../diagnostics/define.js';
 import { type Diagnostic, hasErrors } from '../diagnostics/types.js';
 import { builtinFormats, type FormatRegistry } from '../formats/registry.js';
 import { discoverPlugins } from '../plugins/discovery.js';
-import { checkFormatOptionKeys } from './format-option-keys.js';
+import { checkFormatOptionKeys, unreadFormatOptionKeys } from './format-option-keys.js';
+import { INIT_DEFAULT_FORMAT } from './init.js';
 import type { Io } from './output.js';
 import { USER_SETTINGS, type UserConfig, type UserSettingKey } from './user-config.js';
 
@@ -77,7 +78,12 @@ export function prepareCommand(cmd: Command, ctx: CommandContext): Diagnostic[] 
   if (OUTPUT_DIR_DEFAULTED.has(cmd.name()) && !cmd.getOptionValue('outputDir'))
     errors.push(diag(cliCodes.missingOutputDir, { command: cmd.name() }));
   const pairs = opts.formatOption as string[] | undefined;
-  if (pairs?.length) errors.push(...checkFormatOptionKeys(pairs, pluginNamespaces(ctx)));
+  if (pairs?.length) {
+    errors.push(...checkFormatOptionKeys(pairs, pluginNamespaces(ctx)));
+    const target =
+      cmd.name() === 'init' ? ((opts.fromFormat as string | undefined) ?? INIT_DEFAULT_FORMAT) : opts.to;
+    notes.push(...unreadFormatOptionKeys(pairs, cmd.name(), target as string | undefined));
+  }
   if (errors.length) throw new CommandStopped([...notes, ...errors], 2, outputOf(cmd));
   return notes;
 }

@@ -102,6 +102,44 @@ describe('-O key=value', () => {
     expect(r.code, r.stderr).toBe(0);
   });
 
+  it('warns about a known key the command does not read', () => {
+    const plan = runImgc(['plan', mkosiTree, '--output', 'tar', '-O', 'mkosi-version=14']);
+    expect(plan.code).toBe(0);
+    expect(plan.stderr).toContain(
+      'IMGC9039 -O mkosi-version is read by the mkosi writer, and imgc plan writes no definition',
+    );
+    const out = join(scratch, 'unread');
+    const translate = runImgc([
+      'translate',
+      blueprint,
+      '--to',
+      'kiwi',
+      '-o',
+      out,
+      '-O',
+      'mkosi-version=14',
+      '-O',
+      'mirror=x',
+    ]);
+    expect(translate.stderr).toContain(
+      'IMGC9039 -O mkosi-version is read by the mkosi writer, and this command writes kiwi',
+    );
+    expect(translate.stderr).toContain(
+      'IMGC9039 -O mirror is read by the debian, fedora, suse, arch backends, and imgc translate plans no build',
+    );
+    const used = runImgc([
+      'translate',
+      blueprint,
+      '--to',
+      'mkosi',
+      '-o',
+      join(scratch, 'used'),
+      '-O',
+      'mkosi-version=14',
+    ]);
+    expect(used.stderr).not.toContain('IMGC9039');
+  });
+
   it('lists the keys, with what reads each, in `imgc list options`', () => {
     const r = runImgc(['list', 'options', '--json']);
     const keys = JSON.parse(r.stdout).options.map((o: { key: string }) => o.key);

@@ -68,4 +68,12 @@ export const cliCodes = defineCodes({
       `nothing to remove in ${p.dir}: none of ${p.names} is there, and no leftovers of killed builds`,
     hint: 'check -o and --output: they must name the folder and output types the build used',
   },
+  formatOptionNotRead: {
+    code: 'IMGC9039',
+    severity: 'warning',
+    summary: 'a `-O` key that imgc knows but this command does not read',
+    message: (p: { key: string; readBy: string; why: string }) =>
+      `-O ${p.key} is read by the ${p.readBy}, and ${p.why}`,
+    hint: 'see `imgc list options` for what reads each key',
+  },
 });

@@ -160,17 +160,17 @@ export interface Backend {
   /** the step removing packages the IR lists under packages.remove */
   planRemove(packages: string[], origin: string[]): Awaitable<StepDraft>;
 
-  /** repository types it builds from (IR repositories of other types are reported and skipped); default apt */
-  repositoryTypes?: readonly string[];
-  /** how a package reference is spelled for its package manager; default apt's name:arch=version */
-  packageSpec?(p: PackageRef): string;
+  /** repository types it builds from; IR repositories of other types are reported and skipped */
+  repositoryTypes: readonly string[];
+  /** how a package reference is spelled for its package manager (apt: name:arch=version) */
+  packageSpec(p: PackageRef): string;
   /**
    * Warnings for the family-specific IR fields this backend does not apply (groups, modules,
-   * SELinux, firewall, FIPS, repository usage). When absent the planner uses apt's answers.
+   * SELinux, firewall, FIPS, repository usage); the planner adds none of its own for them.
    */
-  unappliedFields?(ir: ImageIR): Awaitable<Diagnostic[]>;
-  /** host tools the build needs: command → the Debian package that provides it */
-  hostTools?: Readonly<Record<string, string>>;
+  unappliedFields(ir: ImageIR): Awaitable<Diagnostic[]>;
+  /** host tools the build needs beyond the core's: command → the Debian package that provides it */
+  hostTools: Readonly<Record<string, string>>;
   /** releases what the backend holds (a plugin process); called when the registry is closed */
   close?(): Promise<void>;
 

@@ -13,12 +13,11 @@ import { scriptCodes } from '../diagnostics/codes/scripts.js';
 import { diag } from '../diagnostics/define.js';
 import { type Diagnostic, hasErrors } from '../diagnostics/types.js';
 import { reapStaleOutputs } from '../exec/atomic.js';
+import { coreStepRuntimes } from '../exec/core-steps.js';
 import { AbortedError, ProcessRunner } from '../exec/runner.js';
-import { runScriptFile, scriptFailure, scriptOf } from '../exec/scripts.js';
 import { reapStaleWorkspaces } from '../exec/workspace.js';
 import type { FormatRegistry } from '../formats/registry.js';
 import { locate, outputNames } from '../plan/planner.js';
-import type { StepOptions } from '../plan/steps.js';
 import { EXIT, exitFor, type Io, printDiagnostics, printJson, say } from './output.js';
 import { type PlanFlags, preparePlan } from './plan.js';
 
@@ -83,19 +82,27 @@ export async function runClean(
     ? { IMGC_SOURCE_DIR: prepared.sourceDir, SRCDIR: prepared.sourceDir }
     : {};
   let code: number = EXIT.ok;
+  const runtimes = coreStepRuntimes();
   try {
     for (const step of scripts) {
-      const o = step.options as StepOptions<'clean-script'>;
       if (!flags.json) say(io, `running ${step.title}`);
       try {
-        await runScriptFile({
-          ...scriptOf(step.id, o, { phase: 'clean', chroot: false }),
+        await runtimes.run('script', step, {
+          // clean scripts run on the host: there is no tree and no package cache
+          tree: '',
+          packageCache: '',
           workDir: scratch,
-          env: { ...source, IMGC_OUTPUT_DIR: outputDir, OUTPUTDIR: outputDir },
+          signal: controller.signal,
           runner,
-          onLine: (line) => {
-            if (!flags.json) say(io, `  ${line}`);
+          progress: {
+            log: (line) => {
+              if (!flags.json) say(io, `  ${line}`);
+            },
+            packages: () => {},
+            note: () => {},
           },
+          report,
+          env: { ...source, IMGC_OUTPUT_DIR: outputDir, OUTPUTDIR: outputDir },
         });
       } catch (e) {
         if (e instanceof AbortedError) {
@@ -103,18 +110,14 @@ export async function runClean(
           code = EXIT.interrupted;
           break;
         }
-        try {
-          scriptFailure(e, o, step.origin[0], report);
-        } catch (failed) {
-          const d = (failed as { diagnostic?: Diagnostic }).diagnostic;
-          report(
-            d
-              ? { ...d, pointer: step.origin[0] }
-              : diag(buildCodes.stepFailed, { step: step.title, detail: String(failed) }),
-          );
-          code = EXIT.buildFailed;
-          break;
-        }
+        const d = (e as { diagnostic?: Diagnostic }).diagnostic;
+        report(
+          d
+            ? { ...d, pointer: step.origin[0] }
+            : diag(buildCodes.stepFailed, { step: step.title, detail: String(e) }),
+        );
+        code = EXIT.buildFailed;
+        break;
       }
     }
   } finally {

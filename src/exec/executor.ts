@@ -7,7 +7,7 @@
  * is left.
  */
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Backend, StepContext } from '../backends/contract.js';
@@ -18,20 +18,22 @@ import { scriptCodes } from '../diagnostics/codes/scripts.js';
 import { diag } from '../diagnostics/define.js';
 import type { Diagnostic } from '../diagnostics/types.js';
 import { type PositionTable, positionOf } from '../ir/positions.js';
-import { writeDirectoryOutput } from '../outputs/directory/index.js';
-import { assembleDisk, convertImage, type DiskInfo } from '../outputs/disk/index.js';
-import { makeInitrd } from '../outputs/initrd/index.js';
-import { outputStepTypes, runOutputStep as runBootOutputStep } from '../outputs/run-step.js';
-import { writeTarOutput } from '../outputs/tar/index.js';
-import type { BuildPlan, PlanStep, StepOptions } from '../plan/steps.js';
-import { scriptStepTypes, treeStepTypes } from '../plan/steps.js';
+import {
+  type BuildPlan,
+  ofType,
+  outputNameOf,
+  type PlanStep,
+  scriptStepTypes,
+  treeStepTypes,
+} from '../plan/steps.js';
 import { commitOutput, reapStaleOutputs, tempOutputPath } from './atomic.js';
-import { installFirstBoot } from './first-boot.js';
+import { coreStepRuntimes } from './core-steps.js';
 import { acquireLock, LockTimeoutError } from './lock.js';
+import { packageOf } from './process.js';
 import { type BuildEventInput, type EventSink, stamp } from './progress.js';
-import { runScript } from './run-script.js';
 import { AbortedError, CommandError, ProcessRunner } from './runner.js';
-import { runScriptFile, scriptFailure, scriptOf } from './scripts.js';
+import { runScriptFile, scriptOf } from './scripts.js';
+import type { StepRuntimes } from './step-runtime.js';
 import { TreeCache } from './tree-cache.js';
 import {
   createWorkspace,
@@ -41,7 +43,6 @@ import {
   type Workspace,
   workspaceBases,
 } from './workspace.js';
-import { writeFiles } from './write-files.js';
 
 export interface ExecuteOptions {
   cacheDir: string;
@@ -59,6 +60,8 @@ export interface ExecuteOptions {
   lockTimeoutMs?: number;
   /** folder of the definition: post-output and error scripts see it as IMGC_SOURCE_DIR and SRCDIR */
   sourceDir?: string;
+  /** what runs the core's step types; default: every built-in one */
+  runtimes?: StepRuntimes;
 }
 
 export interface BuildResult {
@@ -68,19 +71,32 @@ export interface BuildResult {
   interrupted?: string;
 }
 
-const requiredTools: Record<string, string> = {
-  unshare: 'util-linux',
-  chroot: 'coreutils',
-  cp: 'coreutils',
-  tar: 'tar',
-};
-const backendTools: Record<string, Record<string, string>> = { debian: { mmdebstrap: 'mmdebstrap' } };
+/** what every build runs, whatever the backend */
+const requiredTools = ['unshare', 'chroot', 'cp', 'tar'];
 
 function onPath(tool: string): boolean {
   const dirs = (process.env.PATH ?? '/usr/sbin:/usr/bin:/sbin:/bin')
     .split(':')
     .concat(['/usr/sbin', '/sbin']);
   return dirs.some((d) => existsSync(join(d, tool)));
+}
+
+/** What the phases of one build share. */
+interface Session {
+  plan: BuildPlan;
+  options: ExecuteOptions;
+  backend: Backend;
+  runtimes: StepRuntimes;
+  runner: ProcessRunner;
+  order: RunOrder;
+  emit: (e: BuildEventInput) => void;
+  report: (d: Diagnostic) => void;
+  /** temporary outputs not yet renamed into place (removed on failure) */
+  temps: Set<string>;
+  outputs: BuildResult['outputs'];
+  sourceEnv: Record<string, string>;
+  workspace?: Workspace;
+  tree?: string;
 }
 
 export async function executeBuild(plan: BuildPlan, options: ExecuteOptions): Promise<BuildResult> {
@@ -102,9 +118,47 @@ export async function executeBuild(plan: BuildPlan, options: ExecuteOptions): Pr
     return { ok, outputs, diagnostics, ...(interrupted ? { interrupted } : {}) };
   };
 
+  const backend = preflight(plan, options, report);
+  if (!backend) return finish(false, []);
+  const lock = await lockCache(options, emit, report);
+  if (!lock) return finish(false, [], options.signal.aborted ? String(options.signal.reason) : undefined);
+
+  const session: Session = {
+    plan,
+    options,
+    backend,
+    runtimes: options.runtimes ?? coreStepRuntimes(),
+    runner: new ProcessRunner({ signal: options.signal }),
+    order: runOrder(plan),
+    emit,
+    report,
+    temps: new Set(),
+    outputs: [],
+    sourceEnv: options.sourceDir ? { IMGC_SOURCE_DIR: options.sourceDir, SRCDIR: options.sourceDir } : {},
+  };
+  try {
+    await prepareWorkspace(session);
+    await runTreeSteps(session, await restoreCachedPrefix(session));
+    const written = await writeOutputs(session);
+    await commitOutputs(session, written);
+    await runPostOutputScripts(session);
+    return finish(true, session.outputs);
+  } catch (e) {
+    const interrupted = options.signal.aborted ? String(options.signal.reason ?? 'abort') : undefined;
+    await recoverFromFailure(session, e, interrupted);
+    return finish(false, session.outputs, interrupted);
+  } finally {
+    await waitForChildren(session.runner);
+    if (session.workspace) await session.workspace.dispose();
+    await lock.release();
+  }
+}
+
+/** Root, the plan's backend and the host tools; undefined (with the reason reported) when one is missing. */
+function preflight(plan: BuildPlan, options: ExecuteOptions, report: (d: Diagnostic) => void) {
   if (process.getuid?.() !== 0) {
     report(diag(buildCodes.needsRoot, undefined));
-    return finish(false, []);
+    return undefined;
   }
   const backend = options.backends.get(plan.backend);
   if (!backend) {
@@ -117,21 +171,27 @@ export async function executeBuild(plan: BuildPlan, options: ExecuteOptions): Pr
           .join(', '),
       }),
     );
-    return finish(false, []);
+    return undefined;
   }
-  for (const [tool, pkg] of Object.entries({
-    ...requiredTools,
-    ...(backend.hostTools ?? backendTools[backend.id] ?? {}),
-  })) {
-    if (!onPath(tool)) report(diag(buildCodes.toolMissing, { tool, pkg }));
+  let missing = false;
+  const core = Object.fromEntries(requiredTools.map((tool) => [tool, packageOf(tool)]));
+  for (const [tool, pkg] of Object.entries({ ...core, ...backend.hostTools })) {
+    if (onPath(tool)) continue;
+    report(diag(buildCodes.toolMissing, { tool, pkg }));
+    missing = true;
   }
-  if (diagnostics.some((d) => d.severity === 'error')) return finish(false, []);
+  return missing ? undefined : backend;
+}
 
+async function lockCache(
+  options: ExecuteOptions,
+  emit: (e: BuildEventInput) => void,
+  report: (d: Diagnostic) => void,
+) {
   await mkdir(options.cacheDir, { recursive: true });
   await mkdir(options.outputDir, { recursive: true });
-  let lock: Awaited<ReturnType<typeof acquireLock>>;
   try {
-    lock = await acquireLock(join(options.cacheDir, 'lock'), {
+    return await acquireLock(join(options.cacheDir, 'lock'), {
       timeoutMs: options.lockTimeoutMs,
       signal: options.signal,
       onWait: (holder) => emit({ event: 'lock-wait', holder }),
@@ -140,234 +200,252 @@ export async function executeBuild(plan: BuildPlan, options: ExecuteOptions): Pr
     if (e instanceof LockTimeoutError)
       report(diag(buildCodes.lockTimeout, { path: e.path, pid: e.holder, seconds: e.seconds }));
     else report(diag(buildCodes.interrupted, { signal: String(options.signal.reason ?? 'abort') }));
-    return finish(false, [], options.signal.aborted ? String(options.signal.reason) : undefined);
+    return undefined;
   }
+}
 
+/** Reaps what killed builds left, and makes the workspace the tree is built in. */
+async function prepareWorkspace(session: Session) {
+  const { options, plan, report } = session;
   const bases = workspaceBases(options.cacheDir, options.preferTmpfs ?? true);
-  let workspace: Workspace | undefined;
-  let tree: string | undefined;
-  const temps = new Set<string>();
-  const outputs: BuildResult['outputs'] = [];
-  const runner = new ProcessRunner({ signal: options.signal });
-  const order = runOrder(plan);
-  const total = order.run.length;
-  const sourceEnv: Record<string, string> = options.sourceDir
-    ? { IMGC_SOURCE_DIR: options.sourceDir, SRCDIR: options.sourceDir }
-    : {};
-  try {
-    for (const stale of await reapStaleWorkspaces([
-      ...new Set([...bases, join(options.cacheDir, 'work'), options.outputDir]),
-    ])) {
-      report(diag(buildCodes.staleWorkspace, stale));
-    }
-    for (const name of await reapStaleOutputs(options.outputDir)) {
-      report(diag(buildCodes.staleWorkspace, { path: join(options.outputDir, name), pid: 0 }));
-    }
-    // The tree is built on tmpfs when there is one with room: dpkg and the maintainer scripts
-    // run ~30 % faster there even with unsafe-io, which pays for copying a directory output
-    // to disk afterwards (bench/directory-tar.sh). Without tmpfs a directory output is built
-    // on the output's filesystem and renamed into place.
-    const wantsDirectory = plan.steps.some((s) => s.type === 'output-directory');
-    const onTmpfs = bases[0] === TMPFS_BASE;
-    workspace = await createWorkspace(wantsDirectory && !onTmpfs ? options.outputDir : bases[0]!);
-    tree = join(workspace.path, 'tree');
-    const treePath = tree;
-    emit({
-      event: 'build-start',
-      backend: backend.id,
-      steps: total,
-      outputs: plan.outputs,
-      cacheDir: options.cacheDir,
-      workDir: workspace.path,
-    });
-
-    const cache = new TreeCache(options.cacheDir);
-    const useCache = options.treeCache ?? true;
-    const treeSteps = order.tree;
-    let resumeAt = 0;
-    if (useCache) {
-      for (let i = treeSteps.length - 1; i >= 0; i--) {
-        const s = treeSteps[i]!;
-        if (s.cache && cache.has(s.id)) {
-          resumeAt = i + 1;
-          break;
-        }
-      }
-    }
-    if (resumeAt > 0) {
-      const hit = treeSteps[resumeAt - 1]!;
-      for (const [i, s] of treeSteps.slice(0, resumeAt).entries()) {
-        emit({ event: 'step-cached', id: s.id, type: s.type, title: s.title, index: i + 1, total });
-      }
-      await cache.restore(hit.id, treePath, runner);
-      await cache.touch(hit.id);
-    }
-
-    const contextFor = async (step: PlanStep): Promise<StepContext> => {
-      const workDir = join(workspace!.path, 'steps', step.id);
-      await mkdir(workDir, { recursive: true });
-      return {
-        tree: treePath,
-        workDir,
-        packageCache: join(
-          options.cacheDir,
-          'packages',
-          backend.id,
-          `${plan.distribution.suite}-${plan.distribution.architecture}`,
-        ),
-        signal: options.signal,
-        runner,
-        progress: {
-          log: (line) => emit({ event: 'log', id: step.id, line }),
-          packages: (done, count) =>
-            emit({
-              event: 'step-progress',
-              id: step.id,
-              packages: count === undefined ? { done } : { done, total: count },
-            }),
-          note: (note) => emit({ event: 'step-progress', id: step.id, note }),
-        },
-        report,
-      };
-    };
-    /** One step with its start and end events; a failure carries the step (the innermost one). */
-    const track = async <T>(step: PlanStep, run: (context: StepContext) => Promise<T>): Promise<T> => {
-      const t0 = Date.now();
-      const index = order.run.indexOf(step) + 1;
-      emit({ event: 'step-start', id: step.id, type: step.type, title: step.title, index, total });
-      let result: T;
-      try {
-        result = await run(await contextFor(step));
-      } catch (e) {
-        throw attachStep(e, step);
-      }
-      emit({
-        event: 'step-end',
-        id: step.id,
-        type: step.type,
-        title: step.title,
-        elapsedMs: Date.now() - t0,
-      });
-      return result;
-    };
-
-    for (let i = resumeAt; i < treeSteps.length; i++) {
-      const step = treeSteps[i]!;
-      const t0 = Date.now();
-      emit({ event: 'step-start', id: step.id, type: step.type, title: step.title, index: i + 1, total });
-      try {
-        await runTreeStep(step, backend, await contextFor(step));
-      } catch (e) {
-        throw attachStep(e, step);
-      }
-      let saved = false;
-      if (useCache && step.cache) {
-        emit({ event: 'step-progress', id: step.id, note: 'saving the tree to the cache' });
-        await cache.save(step.id, treePath, runner, { type: step.type, title: step.title });
-        saved = true;
-      }
-      await rm(join(workspace.path, 'steps', step.id), { recursive: true, force: true });
-      emit({
-        event: 'step-end',
-        id: step.id,
-        type: step.type,
-        title: step.title,
-        elapsedMs: Date.now() - t0,
-        saved,
-      });
-    }
-    if (useCache) await cache.prune(options.keepTrees ?? 4);
-
-    const preDiskDone = new Set<string>();
-    const diskScripts: DiskScripts = {
-      run: (step, env) =>
-        track(step, (context) =>
-          runDiskScript(step, context, { IMGC_OUTPUT_DIR: options.outputDir, ...env }),
-        ),
-    };
-    const pending: Array<WrittenOutput & { type: string }> = [];
-    for (const [k, step] of order.outputs.entries()) {
-      const isLast = k === order.outputs.length - 1;
-      for (const pre of order.preDisk.get(step.id) ?? []) {
-        if (preDiskDone.has(pre.id)) continue;
-        await diskScripts.run(pre, {});
-        preDiskDone.add(pre.id);
-      }
-      await track(step, async (context) => {
-        const written = await runOutputStep(step, context, options.outputDir, temps, isLast, {
-          ...diskScripts,
-          scripts: order.disk.get(step.id) ?? [],
-        });
-        pending.push({ ...written, type: step.type });
-      });
-    }
-    // Every output is complete: they are put in place together, so a build that fails or is
-    // interrupted half-way leaves none of its outputs, not some next to older ones.
-    if (options.signal.aborted) throw new AbortedError(String(options.signal.reason));
-    for (const p of pending) {
-      for (const { temp, final } of [...p.extras, p.main]) {
-        if (await commitOutput(temp, final)) report(diag(buildCodes.outputExists, { path: final }));
-        temps.delete(temp);
-      }
-      outputs.push({ type: p.type.replace(/^output-|^assemble-/, ''), path: p.main.final });
-      emit({ event: 'output', type: p.type, path: p.main.final, sizeBytes: await sizeOf(p.main.final) });
-    }
-
-    // mkosi's mkosi.postoutput: on the host, once every output is in place
-    for (const step of order.postOutput) {
-      await track(step, async (context) => {
-        const o = step.options as StepOptions<'post-output-script'>;
-        try {
-          await runScriptFile({
-            ...scriptOf(step.id, o, { phase: 'post-output', chroot: false }),
-            workDir: context.workDir,
-            env: {
-              ...sourceEnv,
-              IMGC_OUTPUT_DIR: options.outputDir,
-              OUTPUTDIR: options.outputDir,
-              IMGC_OUTPUTS: outputs.map((x) => x.path).join('\n'),
-            },
-            runner: context.runner,
-            onLine: (line) => context.progress.log(line),
-          });
-        } catch (e) {
-          scriptFailure(e, o, step.origin[0], report);
-        }
-      });
-    }
-    return finish(true, outputs);
-  } catch (e) {
-    const interrupted = options.signal.aborted ? String(options.signal.reason ?? 'abort') : undefined;
-    const failure = interrupted ? undefined : failureDiagnostic(e);
-    if (interrupted) report(diag(buildCodes.interrupted, { signal: interrupted }));
-    else report(failure!);
-    await waitForChildren(runner);
-    if (order.onError.length) {
-      // A Ctrl-C is no failure, and the runner refuses every command once the build is aborted.
-      if (interrupted)
-        report(diag(scriptCodes.handlersSkipped, { count: order.onError.length, signal: interrupted }));
-      else
-        await runErrorScripts(order.onError, {
-          failed: (e as FailedStep)?.step,
-          failure: failure!,
-          tree,
-          workDir: workspace?.path,
-          outputDir: options.outputDir,
-          sourceEnv,
-          runner,
-          emit,
-          report,
-        });
-    }
-    for (const t of temps) await removeTree(t);
-    await waitForChildren(runner);
-    await new TreeCache(options.cacheDir).dropUnfinished();
-    return finish(false, outputs, interrupted);
-  } finally {
-    await waitForChildren(runner);
-    if (workspace) await workspace.dispose();
-    await lock.release();
+  for (const stale of await reapStaleWorkspaces([
+    ...new Set([...bases, join(options.cacheDir, 'work'), options.outputDir]),
+  ])) {
+    report(diag(buildCodes.staleWorkspace, stale));
   }
+  for (const name of await reapStaleOutputs(options.outputDir)) {
+    report(diag(buildCodes.staleWorkspace, { path: join(options.outputDir, name), pid: 0 }));
+  }
+  // The tree is built on tmpfs when there is one with room: dpkg and the maintainer scripts
+  // run ~30 % faster there even with unsafe-io, which pays for copying a directory output
+  // to disk afterwards (bench/directory-tar.sh). Without tmpfs a directory output is built
+  // on the output's filesystem and renamed into place.
+  const wantsDirectory = plan.steps.some((s) => s.type === 'output-directory');
+  const onTmpfs = bases[0] === TMPFS_BASE;
+  session.workspace = await createWorkspace(wantsDirectory && !onTmpfs ? options.outputDir : bases[0]!);
+  session.tree = join(session.workspace.path, 'tree');
+  session.emit({
+    event: 'build-start',
+    backend: session.backend.id,
+    steps: session.order.run.length,
+    outputs: plan.outputs,
+    cacheDir: options.cacheDir,
+    workDir: session.workspace.path,
+  });
+}
+
+/** Restores the tree after the last cached step of the chain; the index of the first step to run. */
+async function restoreCachedPrefix(session: Session): Promise<number> {
+  if (session.options.treeCache === false) return 0;
+  const cache = new TreeCache(session.options.cacheDir);
+  const treeSteps = session.order.tree;
+  const hit = treeSteps.findLastIndex((s) => s.cache && cache.has(s.id));
+  if (hit < 0) return 0;
+  const total = session.order.run.length;
+  for (const [i, s] of treeSteps.slice(0, hit + 1).entries()) {
+    session.emit({ event: 'step-cached', id: s.id, type: s.type, title: s.title, index: i + 1, total });
+  }
+  await cache.restore(treeSteps[hit]!.id, session.tree!, session.runner);
+  await cache.touch(treeSteps[hit]!.id);
+  return hit + 1;
+}
+
+/** The context a step runs in: its scratch folder, the shared runner and its progress events. */
+async function contextFor(session: Session, step: PlanStep): Promise<StepContext> {
+  const { options, plan, emit } = session;
+  const workDir = join(session.workspace!.path, 'steps', step.id);
+  await mkdir(workDir, { recursive: true });
+  return {
+    tree: session.tree!,
+    workDir,
+    packageCache: join(
+      options.cacheDir,
+      'packages',
+      session.backend.id,
+      `${plan.distribution.suite}-${plan.distribution.architecture}`,
+    ),
+    signal: options.signal,
+    runner: session.runner,
+    progress: {
+      log: (line) => emit({ event: 'log', id: step.id, line }),
+      packages: (done, count) =>
+        emit({
+          event: 'step-progress',
+          id: step.id,
+          packages: count === undefined ? { done } : { done, total: count },
+        }),
+      note: (note) => emit({ event: 'step-progress', id: step.id, note }),
+    },
+    report: session.report,
+  };
+}
+
+/** One step with its start and end events; a failure carries the step (the innermost one). */
+async function track(
+  session: Session,
+  step: PlanStep,
+  run: (context: StepContext) => Promise<void>,
+  index = session.order.run.indexOf(step) + 1,
+): Promise<{ elapsedMs: number }> {
+  const t0 = Date.now();
+  const total = session.order.run.length;
+  session.emit({ event: 'step-start', id: step.id, type: step.type, title: step.title, index, total });
+  try {
+    await run(await contextFor(session, step));
+  } catch (e) {
+    throw attachStep(e, step);
+  }
+  return { elapsedMs: Date.now() - t0 };
+}
+
+async function runTreeSteps(session: Session, resumeAt: number) {
+  const { backend, options, runtimes, emit } = session;
+  const useCache = options.treeCache ?? true;
+  const cache = new TreeCache(options.cacheDir);
+  const treeSteps = session.order.tree;
+  for (let i = resumeAt; i < treeSteps.length; i++) {
+    const step = treeSteps[i]!;
+    const { elapsedMs } = await track(
+      session,
+      step,
+      (context) =>
+        step.executor === `backend:${backend.id}`
+          ? backend.execute(step, context)
+          : runtimes.run('tree', step, context),
+      i + 1,
+    );
+    let saved = false;
+    if (useCache && step.cache) {
+      emit({ event: 'step-progress', id: step.id, note: 'saving the tree to the cache' });
+      await cache.save(step.id, session.tree!, session.runner, { type: step.type, title: step.title });
+      saved = true;
+    }
+    await rm(join(session.workspace!.path, 'steps', step.id), { recursive: true, force: true });
+    emit({ event: 'step-end', id: step.id, type: step.type, title: step.title, elapsedMs, saved });
+  }
+  if (useCache) await cache.prune(options.keepTrees ?? 4);
+}
+
+/** An output written under its temporary name, with the files it wrote beside it. */
+interface WrittenOutput {
+  type: string;
+  main: { temp: string; final: string };
+  extras: Array<{ temp: string; final: string }>;
+}
+
+/** A step run with its events and end event; the script kind gets `env` added. */
+async function runTracked(session: Session, step: PlanStep, env: Record<string, string>) {
+  const { elapsedMs } = await track(session, step, (context) =>
+    session.runtimes.run('script', step, { ...context, env: { ...session.sourceEnv, ...env } }),
+  );
+  session.emit({ event: 'step-end', id: step.id, type: step.type, title: step.title, elapsedMs });
+}
+
+async function writeOutputs(session: Session): Promise<WrittenOutput[]> {
+  const { order, options, temps } = session;
+  const preDiskDone = new Set<string>();
+  const diskScripts = (step: PlanStep) => ({
+    steps: order.disk.get(step.id) ?? [],
+    run: (s: PlanStep<'disk-script'>, env: Record<string, string>) =>
+      runTracked(session, s, { IMGC_OUTPUT_DIR: options.outputDir, ...env }),
+  });
+  const written: WrittenOutput[] = [];
+  for (const [k, step] of order.outputs.entries()) {
+    for (const pre of order.preDisk.get(step.id) ?? []) {
+      if (preDiskDone.has(pre.id)) continue;
+      await runTracked(session, pre, { IMGC_OUTPUT_DIR: options.outputDir });
+      preDiskDone.add(pre.id);
+    }
+    const name = outputNameOf(step);
+    if (name === undefined) throw new Error(`${step.type} is not an output step`);
+    const out: WrittenOutput = {
+      type: step.type,
+      main: { temp: tempOutputPath(options.outputDir, name), final: join(options.outputDir, name) },
+      extras: [],
+    };
+    temps.add(out.main.temp);
+    await removeTree(out.main.temp);
+    const { elapsedMs } = await track(session, step, (context) =>
+      session.runtimes.run('output', step, {
+        ...context,
+        dest: out.main.temp,
+        final: out.main.final,
+        mayMove: k === order.outputs.length - 1,
+        extra: (extraName: string) => {
+          const temp = tempOutputPath(options.outputDir, extraName);
+          temps.add(temp);
+          out.extras.push({ temp, final: join(options.outputDir, extraName) });
+          return temp;
+        },
+        diskScripts: diskScripts(step),
+      }),
+    );
+    session.emit({ event: 'step-end', id: step.id, type: step.type, title: step.title, elapsedMs });
+    written.push(out);
+  }
+  return written;
+}
+
+/**
+ * Every output is complete: they are put in place together, so a build that fails or is
+ * interrupted half-way leaves none of its outputs, not some next to older ones.
+ */
+async function commitOutputs(session: Session, written: WrittenOutput[]) {
+  if (session.options.signal.aborted) throw new AbortedError(String(session.options.signal.reason));
+  for (const p of written) {
+    for (const { temp, final } of [...p.extras, p.main]) {
+      if (await commitOutput(temp, final)) session.report(diag(buildCodes.outputExists, { path: final }));
+      session.temps.delete(temp);
+    }
+    session.outputs.push({ type: p.type.replace(/^output-|^assemble-/, ''), path: p.main.final });
+    session.emit({
+      event: 'output',
+      type: p.type,
+      path: p.main.final,
+      sizeBytes: await sizeOf(p.main.final),
+    });
+  }
+}
+
+/** mkosi's mkosi.postoutput: on the host, once every output is in place. */
+async function runPostOutputScripts(session: Session) {
+  const { outputDir } = session.options;
+  for (const step of session.order.postOutput) {
+    await runTracked(session, step, {
+      IMGC_OUTPUT_DIR: outputDir,
+      OUTPUTDIR: outputDir,
+      IMGC_OUTPUTS: session.outputs.map((x) => x.path).join('\n'),
+    });
+  }
+}
+
+/** Reports the failure, runs the error scripts, and removes what the build left half-done. */
+async function recoverFromFailure(session: Session, e: unknown, interrupted: string | undefined) {
+  const { order, report, runner } = session;
+  const failure = interrupted ? undefined : failureDiagnostic(e);
+  if (interrupted) report(diag(buildCodes.interrupted, { signal: interrupted }));
+  else report(failure!);
+  await waitForChildren(runner);
+  if (order.onError.length) {
+    // A Ctrl-C is no failure, and the runner refuses every command once the build is aborted.
+    if (interrupted)
+      report(diag(scriptCodes.handlersSkipped, { count: order.onError.length, signal: interrupted }));
+    else
+      await runErrorScripts(order.onError, {
+        failed: (e as FailedStep)?.step,
+        failure: failure!,
+        tree: session.tree,
+        workDir: session.workspace?.path,
+        outputDir: session.options.outputDir,
+        sourceEnv: session.sourceEnv,
+        runner,
+        emit: session.emit,
+        report,
+      });
+  }
+  for (const t of session.temps) await removeTree(t);
+  await waitForChildren(runner);
+  await new TreeCache(session.options.cacheDir).dropUnfinished();
 }
 
 /**
@@ -377,19 +455,21 @@ export async function executeBuild(plan: BuildPlan, options: ExecuteOptions): Pr
  * pre-disk scripts run right before it (once, however many disks share them), its disk
  * scripts inside its assembly. Then the post-output scripts. Error scripts are not in it.
  */
+export type RunOrder = ReturnType<typeof runOrder>;
+
 export function runOrder(plan: BuildPlan) {
   const byId = new Map(plan.steps.map((s) => [s.id, s]));
+  const diskScripts = plan.steps.filter(ofType('disk-script'));
   const tree = plan.steps.filter((s) => treeStepTypes.has(s.type));
-  const preDisk = new Map<string, PlanStep[]>();
-  const disk = new Map<string, PlanStep[]>();
-  for (const s of plan.steps) {
-    if (s.type !== 'assemble-disk') continue;
-    const before: PlanStep[] = [];
+  const preDisk = new Map<string, PlanStep<'disk-script'>[]>();
+  const disk = new Map<string, PlanStep<'disk-script'>[]>();
+  for (const s of plan.steps.filter(ofType('assemble-disk'))) {
+    const before: PlanStep<'disk-script'>[] = [];
     for (let up = byId.get(s.inputs[0] ?? ''); up?.type === 'disk-script'; up = byId.get(up.inputs[0] ?? ''))
       before.unshift(up);
-    const after: PlanStep[] = [];
+    const after: PlanStep<'disk-script'>[] = [];
     for (let cur = s.id; ; ) {
-      const next = plan.steps.find((x) => x.type === 'disk-script' && x.inputs[0] === cur);
+      const next = diskScripts.find((x) => x.inputs[0] === cur);
       if (!next) break;
       after.push(next);
       cur = next.id;
@@ -402,10 +482,11 @@ export function runOrder(plan: BuildPlan) {
   const outputs = plan.steps
     .filter((s) => !treeStepTypes.has(s.type) && !scriptStepTypes.has(s.type))
     .sort((a, b) => rank(a) - rank(b));
-  const postOutput = plan.steps.filter((s) => s.type === 'post-output-script');
+  const postOutput = plan.steps.filter(ofType('post-output-script'));
+  const errorScripts = plan.steps.filter(ofType('error-script'));
   const onError = [
-    ...plan.steps.filter((s) => s.type === 'error-script' && s.options.phase === 'on-error'),
-    ...plan.steps.filter((s) => s.type === 'error-script' && s.options.phase !== 'on-error'),
+    ...errorScripts.filter((s) => s.options.phase === 'on-error'),
+    ...errorScripts.filter((s) => s.options.phase !== 'on-error'),
   ];
   const run: PlanStep[] = [...tree];
   for (const s of outputs) {
@@ -414,47 +495,6 @@ export function runOrder(plan: BuildPlan) {
   }
   run.push(...postOutput);
   return { tree, outputs, preDisk, disk, postOutput, onError, run };
-}
-
-interface DiskScripts {
-  /** runs one disk-script step with its events; env adds to the script's environment */
-  run: (step: PlanStep, env: Record<string, string>) => Promise<void>;
-}
-
-async function runDiskScript(step: PlanStep, context: StepContext, env: Record<string, string>) {
-  const o = step.options as StepOptions<'disk-script'>;
-  try {
-    await runScriptFile({
-      ...scriptOf(step.id, o, { phase: o.phase, chroot: o.chroot }),
-      tree: context.tree,
-      workDir: context.workDir,
-      env,
-      // KIWI runs its host disk hooks (editbootconfig, editbootinstall) in the image root folder
-      ...(o.chroot ? {} : { cwd: context.tree }),
-      runner: context.runner,
-      onLine: (line) => context.progress.log(line),
-    });
-  } catch (e) {
-    scriptFailure(e, o, step.origin[0], context.report);
-  }
-}
-
-/** What disk scripts see of the image: IMGC_DISK_* (the image path only on the host). */
-export function diskEnv(
-  info: DiskInfo,
-  disk: { name: string; format: string },
-  host: boolean,
-): Record<string, string> {
-  return {
-    ...(host ? { IMGC_DISK_IMAGE: info.image } : {}),
-    IMGC_DISK_NAME: disk.name,
-    IMGC_DISK_FORMAT: disk.format,
-    IMGC_DISK_SIZE: String(info.sizeBytes),
-    IMGC_DISK_UUID: info.diskUuid,
-    IMGC_DISK_PARTITIONS: info.partitions
-      .map((p) => `${p.number} ${p.role} ${p.filesystem} ${p.start} ${p.size} ${p.uuid}`)
-      .join('\n'),
-  };
 }
 
 interface ErrorScriptContext {
@@ -474,7 +514,7 @@ interface ErrorScriptContext {
  * cleaned up. Their own failure is a warning (IMGC7303): the build error reported before
  * them is what failed the build.
  */
-async function runErrorScripts(handlers: PlanStep[], cx: ErrorScriptContext): Promise<void> {
+async function runErrorScripts(handlers: PlanStep<'error-script'>[], cx: ErrorScriptContext): Promise<void> {
   // the tree as far as it got (a directory output may have taken it away already)
   const tree = cx.tree && existsSync(cx.tree) ? cx.tree : undefined;
   const scratch = cx.workDir ?? (await mkdtemp(join(tmpdir(), 'imgc-on-error-')));
@@ -488,7 +528,7 @@ async function runErrorScripts(handlers: PlanStep[], cx: ErrorScriptContext): Pr
   };
   try {
     for (const [k, step] of handlers.entries()) {
-      const o = step.options as StepOptions<'error-script'>;
+      const o = step.options;
       const pointer = step.origin[0];
       const interpreter = o.interpreter.split(/\s+/)[0]!;
       const runnable = interpreter.startsWith('/') ? interpreter : 'bin/sh';
@@ -601,128 +641,6 @@ function locateDiagnostic(d: Diagnostic, positions: PositionTable | undefined): 
   if (!positions || d.file !== undefined || d.pointer === undefined) return d;
   const pos = positionOf(positions, d.pointer);
   return pos ? { ...d, file: pos.file, line: pos.line, column: pos.column } : d;
-}
-
-async function runTreeStep(step: PlanStep, backend: Backend, context: StepContext): Promise<void> {
-  if (step.executor === `backend:${backend.id}`) return backend.execute(step, context);
-  if (step.type === 'write-files') return writeFiles(step, context);
-  if (step.type === 'run-script') return runScript(step, context);
-  if (step.type === 'first-boot-script') return installFirstBoot(step, context);
-  if (step.type === 'make-initrd') return makeInitrd(step, context);
-  throw new Error(`no executor for ${step.type} steps`);
-}
-
-/** An output written under its temporary name, with the files some outputs add beside it. */
-interface WrittenOutput {
-  main: { temp: string; final: string };
-  extras: Array<{ temp: string; final: string }>;
-}
-
-async function runOutputStep(
-  step: PlanStep,
-  context: StepContext,
-  outputDir: string,
-  temps: Set<string>,
-  isLast: boolean,
-  disk: DiskScripts & { scripts: PlanStep[] },
-): Promise<WrittenOutput> {
-  const extrasWritten: WrittenOutput['extras'] = [];
-  const name = String((step.options as { name: string }).name);
-  const temp = tempOutputPath(outputDir, name);
-  const final = join(outputDir, name);
-  temps.add(temp);
-  await removeTree(temp);
-  if (step.type === 'output-directory') {
-    const how = await writeDirectoryOutput({
-      tree: context.tree,
-      dest: temp,
-      mayMove: isLast,
-      previous: final,
-      runner: context.runner,
-    });
-    context.progress.note(
-      how === 'moved'
-        ? 'moved the tree into place'
-        : how === 'copied'
-          ? 'copied the tree'
-          : 'copied the tree, hard-linking files unchanged since the previous output',
-    );
-  } else if (step.type === 'output-tar') {
-    const o = step.options as StepOptions<'output-tar'>;
-    await writeTarOutput({
-      tree: context.tree,
-      dest: temp,
-      compression: o.compression,
-      sourceDateEpoch: o.sourceDateEpoch,
-      runner: context.runner,
-    });
-  } else if (step.type === 'assemble-disk') {
-    await assembleDiskStep(step, context, temp, disk);
-  } else if (outputStepTypes.has(step.type)) {
-    const extras = await runBootOutputStep(step, context, temp, (n) => {
-      const t = tempOutputPath(outputDir, n);
-      temps.add(t);
-      return t;
-    });
-    for (const extra of extras) extrasWritten.push({ temp: extra.temp, final: join(outputDir, extra.name) });
-  } else {
-    throw new Error(`no executor for ${step.type} steps`);
-  }
-  return { main: { temp, final }, extras: extrasWritten };
-}
-
-async function osRelease(tree: string): Promise<Record<string, string>> {
-  const text =
-    (await readFile(join(tree, 'etc/os-release'), 'utf8').catch(() => undefined)) ??
-    (await readFile(join(tree, 'usr/lib/os-release'), 'utf8').catch(() => ''));
-  const out: Record<string, string> = {};
-  for (const line of text.split('\n')) {
-    const m = /^([A-Z_]+)=("?)(.*)\2$/.exec(line.trim());
-    if (m) out[m[1]!] = m[3]!;
-  }
-  return out;
-}
-
-async function assembleDiskStep(
-  step: PlanStep,
-  context: StepContext,
-  temp: string,
-  disk: DiskScripts & { scripts: PlanStep[] },
-) {
-  const o = step.options as StepOptions<'assemble-disk'>;
-  const rel = await osRelease(context.tree);
-  const os = {
-    ...o.os,
-    ...(rel.VERSION_ID ? { versionId: rel.VERSION_ID } : {}),
-    ...(rel.PRETTY_NAME ? { prettyName: rel.PRETTY_NAME } : {}),
-  };
-  const raw = o.format === 'raw' ? temp : `${temp}.raw`;
-  // chroot disk scripts change the tree before the filesystems are made from it; host ones see the finished image
-  const inTree = disk.scripts.filter((s) => s.options.chroot === true);
-  const onImage = disk.scripts.filter((s) => s.options.chroot !== true);
-  const runAll = (scripts: PlanStep[], host: boolean) => async (info: DiskInfo) => {
-    for (const s of scripts) await disk.run(s, diskEnv(info, o, host));
-  };
-  await assembleDisk({
-    tree: context.tree,
-    output: raw,
-    workDir: context.workDir,
-    storage: o.storage,
-    boot: o.boot,
-    cmdline: o.cmdline,
-    os,
-    signal: context.signal,
-    onProgress: (m: string) => context.progress.note(m),
-    ...(inTree.length ? { beforeFilesystems: runAll(inTree, false) } : {}),
-    ...(onImage.length ? { afterFilesystems: runAll(onImage, true) } : {}),
-  });
-  if (o.format !== 'raw') {
-    try {
-      await convertImage(raw, temp, o.format, context.signal);
-    } finally {
-      await rm(raw, { force: true });
-    }
-  }
 }
 
 async function sizeOf(path: string): Promise<number> {

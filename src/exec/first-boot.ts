@@ -67,8 +67,11 @@ export function firstBootUnit(o: Options): string {
   return lines.join('\n');
 }
 
-export async function installFirstBoot(step: PlanStep, context: StepContext): Promise<void> {
-  const o = step.options as Options;
+export async function installFirstBoot(
+  step: PlanStep<'first-boot-script'>,
+  context: StepContext,
+): Promise<void> {
+  const o = step.options;
   const { tree } = context;
   await chmod(await writeFileInTree(tree, o.path, o.body, 0o755), 0o755);
 

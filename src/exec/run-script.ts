@@ -1,10 +1,10 @@
 /** The core `run-script` step: a definition's script, in the image (chroot) or on the host. */
 import type { StepContext } from '../backends/contract.js';
-import type { PlanStep, StepOptions } from '../plan/steps.js';
+import type { PlanStep } from '../plan/steps.js';
 import { runScriptFile, scriptFailure, scriptOf } from './scripts.js';
 
-export async function runScript(step: PlanStep, context: StepContext): Promise<void> {
-  const o = step.options as StepOptions<'run-script'>;
+export async function runScript(step: PlanStep<'run-script'>, context: StepContext): Promise<void> {
+  const o = step.options;
   try {
     await runScriptFile({
       ...scriptOf(step.id, o, { phase: o.phase, chroot: o.chroot }),

@@ -5,8 +5,8 @@
  * PID namespace (unshare), so their /proc, /sys and /dev mounts and any daemon a
  * maintainer script starts die with them, whatever happens to imgc.
  */
-import { spawn } from 'node:child_process';
 import type { Runner } from '../backends/contract.js';
+import { ProcessFailed, startProcess } from './process.js';
 
 export class CommandError extends Error {
   constructor(
@@ -25,6 +25,9 @@ export class AbortedError extends Error {
     super(`aborted: ${reason}`);
   }
 }
+
+/** unshare options: a private mount and PID namespace whose processes die with the command */
+const PRIVATE_NAMESPACES = ['--mount', '--propagation', 'private', '--pid', '--fork', '--kill-child'];
 
 const STD_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 
@@ -66,18 +69,7 @@ export class ProcessRunner implements Runner {
   ): Promise<{ stdout: string }> {
     const { signal } = this.options;
     if (opts.privateMounts) {
-      args = [
-        '--mount',
-        '--propagation',
-        'private',
-        '--pid',
-        '--fork',
-        '--kill-child',
-        '--mount-proc',
-        '--',
-        command,
-        ...args,
-      ];
+      args = [...PRIVATE_NAMESPACES, '--mount-proc', '--', command, ...args];
       command = 'unshare';
     }
     // If imgc itself is killed (SIGKILL, OOM), the kernel kills the child too: nothing keeps
@@ -85,63 +77,43 @@ export class ProcessRunner implements Runner {
     args = ['--pdeathsig', 'KILL', '--', command, ...args];
     command = 'setpriv';
     if (signal.aborted) return Promise.reject(new AbortedError(String(signal.reason)));
-    return new Promise((resolvePromise, reject) => {
-      const child = spawn(command, args, {
-        cwd: opts.cwd,
-        env: {
-          PATH: STD_PATH,
-          ...pick(process.env, [
-            'PATH',
-            'TMPDIR',
-            'SOURCE_DATE_EPOCH',
-            'http_proxy',
-            'https_proxy',
-            'no_proxy',
-          ]),
-          ...opts.env,
-        },
-        stdio: [opts.input !== undefined ? 'pipe' : 'ignore', 'pipe', 'pipe'],
-        detached: true,
-      });
-      const pid = child.pid;
-      if (pid) this.children.add(pid);
-      const tail: string[] = [];
-      let stdout = '';
-      const lineSplitter = (isStdout: boolean) => {
-        let rest = '';
-        return (chunk: Buffer) => {
-          const text = rest + chunk.toString('utf8');
-          if (isStdout) stdout += chunk.toString('utf8');
-          const lines = text.split(/\r?\n|\r/);
-          rest = lines.pop() ?? '';
-          for (const line of lines) emit(line);
-        };
-      };
-      const emit = (line: string) => {
-        if (!line) return;
-        tail.push(line);
-        if (tail.length > 12) tail.shift();
+    const child = startProcess(command, args, {
+      cwd: opts.cwd,
+      env: {
+        PATH: STD_PATH,
+        ...pick(process.env, [
+          'PATH',
+          'TMPDIR',
+          'SOURCE_DATE_EPOCH',
+          'http_proxy',
+          'https_proxy',
+          'no_proxy',
+        ]),
+        ...opts.env,
+      },
+      signal,
+      stdin: opts.input !== undefined,
+      detached: true,
+      label: command,
+      onLine: (line) => {
         opts.onLine?.(line);
         this.options.onLine?.(line);
-      };
-      child.stdout!.on('data', lineSplitter(true));
-      child.stderr!.on('data', lineSplitter(false));
-      if (opts.input !== undefined) child.stdin!.end(opts.input);
-      const onAbort = () => this.stop(pid);
-      signal.addEventListener('abort', onAbort, { once: true });
-      child.on('error', (e) => {
-        signal.removeEventListener('abort', onAbort);
-        if (pid) this.children.delete(pid);
-        reject(e);
-      });
-      child.on('close', (code, sig) => {
-        signal.removeEventListener('abort', onAbort);
-        if (pid) this.children.delete(pid);
-        if (signal.aborted) reject(new AbortedError(String(signal.reason)));
-        else if (code === 0) resolvePromise({ stdout });
-        else reject(new CommandError(command, code, sig, tail));
-      });
+      },
     });
+    if (opts.input !== undefined) child.stdin?.end(opts.input);
+    const pid = child.pid;
+    if (pid) this.children.add(pid);
+    const onAbort = () => this.stop(pid);
+    signal.addEventListener('abort', onAbort, { once: true });
+    return child.done
+      .then((stdout) => ({ stdout }))
+      .catch((e: unknown) => {
+        throw commandError(e, String(signal.reason));
+      })
+      .finally(() => {
+        signal.removeEventListener('abort', onAbort);
+        if (pid) this.children.delete(pid);
+      });
   }
 
   chroot(
@@ -158,21 +130,7 @@ export class ProcessRunner implements Runner {
     if (opts.network) env.IMGC_NETWORK = '1';
     return this.run(
       'unshare',
-      [
-        '--mount',
-        '--propagation',
-        'private',
-        '--pid',
-        '--fork',
-        '--kill-child',
-        '--',
-        '/bin/sh',
-        '-c',
-        CHROOT_SCRIPT,
-        'imgc-chroot',
-        root,
-        ...command,
-      ],
+      [...PRIVATE_NAMESPACES, '--', '/bin/sh', '-c', CHROOT_SCRIPT, 'imgc-chroot', root, ...command],
       { env, input: opts.input, onLine: opts.onLine },
     );
   }
@@ -203,4 +161,13 @@ function pick(env: NodeJS.ProcessEnv, keys: string[]): Record<string, string> {
   const out: Record<string, string> = {};
   for (const k of keys) if (env[k] !== undefined) out[k] = env[k]!;
   return out;
+}
+
+function commandError(e: unknown, reason: string): Error {
+  if (!(e instanceof ProcessFailed)) return e as Error;
+  const f = e.failure;
+  if (f.kind === 'aborted') return new AbortedError(reason);
+  if (f.kind === 'failed') return new CommandError(f.command, f.exitCode, f.signal, f.tail);
+  if (f.kind === 'missing') return new Error(`${f.tool} is not installed (Debian package ${f.packageName})`);
+  return new Error(f.message);
 }

@@ -32,8 +32,8 @@ async function idTable(tree: string, file: 'passwd' | 'group'): Promise<Map<stri
   return map;
 }
 
-export async function writeFiles(step: PlanStep, context: StepContext): Promise<void> {
-  const { entries } = step.options as StepOptions<'write-files'>;
+export async function writeFiles(step: PlanStep<'write-files'>, context: StepContext): Promise<void> {
+  const { entries } = step.options;
   const { tree } = context;
   const users = await idTable(tree, 'passwd');
   const groups = await idTable(tree, 'group');

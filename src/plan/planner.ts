@@ -7,7 +7,7 @@
 
 import { stat } from 'node:fs/promises';
 import { isAbsolute, resolve } from 'node:path';
-import type { Backend, HostFacts } from '../backends/contract.js';
+import type { Backend, HostFacts, ResolvedDistribution } from '../backends/contract.js';
 import type { BackendRegistry } from '../backends/registry.js';
 import { buildCodes } from '../diagnostics/codes/build.js';
 import { outputCodes } from '../diagnostics/codes/outputs.js';
@@ -18,7 +18,15 @@ import type { FormatOptions } from '../formats/contract.js';
 import { InputRejected } from '../input/bounded.js';
 import { applyDistroFlags, missingDistribution } from '../ir/distro-defaults.js';
 import { type PositionTable, positionOf } from '../ir/positions.js';
-import type { ImageIR, Output, OutputType, Script, ScriptPhase } from '../ir/schema.js';
+import type {
+  ImageIR,
+  Output,
+  OutputType,
+  PackageRef,
+  Repository,
+  Script,
+  ScriptPhase,
+} from '../ir/schema.js';
 import { fileDigest, treeDigest } from './digest.js';
 import { stepId } from './hash.js';
 import { injectionDiagnostics } from './injection.js';
@@ -33,10 +41,11 @@ import {
 } from './script-steps.js';
 import {
   type BuildPlan,
+  outputNameOf,
   type PlanStep,
   type StepDraft,
   type StepOptions,
-  scriptStepTypes,
+  type StepType,
   treeStepTypes,
 } from './steps.js';
 
@@ -73,7 +82,7 @@ export interface PlanRequest {
 export interface PlanResult {
   plan?: BuildPlan;
   /** the definition's clean scripts: not part of the build, `imgc clean` runs them */
-  clean?: PlanStep[];
+  clean?: PlanStep<'clean-script'>[];
   diagnostics: Diagnostic[];
 }
 
@@ -87,10 +96,6 @@ export function locate(diagnostics: Diagnostic[], positions: PositionTable | und
   });
 }
 
-function packageSpec(p: { name: string; version?: string; arch?: string }): string {
-  return `${p.name}${p.arch ? `:${p.arch}` : ''}${p.version ? `=${p.version}` : ''}`;
-}
-
 const uniq = (xs: string[]) => [...new Set(xs)];
 
 function chooseOutputs(ir: ImageIR, asked: OutputType[] | undefined): Output[] {
@@ -98,100 +103,147 @@ function chooseOutputs(ir: ImageIR, asked: OutputType[] | undefined): Output[] {
   return ir.outputs.length ? ir.outputs : [{ type: 'directory' }];
 }
 
+/** What the phases of one plan share once the backend has resolved the distribution. */
+interface Planning {
+  request: PlanRequest;
+  ir: ImageIR;
+  options: FormatOptions;
+  outputs: Output[];
+  backend: Backend;
+  dist: ResolvedDistribution;
+  diagnostics: Diagnostic[];
+}
+
 export async function planBuild(request: PlanRequest): Promise<PlanResult> {
   const diagnostics: Diagnostic[] = [];
-  let clean: PlanStep[] | undefined;
-  const done = (plan?: BuildPlan): PlanResult => ({
+  const done = (plan?: BuildPlan, clean?: PlanStep<'clean-script'>[]): PlanResult => ({
     plan,
     ...(plan && clean ? { clean } : {}),
     diagnostics: locate(diagnostics, request.positions),
   });
-  const { host } = request;
   const options = request.options ?? {};
   // --distro wins here too for callers that did not read through loadDefinition
   const ir: ImageIR = { ...request.ir, distribution: { ...request.ir.distribution } };
   diagnostics.push(...applyDistroFlags(ir, {}, options));
-
   const outputs = chooseOutputs(ir, request.outputs);
-  for (const [i, o] of outputs.entries()) {
-    const pointer = ir.outputs.indexOf(o) >= 0 ? `/outputs/${ir.outputs.indexOf(o)}` : undefined;
-    const detail = notBuildableDetail(o);
-    if (!buildableOutputs.includes(o.type)) {
-      diagnostics.push(
-        diag(
-          buildCodes.unsupportedOutput,
-          { type: o.type, known: buildableOutputs.join(', ') },
-          {},
-          pointer ? { pointer } : {},
-        ),
-      );
-    }
-    if (detail)
-      diagnostics.push(
-        diag(outputCodes.notBuildable, { type: o.type, detail }, {}, pointer ? { pointer } : {}),
-      );
-    void i;
-  }
-
+  diagnostics.push(...unbuildableOutputs(ir, outputs));
   // Readers refuse these already; an IR from the API or a plugin must not get past the plan either.
   diagnostics.push(...injectionDiagnostics(ir));
   if (hasErrors(diagnostics)) return done();
 
-  const chosen = typeof options.backend === 'string' ? options.backend : undefined;
+  const backend = chooseBackend(ir, request, options, diagnostics);
+  if (!backend) return done();
+  const resolved = await backend.resolveDistribution(ir, options, request.host);
+  diagnostics.push(...resolved.diagnostics);
+  if (!resolved.distribution || hasErrors(diagnostics)) return done();
+  const planning: Planning = {
+    request,
+    ir,
+    options,
+    outputs,
+    backend,
+    dist: resolved.distribution,
+    diagnostics,
+  };
+
+  const repositories = await chooseRepositories(planning);
+  if (hasErrors(diagnostics)) return done();
+  const drafts = await treeDrafts(planning, repositories);
+  if (hasErrors(diagnostics)) return done();
+  markCachePoint(drafts);
+  // after the cache point, so a live build starts from the same cached tree as a disk build
+  drafts.splice(drafts.length - 1, 0, ...(await lateTreeDrafts(planning)));
+  if (hasErrors(diagnostics)) return done();
+
+  const steps = chain(drafts, backend);
+  const phaseSteps = await planPhaseScripts(ir, outputs, request, diagnostics);
+  steps.push(...outputSteps(planning, steps.length ? [steps.at(-1)!.id] : [], phaseSteps));
+  // post-output scripts consume every output; error scripts consume nothing and run only on failure
+  let produced = steps.filter((s) => !treeStepTypes.has(s.type)).map((s) => s.id);
+  for (const d of phaseSteps.postOutput) {
+    const step = toStep(d, produced, backend);
+    steps.push(step);
+    produced = [step.id];
+  }
+  for (const d of phaseSteps.onError) steps.push(toStep(d, [], backend));
+  const clean = phaseSteps.clean.map((d) => toStep(d, [], backend));
+  if (hasErrors(diagnostics)) return done();
+  const plan: BuildPlan = {
+    planVersion: 1,
+    backend: backend.id,
+    distribution: { ...resolved.distribution },
+    outputs: outputs.map((o) => o.type),
+    steps,
+  };
+  return done(plan, clean);
+}
+
+function unbuildableOutputs(ir: ImageIR, outputs: Output[]): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  for (const o of outputs) {
+    const index = ir.outputs.indexOf(o);
+    const at = index >= 0 ? { pointer: `/outputs/${index}` } : {};
+    if (!buildableOutputs.includes(o.type))
+      out.push(
+        diag(buildCodes.unsupportedOutput, { type: o.type, known: buildableOutputs.join(', ') }, {}, at),
+      );
+    const detail = notBuildableDetail(o);
+    if (detail) out.push(diag(outputCodes.notBuildable, { type: o.type, detail }, {}, at));
+  }
+  return out;
+}
+
+/** --backend, or the backend of the distribution; there is no default distribution (decision 0016). */
+function chooseBackend(
+  ir: ImageIR,
+  request: PlanRequest,
+  options: FormatOptions,
+  diagnostics: Diagnostic[],
+): Backend | undefined {
   // no default distribution: the definition, its reader's inference or --distro must name it
   const missing = missingDistribution(ir, request.positions ?? {}, 'a build', true);
   if (missing.length) {
     diagnostics.push(...missing);
-    return done();
+    return undefined;
   }
   const distroId = ir.distribution.id!;
+  const chosen = typeof options.backend === 'string' ? options.backend : undefined;
   const backend = chosen ? request.backends.get(chosen) : request.backends.forDistribution(distroId);
   if (!backend) {
+    const known = request.backends
+      .list()
+      .map((b) => `${b.id} (${b.distributions.join(', ')})`)
+      .join('; ');
+    diagnostics.push(
+      diag(buildCodes.noBackend, { distribution: distroId, known }, {}, { pointer: '/distribution/id' }),
+    );
+  }
+  return backend;
+}
+
+/** The IR's repositories of types the backend builds from, or else the backend's defaults. */
+async function chooseRepositories({ ir, backend, dist, options, request, diagnostics }: Planning) {
+  const repoTypes = backend.repositoryTypes;
+  const usable = ir.repositories.filter((r) => !r.type || repoTypes.includes(r.type));
+  for (const [i, r] of ir.repositories.entries()) {
+    if (usable.includes(r)) continue;
     diagnostics.push(
       diag(
-        buildCodes.noBackend,
-        {
-          distribution: distroId,
-          known: request.backends
-            .list()
-            .map((b) => `${b.id} (${b.distributions.join(', ')})`)
-            .join('; '),
-        },
+        buildCodes.fieldIgnored,
+        { field: `repository ${r.id}`, reason: `type ${r.type} is not one of ${repoTypes.join(', ')}` },
         {},
-        { pointer: '/distribution/id' },
+        { pointer: `/repositories/${i}`, severity: 'warning' },
       ),
     );
-    return done();
   }
-  const resolved = await backend.resolveDistribution(ir, options, host);
-  diagnostics.push(...resolved.diagnostics);
-  const dist = resolved.distribution;
-  if (!dist || hasErrors(diagnostics)) return done();
+  if (usable.length) return usable;
+  const defaults = await backend.defaultRepositories(dist, options, request.host);
+  diagnostics.push(...defaults.diagnostics);
+  return defaults.repositories;
+}
 
-  const repoTypes: readonly string[] = backend.repositoryTypes ?? ['apt', 'apt-deb822'];
-  let repositories = ir.repositories.filter((r) => !r.type || repoTypes.includes(r.type));
-  for (const [i, r] of ir.repositories.entries()) {
-    if (!repositories.includes(r)) {
-      diagnostics.push(
-        diag(
-          buildCodes.fieldIgnored,
-          { field: `repository ${r.id}`, reason: `type ${r.type} is not one of ${repoTypes.join(', ')}` },
-          {},
-          {
-            pointer: `/repositories/${i}`,
-            severity: 'warning',
-          },
-        ),
-      );
-    }
-  }
-  if (!repositories.length) {
-    const defaults = await backend.defaultRepositories(dist, options, host);
-    diagnostics.push(...defaults.diagnostics);
-    repositories = defaults.repositories;
-  }
-  if (hasErrors(diagnostics)) return done();
-
+/** Every package the image needs, spelled by the backend, its own additions included. */
+async function imagePackages({ ir, backend, dist, outputs }: Planning) {
   const bootable = outputs.some((o) => bootableOutputs.has(o.type));
   const bootPackages = bootable
     ? [
@@ -200,52 +252,55 @@ export async function planBuild(request: PlanRequest): Promise<PlanResult> {
         ...(await backend.bootloaderPackages(ir)),
       ]
     : [];
-  const spec = backend.packageSpec ?? packageSpec;
+  const spec = (p: PackageRef) => backend.packageSpec(p);
   const packages = uniq([
     ...ir.packages.bootstrap.map(spec),
     ...ir.packages.install.map(spec),
     ...(await backend.systemPackages(ir)),
     ...bootPackages,
   ]);
-  warnUnapplied(ir, diagnostics, backend.unappliedFields ? await backend.unappliedFields(ir) : undefined);
+  return { bootable, packages, bootstrapPackages: ir.packages.bootstrap.map(spec) };
+}
+
+/** The tree chain in its fixed order: scripts, packages, system, accounts, files, services, finalize. */
+async function treeDrafts(planning: Planning, repositories: Repository[]): Promise<StepDraft[]> {
+  const { ir, backend, request, diagnostics } = planning;
+  const { bootable, packages, bootstrapPackages } = await imagePackages(planning);
+  diagnostics.push(...(await backend.unappliedFields(ir)), ...unappliedEverywhere(ir));
 
   const scriptsIn = (phases: ScriptPhase[]) =>
     ir.scripts.map((s, i) => ({ s, i })).filter(({ s }) => phases.includes(s.phase));
+  const runScripts = async (phases: ScriptPhase[]) => {
+    for (const { s, i } of scriptsIn(phases)) drafts.push(await runScriptDraft(s, i, request, diagnostics));
+  };
   const skeletons = ir.overlays.map((o, i) => ({ o, i })).filter(({ o }) => o.kind === 'skeleton');
   const separateInstall = skeletons.length > 0 || scriptsIn(['pre-packages']).length > 0;
 
   const drafts: StepDraft[] = [];
-  for (const { s, i } of scriptsIn(['sync', 'pre-install']))
-    drafts.push(await runScriptDraft(s, i, request, diagnostics));
+  await runScripts(['sync', 'pre-install']);
   const pkgSteps = await backend.planPackages({
     ir,
-    distribution: dist,
+    distribution: planning.dist,
     repositories,
     packages,
-    bootstrapPackages: ir.packages.bootstrap.map(spec),
+    bootstrapPackages,
     bootable,
     separateInstall,
-    options,
+    options: planning.options,
     sourceDir: request.sourceDir,
-    host,
+    host: request.host,
   });
   diagnostics.push(...pkgSteps.diagnostics);
   drafts.push(pkgSteps.bootstrap);
   if (separateInstall) {
     if (skeletons.length) {
-      drafts.push(
-        await writeFilesDraft(ir, request, diagnostics, {
-          overlays: skeletons.map(({ i }) => i),
-          only: true,
-        }),
-      );
+      const overlays = skeletons.map(({ i }) => i);
+      drafts.push(await writeFilesDraft(ir, request, diagnostics, { overlays, only: true }));
     }
-    for (const { s, i } of scriptsIn(['pre-packages']))
-      drafts.push(await runScriptDraft(s, i, request, diagnostics));
+    await runScripts(['pre-packages']);
     if (pkgSteps.install) drafts.push(pkgSteps.install);
   }
-  for (const { s, i } of scriptsIn(['prepare', 'build']))
-    drafts.push(await runScriptDraft(s, i, request, diagnostics));
+  await runScripts(['prepare', 'build']);
   if (ir.packages.remove.length)
     drafts.push(
       await backend.planRemove(
@@ -259,12 +314,8 @@ export async function planBuild(request: PlanRequest): Promise<PlanResult> {
     drafts.push(accountsDraft(ir));
   const nonSkeleton = ir.overlays.map((o, i) => ({ o, i })).filter(({ o }) => o.kind !== 'skeleton');
   if (ir.files.length || ir.directories.length || ir.symlinks.length || nonSkeleton.length) {
-    drafts.push(
-      await writeFilesDraft(ir, request, diagnostics, {
-        overlays: nonSkeleton.map(({ i }) => i),
-        only: false,
-      }),
-    );
+    const overlays = nonSkeleton.map(({ i }) => i);
+    drafts.push(await writeFilesDraft(ir, request, diagnostics, { overlays, only: false }));
   }
   // after the files: a unit that comes from the definition's files or overlays can be enabled
   const svc = ir.system.services;
@@ -276,8 +327,7 @@ export async function planBuild(request: PlanRequest): Promise<PlanResult> {
       origin: ['/system/services'],
     });
   }
-  for (const { s, i } of scriptsIn(['post-install', 'finalize']))
-    drafts.push(await runScriptDraft(s, i, request, diagnostics));
+  await runScripts(['post-install', 'finalize']);
   drafts.push(...(await firstBootDrafts(scriptsIn(['first-boot']), request, diagnostics)));
   drafts.push({
     type: 'finalize',
@@ -285,27 +335,37 @@ export async function planBuild(request: PlanRequest): Promise<PlanResult> {
     options: { cleanPackageCache: true, resetMachineId: ir.system.machineId === undefined },
     origin: [],
   });
-  if (hasErrors(diagnostics)) return done();
-  markCachePoint(drafts);
-  // after the cache point, so a live build starts from the same cached tree as a disk build
+  return drafts;
+}
+
+/** The live boot stack and the initrd: they go after the cache point, before finalize. */
+async function lateTreeDrafts({ ir, outputs, backend, request, diagnostics }: Planning) {
   const late: StepDraft[] = [];
   const live = await livePackageDraft(outputs, backend, ir, diagnostics);
   if (live) late.push(live);
+  const bootable = outputs.some((o) => bootableOutputs.has(o.type));
   const initrd = bootable ? makeInitrdDraft(ir, request.sourceDateEpoch, diagnostics) : undefined;
   if (initrd) late.push(initrd);
-  drafts.splice(drafts.length - 1, 0, ...late);
-  if (hasErrors(diagnostics)) return done();
+  return late;
+}
 
+/** Drafts as a chain of steps, each consuming the one before. */
+function chain(drafts: StepDraft[], backend: Backend, first: string[] = []): PlanStep[] {
   const steps: PlanStep[] = [];
-  let previous: string[] = [];
+  let previous = first;
   for (const d of drafts) {
     const step = toStep(d, previous, backend);
     steps.push(step);
     previous = [step.id];
   }
-  const treeId = previous;
+  return steps;
+}
+
+/** One step (or chain) per output, each consuming the finished tree; disks with their scripts. */
+function outputSteps(planning: Planning, treeId: string[], phaseSteps: PhaseSteps): PlanStep[] {
+  const { ir, outputs, backend, dist, request, diagnostics } = planning;
+  const steps: PlanStep[] = [];
   const name = ir.metadata?.name?.replace(/[^A-Za-z0-9._-]/g, '-') || 'image';
-  const phaseSteps = await planPhaseScripts(ir, outputs, request, diagnostics);
   // pre-disk scripts run once, before the first disk output, and every disk output starts from them
   let diskInput = treeId;
   let preDiskPlanned = false;
@@ -342,11 +402,9 @@ export async function planBuild(request: PlanRequest): Promise<PlanResult> {
       if (ir.storage) opts.storage = ir.storage;
       if (ir.boot) opts.boot = ir.boot;
       if (!preDiskPlanned) {
-        for (const d of phaseSteps.preDisk) {
-          const step = toStep(d, diskInput, backend);
-          steps.push(step);
-          diskInput = [step.id];
-        }
+        const preDisk = chain(phaseSteps.preDisk, backend, diskInput);
+        steps.push(...preDisk);
+        if (preDisk.length) diskInput = [preDisk.at(-1)!.id];
         preDiskPlanned = true;
       }
       const disk = toStep(
@@ -354,14 +412,8 @@ export async function planBuild(request: PlanRequest): Promise<PlanResult> {
         diskInput,
         backend,
       );
-      steps.push(disk);
       // disk scripts are chained to the disk they run for: each disk output runs them for its image
-      let after = [disk.id];
-      for (const d of phaseSteps.disk) {
-        const step = toStep(d, after, backend);
-        steps.push(step);
-        after = [step.id];
-      }
+      steps.push(disk, ...chain(phaseSteps.disk, backend, [disk.id]));
     } else {
       const drafts = outputStepDrafts({
         output: o,
@@ -369,30 +421,14 @@ export async function planBuild(request: PlanRequest): Promise<PlanResult> {
         stem,
         ir,
         distribution: dist,
-        options,
+        options: planning.options,
         ...(request.sourceDateEpoch !== undefined ? { sourceDateEpoch: request.sourceDateEpoch } : {}),
         diagnostics,
       });
       for (const d of drafts) steps.push(toStep(d, treeId, backend));
     }
   }
-  // post-output scripts consume every output; error scripts consume nothing and run only on failure
-  let produced = steps.filter((s) => !treeStepTypes.has(s.type)).map((s) => s.id);
-  for (const d of phaseSteps.postOutput) {
-    const step = toStep(d, produced, backend);
-    steps.push(step);
-    produced = [step.id];
-  }
-  for (const d of phaseSteps.onError) steps.push(toStep(d, [], backend));
-  clean = phaseSteps.clean.map((d) => toStep(d, [], backend));
-  if (hasErrors(diagnostics)) return done();
-  return done({
-    planVersion: 1,
-    backend: backend.id,
-    distribution: { ...dist },
-    outputs: outputs.map((o) => o.type),
-    steps,
-  });
+  return steps;
 }
 
 /**
@@ -402,9 +438,8 @@ export async function planBuild(request: PlanRequest): Promise<PlanResult> {
 export function outputNames(plan: BuildPlan): string[] {
   const names: string[] = [];
   for (const s of plan.steps) {
-    if (treeStepTypes.has(s.type) || scriptStepTypes.has(s.type)) continue;
-    const name = (s.options as { name?: unknown }).name;
-    if (typeof name !== 'string') continue;
+    const name = outputNameOf(s);
+    if (name === undefined) continue;
     names.push(name);
     if (s.type === 'output-oci') names.push(`${name}.tar`);
   }
@@ -435,18 +470,20 @@ function tarCompression(value: string | undefined): StepOptions<'output-tar'>['c
   return 'none';
 }
 
-function toStep(d: StepDraft, inputs: string[], backend: Backend): PlanStep {
+function toStep<T extends StepType>(d: StepDraft<T>, inputs: string[], backend: Backend): PlanStep<T> {
   const executor = d.executor ?? (backend.executes.includes(d.type) ? `backend:${backend.id}` : 'core');
+  const { type, title, options, origin } = d;
+  // the draft's type and options travel together; TypeScript cannot see it through the spread
   return {
-    id: stepId(d.type, d.options, inputs),
-    type: d.type,
-    title: d.title,
+    id: stepId(type, options, inputs),
+    type,
+    title,
     executor,
     inputs,
-    options: d.options as Record<string, unknown>,
-    origin: d.origin,
+    options,
+    origin,
     cache: d.cache ?? false,
-  };
+  } as PlanStep<T>;
 }
 
 function systemDraft(ir: ImageIR): StepDraft<'configure-system'> {
@@ -681,41 +718,14 @@ async function planPhaseScripts(
   return out;
 }
 
-/** `familyWarnings`: the backend's own answer for the family-specific fields, replacing apt's. */
-function warnUnapplied(ir: ImageIR, diagnostics: Diagnostic[], familyWarnings?: Diagnostic[]) {
-  const ignore = (pointer: string, field: string, reason: string): void => {
-    diagnostics.push(diag(buildCodes.fieldIgnored, { field, reason }, {}, { pointer, severity: 'warning' }));
-  };
-  if (familyWarnings) diagnostics.push(...familyWarnings);
-  else warnAptFamily(ir, ignore);
+/** Fields no backend applies yet, whatever the family. */
+function unappliedEverywhere(ir: ImageIR): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const ignore = (pointer: string, field: string, reason: string) =>
+    out.push(diag(buildCodes.fieldIgnored, { field, reason }, {}, { pointer, severity: 'warning' }));
   if (ir.packages.build.length)
     ignore('/packages/build', 'packages.build', 'build-only packages are not installed into the image');
   if (ir.containers.length)
     ignore('/containers', 'containers', 'embedding container images is not implemented');
-}
-
-function warnAptFamily(ir: ImageIR, ignore: (pointer: string, field: string, reason: string) => void) {
-  ir.packages.groups.forEach((g, i) => {
-    ignore(
-      `/packages/groups/${i}`,
-      `package group ${g.name}`,
-      'apt has no package groups; list the packages (or a task-* package)',
-    );
-  });
-  for (const [i, m] of ir.packages.modules.entries()) {
-    ignore(`/packages/modules/${i}`, `module ${m.name}`, 'apt has no module streams');
-  }
-  if (ir.system.selinux)
-    ignore('/system/selinux', 'system.selinux', 'the Debian backend does not configure SELinux');
-  if (ir.system.firewall)
-    ignore('/system/firewall', 'system.firewall', 'the Debian backend does not configure a firewall');
-  if (ir.system.fips) ignore('/system/fips', 'system.fips', 'no FIPS mode on Debian');
-  ir.repositories.forEach((r, i) => {
-    if (r.usage && r.usage !== 'build-and-image')
-      ignore(
-        `/repositories/${i}/usage`,
-        `repository ${r.id} usage`,
-        'every build repository is also configured in the image',
-      );
-  });
+  return out;
 }

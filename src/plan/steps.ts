@@ -26,14 +26,18 @@ const FamilySettings = Type.Record(
 
 export const BootstrapOptions = closed(
   {
-    distribution: Str('os-release ID of the image: debian, ubuntu'),
+    distribution: Str('os-release ID of the image: debian, fedora, opensuse-tumbleweed, arch, ...'),
     suite: Str('release code name handed to the bootstrapper'),
     architecture: Str('package architecture, e.g. amd64'),
-    variant: Str('mmdebstrap variant: minbase, important, standard, apt, essential'),
-    sources: Str('deb822 sources the tree is built from'),
-    keyrings: StrList('keyring files apt trusts while bootstrapping'),
+    variant: Str(
+      "the package set the backend starts from, in its own terms (mmdebstrap's minbase, important, ...)",
+    ),
+    sources: Str(
+      "the repositories the tree is built from, in the family's format (deb822, .repo, pacman.conf)",
+    ),
+    keyrings: StrList('keyring files the package manager trusts while bootstrapping'),
     packages: StrList('packages installed by this step'),
-    exclude: StrList('packages apt must never install (pinned to -1)'),
+    exclude: StrList('packages the package manager must never install'),
     installRecommends: Type.Boolean(),
     installDocs: Type.Boolean(),
     languages: StrList('translations kept under /usr/share/locale; empty = all'),
@@ -45,7 +49,7 @@ export const BootstrapOptions = closed(
 export const InstallPackagesOptions = closed(
   {
     packages: StrList(),
-    exclude: StrList('packages held back (apt-mark hold before installing)'),
+    exclude: StrList('packages held back from installation'),
     installRecommends: Type.Boolean(),
     settings: Type.Optional(FamilySettings),
   },
@@ -508,15 +512,42 @@ export const BuildPlan = Type.Object(
   },
 );
 
-export type PlanStep = Static<typeof PlanStep>;
-export type BuildPlan = Static<typeof BuildPlan>;
+type StepFields = Omit<Static<typeof PlanStep>, 'type' | 'options'>;
+
+/**
+ * One step; `PlanStep` alone is the union over every step type, tagged by `type`, so that
+ * checking the type gives the options of that type (the JSON schema above stays one object
+ * whose options each type's schema validates).
+ */
+type StepOfType = { [K in StepType]: StepFields & { type: K; options: StepOptions<K> } };
+export type PlanStep<T extends StepType = StepType> = StepOfType[T];
+
+export type BuildPlan = Omit<Static<typeof BuildPlan>, 'steps'> & { steps: PlanStep[] };
 
 /** A step before it gets its id: what a backend or the planner contributes. */
-export interface StepDraft<T extends StepType = StepType> {
-  type: T;
-  title: string;
-  options: StepOptions<T>;
-  origin: string[];
-  executor?: string;
-  cache?: boolean;
+export type StepDraft<T extends StepType = StepType> = {
+  [K in T]: {
+    type: K;
+    title: string;
+    options: StepOptions<K>;
+    origin: string[];
+    executor?: string;
+    cache?: boolean;
+  };
+}[T];
+
+/** Whether a step is of one of the given types, narrowing it to them. */
+export function isStepOf<T extends StepType>(step: PlanStep, types: ReadonlySet<T>): step is PlanStep<T> {
+  return (types as ReadonlySet<StepType>).has(step.type);
+}
+
+/** A filter predicate for steps of one type: `steps.filter(ofType('disk-script'))`. */
+export function ofType<T extends StepType>(type: T): (step: PlanStep) => step is PlanStep<T> {
+  return (step): step is PlanStep<T> => step.type === type;
+}
+
+/** The file or folder name an output step writes in the output folder; undefined for other steps. */
+export function outputNameOf(step: PlanStep): string | undefined {
+  if (treeStepTypes.has(step.type) || scriptStepTypes.has(step.type)) return undefined;
+  return 'name' in step.options && typeof step.options.name === 'string' ? step.options.name : undefined;
 }

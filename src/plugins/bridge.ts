@@ -15,11 +15,12 @@ import {
   type StepContext,
   StepError,
 } from '../backends/contract.js';
+import { APT_REPOSITORY_TYPES, aptPackageSpec } from '../backends/debian/apt.js';
 import { pluginCodes } from '../diagnostics/codes/plugins.js';
 import { diag } from '../diagnostics/define.js';
 import type { Diagnostic } from '../diagnostics/types.js';
 import type { FormatOptions } from '../formats/contract.js';
-import type { ImageIR, Initrd, Repository } from '../ir/schema.js';
+import type { ImageIR, Initrd, PackageRef, Repository } from '../ir/schema.js';
 import type { PlanStep, StepDraft, StepType } from '../plan/steps.js';
 import { SUPPORTED_PLUGIN_API } from './manifest.js';
 import { RPC_METHOD_NOT_FOUND, RpcError, RpcPeer } from './rpc.js';
@@ -110,7 +111,7 @@ export class BridgedBackend implements Backend {
   readonly apiVersion = BACKEND_API_VERSION;
   readonly id: string;
   readonly distributions: readonly string[];
-  readonly hostTools?: Readonly<Record<string, string>>;
+  readonly hostTools: Readonly<Record<string, string>>;
   private connection?: Promise<{ peer: RpcPeer; description: Description; transport: Transport }>;
   private description?: Description;
   private stderrTail: string[] = [];
@@ -120,7 +121,7 @@ export class BridgedBackend implements Backend {
   constructor(private readonly options: BridgeOptions) {
     this.id = options.backend.id;
     this.distributions = options.backend.distributions;
-    if (options.backend.hostTools) this.hostTools = options.backend.hostTools;
+    this.hostTools = options.backend.hostTools ?? {};
   }
 
   get name(): string {
@@ -129,8 +130,15 @@ export class BridgedBackend implements Backend {
   get executes(): readonly StepType[] {
     return this.description?.executes ?? [];
   }
-  get repositoryTypes(): readonly string[] | undefined {
-    return this.description?.repositoryTypes;
+  /**
+   * Protocol v1 has no package spelling and makes repository types optional: a plugin is
+   * given apt's spelling and, when it names no types, apt's (what v1 plugins were written for).
+   */
+  get repositoryTypes(): readonly string[] {
+    return this.description?.repositoryTypes ?? APT_REPOSITORY_TYPES;
+  }
+  packageSpec(p: PackageRef): string {
+    return aptPackageSpec(p);
   }
   releases(distribution: string): readonly string[] {
     return this.description?.releases[distribution] ?? [];

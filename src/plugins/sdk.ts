@@ -78,7 +78,8 @@ export function serveBackend(backend: Backend, options: ServeOptions = {}): RpcP
       };
       try {
         await backend.execute(
-          { inputs: [], origin: [], cache: false, executor: `backend:${backend.id}`, ...p.step },
+          // validated against the step schemas on the wire
+          { inputs: [], origin: [], cache: false, executor: `backend:${backend.id}`, ...p.step } as PlanStep,
           context,
         );
         return null;

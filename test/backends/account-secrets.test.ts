@@ -1,7 +1,7 @@
 /**
  * Password hashes and clear-text passwords reach the account tools on stdin, never on a
  * command line (where every user of the host sees them in the process list); SSH keys of a
- * home that climbs land inside the tree. Both configure modules, with a recording runner.
+ * home that climbs land inside the tree. The configure code every family shares, with a recording runner.
  */
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -9,7 +9,6 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { configureAccounts as configureCommon } from '../../src/backends/common/configure.js';
 import type { StepContext } from '../../src/backends/contract.js';
-import { configureAccounts as configureDebian } from '../../src/backends/debian/configure.js';
 import type { PlanStep } from '../../src/plan/steps.js';
 
 const HASH = '$6$salt$secrethashvalue';
@@ -57,12 +56,9 @@ const step = {
     ],
     root: { password: { hash: HASH }, sshKeys: [] },
   },
-} as unknown as PlanStep;
+} as unknown as PlanStep<'configure-accounts'>;
 
-describe.each([
-  ['debian', configureDebian],
-  ['common', configureCommon],
-])('%s configure-accounts', (_name, configure) => {
+describe.each([['shared', configureCommon]])('%s configure-accounts', (_name, configure) => {
   it('passes hashes and passwords on stdin only', async () => {
     const { ctx, calls } = context();
     await configure(step, ctx);

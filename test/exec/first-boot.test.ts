@@ -43,7 +43,7 @@ function options(extra: Partial<StepOptions<'first-boot-script'>> = {}): StepOpt
   };
 }
 
-function step(o: StepOptions<'first-boot-script'>): PlanStep {
+function step(o: StepOptions<'first-boot-script'>): PlanStep<'first-boot-script'> {
   return {
     id: '0123456789abcdef',
     type: 'first-boot-script',

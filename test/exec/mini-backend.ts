@@ -70,6 +70,8 @@ export const miniBackend: Backend = {
     options: { packages },
     origin,
   }),
+  repositoryTypes: ['apt', 'apt-deb822'],
+  packageSpec: (p) => p.name,
   unappliedFields: () => [],
   hostTools: {},
   executes: ['bootstrap', 'configure-system', 'finalize'],

@@ -29,7 +29,7 @@ const step = (entries: unknown[], origin: string[]) =>
     inputs: [],
     origin,
     options: { entries },
-  }) as unknown as PlanStep;
+  }) as unknown as PlanStep<'write-files'>;
 
 describe('write-files', () => {
   it('writes through the tree absolute symlinks into the tree', async () => {

@@ -8,7 +8,7 @@ import { BackendRegistry, localHost } from '../../src/backends/registry.js';
 import { emptyIr } from '../../src/ir/empty.js';
 import type { ImageIR } from '../../src/ir/schema.js';
 import { type PlanRequest, planBuild } from '../../src/plan/planner.js';
-import { BuildPlan, type PlanStep, stepOptionSchemas } from '../../src/plan/steps.js';
+import { BuildPlan, ofType, type PlanStep, type StepType, stepOptionSchemas } from '../../src/plan/steps.js';
 import { fakeHost, fakeMirror, fakeSecurity } from './fake-host.js';
 
 const backends = new BackendRegistry();
@@ -33,7 +33,7 @@ function request(ir: ImageIR, extra: Partial<PlanRequest> = {}): PlanRequest {
 }
 
 const types = (steps: PlanStep[]) => steps.map((s) => s.type);
-const step = (steps: PlanStep[], type: string) => steps.find((s) => s.type === type)!;
+const step = <T extends StepType>(steps: PlanStep[], type: T) => steps.find(ofType(type))!;
 
 describe('planBuild', () => {
   it('has no default distribution: none (or no release) is an error asking for --distro, and --distro wins', async () => {

@@ -14,7 +14,13 @@ import { BackendRegistry } from '../../src/backends/registry.js';
 import { emptyIr } from '../../src/ir/empty.js';
 import type { ImageIR, Script } from '../../src/ir/schema.js';
 import { outputNames, type PlanRequest, planBuild } from '../../src/plan/planner.js';
-import { BuildPlan, type PlanStep, stepOptionSchemas } from '../../src/plan/steps.js';
+import {
+  BuildPlan,
+  type PlanStep,
+  type StepType,
+  ofType as stepOf,
+  stepOptionSchemas,
+} from '../../src/plan/steps.js';
 import { fakeHost } from './fake-host.js';
 
 const backends = new BackendRegistry();
@@ -39,7 +45,7 @@ function request(ir: ImageIR, extra: Partial<PlanRequest> = {}): PlanRequest {
 }
 
 const types = (steps: PlanStep[]) => steps.map((s) => s.type);
-const ofType = (steps: PlanStep[], type: string) => steps.filter((s) => s.type === type);
+const ofType = <T extends StepType>(steps: PlanStep[], type: T) => steps.filter(stepOf(type));
 const codes = (ds: { code: string; pointer?: string; severity: string }[]) =>
   ds.map((d) => `${d.severity} ${d.code} ${d.pointer ?? ''}`);
 
@@ -163,7 +169,7 @@ describe('pre-disk and disk scripts', () => {
     expect(ofType(plan!.steps, 'output-tar')[0]!.inputs).toEqual([finalize.id]);
     const following = (disk: PlanStep) => {
       const i = plan!.steps.indexOf(disk);
-      return plan!.steps.slice(i + 1, i + 3);
+      return plan!.steps.slice(i + 1, i + 3).filter(stepOf('disk-script'));
     };
     for (const disk of [raw!, qcow!]) {
       const [a, b] = following(disk);

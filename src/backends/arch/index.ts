@@ -27,6 +27,7 @@ import {
 
 export const archLayout: RootLayout = {
   caAnchors: 'etc/ca-certificates/trust-source/anchors',
+  caExtension: '.pem',
   caUpdate: ['update-ca-trust'],
   localeGen: true,
   caches: ['var/cache/pacman/pkg'],

@@ -249,8 +249,8 @@ async function transaction(run: PacmanRun, packages: string[], context: StepCont
   }
 }
 
-export async function runPacmanBootstrap(step: PlanStep, context: StepContext) {
-  const o = step.options as StepOptions<'bootstrap'>;
+export async function runPacmanBootstrap(step: PlanStep<'bootstrap'>, context: StepContext) {
+  const o = step.options;
   await mkdir(context.tree, { recursive: true });
   await transaction(
     {
@@ -265,8 +265,8 @@ export async function runPacmanBootstrap(step: PlanStep, context: StepContext) {
   );
 }
 
-export async function runPacmanInstall(step: PlanStep, context: StepContext) {
-  const o = step.options as StepOptions<'install-packages'>;
+export async function runPacmanInstall(step: PlanStep<'install-packages'>, context: StepContext) {
+  const o = step.options;
   const s = o.settings ?? {};
   await transaction(
     {
@@ -281,8 +281,8 @@ export async function runPacmanInstall(step: PlanStep, context: StepContext) {
   );
 }
 
-export async function runPacmanRemove(step: PlanStep, context: StepContext) {
-  const o = step.options as StepOptions<'remove-packages'>;
+export async function runPacmanRemove(step: PlanStep<'remove-packages'>, context: StepContext) {
+  const o = step.options;
   if (!o.packages.length) return;
   const args = await prepare(
     { architecture: 'auto', sources: '', exclude: [], keyrings: [], settings: { sigLevel: 'Never' } },

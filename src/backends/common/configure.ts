@@ -1,9 +1,12 @@
 /**
- * System fields, accounts and services for the systemd-based families (Fedora/RHEL, SUSE,
- * Arch). Everything runs from the host against the tree (`useradd --root`, `chpasswd
- * --root`, `systemctl --root`) or writes the files those tools would write, so it works
- * the same in a full distribution tree and in a minimal one; tools of the image run in a
- * chroot only where the family has no host equivalent (locale-gen, update-ca-trust).
+ * System fields, accounts and services for every family (Debian/Ubuntu, Fedora/RHEL, SUSE,
+ * Arch): the same IR writes the same files in each. Everything runs from the host against
+ * the tree (`useradd --root`, `chpasswd --root`, `systemctl --root`) or writes the files
+ * those tools would write, so it works the same in a full distribution tree and in a minimal
+ * one; tools of the image run in a chroot only where there is no host equivalent
+ * (locale-gen, the CA store rebuild). A family's `RootLayout` says only where its files
+ * differ: the CA anchor folder, its package caches and logs, and the files its own tools
+ * read besides the common ones (Debian's /etc/default/locale).
  */
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
@@ -25,6 +28,8 @@ import { writeAuthorizedKeys } from './ssh-keys.js';
 export interface RootLayout {
   /** where extra CA certificates go, relative to the root */
   caAnchors: string;
+  /** the file name ending the CA rebuild picks up (update-ca-certificates reads only *.crt) */
+  caExtension: '.pem' | '.crt';
   /** the image's command that rebuilds the trust store, run in a chroot when present */
   caUpdate: string[];
   /** Arch: locales are compiled from /etc/locale.gen by locale-gen */
@@ -33,6 +38,10 @@ export interface RootLayout {
   caches: string[];
   /** package-manager logs emptied by finalize */
   logs: string[];
+  /** environment added for the image's tools run in a chroot */
+  chrootEnv?: Record<string, string>;
+  /** files the family's own tools read, written besides the common ones (path → content) */
+  familyFiles?(system: StepOptions<'configure-system'>): Record<string, string>;
 }
 
 async function put(tree: string, path: string, content: string, mode = 0o644) {
@@ -54,15 +63,21 @@ function inImage(tree: string, command: string): boolean {
   return ['usr/bin', 'usr/sbin', 'bin', 'sbin'].some((d) => existsSync(join(tree, d, command)));
 }
 
-export async function configureSystem(step: PlanStep, context: StepContext, layout: RootLayout) {
-  const o = step.options as StepOptions<'configure-system'>;
+export async function configureSystem(
+  step: PlanStep<'configure-system'>,
+  context: StepContext,
+  layout: RootLayout,
+) {
+  const o = step.options;
   const { tree, runner } = context;
   const log = (l: string) => context.progress.log(l);
   const ignored = (field: string, pointer: string, reason: string) =>
     context.report(diag(buildCodes.fieldIgnored, { field, reason }, {}, { severity: 'warning', pointer }));
 
+  const env = { ...chrootEnv, ...layout.chrootEnv };
   if (o.hostname) {
     await put(tree, 'etc/hostname', `${o.hostname}\n`);
+    await put(tree, 'etc/hosts', hostsFile(o.hostname));
   }
   if (o.locale) await put(tree, 'etc/locale.conf', `LANG=${o.locale}\n`);
   const locales = [o.locale, ...o.extraLocales].filter((l): l is string => Boolean(l) && !plainLocale(l!));
@@ -71,7 +86,7 @@ export async function configureSystem(step: PlanStep, context: StepContext, layo
     await put(tree, 'etc/locale.gen', `${wanted.join('\n')}\n`);
     if (inImage(tree, 'locale-gen')) {
       context.progress.note('locale-gen');
-      await runner.chroot(tree, ['locale-gen'], { env: chrootEnv, onLine: log });
+      await runner.chroot(tree, ['locale-gen'], { env, onLine: log });
     } else ignored('system.locale', '/system/locale', 'locale-gen is not in the image (glibc missing?)');
   }
   if (o.keymap) await put(tree, 'etc/vconsole.conf', `KEYMAP=${o.keymap}\n`);
@@ -83,6 +98,7 @@ export async function configureSystem(step: PlanStep, context: StepContext, layo
   if (o.utc === false) await put(tree, 'etc/adjtime', '0.0 0 0.0\n0\nLOCAL\n');
   if (o.machineId !== undefined) await put(tree, 'etc/machine-id', `${o.machineId}\n`, 0o444);
   if (o.kernelCmdline.length) await put(tree, 'etc/kernel/cmdline', `${o.kernelCmdline.join(' ')}\n`);
+  if (o.rootShell) await ensureAccountFiles(tree);
   if (o.rootShell) await runner.run('usermod', ['--root', tree, '-s', o.rootShell, 'root'], { onLine: log });
   if (o.ntpServers.length) {
     if (existsSync(join(tree, 'etc/chrony.conf'))) {
@@ -102,9 +118,12 @@ export async function configureSystem(step: PlanStep, context: StepContext, layo
   }
   if (o.caCertificates.length) {
     for (const [i, pem] of o.caCertificates.entries())
-      await put(tree, `${layout.caAnchors}/imgc-${i + 1}.pem`, pem.endsWith('\n') ? pem : `${pem}\n`);
-    if (inImage(tree, layout.caUpdate[0]!))
-      await runner.chroot(tree, layout.caUpdate, { env: chrootEnv, onLine: log });
+      await put(
+        tree,
+        `${layout.caAnchors}/imgc-${i + 1}${layout.caExtension}`,
+        pem.endsWith('\n') ? pem : `${pem}\n`,
+      );
+    if (inImage(tree, layout.caUpdate[0]!)) await runner.chroot(tree, layout.caUpdate, { env, onLine: log });
     else
       ignored(
         'system.caCertificates',
@@ -112,6 +131,14 @@ export async function configureSystem(step: PlanStep, context: StepContext, layo
         `the certificates are in /${layout.caAnchors} but ${layout.caUpdate[0]} is not in the image to rebuild the trust store`,
       );
   }
+  for (const [path, content] of Object.entries(layout.familyFiles?.(o) ?? {})) await put(tree, path, content);
+}
+
+/** The name resolves to the host itself without DNS, as Debian's installer writes it. */
+function hostsFile(hostname: string): string {
+  const short = hostname.split('.')[0];
+  const names = short === hostname ? hostname : `${hostname} ${short}`;
+  return `127.0.0.1\tlocalhost\n127.0.1.1\t${names}\n\n::1\tlocalhost ip6-localhost ip6-loopback\nff02::1\tip6-allnodes\nff02::2\tip6-allrouters\n`;
 }
 
 type PasswordSpec = NonNullable<StepOptions<'configure-accounts'>['users'][number]['password']>;
@@ -139,8 +166,8 @@ async function ensureAccountFiles(tree: string) {
   }
 }
 
-export async function configureAccounts(step: PlanStep, context: StepContext) {
-  const o = step.options as StepOptions<'configure-accounts'>;
+export async function configureAccounts(step: PlanStep<'configure-accounts'>, context: StepContext) {
+  const o = step.options;
   const { tree } = context;
   const log = (l: string) => context.progress.log(l);
   const tool = (cmd: string, args: string[], input?: string) =>
@@ -183,13 +210,17 @@ export async function configureAccounts(step: PlanStep, context: StepContext) {
     if (u.description !== undefined) args.push('-c', u.description);
     if (u.home) args.push('-d', u.home);
     if (u.shell) args.push('-s', u.shell);
+    // useradd's default shell differs by family (Debian: /bin/sh); a login user gets bash in every one
+    else if (!users.has(u.name) && !u.system) args.push('-s', '/bin/bash');
     if (u.expireDate !== undefined)
       args.push('-e', new Date(u.expireDate * 86_400_000).toISOString().slice(0, 10));
     if (users.has(u.name)) {
       if (args.length) await tool('usermod', [...args, u.name]);
     } else {
       const create = [...args, u.system ? '-r' : '-m'];
-      if (!u.primaryGroup && u.gid === undefined) create.push('-U');
+      // a group named like the user may exist already (declared in the IR): join it
+      if (!u.primaryGroup && u.gid === undefined)
+        create.push(...(groups.has(u.name) ? ['-g', u.name] : ['-U']));
       await tool('useradd', [...create, u.name]);
       users.add(u.name);
     }
@@ -217,8 +248,9 @@ function unitFile(unit: string): string {
 }
 
 /** systemctl --root reads the unit files of the image; it needs no systemd running anywhere. */
-export async function configureServices(step: PlanStep, context: StepContext) {
-  const o = step.options as StepOptions<'configure-services'>;
+export async function configureServices(step: PlanStep<'configure-services'>, context: StepContext) {
+  const o = step.options;
+  if (!o.enable.length && !o.disable.length && !o.mask.length) return;
   const missing = [...o.enable, ...o.disable].filter(
     (u) =>
       !UNIT_DIRS.some(
@@ -236,8 +268,8 @@ export async function configureServices(step: PlanStep, context: StepContext) {
   await systemctl('mask', o.mask);
 }
 
-export async function finalize(step: PlanStep, context: StepContext, layout: RootLayout) {
-  const o = step.options as StepOptions<'finalize'>;
+export async function finalize(step: PlanStep<'finalize'>, context: StepContext, layout: RootLayout) {
+  const o = step.options;
   const { tree } = context;
   if (o.cleanPackageCache) {
     for (const p of layout.caches) await removeInTree(tree, p, { recursive: true });
@@ -249,9 +281,9 @@ export async function finalize(step: PlanStep, context: StepContext, layout: Roo
 
 /** How one family's package manager runs the three package steps. */
 export interface PackageStepRunners {
-  bootstrap(step: PlanStep, context: StepContext): Promise<void>;
-  install(step: PlanStep, context: StepContext): Promise<void>;
-  remove(step: PlanStep, context: StepContext): Promise<void>;
+  bootstrap(step: PlanStep<'bootstrap'>, context: StepContext): Promise<void>;
+  install(step: PlanStep<'install-packages'>, context: StepContext): Promise<void>;
+  remove(step: PlanStep<'remove-packages'>, context: StepContext): Promise<void>;
 }
 
 /** The step types a distribution family's backend runs: its package manager, then the system configuration. */

@@ -124,8 +124,8 @@ function packageCounter(context: StepContext) {
   };
 }
 
-export async function runBootstrap(step: PlanStep, context: StepContext): Promise<void> {
-  const o = step.options as StepOptions<'bootstrap'>;
+export async function runBootstrap(step: PlanStep<'bootstrap'>, context: StepContext): Promise<void> {
+  const o = step.options;
   const sourcesFile = join(context.workDir, 'imgc.sources');
   await writeFile(sourcesFile, o.sources);
   await mkdir(context.packageCache, { recursive: true });
@@ -202,8 +202,8 @@ async function withPolicyRcD(context: StepContext, body: () => Promise<void>) {
 
 const aptEnv = { DEBIAN_FRONTEND: 'noninteractive', DEBCONF_NONINTERACTIVE_SEEN: 'true', LC_ALL: 'C.UTF-8' };
 
-export async function runInstall(step: PlanStep, context: StepContext): Promise<void> {
-  const o = step.options as StepOptions<'install-packages'>;
+export async function runInstall(step: PlanStep<'install-packages'>, context: StepContext): Promise<void> {
+  const o = step.options;
   if (!o.packages.length) return;
   await withPolicyRcD(context, async () => {
     const chroot = (cmd: string[]) =>
@@ -230,8 +230,8 @@ export async function runInstall(step: PlanStep, context: StepContext): Promise<
   });
 }
 
-export async function runRemove(step: PlanStep, context: StepContext): Promise<void> {
-  const o = step.options as StepOptions<'remove-packages'>;
+export async function runRemove(step: PlanStep<'remove-packages'>, context: StepContext): Promise<void> {
+  const o = step.options;
   if (!o.packages.length) return;
   await withPolicyRcD(context, async () => {
     await context.runner.chroot(

@@ -10,30 +10,46 @@ import { diag } from '../../diagnostics/define.js';
 import type { Diagnostic } from '../../diagnostics/types.js';
 import type { FormatOptions } from '../../formats/contract.js';
 import type { ImageIR, Initrd, Repository } from '../../ir/schema.js';
-import type { PlanStep } from '../../plan/steps.js';
-import { FAMILY_STEP_TYPES } from '../common/configure.js';
-import {
-  BACKEND_API_VERSION,
-  type Backend,
-  type HostFacts,
-  type ResolvedDistribution,
-  type StepContext,
-} from '../contract.js';
+import { FAMILY_STEP_TYPES, familyExecutor, type RootLayout } from '../common/configure.js';
+import { optionString, wantedDistribution } from '../common/family.js';
+import { BACKEND_API_VERSION, type Backend, type HostFacts, type ResolvedDistribution } from '../contract.js';
+import { APT_REPOSITORY_TYPES, aptPackageSpec, aptUnappliedFields } from './apt.js';
 import { bootstrapDraft, removeDraft, runBootstrap, runInstall, runRemove } from './bootstrap.js';
-import { configureAccounts, configureServices, configureSystem, finalize } from './configure.js';
 import { debianArchitecture, familyOfSuite, findRelease, isRolling, knownSuites } from './releases.js';
 import { hostSources } from './sources.js';
 
-function optionString(options: FormatOptions, key: string): string | undefined {
-  const v = options[key];
-  return typeof v === 'string' && v !== '' ? v : undefined;
-}
+/** Where Debian's files differ from the other families', and the files only Debian's tools read. */
+export const debianLayout: RootLayout = {
+  caAnchors: 'usr/local/share/ca-certificates',
+  caExtension: '.crt',
+  caUpdate: ['update-ca-certificates'],
+  localeGen: true,
+  caches: [
+    'var/cache/apt/pkgcache.bin',
+    'var/cache/apt/srcpkgcache.bin',
+    'var/cache/ldconfig/aux-cache',
+    'var/cache/apt/archives/partial',
+  ],
+  logs: ['var/log/dpkg.log', 'var/log/alternatives.log', 'var/log/apt/history.log', 'var/log/apt/term.log'],
+  chrootEnv: { DEBIAN_FRONTEND: 'noninteractive' },
+  familyFiles: (o) => {
+    const files: Record<string, string> = {};
+    if (o.locale) files['etc/default/locale'] = `LANG=${o.locale}\n`;
+    if (o.keymap) {
+      const [layout, ...variant] = o.keymap.split('-');
+      files['etc/default/keyboard'] =
+        `XKBMODEL="pc105"\nXKBLAYOUT="${layout}"\nXKBVARIANT="${variant.join('-')}"\nXKBOPTIONS=""\nBACKSPACE="guess"\n`;
+    }
+    if (o.timezone) files['etc/timezone'] = `${o.timezone}\n`;
+    return files;
+  },
+};
 
 function resolveDistribution(ir: ImageIR, options: FormatOptions, host: HostFacts) {
   const diagnostics: Diagnostic[] = [];
-  const [optDistro, optRelease] = (optionString(options, 'distro') ?? '').split(':');
-  const id = (ir.distribution.id ?? optDistro ?? 'debian').toLowerCase() || 'debian';
-  let release = ir.distribution.release ?? optionString(options, 'release') ?? optRelease;
+  const wanted = wantedDistribution(ir, options, 'debian');
+  const id = wanted.id;
+  let release = wanted.release;
   if (!release) release = id === 'debian' ? (hostDebianSuite(host) ?? 'bookworm') : 'noble';
   const found = findRelease(id, release);
   if (!found) {
@@ -171,27 +187,6 @@ function systemPackages(ir: ImageIR): string[] {
   return out;
 }
 
-async function execute(step: PlanStep, context: StepContext): Promise<void> {
-  switch (step.type) {
-    case 'bootstrap':
-      return runBootstrap(step, context);
-    case 'install-packages':
-      return runInstall(step, context);
-    case 'remove-packages':
-      return runRemove(step, context);
-    case 'configure-system':
-      return configureSystem(step, context);
-    case 'configure-accounts':
-      return configureAccounts(step, context);
-    case 'configure-services':
-      return configureServices(step, context);
-    case 'finalize':
-      return finalize(step, context);
-    default:
-      throw new Error(`the debian backend does not run ${step.type} steps`);
-  }
-}
-
 export const debianBackend: Backend = {
   apiVersion: BACKEND_API_VERSION,
   id: 'debian',
@@ -207,6 +202,14 @@ export const debianBackend: Backend = {
   livePackages: () => ['live-boot'],
   planPackages: bootstrapDraft,
   planRemove: removeDraft,
+  repositoryTypes: APT_REPOSITORY_TYPES,
+  packageSpec: aptPackageSpec,
+  unappliedFields: aptUnappliedFields,
+  hostTools: { mmdebstrap: 'mmdebstrap', useradd: 'passwd', systemctl: 'systemctl' },
   executes: FAMILY_STEP_TYPES,
-  execute,
+  execute: familyExecutor(
+    'debian',
+    { bootstrap: runBootstrap, install: runInstall, remove: runRemove },
+    debianLayout,
+  ),
 };

@@ -258,8 +258,8 @@ async function transaction(run: DnfRun, packages: string[], context: StepContext
   await writeImageRepositories(context.tree, s, { repos: 'etc/yum.repos.d', keys: 'etc/pki/rpm-gpg' });
 }
 
-export async function runDnfBootstrap(step: PlanStep, context: StepContext) {
-  const o = step.options as StepOptions<'bootstrap'>;
+export async function runDnfBootstrap(step: PlanStep<'bootstrap'>, context: StepContext) {
+  const o = step.options;
   const s = o.settings ?? {};
   await mkdir(context.tree, { recursive: true });
   await transaction(
@@ -277,8 +277,8 @@ export async function runDnfBootstrap(step: PlanStep, context: StepContext) {
   );
 }
 
-export async function runDnfInstall(step: PlanStep, context: StepContext) {
-  const o = step.options as StepOptions<'install-packages'>;
+export async function runDnfInstall(step: PlanStep<'install-packages'>, context: StepContext) {
+  const o = step.options;
   const s = o.settings ?? {};
   await transaction(
     {
@@ -295,8 +295,8 @@ export async function runDnfInstall(step: PlanStep, context: StepContext) {
   );
 }
 
-export async function runDnfRemove(step: PlanStep, context: StepContext) {
-  const o = step.options as StepOptions<'remove-packages'>;
+export async function runDnfRemove(step: PlanStep<'remove-packages'>, context: StepContext) {
+  const o = step.options;
   if (!o.packages.length) return;
   const base = await prepare(
     {

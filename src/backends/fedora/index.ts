@@ -26,6 +26,7 @@ import { acceptRelease, dnfDistributions, findDnfDistribution } from './releases
 
 export const fedoraLayout: RootLayout = {
   caAnchors: 'etc/pki/ca-trust/source/anchors',
+  caExtension: '.pem',
   caUpdate: ['update-ca-trust', 'extract'],
   localeGen: false,
   caches: ['var/cache/dnf', 'var/cache/yum'],

@@ -29,6 +29,7 @@ import {
 
 export const suseLayout: RootLayout = {
   caAnchors: 'etc/pki/trust/anchors',
+  caExtension: '.pem',
   caUpdate: ['update-ca-certificates'],
   localeGen: false,
   caches: ['var/cache/zypp'],

@@ -256,8 +256,8 @@ async function transaction(
   await writeImageRepositories(context.tree, s, { repos: 'etc/zypp/repos.d', keys: 'etc/pki/trust/imgc' });
 }
 
-export async function runZypperBootstrap(step: PlanStep, context: StepContext) {
-  const o = step.options as StepOptions<'bootstrap'>;
+export async function runZypperBootstrap(step: PlanStep<'bootstrap'>, context: StepContext) {
+  const o = step.options;
   await mkdir(context.tree, { recursive: true });
   await transaction(
     {
@@ -273,8 +273,8 @@ export async function runZypperBootstrap(step: PlanStep, context: StepContext) {
   );
 }
 
-export async function runZypperInstall(step: PlanStep, context: StepContext) {
-  const o = step.options as StepOptions<'install-packages'>;
+export async function runZypperInstall(step: PlanStep<'install-packages'>, context: StepContext) {
+  const o = step.options;
   const s = o.settings ?? {};
   await transaction(
     {
@@ -290,8 +290,8 @@ export async function runZypperInstall(step: PlanStep, context: StepContext) {
   );
 }
 
-export async function runZypperRemove(step: PlanStep, context: StepContext) {
-  const o = step.options as StepOptions<'remove-packages'>;
+export async function runZypperRemove(step: PlanStep<'remove-packages'>, context: StepContext) {
+  const o = step.options;
   if (!o.packages.length) return;
   const base = await prepare({ sources: '', installDocs: true, exclude: [], settings: {} }, context);
   if (!existsSync(join(context.tree, RPM_DB.slice(1))))

@@ -2,12 +2,12 @@
  * The `cpio` output (mkosi Format=cpio): the whole tree as a deterministic newc archive,
  * usable as an initrd, compressed with zstd, xz (CRC32 check, as the kernel needs) or gzip.
  */
-import { spawn } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { outputCodes } from '../../diagnostics/codes/outputs.js';
+import { ProcessFailed, startProcess } from '../../exec/process.js';
 import { outputError } from '../shared/errors.js';
-import { packageOf } from '../shared/run.js';
+import { toolError } from '../shared/run.js';
 import { collectEntries, writeNewc } from './newc.js';
 
 export type CpioCompression = 'none' | 'gzip' | 'zstd' | 'xz';
@@ -39,43 +39,28 @@ export async function writeCpioOutput(r: CpioRequest): Promise<{ entries: number
   const [tool, ...args] = compressorArgs[r.compression];
   const fh = await open(r.dest, 'wx');
   try {
-    const child = spawn(tool, args, {
-      stdio: ['pipe', fh.fd, 'pipe'],
+    // the environment of the compressor is imgc's own, as it was before the tools shared a runner
+    const child = startProcess(tool, args, {
+      env: process.env,
+      stdoutFd: fh.fd,
+      stdin: true,
       ...(r.signal ? { signal: r.signal } : {}),
     });
-    child.stdin!.on('error', () => {}); // EPIPE when the compressor dies: its exit code tells why
-    let stderr = '';
-    child.stderr!.on('data', (b: Buffer) => {
-      stderr = (stderr + b.toString()).slice(-2000);
-    });
-    const exited = new Promise<number | null>((resolve, reject) => {
-      child.on('error', (e: NodeJS.ErrnoException) =>
-        reject(
-          e.code === 'ENOENT'
-            ? outputError(
-                outputCodes.toolMissing,
-                { tool, packageName: packageOf[tool] ?? tool, output: 'cpio' },
-                'cpio',
-              )
-            : e,
-        ),
-      );
-      child.on('close', (code) => resolve(code));
-    });
+    const exited = child.done.then(
+      () => undefined,
+      (e: unknown) => {
+        throw e instanceof ProcessFailed ? toolError(e.failure, 'cpio') : e;
+      },
+    );
+    exited.catch(() => {}); // awaited below unless writing fails first
     try {
-      await Promise.race([writeNewc(entries, child.stdin!, mtime, r.signal), exited.then(() => undefined)]);
+      await Promise.race([writeNewc(entries, child.stdin!, mtime, r.signal), exited]);
       child.stdin!.end();
     } catch (e) {
       child.kill('SIGKILL');
       throw e;
     }
-    const code = await exited;
-    if (code !== 0)
-      throw outputError(
-        outputCodes.toolFailed,
-        { command: [tool, ...args].join(' '), exitCode: String(code), stderr: stderr.trim() },
-        'cpio',
-      );
+    await exited;
   } finally {
     await fh.close();
   }

@@ -21,8 +21,8 @@ export function dracutConf(o: Options): string {
   return `${lines.join('\n')}\n`;
 }
 
-export async function makeInitrd(step: PlanStep, context: StepContext): Promise<void> {
-  const o = step.options as Options;
+export async function makeInitrd(step: PlanStep<'make-initrd'>, context: StepContext): Promise<void> {
+  const o = step.options;
   const { tree } = context;
   const env: Record<string, string> = { LC_ALL: 'C.UTF-8', PATH: '/usr/sbin:/usr/bin:/sbin:/bin' };
   if (o.sourceDateEpoch !== undefined) env.SOURCE_DATE_EPOCH = String(o.sourceDateEpoch);

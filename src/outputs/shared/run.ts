@@ -1,25 +1,8 @@
 /** Runs the host tools the output assemblers use; failures become catalogue diagnostics. */
-import { spawn } from 'node:child_process';
-import { outputCodes } from '../../diagnostics/codes/outputs.js';
-import { outputError } from './errors.js';
 
-/** Debian packages that provide the tools, for the "not installed" message. */
-export const packageOf: Record<string, string> = {
-  objcopy: 'binutils',
-  mksquashfs: 'squashfs-tools',
-  'mkfs.erofs': 'erofs-utils',
-  xorriso: 'xorriso',
-  'grub-mkstandalone': 'grub-efi-amd64-bin and grub-common',
-  'mkfs.vfat': 'dosfstools',
-  mcopy: 'mtools',
-  mmd: 'mtools',
-  sfdisk: 'fdisk',
-  zstd: 'zstd',
-  xz: 'xz-utils',
-  gzip: 'gzip',
-  tar: 'tar',
-  sh: 'dash',
-};
+import { outputCodes } from '../../diagnostics/codes/outputs.js';
+import { ProcessFailed, type ProcessFailure, runProcess } from '../../exec/process.js';
+import { outputError } from './errors.js';
 
 export interface ToolOptions {
   signal?: AbortSignal;
@@ -30,54 +13,42 @@ export interface ToolOptions {
   output: string;
 }
 
-export function runTool(tool: string, args: string[], options: ToolOptions): Promise<string> {
-  const { signal, output } = options;
-  if (signal?.aborted) return Promise.reject(outputError(outputCodes.aborted, undefined, output));
-  return new Promise((resolve, reject) => {
-    const child = spawn(tool, args, {
-      env: { ...process.env, LC_ALL: 'C', MTOOLS_SKIP_CHECK: '1', ...options.env },
-      stdio: ['pipe', 'pipe', 'pipe'],
-      ...(options.cwd ? { cwd: options.cwd } : {}),
-      ...(signal ? { signal } : {}),
-    });
-    const out: Buffer[] = [];
-    let err = '';
-    child.stdout.on('data', (b: Buffer) => out.push(b));
-    child.stderr.on('data', (b: Buffer) => {
-      err = (err + b.toString()).slice(-4000);
-    });
-    child.on('error', (e: NodeJS.ErrnoException) => {
-      if (e.name === 'AbortError') reject(outputError(outputCodes.aborted, undefined, output));
-      else if (e.code === 'ENOENT')
-        reject(
-          outputError(
-            outputCodes.toolMissing,
-            { tool, packageName: packageOf[tool] ?? tool, output },
-            output,
-          ),
-        );
-      else
-        reject(
-          outputError(
-            outputCodes.toolFailed,
-            { command: tool, exitCode: e.code ?? '?', stderr: e.message },
-            output,
-          ),
-        );
-    });
-    child.stdin.on('error', () => {});
-    child.stdin.end(options.input ?? '');
-    child.on('close', (code, sig) => {
-      if (signal?.aborted) return reject(outputError(outputCodes.aborted, undefined, output));
-      if (code === 0) return resolve(Buffer.concat(out).toString());
-      const stderr = err.trim().split('\n').slice(-5).join('\n');
-      reject(
-        outputError(
-          outputCodes.toolFailed,
-          { command: `${tool} ${args.join(' ')}`, exitCode: String(code ?? sig), stderr },
-          output,
-        ),
+/** The output diagnostic for a failed tool run. */
+export function toolError(failure: ProcessFailure, output: string): Error {
+  switch (failure.kind) {
+    case 'aborted':
+      return outputError(outputCodes.aborted, undefined, output);
+    case 'missing':
+      return outputError(outputCodes.toolMissing, { ...failure, output }, output);
+    case 'failed':
+      return outputError(
+        outputCodes.toolFailed,
+        {
+          command: failure.command,
+          exitCode: String(failure.exitCode ?? failure.signal),
+          stderr: failure.stderr,
+        },
+        output,
       );
+    default:
+      return outputError(
+        outputCodes.toolFailed,
+        { command: 'a tool', exitCode: '?', stderr: failure.message },
+        output,
+      );
+  }
+}
+
+export async function runTool(tool: string, args: string[], options: ToolOptions): Promise<string> {
+  try {
+    return await runProcess(tool, args, {
+      env: { ...process.env, LC_ALL: 'C', MTOOLS_SKIP_CHECK: '1', ...options.env },
+      ...(options.cwd ? { cwd: options.cwd } : {}),
+      ...(options.signal ? { signal: options.signal } : {}),
+      stdin: true,
+      ...(options.input !== undefined ? { input: options.input } : {}),
     });
-  });
+  } catch (e) {
+    throw e instanceof ProcessFailed ? toolError(e.failure, options.output) : e;
+  }
 }

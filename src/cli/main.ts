@@ -289,9 +289,14 @@ function addVerbosity(command: Command): void {
     for (const sub of command.commands) addVerbosity(sub);
     return;
   }
-  command
-    .option('-q, --quiet', 'print errors only (results still go to stdout)')
-    .option('-v, --verbose', 'also print what imgc read and decided, and every line the build tools print');
+  // a command that declares its own --verbose keeps it (it must mean the same: README, "Verbosity")
+  const has = (long: string) => command.options.some((o) => o.long === long);
+  if (!has('--quiet')) command.option('-q, --quiet', 'print errors only (results still go to stdout)');
+  if (!has('--verbose'))
+    command.option(
+      '-v, --verbose',
+      'also print what imgc read and decided, and every line the build tools print',
+    );
 }
 
 function optionValues(argv: readonly string[], name: string): string[] {

@@ -6,7 +6,7 @@ import { hasErrors } from '../diagnostics/types.js';
 import { executeBuild } from '../exec/executor.js';
 import type { BuildEvent } from '../exec/progress.js';
 import type { FormatRegistry } from '../formats/registry.js';
-import { EXIT, exitFor, type Io, printDiagnostics } from './output.js';
+import { EXIT, exitFor, type Io, printDiagnostics, shown } from './output.js';
 import { defaultCacheDir, type PlanFlags, type PreparedPlan, preparePlan } from './plan.js';
 
 export interface BuildFlags extends PlanFlags {
@@ -152,16 +152,18 @@ async function buildPrepared(
     if (json)
       for (const d of prepared.diagnostics)
         io.stdout(
-          `${JSON.stringify({ time: new Date().toISOString(), event: 'diagnostic', diagnostic: d })}\n`,
+          `${JSON.stringify(shown(io, { time: new Date().toISOString(), event: 'diagnostic', diagnostic: d }))}\n`,
         );
     else printDiagnostics(io, prepared.diagnostics);
     return exitFor(prepared.diagnostics, [path], true);
   }
-  const render = json
+  const print = json
     ? (e: BuildEvent) => io.stdout(`${JSON.stringify(e)}\n`)
     : io.verbosity === 'quiet'
       ? errorsOnly(io)
       : progressRenderer(io, io.isTTY ? 'tty' : 'plain', flags.verbose);
+  // tool output and step titles pass through the same redaction as every other print
+  const render = (e: BuildEvent) => print(shown(io, e));
   if (!json) printDiagnostics(io, prepared.diagnostics);
   else
     for (const d of prepared.diagnostics)

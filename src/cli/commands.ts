@@ -14,8 +14,8 @@ import { reasonOf } from '../input/reason.js';
 import { missingDistribution } from '../ir/distro-defaults.js';
 import { mergeProfiles } from '../ir/profiles.js';
 import { type FormatFlags, formatOptionsFrom } from './options.js';
-import { detail, EXIT, exitFor, type Io, printDiagnostics, printJson, say } from './output.js';
-import { changedFiles, overwriteDiagnostics } from './overwrite.js';
+import { detail, EXIT, exitFor, type Io, printDiagnostics, printJson, say, shown } from './output.js';
+import { changedFiles, overwriteDiagnostics, redactDiff } from './overwrite.js';
 
 interface ReadFlags extends FormatFlags {
   from?: string;
@@ -71,7 +71,7 @@ export async function runInspect(
   if (opts.json)
     printJson(io, { format: result.format?.id ?? null, ir: ir ?? null, diagnostics: result.diagnostics });
   else {
-    if (ir) io.stdout(toYaml(ir));
+    if (ir) io.stdout(toYaml(shown(io, ir)));
     printDiagnostics(io, result.diagnostics);
   }
   return exitFor(result.diagnostics, [path], !ir);
@@ -139,7 +139,8 @@ export async function runTranslate(
   const changed =
     hasErrors(diagnostics) || opts.force ? [] : await changedFiles(opts.outputDir, translated.files);
   diagnostics.push(...overwriteDiagnostics(changed));
-  if (!opts.json) for (const c of changed) if (c.diff) io.stderr(c.diff);
+  if (!opts.json)
+    for (const c of changed) if (c.diff) io.stderr(io.showSecrets ? c.diff : redactDiff(c.diff));
   if (!hasErrors(diagnostics)) {
     try {
       files = await writeOutputFiles(opts.outputDir, translated.files);
@@ -153,7 +154,8 @@ export async function runTranslate(
       io,
       diagnostics.filter((d) => !isLossReportDiagnostic(d)),
     );
-    if (io.verbosity !== 'quiet') io.stderr(renderLossReport(diagnostics, target.id, { cwd: process.cwd() }));
+    if (io.verbosity !== 'quiet')
+      io.stderr(renderLossReport(shown(io, diagnostics), target.id, { cwd: process.cwd() }));
     for (const f of files) io.stdout(`${f}\n`);
   }
   const lost = diagnostics.some((d) => d.code.startsWith('IMGC6') && d.severity === 'warning');

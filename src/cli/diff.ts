@@ -1,11 +1,12 @@
 /** `imgc diff <a> <b>`: a semantic diff of two definitions in any formats. */
+import { isSecretPath, REDACTED } from '../diagnostics/redact.js';
 import { hasErrors } from '../diagnostics/types.js';
 import { loadDefinition } from '../formats/load.js';
 import type { FormatRegistry } from '../formats/registry.js';
 import { diffIr, type IrChange } from '../ir/diff.js';
 import { type PositionTable, positionOf } from '../ir/positions.js';
 import { type FormatFlags, formatOptionsFrom } from './options.js';
-import { EXIT, type Io, printDiagnostics, printJson } from './output.js';
+import { EXIT, type Io, printDiagnostics, printJson, shown } from './output.js';
 
 export interface DiffFlags extends FormatFlags {
   fromA?: string;
@@ -43,7 +44,8 @@ export async function runDiff(
   const restrictTo = opts.common
     ? commonTables(a.format?.writer?.capabilities, b.format?.writer?.capabilities)
     : undefined;
-  const changes: Located[] = diffIr(a.ir, b.ir, restrictTo ? { restrictTo } : {}).map((c) =>
+  const found = diffIr(a.ir, b.ir, restrictTo ? { restrictTo } : {});
+  const changes: Located[] = (io.showSecrets ? found : shown(io, found.map(hideSecretFields))).map((c) =>
     locate(c, a.positions, b.positions),
   );
   if (opts.json) {
@@ -58,6 +60,16 @@ export async function runDiff(
     io.stdout(renderChanges(changes, pathA, pathB));
   }
   return changes.length ? EXIT.inputErrors : EXIT.ok;
+}
+
+/** A changed password shows as changed, with neither value. */
+function hideSecretFields(c: IrChange): IrChange {
+  if (!c.fields?.some((f) => isSecretPath(f.field))) return c;
+  const hide = (v: unknown) => (v === undefined ? v : REDACTED);
+  return {
+    ...c,
+    fields: c.fields.map((f) => (isSecretPath(f.field) ? { ...f, a: hide(f.a), b: hide(f.b) } : f)),
+  };
 }
 
 function commonTables(x?: readonly string[], y?: readonly string[]): (readonly string[])[] | undefined {

@@ -30,7 +30,8 @@ function ownVersion(): string {
 }
 
 /** Builds the command tree. `io` and `registry` are injectable so tests run the CLI in process. */
-export function buildProgram(io: Io = processIo, registry = new FormatRegistry()) {
+export function buildProgram(given: Io = processIo, registry = new FormatRegistry()) {
+  const io: Io = { ...given };
   const exit = { code: EXIT.ok as number };
   let userConfig: UserConfig | undefined;
   const outputTypes = buildableOutputs.join(', ');
@@ -41,11 +42,13 @@ export function buildProgram(io: Io = processIo, registry = new FormatRegistry()
     .option('--debug', 'print stack traces of internal errors')
     .option('--plugin <path>', 'load the plugin in this folder (repeatable)', collect, [])
     .option('--config <file>', 'load the plugins an imgc.config.json names (default $IMGC_CONFIG)')
+    .option('--show-secrets', 'print passwords, hashes and other secrets instead of <redacted>')
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
     .exitOverride()
     .showSuggestionAfterError();
 
   program.hook('preAction', (_program, command) => {
+    io.showSecrets = Boolean(program.opts().showSecrets);
     const notes = prepareCommand(command, {
       io,
       registry,

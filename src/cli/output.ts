@@ -2,6 +2,7 @@ import { cliCodes } from '../diagnostics/codes/cli.js';
 import { coreCodes } from '../diagnostics/codes/core.js';
 import { discoveryCodes } from '../diagnostics/codes/discovery.js';
 import { translateCodes } from '../diagnostics/codes/translate.js';
+import { redactValue } from '../diagnostics/redact.js';
 import { renderDiagnostics } from '../diagnostics/render.js';
 import { type Diagnostic, hasErrors } from '../diagnostics/types.js';
 
@@ -13,6 +14,8 @@ export interface Io {
   stderr: (text: string) => void;
   isTTY: boolean;
   verbosity?: Verbosity;
+  /** `--show-secrets`: print passwords, hashes and other secrets as they are (decision 0075). */
+  showSecrets?: boolean;
 }
 
 export const processIo: Io = {
@@ -21,14 +24,19 @@ export const processIo: Io = {
   isTTY: Boolean(process.stderr.isTTY) && !process.env.CI && !process.env.NO_COLOR,
 };
 
+/** A value as the command may print it: secrets replaced by `<redacted>` unless `--show-secrets`. */
+export function shown<T>(io: Io, value: T): T {
+  return io.showSecrets ? value : redactValue(value);
+}
+
 export function printJson(io: Io, value: unknown): void {
-  io.stdout(`${JSON.stringify(value, null, 2)}\n`);
+  io.stdout(`${JSON.stringify(shown(io, value), null, 2)}\n`);
 }
 
 /** Diagnostics to stderr; `--quiet` keeps only the errors. */
 export function printDiagnostics(io: Io, diagnostics: readonly Diagnostic[]): void {
-  const shown = io.verbosity === 'quiet' ? diagnostics.filter((d) => d.severity === 'error') : diagnostics;
-  const text = renderDiagnostics(shown, { color: io.isTTY });
+  const wanted = io.verbosity === 'quiet' ? diagnostics.filter((d) => d.severity === 'error') : diagnostics;
+  const text = renderDiagnostics(shown(io, wanted), { color: io.isTTY });
   if (text) io.stderr(text);
 }
 

@@ -8,6 +8,7 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import { join, normalize } from 'node:path';
 import { cliCodes } from '../diagnostics/codes/cli.js';
 import { diag } from '../diagnostics/define.js';
+import { redactSecrets } from '../diagnostics/redact.js';
 import type { Diagnostic } from '../diagnostics/types.js';
 import type { OutputFile } from '../formats/contract.js';
 
@@ -62,4 +63,14 @@ function unifiedDiff(path: string, existing: Buffer, wanted: Buffer): { diff?: s
     },
   );
   return result.status === 1 ? { diff: result.stdout } : {};
+}
+
+/** A unified diff with the secrets of each line hidden (the +/-/space column kept), as every print is (decision 0075). */
+export function redactDiff(diff: string): string {
+  return diff
+    .split('\n')
+    .map((line) =>
+      /^[ +-]/.test(line) && !/^(\+\+\+|---) /.test(line) ? line[0] + redactSecrets(line.slice(1)) : line,
+    )
+    .join('\n');
 }

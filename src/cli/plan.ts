@@ -13,11 +13,10 @@ import type { PositionTable } from '../ir/positions.js';
 import { mergeProfiles } from '../ir/profiles.js';
 import type { OutputType } from '../ir/schema.js';
 import { buildableOutputs, planBuild } from '../plan/planner.js';
-import { redactPlan } from '../plan/redact.js';
 import type { BuildPlan, PlanStep } from '../plan/steps.js';
 import { openBackends } from '../plugins/index.js';
 import { type FormatFlags, formatOptionsFrom } from './options.js';
-import { exitFor, type Io, printDiagnostics, printJson } from './output.js';
+import { exitFor, type Io, printDiagnostics, printJson, shown } from './output.js';
 
 export interface PlanFlags extends FormatFlags {
   from?: string;
@@ -140,12 +139,12 @@ export async function runPlan(
 ): Promise<number> {
   const prepared = await preparePlan(registry, path, flags);
   await prepared.close?.();
-  // Secrets are hashed into the step ids but never printed.
-  const shown = prepared.plan ? redactPlan(prepared.plan) : null;
-  if (flags.json) printJson(io, { plan: shown, diagnostics: prepared.diagnostics });
+  // Secrets are hashed into the step ids but printed only with --show-secrets.
+  const plan = prepared.plan ? shown(io, prepared.plan) : null;
+  if (flags.json) printJson(io, { plan, diagnostics: prepared.diagnostics });
   else {
     printDiagnostics(io, prepared.diagnostics);
-    if (shown) io.stdout(renderPlanText(shown));
+    if (plan) io.stdout(renderPlanText(plan));
   }
   return exitFor(prepared.diagnostics, [path], !prepared.plan);
 }

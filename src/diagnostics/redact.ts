@@ -1,27 +1,93 @@
 /**
- * Hides secrets in text that imgc prints (code frames, plan JSON): values after a key that
- * names a password or secret, kickstart `rootpw` and `--password`, crypt(3) hashes and the
- * password in a URL's user info. Step hashes are computed before this, so they still cover
- * the secrets.
+ * Hides secrets in what imgc prints (code frames, diagnostics, the IR of `inspect`, plans,
+ * diffs): values after a key that names a password or secret, kickstart `rootpw` and
+ * `--password`, crypt(3) hashes and the password in a URL's user info. Step hashes are
+ * computed before this, so they still cover the secrets. `--show-secrets` prints values
+ * unredacted (decision 0075).
  */
 export const REDACTED = '<redacted>';
 
-const CRYPT_HASH = /\$(?:1|2[abxy]?|5|6|y|gy|7|sha1|md5)\$[^\s"'<>,;]+/g;
+// The body must hold a letter or digit: `$6$...` in a hint is an example, not a hash.
+const CRYPT_HASH = /\$(?:1|2[abxy]?|5|6|y|gy|7|sha1|md5)\$(?=[^\s"'<>,;]*[A-Za-z0-9])[^\s"'<>,;]+/g;
+// `RootPassword=`, `--password=`, `password = "…"`, `"password": "…"`, `passwd.hashed-password.root=`,
+// KIWI's `luks="<passphrase>"`;
+// an object or list after the key is left to the keys inside it.
 const KEYED =
-  /((?:password|passwd|passphrase|secret)[\w-]*["']?\s*(?:=|:|\s)\s*)("[^"]*"|'[^']*'|[^\s,;}\]>]+)/gi;
-const KICKSTART_ROOTPW = /(\brootpw\b(?:\s+--(?:iscrypted|plaintext|lock|allow-ssh))*\s+)(?!--)(\S+)/g;
+  /((?:(?:password|passwd|passphrase|secret)[\w.-]*|\bluks)["']?\s*(?:=|:|\s)\s*)(?![{[])("[^"]*"|'[^']*'|[^\s,;}\]>]+)/gi;
+// an IR password object written as YAML or JSON: `plain: …`, `"hash": "…"`
+const IR_PASSWORD = /(\b(?:plain|hash)["']?\s*:\s*)(?![{[])("[^"]*"|'[^']*'|[^\s,;}\]>]+)/g;
+// a kickstart line whose password is a positional word: every word after the command that is not an option
+const KICKSTART_PASSWORD_COMMAND = /^(\s*(?:rootpw|sshpw)\b)([^\n]*)/gm;
+const KICKSTART_PASSWORD_COMMANDS = new Set(['rootpw', 'sshpw']);
 const URL_PASSWORD = /(\b[a-z][\w+.-]*:\/\/[^\s/:@]+:)[^\s/@]+@/gi;
 
 export function redactSecrets(text: string): string {
   return text
     .replace(URL_PASSWORD, `$1${REDACTED}@`)
-    .replace(KICKSTART_ROOTPW, `$1${REDACTED}`)
-    .replace(KEYED, (_, key: string, value: string) =>
-      value.startsWith('"')
-        ? `${key}"${REDACTED}"`
-        : value.startsWith("'")
-          ? `${key}'${REDACTED}'`
-          : `${key}${REDACTED}`,
+    .replace(
+      KICKSTART_PASSWORD_COMMAND,
+      (_, command: string, rest: string) => command + positionalsHidden(rest),
     )
+    .replace(KEYED, keepQuotes)
+    .replace(IR_PASSWORD, keepQuotes)
     .replace(CRYPT_HASH, REDACTED);
+}
+
+function positionalsHidden(words: string): string {
+  return words.replace(/(^|\s)(?!--)([^\s"'<>]+)/g, `$1${REDACTED}`);
+}
+
+function keepQuotes(_: string, key: string, value: string): string {
+  const quote = value[0] === '"' || value[0] === "'" ? value[0] : '';
+  return `${key}${quote}${REDACTED}${quote}`;
+}
+
+/** A key whose value is a secret wherever it appears: `password`, `RootPassword`, `proxy_password`, `passphrase`, `secret`. */
+const SECRET_KEY = /pass(?:word|wd|phrase)|secret/i;
+const PASSWORD_OBJECT_KEYS = new Set(['plain', 'hash', 'locked', 'empty', 'forceChange']);
+
+/**
+ * A JSON-like value as it may be shown: every string under a secret key becomes the marker
+ * (booleans such as `locked` stay: they are not secret), `plain` and `hash` of a password
+ * object too, and every other string goes through `redactSecrets`.
+ */
+export function redactValue<T>(value: T): T {
+  return walk(value, false) as T;
+}
+
+function walk(value: unknown, inSecret: boolean): unknown {
+  if (typeof value === 'string') return inSecret ? REDACTED : redactSecrets(value);
+  if (Array.isArray(value)) return value.map((v) => walk(v, inSecret));
+  if (value && typeof value === 'object') {
+    if (isKickstartPasswordCommand(value)) return { ...value, args: value.args.map(hideUnlessOption) };
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) out[k] = walk(v, inSecret || isSecretKey(k, value));
+    return out;
+  }
+  return value;
+}
+
+/** A kickstart command kept as extension data, `{name: "sshpw", args: [..., "<password>"]}`. */
+function isKickstartPasswordCommand(value: object): value is { name: string; args: unknown[] } {
+  const v = value as { name?: unknown; args?: unknown };
+  return typeof v.name === 'string' && KICKSTART_PASSWORD_COMMANDS.has(v.name) && Array.isArray(v.args);
+}
+
+function hideUnlessOption(arg: unknown): unknown {
+  return typeof arg === 'string' && arg.startsWith('--') ? redactSecrets(arg) : REDACTED;
+}
+
+/** `plain` and `hash` are secrets inside a password object only; a step's own hash fields are not. */
+function isSecretKey(key: string, owner: object): boolean {
+  if (key === 'plain' || key === 'hash') return isPasswordObject(owner);
+  return SECRET_KEY.test(key);
+}
+
+function isPasswordObject(owner: object): boolean {
+  return Object.keys(owner).every((k) => PASSWORD_OBJECT_KEYS.has(k));
+}
+
+/** A path such as `password/hash` or `/accounts/root/password/plain` that leads to a secret. */
+export function isSecretPath(path: string): boolean {
+  return path.split('/').some((segment) => SECRET_KEY.test(segment));
 }

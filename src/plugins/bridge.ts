@@ -22,6 +22,7 @@ import type { Diagnostic } from '../diagnostics/types.js';
 import type { FormatOptions } from '../formats/contract.js';
 import type { ImageIR, Initrd, PackageRef, Repository } from '../ir/schema.js';
 import type { PlanStep, StepDraft, StepType } from '../plan/steps.js';
+import { refusedDraft, unsafeDistributionField } from './confine.js';
 import { SUPPORTED_PLUGIN_API } from './manifest.js';
 import { RPC_METHOD_NOT_FOUND, RpcError, RpcPeer } from './rpc.js';
 
@@ -280,12 +281,16 @@ export class BridgedBackend implements Backend {
     }
   }
 
-  resolveDistribution(ir: ImageIR, options: FormatOptions, host: HostFacts) {
-    return this.planning<{ distribution?: ResolvedDistribution; diagnostics: Diagnostic[] }>(
+  async resolveDistribution(ir: ImageIR, options: FormatOptions, host: HostFacts) {
+    const answer = await this.planning<{ distribution?: ResolvedDistribution; diagnostics: Diagnostic[] }>(
       'resolveDistribution',
       { ir, options, host: { architecture: host.architecture } },
       {},
     );
+    const unsafe = answer.distribution && unsafeDistributionField(answer.distribution);
+    if (!unsafe) return answer;
+    const refused = this.fail('unsafeDistribution', { name: this.options.name, ...unsafe }).diagnostic;
+    return { diagnostics: [...answer.diagnostics, refused] };
   }
   defaultRepositories(distribution: ResolvedDistribution, options: FormatOptions, host: HostFacts) {
     return this.planning<{ repositories: Repository[]; diagnostics: Diagnostic[] }>(
@@ -337,10 +342,26 @@ export class BridgedBackend implements Backend {
           detail: 'plan returned no bootstrap step',
         }),
       );
-    return answer;
+    const refused = [
+      answer.bootstrap && this.refuse('plan', answer.bootstrap, ['bootstrap']),
+      answer.install && this.refuse('plan', answer.install, ['install-packages']),
+    ].filter((d): d is Diagnostic => d !== undefined);
+    // an error stops the planner before any draft becomes a step
+    return { ...answer, diagnostics: [...answer.diagnostics, ...refused] };
   }
-  planRemove(packages: string[], origin: string[]) {
-    return this.call<StepDraft>('planRemove', { packages, origin });
+  async planRemove(packages: string[], origin: string[]) {
+    const draft = await this.call<StepDraft>('planRemove', { packages, origin });
+    const refused = this.refuse('planRemove', draft, ['remove-packages']);
+    if (refused) throw new PluginFailure(refused);
+    return draft;
+  }
+
+  /** A planned step imgc would not let the plugin plan (see confine.ts). */
+  private refuse(method: string, draft: StepDraft, allowed: StepType[]): Diagnostic | undefined {
+    const why = refusedDraft(draft, allowed, this.executes);
+    if (!why) return undefined;
+    return this.fail('stepRefused', { name: this.options.name, method, type: String(draft.type), why })
+      .diagnostic;
   }
 
   async execute(step: PlanStep, context: StepContext): Promise<void> {

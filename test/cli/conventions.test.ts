@@ -428,6 +428,15 @@ describe('translate -o into a folder with files', () => {
     expect(refused.stderr).toMatch(/^\+.*"imgc-sample"/m);
     expect(refused.stderr).toContain(`IMGC9032 ${file} exists and differs`);
     expect(readFileSync(file, 'utf8')).toContain('hand-edited');
+    // the diff hides secrets as every print does
+    writeFileSync(
+      file,
+      original.replace('"imgc-sample"', '"hand-edited"').replace('{', '{"password": "hunter2-secret",'),
+    );
+    const secret = runImgc(['translate', blueprint, '--to', 'blueprint-json', '-o', out]);
+    expect(secret.code).toBe(2);
+    expect(secret.stderr).not.toContain('hunter2-secret');
+    expect(secret.stderr).toContain('<redacted>');
     const forced = runImgc(['translate', blueprint, '--to', 'blueprint-json', '-o', out, '--force']);
     expect(forced.code).toBe(0);
     expect(readFileSync(file, 'utf8')).toBe(original);

@@ -1,38 +1,42 @@
 /**
- * A hostile definition built for real (root, mmdebstrap) reaches nothing outside its output
- * and cache. Every item aims at the host: a home that climbs plus an SSH key, a file under
- * /var/run (an absolute symlink to /run in a Debian tree), a directory under /var/lock, a
- * symlink /etc/esc → /var/tmp with an overlay folder and an archive written through it.
- * The IR goes straight to the planner, past the reader's checks (IMGC1041), so what is tested
- * is the build's own confinement. Other builds run on this machine at the same time, so the
- * host check looks for this run's unique marker in /run, /var/tmp, /tmp and /etc rather than
- * for any change at all.
+ * Hostile definitions built for real (root, mmdebstrap) change nothing on the host outside
+ * their output and cache. Every item aims at the host: a home that climbs plus an SSH key, a
+ * file under /var/run (an absolute symlink to /run in a Debian tree), a directory under
+ * /var/lock, a symlink /etc/esc → /var/tmp with an overlay folder and an archive written
+ * through it. The IR goes straight to the planner, past the readers' checks (IMGC1041), so
+ * the build's own confinement is tested; the blueprint and kickstart spellings of the climbing
+ * home go through `imgc build`, whose readers must refuse them.
+ *
+ * The proof is a snapshot (path, type, size, mode, owner, mtime, hash of small files) of /run,
+ * /var/tmp, /tmp and /etc before and after. Seven engineers' tests run on this machine at the
+ * same time and churn /tmp and /var/tmp, so the builds run in a private mount namespace whose
+ * /tmp and /var/tmp are two empty folders of this test: every change in them is the build's,
+ * and nothing has to be filtered out as someone else's. /run and /etc are the host's own
+ * (nothing else changed them in a 60 s sample). Filtered, and only these:
+ * - the output and cache folders of the builds (they are what a build writes);
+ * - `/tmp/tsx-0`: the compile cache of tsx, which the harness uses to run imgc's TypeScript.
+ * Directory mtimes are not compared (a temporary file created and removed changes them);
+ * every lasting entry added or removed is compared on its own.
  */
-import { execFileSync } from 'node:child_process';
-import {
-  type Dirent,
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  realpathSync,
-  writeFileSync,
-} from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { BackendRegistry, localHost } from '../../src/backends/registry.js';
-import { executeBuild } from '../../src/exec/executor.js';
 import { emptyIr } from '../../src/ir/empty.js';
 import type { ImageIR } from '../../src/ir/schema.js';
-import { planBuild } from '../../src/plan/planner.js';
-import { canBuild, freshCache } from './build-env.js';
+import { type Change, changes, type Snapshot, snapshot } from '../helpers/host-snapshot.js';
+import { repoRoot } from '../helpers/shared.js';
+import { canBuild } from './build-env.js';
 
 const gate = canBuild();
 if (!gate.ok) console.warn(`SKIPPED: host-escape build test: ${gate.why}`);
 const maybe = gate.ok ? it : it.skip;
 
-function hostileDefinition(dir: string, marker: string): ImageIR {
+const PACKAGES = '/var/tmp/imgc-tests/packages';
+/** Where the builds work, as they see it: inside their private /var/tmp. */
+const WORK = '/var/tmp/imgc-escape';
+
+function hostileIr(dir: string, marker: string): ImageIR {
   mkdirSync(join(dir, 'overlay/etc/esc'), { recursive: true });
   writeFileSync(join(dir, 'overlay/etc/esc', `${marker}-overlay`), 'overlay\n');
   mkdirSync(join(dir, 'archive/etc/esc'), { recursive: true });
@@ -54,57 +58,130 @@ function hostileDefinition(dir: string, marker: string): ImageIR {
   return ir;
 }
 
-/** Every path under the roots (three levels: where an escape would land) whose name holds the marker. */
-function marked(roots: string[], marker: string, skip: string[]): string[] {
-  const found: string[] = [];
-  const walk = (dir: string, depth: number) => {
-    if (skip.includes(dir) || depth > 3) return;
-    let entries: Dirent[];
-    try {
-      entries = readdirSync(dir, { withFileTypes: true });
-    } catch {
-      return;
-    }
-    for (const e of entries) {
-      const path = join(dir, e.name);
-      if (e.name.includes(marker)) found.push(path);
-      if (e.isDirectory()) walk(path, depth + 1);
-    }
-  };
-  for (const root of roots) walk(root, 0);
-  return found;
+function hostileSpellings(dir: string, marker: string): Record<string, string> {
+  const home = `/../../../../../var/tmp/${marker}`;
+  const key = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOtestkey mallory@test';
+  const blueprint = join(dir, 'home.toml');
+  writeFileSync(
+    blueprint,
+    `name = "x"\ndistro = "debian-12"\n[[customizations.user]]\nname = "mallory"\nhome = "${home}-bp"\nkey = "${key}"\n`,
+  );
+  const kickstart = join(dir, 'home.ks');
+  writeFileSync(
+    kickstart,
+    `lang en_US.UTF-8\nuser --name=mallory --homedir=${home}-ks\nsshkey --username=mallory "${key}"\n%packages\nvim\n%end\n`,
+  );
+  return { blueprint, kickstart };
 }
 
-describe('a hostile definition, built for real', () => {
-  maybe(
-    'writes every hostile item inside the image and nothing on the host',
-    async () => {
-      const dir = mkdtempSync('/var/tmp/imgc-tests-escape-');
-      const cacheDir = freshCache('escape');
-      const outDir = join(dir, 'out');
-      const marker = `imgc-escape-${basename(dir).split('-').pop()}`;
-      const backends = new BackendRegistry();
-      const planned = await planBuild({
-        ir: hostileDefinition(dir, marker),
-        backends,
-        host: localHost(),
-        sourceDir: dir,
-        outputs: ['directory'],
-        sourceDateEpoch: 1_700_000_000,
-      });
-      expect(planned.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
-      const result = await executeBuild(planned.plan!, {
-        cacheDir,
-        outputDir: outDir,
-        backends,
-        positions: {},
-        signal: new AbortController().signal,
-        onEvent: () => {},
-      });
-      expect(result.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
-      expect(result.ok).toBe(true);
+/**
+ * Runs a command in a private mount namespace whose /tmp and /var/tmp are the given folders;
+ * the shared package cache is bound into the cache first, so no package is downloaded again.
+ */
+function inPrivateTmp(
+  tmp: string,
+  varTmp: string,
+  cache: string,
+  command: string[],
+): Promise<{ code: number | null; out: string }> {
+  const script = [
+    'set -e',
+    `mount --bind ${PACKAGES} "$3/packages"`,
+    'mount --rbind "$1" /tmp',
+    'mount --rbind "$2" /var/tmp',
+    'shift 3',
+    'exec "$@"',
+  ].join('\n');
+  const child = spawn(
+    'unshare',
+    ['--mount', '--propagation', 'private', '--', 'sh', '-c', script, 'sh', tmp, varTmp, cache, ...command],
+    { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  let out = '';
+  child.stdout.on('data', (d: Buffer) => {
+    out += d.toString();
+  });
+  child.stderr.on('data', (d: Buffer) => {
+    out += d.toString();
+  });
+  return new Promise((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, out }));
+  });
+}
 
-      const root = join(outDir, 'image');
+/** The four roots as the builds see them: the host's /run and /etc, the test's two folders. */
+function hostView(tmp: string, varTmp: string, skip: string[]): Snapshot {
+  const shown = new Map<string, string>([
+    [tmp, '/tmp'],
+    [varTmp, '/var/tmp'],
+  ]);
+  const raw = snapshot(['/run', '/etc', tmp, varTmp], (p) => skip.includes(p));
+  const out: Snapshot = new Map();
+  for (const [path, entry] of raw) {
+    const root = [...shown.keys()].find((r) => path === r || path.startsWith(`${r}/`));
+    out.set(root ? shown.get(root)! + path.slice(root.length) : path, entry);
+  }
+  return out;
+}
+
+const HARNESS_NOISE = (c: Change) => c.path === '/tmp/tsx-0' || c.path.startsWith('/tmp/tsx-0/');
+
+describe('hostile definitions, built for real', () => {
+  maybe(
+    'change nothing in /run, /var/tmp, /tmp or /etc outside their output and cache',
+    async () => {
+      expect(existsSync(join(repoRoot, 'dist/cli/imgc.mjs')), 'run npm run build first').toBe(true);
+      mkdirSync(PACKAGES, { recursive: true });
+      const base = mkdtempSync('/var/tmp/imgc-tests/escape-');
+      const tmp = join(base, 'tmp');
+      const varTmp = join(base, 'var-tmp');
+      for (const d of [tmp, varTmp]) {
+        mkdirSync(d);
+        chmodSync(d, 0o1777);
+      }
+      const marker = `imgc-escape-${basename(base).split('-').pop()}`;
+      // the builds' folders, seen from the host
+      const work = join(varTmp, basename(WORK));
+      const out = join(work, 'out');
+      const cache = join(work, 'cache');
+      mkdirSync(join(cache, 'packages'), { recursive: true });
+      writeFileSync(join(work, 'hostile.ir.json'), JSON.stringify(hostileIr(work, marker)));
+      const spellings = hostileSpellings(work, marker);
+
+      const skip = [out, cache, ...Object.keys(spellings).map((name) => `${out}-${name}`)];
+      const before = hostView(tmp, varTmp, skip);
+      const tsx = [process.execPath, '--import', 'tsx'];
+      const ir = await inPrivateTmp(tmp, varTmp, cache, [
+        ...tsx,
+        join(repoRoot, 'test/exec/host-escape-build.ts'),
+        `${WORK}/hostile.ir.json`,
+        WORK,
+        `${WORK}/out`,
+        `${WORK}/cache`,
+      ]);
+      const refused: Record<string, { code: number | null; out: string }> = {};
+      for (const [name, path] of Object.entries(spellings))
+        refused[name] = await inPrivateTmp(tmp, varTmp, cache, [
+          process.execPath,
+          join(repoRoot, 'bin/imgc.js'),
+          'build',
+          `${WORK}/${basename(path)}`,
+          '--output',
+          'directory',
+          '-o',
+          `${WORK}/out-${name}`,
+          '--cache-dir',
+          `${WORK}/cache`,
+        ]);
+      const after = hostView(tmp, varTmp, skip);
+
+      expect(JSON.parse(ir.out.slice(ir.out.indexOf('{'))), ir.out).toEqual({ ok: true, diagnostics: [] });
+      for (const [name, r] of Object.entries(refused)) {
+        expect(r.code, `${name}: ${r.out}`).toBe(1);
+        expect(r.out, name).toContain('IMGC1041');
+      }
+      const root = join(out, 'image');
       const read = (p: string) => readFileSync(join(root, p), 'utf8');
       expect(read(`var/tmp/${marker}-home/.ssh/authorized_keys`)).toContain('mallory@test');
       expect(read(`run/${marker}-file`)).toBe('file\n');
@@ -112,9 +189,14 @@ describe('a hostile definition, built for real', () => {
       expect(read(`var/tmp/${marker}-overlay`)).toBe('overlay\n');
       expect(read(`var/tmp/${marker}-archive`)).toBe('archive\n');
 
-      const skip = [realpathSync(dir), realpathSync(cacheDir)];
-      expect(marked(['/run', '/var/tmp', '/tmp', '/etc', '/dev/shm'], marker, skip)).toEqual([]);
+      const changed = changes(before, after);
+      const filtered = changed.filter(HARNESS_NOISE);
+      console.log(
+        `host snapshot: ${before.size} entries before, ${after.size} after; ` +
+          `${changed.length} changed, ${filtered.length} of them the harness's tsx cache`,
+      );
+      expect(changed.filter((c) => !HARNESS_NOISE(c))).toEqual([]);
     },
-    1_200_000,
+    1_800_000,
   );
 });

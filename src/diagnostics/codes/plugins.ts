@@ -81,4 +81,22 @@ export const pluginCodes = defineCodes({
     message: (p: { path: string; detail: string }) => `invalid ${p.path}: ${p.detail}`,
     hint: 'it is JSON: {"plugins": ["./path/to/plugin", ...]}',
   },
+  unsafeDistribution: {
+    code: 'IMGC8020',
+    severity: 'error',
+    summary:
+      'a backend plugin answered resolveDistribution with a value that is not a plain name; imgc builds cache paths from it',
+    message: (p: { name: string; field: string; value: string }) =>
+      `plugin ${p.name} resolved the distribution ${p.field} to ${JSON.stringify(p.value)}, which is not a plain name`,
+    hint: 'id, release, suite, architecture and versionId are single path components: letters, digits and . _ + ~ -, not starting with a dot',
+  },
+  stepRefused: {
+    code: 'IMGC8021',
+    severity: 'error',
+    summary:
+      'a backend plugin planned a step that imgc would run itself, or that the plugin does not execute; plugins plan only their package steps',
+    message: (p: { name: string; method: string; type: string; why: string }) =>
+      `plugin ${p.name} answered ${p.method} with a "${p.type}" step: ${p.why}`,
+    hint: 'plan returns bootstrap (and install-packages), planRemove returns remove-packages, each of a type listed in describe.executes; imgc plans files, accounts, scripts and outputs itself',
+  },
 });

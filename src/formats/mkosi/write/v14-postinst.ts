@@ -82,9 +82,10 @@ function accountLines(ir: ImageIR): string[] {
       `  ${create}`,
       'fi',
     );
-    if (u.password?.hash) out.push(`usermod -p ${q(u.password.hash)} ${q(u.name)}`);
+    // printf is a shell builtin: the secret reaches chpasswd on stdin, never a command line
+    if (u.password?.hash) out.push(`printf '%s\\n' ${q(`${u.name}:${u.password.hash}`)} | chpasswd -e`);
     else if (u.password?.plain !== undefined)
-      out.push(`echo ${q(`${u.name}:${u.password.plain}`)} | chpasswd`);
+      out.push(`printf '%s\\n' ${q(`${u.name}:${u.password.plain}`)} | chpasswd`);
   }
   return out;
 }

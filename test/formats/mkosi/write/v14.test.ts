@@ -81,7 +81,7 @@ describe('mkosi 14 dialect (-O mkosi-version=14)', () => {
       '/usr/share/zoneinfo/',
       'useradd',
       "-G 'sudo'",
-      "usermod -p '$6$s$h' 'u'",
+      "printf '%s\\n' 'u:$6$s$h' | chpasswd -e",
       "ln -sfn '/etc/motd' '/etc/l'",
       "systemctl enable 'a.service'",
     ])

@@ -3,7 +3,7 @@
  * syntax check, and bash's and fish's completion machinery answer with what the registries hold.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -110,6 +110,39 @@ printf '%s\\n' "\${COMPREPLY[@]}"`;
       { encoding: 'utf8', env: { ...process.env, ZDOTDIR: scratch } },
     );
     expect(r.stdout.trim(), r.stderr).toBe('_imgc');
+  });
+
+  it('zsh lists the completions of a real interactive zsh (zpty, Tab)', () => {
+    if (!has('zsh')) throw new Error('zsh is not installed: scripts/host-packages.txt lists it');
+    const fpath = join(scratch, 'zfunc');
+    mkdirSync(fpath, { recursive: true });
+    copyFileSync(scripts.zsh!, join(fpath, '_imgc'));
+    const typed = (line: string) => `zmodload zsh/zpty
+zpty z zsh -f -i
+zpty -w z "PS1='%% '; fpath=(${fpath} \\$fpath); autoload -U compinit; compinit -u -D; print READY"
+zpty -r z out '*READY*' || exit 3
+zpty -n -w z $'${line}\\t'
+all=
+for i in {1..50}; do
+  zpty -r -t z chunk && all+=$chunk
+  [[ $all == *"$1"* ]] && break
+  sleep 0.1
+done
+print -r -- "$all"
+zpty -d z`;
+    const complete = (line: string, last: string) => {
+      const r = spawnSync('zsh', ['-f', '-c', typed(line), 'zsh', last], {
+        encoding: 'utf8',
+        timeout: 30_000,
+        env: { ...process.env, ZDOTDIR: scratch, TERM: 'dumb' },
+      });
+      // the terminal's escape sequences out, then the words zsh listed or inserted
+      return r.stdout.replace(/\x1b\[[0-9;?]*[a-zA-Z]/g, ' ').split(/\s+/);
+    };
+    expect(complete('imgc inspect --from ', 'blueprint-json')).toEqual(expect.arrayContaining(readable));
+    expect(complete('imgc build --output ', 'portable')).toEqual(
+      expect.arrayContaining([...buildableOutputs]),
+    );
   });
 
   it('fish completes commands and flag values (complete -C)', () => {

@@ -4,7 +4,7 @@
  */
 import type { Argument, Command, Option } from 'commander';
 import type { FormatRegistry } from '../formats/registry.js';
-import { OUTPUT_TYPES } from '../formats/target-needs.js';
+import { OUTPUT_TYPES } from '../ir/schema.js';
 import { buildableOutputs } from '../plan/planner.js';
 import { FORMAT_OPTION_KEYS } from './format-option-keys.js';
 import { distributionRows, LIST_TOPICS } from './list.js';

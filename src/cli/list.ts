@@ -2,8 +2,7 @@
 import { cliCodes } from '../diagnostics/codes/cli.js';
 import { diag } from '../diagnostics/define.js';
 import type { FormatRegistry } from '../formats/registry.js';
-import { OUTPUT_TYPES } from '../formats/target-needs.js';
-import { OutputType } from '../ir/schema.js';
+import { OUTPUT_TYPES, OutputType } from '../ir/schema.js';
 import { buildableOutputs } from '../plan/planner.js';
 import { openBackends } from '../plugins/index.js';
 import { runFormats } from './commands.js';

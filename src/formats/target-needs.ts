@@ -10,9 +10,9 @@
 import { translateCodes } from '../diagnostics/codes/translate.js';
 import { diag } from '../diagnostics/define.js';
 import type { Diagnostic } from '../diagnostics/types.js';
-import { missingDistribution } from '../ir/distro-defaults.js';
+import { missingDistribution, parseDistroFlag } from '../ir/distro-defaults.js';
 import type { PositionTable } from '../ir/positions.js';
-import { type ImageIR, type Output, type OutputType, OutputType as OutputTypeSchema } from '../ir/schema.js';
+import { type ImageIR, OUTPUT_TYPES, type Output, type OutputType } from '../ir/schema.js';
 import type { FormatOptions } from './contract.js';
 
 export type Need = 'distribution' | 'release' | 'output';
@@ -35,16 +35,13 @@ const MET_OTHERWISE: Record<string, (ir: ImageIR) => Need[]> = {
 /** The output type assumed per target when neither the source nor --output names one. */
 export const DEFAULT_OUTPUT: Output = { type: 'disk' };
 
-/** Every output type of the IR schema: the one list of them. */
-export const OUTPUT_TYPES: ReadonlySet<string> = new Set(
-  OutputTypeSchema.anyOf.map((literal) => String(literal.const)),
-);
+const OUTPUT_TYPE_SET: ReadonlySet<string> = new Set(OUTPUT_TYPES);
 
-export const OUTPUT_TYPE_LIST = [...OUTPUT_TYPES].join(', ');
+export const OUTPUT_TYPE_LIST = OUTPUT_TYPES.join(', ');
 
 export function parseOutputFlag(value: string): Output | undefined {
   const [type, format] = value.split(':');
-  if (!type || !OUTPUT_TYPES.has(type)) return undefined;
+  if (!type || !OUTPUT_TYPE_SET.has(type)) return undefined;
   return format ? { type: type as OutputType, format } : { type: type as OutputType };
 }
 
@@ -71,7 +68,7 @@ export function applyTargetDefaults(
       }),
     );
   const flag = typeof options.distro === 'string' ? options.distro : undefined;
-  const [flagId, flagRelease] = flag ? flag.split(':') : [];
+  const { id: flagId, release: flagRelease } = (flag && parseDistroFlag(flag)) || {};
   const releaseFlag = typeof options.release === 'string' ? options.release : flagRelease;
   if (!d.id) {
     if (flagId) {

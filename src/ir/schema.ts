@@ -834,6 +834,9 @@ export type Storage = Static<typeof Storage>;
 export type Boot = Static<typeof Boot>;
 export type Output = Static<typeof Output>;
 export type OutputType = Static<typeof OutputType>;
+
+/** Every output type the IR knows, in the schema's order: the one list `--output` is checked against. */
+export const OUTPUT_TYPES: readonly OutputType[] = OutputType.anyOf.map((literal) => literal.const);
 export type ContainerConfig = Static<typeof ContainerConfig>;
 export type Container = Static<typeof Container>;
 export type Metadata = Static<typeof Metadata>;

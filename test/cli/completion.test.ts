@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FORMAT_OPTION_KEYS } from '../../src/cli/format-option-keys.js';
 import { FormatRegistry } from '../../src/formats/registry.js';
-import { OUTPUT_TYPES } from '../../src/formats/target-needs.js';
+import { OUTPUT_TYPES } from '../../src/ir/schema.js';
 import { buildableOutputs } from '../../src/plan/planner.js';
 import { ensureBuiltCli, runImgc } from '../helpers/built-cli.js';
 

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BackendRegistry } from '../../src/backends/registry.js';
 import { FormatRegistry } from '../../src/formats/registry.js';
-import { OUTPUT_TYPES } from '../../src/formats/target-needs.js';
+import { OUTPUT_TYPES } from '../../src/ir/schema.js';
 import { buildableOutputs } from '../../src/plan/planner.js';
 import { ensureBuiltCli, runImgc } from '../helpers/built-cli.js';
 import { repoRoot } from '../helpers/shared.js';

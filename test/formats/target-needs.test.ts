@@ -1,6 +1,9 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { applyTargetDefaults, parseOutputFlag } from '../../src/formats/target-needs.js';
+import { applyTargetDefaults, OUTPUT_TYPE_LIST, parseOutputFlag } from '../../src/formats/target-needs.js';
 import { emptyIr } from '../../src/ir/empty.js';
+import { repoRoot } from '../helpers/shared.js';
 
 describe('applyTargetDefaults', () => {
   it('fills the distribution a target needs from --distro, and reports it', () => {
@@ -10,6 +13,14 @@ describe('applyTargetDefaults', () => {
       ['IMGC6003', '/distribution/id'],
       ['IMGC6003', '/distribution/release'],
     ]);
+  });
+
+  it('reads --distro as loadDefinition does: one-string fedora-41, and nothing from a malformed value', () => {
+    expect(applyTargetDefaults(emptyIr(), 'kiwi', { distro: 'fedora-41' }).ir.distribution).toEqual({
+      id: 'fedora',
+      release: '41',
+    });
+    expect(applyTargetDefaults(emptyIr(), 'kiwi', { distro: 'debian:' }).ir.distribution).toEqual({});
   });
 
   it('has no default distribution: a target that needs one asks for --distro', () => {
@@ -51,5 +62,16 @@ describe('applyTargetDefaults', () => {
     expect(parseOutputFlag('disk:qcow2')).toEqual({ type: 'disk', format: 'qcow2' });
     expect(parseOutputFlag('iso')).toEqual({ type: 'iso' });
     expect(parseOutputFlag('floppy')).toBeUndefined();
+  });
+
+  it('accepts for --output exactly the output types of the published IR schema', () => {
+    const schema = JSON.parse(readFileSync(join(repoRoot, 'schemas/ir.schema.json'), 'utf8'));
+    const published: string[] = schema.properties.outputs.items.properties.type.anyOf.map(
+      (literal: { const: string }) => literal.const,
+    );
+    expect(published.length).toBeGreaterThan(10);
+    for (const type of published) expect(parseOutputFlag(type), type).toEqual({ type });
+    expect(OUTPUT_TYPE_LIST).toBe(published.join(', '));
+    expect(parseOutputFlag('directories')).toBeUndefined();
   });
 });

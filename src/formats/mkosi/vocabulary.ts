@@ -1,5 +1,6 @@
 /** mkosi setting names, tree kinds and repart types both the reader and the writer use. */
-import type { Overlay, Partition, Script } from '../../ir/schema.js';
+import { OUTPUT_TYPES, type OutputType, type Overlay, type Partition, type Script } from '../../ir/schema.js';
+import { ENUMS } from './settings.js';
 
 /** What only mkosi says, kept in `extensions.mkosi` so a round trip loses nothing. */
 export interface MkosiExtension {
@@ -77,3 +78,8 @@ export function defaultRepartName(count: number, i: number, role: string | undef
   const width = count > 10 ? 3 : 2;
   return `mkosi.repart/${String(i * 10).padStart(width, '0')}-${role ?? 'partition'}.conf`;
 }
+
+/** The IR output types mkosi builds, under a `Format=` value of the same name (the others it has not). */
+export const MKOSI_OUTPUT_TYPES: ReadonlySet<string> = new Set<OutputType>(
+  OUTPUT_TYPES.filter((type) => ENUMS.OutputFormat!.includes(type)),
+);

@@ -4,9 +4,7 @@
  */
 import { createWriteStream } from 'node:fs';
 import { open } from 'node:fs/promises';
-import { outputCodes } from '../../diagnostics/codes/outputs.js';
 import { ProcessFailed, startProcess } from '../../exec/process.js';
-import { outputError } from '../shared/errors.js';
 import { toolError } from '../shared/run.js';
 import { collectEntries, writeNewc } from './newc.js';
 

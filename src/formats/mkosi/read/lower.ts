@@ -21,6 +21,7 @@ import type { SettingValue } from '../settings-spec.js';
 import {
   defaultRepartName,
   type ExtensionValue,
+  MKOSI_OUTPUT_TYPES,
   type MkosiExtension,
   OS_RELEASE_ID,
   SCRIPT_PHASES,
@@ -31,19 +32,6 @@ import { parseRepartFile } from './repart.js';
 import { holdsOnlyRepositories, lowerRepositories } from './repos.js';
 import type { LegacyEntry, Pos, ResolvedImage, ResolveResult } from './resolve.js';
 import { parseSysusers } from './sysusers.js';
-
-const IR_OUTPUT_TYPES = new Set([
-  'directory',
-  'tar',
-  'cpio',
-  'disk',
-  'esp',
-  'uki',
-  'oci',
-  'sysext',
-  'confext',
-  'portable',
-]);
 
 const LOWERED = new Set([
   'Distribution',
@@ -188,7 +176,7 @@ export function lowerResolved(res: ResolveResult): LowerResult {
   // output
   const format = String(main.get('Format'));
   const formatEntry = conf('Format');
-  if (IR_OUTPUT_TYPES.has(format)) {
+  if (MKOSI_OUTPUT_TYPES.has(format)) {
     const out: Output = { type: format as Output['type'] };
     str('Output', '/outputs/0/name', (v) => {
       out.name = v;

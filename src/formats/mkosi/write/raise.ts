@@ -18,6 +18,7 @@ import {
   defaultRepartName,
   type ExtensionValue,
   GENERIC_TYPE,
+  MKOSI_OUTPUT_TYPES,
   type MkosiExtension,
   OS_RELEASE_ID,
   REPART_ROLES,
@@ -250,7 +251,7 @@ export function raiseMkosi(input: RaiseInput): RaiseResult {
   conf.set('ImageVersion', ir.metadata?.version);
   const [out, ...more] = ir.outputs;
   if (out) {
-    if (['iso', 'installer', 'pxe', 'wsl', 'ostree-commit'].includes(out.type)) {
+    if (!MKOSI_OUTPUT_TYPES.has(out.type)) {
       loss('/outputs/0/type', `mkosi has no ${out.type} output; Format= is not written`);
     } else conf.set('Format', out.type);
     conf.set('Output', out.name);

@@ -11,7 +11,7 @@ const { irCheckerSource } = await import(new URL('dist/ir/precompile.js', root).
 writeFileSync(new URL('dist/ir/ir-checker.generated.cjs', root), irCheckerSource());
 
 await build({
-  entryPoints: [new URL('src/cli/main.ts', root).pathname],
+  entryPoints: [new URL('src/index.ts', root).pathname],
   outfile: new URL('dist/cli/imgc.mjs', root).pathname,
   bundle: true,
   platform: 'node',

@@ -8,6 +8,7 @@ import type { BuildEvent } from '../exec/progress.js';
 import type { FormatRegistry } from '../formats/registry.js';
 import { EXIT, exitFor, type Io, printDiagnostics, shown } from './output.js';
 import { defaultCacheDir, type PlanFlags, type PreparedPlan, preparePlan } from './plan.js';
+import { StatusLine } from './status-line.js';
 
 export interface BuildFlags extends PlanFlags {
   outputDir: string;
@@ -19,24 +20,20 @@ export interface BuildFlags extends PlanFlags {
 
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
-/** Human progress: an updating line per step on a TTY, timestamped lines otherwise. */
-export function progressRenderer(io: Io, mode: 'tty' | 'plain', verbose = false) {
+/** Human progress: an updating, ticking line per step on a TTY, timestamped lines otherwise. */
+export function progressRenderer(
+  io: Io,
+  mode: 'tty' | 'plain',
+  verbose = false,
+  columns: () => number = () => process.stderr.columns ?? 80,
+) {
   const titles = new Map<string, string>();
-  const started = new Map<string, number>();
   const tails = new Map<string, string[]>();
   let current = '';
-  let status = '';
+  const status = new StatusLine(io.stderr, columns);
   const write = (line: string, time: string) => {
-    if (mode === 'tty') {
-      if (status) io.stderr('\r\x1b[2K');
-      io.stderr(`${line}\n`);
-      status = '';
-    } else io.stderr(`${time} ${line}\n`);
-  };
-  const setStatus = (text: string) => {
-    if (mode !== 'tty') return;
-    status = text;
-    io.stderr(`\r\x1b[2K${text}`);
+    if (mode === 'tty') status.print(line);
+    else io.stderr(`${time} ${line}\n`);
   };
   let lastPlainCount = 0;
   return (e: BuildEvent) => {
@@ -56,20 +53,18 @@ export function progressRenderer(io: Io, mode: 'tty' | 'plain', verbose = false)
       case 'step-start':
         current = e.id;
         titles.set(e.id, `[${e.index}/${e.total}] ${e.title}`);
-        started.set(e.id, Date.parse(e.time));
         tails.set(e.id, []);
         lastPlainCount = 0;
-        if (mode === 'tty') setStatus(`${titles.get(e.id)} …`);
+        if (mode === 'tty') status.start(titles.get(e.id)!, Date.parse(e.time));
         else write(`${titles.get(e.id)}: started`, e.time);
         break;
       case 'step-progress': {
         const title = titles.get(e.id) ?? e.id;
-        const elapsed = seconds(Date.parse(e.time) - (started.get(e.id) ?? Date.parse(e.time)));
         const pk = e.packages
           ? ` ${e.packages.done}${e.packages.total ? `/${e.packages.total}` : ''} packages`
           : '';
         const note = e.note ? ` ${e.note}` : '';
-        if (mode === 'tty') setStatus(`${title} …${pk}${note} ${elapsed}`);
+        if (mode === 'tty') status.update({ packages: pk, ...(e.note ? { sub: e.note } : {}) });
         else if (e.note || (e.packages && e.packages.done - lastPlainCount >= 25)) {
           if (e.packages) lastPlainCount = e.packages.done;
           write(`${title}:${pk}${note}`, e.time);
@@ -82,10 +77,12 @@ export function progressRenderer(io: Io, mode: 'tty' | 'plain', verbose = false)
           tail.push(e.line);
           if (tail.length > 30) tail.shift();
         }
+        if (mode === 'tty' && e.id === current) status.update({ sub: e.line });
         if (verbose) write(`  ${e.line}`, e.time);
         break;
       }
       case 'step-end':
+        status.stop();
         write(
           `${titles.get(e.id) ?? e.title}: done in ${seconds(e.elapsedMs)}${e.saved ? ' (saved to the tree cache)' : ''}`,
           e.time,
@@ -103,11 +100,11 @@ export function progressRenderer(io: Io, mode: 'tty' | 'plain', verbose = false)
           const tail = tails.get(current);
           if (tail?.length) write(`last output of the failing step:\n  ${tail.join('\n  ')}`, e.time);
         }
-        if (status) io.stderr('\r\x1b[2K');
-        status = '';
-        io.stderr(`${renderDiagnostic(e.diagnostic, { color: mode === 'tty' })}\n`);
+        if (mode === 'tty') status.print(renderDiagnostic(e.diagnostic, { color: true }));
+        else io.stderr(`${renderDiagnostic(e.diagnostic, { color: false })}\n`);
         break;
       case 'build-end':
+        status.stop();
         write(
           e.ok
             ? `build finished in ${seconds(e.elapsedMs)}`

@@ -7,6 +7,7 @@ import { FormatRegistry } from '../formats/registry.js';
 import { OUTPUT_TYPE_LIST } from '../formats/target-needs.js';
 import { buildableOutputs } from '../plan/planner.js';
 import { addFormatPlugins } from '../plugins/index.js';
+import { registerBoot } from './boot.js';
 import { runBuild } from './build.js';
 import { runClean } from './clean.js';
 import { runFormats, runInspect, runTranslate, runValidate } from './commands.js';
@@ -17,8 +18,11 @@ import { runInit } from './init.js';
 import { LIST_TOPICS, runList } from './list.js';
 import { collect } from './options.js';
 import { EXIT, EXIT_CODE_TABLE, type Io, printDiagnostics, printJson, processIo } from './output.js';
+import { registerPackages } from './packages.js';
 import { runPlan } from './plan.js';
 import { runPluginsList } from './plugins.js';
+import { registerShell } from './shell.js';
+import { registerSummary } from './summary.js';
 import { readUserConfig, type UserConfig } from './user-config.js';
 
 /** imgc's own version, from its package.json (src/cli and dist/cli both sit two folders below it). */
@@ -232,6 +236,11 @@ export function buildProgram(given: Io = processIo, registry = new FormatRegistr
         config: program.opts().config,
       });
     });
+
+  registerSummary(program, { io, registry, exit, withFormatFlags });
+  registerPackages(program, { io, registry, exit, withFormatFlags });
+  registerBoot(program, { io, registry, exit, withFormatFlags });
+  registerShell(program, { io, registry, exit, withFormatFlags });
 
   program
     .command('list')

@@ -8,11 +8,18 @@ import { USER_SETTINGS } from './user-config.js';
 
 /** Text safe in roff: backslashes doubled, dashes as \-, no line starting with a control character. */
 function roff(text: string): string {
-  return text
-    .replace(/\\/g, '\\e')
-    .replace(/-/g, '\\-')
-    .replace(/`([^`]+)`/g, '\\fB$1\\fR')
-    .replace(/^([.'])/gm, '\\&$1');
+  return (
+    text
+      .replace(/\\/g, '\\e')
+      .replace(/-/g, '\\-')
+      .replace(/`([^`]+)`/g, '\\fB$1\\fR')
+      .replace(/^([.'])/gm, '\\&$1')
+      // groff reads its input as Latin-1 unless told otherwise: anything else as a \[uXXXX] escape
+      .replace(
+        /[^\x20-\x7e\n]/gu,
+        (c) => `\\[u${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}]`,
+      )
+  );
 }
 
 const bold = (s: string) => `\\fB${roff(s)}\\fR`;

@@ -62,7 +62,8 @@ export const EXIT_CODE_TABLE: readonly { code: number; short: string; meaning: s
   {
     code: EXIT.inputErrors,
     short: 'errors in the definition',
-    meaning: 'the definition has errors, `translate --strict` lost something, or `diff` found differences',
+    meaning:
+      'the definition has errors, `translate --strict` lost something, `diff` found differences, or `boot --until` did not see its marker',
   },
   {
     code: EXIT.usage,
@@ -70,7 +71,11 @@ export const EXIT_CODE_TABLE: readonly { code: number; short: string; meaning: s
     meaning:
       'usage error: an unknown command, option, -O key, --from/--to format, --output type or --profile, a path that does not exist, a missing -o, a translation that would overwrite a changed file without --force; also an internal error (run again with --debug)',
   },
-  { code: EXIT.buildFailed, short: 'build failed', meaning: 'a build step or a clean script failed' },
+  {
+    code: EXIT.buildFailed,
+    short: 'build failed',
+    meaning: 'a build step or a clean script failed, or qemu of an interactive `boot` did',
+  },
   {
     code: EXIT.interrupted,
     short: 'interrupted',

@@ -1,6 +1,6 @@
 /**
  * The diagnostic codes of the areas outside the formats (ranges: 1xxx core, 6xxx translate,
- * 7xxx plan/build, 8xxx plugins; discovery 1080–1089, cli 9030–9049). Each format keeps its own codes in `src/formats/<id>/codes.ts`
+ * 7xxx plan/build, 8xxx plugins, 905x–906x running built outputs; discovery 1080–1089, cli 9030–9049). Each format keeps its own codes in `src/formats/<id>/codes.ts`
  * and hands them over on its `FormatModule`; `src/formats/catalogue.ts` joins both into the one
  * catalogue, and `test/diagnostics/catalogue.test.ts` checks that every code is unique and well-formed.
  */
@@ -8,11 +8,13 @@
 import { backendCodes } from './codes/backends.js';
 import { buildCodes } from './codes/build.js';
 import { cliCodes } from './codes/cli.js';
+import { commandCodes } from './codes/commands.js';
 import { coreCodes } from './codes/core.js';
 import { discoveryCodes } from './codes/discovery.js';
 import { diskCodes } from './codes/disk.js';
 import { outputCodes } from './codes/outputs.js';
 import { pluginCodes } from './codes/plugins.js';
+import { resolveCodes } from './codes/resolve.js';
 import { scriptCodes } from './codes/scripts.js';
 import { translateCodes } from './codes/translate.js';
 import type { CodeDef } from './define.js';
@@ -28,4 +30,6 @@ export const areaCatalogue: Record<string, Record<string, CodeDef<any>>> = {
   plugins: pluginCodes,
   cli: cliCodes,
   discovery: discoveryCodes,
+  resolve: resolveCodes,
+  commands: commandCodes,
 };

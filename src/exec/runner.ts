@@ -32,7 +32,7 @@ const PRIVATE_NAMESPACES = ['--mount', '--propagation', 'private', '--pid', '--f
 const STD_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 
 // A mount point that is a symlink in the tree would be followed on the host: refuse it.
-const CHROOT_SCRIPT = `set -e
+export const CHROOT_SCRIPT = `set -e
 r=$1; shift
 for d in proc sys dev; do
   if [ -L "$r/$d" ]; then echo "imgc: /$d in the image is a symbolic link; refusing to mount on it" >&2; exit 1; fi

@@ -193,6 +193,22 @@ export const kickstartCodes = defineCodes({
     message: (p: { version: string; reason: string }) => `read as kickstart ${p.version}: ${p.reason}`,
     hint: 'give --ks-version to read it as another version',
   },
+  volgroupWithoutMembers: {
+    code: 'IMGC5040',
+    severity: 'error',
+    summary: 'a volgroup that lists no physical volumes and does not reuse an existing group',
+    message: (p: { name: string }) =>
+      `volgroup ${p.name}: no physical volumes given (pykickstart refuses it: "volgroup must be given a list of partitions")`,
+    hint: 'name its physical volumes (part pv.01 ... then volgroup NAME pv.01), or add --useexisting to reuse a group already on the disk',
+  },
+  logvolWithoutSize: {
+    code: 'IMGC5041',
+    severity: 'error',
+    summary: 'a logvol without a size, where the version requires one',
+    message: (p: { name: string; version: string }) =>
+      `logvol ${p.name}: no size given (kickstart ${p.version} needs --size, --percent, --useexisting, --noformat, --recommended or --hibernation)`,
+    hint: 'give --size=MiB (with --grow to take free space) or --percent=N of the volume group',
+  },
   scriptBodyUnsafe: {
     code: 'IMGC5101',
     severity: 'error',

@@ -221,6 +221,15 @@ export const mkosiCodes = defineCodes({
       "no Distribution= is set, so mkosi would build the host's distribution; imgc does not assume one",
     hint: "set Distribution= and Release=, or pass --distro id:release (or --host id:release for mkosi's host)",
   },
+  outputPathSplit: {
+    code: 'IMGC4060',
+    severity: 'info',
+    summary:
+      'an Output= with a folder (mkosi 14 and older took a path there); read as OutputDirectory= plus a file name, as current mkosi requires',
+    message: (p: { value: string; folder: string; name: string }) =>
+      `Output=${p.value} names a folder; read as OutputDirectory=${p.folder} and Output=${p.name} (current mkosi takes only a file name in Output=)`,
+    hint: 'write OutputDirectory= and a plain file name in Output=, which every mkosi version reads the same',
+  },
   writerVersion: {
     code: 'IMGC4050',
     severity: 'error',

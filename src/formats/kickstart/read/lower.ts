@@ -263,6 +263,10 @@ function semanticProblem(c: CheckedCommand): Diagnostic | undefined {
       if (!c.has('--enabled') && !c.has('--disabled'))
         return diag(kickstartCodes.missingOption, { command, option: '--enabled or --disabled' }, c.at);
       return undefined;
+    case 'volgroup':
+      if (c.positionals.length < 2 && !c.has('--useexisting') && !c.has('--noformat'))
+        return diag(kickstartCodes.volgroupWithoutMembers, { name: c.positionals[0]?.value ?? '' }, c.at);
+      return undefined;
     case 'ostreesetup': {
       const url = c.value('--url') ?? '';
       if (!/^(file|http|https):/.test(url)) {
@@ -293,6 +297,9 @@ function versionProblem(c: CheckedCommand, version: KsVersion): Diagnostic | und
     // --lock without a password is accepted only from F18 (and RHEL7) on
     return diag(kickstartCodes.missingOption, { command: c.name, option: 'a password' }, c.at);
   }
+  if (c.name === 'logvol' && isAtLeast(version, 'F20') && !logvolSized(c)) {
+    return diag(kickstartCodes.logvolWithoutSize, { name: c.value('--name') ?? '', version }, c.at);
+  }
   if (!BTRFS_REJECTED[c.name]?.includes(version)) return undefined;
   const option = c.name === 'autopart' ? '--type' : '--fstype';
   const btrfs =
@@ -307,6 +314,16 @@ function versionProblem(c: CheckedCommand, version: KsVersion): Diagnostic | und
       expected: `a file system kickstart ${version} supports (not btrfs)`,
     },
     c.has(option) ? c.locationOf(option) : c.at,
+  );
+}
+
+/** pykickstart (F20 and later) needs one of these on a logvol; a zero size or percentage counts as none. */
+function logvolSized(c: CheckedCommand): boolean {
+  const positive = (option: string) => c.has(option) && Number(c.value(option)) !== 0;
+  return (
+    positive('--size') ||
+    positive('--percent') ||
+    ['--useexisting', '--noformat', '--recommended', '--hibernation'].some((o) => c.has(o))
   );
 }
 

@@ -315,23 +315,42 @@ export class KickstartRaiser {
     st.partitions.forEach((p, i) => {
       if (p.subvolumes) this.btrfsVolume(p, i, refs[i]!);
     });
+    const newPv = pvNamer(refs);
     st.volumeGroups.forEach((vg, i) => {
       const ptr = `/storage/volumeGroups/${i}`;
-      const pvs = vg.physicalVolumes?.length
+      let pvs = vg.physicalVolumes?.length
         ? vg.physicalVolumes
         : st.partitions.map((p, j) => (p.volumeGroup === vg.name ? refs[j]! : '')).filter((r) => r !== '');
+      const extra = this.extra(ptr);
+      if (pvs.length === 0 && !extra.some((w) => REUSE_OPTIONS.has(optionName(w)))) {
+        pvs = [this.synthesizedPv(newPv(), vg.name, ptr)];
+      }
       const words: Words = [vg.name, ...pvs];
       if (vg.extentSize !== undefined) words.push(`--pesize=${Math.round(vg.extentSize / 1024)}`);
-      this.command('volgroup', [...words, ...this.extra(ptr)], ptr);
+      this.command('volgroup', [...words, ...extra], ptr);
+      const lvName = lvNamer();
       vg.logicalVolumes.forEach((lv, j) => {
         const lptr = `${ptr}/logicalVolumes/${j}`;
-        const ref = this.ext.refs?.[lptr] ?? lv.mountpoint ?? (lv.filesystem === 'swap' ? 'swap' : 'none');
-        const words: Words = [ref, `--vgname=${vg.name}`, `--name=${lv.name}`];
+        const name = lvName(lv.name);
+        if (name !== lv.name)
+          this.loss(
+            `${lptr}/name`,
+            `an LVM name takes only letters, digits and + _ . - (not starting with -); logical volume "${lv.name}" is written as "${name}"`,
+          );
+        const ref =
+          this.ext.refs?.[lptr] ??
+          this.absoluteMountpoint(lv.mountpoint, `${lptr}/mountpoint`) ??
+          (lv.filesystem === 'swap' ? 'swap' : 'none');
+        const words: Words = [ref, `--vgname=${vg.name}`, `--name=${name}`];
         if (lv.filesystem !== undefined && !(ref === 'swap' && lv.filesystem === 'swap'))
           words.push(`--fstype=${lv.filesystem}`);
         if (lv.fsLabel !== undefined) words.push(`--label=${lv.fsLabel}`);
-        words.push(...this.sizeWords(lv, lptr), ...encryptionWords(lv.encryption));
-        this.command('logvol', [...words, ...this.extra(lptr)], lptr);
+        const lvExtra = this.extra(lptr);
+        words.push(...this.sizeWords(lv, lptr));
+        if (lv.size?.min === undefined && !lvExtra.some((w) => SIZE_GIVING_OPTIONS.has(optionName(w))))
+          words.push(...this.assumedLvSize(lv, lptr));
+        words.push(...encryptionWords(lv.encryption));
+        this.command('logvol', [...words, ...lvExtra], lptr);
       });
     });
     st.raid.forEach((r, i) => {
@@ -344,6 +363,51 @@ export class KickstartRaiser {
       words.push(...encryptionWords(r.encryption), ...r.members);
       this.command('raid', [...words, ...this.extra(ptr)], ptr);
     });
+  }
+
+  /**
+   * A volume group the source gives no physical volume (KIWI's systemdisk is one group over
+   * the disk's remaining space): one partition that takes the free space is written for it.
+   */
+  private synthesizedPv(ref: string, vg: string, ptr: string): string {
+    this.command('part', [ref, '--size=1', '--grow'], ptr);
+    this.assumed(
+      `${ptr}/physicalVolumes`,
+      ref,
+      `kickstart needs a physical volume for volume group ${vg}; written as "part ${ref} --size=1 --grow", a partition over the free space`,
+    );
+    return ref;
+  }
+
+  /**
+   * Kickstart needs a size on every logical volume. A volume marked to grow takes the free
+   * space from 1 MiB up (KIWI's size="all"); one without any size is left to the builder in the
+   * source (KIWI sizes it by its contents), which kickstart can only approach by growing too.
+   */
+  private assumedLvSize(lv: { grow?: boolean; name: string }, ptr: string): Words {
+    this.assumed(
+      `${ptr}/size`,
+      '--size=1 --grow',
+      lv.grow
+        ? `logical volume ${lv.name} takes the free space; kickstart needs a minimum size`
+        : `the source gives logical volume ${lv.name} no size; kickstart needs one, so it shares the free space`,
+    );
+    return lv.grow ? ['--size=1'] : ['--size=1', '--grow'];
+  }
+
+  private assumed(field: string, value: string, from: string): void {
+    const at = this.opts.positions ? positionOf(this.opts.positions, field) : undefined;
+    this.diagnostics.push(
+      diag(translateCodes.assumedDefault, { field, value, from }, at, { pointer: field }),
+    );
+  }
+
+  /** Kickstart mount points are absolute; a relative one (KIWI's "etc") is taken from the root. */
+  private absoluteMountpoint(mountpoint: string | undefined, ptr: string): string | undefined {
+    if (mountpoint === undefined || mountpoint.startsWith('/') || mountpoint === 'swap') return mountpoint;
+    const absolute = `/${mountpoint.replace(/^\.\//, '')}`;
+    this.loss(ptr, `the relative mount point "${mountpoint}" is written as ${absolute}, from the image root`);
+    return absolute;
   }
 
   /** A btrfs volume over one partition, then its subvolumes (parent named by label). */
@@ -581,6 +645,45 @@ const SECTION_BY_PHASE: Partial<Record<Script['phase'], string>> = {
   'on-error': '%onerror',
   traceback: '%traceback',
 };
+
+/** volgroup options that reuse a group already on disk: it needs no physical volumes */
+const REUSE_OPTIONS = new Set(['--useexisting', '--noformat']);
+/** logvol options that stand for a size in pykickstart's check */
+const SIZE_GIVING_OPTIONS = new Set([
+  '--size',
+  '--percent',
+  '--useexisting',
+  '--noformat',
+  '--recommended',
+  '--hibernation',
+]);
+
+function optionName(word: string): string {
+  return word.split('=', 1)[0]!;
+}
+
+/** pv.NN names after the highest one the partitions use. */
+function pvNamer(refs: readonly string[]): () => string {
+  let n = Math.max(0, ...refs.map((r) => Number(/^pv\.(\d+)$/.exec(r)?.[1] ?? 0)));
+  return () => `pv.${String(++n).padStart(2, '0')}`;
+}
+
+/**
+ * LVM's name rule: letters, digits and + _ . -, not starting with a hyphen, not . or ..
+ * Other characters become _ (KIWI's own mapping of "usr/lib" is usr_lib), leading ones are
+ * dropped ("@root" → root); a clash with a name already written gets a number.
+ */
+function lvNamer(): (name: string) => string {
+  const used = new Set<string>();
+  return (name) => {
+    let valid = name.replace(/^[^A-Za-z0-9+_.]+/, '').replace(/[^A-Za-z0-9+_.-]/g, '_');
+    if (valid === '' || valid === '.' || valid === '..') valid = 'lv';
+    let unique = valid;
+    for (let i = 2; used.has(unique); i++) unique = `${valid}${i}`;
+    used.add(unique);
+    return unique;
+  };
+}
 
 function passwordWords(
   password: ImageIR['accounts']['users'][number]['password'],

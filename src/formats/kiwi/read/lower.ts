@@ -789,6 +789,8 @@ export class Lowerer {
     const out: LogicalVolume = { name };
     const mount = t.attr('mountpoint');
     if (mount !== undefined) out.mountpoint = mount;
+    // KIWI mounts an LVM volume without a mountpoint at its name, from the root ("usr/lib")
+    else if (lvm && !name.startsWith('@root')) out.mountpoint = mountpointOfVolumeName(name);
     if (lvm) {
       const bytes = parseKiwiSize(el.attrs.size);
       if (el.attrs.size === 'all') out.grow = true;
@@ -1131,4 +1133,9 @@ function overlayOf(body: Body): ProfileOverlay {
 
 export function pointerKey(token: string): string {
   return escapeToken(token);
+}
+
+/** The mount point KIWI gives an LVM volume that names none: its name, taken from the root. */
+export function mountpointOfVolumeName(name: string): string {
+  return `/${name.trim().replace(/^\/+/, '')}`;
 }

@@ -179,7 +179,14 @@ export function lowerResolved(res: ResolveResult): LowerResult {
   if (MKOSI_OUTPUT_TYPES.has(format)) {
     const out: Output = { type: format as Output['type'] };
     str('Output', '/outputs/0/name', (v) => {
-      out.name = v;
+      const folder = v.lastIndexOf('/');
+      if (folder > 0 && !conf('OutputDirectory')) {
+        // mkosi 14 took a path in Output=; current mkosi refuses one and takes OutputDirectory=
+        out.name = v.slice(folder + 1);
+        ext.settings.OutputDirectory = v.slice(0, folder);
+        const params = { value: v, folder: v.slice(0, folder), name: out.name };
+        diagnostics.push(diag(mkosiCodes.outputPathSplit, params, conf('Output')?.at));
+      } else out.name = v;
     });
     str('CompressOutput', '/outputs/0/compression', (v) => {
       out.compression = v;

@@ -254,7 +254,15 @@ export function raiseMkosi(input: RaiseInput): RaiseResult {
     if (!MKOSI_OUTPUT_TYPES.has(out.type)) {
       loss('/outputs/0/type', `mkosi has no ${out.type} output; Format= is not written`);
     } else conf.set('Format', out.type);
-    conf.set('Output', out.name);
+    const folder = out.name?.lastIndexOf('/') ?? -1;
+    if (out.name && folder > 0 && settings.OutputDirectory === undefined) {
+      conf.set('OutputDirectory', out.name.slice(0, folder));
+      conf.set('Output', out.name.slice(folder + 1));
+      loss(
+        '/outputs/0/name',
+        `current mkosi takes only a file name in Output=; ${out.name} is written as OutputDirectory=${out.name.slice(0, folder)} and Output=${out.name.slice(folder + 1)}`,
+      );
+    } else conf.set('Output', out.name);
     if (out.compression) conf.set('CompressOutput', out.compression === 'gzip' ? 'gz' : out.compression);
     if (out.format && out.format !== 'raw')
       loss('/outputs/0/format', `mkosi writes raw disk images, not ${out.format}`);

@@ -176,13 +176,14 @@ function repositories(ir: ImageIR, w: Writer14) {
       continue;
     }
     if (r !== main) {
-      const companions = (r.suites ?? []).every(
-        (s) => s === `${release}-updates` || s === `${release}-security`,
-      );
+      // a second repository without a suite (KIWI's obs:// one) is no updates/security companion
+      const suites = r.suites ?? [];
+      const companions =
+        suites.length > 0 && suites.every((s) => s === `${release}-updates` || s === `${release}-security`);
       if (companions)
         w.loss(
           ptr,
-          `mkosi 14 adds ${r.suites!.join(', ')} itself (updates from Mirror=, security from its built-in host)`,
+          `mkosi 14 adds ${suites.join(', ')} itself (updates from Mirror=, security from its built-in host)`,
         );
       else w.loss(ptr, 'mkosi 14 takes one mirror for Debian and Ubuntu; this repository is not written');
       continue;
@@ -344,6 +345,19 @@ function passThrough(ir: ImageIR, w: Writer14) {
     const spelled = value14(name, typeof value === 'boolean' ? (value ? 'yes' : 'no') : String(value));
     if (spelled === undefined)
       w.loss(`/extensions/mkosi/settings/${name}`, `mkosi 14 has no ${name}=${String(value)}; not written`);
+    else if (name === 'Incremental' && spelled === 'yes' && incrementalRefused(w, settings))
+      w.loss(
+        `/extensions/mkosi/settings/${name}`,
+        'mkosi 14 refuses incremental builds of squashfs or minimized file systems; Incremental= is not written',
+      );
     else w.conf.set(name, spelled);
   }
+}
+
+/** mkosi 14 stops with "incremental mode is currently not supported" for a generated root. */
+function incrementalRefused(w: Writer14, settings: Record<string, unknown>): boolean {
+  const yes = (key: string) =>
+    ['yes', 'true', '1', 'on', 'enabled'].includes(String(settings[key]).toLowerCase());
+  const format = w.conf.get('Format') ?? String(settings.Format ?? '');
+  return format.endsWith('squashfs') || yes('Minimize') || yes('UsrOnly');
 }

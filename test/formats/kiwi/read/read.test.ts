@@ -166,7 +166,8 @@ describe('readKiwi', () => {
       name: 'systemVG',
       logicalVolumes: [
         { name: 'home', mountpoint: '/home', size: { min: 2 * 1024 ** 3 } },
-        { name: 'var', grow: true },
+        // no mountpoint: KIWI mounts the volume at its name
+        { name: 'var', mountpoint: '/var', grow: true },
       ],
     });
     expect(ir.accounts.users[0]).toMatchObject({

@@ -127,6 +127,42 @@ describe('mkosi 14 dialect (-O mkosi-version=14)', () => {
     expect(diagnostics.some((d) => d.pointer === '/extensions/mkosi/settings/Bootable')).toBe(true);
   });
 
+  it('reports a second apt repository without a suite instead of crashing (KIWI debian-bookworm: an obs:// one)', async () => {
+    const ir = debianIr();
+    ir.repositories.push({
+      id: 'obs',
+      type: 'apt',
+      urls: ['obs://Virtualization:Appliances:Builder/Debian_12'],
+    });
+    const { files, diagnostics } = await translate14(ir);
+    expect(textOf(files, 'mkosi.conf')).toContain('Mirror=http://mirror.invalid/debian');
+    const loss = diagnostics.find((d) => d.pointer === '/repositories/2');
+    expect(loss?.message).toContain('takes one mirror');
+  });
+
+  it('leaves Incremental= out where mkosi 14 refuses it (a squashfs or minimized root), and says so', async () => {
+    const squashfs = debianIr();
+    squashfs.outputs = [{ type: 'disk' }];
+    squashfs.storage = {
+      partitions: [{ role: 'root', mountpoint: '/', filesystem: 'squashfs' }],
+      volumeGroups: [],
+      raid: [],
+      mountpoints: [],
+    };
+    squashfs.extensions.mkosi = { settings: { Incremental: true } };
+    const minimized = debianIr();
+    minimized.extensions.mkosi = { settings: { Incremental: 'yes', Minimize: 'yes' } };
+    for (const ir of [squashfs, minimized]) {
+      const { files, diagnostics } = await translate14(ir);
+      expect(textOf(files, 'mkosi.conf')).not.toMatch(/^Incremental=/m);
+      const loss = diagnostics.find((d) => d.pointer === '/extensions/mkosi/settings/Incremental');
+      expect(loss?.message).toContain('refuses incremental builds');
+    }
+    const plain = debianIr();
+    plain.extensions.mkosi = { settings: { Incremental: true } };
+    expect(textOf((await translate14(plain)).files, 'mkosi.conf')).toMatch(/^Incremental=yes$/m);
+  });
+
   it('refuses a version it has no dialect for', async () => {
     const { files, diagnostics } = await translate14(debianIr(), '13');
     expect(files).toEqual([]);

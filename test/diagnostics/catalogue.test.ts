@@ -15,6 +15,8 @@ const RANGES: Record<string, number> = {
   scripts: 7,
   plugins: 8,
   containerfile: 9,
+  cli: 9,
+  discovery: 1,
   resolve: 7,
   commands: 9,
   batch: 9,

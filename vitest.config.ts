@@ -7,5 +7,7 @@ export default defineConfig({
     // setup and cleanup of real builds (GBs of scratch trees) outlast vitest's 10 s default under load
     hookTimeout: 180_000,
     pool: 'forks',
+    // the tester's own user config file (~/.config/imgc/config.toml) must not change results
+    env: { IMGC_USER_CONFIG: '' },
   },
 });

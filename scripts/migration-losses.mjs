@@ -5,8 +5,7 @@
  * (IMGC6001), approximations (IMGC6002) and assumptions (IMGC6003) are counted per source →
  * target pair by IR field (list indices folded to `*`): in how many definitions each occurs.
  * Prints Markdown; `--json` prints the counts. It uses the built package through its library
- * API: `npm run build && node scripts/migration-losses.mjs` (plain Node: under tsx's loader
- * chevrotain, which the Kickstart reader loads with require(), does not resolve).
+ * API: `npm run build && node scripts/migration-losses.mjs`.
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';

@@ -6,7 +6,7 @@ import { hasErrors } from '../diagnostics/types.js';
 import { executeBuild } from '../exec/executor.js';
 import type { BuildEvent } from '../exec/progress.js';
 import type { FormatRegistry } from '../formats/registry.js';
-import { EXIT, type Io, printDiagnostics, shown } from './output.js';
+import { EXIT, exitFor, type Io, printDiagnostics, shown } from './output.js';
 import { defaultCacheDir, type PlanFlags, type PreparedPlan, preparePlan } from './plan.js';
 import { StatusLine } from './status-line.js';
 
@@ -116,6 +116,14 @@ export function progressRenderer(
   };
 }
 
+/** --quiet: no progress, only the errors. */
+function errorsOnly(io: Io) {
+  return (e: BuildEvent) => {
+    if (e.event === 'diagnostic' && e.diagnostic.severity === 'error')
+      io.stderr(`${renderDiagnostic(e.diagnostic, { color: io.isTTY })}\n`);
+  };
+}
+
 export async function runBuild(
   io: Io,
   registry: FormatRegistry,
@@ -124,13 +132,18 @@ export async function runBuild(
 ): Promise<number> {
   const prepared = await preparePlan(registry, path, flags);
   try {
-    return await buildPrepared(io, prepared, flags);
+    return await buildPrepared(io, prepared, flags, path);
   } finally {
     await prepared.close?.();
   }
 }
 
-async function buildPrepared(io: Io, prepared: PreparedPlan, flags: BuildFlags): Promise<number> {
+async function buildPrepared(
+  io: Io,
+  prepared: PreparedPlan,
+  flags: BuildFlags,
+  path: string,
+): Promise<number> {
   const json = Boolean(flags.json);
   if (!prepared.plan || hasErrors(prepared.diagnostics)) {
     if (json)
@@ -139,11 +152,13 @@ async function buildPrepared(io: Io, prepared: PreparedPlan, flags: BuildFlags):
           `${JSON.stringify(shown(io, { time: new Date().toISOString(), event: 'diagnostic', diagnostic: d }))}\n`,
         );
     else printDiagnostics(io, prepared.diagnostics);
-    return EXIT.inputErrors;
+    return exitFor(prepared.diagnostics, [path], true);
   }
   const print = json
     ? (e: BuildEvent) => io.stdout(`${JSON.stringify(e)}\n`)
-    : progressRenderer(io, io.isTTY ? 'tty' : 'plain', flags.verbose);
+    : io.verbosity === 'quiet'
+      ? errorsOnly(io)
+      : progressRenderer(io, io.isTTY ? 'tty' : 'plain', flags.verbose);
   // tool output and step titles pass through the same redaction as every other print
   const render = (e: BuildEvent) => print(shown(io, e));
   if (!json) printDiagnostics(io, prepared.diagnostics);

@@ -8,6 +8,7 @@ import { lstat, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { buildCodes } from '../diagnostics/codes/build.js';
+import { cliCodes } from '../diagnostics/codes/cli.js';
 import { scriptCodes } from '../diagnostics/codes/scripts.js';
 import { diag } from '../diagnostics/define.js';
 import { type Diagnostic, hasErrors } from '../diagnostics/types.js';
@@ -17,7 +18,7 @@ import { AbortedError, ProcessRunner } from '../exec/runner.js';
 import { reapStaleWorkspaces } from '../exec/workspace.js';
 import type { FormatRegistry } from '../formats/registry.js';
 import { locate, outputNames } from '../plan/planner.js';
-import { EXIT, type Io, printDiagnostics, printJson } from './output.js';
+import { EXIT, exitFor, type Io, printDiagnostics, printJson, say } from './output.js';
 import { type PlanFlags, preparePlan } from './plan.js';
 
 export interface CleanFlags extends PlanFlags {
@@ -41,7 +42,7 @@ export async function runClean(
     else printDiagnostics(io, diagnostics);
     return code;
   };
-  if (!prepared.plan || hasErrors(diagnostics)) return done(EXIT.inputErrors, []);
+  if (!prepared.plan || hasErrors(diagnostics)) return done(exitFor(diagnostics, [path], true), []);
 
   const outputDir = resolve(flags.outputDir);
   const removed: string[] = [];
@@ -62,6 +63,11 @@ export async function runClean(
     diagnostics.push(diag(buildCodes.staleWorkspace, stale));
   }
 
+  if (!removed.length) {
+    const names = outputNames(prepared.plan).join(', ');
+    diagnostics.push(diag(cliCodes.nothingRemoved, { dir: outputDir, names }));
+  }
+
   const scripts = prepared.clean ?? [];
   if (!scripts.length) return done(EXIT.ok, removed);
   const controller = new AbortController();
@@ -79,7 +85,7 @@ export async function runClean(
   const runtimes = coreStepRuntimes();
   try {
     for (const step of scripts) {
-      if (!flags.json) io.stderr(`running ${step.title}\n`);
+      if (!flags.json) say(io, `running ${step.title}`);
       try {
         await runtimes.run('script', step, {
           // clean scripts run on the host: there is no tree and no package cache
@@ -90,7 +96,7 @@ export async function runClean(
           runner,
           progress: {
             log: (line) => {
-              if (!flags.json) io.stderr(`  ${line}\n`);
+              if (!flags.json) say(io, `  ${line}`);
             },
             packages: () => {},
             note: () => {},

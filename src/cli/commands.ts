@@ -14,7 +14,8 @@ import { reasonOf } from '../input/reason.js';
 import { missingDistribution } from '../ir/distro-defaults.js';
 import { mergeProfiles } from '../ir/profiles.js';
 import { type FormatFlags, formatOptionsFrom } from './options.js';
-import { EXIT, type Io, printDiagnostics, printJson, shown } from './output.js';
+import { detail, EXIT, exitFor, type Io, printDiagnostics, printJson, say, shown } from './output.js';
+import { changedFiles, overwriteDiagnostics, redactDiff } from './overwrite.js';
 
 interface ReadFlags extends FormatFlags {
   from?: string;
@@ -42,12 +43,18 @@ export function runFormats(io: Io, registry: FormatRegistry, opts: { json?: bool
   return EXIT.ok;
 }
 
-async function load(registry: FormatRegistry, path: string, opts: ReadFlags) {
-  return loadDefinition(registry, path, {
+async function load(io: Io, registry: FormatRegistry, path: string, opts: ReadFlags) {
+  const result = await loadDefinition(registry, path, {
     from: opts.from,
     profiles: opts.profile ?? [],
     options: formatOptionsFrom(opts),
   });
+  if (result.format)
+    detail(
+      io,
+      `read ${path} as ${result.format.id}${opts.from ? ' (--from)' : ''}: ${result.files.join(', ')}`,
+    );
+  return result;
 }
 
 export async function runInspect(
@@ -57,7 +64,7 @@ export async function runInspect(
   opts: ReadFlags & { effective?: boolean },
   toYaml: (value: unknown) => string,
 ): Promise<number> {
-  const result = await load(registry, path, opts);
+  const result = await load(io, registry, path, opts);
   if (result.ir)
     result.diagnostics.push(...missingDistribution(result.ir, result.positions, 'an image', false, path));
   const ir = result.ir && opts.effective ? mergeProfiles(result.ir) : result.ir;
@@ -67,7 +74,7 @@ export async function runInspect(
     if (ir) io.stdout(toYaml(shown(io, ir)));
     printDiagnostics(io, result.diagnostics);
   }
-  return hasErrors(result.diagnostics) || !ir ? EXIT.inputErrors : EXIT.ok;
+  return exitFor(result.diagnostics, [path], !ir);
 }
 
 export async function runValidate(
@@ -76,20 +83,20 @@ export async function runValidate(
   path: string,
   opts: ReadFlags,
 ): Promise<number> {
-  const result = await load(registry, path, opts);
+  const result = await load(io, registry, path, opts);
   if (opts.json) printJson(io, { format: result.format?.id ?? null, diagnostics: result.diagnostics });
   else {
     printDiagnostics(io, result.diagnostics);
-    if (!hasErrors(result.diagnostics)) io.stderr(`${path}: valid ${result.format?.name ?? ''}\n`);
+    if (!hasErrors(result.diagnostics)) say(io, `${path}: valid ${result.format?.name ?? ''}`);
   }
-  return hasErrors(result.diagnostics) || !result.ir ? EXIT.inputErrors : EXIT.ok;
+  return exitFor(result.diagnostics, [path], !result.ir);
 }
 
 export async function runTranslate(
   io: Io,
   registry: FormatRegistry,
   path: string,
-  opts: ReadFlags & { to: string; outputDir: string; strict?: boolean; output?: string },
+  opts: ReadFlags & { to: string; outputDir: string; strict?: boolean; force?: boolean; output?: string },
 ): Promise<number> {
   if (opts.output !== undefined && !parseOutputFlag(opts.output)) {
     const d = diag(translateCodes.badOutputFlag, { value: opts.output, known: OUTPUT_TYPE_LIST });
@@ -113,11 +120,11 @@ export async function runTranslate(
     else printDiagnostics(io, [d]);
     return EXIT.usage;
   }
-  const loaded = await load(registry, path, opts);
+  const loaded = await load(io, registry, path, opts);
   if (!loaded.ir || hasErrors(loaded.diagnostics)) {
     if (opts.json) printJson(io, { files: [], diagnostics: loaded.diagnostics });
     else printDiagnostics(io, loaded.diagnostics);
-    return EXIT.inputErrors;
+    return exitFor(loaded.diagnostics, [path], true);
   }
   const sourceDir = (await stat(path)).isDirectory() ? resolve(path) : dirname(resolve(path));
   const translated = await translateIr({
@@ -129,6 +136,11 @@ export async function runTranslate(
   });
   const diagnostics = [...loaded.diagnostics, ...translated.diagnostics];
   let files: string[] = [];
+  const changed =
+    hasErrors(diagnostics) || opts.force ? [] : await changedFiles(opts.outputDir, translated.files);
+  diagnostics.push(...overwriteDiagnostics(changed));
+  if (!opts.json)
+    for (const c of changed) if (c.diff) io.stderr(io.showSecrets ? c.diff : redactDiff(c.diff));
   if (!hasErrors(diagnostics)) {
     try {
       files = await writeOutputFiles(opts.outputDir, translated.files);
@@ -142,10 +154,11 @@ export async function runTranslate(
       io,
       diagnostics.filter((d) => !isLossReportDiagnostic(d)),
     );
-    io.stderr(renderLossReport(shown(io, diagnostics), target.id, { cwd: process.cwd() }));
+    if (io.verbosity !== 'quiet')
+      io.stderr(renderLossReport(shown(io, diagnostics), target.id, { cwd: process.cwd() }));
     for (const f of files) io.stdout(`${f}\n`);
   }
   const lost = diagnostics.some((d) => d.code.startsWith('IMGC6') && d.severity === 'warning');
-  if (hasErrors(diagnostics)) return EXIT.inputErrors;
+  if (hasErrors(diagnostics)) return exitFor(diagnostics, [path]);
   return opts.strict && lost ? EXIT.inputErrors : EXIT.ok;
 }

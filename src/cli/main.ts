@@ -4,19 +4,27 @@ import { stringify as toYaml } from 'yaml';
 import { coreCodes } from '../diagnostics/codes/core.js';
 import { diag } from '../diagnostics/define.js';
 import { FormatRegistry } from '../formats/registry.js';
+import { OUTPUT_TYPE_LIST } from '../formats/target-needs.js';
+import { buildableOutputs } from '../plan/planner.js';
 import { addFormatPlugins } from '../plugins/index.js';
 import { registerBoot } from './boot.js';
 import { runBuild } from './build.js';
 import { runClean } from './clean.js';
-import { runFormats, runInspect, runTranslate, runValidate } from './commands.js';
+import { runFormats, runInspect, runValidate } from './commands.js';
+import { runCompletion, SHELLS } from './completion.js';
+import { CommandStopped, prepareCommand } from './defaults.js';
 import { runDiff } from './diff.js';
+import { runInit } from './init.js';
+import { LIST_TOPICS, runList } from './list.js';
 import { collect } from './options.js';
-import { EXIT, type Io, printDiagnostics, processIo } from './output.js';
+import { EXIT, EXIT_CODE_TABLE, type Io, printDiagnostics, printJson, processIo } from './output.js';
 import { registerPackages } from './packages.js';
 import { runPlan } from './plan.js';
 import { runPluginsList } from './plugins.js';
 import { registerShell } from './shell.js';
 import { registerSummary } from './summary.js';
+import { runTranslateCommand } from './translate-batch.js';
+import { readUserConfig, type UserConfig } from './user-config.js';
 
 /** imgc's own version, from its package.json (src/cli and dist/cli both sit two folders below it). */
 function ownVersion(): string {
@@ -30,6 +38,8 @@ function ownVersion(): string {
 export function buildProgram(given: Io = processIo, registry = new FormatRegistry()) {
   const io: Io = { ...given };
   const exit = { code: EXIT.ok as number };
+  let userConfig: UserConfig | undefined;
+  const outputTypes = buildableOutputs.join(', ');
   const program = new Command()
     .name('imgc')
     .description('Read, translate and build OS image definitions: KIWI, mkosi, Kickstart, osbuild blueprints')
@@ -40,9 +50,21 @@ export function buildProgram(given: Io = processIo, registry = new FormatRegistr
     .option('--show-secrets', 'print passwords, hashes and other secrets instead of <redacted>')
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
     .exitOverride()
-    .hook('preAction', () => {
-      io.showSecrets = Boolean(program.opts().showSecrets);
+    .showSuggestionAfterError();
+
+  program.hook('preAction', (_program, command) => {
+    io.showSecrets = Boolean(program.opts().showSecrets);
+    const notes = prepareCommand(command, {
+      io,
+      registry,
+      userConfig: () => {
+        userConfig ??= readUserConfig();
+        return userConfig;
+      },
+      plugins: { explicit: program.opts().plugin ?? [], config: program.opts().config },
     });
+    printDiagnostics(io, notes);
+  });
 
   const withFormatFlags = (cmd: Command) =>
     cmd
@@ -50,9 +72,22 @@ export function buildProgram(given: Io = processIo, registry = new FormatRegistr
       .option('--host <distro:release:arch>', 'host that mkosi [Match] sections are evaluated against')
       .option('--type <image-type>', 'KIWI build type to select')
       .option('--kiwi-schema <version>', 'KIWI schema version to write (8.5 or 7.5)')
-      .option('--distro <id[:release]>', 'distribution for targets that need one when the source has none')
+      .option(
+        '--distro <id[:release]>',
+        'the distribution to use; replaces what the definition names or imgc inferred',
+      )
+      .option('--release <release>', 'release of the distribution, replacing the one the source names')
       .option('--arch <arch>', 'architecture for targets that need one when the source has none')
-      .option('-O, --format-option <key=value>', 'a format-specific option (repeatable)', collect, []);
+      .option(
+        '-O, --format-option <key=value>',
+        'a format- or backend-specific option (repeatable; `imgc list options`)',
+        collect,
+        [],
+      );
+  const outputsOption = (what: string) =>
+    new Option('--output <types>', `${what} (comma-separated or repeated): ${outputTypes}`).argParser(
+      collect,
+    );
 
   program
     .command('formats')
@@ -91,19 +126,25 @@ export function buildProgram(given: Io = processIo, registry = new FormatRegistr
     program
       .command('translate')
       .description('write a definition in another format, reporting every field the target cannot express')
-      .argument('<path>', 'a definition file, or a folder holding one')
+      .argument(
+        '<path...>',
+        'a definition file, or a folder holding one; several are written to -o DIR/<name>/',
+      )
       .option('--from <format>', 'input format (detected when absent)')
       .requiredOption('--to <format>', 'target format')
       .requiredOption('-o, --output-dir <dir>', 'folder to write into')
       .option('--profile <name>', 'activate a profile (repeatable)', collect, [])
       .option('--strict', 'exit 1 when anything is lost')
+      .option('--force', 'overwrite files in the output folder that differ from what is written')
       .option(
         '--output <type[:format]>',
-        'output type for targets that need one when the source has none (e.g. disk:qcow2)',
+        `output type for targets that need one when the source has none (e.g. disk:qcow2): ${OUTPUT_TYPE_LIST}`,
       )
-      .option('--json', 'print {"files": [...], "diagnostics": [...]}'),
-  ).action(async (path: string, opts) => {
-    exit.code = await runTranslate(io, registry, path, opts);
+      .option('--json', 'print {"files": [...], "diagnostics": [...]}')
+      .option('--batch', 'each path is a folder of definitions: translate every entry in it')
+      .option('--jobs <n>', 'with several definitions, how many are translated at once (default 1)'),
+  ).action(async (paths: string[], opts) => {
+    exit.code = await runTranslateCommand(io, registry, paths, opts);
   });
 
   withFormatFlags(
@@ -112,10 +153,7 @@ export function buildProgram(given: Io = processIo, registry = new FormatRegistr
       .description('print the typed build steps of a definition without running anything (no root needed)')
       .argument('<path>', 'a definition file, or a folder holding one')
       .option('--from <format>', 'input format (detected when absent; "ir" for an IR in JSON or YAML)')
-      .option(
-        '--output <type...>',
-        "output types: directory, tar, disk (default: the definition's, or directory)",
-      )
+      .addOption(outputsOption("output types to build (default: the definition's, or directory)"))
       .option('--profile <name>', 'activate a profile (repeatable)', collect, [])
       .option('--json', 'print {"plan": ..., "diagnostics": [...]}'),
   ).action(async (path: string, opts) => {
@@ -132,19 +170,18 @@ export function buildProgram(given: Io = processIo, registry = new FormatRegistr
       .description('build the image: plan, then run the steps with caching and cleanup')
       .argument('<path>', 'a definition file, or a folder holding one')
       .option('--from <format>', 'input format (detected when absent; "ir" for an IR in JSON or YAML)')
+      .addOption(outputsOption("output types to build (default: the definition's, or directory)"))
       .option(
-        '--output <type...>',
-        "output types: directory, tar, disk (default: the definition's, or directory)",
+        '-o, --output-dir <dir>',
+        'folder the outputs are written into (default $IMGC_OUTPUT_DIR, then output-dir in the user config)',
       )
-      .requiredOption('-o, --output-dir <dir>', 'folder the outputs are written into')
       .option(
         '--cache-dir <dir>',
-        'package and tree cache (default /var/cache/imgc as root, else the XDG cache)',
+        'package and tree cache (default $IMGC_CACHE_DIR, then cache-dir in the user config, then /var/cache/imgc as root, else the XDG cache)',
       )
       .option('--no-tree-cache', 'neither reuse nor save tree snapshots (the package cache is still used)')
       .option('--no-tmpfs', 'build on disk under the cache dir instead of /dev/shm')
       .option('--profile <name>', 'activate a profile (repeatable)', collect, [])
-      .option('--verbose', 'print the output of every tool')
       .option('--json', 'print progress as NDJSON events'),
   ).action(async (path: string, opts) => {
     exit.code = await runBuild(io, registry, path, {
@@ -162,8 +199,8 @@ export function buildProgram(given: Io = processIo, registry = new FormatRegistr
       )
       .argument('<path>', 'a definition file, or a folder holding one')
       .option('--from <format>', 'input format (detected when absent; "ir" for an IR in JSON or YAML)')
-      .option('--output <type...>', "output types whose files are removed (default: the definition's)")
-      .requiredOption('-o, --output-dir <dir>', 'the folder the outputs were written into')
+      .addOption(outputsOption("output types whose files are removed (default: the definition's)"))
+      .option('-o, --output-dir <dir>', 'the folder the outputs were written into (default as for build)')
       .option('--profile <name>', 'activate a profile (repeatable)', collect, [])
       .option('--json', 'print {"removed": [...], "diagnostics": [...]}'),
   ).action(async (path: string, opts) => {
@@ -210,8 +247,74 @@ export function buildProgram(given: Io = processIo, registry = new FormatRegistr
   registerPackages(program, { io, registry, exit, withFormatFlags });
   registerBoot(program, { io, registry, exit, withFormatFlags });
   registerShell(program, { io, registry, exit, withFormatFlags });
+
+  program
+    .command('list')
+    .description('list what imgc knows, from its registries: distributions, output types, formats, -O keys')
+    .argument('<what>', LIST_TOPICS.join(', '))
+    .option('--json', 'machine-readable output')
+    .action(async (what: string, opts: { json?: boolean }) => {
+      exit.code = await runList(io, registry, what, {
+        ...opts,
+        plugin: program.opts().plugin,
+        config: program.opts().config,
+      });
+    });
+
+  program
+    .command('completion')
+    .description(
+      'print a shell completion script (e.g. `imgc completion bash > /etc/bash_completion.d/imgc`)',
+    )
+    .argument('<shell>', SHELLS.join(', '))
+    .action(async (shell: string) => {
+      exit.code = await runCompletion(io, program, registry, shell);
+    });
+
+  program
+    .command('init')
+    .description("write a new minimal definition that imgc validate and the format's own tool accept")
+    .argument('[dir]', 'folder to write into (default: the current folder)', '.')
+    .option('--from-format <format>', 'format of the new definition (default mkosi)')
+    .option(
+      '--distro <id:release>',
+      'distribution it builds (default $IMGC_DISTRO, then distro in the user config)',
+    )
+    .option('--force', 'write into a folder that is not empty')
+    .option(
+      '-O, --format-option <key=value>',
+      "an option of the format's writer, e.g. mkosi-version=14",
+      collect,
+      [],
+    )
+    .option('--json', 'print {"files": [...], "diagnostics": [...]}')
+    .action(async (dir: string, opts) => {
+      exit.code = await runInit(io, registry, dir, opts);
+    });
+
+  for (const command of program.commands) addVerbosity(command);
+  program.addHelpText(
+    'after',
+    `\nExit status: ${EXIT_CODE_TABLE.map((e) => `${e.code} ${e.short}`).join(', ')}.\nEvery command takes -q/--quiet and -v/--verbose; \`imgc completion bash|zsh|fish\`, \`man imgc\`.`,
+  );
   program.addOption(new Option('--no-color', 'plain output').hideHelp());
   return { program, exit };
+}
+
+/** --quiet and --verbose on every command, the same meaning everywhere (README, "Verbosity"). */
+function addVerbosity(command: Command): void {
+  if (command.commands.length) {
+    for (const sub of command.commands) addVerbosity(sub);
+    return;
+  }
+  // a command that declares its own --verbose keeps it (it must mean the same: README, "Verbosity")
+  const has = (long: string) => command.options.some((o) => o.long === long);
+  if (!has('--quiet')) command.option('-q, --quiet', 'print errors only (results still go to stdout)');
+  if (!has('--verbose'))
+    command.option(
+      '-v, --verbose',
+      'also print what imgc read and decided, and every line the build tools print',
+    );
 }
 
 function optionValues(argv: readonly string[], name: string): string[] {
@@ -258,6 +361,16 @@ export async function main(
   } catch (e) {
     if (e instanceof CommanderError) {
       return e.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    }
+    if (e instanceof CommandStopped) {
+      if (e.output === 'json') printJson(io, { diagnostics: e.diagnostics });
+      else if (e.output === 'ndjson')
+        for (const diagnostic of e.diagnostics)
+          io.stdout(
+            `${JSON.stringify({ time: new Date().toISOString(), event: 'diagnostic', diagnostic })}\n`,
+          );
+      else printDiagnostics(io, e.diagnostics);
+      return e.code;
     }
     const detail = e instanceof Error ? e.message : String(e);
     const d = diag(coreCodes.internalError, { detail });

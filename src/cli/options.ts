@@ -10,6 +10,9 @@ export interface FormatFlags {
   release?: string;
   arch?: string;
   formatOption?: string[];
+  /** IMGC_DISTRO or the user config's distro: fills a missing distribution only */
+  defaultDistro?: string;
+  defaultDistroFrom?: string;
 }
 
 /** Named flags and repeated `-O key=value` become one options map handed to readers and writers. */
@@ -22,6 +25,8 @@ export function formatOptionsFrom(flags: FormatFlags): FormatOptions {
     distro: flags.distro,
     release: flags.release,
     arch: flags.arch,
+    defaultDistro: flags.defaultDistro,
+    defaultDistroFrom: flags.defaultDistroFrom,
   };
   for (const pair of flags.formatOption ?? []) {
     const eq = pair.indexOf('=');

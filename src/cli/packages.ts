@@ -15,7 +15,7 @@ import { mergeProfiles } from '../ir/profiles.js';
 import type { ImageIR } from '../ir/schema.js';
 import { planBuild } from '../plan/planner.js';
 import { collect, type FormatFlags, formatOptionsFrom } from './options.js';
-import { EXIT, type Io, printDiagnostics, printJson } from './output.js';
+import { exitFor, type Io, printDiagnostics, printJson } from './output.js';
 import { defaultCacheDir } from './plan.js';
 import type { CommandContext } from './register.js';
 
@@ -145,7 +145,7 @@ export async function runPackages(io: Io, registry: FormatRegistry, path: string
     io.stdout(renderReport(report));
     printDiagnostics(io, report.diagnostics);
   }
-  return hasErrors(report.diagnostics) || !report.stated ? EXIT.inputErrors : EXIT.ok;
+  return exitFor(report.diagnostics, [path], !report.stated);
 }
 
 export function registerPackages(program: Command, ctx: CommandContext): void {

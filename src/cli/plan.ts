@@ -3,9 +3,10 @@ import { stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { type BackendRegistry, localHost } from '../backends/registry.js';
-import { buildCodes } from '../diagnostics/codes/build.js';
+import { cliCodes } from '../diagnostics/codes/cli.js';
 import { diag } from '../diagnostics/define.js';
 import { type Diagnostic, hasErrors } from '../diagnostics/types.js';
+import { closest } from '../formats/ir/read/schema-errors.js';
 import { loadDefinition } from '../formats/load.js';
 import type { FormatRegistry } from '../formats/registry.js';
 import type { PositionTable } from '../ir/positions.js';
@@ -15,7 +16,7 @@ import { buildableOutputs, planBuild } from '../plan/planner.js';
 import type { BuildPlan, PlanStep } from '../plan/steps.js';
 import { openBackends } from '../plugins/index.js';
 import { type FormatFlags, formatOptionsFrom } from './options.js';
-import { EXIT, type Io, printDiagnostics, printJson, shown } from './output.js';
+import { exitFor, type Io, printDiagnostics, printJson, shown } from './output.js';
 
 export interface PlanFlags extends FormatFlags {
   from?: string;
@@ -51,8 +52,16 @@ export function parseOutputTypes(values: string[] | undefined): {
     const t = v.trim();
     if (!t) continue;
     if ((buildableOutputs as string[]).includes(t)) types.push(t as OutputType);
-    else
-      diagnostics.push(diag(buildCodes.unsupportedOutput, { type: t, known: buildableOutputs.join(', ') }));
+    else {
+      const suggestion = closest(t, buildableOutputs);
+      diagnostics.push(
+        diag(cliCodes.unsupportedOutputType, {
+          type: t,
+          known: buildableOutputs.join(', '),
+          ...(suggestion ? { suggestion } : {}),
+        }),
+      );
+    }
   }
   return { types: [...new Set(types)], diagnostics };
 }
@@ -137,7 +146,7 @@ export async function runPlan(
     printDiagnostics(io, prepared.diagnostics);
     if (plan) io.stdout(renderPlanText(plan));
   }
-  return prepared.plan && !hasErrors(prepared.diagnostics) ? EXIT.ok : EXIT.inputErrors;
+  return exitFor(prepared.diagnostics, [path], !prepared.plan);
 }
 
 export function defaultCacheDir(): string {

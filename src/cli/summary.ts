@@ -5,7 +5,7 @@ import { loadDefinition } from '../formats/load.js';
 import type { FormatRegistry } from '../formats/registry.js';
 import { type Summary, summarize } from '../ir/summary.js';
 import { collect, type FormatFlags, formatOptionsFrom } from './options.js';
-import { EXIT, type Io, printDiagnostics, printJson, shown } from './output.js';
+import { exitFor, type Io, printDiagnostics, printJson, shown } from './output.js';
 import type { CommandContext } from './register.js';
 
 export interface SummaryFlags extends FormatFlags {
@@ -159,7 +159,7 @@ export async function runSummary(
     if (summary) io.stdout(renderSummary(shown(io, summary)));
     printDiagnostics(io, loaded.diagnostics);
   }
-  return hasErrors(loaded.diagnostics) || !summary ? EXIT.inputErrors : EXIT.ok;
+  return exitFor(loaded.diagnostics, [path], !summary);
 }
 
 export function registerSummary(program: Command, ctx: CommandContext): void {

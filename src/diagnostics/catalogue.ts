@@ -1,14 +1,17 @@
 /**
  * The diagnostic codes of the areas outside the formats (ranges: 1xxx core, 6xxx translate,
- * 7xxx plan/build, 8xxx plugins, 905x–906x running built outputs). Each format keeps its own codes in `src/formats/<id>/codes.ts`
+ * 7xxx plan/build, 8xxx plugins, 905x–906x running built outputs, 908x batch translation; discovery 1080–1089, cli 9030–9049). Each format keeps its own codes in `src/formats/<id>/codes.ts`
  * and hands them over on its `FormatModule`; `src/formats/catalogue.ts` joins both into the one
  * catalogue, and `test/diagnostics/catalogue.test.ts` checks that every code is unique and well-formed.
  */
 
 import { backendCodes } from './codes/backends.js';
+import { batchCodes } from './codes/batch.js';
 import { buildCodes } from './codes/build.js';
+import { cliCodes } from './codes/cli.js';
 import { commandCodes } from './codes/commands.js';
 import { coreCodes } from './codes/core.js';
+import { discoveryCodes } from './codes/discovery.js';
 import { diskCodes } from './codes/disk.js';
 import { outputCodes } from './codes/outputs.js';
 import { pluginCodes } from './codes/plugins.js';
@@ -26,6 +29,9 @@ export const areaCatalogue: Record<string, Record<string, CodeDef<any>>> = {
   backends: backendCodes,
   scripts: scriptCodes,
   plugins: pluginCodes,
+  cli: cliCodes,
+  discovery: discoveryCodes,
   resolve: resolveCodes,
   commands: commandCodes,
+  batch: batchCodes,
 };

@@ -2,6 +2,7 @@ import { constants } from 'node:fs';
 import { open, readdir, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { coreCodes } from '../diagnostics/codes/core.js';
+import { discoveryCodes } from '../diagnostics/codes/discovery.js';
 import { diag } from '../diagnostics/define.js';
 import { type Diagnostic, hasErrors } from '../diagnostics/types.js';
 import { checkStats, InputRejected, MAX_DIAGNOSTICS, MAX_NESTING, readFailure } from '../input/bounded.js';
@@ -66,6 +67,14 @@ export async function detectFormat(
   const best = scored[0];
   if (!best) return { diagnostics: [diag(coreCodes.formatUndetected, { path }, { file: path })] };
   const rivals = scored.filter((s) => s !== best && s.score === best.score);
+  const others =
+    candidate.isDirectory && !rivals.length
+      ? otherFormatsIn(
+          candidate,
+          scored.map((s) => s.f),
+        )
+      : [];
+  if (others.length) return { format: best.f, diagnostics: [severalFormats(candidate, best.f, others)] };
   const diagnostics = rivals.length
     ? [
         diag(
@@ -76,6 +85,50 @@ export async function detectFormat(
       ]
     : [];
   return { format: best.f, diagnostics };
+}
+
+const filesOf = (candidate: DetectCandidate, format: FormatModule) =>
+  (candidate.entries ?? []).filter((e) => format.patterns.some((p) => matchesTop(p, e)));
+
+/** The formats after the first that a folder also holds files of, besides those the first one reads. */
+function otherFormatsIn(candidate: DetectCandidate, formats: FormatModule[]): FormatModule[] {
+  const [chosen, ...rest] = formats;
+  const claimed = new Set(filesOf(candidate, chosen!));
+  return rest.filter((f) => {
+    const files = filesOf(candidate, f);
+    return !files.length || files.some((file) => !claimed.has(file));
+  });
+}
+
+/** IMGC1082: a folder holding definitions of several formats says what it found and which it read. */
+function severalFormats(
+  candidate: DetectCandidate,
+  chosen: FormatModule,
+  others: FormatModule[],
+): Diagnostic {
+  const found = [chosen, ...others]
+    .map((f) => {
+      const files = filesOf(candidate, f);
+      return `${f.name} (${f.id}${files.length ? `: ${files.join(', ')}` : ''})`;
+    })
+    .join(' and ');
+  return diag(
+    discoveryCodes.severalFormatsFound,
+    { path: candidate.path, found, chosen: chosen.id, others: others.map((f) => f.id).join(' or ') },
+    { file: candidate.path },
+  );
+}
+
+/** Whether a folder entry is the first segment of a format's file pattern (`*.kiwi`, `mkosi.conf.d/*.conf`). */
+function matchesTop(pattern: string, entry: string): boolean {
+  const top = pattern.split('/')[0]!;
+  const re = new RegExp(
+    `^${top
+      .replace(/[.+^${}()|\\]/g, '\\$&')
+      .replace(/\*/g, '.*')
+      .replace(/\?/g, '.')}$`,
+  );
+  return re.test(entry);
 }
 
 /** Detects, reads and lowers; checks the IR against its schema so a reader bug never escapes. */

@@ -4,7 +4,9 @@
  * win over both. When none of them tells, the commands stop with IMGC1021/IMGC1022 naming
  * the flag; only a distribution with a single release (Arch, Tumbleweed) implies it.
  */
+
 import { coreCodes } from '../diagnostics/codes/core.js';
+import { discoveryCodes } from '../diagnostics/codes/discovery.js';
 import { diag } from '../diagnostics/define.js';
 import type { Diagnostic } from '../diagnostics/types.js';
 import { type DistroGuess, distroFromUrl, ONLY_RELEASE, splitDistro } from './distribution.js';
@@ -14,6 +16,10 @@ import type { ImageIR, Repository } from './schema.js';
 export interface DistroFlags {
   distro?: unknown;
   release?: unknown;
+  /** from the environment or the user config file: fills a distribution the definition lacks, never replaces one */
+  defaultDistro?: unknown;
+  /** where defaultDistro came from, for the note */
+  defaultDistroFrom?: unknown;
 }
 
 /** `debian:bookworm`, `debian` or the one-string `fedora-41` → id and release. */
@@ -31,7 +37,7 @@ export function parseDistroFlag(value: string): { id: string; release?: string }
 export function applyDistroFlags(ir: ImageIR, positions: PositionTable, flags: DistroFlags): Diagnostic[] {
   const distro = typeof flags.distro === 'string' ? flags.distro : undefined;
   const releaseFlag = typeof flags.release === 'string' && flags.release ? flags.release : undefined;
-  if (distro === undefined && releaseFlag === undefined) return [];
+  if (distro === undefined && releaseFlag === undefined) return applyDefaultDistro(ir, flags);
   const parsed = distro === undefined ? undefined : parseDistroFlag(distro);
   if (distro !== undefined && !parsed) return [diag(coreCodes.badDistroFlag, { value: distro })];
   const d = ir.distribution;
@@ -50,6 +56,26 @@ export function applyDistroFlags(ir: ImageIR, positions: PositionTable, flags: D
   const replaced = before && at ? `${before} (${at.file}:${at.line}:${at.column})` : before;
   return [
     diag(coreCodes.distroFromFlag, { distro: after, replaced }, undefined, { pointer: '/distribution' }),
+  ];
+}
+
+/** The user's default distribution (IMGC_DISTRO, or distro in the user config file) for a definition that names none. */
+function applyDefaultDistro(ir: ImageIR, flags: DistroFlags): Diagnostic[] {
+  if (ir.distribution.id || typeof flags.defaultDistro !== 'string') return [];
+  const parsed = parseDistroFlag(flags.defaultDistro);
+  if (!parsed) return [diag(coreCodes.badDistroFlag, { value: flags.defaultDistro })];
+  ir.distribution.id = parsed.id;
+  if (parsed.release) ir.distribution.release = parsed.release;
+  const from = typeof flags.defaultDistroFrom === 'string' ? flags.defaultDistroFrom : 'the user config';
+  return [
+    diag(
+      discoveryCodes.defaultFromConfig,
+      { flag: 'distribution', value: flags.defaultDistro, from },
+      undefined,
+      {
+        pointer: '/distribution',
+      },
+    ),
   ];
 }
 

@@ -7,9 +7,9 @@ import { escapeToken, matchesTokens, parsePointer } from './pointer.js';
  */
 export function uncoveredPointers(value: unknown, capabilities: readonly string[]): string[] {
   const out: string[] = [];
-  // patterns are parsed once, and each level keeps only those that can still reach it: a large
-  // IR (thousands of packages) costs nodes × live patterns, not nodes × all patterns × parsing
-  const all = capabilities.map(compilePattern);
+  // patterns are parsed once per capability table, and each level keeps only those that can
+  // still reach it: a large IR (thousands of packages) costs nodes × live patterns
+  const all = compiledTable(capabilities);
   const walk = (node: unknown, ptr: string, tokens: string[], candidates: readonly Pattern[]) => {
     if (node === undefined) return;
     const live = tokens.length ? candidates.filter((q) => reachesLast(tokens, q)) : candidates;
@@ -29,6 +29,18 @@ export function uncoveredPointers(value: unknown, capabilities: readonly string[
   };
   walk(value, '', [], all);
   return out;
+}
+
+/** Writers hand out the same capability array for every translation: compile it once. */
+const compiledTables = new WeakMap<readonly string[], readonly Pattern[]>();
+
+function compiledTable(capabilities: readonly string[]): readonly Pattern[] {
+  let table = compiledTables.get(capabilities);
+  if (!table) {
+    table = capabilities.map(compilePattern);
+    compiledTables.set(capabilities, table);
+  }
+  return table;
 }
 
 interface Pattern {

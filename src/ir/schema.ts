@@ -561,7 +561,7 @@ export const OutputType = Type.Union(
   ],
   {
     description:
-      'directory: a plain tree; tar/cpio: archives of the tree; disk: a partitioned disk image (see format); esp/uki: boot artefacts; iso: a live ISO; installer: an installer ISO; pxe: kernel+initrd+root for network boot; oci: container image; sysext/confext/portable: systemd extension images',
+      'directory: a plain tree; tar/cpio: archives of the tree; disk: a partitioned disk image (see format); esp/uki: boot artefacts; iso: a live ISO; installer: an installer ISO; pxe: kernel+initrd+root for network boot; oci: container image; sysext/confext/portable: systemd extension images; wsl: a root file system archive for WSL; ostree-commit: an OSTree commit of the tree',
   },
 );
 

@@ -75,8 +75,8 @@ describe('imgc inspect', () => {
     expect(d.column).toBeGreaterThan(0);
   });
 
-  it('exits 1 for a missing file and for an undetectable one', async () => {
-    expect((await run(['inspect', join(scratch, 'nope.toml')])).code).toBe(1);
+  it('exits 2 for a path that does not exist, 1 for one no format recognises', async () => {
+    expect((await run(['inspect', join(scratch, 'nope.toml')])).code).toBe(2);
     const odd = join(scratch, 'notes.txt');
     writeFileSync(odd, 'hello');
     const { code, stderr } = await run(['inspect', odd]);
@@ -86,7 +86,7 @@ describe('imgc inspect', () => {
 
   it('exits 2 for usage errors: unknown command, unknown --from', async () => {
     expect((await run(['frobnicate'])).code).toBe(2);
-    expect((await run(['inspect', sample, '--from', 'floppy'])).code).toBe(1);
+    expect((await run(['inspect', sample, '--from', 'floppy'])).code).toBe(2);
     expect((await run(['inspect'])).code).toBe(2);
   });
 });

@@ -98,7 +98,7 @@ describe('imgc inspect on what imgc inspect printed', () => {
     );
     expect(out.ir.files.map((f: { path: string }) => f.path)).toEqual(['/etc/motd', '/etc/dev']);
     const unknown = await run(['inspect', path, '--json', '--profile', 'prod']);
-    expect(unknown.code).toBe(1);
+    expect(unknown.code).toBe(2); // a --profile the definition does not declare is a usage error
     expect(JSON.parse(unknown.stdout).diagnostics[0]).toMatchObject({ code: 'IMGC1007' });
   });
 });

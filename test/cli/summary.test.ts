@@ -94,9 +94,9 @@ describe('imgc summary', () => {
     expect((await runCli(['summary', file, '--json'])).stdout).not.toContain('s3cr3t');
   });
 
-  it('exits 1 with the reader error for a broken definition', async () => {
+  it('exits 2 with the reader error for a path that does not exist (a usage error, decision 0080)', async () => {
     const { code, stdout, stderr } = await runCli(['summary', join(repoRoot, 'no/such/file.toml')]);
-    expect(code).toBe(1);
+    expect(code).toBe(2);
     expect(stdout).toBe('');
     expect(stderr).toMatch(/IMGC1001/);
   });

@@ -15,8 +15,11 @@ const RANGES: Record<string, number> = {
   scripts: 7,
   plugins: 8,
   containerfile: 9,
+  cli: 9,
+  discovery: 1,
   resolve: 7,
   commands: 9,
+  batch: 9,
 };
 
 describe('diagnostic catalogue', () => {

@@ -30,7 +30,7 @@ function irFile(mutate: (ir: ReturnType<typeof emptyIr>) => void = () => {}): st
 describe('imgc plan', () => {
   it('prints the plan as JSON without running anything', async () => {
     const io = capture();
-    const code = await main(['node', 'imgc', 'plan', irFile(), '--output', 'directory', 'tar', '--json'], io);
+    const code = await main(['node', 'imgc', 'plan', irFile(), '--output', 'directory,tar', '--json'], io);
     expect(code).toBe(0);
     const { plan, diagnostics } = JSON.parse(io.out);
     expect(diagnostics).toEqual([]);
@@ -52,10 +52,10 @@ describe('imgc plan', () => {
     expect(io.out).toMatch(/assemble-disk +disk image\.raw/);
   });
 
-  it('refuses output types it cannot build, and unknown releases, with exit 1', async () => {
+  it('refuses an --output it cannot build with exit 2, and an unknown release with exit 1', async () => {
     const io = capture();
-    expect(await main(['node', 'imgc', 'plan', irFile(), '--output', 'installer', '--json'], io)).toBe(1);
-    expect(JSON.parse(io.out).diagnostics.map((d: { code: string }) => d.code)).toEqual(['IMGC7004']);
+    expect(await main(['node', 'imgc', 'plan', irFile(), '--output', 'installer', '--json'], io)).toBe(2);
+    expect(JSON.parse(io.out).diagnostics.map((d: { code: string }) => d.code)).toEqual(['IMGC9031']);
     const io2 = capture();
     const path = irFile((ir) => {
       ir.distribution.release = 'potato-salad';

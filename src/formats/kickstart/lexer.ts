@@ -5,31 +5,51 @@
  * comment wherever a new character of a word could start, even mid-word (`abc#def` is `abc`).
  * There is no line continuation. Columns are 1-based and point at the raw text.
  */
-import { createRequire } from 'node:module';
-import type * as Chevrotain from 'chevrotain';
-
-let lineLexer: Chevrotain.Lexer | undefined;
+type TokenKind = 'blank' | 'comment' | 'word' | 'open-quote' | 'trailing-backslash';
 
 /**
- * The lexer is made on first use: loading chevrotain costs about half a second of start-up,
- * which commands that never read a kickstart should not pay.
+ * Tried in this order at each offset; the first that matches wins. Sticky regular expressions
+ * match only at `lastIndex`, so no substring is made per token.
  */
-function lexer(): Chevrotain.Lexer {
-  if (lineLexer) return lineLexer;
-  const { createToken, Lexer } = createRequire(import.meta.url)('chevrotain') as typeof Chevrotain;
-  const Blank = createToken({ name: 'Blank', pattern: /[ \t\r\n\f\v]+/, group: Lexer.SKIPPED });
-  const Comment = createToken({ name: 'Comment', pattern: /#[^\n]*/ });
-  const Word = createToken({
-    name: 'Word',
-    pattern: /(?:[^\s'"\\#]|\\[^\n]|'[^']*'|"(?:[^"\\]|\\[^\n])*")+/,
-  });
-  const OpenQuote = createToken({ name: 'OpenQuote', pattern: /'[^']*|"(?:[^"\\]|\\[^\n])*/ });
-  const TrailingBackslash = createToken({ name: 'TrailingBackslash', pattern: /\\/ });
-  lineLexer = new Lexer([Blank, Comment, Word, OpenQuote, TrailingBackslash], {
-    positionTracking: 'onlyOffset',
-    ensureOptimizations: false,
-  });
-  return lineLexer;
+const TOKENS: readonly (readonly [TokenKind, RegExp])[] = [
+  ['blank', /[ \t\r\n\f\v]+/y],
+  ['comment', /#[^\n]*/y],
+  ['word', /(?:[^\s'"\\#]|\\[^\n]|'[^']*'|"(?:[^"\\]|\\[^\n])*")+/y],
+  ['open-quote', /'[^']*|"(?:[^"\\]|\\[^\n])*/y],
+  ['trailing-backslash', /\\/y],
+];
+
+interface Token {
+  kind: TokenKind;
+  image: string;
+  offset: number;
+}
+
+/** The tokens of a line, and the offset of the first character no token matches (a Unicode space). */
+function tokenize(text: string): { tokens: Token[]; badOffset?: number } {
+  const tokens: Token[] = [];
+  let badOffset: number | undefined;
+  let offset = 0;
+  while (offset < text.length) {
+    const token = tokenAt(text, offset);
+    if (!token) {
+      badOffset ??= offset;
+      offset++;
+      continue;
+    }
+    if (token.kind !== 'blank') tokens.push(token);
+    offset += token.image.length;
+  }
+  return badOffset === undefined ? { tokens } : { tokens, badOffset };
+}
+
+function tokenAt(text: string, offset: number): Token | undefined {
+  for (const [kind, pattern] of TOKENS) {
+    pattern.lastIndex = offset;
+    const m = pattern.exec(text);
+    if (m && m[0].length > 0) return { kind, image: m[0], offset };
+  }
+  return undefined;
 }
 
 export interface KsWord {
@@ -53,20 +73,18 @@ export interface LexedLine {
 }
 
 export function lexLine(text: string): LexedLine {
-  const result = lexer().tokenize(text);
+  const { tokens, badOffset } = tokenize(text);
   const words: KsWord[] = [];
   let comment: string | undefined;
   let problem: LexProblem | undefined;
-  for (const token of result.tokens) {
-    const column = token.startOffset + 1;
-    const kind = token.tokenType.name;
-    if (kind === 'Word') words.push({ value: unquote(token.image), raw: token.image, column });
-    else if (kind === 'Comment') comment = token.image;
-    else if (kind === 'OpenQuote') problem ??= { kind: 'unterminated-quote', column };
-    else if (kind === 'TrailingBackslash') problem ??= { kind: 'trailing-backslash', column };
+  for (const token of tokens) {
+    const column = token.offset + 1;
+    if (token.kind === 'word') words.push({ value: unquote(token.image), raw: token.image, column });
+    else if (token.kind === 'comment') comment = token.image;
+    else if (token.kind === 'open-quote') problem ??= { kind: 'unterminated-quote', column };
+    else if (token.kind === 'trailing-backslash') problem ??= { kind: 'trailing-backslash', column };
   }
-  const err = result.errors[0];
-  if (err && !problem) problem = { kind: 'bad-character', column: err.offset + 1 };
+  if (badOffset !== undefined && !problem) problem = { kind: 'bad-character', column: badOffset + 1 };
   // A word glued to an unterminated quote is one broken word in shlex; do not keep its head.
   if (problem) {
     const at = problem.column;

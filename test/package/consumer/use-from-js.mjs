@@ -11,7 +11,7 @@ const unknown = await translate(definition, { to: 'no-such-format' });
 const same = diff(source.ir, source.ir);
 const planned = await plan(definition, { outputs: ['tar'] });
 const common = capabilities('mkosi');
-// the Kickstart reader loads chevrotain, the one runtime dependency outside the bundle
+// the Kickstart reader from the packed bundle (it once loaded chevrotain from outside it)
 const ks = await read(kickstart, { distro: 'fedora:41' });
 const summary = summarize({ path: definition, format: source.format, files: source.files, ...source });
 console.log(

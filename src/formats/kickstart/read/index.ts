@@ -2,6 +2,7 @@
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { coreCodes } from '../../../diagnostics/codes/core.js';
+import { discoveryCodes } from '../../../diagnostics/codes/discovery.js';
 import { diag } from '../../../diagnostics/define.js';
 import type { DetectCandidate, FormatReader, ReadOptions, ReadResult } from '../../contract.js';
 import { readKickstartFile } from './read.js';
@@ -11,7 +12,11 @@ const KS_LINE =
   /^\s*(%packages|%post|%pre|%end|%include|%ksappend)\b|^\s*(rootpw|autopart|zerombr|clearpart|bootloader|ostreesetup|liveimg|url)\s/m;
 
 export function detectKickstart(c: DetectCandidate): number {
-  if (c.isDirectory) return (c.entries ?? []).filter((e) => KS_NAME.test(e)).length === 1 ? 0.5 : 0;
+  if (c.isDirectory) {
+    const found = (c.entries ?? []).filter((e) => KS_NAME.test(e)).length;
+    // several: claimed weakly, so that reading says which files there are (IMGC1083)
+    return found === 1 ? 0.5 : found > 1 ? 0.1 : 0;
+  }
   const byName = KS_NAME.test(c.name);
   const byContent = c.head !== undefined && KS_LINE.test(c.head);
   if (byName && byContent) return 0.95;
@@ -30,8 +35,8 @@ async function readKickstart(path: string, options: ReadOptions): Promise<ReadRe
           candidates.length === 0
             ? diag(coreCodes.formatUndetected, { path }, { file: path })
             : diag(
-                coreCodes.directoryHoldsSeveral,
-                { path, candidates: candidates.join(', ') },
+                discoveryCodes.severalKickstarts,
+                { path, files: candidates.join(', '), example: join(path, candidates[0]!) },
                 { file: path },
               );
         return { positions: {}, files: [], diagnostics: [d] };

@@ -10,7 +10,7 @@
 import { translateCodes } from '../diagnostics/codes/translate.js';
 import { diag } from '../diagnostics/define.js';
 import type { Diagnostic } from '../diagnostics/types.js';
-import { lookupTable } from '../input/table.js';
+import { lookupTable } from '../lib/lookup-table.js';
 import { missingDistribution, parseDistroFlag } from '../ir/distro-defaults.js';
 import type { PositionTable } from '../ir/positions.js';
 import { type ImageIR, OUTPUT_TYPES, type Output, type OutputType } from '../ir/schema.js';

@@ -1,4 +1,4 @@
-import { lookupTable } from '../input/table.js';
+import { lookupTable } from '../lib/lookup-table.js';
 
 /** One-string distribution names (`fedora-43`, `debian-bookworm`) as osbuild and some CLIs spell them. */
 

@@ -1,4 +1,4 @@
-import { lookupTable } from '../input/table.js';
+import { lookupTable } from '../lib/lookup-table.js';
 
 /** Byte sizes written as integers or as a number with a unit ("20 GiB", "512MiB", "1 GB"). */
 

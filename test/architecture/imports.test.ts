@@ -15,6 +15,7 @@ import {
 
 /** Bottom to top: a module may import its own layer and the layers before it. See docs/architecture.md. */
 const LAYERS: Layer[] = [
+  { name: 'lib', pattern: /^lib\// },
   { name: 'diagnostics', pattern: /^diagnostics\// },
   { name: 'ir', pattern: /^ir\// },
   { name: 'input', pattern: /^input\// },

@@ -1,5 +1,5 @@
 /** Containerfile vocabulary both the reader and the writer use. */
-import { lookupTable } from '../../input/table.js';
+import { lookupTable } from '../../lib/lookup-table.js';
 import type { Partition } from '../../ir/schema.js';
 
 /** the partition role bib's mountpoint implies (the writer checks a role against it) */

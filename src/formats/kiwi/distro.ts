@@ -10,7 +10,7 @@
 import { dirname, sep } from 'node:path';
 import { diag } from '../../diagnostics/define.js';
 import type { Diagnostic } from '../../diagnostics/types.js';
-import { lookupTable } from '../../input/table.js';
+import { lookupTable } from '../../lib/lookup-table.js';
 import {
   type DistroGuess,
   distroFromObsProject,

@@ -1,5 +1,5 @@
 /** KIWI spellings and folder conventions both the reader and the writer use. */
-import { lookupTable } from '../../input/table.js';
+import { lookupTable } from '../../lib/lookup-table.js';
 import type { Output, Script } from '../../ir/schema.js';
 
 export const DOCKER_FORMAT = 'docker-archive';

@@ -2,7 +2,7 @@
  * The mkosi settings model: value kinds, enums, aliases, legacy names and the defaults that
  * matching, specifiers and lowering need. The per-setting rows live in `settings-table.ts`.
  */
-import { lookupTable } from '../../input/table.js';
+import { lookupTable } from '../../lib/lookup-table.js';
 import type { SettingSpec } from './settings-spec.js';
 import { SETTING_SPECS } from './settings-table.js';
 

@@ -1,5 +1,5 @@
 /** mkosi setting names, tree kinds and repart types both the reader and the writer use. */
-import { lookupTable } from '../../input/table.js';
+import { lookupTable } from '../../lib/lookup-table.js';
 import { OUTPUT_TYPES, type OutputType, type Overlay, type Partition, type Script } from '../../ir/schema.js';
 import { ENUMS } from './settings.js';
 

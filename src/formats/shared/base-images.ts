@@ -4,7 +4,7 @@
  * has no bootc in it (the writer says so). Both directions use this one table, so that
  * writing and re-reading gives back the same distribution.
  */
-import { lookupTable } from '../../input/table.js';
+import { lookupTable } from '../../lib/lookup-table.js';
 import { ONLY_RELEASE } from '../../ir/distribution.js';
 import type { Distribution } from '../../ir/schema.js';
 

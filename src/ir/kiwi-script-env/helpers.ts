@@ -5,7 +5,7 @@
  * removed it and aborts the script when it is called, and so does imgc; `internal`: a KIWI
  * internal imgc does not implement (it warns and does nothing).
  */
-import { lookupTable } from '../../input/table.js';
+import { lookupTable } from '../../lib/lookup-table.js';
 import { KCONFIG_FUNCTIONS } from './kconfig.js';
 
 export type Fidelity = 'exact' | 'approximate' | 'removed' | 'internal';

@@ -3,7 +3,7 @@
  * whose source the IR has no value for is written empty, as KIWI writes unset attributes.
  * KIWI also passes the same variables in the script's environment.
  */
-import { lookupTable } from '../../input/table.js';
+import { lookupTable } from '../../lib/lookup-table.js';
 import type { ImageIR, Output } from '../schema.js';
 import { shellQuote } from './helpers.js';
 

@@ -8,7 +8,7 @@ import { parse as parseToml } from 'smol-toml';
 import { diag } from '../../../diagnostics/define.js';
 import type { Diagnostic } from '../../../diagnostics/types.js';
 import { tooDeepDiagnostic } from '../../../input/nesting.js';
-import { lookupTable } from '../../../input/table.js';
+import { lookupTable } from '../../../lib/lookup-table.js';
 import { pointer } from '../../../ir/pointer.js';
 import type { PositionTable } from '../../../ir/positions.js';
 import type { ImageIR, Partition, Storage, User } from '../../../ir/schema.js';

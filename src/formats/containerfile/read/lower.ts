@@ -10,7 +10,7 @@ import { posix } from 'node:path';
 import { diag } from '../../../diagnostics/define.js';
 import type { Diagnostic } from '../../../diagnostics/types.js';
 import { appendAll } from '../../../input/append.js';
-import { lookupTable } from '../../../input/table.js';
+import { lookupTable } from '../../../lib/lookup-table.js';
 import { emptyIr } from '../../../ir/empty.js';
 import { withoutInlinedEnv } from '../../../ir/kiwi-script-env/index.js';
 import { pointer } from '../../../ir/pointer.js';

@@ -13,7 +13,7 @@ import { translateCodes } from '../../../diagnostics/codes/translate.js';
 import { diag } from '../../../diagnostics/define.js';
 import type { Diagnostic } from '../../../diagnostics/types.js';
 import { readInputTextSync } from '../../../input/bounded.js';
-import { lookupTable } from '../../../input/table.js';
+import { lookupTable } from '../../../lib/lookup-table.js';
 import { pointer } from '../../../ir/pointer.js';
 import type { ImageIR, Partition, Repository, Script } from '../../../ir/schema.js';
 import type { FormatOptions, OutputFile } from '../../contract.js';

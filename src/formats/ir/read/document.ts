@@ -24,7 +24,7 @@ import {
   type Node as YamlNode,
 } from 'yaml';
 import { LineIndex } from '../../../diagnostics/line-index.js';
-import { lookupTable } from '../../../input/table.js';
+import { lookupTable } from '../../../lib/lookup-table.js';
 import { escapeToken } from '../../../ir/pointer.js';
 import type { PositionTable } from '../../../ir/positions.js';
 

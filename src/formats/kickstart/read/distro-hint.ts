@@ -3,7 +3,7 @@
  * `mirror.centos.org/centos/7/os` is CentOS 7 (RHEL7 syntax), `…/fedora/linux/releases/21/…`
  * is Fedora 21. A URL that names only the distribution (`$releasever`) gives the family.
  */
-import { lookupTable } from '../../../input/table.js';
+import { lookupTable } from '../../../lib/lookup-table.js';
 import type { KsDocument, KsLocation } from './document.js';
 
 export type KsFamily = 'F' | 'RHEL';

@@ -6,7 +6,7 @@
  */
 
 import { diag } from '../../../diagnostics/define.js';
-import { lookupTable } from '../../../input/table.js';
+import { lookupTable } from '../../../lib/lookup-table.js';
 import type { LogicalVolume, Partition, PartitionRole, SizeRange, Storage } from '../../../ir/schema.js';
 import { kickstartCodes } from '../codes.js';
 import { OPTION_POINTERS } from '../extension.js';

@@ -9,7 +9,7 @@ import { coreCodes } from '../../../diagnostics/codes/core.js';
 import { diag } from '../../../diagnostics/define.js';
 import type { Diagnostic } from '../../../diagnostics/types.js';
 import { appendAll } from '../../../input/append.js';
-import { lookupTable } from '../../../input/table.js';
+import { lookupTable } from '../../../lib/lookup-table.js';
 import { withoutInlinedEnv } from '../../../ir/kiwi-script-env/index.js';
 import type { PositionTable } from '../../../ir/positions.js';
 import type { ImageIR, Password, Repository, Script, User } from '../../../ir/schema.js';

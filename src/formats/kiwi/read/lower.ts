@@ -11,7 +11,7 @@
 import { diag } from '../../../diagnostics/define.js';
 import type { Diagnostic } from '../../../diagnostics/types.js';
 import { appendAll } from '../../../input/append.js';
-import { lookupTable } from '../../../input/table.js';
+import { lookupTable } from '../../../lib/lookup-table.js';
 import { emptyIr } from '../../../ir/empty.js';
 import { escapeToken } from '../../../ir/pointer.js';
 import type { PositionTable } from '../../../ir/positions.js';

@@ -4,7 +4,7 @@
  * are removed, each reported through `onDrop`. The reader keeps what it removes as
  * extension data; the writer reports it as a loss.
  */
-import { lookupTable } from '../../../input/table.js';
+import { lookupTable } from '../../../lib/lookup-table.js';
 import { childElements, textOf, type XElement } from '../ast.js';
 import { attributeValueAllowed, isNamespaceAttribute, type SchemaTable, textAllowed } from './table.js';
 

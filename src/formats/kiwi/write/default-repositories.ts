@@ -12,7 +12,7 @@ import type { Backend, HostFacts } from '../../../backends/contract.js';
 import { findRelease } from '../../../backends/debian/releases.js';
 import { findDnfDistribution } from '../../../backends/fedora/releases.js';
 import { suseBackend } from '../../../backends/suse/index.js';
-import { lookupTable } from '../../../input/table.js';
+import { lookupTable } from '../../../lib/lookup-table.js';
 import type { Repository } from '../../../ir/schema.js';
 
 /** The public archives of the apt family, the documented default of a translation to KIWI. */

@@ -8,7 +8,7 @@
 import { translateCodes } from '../../../diagnostics/codes/translate.js';
 import { diag } from '../../../diagnostics/define.js';
 import type { Diagnostic } from '../../../diagnostics/types.js';
-import { lookupTable } from '../../../input/table.js';
+import { lookupTable } from '../../../lib/lookup-table.js';
 import type { ImageIR } from '../../../ir/schema.js';
 import { childElements, element, textOf, type XElement } from '../ast.js';
 import { FALLBACK_IMAGE, TYPES_RAISED_FROM_IR } from './raised-types.js';

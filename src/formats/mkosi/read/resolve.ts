@@ -19,7 +19,7 @@ import { basename, dirname, isAbsolute, join, normalize, resolve as resolvePath 
 import { diag } from '../../../diagnostics/define.js';
 import type { Diagnostic } from '../../../diagnostics/types.js';
 import { checkStats, InputRejected, readInputTextSync } from '../../../input/bounded.js';
-import { lookupTable } from '../../../input/table.js';
+import { lookupTable } from '../../../lib/lookup-table.js';
 import { mkosiCodes } from '../codes.js';
 import {
   COMPAT_NAMES,

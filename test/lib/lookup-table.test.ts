@@ -5,8 +5,8 @@
 import { describe, expect, it } from 'vitest';
 import { loadDefinition } from '../../src/formats/load.js';
 import { FormatRegistry } from '../../src/formats/registry.js';
-import { lookupTable } from '../../src/input/table.js';
-import { scratchTree } from './scratch.js';
+import { lookupTable } from '../../src/lib/lookup-table.js';
+import { scratchTree } from '../input/scratch.js';
 
 const BUG_CODES = ['IMGC1006', 'IMGC1009'];
 const registry = new FormatRegistry();

@@ -18,6 +18,7 @@ const LAYERS: Layer[] = [
   { name: 'lib', pattern: /^lib\// },
   { name: 'diagnostics', pattern: /^diagnostics\// },
   { name: 'ir', pattern: /^ir\// },
+  { name: 'distros', pattern: /^distros\// },
   { name: 'input', pattern: /^input\// },
   { name: 'formats/contract', pattern: /^formats\/contract\.ts$/ },
   { name: 'formats/shared', pattern: /^formats\/shared\// },
@@ -30,19 +31,10 @@ const LAYERS: Layer[] = [
 ];
 
 /**
- * Wrong-way imports that exist today and are owned elsewhere: two writers take a
- * distribution's default repositories and release names from the backends. They go when that
- * table moves below the formats (issue 13, build side). Listed exactly, so that a new one fails
- * and a fixed one must be taken off the list.
+ * Wrong-way imports tolerated for now, listed exactly so that a new one fails and a fixed one
+ * must be taken off the list. None today: the writers' distribution defaults live in src/distros.
  */
-const KNOWN_WRONG_WAY = [
-  'formats/kiwi/write/default-repositories.ts imports backends/arch/index.ts',
-  'formats/kiwi/write/default-repositories.ts imports backends/contract.ts',
-  'formats/kiwi/write/default-repositories.ts imports backends/debian/releases.ts',
-  'formats/kiwi/write/default-repositories.ts imports backends/fedora/releases.ts',
-  'formats/kiwi/write/default-repositories.ts imports backends/suse/index.ts',
-  'formats/mkosi/write/v14.ts imports backends/debian/releases.ts',
-];
+const KNOWN_WRONG_WAY: string[] = [];
 
 const withoutLine = (problem: string) =>
   problem.replace(/:\d+ imports /, ' imports ').replace(/: layer .*$/, '');

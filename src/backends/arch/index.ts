@@ -6,6 +6,7 @@
  */
 import { buildCodes } from '../../diagnostics/codes/build.js';
 import { diag } from '../../diagnostics/define.js';
+import { ARCH_IDS, archRepositories } from '../../distros/arch.js';
 import type { FormatOptions } from '../../formats/contract.js';
 import type { ImageIR, Initrd, PackageRef } from '../../ir/schema.js';
 import { FAMILY_STEP_TYPES, familyExecutor, type RootLayout } from '../common/configure.js';
@@ -63,16 +64,7 @@ function resolveDistribution(ir: ImageIR, options: FormatOptions, host: HostFact
 }
 
 function defaultRepositories(_dist: ResolvedDistribution, options: FormatOptions) {
-  const mirror = optionString(options, 'mirror') ?? 'https://geo.mirror.pkgbuild.com';
-  return {
-    repositories: ['core', 'extra'].map((id) => ({
-      id,
-      type: 'pacman' as const,
-      urls: [`${mirror}/$repo/os/$arch`],
-      gpgCheck: true,
-    })),
-    diagnostics: [],
-  };
+  return { repositories: archRepositories(optionString(options, 'mirror')), diagnostics: [] };
 }
 
 function initrdPackages(initrd: Initrd | undefined): string[] {
@@ -104,7 +96,7 @@ export const archBackend: Backend = {
   apiVersion: BACKEND_API_VERSION,
   id: 'arch',
   name: 'Arch Linux (pacman)',
-  distributions: ['arch', 'archlinux'],
+  distributions: ARCH_IDS,
   releases: () => ['rolling'],
   resolveDistribution,
   defaultRepositories,

@@ -8,6 +8,13 @@
 import { buildCodes } from '../../diagnostics/codes/build.js';
 import { diag } from '../../diagnostics/define.js';
 import type { Diagnostic } from '../../diagnostics/types.js';
+import {
+  debianArchitecture,
+  familyOfSuite,
+  findRelease,
+  isRolling,
+  knownSuites,
+} from '../../distros/debian.js';
 import type { FormatOptions } from '../../formats/contract.js';
 import type { ImageIR, Initrd, Repository } from '../../ir/schema.js';
 import { FAMILY_STEP_TYPES, familyExecutor, type RootLayout } from '../common/configure.js';
@@ -15,7 +22,6 @@ import { optionString, wantedDistribution } from '../common/family.js';
 import { BACKEND_API_VERSION, type Backend, type HostFacts, type ResolvedDistribution } from '../contract.js';
 import { APT_REPOSITORY_TYPES, aptPackageSpec, aptUnappliedFields } from './apt.js';
 import { bootstrapDraft, removeDraft, runBootstrap, runInstall, runRemove } from './bootstrap.js';
-import { debianArchitecture, familyOfSuite, findRelease, isRolling, knownSuites } from './releases.js';
 import { hostSources } from './sources.js';
 
 /** Where Debian's files differ from the other families', and the files only Debian's tools read. */

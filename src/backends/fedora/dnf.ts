@@ -11,6 +11,7 @@ import { backendCodes } from '../../diagnostics/codes/backends.js';
 import { buildCodes } from '../../diagnostics/codes/build.js';
 import { diag } from '../../diagnostics/define.js';
 import type { Diagnostic } from '../../diagnostics/types.js';
+import { rpmDbPath } from '../../distros/dnf.js';
 import { CommandError } from '../../exec/runner.js';
 import { mkdirInTree, writeFileInTree } from '../../exec/tree-path.js';
 import type { ImageIR, Repository } from '../../ir/schema.js';
@@ -25,7 +26,6 @@ import {
   writeImageRepositories,
 } from '../common/rpm-repos.js';
 import { type PlanInput, type StepContext, StepError } from '../contract.js';
-import { rpmDbPath } from './releases.js';
 
 type Settings = Record<string, string | boolean | number | string[]>;
 

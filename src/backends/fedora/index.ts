@@ -9,6 +9,7 @@ import { backendCodes } from '../../diagnostics/codes/backends.js';
 import { buildCodes } from '../../diagnostics/codes/build.js';
 import { diag } from '../../diagnostics/define.js';
 import type { Diagnostic } from '../../diagnostics/types.js';
+import { acceptRelease, dnfDistributions, findDnfDistribution } from '../../distros/dnf.js';
 import type { FormatOptions } from '../../formats/contract.js';
 import type { ImageIR, Initrd } from '../../ir/schema.js';
 import { FAMILY_STEP_TYPES, familyExecutor, type RootLayout } from '../common/configure.js';
@@ -22,7 +23,6 @@ import {
 import { rpmPackageSpec } from '../common/rpm-repos.js';
 import { BACKEND_API_VERSION, type Backend, type HostFacts, type ResolvedDistribution } from '../contract.js';
 import { dnfPackageSteps, dnfRemoveStep, runDnfBootstrap, runDnfInstall, runDnfRemove } from './dnf.js';
-import { acceptRelease, dnfDistributions, findDnfDistribution } from './releases.js';
 
 export const fedoraLayout: RootLayout = {
   caAnchors: 'etc/pki/ca-trust/source/anchors',

@@ -7,8 +7,9 @@
 import { backendCodes } from '../../diagnostics/codes/backends.js';
 import { buildCodes } from '../../diagnostics/codes/build.js';
 import { diag } from '../../diagnostics/define.js';
+import { findSuse, opensuseRepositories, suseDistributions } from '../../distros/suse.js';
 import type { FormatOptions } from '../../formats/contract.js';
-import type { ImageIR, Initrd, Repository } from '../../ir/schema.js';
+import type { ImageIR, Initrd } from '../../ir/schema.js';
 import { FAMILY_STEP_TYPES, familyExecutor, type RootLayout } from '../common/configure.js';
 import {
   checkArchitecture,
@@ -35,40 +36,6 @@ export const suseLayout: RootLayout = {
   caches: ['var/cache/zypp'],
   logs: ['var/log/zypper.log', 'var/log/zypp/history'],
 };
-
-interface SuseDistribution {
-  id: string;
-  name: string;
-  aliases: string[];
-  releases: string[];
-  rolling?: boolean;
-}
-
-const suseDistributions: SuseDistribution[] = [
-  {
-    id: 'opensuse-tumbleweed',
-    name: 'openSUSE Tumbleweed',
-    aliases: ['opensuse-tumbleweed', 'tumbleweed', 'opensuse-slowroll'],
-    releases: ['tumbleweed'],
-    rolling: true,
-  },
-  {
-    id: 'opensuse-leap',
-    name: 'openSUSE Leap',
-    aliases: ['opensuse-leap', 'opensuse', 'leap', 'suse'],
-    releases: ['15.5', '15.6', '16.0'],
-  },
-  {
-    id: 'sles',
-    name: 'SUSE Linux Enterprise',
-    aliases: ['sles', 'sle', 'sled', 'sle-micro'],
-    releases: ['15.5', '15.6', '15.7', '16.0'],
-  },
-];
-
-function findSuse(id: string): SuseDistribution | undefined {
-  return suseDistributions.find((d) => d.aliases.includes(id.toLowerCase()));
-}
 
 function resolveDistribution(ir: ImageIR, options: FormatOptions, host: HostFacts) {
   const wanted = wantedDistribution(ir, options, 'opensuse-tumbleweed');
@@ -104,35 +71,8 @@ function resolveDistribution(ir: ImageIR, options: FormatOptions, host: HostFact
 }
 
 function defaultRepositories(dist: ResolvedDistribution, options: FormatOptions) {
-  const mirror = optionString(options, 'mirror') ?? 'https://download.opensuse.org';
-  const key = (path: string) => [`${mirror}/${path.replace(/\/$/, '')}/repodata/repomd.xml.key`];
-  const repo = (id: string, path: string): Repository => ({
-    id,
-    type: 'rpm-md',
-    urls: [`${mirror}/${path}`],
-    gpgCheck: true,
-    gpgKeys: key(path),
-  });
-  if (dist.id === 'opensuse-tumbleweed')
-    return {
-      repositories: [repo('repo-oss', 'tumbleweed/repo/oss/'), repo('repo-update', 'update/tumbleweed/')],
-      diagnostics: [],
-    };
-  if (dist.id === 'opensuse-leap') {
-    if (dist.release.startsWith('16'))
-      return {
-        repositories: [repo('repo-oss', `distribution/leap/${dist.release}/repo/oss/$basearch/`)],
-        diagnostics: [],
-      };
-    return {
-      repositories: [
-        repo('repo-oss', `distribution/leap/${dist.release}/repo/oss/`),
-        repo('repo-update', `update/leap/${dist.release}/oss/`),
-        repo('repo-sle-update', `update/leap/${dist.release}/sle/`),
-      ],
-      diagnostics: [],
-    };
-  }
+  const repositories = opensuseRepositories(dist.id, dist.release, optionString(options, 'mirror'));
+  if (repositories) return { repositories, diagnostics: [] };
   return {
     repositories: [],
     diagnostics: [diag(backendCodes.noPublicRepository, { distribution: 'SUSE Linux Enterprise' })],

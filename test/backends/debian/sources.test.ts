@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { debianArchitecture, familyOfSuite, findRelease } from '../../../src/backends/debian/releases.js';
 import { deb822Text, parseDeb822Sources, parseOneLineSources } from '../../../src/backends/debian/sources.js';
+import { debianArchitecture, familyOfSuite, findRelease } from '../../../src/distros/debian.js';
 
 const mirror = 'file:///srv/imgc-test-mirror/debian';
 

@@ -1,8 +1,8 @@
 /** Fedora/RHEL planning without root: release mapping, repositories, package steps and what is reported. */
 import { describe, expect, it } from 'vitest';
 import { fedoraBackend } from '../../../src/backends/fedora/index.js';
-import { rpmDbPath } from '../../../src/backends/fedora/releases.js';
 import { BackendRegistry } from '../../../src/backends/registry.js';
+import { rpmDbPath } from '../../../src/distros/dnf.js';
 import { emptyIr } from '../../../src/ir/empty.js';
 import type { ImageIR } from '../../../src/ir/schema.js';
 import { planBuild } from '../../../src/plan/planner.js';

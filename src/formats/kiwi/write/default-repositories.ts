@@ -7,13 +7,12 @@
  * must not bake in: the writer names the distribution's public archive instead.
  */
 
-import { archBackend } from '../../../backends/arch/index.js';
-import type { Backend, HostFacts } from '../../../backends/contract.js';
-import { findRelease } from '../../../backends/debian/releases.js';
-import { findDnfDistribution } from '../../../backends/fedora/releases.js';
-import { suseBackend } from '../../../backends/suse/index.js';
-import { lookupTable } from '../../../lib/lookup-table.js';
+import { ARCH_IDS, archRepositories } from '../../../distros/arch.js';
+import { findRelease } from '../../../distros/debian.js';
+import { findDnfDistribution } from '../../../distros/dnf.js';
+import { findSuse, opensuseRepositories } from '../../../distros/suse.js';
 import type { Repository } from '../../../ir/schema.js';
+import { lookupTable } from '../../../lib/lookup-table.js';
 
 /** The public archives of the apt family, the documented default of a translation to KIWI. */
 export const APT_ARCHIVES: Record<string, { url: string; components: string[]; keyring?: string }> =
@@ -64,35 +63,18 @@ export function defaultRepositories(
   if (dnf?.repositories && release) {
     return { from: `imgc's ${dnf.name} backend defaults`, repositories: dnf.repositories(release) };
   }
-  if (suseBackend.distributions.includes(id)) return suseRepositories(id, release);
-  if (archBackend.distributions.includes(id)) {
-    const found = fromBackend(archBackend, { id: 'arch', release: 'rolling' });
-    return found && { from: "imgc's Arch backend defaults", repositories: found };
-  }
+  if (findSuse(id)) return suseRepositories(id, release);
+  if (ARCH_IDS.includes(id))
+    return { from: "imgc's Arch backend defaults", repositories: archRepositories() };
   return undefined;
 }
 
-const NO_HOST: HostFacts = { architecture: 'x86_64', readText: () => undefined, listDir: () => [] };
-
 function suseRepositories(id: string, release: string | undefined): DefaultRepositories | undefined {
-  const rolling =
-    suseBackend.releases(id).includes('tumbleweed') || /^(tumbleweed|rolling)$/i.test(release ?? '');
+  const rolling = findSuse(id)?.rolling || /^(tumbleweed|rolling)$/i.test(release ?? '');
   // SUSE Linux Enterprise has no public repository
   if (!rolling && (/^sle/.test(id) || !release)) return undefined;
-  const dist = rolling
-    ? { id: 'opensuse-tumbleweed', release: 'tumbleweed' }
-    : { id: 'opensuse-leap', release: release! };
-  const found = fromBackend(suseBackend, dist);
+  const found = rolling
+    ? opensuseRepositories('opensuse-tumbleweed', 'tumbleweed')
+    : opensuseRepositories('opensuse-leap', release!);
   return found && { from: "imgc's SUSE backend defaults", repositories: found };
-}
-
-/** A backend's default repositories, when it names them without asking the host. */
-function fromBackend(backend: Backend, dist: { id: string; release: string }): Repository[] | undefined {
-  const result = backend.defaultRepositories(
-    { ...dist, suite: dist.release, architecture: 'x86_64' },
-    {},
-    NO_HOST,
-  );
-  if (result instanceof Promise || result.repositories.length === 0) return undefined;
-  return result.repositories;
 }

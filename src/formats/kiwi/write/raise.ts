@@ -10,7 +10,6 @@ import { translateCodes } from '../../../diagnostics/codes/translate.js';
 import { diag } from '../../../diagnostics/define.js';
 import type { Diagnostic } from '../../../diagnostics/types.js';
 import { appendAll } from '../../../input/append.js';
-import { lookupTable } from '../../../lib/lookup-table.js';
 import type {
   ImageIR,
   LogicalVolume,
@@ -20,6 +19,7 @@ import type {
   Repository,
   Storage,
 } from '../../../ir/schema.js';
+import { lookupTable } from '../../../lib/lookup-table.js';
 import {
   element,
   fromJson,

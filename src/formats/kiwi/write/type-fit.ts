@@ -8,8 +8,8 @@
 import { translateCodes } from '../../../diagnostics/codes/translate.js';
 import { diag } from '../../../diagnostics/define.js';
 import type { Diagnostic } from '../../../diagnostics/types.js';
-import { lookupTable } from '../../../lib/lookup-table.js';
 import type { ImageIR } from '../../../ir/schema.js';
+import { lookupTable } from '../../../lib/lookup-table.js';
 import { childElements, element, textOf, type XElement } from '../ast.js';
 import { FALLBACK_IMAGE, TYPES_RAISED_FROM_IR } from './raised-types.js';
 import { type TypeRules, typeRules } from './type-rules.js';

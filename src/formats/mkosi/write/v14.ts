@@ -7,7 +7,7 @@
  */
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { findRelease } from '../../../backends/debian/releases.js';
+import { findRelease } from '../../../distros/debian.js';
 import { translateCodes } from '../../../diagnostics/codes/translate.js';
 import { diag } from '../../../diagnostics/define.js';
 import type { Diagnostic } from '../../../diagnostics/types.js';

@@ -1,5 +1,5 @@
 /** The dnf family: Fedora and the RHEL-like distributions, their releases and public repositories. */
-import type { Repository } from '../../ir/schema.js';
+import type { Repository } from '../ir/schema.js';
 
 export interface DnfDistribution {
   id: string;

@@ -1,6 +1,5 @@
 /** `imgc summary <def>`: the resolved definition as sections a person reads, or `--json`. */
 import type { Command } from 'commander';
-import { hasErrors } from '../diagnostics/types.js';
 import { loadDefinition } from '../formats/load.js';
 import type { FormatRegistry } from '../formats/registry.js';
 import { type Summary, summarize } from '../ir/summary.js';

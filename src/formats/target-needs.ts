@@ -10,10 +10,10 @@
 import { translateCodes } from '../diagnostics/codes/translate.js';
 import { diag } from '../diagnostics/define.js';
 import type { Diagnostic } from '../diagnostics/types.js';
-import { lookupTable } from '../lib/lookup-table.js';
 import { missingDistribution, parseDistroFlag } from '../ir/distro-defaults.js';
 import type { PositionTable } from '../ir/positions.js';
 import { type ImageIR, OUTPUT_TYPES, type Output, type OutputType } from '../ir/schema.js';
+import { lookupTable } from '../lib/lookup-table.js';
 import type { FormatOptions } from './contract.js';
 
 export type Need = 'distribution' | 'release' | 'output';

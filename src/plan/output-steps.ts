@@ -10,8 +10,8 @@ import { outputCodes } from '../diagnostics/codes/outputs.js';
 import { diag } from '../diagnostics/define.js';
 import type { Diagnostic } from '../diagnostics/types.js';
 import type { FormatOptions } from '../formats/contract.js';
-import { lookupTable } from '../lib/lookup-table.js';
 import type { ImageIR, Output } from '../ir/schema.js';
+import { lookupTable } from '../lib/lookup-table.js';
 import type { StepDraft, StepOptions } from './steps.js';
 
 export const DISK_FORMATS = ['raw', 'qcow2', 'vmdk', 'vhdx', 'vhd'];

@@ -1,6 +1,7 @@
 /** Containerfile vocabulary both the reader and the writer use. */
-import { lookupTable } from '../../lib/lookup-table.js';
+
 import type { Partition } from '../../ir/schema.js';
+import { lookupTable } from '../../lib/lookup-table.js';
 
 /** the partition role bib's mountpoint implies (the writer checks a role against it) */
 export const ROLE_BY_MOUNT: Record<string, Partition['role']> = lookupTable({

@@ -10,7 +10,6 @@
 import { dirname, sep } from 'node:path';
 import { diag } from '../../diagnostics/define.js';
 import type { Diagnostic } from '../../diagnostics/types.js';
-import { lookupTable } from '../../lib/lookup-table.js';
 import {
   type DistroGuess,
   distroFromObsProject,
@@ -25,6 +24,7 @@ import {
 } from '../../ir/distribution.js';
 import type { PositionTable } from '../../ir/positions.js';
 import type { Distribution } from '../../ir/schema.js';
+import { lookupTable } from '../../lib/lookup-table.js';
 import { distributionOf } from '../shared/base-images.js';
 import { childElements, textOf, type XElement } from './ast.js';
 import { kiwiCodes } from './codes.js';

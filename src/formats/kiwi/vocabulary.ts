@@ -1,6 +1,7 @@
 /** KIWI spellings and folder conventions both the reader and the writer use. */
-import { lookupTable } from '../../lib/lookup-table.js';
+
 import type { Output, Script } from '../../ir/schema.js';
+import { lookupTable } from '../../lib/lookup-table.js';
 
 export const DOCKER_FORMAT = 'docker-archive';
 

@@ -1,6 +1,7 @@
 /** mkosi setting names, tree kinds and repart types both the reader and the writer use. */
-import { lookupTable } from '../../lib/lookup-table.js';
+
 import { OUTPUT_TYPES, type OutputType, type Overlay, type Partition, type Script } from '../../ir/schema.js';
+import { lookupTable } from '../../lib/lookup-table.js';
 import { ENUMS } from './settings.js';
 
 /** What only mkosi says, kept in `extensions.mkosi` so a round trip loses nothing. */

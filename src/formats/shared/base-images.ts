@@ -4,9 +4,10 @@
  * has no bootc in it (the writer says so). Both directions use this one table, so that
  * writing and re-reading gives back the same distribution.
  */
-import { lookupTable } from '../../lib/lookup-table.js';
+
 import { ONLY_RELEASE } from '../../ir/distribution.js';
 import type { Distribution } from '../../ir/schema.js';
+import { lookupTable } from '../../lib/lookup-table.js';
 
 interface BaseImageRule {
   id: string;

@@ -8,10 +8,10 @@ import { parse as parseToml } from 'smol-toml';
 import { diag } from '../../../diagnostics/define.js';
 import type { Diagnostic } from '../../../diagnostics/types.js';
 import { tooDeepDiagnostic } from '../../../input/nesting.js';
-import { lookupTable } from '../../../lib/lookup-table.js';
 import { pointer } from '../../../ir/pointer.js';
 import type { PositionTable } from '../../../ir/positions.js';
 import type { ImageIR, Partition, Storage, User } from '../../../ir/schema.js';
+import { lookupTable } from '../../../lib/lookup-table.js';
 import { containerfileCodes } from '../codes.js';
 import { ROLE_BY_MOUNT } from '../vocabulary.js';
 

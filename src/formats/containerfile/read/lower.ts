@@ -10,12 +10,12 @@ import { posix } from 'node:path';
 import { diag } from '../../../diagnostics/define.js';
 import type { Diagnostic } from '../../../diagnostics/types.js';
 import { appendAll } from '../../../input/append.js';
-import { lookupTable } from '../../../lib/lookup-table.js';
 import { emptyIr } from '../../../ir/empty.js';
 import { withoutInlinedEnv } from '../../../ir/kiwi-script-env/index.js';
 import { pointer } from '../../../ir/pointer.js';
 import type { PositionTable, SourcePosition } from '../../../ir/positions.js';
 import type { FileEntry, ImageIR, Repository, Script } from '../../../ir/schema.js';
+import { lookupTable } from '../../../lib/lookup-table.js';
 import {
   archOfPlatform,
   baseImageFor,

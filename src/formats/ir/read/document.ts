@@ -24,9 +24,9 @@ import {
   type Node as YamlNode,
 } from 'yaml';
 import { LineIndex } from '../../../diagnostics/line-index.js';
-import { lookupTable } from '../../../lib/lookup-table.js';
 import { escapeToken } from '../../../ir/pointer.js';
 import type { PositionTable } from '../../../ir/positions.js';
+import { lookupTable } from '../../../lib/lookup-table.js';
 
 export type IrSyntax = 'json' | 'yaml';
 

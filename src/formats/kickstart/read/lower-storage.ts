@@ -6,8 +6,8 @@
  */
 
 import { diag } from '../../../diagnostics/define.js';
-import { lookupTable } from '../../../lib/lookup-table.js';
 import type { LogicalVolume, Partition, PartitionRole, SizeRange, Storage } from '../../../ir/schema.js';
+import { lookupTable } from '../../../lib/lookup-table.js';
 import { kickstartCodes } from '../codes.js';
 import { OPTION_POINTERS } from '../extension.js';
 import type { CheckedCommand } from './command.js';

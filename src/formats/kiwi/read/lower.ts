@@ -11,7 +11,6 @@
 import { diag } from '../../../diagnostics/define.js';
 import type { Diagnostic } from '../../../diagnostics/types.js';
 import { appendAll } from '../../../input/append.js';
-import { lookupTable } from '../../../lib/lookup-table.js';
 import { emptyIr } from '../../../ir/empty.js';
 import { escapeToken } from '../../../ir/pointer.js';
 import type { PositionTable } from '../../../ir/positions.js';
@@ -29,6 +28,7 @@ import type {
   Storage,
   User,
 } from '../../../ir/schema.js';
+import { lookupTable } from '../../../lib/lookup-table.js';
 import {
   childElements,
   listAttr,

@@ -7,8 +7,8 @@
 import { diag } from '../../../diagnostics/define.js';
 import type { Diagnostic } from '../../../diagnostics/types.js';
 import { InputRejected, readInputTextSync } from '../../../input/bounded.js';
-import { lookupTable } from '../../../lib/lookup-table.js';
 import type { Partition } from '../../../ir/schema.js';
+import { lookupTable } from '../../../lib/lookup-table.js';
 import { mkosiCodes } from '../codes.js';
 import { GENERIC_TYPE, REPART_ROLES, ROLE_TO_REPART_TYPE } from '../vocabulary.js';
 import { parseUnitIni } from './unit-ini.js';

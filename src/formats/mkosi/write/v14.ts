@@ -7,10 +7,10 @@
  */
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { findRelease } from '../../../distros/debian.js';
 import { translateCodes } from '../../../diagnostics/codes/translate.js';
 import { diag } from '../../../diagnostics/define.js';
 import type { Diagnostic } from '../../../diagnostics/types.js';
+import { findRelease } from '../../../distros/debian.js';
 import { readInputTextSync } from '../../../input/bounded.js';
 import type { ImageIR, Script } from '../../../ir/schema.js';
 import type { OutputFile } from '../../contract.js';

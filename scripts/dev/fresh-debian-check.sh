@@ -89,6 +89,7 @@ cp -a "$npm_dir" "$root/usr/local/lib/node_modules/npm"
 ln -sf ../lib/node_modules/npm/bin/npm-cli.js "$root/usr/local/bin/npm"
 ln -sf ../lib/node_modules/npm/bin/npx-cli.js "$root/usr/local/bin/npx"
 cp -L /etc/resolv.conf "$root/etc/resolv.conf"
+mkdir -p "$root/work/shared"
 # This machine's local CAs (e.g. a proxy's), so the fresh root reaches the npm registry as this
 # machine does; imgc needs none of them.
 local_cas=(/usr/local/share/ca-certificates/*.crt)
@@ -97,7 +98,6 @@ if [ -e "${local_cas[0]}" ]; then
   inside update-ca-certificates >/dev/null
   note "local CAs copied from this machine: ${local_cas[*]##*/}"
 fi
-mkdir -p "$root/work/shared"
 note "node: $(inside node --version), npm $(inside npm --version) (copied from $node_bin)"
 inside dpkg-query -W -f='${Package}\n' | sort >"$logs/packages-before.txt"
 note "fresh: $(wc -l <"$logs/packages-before.txt") Debian packages before the run (minbase, git, ca-certificates); no node_modules, no out/, no imgc cache"

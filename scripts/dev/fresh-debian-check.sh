@@ -62,6 +62,7 @@ step() {
 inside() {
   unshare --mount --propagation private -- bash -c '
     set -e; root=$1 shared=$2; shift 2
+    mount --bind "$root" "$root"   # the builds unshare mounts, which needs / to be a mount point
     mount --rbind /dev "$root/dev"
     mount -t proc proc "$root/proc"
     mount --rbind /sys "$root/sys"

@@ -86,12 +86,13 @@ async function collectReport(
   const ir = withRepos(mergeProfiles(loaded.ir), flags.repo ?? []);
   report.stated = stated(ir);
   const sourceDir = (await stat(path)).isDirectory() ? resolve(path) : dirname(resolve(path));
+  const backends = new BackendRegistry();
   const planned = await planBuild({
     ir,
     positions: loaded.positions,
     // the definition's own outputs, as `imgc build` without --output: a disk adds boot packages
     outputs: [],
-    backends: new BackendRegistry(),
+    backends,
     host: localHost(),
     options,
     sourceDir,
@@ -103,6 +104,7 @@ async function collectReport(
   if (flags.resolve) {
     const { diagnostics, ...resolved } = await resolvePlanPackages(
       planned.plan,
+      backends,
       resolve(flags.cacheDir ?? defaultCacheDir()),
     );
     report.diagnostics.push(...diagnostics);

@@ -1,0 +1,84 @@
+/**
+ * What every family's `resolvePackages` shares: running the resolver through the build side's
+ * one process starter with every line kept (resolvers print their answer and exit non-zero),
+ * the check that the tool is installed, and the lines of its output worth showing in an error.
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { resolveCodes } from '../../diagnostics/codes/resolve.js';
+import { diag } from '../../diagnostics/define.js';
+import { ProcessFailed, startProcess } from '../../exec/process.js';
+import type { PackageRequest, Resolution, ResolveContext } from '../contract.js';
+
+export interface ResolverOutput {
+  /** exit status; 127 when the tool could not be started */
+  code: number | null;
+  lines: string[];
+}
+
+export async function runResolver(
+  command: string,
+  args: readonly string[],
+  context: ResolveContext,
+  env: Record<string, string> = {},
+): Promise<ResolverOutput> {
+  const lines: string[] = [];
+  const started = startProcess(command, args, {
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, LC_ALL: 'C.UTF-8', ...env },
+    signal: context.signal,
+    onLine: (line) => lines.push(line),
+  });
+  try {
+    await started.done;
+    return { code: 0, lines };
+  } catch (e) {
+    if (!(e instanceof ProcessFailed)) throw e;
+    const f = e.failure;
+    if (f.kind === 'failed') return { code: f.exitCode, lines };
+    if (f.kind === 'missing') return { code: 127, lines: [`${command}: not found`] };
+    if (f.kind === 'aborted') return { code: null, lines: [...lines, 'aborted'] };
+    return { code: null, lines: [...lines, f.message] };
+  }
+}
+
+export function onPath(tool: string): boolean {
+  const dirs = (process.env.PATH ?? '').split(':').concat(['/usr/sbin', '/usr/bin', '/sbin', '/bin']);
+  return dirs.some((d) => d && existsSync(join(d, tool)));
+}
+
+/** The resolver's own explanation: its error lines, else the last lines it wrote. */
+export function explanation(lines: readonly string[]): string {
+  const errors = lines.filter((l) =>
+    /^(E:|W:|error:|Error|Problem|\s+- |No match|nothing provides|No provider|.*not found)/.test(l),
+  );
+  return (errors.length ? errors : lines.filter(Boolean)).slice(-12).join('\n');
+}
+
+/** An empty answer carrying one diagnostic. */
+export function failedResolution(
+  tool: string,
+  requested: string[],
+  diagnostic: Resolution['diagnostics'][number],
+): Resolution {
+  return { tool, requested, packages: [], diagnostics: [diagnostic] };
+}
+
+/** The IMGC7051 answer when the resolver is not installed, or undefined when it is. */
+export function missingResolver(tool: string, pkg: string, requested: string[]): Resolution | undefined {
+  if (onPath(tool)) return undefined;
+  return failedResolution(tool, requested, diag(resolveCodes.resolverMissing, { tool, pkg }));
+}
+
+export function resolverFailed(tool: string, requested: string[], lines: readonly string[]): Resolution {
+  return failedResolution(
+    tool,
+    requested,
+    diag(resolveCodes.resolverFailed, { tool, detail: explanation(lines) }),
+  );
+}
+
+/** The settings value of a request as text, or undefined. */
+export function settingText(request: PackageRequest, key: string): string | undefined {
+  const v = request.settings?.[key];
+  return typeof v === 'string' ? v : undefined;
+}

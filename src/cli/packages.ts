@@ -171,7 +171,10 @@ export function registerPackages(program: Command, ctx: CommandContext): void {
         .argument('<path>', 'a definition file, or a folder holding one')
         .option('--from <format>', 'input format (detected when absent)')
         .option('--profile <name>', 'activate a profile (repeatable)', collect, [])
-        .option('--resolve', "resolve dependencies with the family's resolver (apt, dnf); needs the network")
+        .option(
+          '--resolve',
+          "resolve dependencies with the family's resolver (apt, dnf, zypper, pacman, or a plugin backend's); needs the network to the repositories",
+        )
         .option(
           '--repo <url>',
           'resolve against this repository instead of the definition’s (repeatable)',

@@ -28,12 +28,14 @@ export async function resolveIr(
   distribution: ImageIR['distribution'],
   repository: Repository,
   install: string[],
+  exclude: string[] = [],
 ): Promise<{ code: number; report: ResolveReport; stderr: string }> {
   const dir = mkdtempSync(join(tmpdir(), 'imgc-resolve-test-'));
   const ir = emptyIr();
   ir.distribution = distribution;
   ir.repositories = [repository];
   ir.packages.install = install.map((name) => ({ name }));
+  ir.packages.exclude = exclude.map((name) => ({ name }));
   const path = join(dir, 'def.ir.json');
   writeFileSync(path, JSON.stringify(ir));
   const { code, stdout, stderr } = await runCli([

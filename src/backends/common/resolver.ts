@@ -49,7 +49,9 @@ export function onPath(tool: string): boolean {
 /** The resolver's own explanation: its error lines, else the last lines it wrote. */
 export function explanation(lines: readonly string[]): string {
   const errors = lines.filter((l) =>
-    /^(E:|W:|error:|Error|Problem|\s+- |No match|nothing provides|No provider|.*not found)/.test(l),
+    /^(E:|W:|error:|warning:|:: unable to satisfy|Error|Problem|\s+- |No match|nothing provides|No provider|.*not found)/.test(
+      l,
+    ),
   );
   return (errors.length ? errors : lines.filter(Boolean)).slice(-12).join('\n');
 }

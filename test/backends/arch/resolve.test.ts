@@ -46,4 +46,15 @@ describe('arch backend: resolving with pacman', () => {
     },
     180_000,
   );
+
+  maybe(
+    'honours an exclusion: a package whose dependency is excluded cannot be resolved',
+    async () => {
+      const { code, report } = await resolveIr(arch, repository(), ['imgc-tool'], ['imgc-lib']);
+      expect(code).toBe(1);
+      const error = report.diagnostics.find((d) => d.code === 'IMGC7050');
+      expect(error?.message).toContain("unable to satisfy dependency 'imgc-lib' required by imgc-hello");
+    },
+    180_000,
+  );
 });

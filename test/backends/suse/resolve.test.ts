@@ -47,4 +47,15 @@ describe('suse backend: resolving with zypper', () => {
     },
     180_000,
   );
+
+  maybe(
+    'honours an exclusion: a package whose dependency is excluded cannot be resolved',
+    async () => {
+      const { code, report } = await resolveIr(leap, repository(), ['imgc-tool'], ['imgc-lib']);
+      expect(code).toBe(1);
+      const error = report.diagnostics.find((d) => d.code === 'IMGC7050');
+      expect(error?.message).toContain('remove lock to allow installation of imgc-lib');
+    },
+    180_000,
+  );
 });

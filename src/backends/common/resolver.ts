@@ -3,12 +3,15 @@
  * one process starter with every line kept (resolvers print their answer and exit non-zero),
  * the check that the tool is installed, and the lines of its output worth showing in an error.
  */
+import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { resolveCodes } from '../../diagnostics/codes/resolve.js';
 import { diag } from '../../diagnostics/define.js';
 import { ProcessFailed, startProcess } from '../../exec/process.js';
-import type { PackageRequest, Resolution, ResolveContext } from '../contract.js';
+import type { PackageRequest, Resolution, ResolveContext, ResolvedPackage } from '../contract.js';
 
 export interface ResolverOutput {
   /** exit status; 127 when the tool could not be started */
@@ -83,4 +86,63 @@ export function resolverFailed(tool: string, requested: string[], lines: readonl
 export function settingText(request: PackageRequest, key: string): string | undefined {
   const v = request.settings?.[key];
   return typeof v === 'string' ? v : undefined;
+}
+
+/** A folder under the cache for one resolver's metadata, one per repository configuration. */
+export async function metadataCache(
+  context: ResolveContext,
+  tool: string,
+  configuration: string,
+): Promise<string> {
+  const key = createHash('sha256').update(configuration).digest('hex').slice(0, 16);
+  const dir = join(context.cacheDir, 'resolve', tool, key);
+  await mkdir(dir, { recursive: true });
+  return dir;
+}
+
+/** Runs `work` with a scratch folder that is removed afterwards, whatever happens. */
+export async function inScratch<T>(work: (root: string) => Promise<T>): Promise<T> {
+  const root = await mkdtemp(join(tmpdir(), 'imgc-resolve-'));
+  try {
+    return await work(root);
+  } finally {
+    await rm(root, { recursive: true, force: true });
+  }
+}
+
+/** IMGC7051 when the resolver is not installed, else `work` in a scratch folder. */
+export function resolveInScratch(
+  resolver: { tool: string; debianPackage: string; requested: string[] },
+  work: (root: string) => Promise<Resolution>,
+): Promise<Resolution> {
+  const missing = missingResolver(resolver.tool, resolver.debianPackage, resolver.requested);
+  return missing ? Promise.resolve(missing) : inScratch(work);
+}
+
+export interface SolveCalls {
+  tool: string;
+  requested: string[];
+  env?: Record<string, string>;
+  /** arguments that fetch the repositories' metadata; absent when the solve fetches it itself */
+  refresh?: string[];
+  solve: string[];
+  /** a solve that exits non-zero but answered (dnf --assumeno) */
+  answered?: (out: ResolverOutput) => boolean;
+  /** the lines worth showing when the solve fails */
+  failure?: (lines: readonly string[]) => readonly string[];
+  read: (lines: readonly string[]) => ResolvedPackage[];
+}
+
+/** Fetches the metadata, then solves; the first call that fails answers with the tool's own words. */
+export async function refreshAndSolve(calls: SolveCalls, context: ResolveContext): Promise<Resolution> {
+  const { tool, requested } = calls;
+  if (calls.refresh) {
+    const refresh = await runResolver(tool, calls.refresh, context, calls.env);
+    if (refresh.code !== 0)
+      return resolverFailed(`${tool} ${calls.refresh.at(-1)}`, requested, refresh.lines);
+  }
+  const solve = await runResolver(tool, calls.solve, context, calls.env);
+  if (solve.code !== 0 && !calls.answered?.(solve))
+    return resolverFailed(tool, requested, calls.failure?.(solve.lines) ?? solve.lines);
+  return { tool, requested, packages: calls.read(solve.lines), diagnostics: [] };
 }

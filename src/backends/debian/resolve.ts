@@ -3,12 +3,10 @@
  * sources and an empty dpkg status, with the base set mmdebstrap's variant adds requested too.
  * Package lists are kept in the cache between runs, as the build keeps them.
  */
-import { createHash } from 'node:crypto';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { missingResolver, resolverFailed, runResolver } from '../common/resolver.js';
-import type { PackageRequest, Resolution, ResolveContext } from '../contract.js';
+import { metadataCache, refreshAndSolve, resolveInScratch } from '../common/resolver.js';
+import type { PackageRequest, Resolution, ResolveContext, ResolvedPackage } from '../contract.js';
 
 const APT_BASE: Record<string, string[]> = {
   extract: [],
@@ -25,8 +23,7 @@ const APT_BASE: Record<string, string[]> = {
 /** `Inst name [old] (version suite [arch])` of apt's simulation. */
 const APT_INST = /^Inst (\S+) (?:\[[^\]]*\] )?\((\S+) (.*?) \[(\S+)\]\)/;
 
-async function scratchRoot(request: PackageRequest): Promise<string> {
-  const root = await mkdtemp(join(tmpdir(), 'imgc-resolve-'));
+async function prepareRoot(root: string, request: PackageRequest): Promise<void> {
   for (const d of [
     'etc/apt/sources.list.d',
     'etc/apt/preferences.d',
@@ -41,7 +38,6 @@ async function scratchRoot(request: PackageRequest): Promise<string> {
       join(root, 'etc/apt/preferences.d/imgc-exclude.pref'),
       request.exclude.map((p) => `Package: ${p}\nPin: release *\nPin-Priority: -1\n`).join('\n'),
     );
-  return root;
 }
 
 function aptOptions(root: string, lists: string, request: PackageRequest): string[] {
@@ -61,33 +57,30 @@ function aptOptions(root: string, lists: string, request: PackageRequest): strin
   ];
 }
 
-export async function resolveWithApt(request: PackageRequest, context: ResolveContext): Promise<Resolution> {
+/** `Inst` lines of the simulation: name, version, suite, architecture. */
+function simulated(lines: readonly string[]): ResolvedPackage[] {
+  return lines.flatMap((line) => {
+    const m = APT_INST.exec(line);
+    return m ? [{ name: m[1]!, version: m[2]!, arch: m[4]!, from: m[3]! }] : [];
+  });
+}
+
+export function resolveWithApt(request: PackageRequest, context: ResolveContext): Promise<Resolution> {
   const requested = [...(APT_BASE[request.variant ?? 'minbase'] ?? APT_BASE.minbase!), ...request.packages];
-  const missing = missingResolver('apt-get', 'apt', requested);
-  if (missing) return missing;
-  const key = createHash('sha256')
-    .update(`${request.sources}\n${request.architecture}`)
-    .digest('hex')
-    .slice(0, 16);
-  const lists = join(context.cacheDir, 'resolve', 'apt-lists', key);
-  await mkdir(join(lists, 'partial'), { recursive: true });
-  const root = await scratchRoot(request);
-  try {
+  return resolveInScratch({ tool: 'apt-get', debianPackage: 'apt', requested }, async (root) => {
+    await prepareRoot(root, request);
+    const lists = await metadataCache(context, 'apt-lists', `${request.sources}\n${request.architecture}`);
+    await mkdir(join(lists, 'partial'), { recursive: true });
     const opts = aptOptions(root, lists, request);
-    const update = await runResolver('apt-get', [...opts, 'update'], context);
-    if (update.code !== 0) return resolverFailed('apt-get update', requested, update.lines);
-    const install = await runResolver(
-      'apt-get',
-      [...opts, 'install', '--simulate', '--', ...requested],
+    return refreshAndSolve(
+      {
+        tool: 'apt-get',
+        requested,
+        refresh: [...opts, 'update'],
+        solve: [...opts, 'install', '--simulate', '--', ...requested],
+        read: simulated,
+      },
       context,
     );
-    if (install.code !== 0) return resolverFailed('apt-get', requested, install.lines);
-    const packages = install.lines.flatMap((line) => {
-      const m = APT_INST.exec(line);
-      return m ? [{ name: m[1]!, version: m[2]!, arch: m[4]!, from: m[3]! }] : [];
-    });
-    return { tool: 'apt-get', requested, packages, diagnostics: [] };
-  } finally {
-    await rm(root, { recursive: true, force: true });
-  }
+  });
 }

@@ -2,17 +2,16 @@
  * Resolving with dnf: `dnf install --assumeno` into an empty installroot, with the plan's
  * repositories in a private repos.d (the host's never take part) and metadata cached between runs.
  */
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { missingResolver, resolverFailed, runResolver, settingText } from '../common/resolver.js';
+import { refreshAndSolve, resolveInScratch, settingText } from '../common/resolver.js';
 import { KEY_DIR_PLACEHOLDER } from '../common/rpm-repos.js';
-import type { PackageRequest, Resolution, ResolveContext } from '../contract.js';
+import type { PackageRequest, Resolution, ResolveContext, ResolvedPackage } from '../contract.js';
 
 /** A row of dnf's transaction table: name, arch, version, repository, size. */
 const DNF_ROW = /^ (\S+)\s+(\S+)\s+(\S+)\s+(\S+)\s+[\d.]+\s+[kMG]$/;
 
-function transactionRows(lines: readonly string[]) {
+function transactionRows(lines: readonly string[]): ResolvedPackage[] {
   let inTable = false;
   return lines.flatMap((line) => {
     if (/^Installing( dependencies| weak dependencies)?:$/.test(line)) inTable = true;
@@ -22,12 +21,9 @@ function transactionRows(lines: readonly string[]) {
   });
 }
 
-export async function resolveWithDnf(request: PackageRequest, context: ResolveContext): Promise<Resolution> {
+export function resolveWithDnf(request: PackageRequest, context: ResolveContext): Promise<Resolution> {
   const requested = request.packages;
-  const missing = missingResolver('dnf', 'dnf', requested);
-  if (missing) return missing;
-  const root = await mkdtemp(join(tmpdir(), 'imgc-resolve-'));
-  try {
+  return resolveInScratch({ tool: 'dnf', debianPackage: 'dnf', requested }, async (root) => {
     const conf = join(root, 'conf');
     for (const d of ['repos.d', 'vars', 'keys']) await mkdir(join(conf, d), { recursive: true });
     await writeFile(
@@ -35,7 +31,7 @@ export async function resolveWithDnf(request: PackageRequest, context: ResolveCo
       (request.sources ?? '').replaceAll(KEY_DIR_PLACEHOLDER, join(conf, 'keys')),
     );
     await writeFile(join(conf, 'dnf.conf'), '[main]\nbest=True\nskip_if_unavailable=False\n');
-    const args = [
+    const solve = [
       `--installroot=${join(root, 'tree')}`,
       `--releasever=${settingText(request, 'releasever') ?? request.suite ?? ''}`,
       `--config=${join(conf, 'dnf.conf')}`,
@@ -45,17 +41,19 @@ export async function resolveWithDnf(request: PackageRequest, context: ResolveCo
       `--setopt=install_weak_deps=${request.installRecommends ? 'True' : 'False'}`,
       '--noplugins',
       ...request.exclude.map((p) => `--exclude=${p}`),
-      'install',
-      '--assumeno',
-      '--',
-      ...requested,
+      ...['install', '--assumeno', '--', ...requested],
     ];
-    const out = await runResolver('dnf', args, context, { HOME: root, RPM_FORCE_DEBIAN: '1' });
-    // --assumeno ends with "Operation aborted." and exit 1 once it has printed the transaction
-    const aborted = out.lines.some((l) => /Operation aborted/.test(l));
-    if (out.code !== 0 && !aborted) return resolverFailed('dnf', requested, out.lines);
-    return { tool: 'dnf', requested, packages: transactionRows(out.lines), diagnostics: [] };
-  } finally {
-    await rm(root, { recursive: true, force: true });
-  }
+    return refreshAndSolve(
+      {
+        tool: 'dnf',
+        requested,
+        env: { HOME: root, RPM_FORCE_DEBIAN: '1' },
+        solve,
+        // --assumeno ends with "Operation aborted." and exit 1 once it has printed the transaction
+        answered: (out) => out.lines.some((l) => /Operation aborted/.test(l)),
+        read: transactionRows,
+      },
+      context,
+    );
+  });
 }

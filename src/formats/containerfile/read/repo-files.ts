@@ -1,6 +1,6 @@
 /** Repository files a Containerfile copies in: dnf `.repo` (INI) and apt deb822 `.sources`. */
 
-import { appendAll } from '../../../input/append.js';
+import { appendAll, appendToField } from '../../../input/append.js';
 import type { Repository } from '../../../ir/schema.js';
 
 const bool = (v: string) => v === '1' || v.toLowerCase() === 'true' || v.toLowerCase() === 'yes';
@@ -56,7 +56,7 @@ function applyRepoKey(r: Repository, key: string, value: string, continued: bool
       r.repoGpgCheck = bool(value);
       break;
     case 'gpgkey':
-      r.gpgKeys = [...(r.gpgKeys ?? []), ...list(value)];
+      appendToField(r, 'gpgKeys', list(value));
       break;
     case 'sslverify':
       r.sslVerify = bool(value);
@@ -71,11 +71,11 @@ function applyRepoKey(r: Repository, key: string, value: string, continued: bool
       r.moduleHotfixes = bool(value);
       break;
     case 'includepkgs':
-      r.includePackages = [...(r.includePackages ?? []), ...list(value)];
+      appendToField(r, 'includePackages', list(value));
       break;
     case 'excludepkgs':
     case 'exclude':
-      r.excludePackages = [...(r.excludePackages ?? []), ...list(value)];
+      appendToField(r, 'excludePackages', list(value));
       break;
     case 'proxy':
       r.proxy = value;

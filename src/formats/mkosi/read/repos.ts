@@ -7,7 +7,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { diag } from '../../../diagnostics/define.js';
 import type { Diagnostic } from '../../../diagnostics/types.js';
-import { appendAll } from '../../../input/append.js';
+import { appendAll, appendToField } from '../../../input/append.js';
 import { InputRejected, readInputTextSync } from '../../../input/bounded.js';
 import type { Repository } from '../../../ir/schema.js';
 import { mkosiCodes } from '../codes.js';
@@ -112,7 +112,7 @@ export function parseRepoFile(
         r.repoGpgCheck = bool(value);
         break;
       case 'gpgkey':
-        r.gpgKeys = [...(r.gpgKeys ?? []), ...words(value)];
+        appendToField(r, 'gpgKeys', words(value));
         break;
       case 'sslverify':
         r.sslVerify = bool(value);
@@ -139,11 +139,11 @@ export function parseRepoFile(
         r.moduleHotfixes = bool(value);
         break;
       case 'includepkgs':
-        r.includePackages = [...(r.includePackages ?? []), ...words(value)];
+        appendToField(r, 'includePackages', words(value));
         break;
       case 'exclude':
       case 'excludepkgs':
-        r.excludePackages = [...(r.excludePackages ?? []), ...words(value)];
+        appendToField(r, 'excludePackages', words(value));
         break;
       default:
         diagnostics.push(

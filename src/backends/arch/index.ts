@@ -25,6 +25,7 @@ import {
   runPacmanInstall,
   runPacmanRemove,
 } from './pacman.js';
+import { resolveWithPacman } from './resolve.js';
 
 export const archLayout: RootLayout = {
   caAnchors: 'etc/ca-certificates/trust-source/anchors',
@@ -153,6 +154,7 @@ export const archBackend: Backend = {
     useradd: 'passwd',
     systemctl: 'systemctl',
   },
+  resolvePackages: resolveWithPacman,
   executes: FAMILY_STEP_TYPES,
   execute: familyExecutor(
     'arch',

@@ -9,14 +9,13 @@ import { join } from 'node:path';
 import { backendCodes } from '../../diagnostics/codes/backends.js';
 import { diag } from '../../diagnostics/define.js';
 import type { Diagnostic } from '../../diagnostics/types.js';
-import { CommandError } from '../../exec/runner.js';
 import { existingInTree, mkdirInTree, writeFileInTree } from '../../exec/tree-path.js';
 import type { ImageIR, Repository } from '../../ir/schema.js';
 import type { PlanStep, StepDraft, StepOptions } from '../../plan/steps.js';
-import { packageLines, runWithApiFs } from '../common/api-fs.js';
+import { runPackageManager } from '../common/api-fs.js';
 import { removeStepFor } from '../common/family.js';
 import { urlOf } from '../common/rpm-repos.js';
-import { type PlanInput, type StepContext, StepError } from '../contract.js';
+import type { PlanInput, StepContext } from '../contract.js';
 
 type Settings = Record<string, string | boolean | number | string[]>;
 
@@ -204,31 +203,15 @@ function explain(lines: string[]): string {
   return 'the transaction failed';
 }
 
-async function pacman(context: StepContext, args: string[], verb: string[]) {
-  const seen: string[] = [];
-  const count = packageLines(context, (l) => /^\(\s*\d+\/\d+\) installing /.test(l));
-  try {
-    await runWithApiFs(context.runner, context.tree, 'pacman', [...args, ...verb], {
-      env: { LC_ALL: 'C.UTF-8' },
-      onLine: (l) => {
-        seen.push(l);
-        if (seen.length > 200) seen.shift();
-        count(l);
-      },
-    });
-  } catch (e) {
-    if (!(e instanceof CommandError)) throw e;
-    throw new StepError(
-      diag(backendCodes.packageManagerFailed, {
-        tool: 'pacman',
-        meaning: explain(seen),
-        detail: seen
-          .filter((l) => /error|warning|not found|unable/i.test(l))
-          .slice(-8)
-          .join('\n'),
-      }),
-    );
-  }
+function pacman(context: StepContext, args: string[], verb: string[]) {
+  return runPackageManager(context, {
+    tool: 'pacman',
+    args: [...args, ...verb],
+    env: { LC_ALL: 'C.UTF-8' },
+    installed: /^\(\s*\d+\/\d+\) installing /,
+    worthQuoting: /error|warning|not found|unable/i,
+    explain: (_, lines) => explain(lines),
+  });
 }
 
 async function transaction(run: PacmanRun, packages: string[], context: StepContext) {

@@ -12,11 +12,10 @@ import { buildCodes } from '../../diagnostics/codes/build.js';
 import { diag } from '../../diagnostics/define.js';
 import type { Diagnostic } from '../../diagnostics/types.js';
 import { rpmDbPath } from '../../distros/dnf.js';
-import { CommandError } from '../../exec/runner.js';
 import { mkdirInTree, writeFileInTree } from '../../exec/tree-path.js';
 import type { ImageIR, Repository } from '../../ir/schema.js';
 import type { PlanStep, StepDraft, StepOptions } from '../../plan/steps.js';
-import { packageLines, runWithApiFs } from '../common/api-fs.js';
+import { runPackageManager } from '../common/api-fs.js';
 import { removeStepFor } from '../common/family.js';
 import {
   KEY_DIR_PLACEHOLDER,
@@ -25,7 +24,7 @@ import {
   rpmRepoFile,
   writeImageRepositories,
 } from '../common/rpm-repos.js';
-import { type PlanInput, type StepContext, StepError } from '../contract.js';
+import type { PlanInput, StepContext } from '../contract.js';
 
 type Settings = Record<string, string | boolean | number | string[]>;
 
@@ -209,37 +208,15 @@ function explain(lines: string[]): string {
   return 'the transaction failed';
 }
 
-async function dnf(
-  context: StepContext,
-  base: { args: string[]; env: Record<string, string> },
-  verb: string[],
-) {
-  const seen: string[] = [];
-  const count = packageLines(context, (l) =>
-    /^\s*(Installing|Upgrading|Reinstalling)\s*:.*\d+\/\d+\s*$/.test(l),
-  );
-  try {
-    await runWithApiFs(context.runner, context.tree, 'dnf', [...base.args, ...verb], {
-      env: base.env,
-      onLine: (l) => {
-        seen.push(l);
-        if (seen.length > 200) seen.shift();
-        count(l);
-      },
-    });
-  } catch (e) {
-    if (!(e instanceof CommandError)) throw e;
-    throw new StepError(
-      diag(backendCodes.packageManagerFailed, {
-        tool: 'dnf',
-        meaning: explain(seen),
-        detail: seen
-          .filter((l) => /error|problem|no match|nothing provides|conflict/i.test(l))
-          .slice(-8)
-          .join('\n'),
-      }),
-    );
-  }
+function dnf(context: StepContext, base: { args: string[]; env: Record<string, string> }, verb: string[]) {
+  return runPackageManager(context, {
+    tool: 'dnf',
+    args: [...base.args, ...verb],
+    env: base.env,
+    installed: /^\s*(Installing|Upgrading|Reinstalling)\s*:.*\d+\/\d+\s*$/,
+    worthQuoting: /error|problem|no match|nothing provides|conflict/i,
+    explain: (_, lines) => explain(lines),
+  });
 }
 
 async function transaction(run: DnfRun, packages: string[], context: StepContext) {

@@ -3,6 +3,7 @@
 import { diag } from '../../../diagnostics/define.js';
 import type { ImageIR } from '../../../ir/schema.js';
 import type { FormatWriter, WriteOptions, WriteResult } from '../../contract.js';
+import { GROUP_ROWS, REPO_FILE_ROWS, SYSTEM_ROWS, USER_ROWS } from '../../shared/capabilities.js';
 import { mkosiCodes } from '../codes.js';
 import { raiseMkosi } from './raise.js';
 import { MKOSI14_CAPABILITIES, raiseMkosi14 } from './v14.js';
@@ -18,25 +19,16 @@ export const MKOSI_CAPABILITIES = [
   '/packages/remove/*/name',
   '/packages/installDocs',
   '/packages/installWeakDeps',
-  '/system/hostname',
-  '/system/locale',
-  '/system/keymap',
-  '/system/timezone',
+  ...SYSTEM_ROWS,
   '/system/rootShell',
   '/system/kernel/cmdline/*',
   '/accounts/root/password/hash',
   '/accounts/root/password/plain',
   '/accounts/root/password/empty',
-  '/accounts/users/*/name',
-  '/accounts/users/*/uid',
+  ...USER_ROWS,
   '/accounts/users/*/gid',
   '/accounts/users/*/primaryGroup',
-  '/accounts/users/*/groups/*',
-  '/accounts/users/*/description',
-  '/accounts/users/*/home',
-  '/accounts/users/*/shell',
-  '/accounts/groups/*/name',
-  '/accounts/groups/*/gid',
+  ...GROUP_ROWS,
   '/metadata/name',
   '/metadata/version',
   '/outputs/0/type',
@@ -64,25 +56,7 @@ export const MKOSI_CAPABILITIES = [
   '/storage/partitions/*/minimize',
   '/storage/partitions/*/readOnly',
   '/storage/partitions/*/mountpoint',
-  '/repositories/*/id',
-  '/repositories/*/name',
-  '/repositories/*/type',
-  '/repositories/*/repoGpgCheck',
-  '/repositories/*/urls/*',
-  '/repositories/*/mirrorlist',
-  '/repositories/*/metalink',
-  '/repositories/*/suites/*',
-  '/repositories/*/components/*',
-  '/repositories/*/enabled',
-  '/repositories/*/gpgCheck',
-  '/repositories/*/gpgKeys/*',
-  '/repositories/*/sslVerify',
-  '/repositories/*/priority',
-  '/repositories/*/cost',
-  '/repositories/*/moduleHotfixes',
-  '/repositories/*/includePackages/*',
-  '/repositories/*/excludePackages/*',
-  '/repositories/*/fileName',
+  ...REPO_FILE_ROWS,
   '/extensions/mkosi/**',
 ] as const;
 

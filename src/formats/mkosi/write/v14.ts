@@ -14,6 +14,7 @@ import { findRelease } from '../../../distros/debian.js';
 import { readInputTextSync } from '../../../input/bounded.js';
 import type { ImageIR, Script } from '../../../ir/schema.js';
 import type { OutputFile } from '../../contract.js';
+import { GROUP_ROWS, SYSTEM_ROWS, USER_ROWS } from '../../shared/capabilities.js';
 import { type ConfSection, printConf } from './print.js';
 import {
   DISTRIBUTIONS_14,
@@ -37,10 +38,7 @@ export const MKOSI14_CAPABILITIES = [
   '/packages/build/*/name',
   '/packages/remove/*/name',
   '/packages/installDocs',
-  '/system/hostname',
-  '/system/locale',
-  '/system/keymap',
-  '/system/timezone',
+  ...SYSTEM_ROWS,
   '/system/rootShell',
   '/system/kernel/cmdline/*',
   '/system/services/enable/*',
@@ -48,19 +46,13 @@ export const MKOSI14_CAPABILITIES = [
   '/system/services/mask/*',
   '/accounts/root/password/hash',
   '/accounts/root/password/plain',
-  '/accounts/users/*/name',
-  '/accounts/users/*/uid',
+  ...USER_ROWS,
   '/accounts/users/*/gid',
   '/accounts/users/*/primaryGroup',
-  '/accounts/users/*/groups/*',
-  '/accounts/users/*/description',
-  '/accounts/users/*/home',
-  '/accounts/users/*/shell',
   '/accounts/users/*/system',
   '/accounts/users/*/password/hash',
   '/accounts/users/*/password/plain',
-  '/accounts/groups/*/name',
-  '/accounts/groups/*/gid',
+  ...GROUP_ROWS,
   '/accounts/groups/*/system',
   '/files/*/path',
   '/files/*/content',

@@ -29,6 +29,9 @@ export const FILE_ROWS = rowsUnder('/files/*', ['path', 'source', 'mode', 'user'
 
 export const DIRECTORY_ROWS = rowsUnder('/directories/*', ['path', 'mode', 'user', 'group', 'ensureParents']);
 
+/** A script named and kept as a file of its own, with the phase it runs in and where. */
+export const SCRIPT_ROWS = rowsUnder('/scripts/*', ['name', 'phase', 'chroot', 'body', 'source']);
+
 /** LVM volume groups and their logical volumes. */
 export const VOLUME_GROUP_ROWS = [
   '/storage/volumeGroups/*/name',

@@ -1,4 +1,4 @@
-import { FILE_ROWS, USER_ROWS } from '../../shared/capabilities.js';
+import { FILE_ROWS, SCRIPT_ROWS, USER_ROWS } from '../../shared/capabilities.js';
 
 /** JSON Pointer patterns of what the KIWI writer expresses (see docs/translate.md). */
 
@@ -60,11 +60,7 @@ const IMAGE_ONLY = [
   '/irVersion',
   '/system/kernel/cmdline/*',
   '/system/hostname',
-  '/scripts/*/name',
-  '/scripts/*/phase',
-  '/scripts/*/chroot',
-  '/scripts/*/body',
-  '/scripts/*/source',
+  ...SCRIPT_ROWS,
   '/scripts/*/interpreter',
   '/storage/partitionTable',
   '/storage/size/min',

@@ -3,7 +3,13 @@
 import { diag } from '../../../diagnostics/define.js';
 import type { ImageIR } from '../../../ir/schema.js';
 import type { FormatWriter, WriteOptions, WriteResult } from '../../contract.js';
-import { GROUP_ROWS, REPO_FILE_ROWS, SYSTEM_ROWS, USER_ROWS } from '../../shared/capabilities.js';
+import {
+  GROUP_ROWS,
+  REPO_FILE_ROWS,
+  SCRIPT_ROWS,
+  SYSTEM_ROWS,
+  USER_ROWS,
+} from '../../shared/capabilities.js';
 import { mkosiCodes } from '../codes.js';
 import { raiseMkosi } from './raise.js';
 import { MKOSI14_CAPABILITIES, raiseMkosi14 } from './v14.js';
@@ -40,11 +46,7 @@ export const MKOSI_CAPABILITIES = [
   '/overlays/*/source',
   '/overlays/*/destination',
   '/overlays/*/kind',
-  '/scripts/*/name',
-  '/scripts/*/phase',
-  '/scripts/*/chroot',
-  '/scripts/*/body',
-  '/scripts/*/source',
+  ...SCRIPT_ROWS,
   '/storage/partitions/*/role',
   '/storage/partitions/*/name',
   '/storage/partitions/*/filesystem',

@@ -14,7 +14,7 @@ import { findRelease } from '../../../distros/debian.js';
 import { readInputTextSync } from '../../../input/bounded.js';
 import type { ImageIR, Script } from '../../../ir/schema.js';
 import type { OutputFile } from '../../contract.js';
-import { GROUP_ROWS, SYSTEM_ROWS, USER_ROWS } from '../../shared/capabilities.js';
+import { GROUP_ROWS, SCRIPT_ROWS, SYSTEM_ROWS, USER_ROWS } from '../../shared/capabilities.js';
 import { type ConfSection, printConf } from './print.js';
 import {
   DISTRIBUTIONS_14,
@@ -68,11 +68,7 @@ export const MKOSI14_CAPABILITIES = [
   '/outputs/0/compression',
   '/overlays/*/source',
   '/overlays/*/kind',
-  '/scripts/*/name',
-  '/scripts/*/phase',
-  '/scripts/*/chroot',
-  '/scripts/*/body',
-  '/scripts/*/source',
+  ...SCRIPT_ROWS,
   '/repositories/*/id',
   '/repositories/*/type',
   '/repositories/*/urls/*',

@@ -13,7 +13,7 @@ import { existingInTree, mkdirInTree, writeFileInTree } from '../../exec/tree-pa
 import type { ImageIR, Repository } from '../../ir/schema.js';
 import type { PlanStep, StepDraft, StepOptions } from '../../plan/steps.js';
 import { runPackageManager } from '../common/api-fs.js';
-import { removeStepFor } from '../common/family.js';
+import { packageDrafts, removeStepFor } from '../common/family.js';
 import { urlOf } from '../common/rpm-repos.js';
 import type { PlanInput, StepContext } from '../contract.js';
 
@@ -96,32 +96,16 @@ export function pacmanPackageSteps(input: PlanInput): {
     languages,
     settings,
   };
-  const bootstrap: StepDraft = {
-    type: 'bootstrap',
-    title: `pacman: ${dist.id} (${options.packages.length} packages and groups)`,
-    options,
-    origin: input.separateInstall
-      ? ['/distribution', '/repositories', '/packages/bootstrap']
-      : ['/distribution', '/repositories', '/packages/install', '/packages/groups'],
-    cache: true,
-  };
-  if (!input.separateInstall) return { bootstrap, diagnostics };
-  return {
-    bootstrap,
-    install: {
-      type: 'install-packages',
-      title: `pacman: install ${everything.length} packages and groups`,
-      options: {
-        packages: everything,
-        exclude,
-        installRecommends: options.installRecommends,
-        settings: { ...settings, sources, architecture: dist.architecture },
-      },
-      origin: ['/packages/install', '/packages/groups'],
-      cache: true,
-    },
-    diagnostics,
-  };
+  const drafts = packageDrafts(input, {
+    tool: 'pacman',
+    target: dist.id,
+    noun: 'packages and groups',
+    bootstrap: options,
+    everything,
+    installSettings: { ...settings, sources, architecture: dist.architecture },
+    packageOrigin: ['/packages/install', '/packages/groups'],
+  });
+  return { ...drafts, diagnostics };
 }
 
 export const pacmanRemoveStep = removeStepFor('pacman');

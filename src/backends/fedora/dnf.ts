@@ -16,7 +16,7 @@ import { mkdirInTree, writeFileInTree } from '../../exec/tree-path.js';
 import type { ImageIR, Repository } from '../../ir/schema.js';
 import type { PlanStep, StepDraft, StepOptions } from '../../plan/steps.js';
 import { runPackageManager } from '../common/api-fs.js';
-import { removeStepFor } from '../common/family.js';
+import { packageDrafts, removeStepFor } from '../common/family.js';
 import {
   KEY_DIR_PLACEHOLDER,
   keySettings,
@@ -105,29 +105,16 @@ export function dnfPackageSteps(input: PlanInput): {
     languages,
     settings,
   };
-  const bootstrap: StepDraft = {
-    type: 'bootstrap',
-    title: `dnf: ${dist.id} ${dist.release} (${bootstrapOptions.packages.length} packages and groups)`,
-    options: bootstrapOptions,
-    origin: input.separateInstall
-      ? ['/distribution', '/repositories', '/packages/bootstrap']
-      : ['/distribution', '/repositories', '/packages/install', '/packages/groups', '/packages/modules'],
-    cache: true,
-  };
-  if (!input.separateInstall) return { bootstrap, diagnostics };
-  const install: StepDraft = {
-    type: 'install-packages',
-    title: `dnf: install ${everything.length} packages and groups`,
-    options: {
-      packages: everything,
-      exclude,
-      installRecommends,
-      settings: { ...settings, sources: repoFile.text, installDocs: bootstrapOptions.installDocs },
-    },
-    origin: ['/packages/install', '/packages/groups', '/packages/modules'],
-    cache: true,
-  };
-  return { bootstrap, install, diagnostics };
+  const drafts = packageDrafts(input, {
+    tool: 'dnf',
+    target: `${dist.id} ${dist.release}`,
+    noun: 'packages and groups',
+    bootstrap: bootstrapOptions,
+    everything,
+    installSettings: { ...settings, sources: repoFile.text, installDocs: bootstrapOptions.installDocs },
+    packageOrigin: ['/packages/install', '/packages/groups', '/packages/modules'],
+  });
+  return { ...drafts, diagnostics };
 }
 
 function repoPointer(ir: ImageIR, r: Repository) {

@@ -14,7 +14,7 @@ import { mkdirInTree, writeFileInTree } from '../../exec/tree-path.js';
 import type { ImageIR, Repository } from '../../ir/schema.js';
 import type { PlanStep, StepDraft, StepOptions } from '../../plan/steps.js';
 import { runPackageManager } from '../common/api-fs.js';
-import { removeStepFor } from '../common/family.js';
+import { packageDrafts, removeStepFor } from '../common/family.js';
 import {
   KEY_DIR_PLACEHOLDER,
   keySettings,
@@ -88,32 +88,16 @@ export function zypperPackageSteps(input: PlanInput): {
     languages,
     settings,
   };
-  const bootstrap: StepDraft = {
-    type: 'bootstrap',
-    title: `zypper: ${dist.id} ${dist.release} (${options.packages.length} packages and patterns)`,
-    options,
-    origin: input.separateInstall
-      ? ['/distribution', '/repositories', '/packages/bootstrap']
-      : ['/distribution', '/repositories', '/packages/install', '/packages/groups'],
-    cache: true,
-  };
-  if (!input.separateInstall) return { bootstrap, diagnostics };
-  return {
-    bootstrap,
-    install: {
-      type: 'install-packages',
-      title: `zypper: install ${everything.length} packages and patterns`,
-      options: {
-        packages: everything,
-        exclude,
-        installRecommends,
-        settings: { ...settings, sources: repoFile.text, installDocs: options.installDocs },
-      },
-      origin: ['/packages/install', '/packages/groups'],
-      cache: true,
-    },
-    diagnostics,
-  };
+  const drafts = packageDrafts(input, {
+    tool: 'zypper',
+    target: `${dist.id} ${dist.release}`,
+    noun: 'packages and patterns',
+    bootstrap: options,
+    everything,
+    installSettings: { ...settings, sources: repoFile.text, installDocs: options.installDocs },
+    packageOrigin: ['/packages/install', '/packages/groups'],
+  });
+  return { ...drafts, diagnostics };
 }
 
 export const zypperRemoveStep = removeStepFor('zypper');

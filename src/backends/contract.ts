@@ -115,6 +115,47 @@ export interface StepContext {
   report(diagnostic: Diagnostic): void;
 }
 
+/**
+ * What `imgc packages --resolve` asks a backend to resolve: the plan's package steps merged
+ * (bootstrap options, with the install step's packages and exclusions added).
+ */
+export interface PackageRequest {
+  distribution?: string;
+  suite?: string;
+  architecture?: string;
+  /** the bootstrap variant the backend planned (minbase, dnf, zypper, pacman, ...) */
+  variant?: string;
+  /** repository configuration in the backend's own syntax, as the plan holds it */
+  sources?: string;
+  packages: string[];
+  exclude: string[];
+  installRecommends?: boolean;
+  settings?: Record<string, unknown>;
+}
+
+export interface ResolvedPackage {
+  name: string;
+  version: string;
+  arch?: string;
+  /** the repository or suite it comes from, as the resolver names it */
+  from?: string;
+}
+
+export interface Resolution {
+  /** the resolver that answered (apt-get, dnf, zypper, pacman) */
+  tool: string;
+  /** what was asked for: the plan's packages, plus the base set the family's bootstrap adds */
+  requested: string[];
+  packages: ResolvedPackage[];
+  diagnostics: Diagnostic[];
+}
+
+export interface ResolveContext {
+  /** a cache shared between runs (repository metadata), private to the resolving backend */
+  cacheDir: string;
+  signal?: AbortSignal;
+}
+
 export interface Backend {
   apiVersion: typeof BACKEND_API_VERSION;
   /** stable id, e.g. debian */
@@ -171,6 +212,11 @@ export interface Backend {
   unappliedFields(ir: ImageIR): Awaitable<Diagnostic[]>;
   /** host tools the build needs beyond the core's: command → the Debian package that provides it */
   hostTools: Readonly<Record<string, string>>;
+  /**
+   * Resolves a package request with the family's own resolver without installing anything and
+   * without root (`imgc packages --resolve`); absent = this backend cannot resolve.
+   */
+  resolvePackages?(request: PackageRequest, context: ResolveContext): Promise<Resolution>;
   /** releases what the backend holds (a plugin process); called when the registry is closed */
   close?(): Promise<void>;
 

@@ -6,7 +6,7 @@
 import { stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { BackendRegistry, localHost } from '../backends/registry.js';
+import { type BackendRegistry, localHost } from '../backends/registry.js';
 import { type Diagnostic, hasErrors } from '../diagnostics/types.js';
 import { type Resolution, resolvePlanPackages } from '../exec/resolve-packages.js';
 import { loadDefinition } from '../formats/load.js';
@@ -14,6 +14,7 @@ import type { FormatRegistry } from '../formats/registry.js';
 import { mergeProfiles } from '../ir/profiles.js';
 import type { ImageIR } from '../ir/schema.js';
 import { planBuild } from '../plan/planner.js';
+import { openBackends } from '../plugins/index.js';
 import { collect, type FormatFlags, formatOptionsFrom } from './options.js';
 import { exitFor, type Io, printDiagnostics, printJson } from './output.js';
 import { defaultCacheDir } from './plan.js';
@@ -26,6 +27,10 @@ export interface PackagesFlags extends FormatFlags {
   repo?: string[];
   cacheDir?: string;
   json?: boolean;
+  /** plugin folders or manifests from the global --plugin: a plugin backend may resolve too */
+  plugin?: string[];
+  /** an imgc.config.json from the global --config */
+  config?: string;
 }
 
 export interface StatedPackages {
@@ -67,6 +72,7 @@ interface PackagesReport {
 
 async function collectReport(
   registry: FormatRegistry,
+  backends: BackendRegistry,
   path: string,
   flags: PackagesFlags,
 ): Promise<PackagesReport> {
@@ -91,7 +97,7 @@ async function collectReport(
     positions: loaded.positions,
     // the definition's own outputs, as `imgc build` without --output: a disk adds boot packages
     outputs: [],
-    backends: new BackendRegistry(),
+    backends,
     host: localHost(),
     options,
     sourceDir,
@@ -103,6 +109,7 @@ async function collectReport(
   if (flags.resolve) {
     const { diagnostics, ...resolved } = await resolvePlanPackages(
       planned.plan,
+      backends,
       resolve(flags.cacheDir ?? defaultCacheDir()),
     );
     report.diagnostics.push(...diagnostics);
@@ -139,7 +146,12 @@ function renderReport(r: PackagesReport): string {
 }
 
 export async function runPackages(io: Io, registry: FormatRegistry, path: string, flags: PackagesFlags) {
-  const report = await collectReport(registry, path, flags);
+  const opened = openBackends({
+    explicit: flags.plugin ?? [],
+    ...(flags.config ? { config: flags.config } : {}),
+  });
+  const report = await collectReport(registry, opened.registry, path, flags).finally(() => opened.close());
+  report.diagnostics.unshift(...opened.diagnostics);
   if (flags.json) printJson(io, report);
   else {
     io.stdout(renderReport(report));
@@ -159,7 +171,10 @@ export function registerPackages(program: Command, ctx: CommandContext): void {
         .argument('<path>', 'a definition file, or a folder holding one')
         .option('--from <format>', 'input format (detected when absent)')
         .option('--profile <name>', 'activate a profile (repeatable)', collect, [])
-        .option('--resolve', "resolve dependencies with the family's resolver (apt, dnf); needs the network")
+        .option(
+          '--resolve',
+          "resolve dependencies with the family's resolver (apt, dnf, zypper, pacman, or a plugin backend's); needs the network to the repositories",
+        )
         .option(
           '--repo <url>',
           'resolve against this repository instead of the definition’s (repeatable)',
@@ -170,6 +185,11 @@ export function registerPackages(program: Command, ctx: CommandContext): void {
         .option('--json', 'print {"stated", "planned", "resolved", "diagnostics"}'),
     )
     .action(async (path: string, opts: PackagesFlags) => {
-      ctx.exit.code = await runPackages(ctx.io, ctx.registry, path, opts);
+      const globals = program.opts() as { plugin?: string[]; config?: string };
+      ctx.exit.code = await runPackages(ctx.io, ctx.registry, path, {
+        ...opts,
+        plugin: globals.plugin,
+        config: globals.config,
+      });
     });
 }

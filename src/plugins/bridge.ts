@@ -10,13 +10,17 @@ import {
   BACKEND_API_VERSION,
   type Backend,
   type HostFacts,
+  type PackageRequest,
   type PlanInput,
+  type Resolution,
+  type ResolveContext,
   type ResolvedDistribution,
   type StepContext,
   StepError,
 } from '../backends/contract.js';
 import { APT_REPOSITORY_TYPES, aptPackageSpec } from '../backends/debian/apt.js';
 import { pluginCodes } from '../diagnostics/codes/plugins.js';
+import { resolveCodes } from '../diagnostics/codes/resolve.js';
 import { diag } from '../diagnostics/define.js';
 import type { Diagnostic } from '../diagnostics/types.js';
 import type { FormatOptions } from '../formats/contract.js';
@@ -321,6 +325,40 @@ export class BridgedBackend implements Backend {
         this.hasUnapplied = false;
         return [];
       }
+      throw e;
+    }
+  }
+  /** A plugin that does not know the method answers "method not found": IMGC7052, as a built-in without it. */
+  async resolvePackages(request: PackageRequest, context: ResolveContext): Promise<Resolution> {
+    const unable = (diagnostic: Diagnostic): Resolution => ({
+      tool: '',
+      requested: request.packages,
+      packages: [],
+      diagnostics: [diagnostic],
+    });
+    try {
+      const { peer, transport } = await this.connect();
+      return await this.timed(
+        peer.request<Resolution>('resolvePackages', { request, context: { cacheDir: context.cacheDir } }),
+        'resolvePackages',
+        transport,
+      );
+    } catch (e) {
+      if (e instanceof RpcError && e.code === RPC_METHOD_NOT_FOUND)
+        return unable(diag(resolveCodes.resolverUnsupported, { family: this.id }));
+      if (e instanceof RpcError) {
+        const given = (e.data as { diagnostic?: Diagnostic } | undefined)?.diagnostic;
+        return unable(
+          given?.code && given.message
+            ? { ...given, source: `plugin ${this.options.name}` }
+            : diag(pluginCodes.stepFailed, {
+                name: this.options.name,
+                method: 'resolvePackages',
+                message: e.message,
+              }),
+        );
+      }
+      if (e instanceof PluginFailure) return unable(e.diagnostic);
       throw e;
     }
   }

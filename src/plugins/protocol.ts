@@ -5,7 +5,7 @@
  *
  * Order: initialize → describe → (resolveDistribution, defaultRepositories, kernelPackages,
  * initrdPackages, bootloaderPackages, systemPackages, unappliedFields, plan, planRemove)
- * → execute… → shutdown. During execute the plugin sends `progress` and `diagnostic`
+ * → execute… → shutdown; `resolvePackages` (optional) after describe, for `imgc packages --resolve`. During execute the plugin sends `progress` and `diagnostic`
  * notifications; the host may send `cancel` at any time, then stops the process.
  */
 import { type TSchema, Type } from '@sinclair/typebox';
@@ -117,6 +117,41 @@ export const protocolMethods = {
     Type.Object({ packages: StrList, origin: StrList }),
     StepDraft,
     'the remove-packages step',
+  ),
+  resolvePackages: method(
+    Type.Object({
+      request: Type.Object(
+        {
+          distribution: Type.Optional(Type.String()),
+          suite: Type.Optional(Type.String()),
+          architecture: Type.Optional(Type.String()),
+          variant: Type.Optional(Type.String()),
+          sources: Type.Optional(Type.String()),
+          packages: StrList,
+          exclude: StrList,
+          installRecommends: Type.Optional(Type.Boolean()),
+          settings: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
+        },
+        { description: "the plan's package steps merged (the contract's PackageRequest)" },
+      ),
+      context: Type.Object({
+        cacheDir: Type.String({ description: 'a cache kept between runs, for repository metadata' }),
+      }),
+    }),
+    Type.Object({
+      tool: Type.String(),
+      requested: StrList,
+      packages: Type.Array(
+        Type.Object({
+          name: Type.String(),
+          version: Type.String(),
+          arch: Type.Optional(Type.String()),
+          from: Type.Optional(Type.String()),
+        }),
+      ),
+      diagnostics: Diagnostics,
+    }),
+    'optional: resolve the package set without installing (imgc packages --resolve); method not found = IMGC7052',
   ),
   execute: method(
     Type.Object({

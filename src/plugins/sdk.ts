@@ -54,6 +54,10 @@ export function serveBackend(backend: Backend, options: ServeOptions = {}): RpcP
     const unapplied = backend.unappliedFields.bind(backend);
     peer.handle('unappliedFields', (p) => unapplied(p.ir));
   }
+  if (backend.resolvePackages) {
+    const resolvePackages = backend.resolvePackages.bind(backend);
+    peer.handle('resolvePackages', (p) => resolvePackages(p.request, p.context));
+  }
   peer.handle('plan', (p) => backend.planPackages({ ...p.input, host: host(p.input.host) }));
   peer.handle('planRemove', (p) => backend.planRemove(p.packages, p.origin));
   peer.handle(

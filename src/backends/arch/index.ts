@@ -26,6 +26,7 @@ import {
   runPacmanInstall,
   runPacmanRemove,
 } from './pacman.js';
+import { resolveWithPacman } from './resolve.js';
 
 export const archLayout: RootLayout = {
   caAnchors: 'etc/ca-certificates/trust-source/anchors',
@@ -146,6 +147,7 @@ export const archBackend: Backend = {
     useradd: 'passwd',
     systemctl: 'systemctl',
   },
+  resolvePackages: resolveWithPacman,
   executes: FAMILY_STEP_TYPES,
   execute: familyExecutor(
     'arch',

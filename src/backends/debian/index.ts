@@ -27,6 +27,7 @@ import {
 import { BACKEND_API_VERSION, type Backend, type HostFacts, type ResolvedDistribution } from '../contract.js';
 import { APT_REPOSITORY_TYPES, aptPackageSpec, aptUnappliedFields } from './apt.js';
 import { bootstrapDraft, removeDraft, runBootstrap, runInstall, runRemove } from './bootstrap.js';
+import { resolveWithApt } from './resolve.js';
 import { hostSources } from './sources.js';
 
 /** Where Debian's files differ from the other families', and the files only Debian's tools read. */
@@ -213,6 +214,7 @@ export const debianBackend: Backend = {
   packageSpec: aptPackageSpec,
   unappliedFields: aptUnappliedFields,
   hostTools: { mmdebstrap: 'mmdebstrap', useradd: 'passwd', systemctl: 'systemctl' },
+  resolvePackages: resolveWithApt,
   executes: FAMILY_STEP_TYPES,
   execute: familyExecutor(
     'debian',

@@ -28,6 +28,7 @@ import {
 } from '../common/system-packages.js';
 import { BACKEND_API_VERSION, type Backend, type HostFacts, type ResolvedDistribution } from '../contract.js';
 import { dnfPackageSteps, dnfRemoveStep, runDnfBootstrap, runDnfInstall, runDnfRemove } from './dnf.js';
+import { resolveWithDnf } from './resolve.js';
 
 export const fedoraLayout: RootLayout = {
   caAnchors: 'etc/pki/ca-trust/source/anchors',
@@ -118,6 +119,7 @@ export const fedoraBackend: Backend = {
   packageSpec: rpmPackageSpec,
   unappliedFields: (ir) => unappliedFields(ir, { family: 'dnf', groups: true, modules: true }),
   hostTools: { dnf: 'dnf', rpm: 'rpm', useradd: 'passwd', systemctl: 'systemctl' },
+  resolvePackages: resolveWithDnf,
   executes: FAMILY_STEP_TYPES,
   execute: familyExecutor(
     'fedora',

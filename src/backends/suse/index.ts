@@ -25,6 +25,7 @@ import {
   timezoneAndCertificatePackages,
 } from '../common/system-packages.js';
 import { BACKEND_API_VERSION, type Backend, type HostFacts, type ResolvedDistribution } from '../contract.js';
+import { resolveWithZypper } from './resolve.js';
 import {
   runZypperBootstrap,
   runZypperInstall,
@@ -118,6 +119,7 @@ export const suseBackend: Backend = {
   packageSpec: rpmPackageSpec,
   unappliedFields: (ir) => unappliedFields(ir, { family: 'zypper', groups: true, modules: false }),
   hostTools: { zypper: 'zypper', rpm: 'rpm', useradd: 'passwd', systemctl: 'systemctl' },
+  resolvePackages: resolveWithZypper,
   executes: FAMILY_STEP_TYPES,
   execute: familyExecutor(
     'suse',

@@ -20,9 +20,9 @@ export const resolveCodes = defineCodes({
   resolverUnsupported: {
     code: 'IMGC7052',
     severity: 'error',
-    summary: 'imgc does not resolve packages for this family yet',
+    summary: 'the backend of this family does not offer package resolving (resolvePackages)',
     message: (p: { family: string }) =>
-      `resolving packages for the ${p.family} family is not supported yet (apt and dnf are)`,
+      `the ${p.family} backend cannot resolve packages (it has no resolvePackages)`,
     hint: 'list the packages as the definition states them (without --resolve), or build the image',
   },
   noPackageStep: {

@@ -10,9 +10,8 @@ import { join } from 'node:path';
 
 export type Accel = 'kvm' | 'tcg';
 
-export interface BootOptions {
-  disk: string;
-  format?: 'raw' | 'qcow2';
+/** What every boot waits for and how the machine is sized. */
+export interface BootWatchOptions {
   /** printed on the serial console when the guest passes */
   marker: string | RegExp;
   /** serial output that means the guest failed (kernel panic, emergency shell, ...) */
@@ -23,6 +22,11 @@ export interface BootOptions {
   memoryMiB?: number;
   cpus?: number;
   accel?: Accel;
+}
+
+export interface BootOptions extends BootWatchOptions {
+  disk: string;
+  format?: 'raw' | 'qcow2';
 }
 
 export interface BootResult {
@@ -207,18 +211,11 @@ export function runningQemuCount(): number {
   return running.size;
 }
 
-export interface MachineOptions {
+export interface MachineOptions extends BootWatchOptions {
   /** ovmf: UEFI firmware (pflash); seabios: qemu's default BIOS (also for -kernel boots) */
   firmware: 'ovmf' | 'seabios';
   /** extra qemu arguments: drives, -cdrom, -kernel/-initrd/-append, -netdev ... */
   args: string[];
-  marker: string | RegExp;
-  failOn?: RegExp[];
-  timeoutMs: number;
-  logFile?: string;
-  memoryMiB?: number;
-  cpus?: number;
-  accel?: Accel;
   /** the serial console as it arrives */
   onOutput?: (text: string) => void;
 }

@@ -4,8 +4,10 @@
  * users, files and partitions matched by their identity (id, name, path, mountpoint), and
  * scalar settings field by field. Profiles are merged first, so the effective images compare.
  */
+
+import { emptyIr } from './empty.js';
 import { normalizeIr } from './normalize.js';
-import { escapeToken, leaves, parsePointer, pointer } from './pointer.js';
+import { escapeToken, leaves, matchesTokens, parsePointer, pointer, reachesTokens } from './pointer.js';
 import { mergeProfiles } from './profiles.js';
 import type { ImageIR } from './schema.js';
 
@@ -392,7 +394,7 @@ export function project(ir: ImageIR, tables: readonly (readonly string[])[]): Im
     let hit = leaf.get(key);
     if (hit === undefined) {
       const p = parsePointer(key);
-      hit = compiled.every((t) => t.some((q) => tokensMatch(p, q)));
+      hit = compiled.every((t) => t.some((q) => matchesTokens(p, q)));
       leaf.set(key, hit);
     }
     return hit;
@@ -402,8 +404,9 @@ export function project(ir: ImageIR, tables: readonly (readonly string[])[]): Im
     let r = reach.get(key);
     if (r === undefined) {
       const p = parsePointer(key);
-      if (!compiled.every((t) => t.some((q) => tokensReach(p, q)))) r = 'none';
-      else if (compiled.every((t) => t.some((q) => q[q.length - 1] === '**' && tokensMatch(p, q)))) r = 'all';
+      if (!compiled.every((t) => t.some((q) => reachesTokens(p, q)))) r = 'none';
+      else if (compiled.every((t) => t.some((q) => q[q.length - 1] === '**' && matchesTokens(p, q))))
+        r = 'all';
       else r = 'some';
       reach.set(key, r);
     }
@@ -440,45 +443,8 @@ export function project(ir: ImageIR, tables: readonly (readonly string[])[]): Im
   } as unknown as ImageIR);
 }
 
+/** The IR skeleton without the fields the projection sets itself, in emptyIr's key order. */
 function emptyLists() {
-  return {
-    distribution: {},
-    repositories: [],
-    packages: { install: [], exclude: [], groups: [], modules: [], remove: [], bootstrap: [], build: [] },
-    system: { services: { enable: [], disable: [], mask: [] }, kernel: { cmdline: [] } },
-    accounts: { users: [], groups: [] },
-    files: [],
-    directories: [],
-    symlinks: [],
-    overlays: [],
-    scripts: [],
-    outputs: [],
-    containers: [],
-    extensions: {},
-    metadata: undefined,
-    storage: undefined,
-    boot: undefined,
-  };
-}
-
-/** `matchesPattern` on pre-split tokens: `*` one token, `**` any number. */
-function tokensMatch(p: readonly string[], q: readonly string[], i = 0, j = 0): boolean {
-  if (j === q.length) return i === p.length;
-  if (q[j] === '**') {
-    for (let k = i; k <= p.length; k++) if (tokensMatch(p, q, k, j + 1)) return true;
-    return false;
-  }
-  if (i === p.length) return false;
-  return (q[j] === '*' || q[j] === p[i]) && tokensMatch(p, q, i + 1, j + 1);
-}
-
-/** Can pattern `q` match `p` or something below it? */
-function tokensReach(p: readonly string[], q: readonly string[]): boolean {
-  for (let i = 0; i < p.length; i++) {
-    const t = q[i];
-    if (t === undefined) return false;
-    if (t === '**') return true;
-    if (t !== '*' && t !== p[i]) return false;
-  }
-  return true;
+  const { irVersion: _version, profiles: _profiles, activeProfiles: _active, ...lists } = emptyIr();
+  return { ...lists, metadata: undefined, storage: undefined, boot: undefined };
 }

@@ -1,4 +1,4 @@
-import { escapeToken, matchesTokens, parsePointer } from './pointer.js';
+import { escapeToken, matchesTokens, parsePointer, reachesTokens } from './pointer.js';
 
 /**
  * The parts of `value` that no capability pattern covers, as JSON Pointers. A subtree that
@@ -64,15 +64,7 @@ function reachesLast(tokens: readonly string[], q: Pattern): boolean {
 
 /** Can `pattern` match `ptr` or something below it? */
 export function mayReach(ptr: string, pattern: string): boolean {
-  const p = parsePointer(ptr);
-  const q = parsePointer(pattern);
-  for (let i = 0; i < p.length; i++) {
-    const t = q[i];
-    if (t === undefined) return false;
-    if (t === '**') return true;
-    if (t !== '*' && t !== p[i]) return false;
-  }
-  return true;
+  return reachesTokens(parsePointer(ptr), parsePointer(pattern));
 }
 
 function isEmpty(v: unknown): boolean {

@@ -64,3 +64,14 @@ export function matchesTokens(p: readonly string[], q: readonly string[]): boole
   };
   return match(0, 0);
 }
+
+/** Can pattern `q` match `p` or something below it? (tokens as parsePointer gives them) */
+export function reachesTokens(p: readonly string[], q: readonly string[]): boolean {
+  for (let i = 0; i < p.length; i++) {
+    const t = q[i];
+    if (t === undefined) return false;
+    if (t === '**') return true;
+    if (t !== '*' && t !== p[i]) return false;
+  }
+  return true;
+}

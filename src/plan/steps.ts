@@ -450,14 +450,16 @@ export const stepTypes = Object.keys(stepOptionSchemas) as StepType[];
 
 export type StepOptions<T extends StepType> = Static<(typeof stepOptionSchemas)[T]>;
 
+/** The steps a package manager runs. */
+export const PACKAGE_STEP_TYPES = ['bootstrap', 'install-packages', 'remove-packages'] as const;
+
+/** The steps that apply the IR's system, account and service fields to the tree. */
+export const CONFIGURE_STEP_TYPES = ['configure-system', 'configure-accounts', 'configure-services'] as const;
+
 /** Steps that change the root tree; the rest read it and produce an artifact. */
-export const treeStepTypes: ReadonlySet<StepType> = new Set([
-  'bootstrap',
-  'install-packages',
-  'remove-packages',
-  'configure-system',
-  'configure-accounts',
-  'configure-services',
+export const treeStepTypes: ReadonlySet<StepType> = new Set<StepType>([
+  ...PACKAGE_STEP_TYPES,
+  ...CONFIGURE_STEP_TYPES,
   'write-files',
   'run-script',
   'first-boot-script',

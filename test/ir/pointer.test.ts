@@ -2,7 +2,15 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { LineIndex } from '../../src/diagnostics/line-index.js';
 import { uncoveredPointers } from '../../src/ir/losses.js';
-import { escapeToken, getAt, leaves, matchesPattern, parsePointer, pointer } from '../../src/ir/pointer.js';
+import {
+  escapeToken,
+  getAt,
+  leaves,
+  matchesPattern,
+  parsePointer,
+  pointer,
+  reachesTokens,
+} from '../../src/ir/pointer.js';
 import { positionOf } from '../../src/ir/positions.js';
 
 describe('JSON pointers', () => {
@@ -68,5 +76,18 @@ describe('positions', () => {
     const table = { '/accounts/users/0': { file: 'f', line: 4, column: 1 } };
     expect(positionOf(table, '/accounts/users/0/password/hash')?.line).toBe(4);
     expect(positionOf(table, '/system/hostname')).toBeUndefined();
+  });
+});
+
+describe('reachesTokens', () => {
+  const reach = (ptr: string, pattern: string) => reachesTokens(parsePointer(ptr), parsePointer(pattern));
+  it('is true for a pointer on the way to what the pattern matches', () => {
+    expect(reach('/accounts', '/accounts/users/*/name')).toBe(true);
+    expect(reach('/accounts/users/3', '/accounts/users/*/name')).toBe(true);
+    expect(reach('/extensions/kiwi/a/b', '/extensions/kiwi/**')).toBe(true);
+  });
+  it('is false off the pattern or below its end', () => {
+    expect(reach('/accounts/groups', '/accounts/users/*/name')).toBe(false);
+    expect(reach('/accounts/users/3/name/x', '/accounts/users/*/name')).toBe(false);
   });
 });

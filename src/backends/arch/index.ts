@@ -17,6 +17,7 @@ import {
   wantedDistribution,
   withBuildRepositories,
 } from '../common/family.js';
+import { bootloaderPackagesFrom, timezoneAndCertificatePackages } from '../common/system-packages.js';
 import { BACKEND_API_VERSION, type Backend, type HostFacts, type ResolvedDistribution } from '../contract.js';
 import {
   pacmanPackageSteps,
@@ -74,18 +75,10 @@ function initrdPackages(initrd: Initrd | undefined): string[] {
   return ['mkinitcpio'];
 }
 
-function bootloaderPackages(ir: ImageIR): string[] {
-  const loader = ir.boot?.bootloader ?? 'systemd-boot';
-  if (loader === 'grub') return ['grub', 'efibootmgr'];
-  if (loader === 'none' || loader === 'custom') return [];
-  return ['systemd'];
-}
+const bootloaderPackages = bootloaderPackagesFrom({ grub: ['grub', 'efibootmgr'], systemdBoot: ['systemd'] });
 
 function systemPackages(ir: ImageIR): string[] {
-  const out: string[] = [];
-  if (ir.system.timezone) out.push('tzdata');
-  if (ir.system.caCertificates?.length) out.push('ca-certificates');
-  return out;
+  return timezoneAndCertificatePackages(ir, 'tzdata');
 }
 
 /** pacman takes name or name=version; an architecture cannot be asked for. */

@@ -9,14 +9,13 @@ import { join } from 'node:path';
 import { backendCodes } from '../../diagnostics/codes/backends.js';
 import { diag } from '../../diagnostics/define.js';
 import type { Diagnostic } from '../../diagnostics/types.js';
-import { CommandError } from '../../exec/runner.js';
 import { existingInTree, mkdirInTree, writeFileInTree } from '../../exec/tree-path.js';
 import type { ImageIR, Repository } from '../../ir/schema.js';
 import type { PlanStep, StepDraft, StepOptions } from '../../plan/steps.js';
-import { packageLines, runWithApiFs } from '../common/api-fs.js';
-import { removeStepFor } from '../common/family.js';
+import { runPackageManager } from '../common/api-fs.js';
+import { packageDrafts, removeStepFor } from '../common/family.js';
 import { urlOf } from '../common/rpm-repos.js';
-import { type PlanInput, type StepContext, StepError } from '../contract.js';
+import type { PlanInput, StepContext } from '../contract.js';
 
 type Settings = Record<string, string | boolean | number | string[]>;
 
@@ -97,32 +96,16 @@ export function pacmanPackageSteps(input: PlanInput): {
     languages,
     settings,
   };
-  const bootstrap: StepDraft = {
-    type: 'bootstrap',
-    title: `pacman: ${dist.id} (${options.packages.length} packages and groups)`,
-    options,
-    origin: input.separateInstall
-      ? ['/distribution', '/repositories', '/packages/bootstrap']
-      : ['/distribution', '/repositories', '/packages/install', '/packages/groups'],
-    cache: true,
-  };
-  if (!input.separateInstall) return { bootstrap, diagnostics };
-  return {
-    bootstrap,
-    install: {
-      type: 'install-packages',
-      title: `pacman: install ${everything.length} packages and groups`,
-      options: {
-        packages: everything,
-        exclude,
-        installRecommends: options.installRecommends,
-        settings: { ...settings, sources, architecture: dist.architecture },
-      },
-      origin: ['/packages/install', '/packages/groups'],
-      cache: true,
-    },
-    diagnostics,
-  };
+  const drafts = packageDrafts(input, {
+    tool: 'pacman',
+    target: dist.id,
+    noun: 'packages and groups',
+    bootstrap: options,
+    everything,
+    installSettings: { ...settings, sources, architecture: dist.architecture },
+    packageOrigin: ['/packages/install', '/packages/groups'],
+  });
+  return { ...drafts, diagnostics };
 }
 
 export const pacmanRemoveStep = removeStepFor('pacman');
@@ -204,31 +187,15 @@ function explain(lines: string[]): string {
   return 'the transaction failed';
 }
 
-async function pacman(context: StepContext, args: string[], verb: string[]) {
-  const seen: string[] = [];
-  const count = packageLines(context, (l) => /^\(\s*\d+\/\d+\) installing /.test(l));
-  try {
-    await runWithApiFs(context.runner, context.tree, 'pacman', [...args, ...verb], {
-      env: { LC_ALL: 'C.UTF-8' },
-      onLine: (l) => {
-        seen.push(l);
-        if (seen.length > 200) seen.shift();
-        count(l);
-      },
-    });
-  } catch (e) {
-    if (!(e instanceof CommandError)) throw e;
-    throw new StepError(
-      diag(backendCodes.packageManagerFailed, {
-        tool: 'pacman',
-        meaning: explain(seen),
-        detail: seen
-          .filter((l) => /error|warning|not found|unable/i.test(l))
-          .slice(-8)
-          .join('\n'),
-      }),
-    );
-  }
+function pacman(context: StepContext, args: string[], verb: string[]) {
+  return runPackageManager(context, {
+    tool: 'pacman',
+    args: [...args, ...verb],
+    env: { LC_ALL: 'C.UTF-8' },
+    installed: /^\(\s*\d+\/\d+\) installing /,
+    worthQuoting: /error|warning|not found|unable/i,
+    explain: (_, lines) => explain(lines),
+  });
 }
 
 async function transaction(run: PacmanRun, packages: string[], context: StepContext) {

@@ -3,7 +3,10 @@
  * way pacstrap does (proc, sys, dev, run, tmp), but in a private mount namespace: the mounts
  * exist only for that command and vanish with it, even when imgc is killed.
  */
-import type { Runner, StepContext } from '../contract.js';
+import { backendCodes } from '../../diagnostics/codes/backends.js';
+import { diag } from '../../diagnostics/define.js';
+import { CommandError } from '../../exec/runner.js';
+import { type Runner, type StepContext, StepError } from '../contract.js';
 
 // A mount point that is a symlink in the tree would be followed on the host: refuse it.
 const API_FS_SCRIPT = `set -e
@@ -50,4 +53,47 @@ export function packageLines(context: StepContext, count: (line: string) => bool
       context.progress.packages(done, total && total >= done ? total : undefined);
     }
   };
+}
+
+/** How one package manager is run and how its failure is told. */
+export interface PackageManagerRun {
+  tool: string;
+  args: string[];
+  env: Record<string, string>;
+  /** A line that reports one package installed. */
+  installed: RegExp;
+  /** Lines the tool prints that are noise, kept out of the failure's tail. */
+  ignored?: RegExp;
+  /** Lines worth quoting when the run fails. */
+  worthQuoting: RegExp;
+  explain: (exitCode: number | null, lines: string[]) => string;
+}
+
+/** Runs the package manager with the API filesystems; a failure becomes a StepError quoting the tool. */
+export async function runPackageManager(context: StepContext, run: PackageManagerRun): Promise<void> {
+  const seen: string[] = [];
+  const count = packageLines(context, (l) => run.installed.test(l));
+  try {
+    await runWithApiFs(context.runner, context.tree, run.tool, run.args, {
+      env: run.env,
+      onLine: (l) => {
+        if (run.ignored?.test(l)) return;
+        seen.push(l);
+        if (seen.length > 200) seen.shift();
+        count(l);
+      },
+    });
+  } catch (e) {
+    if (!(e instanceof CommandError)) throw e;
+    throw new StepError(
+      diag(backendCodes.packageManagerFailed, {
+        tool: run.tool,
+        meaning: run.explain(e.exitCode, seen),
+        detail: seen
+          .filter((l) => run.worthQuoting.test(l))
+          .slice(-8)
+          .join('\n'),
+      }),
+    );
+  }
 }

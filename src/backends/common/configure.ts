@@ -21,7 +21,12 @@ import {
   symlinkInTree,
   writeFileInTree,
 } from '../../exec/tree-path.js';
-import type { PlanStep, StepOptions } from '../../plan/steps.js';
+import {
+  CONFIGURE_STEP_TYPES,
+  PACKAGE_STEP_TYPES,
+  type PlanStep,
+  type StepOptions,
+} from '../../plan/steps.js';
 import { type StepContext, StepError } from '../contract.js';
 import { writeAuthorizedKeys } from './ssh-keys.js';
 
@@ -287,15 +292,7 @@ export interface PackageStepRunners {
 }
 
 /** The step types a distribution family's backend runs: its package manager, then the system configuration. */
-export const FAMILY_STEP_TYPES = [
-  'bootstrap',
-  'install-packages',
-  'remove-packages',
-  'configure-system',
-  'configure-accounts',
-  'configure-services',
-  'finalize',
-] as const;
+export const FAMILY_STEP_TYPES = [...PACKAGE_STEP_TYPES, ...CONFIGURE_STEP_TYPES, 'finalize'] as const;
 
 /** `Backend.execute` for a family whose system fields are applied with the host's --root tools. */
 export function familyExecutor(backendId: string, packages: PackageStepRunners, layout: RootLayout) {

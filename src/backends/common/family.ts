@@ -5,7 +5,7 @@ import { diag } from '../../diagnostics/define.js';
 import type { Diagnostic } from '../../diagnostics/types.js';
 import type { FormatOptions } from '../../formats/contract.js';
 import type { ImageIR, Repository } from '../../ir/schema.js';
-import type { StepDraft } from '../../plan/steps.js';
+import type { StepDraft, StepOptions } from '../../plan/steps.js';
 import type { Awaitable, HostFacts, PlanInput, ResolvedDistribution } from '../contract.js';
 
 export function optionString(options: FormatOptions, key: string): string | undefined {
@@ -118,4 +118,50 @@ export function removeStepFor(tool: string) {
     options: { packages },
     origin,
   });
+}
+
+export interface PackageDraftsInput {
+  tool: string;
+  /** the distribution as the bootstrap title names it, e.g. `fedora 40` */
+  target: string;
+  /** what the counted names are, e.g. `packages and groups` */
+  noun: string;
+  bootstrap: StepOptions<'bootstrap'>;
+  /** every name the image gets; installed by the second step when the IR has its own bootstrap list */
+  everything: string[];
+  installSettings: StepOptions<'install-packages'>['settings'];
+  /** the IR lists the package names come from */
+  packageOrigin: string[];
+}
+
+/** The bootstrap step and, when the IR has its own bootstrap list, the install step after it. */
+export function packageDrafts(
+  input: PlanInput,
+  d: PackageDraftsInput,
+): { bootstrap: StepDraft; install?: StepDraft } {
+  const bootstrap: StepDraft = {
+    type: 'bootstrap',
+    title: `${d.tool}: ${d.target} (${d.bootstrap.packages.length} ${d.noun})`,
+    options: d.bootstrap,
+    origin: input.separateInstall
+      ? ['/distribution', '/repositories', '/packages/bootstrap']
+      : ['/distribution', '/repositories', ...d.packageOrigin],
+    cache: true,
+  };
+  if (!input.separateInstall) return { bootstrap };
+  return {
+    bootstrap,
+    install: {
+      type: 'install-packages',
+      title: `${d.tool}: install ${d.everything.length} ${d.noun}`,
+      options: {
+        packages: d.everything,
+        exclude: d.bootstrap.exclude,
+        installRecommends: d.bootstrap.installRecommends,
+        settings: d.installSettings,
+      },
+      origin: d.packageOrigin,
+      cache: true,
+    },
+  };
 }

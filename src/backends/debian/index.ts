@@ -19,6 +19,11 @@ import type { FormatOptions } from '../../formats/contract.js';
 import type { ImageIR, Initrd, Repository } from '../../ir/schema.js';
 import { FAMILY_STEP_TYPES, familyExecutor, type RootLayout } from '../common/configure.js';
 import { optionString, wantedDistribution } from '../common/family.js';
+import {
+  bootloaderPackagesFrom,
+  localesOf,
+  timezoneAndCertificatePackages,
+} from '../common/system-packages.js';
 import { BACKEND_API_VERSION, type Backend, type HostFacts, type ResolvedDistribution } from '../contract.js';
 import { APT_REPOSITORY_TYPES, aptPackageSpec, aptUnappliedFields } from './apt.js';
 import { bootstrapDraft, removeDraft, runBootstrap, runInstall, runRemove } from './bootstrap.js';
@@ -177,19 +182,15 @@ function initrdPackages(initrd: Initrd | undefined): string[] {
   }
 }
 
-function bootloaderPackages(ir: ImageIR): string[] {
-  const loader = ir.boot?.bootloader ?? 'systemd-boot';
-  if (loader === 'grub') return ['grub-efi-amd64-bin'];
-  if (loader === 'none' || loader === 'custom') return [];
-  return ['systemd-boot'];
-}
+const bootloaderPackages = bootloaderPackagesFrom({
+  grub: ['grub-efi-amd64-bin'],
+  systemdBoot: ['systemd-boot'],
+});
 
 function systemPackages(ir: ImageIR): string[] {
   const out: string[] = [];
-  const locales = [ir.system.locale, ...(ir.system.extraLocales ?? [])].filter(Boolean) as string[];
-  if (locales.some((l) => !/^(C|POSIX|C\.UTF-8|C\.utf8)$/i.test(l))) out.push('locales');
-  if (ir.system.timezone) out.push('tzdata');
-  if (ir.system.caCertificates?.length) out.push('ca-certificates');
+  if (localesOf(ir).some((l) => !/^(C|POSIX|C\.UTF-8|C\.utf8)$/i.test(l))) out.push('locales');
+  out.push(...timezoneAndCertificatePackages(ir, 'tzdata'));
   if (ir.accounts.users.length || ir.accounts.groups.length || ir.accounts.root) out.push('passwd');
   return out;
 }

@@ -12,12 +12,11 @@ import { buildCodes } from '../../diagnostics/codes/build.js';
 import { diag } from '../../diagnostics/define.js';
 import type { Diagnostic } from '../../diagnostics/types.js';
 import { rpmDbPath } from '../../distros/dnf.js';
-import { CommandError } from '../../exec/runner.js';
 import { mkdirInTree, writeFileInTree } from '../../exec/tree-path.js';
 import type { ImageIR, Repository } from '../../ir/schema.js';
 import type { PlanStep, StepDraft, StepOptions } from '../../plan/steps.js';
-import { packageLines, runWithApiFs } from '../common/api-fs.js';
-import { removeStepFor } from '../common/family.js';
+import { runPackageManager } from '../common/api-fs.js';
+import { packageDrafts, removeStepFor } from '../common/family.js';
 import {
   KEY_DIR_PLACEHOLDER,
   keySettings,
@@ -25,7 +24,7 @@ import {
   rpmRepoFile,
   writeImageRepositories,
 } from '../common/rpm-repos.js';
-import { type PlanInput, type StepContext, StepError } from '../contract.js';
+import type { PlanInput, StepContext } from '../contract.js';
 
 type Settings = Record<string, string | boolean | number | string[]>;
 
@@ -106,29 +105,16 @@ export function dnfPackageSteps(input: PlanInput): {
     languages,
     settings,
   };
-  const bootstrap: StepDraft = {
-    type: 'bootstrap',
-    title: `dnf: ${dist.id} ${dist.release} (${bootstrapOptions.packages.length} packages and groups)`,
-    options: bootstrapOptions,
-    origin: input.separateInstall
-      ? ['/distribution', '/repositories', '/packages/bootstrap']
-      : ['/distribution', '/repositories', '/packages/install', '/packages/groups', '/packages/modules'],
-    cache: true,
-  };
-  if (!input.separateInstall) return { bootstrap, diagnostics };
-  const install: StepDraft = {
-    type: 'install-packages',
-    title: `dnf: install ${everything.length} packages and groups`,
-    options: {
-      packages: everything,
-      exclude,
-      installRecommends,
-      settings: { ...settings, sources: repoFile.text, installDocs: bootstrapOptions.installDocs },
-    },
-    origin: ['/packages/install', '/packages/groups', '/packages/modules'],
-    cache: true,
-  };
-  return { bootstrap, install, diagnostics };
+  const drafts = packageDrafts(input, {
+    tool: 'dnf',
+    target: `${dist.id} ${dist.release}`,
+    noun: 'packages and groups',
+    bootstrap: bootstrapOptions,
+    everything,
+    installSettings: { ...settings, sources: repoFile.text, installDocs: bootstrapOptions.installDocs },
+    packageOrigin: ['/packages/install', '/packages/groups', '/packages/modules'],
+  });
+  return { ...drafts, diagnostics };
 }
 
 function repoPointer(ir: ImageIR, r: Repository) {
@@ -209,37 +195,15 @@ function explain(lines: string[]): string {
   return 'the transaction failed';
 }
 
-async function dnf(
-  context: StepContext,
-  base: { args: string[]; env: Record<string, string> },
-  verb: string[],
-) {
-  const seen: string[] = [];
-  const count = packageLines(context, (l) =>
-    /^\s*(Installing|Upgrading|Reinstalling)\s*:.*\d+\/\d+\s*$/.test(l),
-  );
-  try {
-    await runWithApiFs(context.runner, context.tree, 'dnf', [...base.args, ...verb], {
-      env: base.env,
-      onLine: (l) => {
-        seen.push(l);
-        if (seen.length > 200) seen.shift();
-        count(l);
-      },
-    });
-  } catch (e) {
-    if (!(e instanceof CommandError)) throw e;
-    throw new StepError(
-      diag(backendCodes.packageManagerFailed, {
-        tool: 'dnf',
-        meaning: explain(seen),
-        detail: seen
-          .filter((l) => /error|problem|no match|nothing provides|conflict/i.test(l))
-          .slice(-8)
-          .join('\n'),
-      }),
-    );
-  }
+function dnf(context: StepContext, base: { args: string[]; env: Record<string, string> }, verb: string[]) {
+  return runPackageManager(context, {
+    tool: 'dnf',
+    args: [...base.args, ...verb],
+    env: base.env,
+    installed: /^\s*(Installing|Upgrading|Reinstalling)\s*:.*\d+\/\d+\s*$/,
+    worthQuoting: /error|problem|no match|nothing provides|conflict/i,
+    explain: (_, lines) => explain(lines),
+  });
 }
 
 async function transaction(run: DnfRun, packages: string[], context: StepContext) {

@@ -21,6 +21,11 @@ import {
   withBuildRepositories,
 } from '../common/family.js';
 import { rpmPackageSpec } from '../common/rpm-repos.js';
+import {
+  bootloaderPackagesFrom,
+  localesOf,
+  timezoneAndCertificatePackages,
+} from '../common/system-packages.js';
 import { BACKEND_API_VERSION, type Backend, type HostFacts, type ResolvedDistribution } from '../contract.js';
 import { dnfPackageSteps, dnfRemoveStep, runDnfBootstrap, runDnfInstall, runDnfRemove } from './dnf.js';
 import { resolveWithDnf } from './resolve.js';
@@ -80,23 +85,19 @@ function initrdPackages(initrd: Initrd | undefined): string[] {
   return initrd?.generator === 'none' ? [] : ['dracut'];
 }
 
-function bootloaderPackages(ir: ImageIR): string[] {
-  const loader = ir.boot?.bootloader ?? 'systemd-boot';
-  if (loader === 'grub') return ['grub2-efi-x64', 'shim-x64'];
-  if (loader === 'none' || loader === 'custom') return [];
-  return ['systemd-boot-unsigned'];
-}
+const bootloaderPackages = bootloaderPackagesFrom({
+  grub: ['grub2-efi-x64', 'shim-x64'],
+  systemdBoot: ['systemd-boot-unsigned'],
+});
 
 /** glibc-langpack-de for de_DE.UTF-8: Fedora splits locales by language. */
 function systemPackages(ir: ImageIR): string[] {
   const out: string[] = [];
-  const locales = [ir.system.locale, ...(ir.system.extraLocales ?? [])].filter(Boolean) as string[];
-  for (const l of locales) {
+  for (const l of localesOf(ir)) {
     if (/^(C|POSIX)(\.|$)/i.test(l)) continue;
     out.push(`glibc-langpack-${l.split(/[_.@]/)[0]!.toLowerCase()}`);
   }
-  if (ir.system.timezone) out.push('tzdata');
-  if (ir.system.caCertificates?.length) out.push('ca-certificates');
+  out.push(...timezoneAndCertificatePackages(ir, 'tzdata'));
   return [...new Set(out)];
 }
 

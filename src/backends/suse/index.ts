@@ -19,6 +19,11 @@ import {
   withBuildRepositories,
 } from '../common/family.js';
 import { rpmPackageSpec } from '../common/rpm-repos.js';
+import {
+  bootloaderPackagesFrom,
+  localesOf,
+  timezoneAndCertificatePackages,
+} from '../common/system-packages.js';
 import { BACKEND_API_VERSION, type Backend, type HostFacts, type ResolvedDistribution } from '../contract.js';
 import { resolveWithZypper } from './resolve.js';
 import {
@@ -84,19 +89,15 @@ function initrdPackages(initrd: Initrd | undefined): string[] {
   return initrd?.generator === 'none' ? [] : ['dracut'];
 }
 
-function bootloaderPackages(ir: ImageIR): string[] {
-  const loader = ir.boot?.bootloader ?? 'systemd-boot';
-  if (loader === 'grub') return ['grub2-x86_64-efi', 'shim'];
-  if (loader === 'none' || loader === 'custom') return [];
-  return ['systemd-boot'];
-}
+const bootloaderPackages = bootloaderPackagesFrom({
+  grub: ['grub2-x86_64-efi', 'shim'],
+  systemdBoot: ['systemd-boot'],
+});
 
 function systemPackages(ir: ImageIR): string[] {
   const out: string[] = [];
-  const locales = [ir.system.locale, ...(ir.system.extraLocales ?? [])].filter(Boolean) as string[];
-  if (locales.some((l) => !/^(C|POSIX)(\.|$)/i.test(l))) out.push('glibc-locale');
-  if (ir.system.timezone) out.push('timezone');
-  if (ir.system.caCertificates?.length) out.push('ca-certificates');
+  if (localesOf(ir).some((l) => !/^(C|POSIX)(\.|$)/i.test(l))) out.push('glibc-locale');
+  out.push(...timezoneAndCertificatePackages(ir, 'timezone'));
   return out;
 }
 

@@ -10,12 +10,11 @@ import { join } from 'node:path';
 import { backendCodes } from '../../diagnostics/codes/backends.js';
 import { diag } from '../../diagnostics/define.js';
 import type { Diagnostic } from '../../diagnostics/types.js';
-import { CommandError } from '../../exec/runner.js';
 import { mkdirInTree, writeFileInTree } from '../../exec/tree-path.js';
 import type { ImageIR, Repository } from '../../ir/schema.js';
 import type { PlanStep, StepDraft, StepOptions } from '../../plan/steps.js';
-import { packageLines, runWithApiFs } from '../common/api-fs.js';
-import { removeStepFor } from '../common/family.js';
+import { runPackageManager } from '../common/api-fs.js';
+import { packageDrafts, removeStepFor } from '../common/family.js';
 import {
   KEY_DIR_PLACEHOLDER,
   keySettings,
@@ -23,7 +22,7 @@ import {
   rpmRepoFile,
   writeImageRepositories,
 } from '../common/rpm-repos.js';
-import { type PlanInput, type StepContext, StepError } from '../contract.js';
+import type { PlanInput, StepContext } from '../contract.js';
 
 type Settings = Record<string, string | boolean | number | string[]>;
 
@@ -89,32 +88,16 @@ export function zypperPackageSteps(input: PlanInput): {
     languages,
     settings,
   };
-  const bootstrap: StepDraft = {
-    type: 'bootstrap',
-    title: `zypper: ${dist.id} ${dist.release} (${options.packages.length} packages and patterns)`,
-    options,
-    origin: input.separateInstall
-      ? ['/distribution', '/repositories', '/packages/bootstrap']
-      : ['/distribution', '/repositories', '/packages/install', '/packages/groups'],
-    cache: true,
-  };
-  if (!input.separateInstall) return { bootstrap, diagnostics };
-  return {
-    bootstrap,
-    install: {
-      type: 'install-packages',
-      title: `zypper: install ${everything.length} packages and patterns`,
-      options: {
-        packages: everything,
-        exclude,
-        installRecommends,
-        settings: { ...settings, sources: repoFile.text, installDocs: options.installDocs },
-      },
-      origin: ['/packages/install', '/packages/groups'],
-      cache: true,
-    },
-    diagnostics,
-  };
+  const drafts = packageDrafts(input, {
+    tool: 'zypper',
+    target: `${dist.id} ${dist.release}`,
+    noun: 'packages and patterns',
+    bootstrap: options,
+    everything,
+    installSettings: { ...settings, sources: repoFile.text, installDocs: options.installDocs },
+    packageOrigin: ['/packages/install', '/packages/groups'],
+  });
+  return { ...drafts, diagnostics };
 }
 
 export const zypperRemoveStep = removeStepFor('zypper');
@@ -199,36 +182,16 @@ function explain(code: number | null, lines: string[]): string {
   return `exit status ${code}`;
 }
 
-async function zypper(
-  context: StepContext,
-  base: { args: string[]; env: Record<string, string> },
-  verb: string[],
-) {
-  const seen: string[] = [];
-  const count = packageLines(context, (l) => /^\(\d+\/\d+\) Installing: /.test(l));
-  try {
-    await runWithApiFs(context.runner, context.tree, 'zypper', [...base.args, ...verb], {
-      env: base.env,
-      onLine: (l) => {
-        if (/^rpm: (RPM should not be used directly|However assuming you know)/.test(l)) return;
-        seen.push(l);
-        if (seen.length > 200) seen.shift();
-        count(l);
-      },
-    });
-  } catch (e) {
-    if (!(e instanceof CommandError)) throw e;
-    throw new StepError(
-      diag(backendCodes.packageManagerFailed, {
-        tool: 'zypper',
-        meaning: explain(e.exitCode, seen),
-        detail: seen
-          .filter((l) => /error|problem|not found|nothing provides|conflict|signature/i.test(l))
-          .slice(-8)
-          .join('\n'),
-      }),
-    );
-  }
+function zypper(context: StepContext, base: { args: string[]; env: Record<string, string> }, verb: string[]) {
+  return runPackageManager(context, {
+    tool: 'zypper',
+    args: [...base.args, ...verb],
+    env: base.env,
+    installed: /^\(\d+\/\d+\) Installing: /,
+    ignored: /^rpm: (RPM should not be used directly|However assuming you know)/,
+    worthQuoting: /error|problem|not found|nothing provides|conflict|signature/i,
+    explain,
+  });
 }
 
 async function transaction(

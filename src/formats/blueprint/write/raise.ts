@@ -12,6 +12,7 @@ import { type PositionTable, positionOf } from '../../../ir/positions.js';
 import type { ImageIR, Storage, User } from '../../../ir/schema.js';
 import { formatSize } from '../../../ir/size.js';
 import { roleForMountpoint } from '../../../ir/storage.js';
+import { putPlainUserFields } from '../../shared/blueprint-user.js';
 import { kiwiEnvLoss } from '../../shared/script-env.js';
 import { CRYPT_PATTERN, directoryViolation, fileViolation, MODE_PATTERN } from '../policies.js';
 import { dottedRhelName } from '../vocabulary.js';
@@ -297,13 +298,7 @@ function userTable(u: User, ptr: string, approx: (pointer: string, detail: strin
   else if (pw?.plain) t.password = pw.plain;
   if (pw?.locked) approx(`${ptr}/password/locked`, `a locked password for ${u.name} cannot be written`);
   if (pw?.empty) approx(`${ptr}/password/empty`, `an empty password for ${u.name} cannot be written`);
-  if (u.sshKeys.length) t.key = u.sshKeys.join('\n');
-  if (u.home !== undefined) t.home = u.home;
-  if (u.shell !== undefined) t.shell = u.shell;
-  if (u.groups.length) t.groups = u.groups;
-  if (u.uid !== undefined) t.uid = u.uid;
-  if (u.gid !== undefined) t.gid = u.gid;
-  if (u.expireDate !== undefined) t.expiredate = u.expireDate;
+  putPlainUserFields(u, t);
   if (pw?.forceChange !== undefined) t.force_password_reset = pw.forceChange;
   return t;
 }

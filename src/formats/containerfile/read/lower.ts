@@ -9,7 +9,7 @@
 import { posix } from 'node:path';
 import { diag } from '../../../diagnostics/define.js';
 import type { Diagnostic } from '../../../diagnostics/types.js';
-import { appendAll } from '../../../input/append.js';
+import { appendAll, appendToField } from '../../../input/append.js';
 import { emptyIr } from '../../../ir/empty.js';
 import { withoutInlinedEnv } from '../../../ir/kiwi-script-env/index.js';
 import { pointer } from '../../../ir/pointer.js';
@@ -688,7 +688,7 @@ class Lowerer {
       if (action === 'add-port') f.ports.push(value);
       else if (action === 'add-service') f.services.enable.push(value);
       else if (action === 'remove-service') f.services.disable.push(value);
-      else if (action === 'add-interface') f.trust = [...(f.trust ?? []), value];
+      else if (action === 'add-interface') appendToField(f, 'trust', [value]);
       else if (action === 'enabled' || action === 'disabled') f.enabled = action === 'enabled';
       else {
         let z = f.zones.find((x) => x.name === zone);

@@ -2,6 +2,7 @@
 
 import { appendAll } from '../../../input/append.js';
 import type { Repository } from '../../../ir/schema.js';
+import { applyPlainRepoKey } from '../../shared/dnf-repo-keys.js';
 
 const bool = (v: string) => v === '1' || v.toLowerCase() === 'true' || v.toLowerCase() === 'yes';
 const list = (v: string) => v.split(/[\s,]+/).filter(Boolean);
@@ -33,6 +34,7 @@ export function parseDnfRepoFile(text: string, fileName: string): Repository[] {
 }
 
 function applyRepoKey(r: Repository, key: string, value: string, continued: boolean): void {
+  if (applyPlainRepoKey(r, key, value, bool)) return;
   switch (key) {
     case 'name':
       r.name = continued ? `${r.name ?? ''} ${value}` : value;
@@ -40,42 +42,11 @@ function applyRepoKey(r: Repository, key: string, value: string, continued: bool
     case 'baseurl':
       appendAll(r.urls, list(value));
       break;
-    case 'mirrorlist':
-      r.mirrorlist = value;
-      break;
-    case 'metalink':
-      r.metalink = value;
-      break;
-    case 'enabled':
-      r.enabled = bool(value);
-      break;
-    case 'gpgcheck':
-      r.gpgCheck = bool(value);
-      break;
-    case 'repo_gpgcheck':
-      r.repoGpgCheck = bool(value);
-      break;
-    case 'gpgkey':
-      r.gpgKeys = [...(r.gpgKeys ?? []), ...list(value)];
-      break;
-    case 'sslverify':
-      r.sslVerify = bool(value);
-      break;
     case 'priority':
       if (/^-?\d+$/.test(value)) r.priority = Number(value);
       break;
     case 'cost':
       if (/^-?\d+$/.test(value)) r.cost = Number(value);
-      break;
-    case 'module_hotfixes':
-      r.moduleHotfixes = bool(value);
-      break;
-    case 'includepkgs':
-      r.includePackages = [...(r.includePackages ?? []), ...list(value)];
-      break;
-    case 'excludepkgs':
-    case 'exclude':
-      r.excludePackages = [...(r.excludePackages ?? []), ...list(value)];
       break;
     case 'proxy':
       r.proxy = value;

@@ -18,6 +18,7 @@ import type { ImageIR, Partition, Repository, Script } from '../../../ir/schema.
 import { lookupTable } from '../../../lib/lookup-table.js';
 import type { FormatOptions, OutputFile } from '../../contract.js';
 import { baseImageFor, distributionOf, platformFor } from '../../shared/base-images.js';
+import { putPlainUserFields } from '../../shared/blueprint-user.js';
 import { scriptForTarget } from '../../shared/script-env.js';
 import { withoutNulls } from '../../shared/toml-values.js';
 import { shellQuote } from '../shell.js';
@@ -598,13 +599,7 @@ class Raiser {
       const r: Record<string, unknown> = { name: u.name };
       if (u.description !== undefined) r.description = u.description;
       this.password(r, u.password, `${ptr}/password`);
-      if (u.sshKeys.length) r.key = u.sshKeys.join('\n');
-      if (u.home !== undefined) r.home = u.home;
-      if (u.shell !== undefined) r.shell = u.shell;
-      if (u.groups.length) r.groups = u.groups;
-      if (u.uid !== undefined) r.uid = u.uid;
-      if (u.gid !== undefined) r.gid = u.gid;
-      if (u.expireDate !== undefined) r.expiredate = u.expireDate;
+      putPlainUserFields(u, r);
       if (u.password?.forceChange) r.force_password_reset = true;
       users.push(r);
     });

@@ -27,6 +27,7 @@ import { LineIndex } from '../../../diagnostics/line-index.js';
 import { escapeToken } from '../../../ir/pointer.js';
 import type { PositionTable } from '../../../ir/positions.js';
 import { lookupTable } from '../../../lib/lookup-table.js';
+import { MAX_YAML_TOKENS, offsetPastTokenLimit } from '../../../lib/yaml-tokens.js';
 
 export type IrSyntax = 'json' | 'yaml';
 
@@ -34,6 +35,11 @@ export interface DocumentProblem {
   line: number;
   column: number;
   message: string;
+}
+
+/** Set when the document was refused for its size, not its syntax: the limit it passed. */
+export interface SizeRefusal {
+  tokenLimit: number;
 }
 
 export type IrDocument =
@@ -46,7 +52,7 @@ export type IrDocument =
       /** duplicate keys in JSON: the later value is used */
       duplicates: (DocumentProblem & { key: string })[];
     }
-  | ({ ok: false } & DocumentProblem);
+  | ({ ok: false; tooLarge?: SizeRefusal } & DocumentProblem);
 
 /** Strips a UTF-8 BOM; both parsers handle CRLF. */
 function withoutBom(text: string): string {
@@ -177,7 +183,19 @@ class YamlRefusal extends Error {
 
 function parseYaml(text: string, file: string): IrDocument {
   const counter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: counter, uniqueKeys: true, prettyErrors: true });
+  const pastLimit = offsetPastTokenLimit(text, MAX_YAML_TOKENS);
+  if (pastLimit !== undefined) {
+    const p = new LineIndex(text).position(Math.min(pastLimit, text.length));
+    return {
+      ok: false,
+      ...p,
+      message: `more than ${MAX_YAML_TOKENS} YAML tokens`,
+      tooLarge: { tokenLimit: MAX_YAML_TOKENS },
+    };
+  }
+  // duplicate keys are found while building: the `yaml` package's uniqueKeys compares each key
+  // with every earlier one of its map (40,000 distinct keys: 12.8 s)
+  const doc = parseDocument(text, { lineCounter: counter, uniqueKeys: false, prettyErrors: true });
   const first = doc.errors[0];
   if (first) {
     const pos = first.linePos?.[0] ?? counter.linePos(first.pos[0]);
@@ -240,6 +258,11 @@ function parseYaml(text: string, file: string): IrDocument {
           throw new YamlRefusal('a map key must be a plain string', key.range?.[0] ?? 0);
         const name = key === null ? '' : String(key.value);
         const keyAt = key?.range?.[0] ?? (pair.value as YamlNode | null)?.range?.[0] ?? offset;
+        if (Object.hasOwn(out, name))
+          throw new YamlRefusal(
+            `the key ${JSON.stringify(name.length > 40 ? `${name.slice(0, 37)}...` : name)} is not unique in its map (YAML allows each key once)`,
+            keyAt,
+          );
         put(out, name, build(pair.value as YamlNode | null, `${ptr}/${escapeToken(name)}`, keyAt));
       }
       return out;

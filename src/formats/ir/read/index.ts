@@ -108,6 +108,12 @@ export async function readIr(path: string, options: ReadOptions): Promise<ReadRe
   });
   if (!doc.ok) {
     const at = { file, line: doc.line, column: doc.column };
+    if (doc.tooLarge)
+      return failed(
+        diag(coreCodes.yamlTooManyTokens, { what: 'the IR document', limit: doc.tooLarge.tokenLimit }, at, {
+          source: 'ir',
+        }),
+      );
     return failed(diag(coreCodes.irSyntax, { language, detail: doc.message }, at, { source: 'ir' }));
   }
   for (const dup of doc.duplicates)

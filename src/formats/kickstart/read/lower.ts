@@ -8,7 +8,7 @@
 import { coreCodes } from '../../../diagnostics/codes/core.js';
 import { diag } from '../../../diagnostics/define.js';
 import type { Diagnostic } from '../../../diagnostics/types.js';
-import { appendAll } from '../../../input/append.js';
+import { appendAll, appendToField } from '../../../input/append.js';
 import { withoutInlinedEnv } from '../../../ir/kiwi-script-env/index.js';
 import type { PositionTable } from '../../../ir/positions.js';
 import type { ImageIR, Password, Repository, Script, User } from '../../../ir/schema.js';
@@ -577,8 +577,8 @@ function lowerSystem(cx: LowerContext, single: Single, byName: ByName): void {
     if (t.has('--ntp-disable')) cx.ext.ntpDisabled = true;
     const server = t.value('--ntp-server');
     if (server !== undefined) {
-      sys.ntpServers = [...(sys.ntpServers ?? []), server];
-      cx.place(`/system/ntpServers/${sys.ntpServers.length - 1}`, t.at);
+      const servers = appendToField(sys, 'ntpServers', [server]);
+      cx.place(`/system/ntpServers/${servers.length - 1}`, t.at);
     }
   }
   for (const n of byName('network')) {
@@ -651,8 +651,7 @@ function lowerFirewall(cx: LowerContext, c: CheckedCommand): void {
         fw.ports,
         splitList(o.value).map((p) => p.replace(':', '/')),
       );
-    else if (o.name === '--trust' && o.value !== undefined)
-      fw.trust = [...(fw.trust ?? []), ...splitList(o.value)];
+    else if (o.name === '--trust' && o.value !== undefined) appendToField(fw, 'trust', splitList(o.value));
   }
   cx.ir.system.firewall = fw;
   cx.place('/system/firewall', c.at);

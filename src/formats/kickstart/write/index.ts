@@ -5,6 +5,7 @@ import type { Diagnostic } from '../../../diagnostics/types.js';
 import { distroOfRepositories } from '../../../ir/distro-defaults.js';
 import type { ImageIR } from '../../../ir/schema.js';
 import type { FormatWriter, WriteOptions, WriteResult } from '../../contract.js';
+import { GROUP_ROWS, SYSTEM_ROWS, USER_ROWS } from '../../shared/capabilities.js';
 import { distributionNotCarried } from '../../shared/distribution-carried.js';
 import { kickstartCodes } from '../codes.js';
 import { DEFAULT_KS_VERSION, KS_VERSIONS, resolveVersion } from '../versions.js';
@@ -40,11 +41,8 @@ export const KICKSTART_CAPABILITIES: readonly string[] = [
   '/packages/languages/*',
   '/packages/core',
   '/packages/multilib',
-  '/system/hostname',
-  '/system/locale',
+  ...SYSTEM_ROWS,
   '/system/extraLocales/*',
-  '/system/keymap',
-  '/system/timezone',
   '/system/utc',
   '/system/ntpServers/*',
   '/system/selinux',
@@ -59,19 +57,13 @@ export const KICKSTART_CAPABILITIES: readonly string[] = [
   '/accounts/root/password/plain',
   '/accounts/root/password/locked',
   '/accounts/root/sshKeys/*',
-  '/accounts/users/*/name',
-  '/accounts/users/*/uid',
+  ...USER_ROWS,
   '/accounts/users/*/gid',
-  '/accounts/users/*/groups/*',
-  '/accounts/users/*/description',
-  '/accounts/users/*/home',
-  '/accounts/users/*/shell',
   '/accounts/users/*/password/hash',
   '/accounts/users/*/password/plain',
   '/accounts/users/*/password/locked',
   '/accounts/users/*/sshKeys/*',
-  '/accounts/groups/*/name',
-  '/accounts/groups/*/gid',
+  ...GROUP_ROWS,
   '/scripts/*/phase',
   '/scripts/*/chroot',
   '/scripts/*/interpreter',

@@ -10,7 +10,7 @@
 
 import { diag } from '../../../diagnostics/define.js';
 import type { Diagnostic } from '../../../diagnostics/types.js';
-import { appendAll } from '../../../input/append.js';
+import { appendAll, appendToField } from '../../../input/append.js';
 import { emptyIr } from '../../../ir/empty.js';
 import { escapeToken } from '../../../ir/pointer.js';
 import type { PositionTable } from '../../../ir/positions.js';
@@ -201,7 +201,7 @@ export class Lowerer {
       this.ir.profiles.push({ name, overlay: {} });
       for (const member of name.split(',')) {
         const p = this.ir.profiles.find((x) => x.name === member)!;
-        p.requires = [...(p.requires ?? []), name];
+        appendToField(p, 'requires', [name]);
       }
     }
     const scopeByName = new Map(scopes.map((s) => [s.name, s]));

@@ -4,7 +4,10 @@
  * `@name` keys, text as `#text` (or a plain scalar), repeated elements as lists.
  */
 import { isMap, isScalar, isSeq, LineCounter, type Node, parseDocument } from 'yaml';
+import { coreCodes } from '../../../diagnostics/codes/core.js';
 import { diag } from '../../../diagnostics/define.js';
+import { LineIndex } from '../../../diagnostics/line-index.js';
+import { MAX_YAML_TOKENS, offsetPastTokenLimit } from '../../../lib/yaml-tokens.js';
 import type { XElement } from '../ast.js';
 import { kiwiCodes } from '../codes.js';
 import { normalizeXmlText, type ParsedXml } from './xml.js';
@@ -12,6 +15,18 @@ import { normalizeXmlText, type ParsedXml } from './xml.js';
 export function parseMarkup(input: string, file: string): ParsedXml {
   const text = normalizeXmlText(input);
   const lineCounter = new LineCounter();
+  const pastLimit = offsetPastTokenLimit(text);
+  if (pastLimit !== undefined) {
+    return {
+      diagnostics: [
+        diag(
+          coreCodes.yamlTooManyTokens,
+          { what: 'the KIWI description', limit: MAX_YAML_TOKENS },
+          { file, ...new LineIndex(text).position(pastLimit) },
+        ),
+      ],
+    };
+  }
   const doc = parseDocument(text, { lineCounter, uniqueKeys: false });
   const at = (node: Node | null | undefined) => {
     const offset = node?.range?.[0];

@@ -1,3 +1,5 @@
+import { FILE_ROWS, SCRIPT_ROWS, USER_ROWS } from '../../shared/capabilities.js';
+
 /** JSON Pointer patterns of what the KIWI writer expresses (see docs/translate.md). */
 
 const BODY = [
@@ -41,20 +43,11 @@ const BODY = [
   '/accounts/root/password/hash',
   '/accounts/root/password/plain',
   '/accounts/root/shell',
-  '/accounts/users/*/name',
-  '/accounts/users/*/uid',
+  ...USER_ROWS,
   '/accounts/users/*/primaryGroup',
-  '/accounts/users/*/groups/*',
-  '/accounts/users/*/description',
-  '/accounts/users/*/home',
-  '/accounts/users/*/shell',
   '/accounts/users/*/password/hash',
   '/accounts/users/*/password/plain',
-  '/files/*/path',
-  '/files/*/source',
-  '/files/*/mode',
-  '/files/*/user',
-  '/files/*/group',
+  ...FILE_ROWS,
   '/overlays/*/source',
   '/overlays/*/destination',
   '/overlays/*/kind',
@@ -67,11 +60,7 @@ const IMAGE_ONLY = [
   '/irVersion',
   '/system/kernel/cmdline/*',
   '/system/hostname',
-  '/scripts/*/name',
-  '/scripts/*/phase',
-  '/scripts/*/chroot',
-  '/scripts/*/body',
-  '/scripts/*/source',
+  ...SCRIPT_ROWS,
   '/scripts/*/interpreter',
   '/storage/partitionTable',
   '/storage/size/min',

@@ -6,6 +6,7 @@
 
 import { diag } from '../../../diagnostics/define.js';
 import type { Diagnostic } from '../../../diagnostics/types.js';
+import { appendToField } from '../../../input/append.js';
 import { InputRejected, readInputTextSync } from '../../../input/bounded.js';
 import type { Partition } from '../../../ir/schema.js';
 import { lookupTable } from '../../../lib/lookup-table.js';
@@ -92,7 +93,7 @@ export function parseRepartFile(
         break;
       }
       case 'CopyFiles':
-        partition.copyFiles = [...(partition.copyFiles ?? []), e.value];
+        appendToField(partition, 'copyFiles', [e.value]);
         break;
       case 'Minimize': {
         const on = !/^(off|no|false|0)$/i.test(e.value);

@@ -10,6 +10,7 @@ import type { Diagnostic } from '../../../diagnostics/types.js';
 import { appendAll } from '../../../input/append.js';
 import { InputRejected, readInputTextSync } from '../../../input/bounded.js';
 import type { Repository } from '../../../ir/schema.js';
+import { applyPlainRepoKey } from '../../shared/dnf-repo-keys.js';
 import { mkosiCodes } from '../codes.js';
 import { joinedValue, parseRepoIni, valueWords } from './repo-ini.js';
 
@@ -86,6 +87,7 @@ export function parseRepoFile(
     const r = located.repo;
     const value = joinedValue(e);
     const k = e.key.toLowerCase();
+    if (applyPlainRepoKey(r, k, value, bool)) continue;
     switch (k) {
       case 'name':
         r.name = value;
@@ -95,27 +97,6 @@ export function parseRepoFile(
           r.urls.push(w.text);
           located.urls.push({ line: w.line, column: w.column });
         }
-        break;
-      case 'mirrorlist':
-        r.mirrorlist = value;
-        break;
-      case 'metalink':
-        r.metalink = value;
-        break;
-      case 'enabled':
-        r.enabled = bool(value);
-        break;
-      case 'gpgcheck':
-        r.gpgCheck = bool(value);
-        break;
-      case 'repo_gpgcheck':
-        r.repoGpgCheck = bool(value);
-        break;
-      case 'gpgkey':
-        r.gpgKeys = [...(r.gpgKeys ?? []), ...words(value)];
-        break;
-      case 'sslverify':
-        r.sslVerify = bool(value);
         break;
       case 'priority':
       case 'cost': {
@@ -135,16 +116,6 @@ export function parseRepoFile(
           );
         break;
       }
-      case 'module_hotfixes':
-        r.moduleHotfixes = bool(value);
-        break;
-      case 'includepkgs':
-        r.includePackages = [...(r.includePackages ?? []), ...words(value)];
-        break;
-      case 'exclude':
-      case 'excludepkgs':
-        r.excludePackages = [...(r.excludePackages ?? []), ...words(value)];
-        break;
       default:
         diagnostics.push(
           diag(

@@ -2,6 +2,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseIrDocument, syntaxOf } from '../../../../src/formats/ir/read/document.js';
+import { MAX_YAML_TOKENS } from '../../../../src/lib/yaml-tokens.js';
 
 const FILE = '/defs/image.ir.json';
 
@@ -161,6 +162,22 @@ describe('YAML', () => {
     expect(e.message).toMatch(message);
     expect(e.message).not.toMatch(/at line \d+/);
   });
+
+  it('refuses a document past the token limit before building it (issue 14: 1.4 MB, 1.2 GB)', () => {
+    const text = `irVersion: 1\n${'le: []\n'.repeat(183_212)}`;
+    const e = failure(text, 'yaml');
+    expect(e).toMatchObject({ tooLarge: { tokenLimit: MAX_YAML_TOKENS } });
+    // 7 tokens a line after the first line's 6: the limit falls on line 28,572
+    expect(e.line).toBe(Math.floor((MAX_YAML_TOKENS - 6) / 7) + 2);
+  });
+
+  it('finds duplicate keys in linear time (the yaml package compares each key with every earlier one)', () => {
+    // 28,000 distinct keys: 7 s compared pairwise, well under 1 s with a set; the duplicate is last
+    const keys = Array.from({ length: 28_000 }, (_, i) => `k${i}: 1\n`).join('');
+    const e = failure(`${keys}k7: 2\n`, 'yaml');
+    expect(e.line).toBe(28_001);
+    expect(e.message).toMatch(/"k7" is not unique/);
+  }, 4000);
 
   it('refuses an empty document', () => {
     expect(failure('# nothing\n', 'yaml').message).toMatch(/no YAML document/);

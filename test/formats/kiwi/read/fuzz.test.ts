@@ -51,4 +51,12 @@ describe('KIWI reader robustness', () => {
       { numRuns: 300 },
     );
   });
+
+  it('refuses a YAML description past the token limit before building its model (IMGC1061)', () => {
+    const text = `image:\n  '@name': f\n${'  le: []\n'.repeat(100_000)}`;
+    const parsed = parseMarkup(text, 'f.yaml');
+    expect(parsed.doc).toBeUndefined();
+    expect(parsed.diagnostics).toMatchObject([{ code: 'IMGC1061', file: 'f.yaml' }]);
+    expect(parsed.diagnostics[0]!.line).toBeGreaterThan(20_000);
+  });
 });

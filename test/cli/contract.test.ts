@@ -3,27 +3,12 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { main } from '../../src/cli/main.js';
-import type { Io } from '../../src/cli/output.js';
 import type { FormatModule } from '../../src/formats/contract.js';
 import { builtinFormats, FormatRegistry } from '../../src/formats/registry.js';
+import { runCli } from '../helpers/run-cli.js';
 import { repoRoot } from '../helpers/shared.js';
 
-async function run(args: string[], registry?: FormatRegistry) {
-  let stdout = '';
-  let stderr = '';
-  const io: Io = {
-    stdout: (t) => {
-      stdout += t;
-    },
-    stderr: (t) => {
-      stderr += t;
-    },
-    isTTY: false,
-  };
-  const code = await main(['node', 'imgc', ...args], io, registry);
-  return { code, stdout, stderr };
-}
+const run = (args: string[], registry?: FormatRegistry) => runCli(args, { registry });
 
 const sample = join(repoRoot, 'samples/blueprint/debian-minimal.toml');
 const scratch = mkdtempSync(join(tmpdir(), 'imgc-cli-'));

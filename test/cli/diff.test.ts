@@ -3,25 +3,10 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { main } from '../../src/cli/main.js';
-import type { Io } from '../../src/cli/output.js';
+import { runCli } from '../helpers/run-cli.js';
 import { repoRoot } from '../helpers/shared.js';
 
-async function run(args: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const io: Io = {
-    stdout: (t) => {
-      stdout += t;
-    },
-    stderr: (t) => {
-      stderr += t;
-    },
-    isTTY: false,
-  };
-  const code = await main(['node', 'imgc', ...args], io);
-  return { code, stdout, stderr };
-}
+const run = (args: string[]) => runCli(args);
 
 const scratch = mkdtempSync(join(tmpdir(), 'imgc-diff-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));

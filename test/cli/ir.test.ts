@@ -8,30 +8,15 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { main } from '../../src/cli/main.js';
-import type { Io } from '../../src/cli/output.js';
 import type { Diagnostic } from '../../src/diagnostics/types.js';
 import { FormatRegistry } from '../../src/formats/registry.js';
 import { emptyIr } from '../../src/ir/empty.js';
+import { runCli } from '../helpers/run-cli.js';
 import { repoRoot } from '../helpers/shared.js';
 
 const registry = new FormatRegistry();
 
-async function run(args: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const io: Io = {
-    stdout: (t) => {
-      stdout += t;
-    },
-    stderr: (t) => {
-      stderr += t;
-    },
-    isTTY: false,
-  };
-  const code = await main(['node', 'imgc', ...args], io, registry);
-  return { code, stdout, stderr };
-}
+const run = (args: string[]) => runCli(args, { registry });
 
 const kiwiSample = join(repoRoot, 'samples/kiwi/debian-minimal');
 const blueprintSample = join(repoRoot, 'samples/blueprint/debian-minimal.toml');

@@ -8,31 +8,16 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, wr
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { main } from '../../src/cli/main.js';
-import type { Io } from '../../src/cli/output.js';
 import type { Diagnostic } from '../../src/diagnostics/types.js';
 import { FormatRegistry } from '../../src/formats/registry.js';
+import { runCli } from '../helpers/run-cli.js';
 import { repoRoot } from '../helpers/shared.js';
 
 const registry = new FormatRegistry();
 const scratch = mkdtempSync(join(tmpdir(), 'imgc-translate-batch-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
-async function run(args: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const io: Io = {
-    stdout: (t) => {
-      stdout += t;
-    },
-    stderr: (t) => {
-      stderr += t;
-    },
-    isTTY: false,
-  };
-  const code = await main(['node', 'imgc', ...args], io, registry);
-  return { code, stdout, stderr };
-}
+const run = (args: string[]) => runCli(args, { registry });
 
 function tree(dir: string): Record<string, string> {
   const out: Record<string, string> = {};

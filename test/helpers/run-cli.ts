@@ -1,8 +1,9 @@
 /** Runs the CLI in process with captured output, for command tests. */
 import { main } from '../../src/cli/main.js';
 import type { Io } from '../../src/cli/output.js';
+import type { FormatRegistry } from '../../src/formats/registry.js';
 
-export async function runCli(args: string[], options: { isTTY?: boolean } = {}) {
+export async function runCli(args: string[], options: { isTTY?: boolean; registry?: FormatRegistry } = {}) {
   let stdout = '';
   let stderr = '';
   const io: Io = {
@@ -14,6 +15,6 @@ export async function runCli(args: string[], options: { isTTY?: boolean } = {}) 
     },
     isTTY: options.isTTY ?? false,
   };
-  const code = await main(['node', 'imgc', ...args], io);
+  const code = await main(['node', 'imgc', ...args], io, options.registry);
   return { code, stdout, stderr };
 }

@@ -9,13 +9,12 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { main } from '../../src/cli/main.js';
-import type { Io } from '../../src/cli/output.js';
 import { loadDefinition } from '../../src/formats/load.js';
 import { FormatRegistry } from '../../src/formats/registry.js';
 import { translateIr } from '../../src/formats/translate.js';
 import { writeOutputFiles } from '../../src/formats/write-files.js';
 import { diffIr } from '../../src/ir/diff.js';
+import { runCli } from '../helpers/run-cli.js';
 import { fixturesDirOf, repoRoot } from '../helpers/shared.js';
 
 const registry = new FormatRegistry();
@@ -23,21 +22,7 @@ const kiwiCase = join(repoRoot, 'test/translate/fixtures/kiwi-custom-layout');
 const scratch = mkdtempSync(join(tmpdir(), 'imgc-loss-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
-async function run(args: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const io: Io = {
-    stdout: (t) => {
-      stdout += t;
-    },
-    stderr: (t) => {
-      stderr += t;
-    },
-    isTTY: false,
-  };
-  const code = await main(['node', 'imgc', ...args], io, registry);
-  return { code, stdout, stderr };
-}
+const run = (args: string[]) => runCli(args, { registry });
 
 const missing = (...ids: string[]) => ids.filter((id) => !registry.get(id));
 const itWith = (ids: string[], name: string, fn: () => Promise<void>) => {

@@ -292,7 +292,7 @@ describe('imgc init', () => {
       ]);
       expect(r.code, r.stderr).toBe(0);
       const { judgeWithKiwi } = await import('../conformance/kiwi-acceptance.js');
-      const verdict = judgeWithKiwi('image-info', [dir]).get(dir);
+      const verdict = (await judgeWithKiwi('image-info', [dir])).get(dir);
       expect(verdict, JSON.stringify(verdict)).toMatchObject({ ok: true });
     },
   );

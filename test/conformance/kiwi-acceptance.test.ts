@@ -73,8 +73,8 @@ describe.skipIf(!haveCorpus)('KIWI accepts every corpus translation', () => {
 
   it(`kiwi-ng image info (KIWI 9.24, schema 7.5) accepts ≥ ${THRESHOLD * 100} %`, {
     timeout: 1_800_000,
-  }, () => {
-    verdicts75 = judgeWithKiwi(
+  }, async () => {
+    verdicts75 = await judgeWithKiwi(
       'image-info',
       census.written.map((w) => w.dir75),
     );
@@ -97,10 +97,10 @@ describe.skipIf(!haveCorpus)('KIWI accepts every corpus translation', () => {
 
   it(`schema 8.5 RelaxNG and KIWI's schematron rules accept ≥ ${THRESHOLD * 100} %`, {
     timeout: 600_000,
-  }, () => {
+  }, async () => {
     const dirs = census.written.map((w) => w.dir85);
     const rng = judgeWithRelaxng(KIWI_85_RNG, dirs);
-    const rules = judgeWithKiwi('schematron', dirs);
+    const rules = await judgeWithKiwi('schematron', dirs);
     const both = (d: string): Verdict => {
       const a = rng.get(d)!;
       const b = rules.get(d)!;

@@ -5,7 +5,7 @@
  * All folders go to one python3 process (kiwi-acceptance.py), since spawning kiwi-ng per file
  * costs over a second each on a small machine.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { loadDefinition } from '../../src/formats/load.js';
@@ -105,17 +105,17 @@ export interface Verdict {
   error?: string;
 }
 
-/** KIWI's verdicts on the folders, by folder; a folder the judge did not answer for is a failure. */
-export function judgeWithKiwi(
+/**
+ * KIWI's verdicts on the folders, by folder; a folder the judge did not answer for is a failure.
+ * Asynchronous: a whole-corpus judgement can outlast vitest's 60 s worker RPC timeout, which a
+ * synchronous spawn would trip by blocking the worker's event loop.
+ */
+export async function judgeWithKiwi(
   mode: 'image-info' | 'schematron',
   dirs: readonly string[],
-): Map<string, Verdict> {
+): Promise<Map<string, Verdict>> {
   const args = mode === 'image-info' ? [JUDGE, mode] : [JUDGE, mode, KIWI_85_RNG];
-  const run = spawnSync(SYSTEM_PYTHON, args, {
-    input: `${dirs.join('\n')}\n`,
-    encoding: 'utf8',
-    maxBuffer: 64 * 1024 * 1024,
-  });
+  const run = await runWithInput(SYSTEM_PYTHON, args, `${dirs.join('\n')}\n`);
   const verdicts = new Map<string, Verdict>();
   for (const line of run.stdout.split('\n')) {
     if (!line.trim()) continue;
@@ -125,6 +125,27 @@ export function judgeWithKiwi(
   const why = `the judge gave no verdict (exit ${run.status}): ${run.stderr.split('\n').slice(-3).join(' ')}`;
   for (const d of dirs) if (!verdicts.has(d)) verdicts.set(d, { ok: false, error: why });
   return verdicts;
+}
+
+function runWithInput(
+  command: string,
+  args: readonly string[],
+  input: string,
+): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(command, args, { stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+      stdout += chunk;
+    });
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+      stderr += chunk;
+    });
+    child.on('error', reject);
+    child.on('close', (status) => resolvePromise({ status, stdout, stderr }));
+    child.stdin.end(input);
+  });
 }
 
 /** xmllint's RelaxNG verdicts on every folder's config.xml, in batches of one spawn each. */

@@ -6,15 +6,12 @@
  * costs over a second each on a small machine.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { loadDefinition } from '../../src/formats/load.js';
 import type { FormatRegistry } from '../../src/formats/registry.js';
-import { translateIr } from '../../src/formats/translate.js';
-import { corpusDir, readManifest } from '../helpers/shared.js';
 import { KIWI_85_RNG } from '../setup/kiwi-tools.js';
-import { userDistroFor } from '../translate/matrix-helpers.js';
-import { CORPORA, rowPath } from './translate-matrix.js';
+import { translateAsUser } from '../translate/matrix-helpers.js';
+import { corpusEntries } from './translate-matrix.js';
 
 export const SYSTEM_PYTHON = '/usr/bin/python3';
 const JUDGE = join(import.meta.dirname, 'kiwi-acceptance.py');
@@ -43,59 +40,41 @@ export async function translateCorpora(
 ): Promise<Census> {
   const target = registry.get('kiwi')!;
   const census: Census = { written: [], unreadable: [], refused: [] };
-  for (const [corpus, readerOf] of Object.entries(CORPORA)) {
-    const dir = corpusDir(corpus);
-    if (!dir) continue;
-    for (const row of readManifest(corpus).slice(0, limit)) {
-      const readerId = readerOf(row);
-      const path = rowPath(dir, row);
-      if (!readerId || !path) continue;
-      const source = path.slice(dir.length + 1);
-      const label = `${corpus}/${source}`;
-      const loaded = await loadDefinition(registry, path, { from: readerId }).catch(() => undefined);
-      if (!loaded?.ir || loaded.diagnostics.some((d) => d.severity === 'error')) {
-        census.unreadable.push(label);
-        continue;
-      }
-      const sourceDir = statSync(path).isDirectory() ? path : dirname(path);
-      const index = census.written.length;
-      const item: Written = {
-        corpus,
-        source,
-        dir75: join(outDir, `${index}-7.5`),
-        dir85: join(outDir, `${index}-8.5`),
-      };
-      let refusal: string | undefined;
-      for (const [schema, out] of [
-        ['7.5', item.dir75],
-        ['8.5', item.dir85],
-      ] as const) {
-        try {
-          const input = { ir: loaded.ir, positions: loaded.positions, sourceDir, target };
-          let t = await translateIr({ ...input, options: { kiwiSchema: schema } });
-          // imgc has no default distribution: for a source that names none, do what the error
-          // asks and a user does, pass --distro (the same value the translation matrix uses)
-          if (t.diagnostics.some((d) => d.code === 'IMGC1021' || d.code === 'IMGC1022'))
-            t = await translateIr({
-              ...input,
-              options: { kiwiSchema: schema, distro: userDistroFor(loaded.ir) },
-            });
-          const error = t.diagnostics.find((d) => d.severity === 'error');
-          const config = t.files.find((f) => f.path === 'config.xml');
-          if (error || config?.content === undefined) {
-            refusal = `${label}: ${error ? `${error.code} ${error.message}` : 'no config.xml written'}`;
-            break;
-          }
-          mkdirSync(out, { recursive: true });
-          writeFileSync(join(out, 'config.xml'), config.content);
-        } catch (e) {
-          refusal = `${label}: crash ${String(e)}`;
+  for await (const { corpus, source, label, sourceDir, loaded } of corpusEntries(registry, limit)) {
+    if (!loaded) {
+      census.unreadable.push(label);
+      continue;
+    }
+    const index = census.written.length;
+    const item: Written = {
+      corpus,
+      source,
+      dir75: join(outDir, `${index}-7.5`),
+      dir85: join(outDir, `${index}-8.5`),
+    };
+    let refusal: string | undefined;
+    for (const [schema, out] of [
+      ['7.5', item.dir75],
+      ['8.5', item.dir85],
+    ] as const) {
+      try {
+        const input = { ir: loaded.ir, positions: loaded.positions, sourceDir, target };
+        const t = await translateAsUser({ ...input, options: { kiwiSchema: schema } });
+        const error = t.diagnostics.find((d) => d.severity === 'error');
+        const config = t.files.find((f) => f.path === 'config.xml');
+        if (error || config?.content === undefined) {
+          refusal = `${label}: ${error ? `${error.code} ${error.message}` : 'no config.xml written'}`;
           break;
         }
+        mkdirSync(out, { recursive: true });
+        writeFileSync(join(out, 'config.xml'), config.content);
+      } catch (e) {
+        refusal = `${label}: crash ${String(e)}`;
+        break;
       }
-      if (refusal) census.refused.push(refusal);
-      else census.written.push(item);
     }
+    if (refusal) census.refused.push(refusal);
+    else census.written.push(item);
   }
   return census;
 }

@@ -8,17 +8,15 @@
  * fails the test. Figures and each rejection are printed. IMGC_MATRIX_LIMIT=n reads n files per corpus.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadDefinition } from '../../src/formats/load.js';
 import { FormatRegistry } from '../../src/formats/registry.js';
-import { translateIr } from '../../src/formats/translate.js';
 import { writeOutputFiles } from '../../src/formats/write-files.js';
-import { corpusDir, corpusMissingMessage, readManifest } from '../helpers/shared.js';
-import { userDistroFor } from '../translate/matrix-helpers.js';
-import { CORPORA, rowPath } from './translate-matrix.js';
+import { corpusDir, corpusMissingMessage } from '../helpers/shared.js';
+import { translateAsUser } from '../translate/matrix-helpers.js';
+import { corpusEntries } from './translate-matrix.js';
 
 const limit = Number(process.env.IMGC_MATRIX_LIMIT ?? 0) || Number.POSITIVE_INFINITY;
 const version = spawnSync('mkosi', ['--version'], { encoding: 'utf8' });
@@ -41,38 +39,25 @@ async function translateCorpora(out: string): Promise<Census> {
   const registry = new FormatRegistry();
   const target = registry.get('mkosi')!;
   const census: Census = { written: [], unreadable: [], refused: [] };
-  for (const [corpus, readerOf] of Object.entries(CORPORA)) {
-    const dir = corpusDir(corpus);
-    if (!dir) continue;
-    for (const row of readManifest(corpus).slice(0, limit)) {
-      const readerId = readerOf(row);
-      const path = rowPath(dir, row);
-      if (!readerId || !path) continue;
-      const label = `${corpus}/${path.slice(dir.length + 1)}`;
-      const loaded = await loadDefinition(registry, path, { from: readerId }).catch(() => undefined);
-      if (!loaded?.ir || loaded.diagnostics.some((d) => d.severity === 'error')) {
-        census.unreadable.push(label);
+  for await (const { label, sourceDir, loaded } of corpusEntries(registry, limit)) {
+    if (!loaded) {
+      census.unreadable.push(label);
+      continue;
+    }
+    const input = { ir: loaded.ir, positions: loaded.positions, sourceDir, target };
+    try {
+      const t = await translateAsUser({ ...input, options: { 'mkosi-version': '14' } });
+      const error = t.diagnostics.find((d) => d.severity === 'error');
+      if (error) {
+        census.refused.push(`${label}: ${error.code} ${error.message}`);
         continue;
       }
-      const sourceDir = statSync(path).isDirectory() ? path : dirname(path);
-      const input = { ir: loaded.ir, positions: loaded.positions, sourceDir, target };
-      const options = { 'mkosi-version': '14' };
-      try {
-        let t = await translateIr({ ...input, options });
-        if (t.diagnostics.some((d) => d.code === 'IMGC1021' || d.code === 'IMGC1022'))
-          t = await translateIr({ ...input, options: { ...options, distro: userDistroFor(loaded.ir) } });
-        const error = t.diagnostics.find((d) => d.severity === 'error');
-        if (error) {
-          census.refused.push(`${label}: ${error.code} ${error.message}`);
-          continue;
-        }
-        const tree = join(out, String(census.written.length));
-        mkdirSync(tree, { recursive: true });
-        await writeOutputFiles(tree, t.files);
-        census.written.push({ label, sourceDir, dir: tree });
-      } catch (e) {
-        census.refused.push(`${label}: crash ${String(e)}`);
-      }
+      const tree = join(out, String(census.written.length));
+      mkdirSync(tree, { recursive: true });
+      await writeOutputFiles(tree, t.files);
+      census.written.push({ label, sourceDir, dir: tree });
+    } catch (e) {
+      census.refused.push(`${label}: crash ${String(e)}`);
     }
   }
   return census;

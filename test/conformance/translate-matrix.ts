@@ -12,8 +12,9 @@ import { existsSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { loadDefinition } from '../../src/formats/load.js';
+import { type LoadResult, loadDefinition } from '../../src/formats/load.js';
 import { FormatRegistry } from '../../src/formats/registry.js';
+import type { ImageIR } from '../../src/ir/schema.js';
 import { corpusDir, corpusMissingMessage, readManifest } from '../helpers/shared.js';
 import { translatePair } from '../translate/matrix-helpers.js';
 
@@ -38,6 +39,43 @@ export function rowPath(dir: string, row: Record<string, string>): string | unde
   ];
   for (const c of candidates) if (c && existsSync(join(dir, c))) return join(dir, c);
   return undefined;
+}
+
+/** One definition a corpus manifest lists, read with its reader; `loaded` only when it reads without errors. */
+export interface CorpusEntry {
+  corpus: string;
+  /** path relative to the corpus folder */
+  source: string;
+  label: string;
+  sourceDir: string;
+  loaded?: LoadResult & { ir: ImageIR };
+}
+
+/** Every definition of every corpus manifest that has a reader and a file, first `limit` rows per corpus. */
+export async function* corpusEntries(
+  registry: FormatRegistry,
+  limit = Number.POSITIVE_INFINITY,
+): AsyncGenerator<CorpusEntry> {
+  for (const [corpus, readerOf] of Object.entries(CORPORA)) {
+    const dir = corpusDir(corpus);
+    if (!dir) continue;
+    for (const row of readManifest(corpus).slice(0, limit)) {
+      const readerId = readerOf(row);
+      const path = rowPath(dir, row);
+      if (!readerId || !path) continue;
+      const source = path.slice(dir.length + 1);
+      const sourceDir = statSync(path).isDirectory() ? path : dirname(path);
+      const loaded = await loadDefinition(registry, path, { from: readerId }).catch(() => undefined);
+      const clean = loaded?.ir && !loaded.diagnostics.some((d) => d.severity === 'error');
+      yield {
+        corpus,
+        source,
+        label: `${corpus}/${source}`,
+        sourceDir,
+        ...(clean ? { loaded: loaded as LoadResult & { ir: ImageIR } } : {}),
+      };
+    }
+  }
 }
 
 interface Cell {

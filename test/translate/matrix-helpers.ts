@@ -11,7 +11,7 @@ import type { Diagnostic } from '../../src/diagnostics/types.js';
 import type { FormatModule } from '../../src/formats/contract.js';
 import { type LoadResult, loadDefinition } from '../../src/formats/load.js';
 import type { FormatRegistry } from '../../src/formats/registry.js';
-import { translateIr } from '../../src/formats/translate.js';
+import { type TranslateInput, type TranslateResult, translateIr } from '../../src/formats/translate.js';
 import { writeOutputFiles } from '../../src/formats/write-files.js';
 import { project } from '../../src/ir/diff.js';
 import { normalizeIr } from '../../src/ir/normalize.js';
@@ -262,6 +262,21 @@ export function userDistroFor(ir: ImageIR): string {
   return id ? `${id}:${MATRIX_RELEASES[id] ?? 'unnamed'}` : MATRIX_DISTRO;
 }
 
+/** The target stopped to ask for --distro (IMGC1021/1022): the source names no (usable) distribution. */
+export function asksForDistro(diagnostics: readonly Diagnostic[]): boolean {
+  return diagnostics.some((d) => d.code === 'IMGC1021' || d.code === 'IMGC1022');
+}
+
+/**
+ * Translates as a user does: imgc has no default distribution, so when the target asks for
+ * --distro, translate again with the value a user would pass (the matrix's value).
+ */
+export async function translateAsUser(input: TranslateInput): Promise<TranslateResult> {
+  const first = await translateIr(input);
+  if (!asksForDistro(first.diagnostics)) return first;
+  return translateIr({ ...input, options: { ...input.options, distro: userDistroFor(input.ir) } });
+}
+
 export async function translatePair(
   registry: FormatRegistry,
   loaded: LoadResult,
@@ -275,7 +290,7 @@ export async function translatePair(
     let options = {};
     if (unnamed) {
       const bare = await translateIr({ ...input, options: {} });
-      const asked = bare.diagnostics.some((d) => d.code === 'IMGC1021' || d.code === 'IMGC1022');
+      const asked = asksForDistro(bare.diagnostics);
       // a silent default would show as a distribution the source did not have
       const before = loaded.ir!.distribution;
       const after = bare.written.distribution;

@@ -13,6 +13,7 @@ import { commandCodes } from './codes/commands.js';
 import { coreCodes } from './codes/core.js';
 import { discoveryCodes } from './codes/discovery.js';
 import { diskCodes } from './codes/disk.js';
+import { ostreeCodes } from './codes/ostree.js';
 import { outputCodes } from './codes/outputs.js';
 import { pluginCodes } from './codes/plugins.js';
 import { resolveCodes } from './codes/resolve.js';
@@ -24,6 +25,7 @@ export const areaCatalogue: Record<string, Record<string, CodeDef<any>>> = {
   core: coreCodes,
   disk: diskCodes,
   outputs: outputCodes,
+  ostree: ostreeCodes,
   translate: translateCodes,
   build: buildCodes,
   backends: backendCodes,

@@ -263,8 +263,8 @@ function ostreeDrafts(input: OutputStepInput, at: { pointer?: string }): StepDra
     ...(parent ? { parent } : {}),
     metadata: { 'imgc.distribution': `${dist.id}/${dist.release}/${dist.architecture}` },
   };
+  if (url) diagnostics.push(diag(ostreeCodes.urlNotPulled, { url }, {}, at));
   if (o.type === 'ostree-commit') {
-    if (url) diagnostics.push(diag(ostreeCodes.urlNotPulled, { url }, {}, at));
     const repo = str(options, 'ostree-repo');
     const opts: StepOptions<'output-ostree'> = {
       name: repo ? `${stem}.ostree-commit` : `${stem}.ostree`,

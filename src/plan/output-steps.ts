@@ -373,7 +373,9 @@ copy_exec /usr/lib/ostree/ostree-prepare-root /usr/lib/ostree
 export const OSTREE_INITRAMFS_SCRIPT = `#!/bin/sh
 # written by imgc: moves the OSTree deployment named by ostree= into place of the root
 case "$1" in prereqs) exit 0 ;; esac
-grep -q 'ostree=' /proc/cmdline || exit 0
+# no grep in a klibc initrd: the shell reads the command line itself
+read -r cmdline < /proc/cmdline
+case " $cmdline " in *" ostree="*) ;; *) exit 0 ;; esac
 exec /usr/lib/ostree/ostree-prepare-root "\${rootmnt:-/root}"
 `;
 

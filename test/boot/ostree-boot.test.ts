@@ -7,7 +7,7 @@
  * SOURCE_DATE_EPOCH, and the first build's two commits (archive for the repository, bare for
  * the disk, each from its own copy of the tree) must have the same checksum.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,6 +19,7 @@ import { buildSample, type SampleBuild } from './sample-build.js';
 
 const BUILD_BOUND_MS = 1_800_000;
 const BOOT_BOUND_MS = 600_000;
+const PODMAN_BOUND_MS = 300_000;
 const EPOCH = '1700000000';
 const REF = 'debian/12/x86_64/imgc-test';
 /** printed by the upgraded image: the deployments ostree sees, and the extra package */
@@ -46,6 +47,21 @@ function ostree(args: string[]): string {
   const r = spawnSync('ostree', args, { encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`ostree ${args.join(' ')}: ${r.stderr}`);
   return r.stdout;
+}
+
+function run(cmd: string, args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (b: Buffer) => {
+      stdout += b.toString();
+    });
+    child.stderr.on('data', (b: Buffer) => {
+      stderr = (stderr + b.toString()).slice(-20_000);
+    });
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
 }
 
 function only(dir: string, suffix: string): string {
@@ -95,30 +111,31 @@ describe('the OSTree outputs of the sample image', () => {
     expect(ostree(['log', `--repo=${repo}`, REF])).toMatch(/Date: {2}2023-11-14 22:13:20/);
   });
 
-  it('bootc-oci: podman loads it and sees the bootc labels', () => {
-    const archive = only(first.out, '.bootc.oci.tar');
-    // podman refuses a runroot longer than 50 characters
-    const storage = mkdtempSync('/tmp/imgc-pod-');
-    try {
-      const podman = (args: string[]) =>
-        spawnSync(
-          'podman',
-          [
+  it(
+    'bootc-oci: podman loads it and sees the bootc labels',
+    async () => {
+      const archive = only(first.out, '.bootc.oci.tar');
+      // podman refuses a runroot longer than 50 characters
+      const storage = mkdtempSync('/tmp/imgc-pod-');
+      try {
+        // asynchronous: a load of the ~700 MB archive takes a minute under load, too long to hold the worker
+        const podman = (args: string[]) =>
+          run('podman', [
             ...['--root', join(storage, 'root'), '--runroot', join(storage, 'run')],
             ...['--storage-driver', 'vfs', '--events-backend', 'file', ...args],
-          ],
-          { encoding: 'utf8', maxBuffer: 64 << 20 },
-        );
-      const load = podman(['load', '-i', archive]);
-      expect(load.status, load.stderr).toBe(0);
-      const loaded = /Loaded image:\s*(\S+)/.exec(load.stdout)?.[1] ?? '';
-      const labels = podman(['image', 'inspect', '--format', '{{json .Labels}}', loaded]);
-      expect(labels.status, labels.stderr).toBe(0);
-      expect(JSON.parse(labels.stdout)).toMatchObject({ 'containers.bootc': '1', 'ostree.bootable': '1' });
-    } finally {
-      rmSync(storage, { recursive: true, force: true });
-    }
-  });
+          ]);
+        const load = await podman(['load', '-i', archive]);
+        expect(load.code, load.stderr).toBe(0);
+        const loaded = /Loaded image:\s*(\S+)/.exec(load.stdout)?.[1] ?? '';
+        const labels = await podman(['image', 'inspect', '--format', '{{json .Labels}}', loaded]);
+        expect(labels.code, labels.stderr).toBe(0);
+        expect(JSON.parse(labels.stdout)).toMatchObject({ 'containers.bootc': '1', 'ostree.bootable': '1' });
+      } finally {
+        rmSync(storage, { recursive: true, force: true });
+      }
+    },
+    PODMAN_BOUND_MS,
+  );
 
   it(
     'the deployed disk boots to the marker; an offline upgrade with one more package boots with a rollback entry',

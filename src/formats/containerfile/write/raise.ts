@@ -105,7 +105,8 @@ class Raiser {
     this.ir.outputs.forEach((o, i) => {
       if (o.type !== 'bootc-oci')
         this.lossy(`/outputs/${i}`, `a Containerfile builds a bootc container image, not a ${o.type} output`);
-      else if (o.ostree) this.lossy(`/outputs/${i}/ostree`, 'a Containerfile names no OSTree ref, remote or URL');
+      else if (o.ostree)
+        this.lossy(`/outputs/${i}/ostree`, 'a Containerfile names no OSTree ref, remote or URL');
     });
     this.header();
     this.repositories();

@@ -154,7 +154,10 @@ export function buildProgram(given: Io = processIo, registry = new FormatRegistr
       .argument('<path>', 'a definition file, or a folder holding one')
       .option('--from <format>', 'input format (detected when absent; "ir" for an IR in JSON or YAML)')
       .addOption(outputsOption("output types to build (default: the definition's, or directory)"))
-      .option('--reproducible', "plan a reproducible build (SOURCE_DATE_EPOCH from the definition's files unless set)")
+      .option(
+        '--reproducible',
+        "plan a reproducible build (SOURCE_DATE_EPOCH from the definition's files unless set)",
+      )
       .option('--profile <name>', 'activate a profile (repeatable)', collect, [])
       .option('--json', 'print {"plan": ..., "diagnostics": [...]}'),
   ).action(async (path: string, opts) => {

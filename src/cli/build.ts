@@ -135,12 +135,12 @@ export async function runBuild(
   registry: FormatRegistry,
   path: string,
   flags: BuildFlags,
+  /** the backends to build with; default the built-ins and the plugins the flags name */
+  backends?: BackendRegistry,
 ): Promise<number> {
   const verify = flags.verifyReproducible === true;
-  const prepared = await preparePlan(registry, path, {
-    ...flags,
-    reproducible: flags.reproducible || verify,
-  });
+  const reproducible = flags.reproducible || verify;
+  const prepared = await preparePlan(registry, path, { ...flags, reproducible }, backends);
   // tools run in the tree (dpkg, useradd) read the epoch from their environment
   const envBefore = process.env.SOURCE_DATE_EPOCH;
   if (prepared.epoch?.reproducible) process.env.SOURCE_DATE_EPOCH = String(prepared.epoch.value);

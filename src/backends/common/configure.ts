@@ -14,7 +14,6 @@ import { join } from 'node:path';
 import { backendCodes } from '../../diagnostics/codes/backends.js';
 import { buildCodes } from '../../diagnostics/codes/build.js';
 import { diag } from '../../diagnostics/define.js';
-import { clampTimes } from '../../exec/clamp-times.js';
 import {
   emptyFileInTree,
   existingInTree,
@@ -29,7 +28,6 @@ import {
   type StepOptions,
 } from '../../plan/steps.js';
 import { type StepContext, StepError } from '../contract.js';
-import { removeBuildNoise } from './build-noise.js';
 import { writeAuthorizedKeys } from './ssh-keys.js';
 
 export interface RootLayout {
@@ -284,13 +282,6 @@ export async function finalize(step: PlanStep<'finalize'>, context: StepContext,
   for (const p of layout.logs) await emptyFileInTree(tree, p);
   if (o.resetMachineId && existsSync(join(tree, 'etc/machine-id')))
     await put(tree, 'etc/machine-id', '', 0o444);
-  if (o.sourceDateEpoch !== undefined) {
-    const hostResolv = await readFile('/etc/resolv.conf', 'utf8').catch(() => undefined);
-    const removed = await removeBuildNoise(tree, hostResolv);
-    if (removed.length) context.progress.note(`removed build noise: ${removed.join(', ')}`);
-    const clamped = await clampTimes(tree, o.sourceDateEpoch);
-    context.progress.note(`${clamped} entries clamped to SOURCE_DATE_EPOCH ${o.sourceDateEpoch}`);
-  }
 }
 
 /** How one family's package manager runs the three package steps. */

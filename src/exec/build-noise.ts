@@ -4,8 +4,11 @@
  * its reason). Paths are relative to the tree; a trailing `/*` empties a folder and keeps it.
  */
 import { existsSync, lstatSync, readdirSync, readFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { removeInTree, writeFileInTree } from '../../exec/tree-path.js';
+import type { StepContext } from '../backends/contract.js';
+import { clampTimes } from './clamp-times.js';
+import { removeInTree, writeFileInTree } from './tree-path.js';
 
 /** Removed outright: regenerated on first boot or by the next package operation. */
 export const NOISE_FILES: readonly string[] = [
@@ -123,4 +126,16 @@ export async function removeBuildNoise(tree: string, hostResolvConf?: string): P
     done.push("etc/resolv.conf (the host's copy, emptied)");
   }
   return done;
+}
+
+/**
+ * The last touch of a reproducible build, after the finalize step whoever ran it (a family's
+ * or a plugin's): the build noise removed, then every time in the tree clamped to the epoch.
+ */
+export async function settleTree(context: StepContext, epoch: number): Promise<void> {
+  const hostResolv = await readFile('/etc/resolv.conf', 'utf8').catch(() => undefined);
+  const removed = await removeBuildNoise(context.tree, hostResolv);
+  if (removed.length) context.progress.note(`removed build noise: ${removed.join(', ')}`);
+  const clamped = await clampTimes(context.tree, epoch);
+  context.progress.note(`${clamped} entries clamped to SOURCE_DATE_EPOCH ${epoch}`);
 }

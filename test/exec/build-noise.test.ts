@@ -10,7 +10,7 @@ import {
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { removeBuildNoise, SSH_KEYGEN_DROPIN } from '../../../src/backends/common/build-noise.js';
+import { removeBuildNoise, SSH_KEYGEN_DROPIN } from '../../src/exec/build-noise.js';
 
 let tree: string;
 const put = (rel: string, text = 'x') => {

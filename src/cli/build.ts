@@ -169,6 +169,7 @@ async function verifyReproducible(
   const outputDir = resolve(flags.outputDir);
   await mkdir(outputDir, { recursive: true });
   const roots = await mkdtemp(join(outputDir, '.imgc-verify-'));
+  let keep = false;
   try {
     const builds = ['first', 'second'] as const;
     for (const [i, which] of builds.entries()) {
@@ -194,7 +195,10 @@ async function verifyReproducible(
     printComparison(io, flags, compared);
     const differing = compared.filter((c) => !c.identical).map((c) => c.name);
     if (differing.length) {
-      report(io, flags, [diag(reproducibleCodes.notReproducible, { outputs: differing.join(', ') })]);
+      report(io, flags, [
+        diag(reproducibleCodes.notReproducible, { outputs: differing.join(', '), kept: roots }),
+      ]);
+      keep = true;
       return EXIT.notReproducible;
     }
     for (const c of compared) {
@@ -203,7 +207,7 @@ async function verifyReproducible(
     }
     return EXIT.ok;
   } finally {
-    await rm(roots, { recursive: true, force: true });
+    if (!keep) await rm(roots, { recursive: true, force: true });
   }
 }
 

@@ -88,6 +88,10 @@ describe.runIf(asRoot)('imgc build --verify-reproducible', () => {
     expect(lines[tar + 2]).toMatch(/^ {2}bytes 0x[0-9a-f]+–0x[0-9a-f]+ \(\d+ bytes?\)$/);
     expect(r.stderr).toContain('IMGC7703');
     expect(r.stderr).toContain('the two builds differ: mini, mini.tar');
-    expect(readdirSync(r.out)).toEqual([]);
+    // nothing is written as an output; both builds are kept for a closer look
+    const kept = readdirSync(r.out);
+    expect(kept).toEqual([expect.stringMatching(/^\.imgc-verify-/)]);
+    expect(readdirSync(join(r.out, kept[0]!)).sort()).toEqual(['1', '2']);
+    expect(r.stderr).toContain(`both builds are kept in ${join(r.out, kept[0]!)}/1`);
   }, 120_000);
 });

@@ -29,8 +29,9 @@ export const reproducibleCodes = defineCodes({
     code: 'IMGC7703',
     severity: 'error',
     summary: '--verify-reproducible: two builds of the definition wrote different outputs',
-    message: (p: { outputs: string }) => `the two builds differ: ${p.outputs}`,
-    hint: 'the differences are listed above; docs/reproducible.md says what is known not to be reproducible',
+    message: (p: { outputs: string; kept: string }) =>
+      `the two builds differ: ${p.outputs}; both builds are kept in ${p.kept}/1 and ${p.kept}/2`,
+    hint: 'the first differences are listed above; diffoscope (Debian package diffoscope) explains them in depth; docs/reproducible.md says what is known not to be reproducible',
   },
   verifyBuildFailed: {
     code: 'IMGC7704',

@@ -15,6 +15,7 @@ import { discoveryCodes } from './codes/discovery.js';
 import { diskCodes } from './codes/disk.js';
 import { outputCodes } from './codes/outputs.js';
 import { pluginCodes } from './codes/plugins.js';
+import { reproducibleCodes } from './codes/reproducible.js';
 import { resolveCodes } from './codes/resolve.js';
 import { scriptCodes } from './codes/scripts.js';
 import { translateCodes } from './codes/translate.js';
@@ -34,4 +35,5 @@ export const areaCatalogue: Record<string, Record<string, CodeDef<any>>> = {
   resolve: resolveCodes,
   commands: commandCodes,
   batch: batchCodes,
+  reproducible: reproducibleCodes,
 };

@@ -16,6 +16,7 @@ import { CommandStopped, prepareCommand } from './defaults.js';
 import { runDiff } from './diff.js';
 import { runInit } from './init.js';
 import { LIST_TOPICS, runList } from './list.js';
+import { registerLock } from './lock.js';
 import { collect } from './options.js';
 import { EXIT, EXIT_CODE_TABLE, type Io, printDiagnostics, printJson, processIo } from './output.js';
 import { registerPackages } from './packages.js';
@@ -245,6 +246,7 @@ export function buildProgram(given: Io = processIo, registry = new FormatRegistr
 
   registerSummary(program, { io, registry, exit, withFormatFlags });
   registerPackages(program, { io, registry, exit, withFormatFlags });
+  registerLock(program, { io, registry, exit, withFormatFlags });
   registerBoot(program, { io, registry, exit, withFormatFlags });
   registerShell(program, { io, registry, exit, withFormatFlags });
 

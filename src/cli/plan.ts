@@ -12,7 +12,7 @@ import type { FormatRegistry } from '../formats/registry.js';
 import type { PositionTable } from '../ir/positions.js';
 import { mergeProfiles } from '../ir/profiles.js';
 import type { OutputType } from '../ir/schema.js';
-import { buildableOutputs, planBuild } from '../plan/planner.js';
+import { buildableOutputs, imageName, planBuild } from '../plan/planner.js';
 import type { BuildPlan, PlanStep } from '../plan/steps.js';
 import { openBackends } from '../plugins/index.js';
 import { type FormatFlags, formatOptionsFrom } from './options.js';
@@ -35,6 +35,8 @@ export interface PreparedPlan {
   clean?: PlanStep[];
   /** the folder of the definition */
   sourceDir?: string;
+  /** the image's name as its outputs are named (the lock file is `<name>.lock`) */
+  name?: string;
   /** the backends the plan was made with (built-ins and plugins); close() stops plugin processes */
   backends?: BackendRegistry;
   close?: () => Promise<void>;
@@ -110,6 +112,7 @@ export async function preparePlan(
   });
   return {
     plan: planned.plan,
+    name: imageName(effective),
     ...(planned.clean ? { clean: planned.clean } : {}),
     sourceDir,
     positions,

@@ -1,17 +1,34 @@
 /** `imgc build`: plan, then execute with the cache, progress output and cleanup on Ctrl-C. */
-import { resolve } from 'node:path';
+import { writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
 import { BackendRegistry } from '../backends/registry.js';
+import { lockCodes } from '../diagnostics/codes/lock.js';
+import { diag } from '../diagnostics/define.js';
 import { renderDiagnostic } from '../diagnostics/render.js';
-import { hasErrors } from '../diagnostics/types.js';
+import { type Diagnostic, hasErrors } from '../diagnostics/types.js';
 import { executeBuild } from '../exec/executor.js';
+import {
+  checkLockTarget,
+  compareWithLock,
+  type LockFile,
+  lockFileText,
+  lockPlan,
+  readLockFile,
+} from '../exec/package-lock.js';
 import type { BuildEvent } from '../exec/progress.js';
 import type { FormatRegistry } from '../formats/registry.js';
+import { pinnedToLock } from '../plan/locked-plan.js';
+import type { BuildPlan } from '../plan/steps.js';
 import { EXIT, exitFor, type Io, printDiagnostics, shown } from './output.js';
 import { defaultCacheDir, type PlanFlags, type PreparedPlan, preparePlan } from './plan.js';
 import { StatusLine } from './status-line.js';
 
 export interface BuildFlags extends PlanFlags {
   outputDir: string;
+  /** install exactly the lock file's package set, after checking the repositories still hold it */
+  locked?: boolean;
+  /** the lock file for --locked (default: <name>.lock beside the definition) */
+  lock?: string;
   cacheDir?: string;
   treeCache?: boolean;
   verbose?: boolean;
@@ -116,6 +133,53 @@ export function progressRenderer(
   };
 }
 
+interface Locking {
+  plan: BuildPlan;
+  /** the lock written beside the outputs: the checked one, or one resolved while the build runs */
+  lock: Promise<{ lock?: LockFile; diagnostics: Diagnostic[] }>;
+  diagnostics: Diagnostic[];
+}
+
+/** --locked: the lock file read, checked against the plan and a fresh resolution, and the plan pinned to it. */
+async function checkedLock(
+  plan: BuildPlan,
+  backends: BackendRegistry,
+  cacheDir: string,
+  file: string,
+): Promise<Locking> {
+  const failed = (diagnostics: Diagnostic[]): Locking => ({
+    plan,
+    lock: Promise.resolve({ diagnostics: [] }),
+    diagnostics,
+  });
+  const { read, diagnostics } = await readLockFile(file);
+  if (!read) return failed(diagnostics);
+  const target = checkLockTarget(read, plan);
+  if (target.length) return failed(target);
+  const fresh = await lockPlan(plan, backends, cacheDir);
+  if (!fresh.lock) return failed(fresh.diagnostics);
+  const mismatches = compareWithLock(read, fresh.lock);
+  if (mismatches.length) return failed(mismatches);
+  return {
+    plan: pinnedToLock(plan, read.lock),
+    lock: Promise.resolve({ lock: read.lock, diagnostics: [] }),
+    diagnostics: [],
+  };
+}
+
+/** `<name>.lock` beside the outputs, so the build can be replayed; a warning when there is none. */
+async function writeBuildLock(
+  made: { lock?: LockFile; diagnostics: Diagnostic[] },
+  file: string,
+): Promise<Diagnostic[]> {
+  if (!made.lock) {
+    const why = made.diagnostics.map((d) => `${d.code} ${d.message}`).join('; ') || 'no lock was made';
+    return [diag(lockCodes.notWritten, { why })];
+  }
+  await writeFile(file, lockFileText(made.lock));
+  return [];
+}
+
 /** --quiet: no progress, only the errors. */
 function errorsOnly(io: Io) {
   return (e: BuildEvent) => {
@@ -166,6 +230,23 @@ async function buildPrepared(
     for (const d of prepared.diagnostics)
       render({ time: new Date().toISOString(), event: 'diagnostic', diagnostic: d });
 
+  const cacheDir = resolve(flags.cacheDir ?? defaultCacheDir());
+  const backends = prepared.backends ?? new BackendRegistry();
+  const lockFile = resolve(flags.lock ?? join(prepared.sourceDir ?? '.', `${prepared.name ?? 'image'}.lock`));
+  const locking =
+    flags.locked || flags.lock
+      ? await checkedLock(prepared.plan, backends, cacheDir, lockFile)
+      : {
+          plan: prepared.plan,
+          lock: lockPlan(prepared.plan, backends, cacheDir).catch((e: Error) => ({
+            diagnostics: [diag(lockCodes.notWritten, { why: e.message })],
+          })),
+          diagnostics: [],
+        };
+  for (const d of locking.diagnostics)
+    render({ time: new Date().toISOString(), event: 'diagnostic', diagnostic: d });
+  if (hasErrors(locking.diagnostics)) return EXIT.buildFailed;
+
   const controller = new AbortController();
   const onSignal = (sig: NodeJS.Signals) => {
     if (!controller.signal.aborted) controller.abort(sig);
@@ -174,10 +255,10 @@ async function buildPrepared(
   process.on('SIGTERM', onSignal);
   process.on('SIGHUP', onSignal);
   try {
-    const result = await executeBuild(prepared.plan, {
-      cacheDir: resolve(flags.cacheDir ?? defaultCacheDir()),
+    const result = await executeBuild(locking.plan, {
+      cacheDir,
       outputDir: resolve(flags.outputDir),
-      backends: prepared.backends ?? new BackendRegistry(),
+      backends,
       positions: prepared.positions,
       signal: controller.signal,
       onEvent: render,
@@ -186,7 +267,13 @@ async function buildPrepared(
       ...(prepared.sourceDir ? { sourceDir: prepared.sourceDir } : {}),
     });
     if (result.interrupted) return EXIT.interrupted;
-    return result.ok ? EXIT.ok : EXIT.buildFailed;
+    if (!result.ok) return EXIT.buildFailed;
+    const written = await writeBuildLock(
+      await locking.lock,
+      join(resolve(flags.outputDir), `${prepared.name ?? 'image'}.lock`),
+    );
+    for (const d of written) render({ time: new Date().toISOString(), event: 'diagnostic', diagnostic: d });
+    return EXIT.ok;
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);

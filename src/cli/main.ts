@@ -182,6 +182,14 @@ export function buildProgram(given: Io = processIo, registry = new FormatRegistr
       )
       .option('--no-tree-cache', 'neither reuse nor save tree snapshots (the package cache is still used)')
       .option('--no-tmpfs', 'build on disk under the cache dir instead of /dev/shm')
+      .option(
+        '--locked',
+        "install exactly the lock file's package set; fails naming every package the repositories no longer give alike",
+      )
+      .option(
+        '--lock <file>',
+        'the lock file for --locked (default: <name>.lock beside the definition); implies --locked',
+      )
       .option('--profile <name>', 'activate a profile (repeatable)', collect, [])
       .option('--json', 'print progress as NDJSON events'),
   ).action(async (path: string, opts) => {

@@ -10,7 +10,7 @@ import { gunzipSync } from 'node:zlib';
 
 /** Bytes of `path` under `base`; throws with the URL in the message when it cannot be read. */
 export async function repositoryFile(base: string, path: string): Promise<Buffer> {
-  const url = `${base.replace(/\/+$/, '')}/${path}`;
+  const url = path ? `${base.replace(/\/+$/, '')}/${path}` : base;
   if (url.startsWith('/')) return readFile(url);
   if (url.startsWith('file://')) return readFile(fileURLToPath(url));
   const response = await fetch(url);

@@ -98,6 +98,12 @@ export function registerLock(program: Command, ctx: CommandContext): void {
         )
         .argument('<path>', 'a definition file, or a folder holding one')
         .option('--from <format>', 'input format (detected when absent)')
+        .option(
+          '--output <types>',
+          "the output types the build makes, as for build (a disk adds boot packages; default: the definition's)",
+          collect,
+          [],
+        )
         .option('--profile <name>', 'activate a profile (repeatable)', collect, [])
         .option('-o, --output-file <file>', 'where to write it (default: <name>.lock beside the definition)')
         .option('--update', 'rewrite an existing lock file and print what changed')

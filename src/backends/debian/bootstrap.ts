@@ -101,7 +101,7 @@ export function removeDraft(packages: string[], origin: string[]): StepDraft {
  * in, the initramfs of every installed kernel is made once, in the bootstrap step (so the
  * tree cache keeps it).
  */
-const MERGED_USR_HOOK = '/usr/share/mmdebstrap/hooks/maybe-merged-usr';
+export const MERGED_USR_HOOK = '/usr/share/mmdebstrap/hooks/maybe-merged-usr';
 
 const initramfsOnce = [
   '--essential-hook=chroot "$1" dpkg-divert --quiet --local --rename --divert /usr/sbin/update-initramfs.imgc-deferred --add /usr/sbin/update-initramfs',

@@ -3,6 +3,7 @@
  * `Acquire::ForceHash=SHA256`, which prints each package's URL, size and the SHA-256 its
  * Packages index gives, and the `Date` of every InRelease/Release file apt fetched.
  */
+import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { lockCodes } from '../../diagnostics/codes/lock.js';
@@ -16,6 +17,7 @@ import type {
   RepositoryState,
   ResolveContext,
 } from '../contract.js';
+import { MERGED_USR_HOOK } from './bootstrap.js';
 import { aptRequested, inAptRoot, simulated } from './resolve.js';
 
 interface Download {
@@ -29,7 +31,7 @@ export function printedUris(lines: readonly string[]): Map<string, Download> {
   const out = new Map<string, Download>();
   for (const line of lines) {
     const m = /^'([^']+)' (\S+) (\d+) SHA256:([0-9a-f]{64})$/.exec(line);
-    if (m) out.set(decodeURIComponent(m[2]!), { url: m[1]!, size: Number(m[3]), sha256: m[4]! });
+    if (m) out.set(m[2]!, { url: m[1]!, size: Number(m[3]), sha256: m[4]! });
   }
   return out;
 }
@@ -52,8 +54,21 @@ async function releaseDates(lists: string): Promise<RepositoryState[]> {
   return states;
 }
 
+/**
+ * The bootstrap's merged-/usr hook installs usr-is-merged itself, outside apt's resolution of
+ * the request: the lock holds it too when the hook is there and the suite has the package.
+ */
+async function mergedUsrPackage(opts: string[], context: ResolveContext): Promise<string[]> {
+  if (!existsSync(MERGED_USR_HOOK)) return [];
+  const shown = await runResolver(
+    'apt-cache',
+    [...opts, 'show', '--no-all-versions', 'usr-is-merged'],
+    context,
+  );
+  return shown.code === 0 ? ['usr-is-merged'] : [];
+}
+
 export function lockWithApt(request: PackageRequest, context: ResolveContext): Promise<LockResolution> {
-  const requested = aptRequested(request);
   return inAptRoot<LockResolution>(request, context, async (opts, lists) => {
     const fail = (lines: string[], tool = 'apt-get'): LockResolution => ({
       tool,
@@ -63,6 +78,7 @@ export function lockWithApt(request: PackageRequest, context: ResolveContext): P
     });
     const update = await runResolver('apt-get', [...opts, 'update'], context);
     if (update.code !== 0) return fail(update.lines, 'apt-get update');
+    const requested = [...aptRequested(request), ...(await mergedUsrPackage(opts, context))];
     const simulation = await runResolver(
       'apt-get',
       [...opts, 'install', '--simulate', '--', ...requested],

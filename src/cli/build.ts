@@ -1,17 +1,14 @@
 /** `imgc build`: plan, then execute with the cache, progress output and cleanup on Ctrl-C. */
-import { writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { BackendRegistry } from '../backends/registry.js';
-import { lockCodes } from '../diagnostics/codes/lock.js';
-import { diag } from '../diagnostics/define.js';
 import { renderDiagnostic } from '../diagnostics/render.js';
 import { type Diagnostic, hasErrors } from '../diagnostics/types.js';
+import { BuildLock } from '../exec/build-lock.js';
 import { executeBuild } from '../exec/executor.js';
 import {
   checkLockTarget,
   compareWithLock,
   type LockFile,
-  lockFileText,
   lockPlan,
   readLockFile,
 } from '../exec/package-lock.js';
@@ -135,8 +132,8 @@ export function progressRenderer(
 
 interface Locking {
   plan: BuildPlan;
-  /** the lock written beside the outputs: the checked one, or one resolved while the build runs */
-  lock: Promise<{ lock?: LockFile; diagnostics: Diagnostic[] }>;
+  /** --locked: the checked lock file */
+  lock?: LockFile;
   diagnostics: Diagnostic[];
 }
 
@@ -147,37 +144,15 @@ async function checkedLock(
   cacheDir: string,
   file: string,
 ): Promise<Locking> {
-  const failed = (diagnostics: Diagnostic[]): Locking => ({
-    plan,
-    lock: Promise.resolve({ diagnostics: [] }),
-    diagnostics,
-  });
   const { read, diagnostics } = await readLockFile(file);
-  if (!read) return failed(diagnostics);
+  if (!read) return { plan, diagnostics };
   const target = checkLockTarget(read, plan);
-  if (target.length) return failed(target);
+  if (target.length) return { plan, diagnostics: target };
   const fresh = await lockPlan(plan, backends, cacheDir);
-  if (!fresh.lock) return failed(fresh.diagnostics);
+  if (!fresh.lock) return { plan, diagnostics: fresh.diagnostics };
   const mismatches = compareWithLock(read, fresh.lock);
-  if (mismatches.length) return failed(mismatches);
-  return {
-    plan: pinnedToLock(plan, read.lock),
-    lock: Promise.resolve({ lock: read.lock, diagnostics: [] }),
-    diagnostics: [],
-  };
-}
-
-/** `<name>.lock` beside the outputs, so the build can be replayed; a warning when there is none. */
-async function writeBuildLock(
-  made: { lock?: LockFile; diagnostics: Diagnostic[] },
-  file: string,
-): Promise<Diagnostic[]> {
-  if (!made.lock) {
-    const why = made.diagnostics.map((d) => `${d.code} ${d.message}`).join('; ') || 'no lock was made';
-    return [diag(lockCodes.notWritten, { why })];
-  }
-  await writeFile(file, lockFileText(made.lock));
-  return [];
+  if (mismatches.length) return { plan, diagnostics: mismatches };
+  return { plan: pinnedToLock(plan, read.lock), lock: read.lock, diagnostics: [] };
 }
 
 /** --quiet: no progress, only the errors. */
@@ -233,19 +208,14 @@ async function buildPrepared(
   const cacheDir = resolve(flags.cacheDir ?? defaultCacheDir());
   const backends = prepared.backends ?? new BackendRegistry();
   const lockFile = resolve(flags.lock ?? join(prepared.sourceDir ?? '.', `${prepared.name ?? 'image'}.lock`));
-  const locking =
+  const locking: Locking =
     flags.locked || flags.lock
       ? await checkedLock(prepared.plan, backends, cacheDir, lockFile)
-      : {
-          plan: prepared.plan,
-          lock: lockPlan(prepared.plan, backends, cacheDir).catch((e: Error) => ({
-            diagnostics: [diag(lockCodes.notWritten, { why: e.message })],
-          })),
-          diagnostics: [],
-        };
+      : { plan: prepared.plan, diagnostics: [] };
   for (const d of locking.diagnostics)
     render({ time: new Date().toISOString(), event: 'diagnostic', diagnostic: d });
   if (hasErrors(locking.diagnostics)) return EXIT.buildFailed;
+  const buildLock = new BuildLock(locking.plan, backends, cacheDir, locking.lock);
 
   const controller = new AbortController();
   const onSignal = (sig: NodeJS.Signals) => {
@@ -261,20 +231,21 @@ async function buildPrepared(
       backends,
       positions: prepared.positions,
       signal: controller.signal,
-      onEvent: render,
+      onEvent: (e) => {
+        buildLock.observe(e);
+        render(e);
+      },
       treeCache: flags.treeCache ?? true,
       preferTmpfs: flags.tmpfs ?? true,
       ...(prepared.sourceDir ? { sourceDir: prepared.sourceDir } : {}),
     });
     if (result.interrupted) return EXIT.interrupted;
     if (!result.ok) return EXIT.buildFailed;
-    const written = await writeBuildLock(
-      await locking.lock,
-      join(resolve(flags.outputDir), `${prepared.name ?? 'image'}.lock`),
-    );
+    const written = await buildLock.write(join(resolve(flags.outputDir), `${prepared.name ?? 'image'}.lock`));
     for (const d of written) render({ time: new Date().toISOString(), event: 'diagnostic', diagnostic: d });
     return EXIT.ok;
   } finally {
+    buildLock.cancel();
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
     process.off('SIGHUP', onSignal);

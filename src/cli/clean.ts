@@ -46,7 +46,8 @@ export async function runClean(
 
   const outputDir = resolve(flags.outputDir);
   const removed: string[] = [];
-  for (const name of outputNames(prepared.plan)) {
+  // the lock every build writes beside its outputs goes with them
+  for (const name of [...outputNames(prepared.plan), `${prepared.name ?? 'image'}.lock`]) {
     const target = resolve(outputDir, name);
     if (dirname(target) !== outputDir) continue; // a name that would leave the folder is not ours
     if (!(await lstat(target).catch(() => undefined))) continue;

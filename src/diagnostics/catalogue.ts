@@ -13,6 +13,7 @@ import { commandCodes } from './codes/commands.js';
 import { coreCodes } from './codes/core.js';
 import { discoveryCodes } from './codes/discovery.js';
 import { diskCodes } from './codes/disk.js';
+import { lockCodes } from './codes/lock.js';
 import { outputCodes } from './codes/outputs.js';
 import { pluginCodes } from './codes/plugins.js';
 import { reproducibleCodes } from './codes/reproducible.js';
@@ -33,6 +34,7 @@ export const areaCatalogue: Record<string, Record<string, CodeDef<any>>> = {
   cli: cliCodes,
   discovery: discoveryCodes,
   resolve: resolveCodes,
+  lock: lockCodes,
   commands: commandCodes,
   batch: batchCodes,
   reproducible: reproducibleCodes,

@@ -1,11 +1,14 @@
 /** `imgc build`: plan, then execute with the cache, progress output and cleanup on Ctrl-C. */
 import { resolve } from 'node:path';
 import { BackendRegistry } from '../backends/registry.js';
+import { goldenCodes } from '../diagnostics/codes/golden.js';
+import { diag } from '../diagnostics/define.js';
 import { renderDiagnostic } from '../diagnostics/render.js';
-import { hasErrors } from '../diagnostics/types.js';
+import { type Diagnostic, hasErrors } from '../diagnostics/types.js';
 import { executeBuild } from '../exec/executor.js';
 import type { BuildEvent } from '../exec/progress.js';
 import type { FormatRegistry } from '../formats/registry.js';
+import type { SbomFormat } from '../golden/write.js';
 import { EXIT, exitFor, type Io, printDiagnostics, shown } from './output.js';
 import { defaultCacheDir, type PlanFlags, type PreparedPlan, preparePlan } from './plan.js';
 import { StatusLine } from './status-line.js';
@@ -16,6 +19,24 @@ export interface BuildFlags extends PlanFlags {
   treeCache?: boolean;
   verbose?: boolean;
   tmpfs?: boolean;
+  /** --sbom spdx,cyclonedx: added to what the definition's sbom field asks for */
+  sbom?: string;
+}
+
+const SBOM_FORMATS = ['spdx', 'cyclonedx'] as const;
+
+/** The --sbom list, or the diagnostic for a value that is not a format. */
+export function parseSbomFlag(value: string | undefined): { formats: SbomFormat[]; error?: Diagnostic } {
+  const formats: SbomFormat[] = [];
+  for (const part of (value ?? '')
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean)) {
+    if (!(SBOM_FORMATS as readonly string[]).includes(part))
+      return { formats, error: diag(goldenCodes.sbomUnknown, { value: part }) };
+    formats.push(part as SbomFormat);
+  }
+  return { formats };
 }
 
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
@@ -130,7 +151,14 @@ export async function runBuild(
   path: string,
   flags: BuildFlags,
 ): Promise<number> {
+  const sbom = parseSbomFlag(flags.sbom);
+  if (sbom.error) {
+    printDiagnostics(io, [sbom.error]);
+    return EXIT.usage;
+  }
   const prepared = await preparePlan(registry, path, flags);
+  if (prepared.plan && sbom.formats.length)
+    prepared.plan.sbom = [...new Set([...(prepared.plan.sbom ?? []), ...sbom.formats])].sort();
   try {
     return await buildPrepared(io, prepared, flags, path);
   } finally {

@@ -14,6 +14,7 @@ import { runFormats, runInspect, runValidate } from './commands.js';
 import { runCompletion, SHELLS } from './completion.js';
 import { CommandStopped, prepareCommand } from './defaults.js';
 import { runDiff } from './diff.js';
+import { registerDrift } from './drift.js';
 import { runInit } from './init.js';
 import { LIST_TOPICS, runList } from './list.js';
 import { collect } from './options.js';
@@ -181,6 +182,10 @@ export function buildProgram(given: Io = processIo, registry = new FormatRegistr
       )
       .option('--no-tree-cache', 'neither reuse nor save tree snapshots (the package cache is still used)')
       .option('--no-tmpfs', 'build on disk under the cache dir instead of /dev/shm')
+      .option(
+        '--sbom <formats>',
+        'also write SBOMs beside the golden manifest: spdx (SPDX 2.3 JSON), cyclonedx (CycloneDX 1.6 JSON), comma-separated',
+      )
       .option('--profile <name>', 'activate a profile (repeatable)', collect, [])
       .option('--json', 'print progress as NDJSON events'),
   ).action(async (path: string, opts) => {
@@ -247,6 +252,7 @@ export function buildProgram(given: Io = processIo, registry = new FormatRegistr
   registerPackages(program, { io, registry, exit, withFormatFlags });
   registerBoot(program, { io, registry, exit, withFormatFlags });
   registerShell(program, { io, registry, exit, withFormatFlags });
+  registerDrift(program, { io, registry, exit, withFormatFlags });
 
   program
     .command('list')

@@ -13,6 +13,7 @@ import { commandCodes } from './codes/commands.js';
 import { coreCodes } from './codes/core.js';
 import { discoveryCodes } from './codes/discovery.js';
 import { diskCodes } from './codes/disk.js';
+import { goldenCodes } from './codes/golden.js';
 import { outputCodes } from './codes/outputs.js';
 import { pluginCodes } from './codes/plugins.js';
 import { resolveCodes } from './codes/resolve.js';
@@ -34,4 +35,5 @@ export const areaCatalogue: Record<string, Record<string, CodeDef<any>>> = {
   resolve: resolveCodes,
   commands: commandCodes,
   batch: batchCodes,
+  golden: goldenCodes,
 };

@@ -17,6 +17,7 @@ import { runDiff } from './diff.js';
 import { registerDrift } from './drift.js';
 import { runInit } from './init.js';
 import { LIST_TOPICS, runList } from './list.js';
+import { registerManifest } from './manifest.js';
 import { collect } from './options.js';
 import { EXIT, EXIT_CODE_TABLE, type Io, printDiagnostics, printJson, processIo } from './output.js';
 import { registerPackages } from './packages.js';
@@ -253,6 +254,7 @@ export function buildProgram(given: Io = processIo, registry = new FormatRegistr
   registerBoot(program, { io, registry, exit, withFormatFlags });
   registerShell(program, { io, registry, exit, withFormatFlags });
   registerDrift(program, { io, registry, exit, withFormatFlags });
+  registerManifest(program, { io, registry, exit, withFormatFlags });
 
   program
     .command('list')

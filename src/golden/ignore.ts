@@ -25,6 +25,8 @@ export const DEFAULT_IGNORES: readonly string[] = [
   '/usr/lib/sysimage/rpm',
   '/var/lib/dnf',
   '/var/lib/pacman',
+  // imgc's record that a first-boot script ran (src/exec/first-boot.ts)
+  '/var/lib/imgc/first-boot',
   '/etc/machine-id',
   '/etc/adjtime',
   '/etc/ld.so.cache',

@@ -1,5 +1,6 @@
-import { execFileSync } from 'node:child_process';
-import { rmSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Value } from '@sinclair/typebox/value';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -59,13 +60,30 @@ describe('the golden manifest of a tree', () => {
     expect(failed).toContain('etc/issue');
   });
 
-  it('exports an AIDE configuration that aide --config-check accepts', async () => {
-    const conf = join(root, '..', `${root.split('/').pop()}.aide.conf`);
+  it('exports an AIDE configuration that aide accepts, builds its database from the tree with, and that catches a change', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'imgc-golden-aide-'));
+    const conf = join(dir, 'golden.aide.conf');
     writeFileSync(conf, toAideConf(await buildManifest(root)));
+    const aide = (...args: string[]) =>
+      spawnSync(
+        'aide',
+        [...args, '--config', conf, '-B', `@@define DBDIR ${dir}`, '-B', `root_prefix=${root}`],
+        {
+          encoding: 'utf8',
+        },
+      );
     try {
-      execFileSync('aide', ['--config-check', '-c', conf], { stdio: 'pipe' });
+      expect(spawnSync('aide', ['--config-check', '-c', conf]).status).toBe(0);
+      expect(aide('--init').status).toBe(0);
+      renameSync(join(dir, 'imgc-golden.db.new'), join(dir, 'imgc-golden.db'));
+      expect(aide('--check').status).toBe(0);
+      writeFileSync(join(root, 'etc/issue'), 'changed\n');
+      const check = aide('--check');
+      expect(check.status).toBe(4); // AIDE's bit for changed entries
+      expect(check.stdout).toContain('/etc/issue');
     } finally {
-      rmSync(conf);
+      writeFileSync(join(root, 'etc/issue'), 'Debian GNU/Linux 12\n');
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });

@@ -114,6 +114,16 @@ async function debugfsCopy(image: string, offset: number, dest: string) {
 }
 
 export async function readTarget(path: string, rules: readonly IgnoreRule[]): Promise<ReadTarget> {
+  try {
+    return await readTargetOnce(path, rules);
+  } catch (e) {
+    const errno = e as NodeJS.ErrnoException;
+    if (e instanceof TargetError || !errno.code || !errno.syscall) throw e;
+    throw new TargetError('unreadable', `${path}: cannot read ${errno.path ?? 'the target'}: ${errno.code}`);
+  }
+}
+
+async function readTargetOnce(path: string, rules: readonly IgnoreRule[]): Promise<ReadTarget> {
   const kind = kindOf(path);
   const skip = (p: string) => prunable(p, rules);
   if (kind === 'directory')

@@ -32,6 +32,11 @@ export async function sha256Of(file: string, size: number): Promise<string> {
   return hash.digest('hex');
 }
 
+const gone = (e: NodeJS.ErrnoException): undefined => {
+  if (e.code === 'ENOENT') return undefined;
+  throw e;
+};
+
 const octal = (mode: number) => (mode & 0o7777).toString(8).padStart(4, '0');
 
 /**
@@ -46,18 +51,20 @@ export async function walkTree(
   const files: TreeEntry[] = [];
   const visit = async (path: string) => {
     const host = join(root, path);
-    const s = await lstat(host);
+    // a running system's files may vanish between readdir and lstat: they are not there
+    const s = await lstat(host).catch(gone);
+    if (!s) return;
     const type = typeOf(s);
     const entry: TreeEntry = { path, type, mode: octal(s.mode), uid: s.uid, gid: s.gid };
     if (type === 'file') {
       entry.size = s.size;
       files.push(entry);
-    } else if (type === 'symlink') entry.target = await readlink(host);
+    } else if (type === 'symlink') entry.target = (await readlink(host).catch(gone)) ?? '';
     else if (type === 'char' || type === 'block')
       entry.device = `${Math.floor(s.rdev / 256) & 0xfff},${(s.rdev & 0xff) | ((s.rdev >> 12) & 0xfff00)}`;
     entries.push(entry);
     if (type !== 'dir') return;
-    const names = (await readdir(host)).sort();
+    const names = ((await readdir(host).catch(gone)) ?? []).sort();
     for (const name of names) {
       const child = path === '/' ? `/${name}` : `${path}/${name}`;
       if (!skip(child)) await visit(child);
@@ -68,7 +75,7 @@ export async function walkTree(
   const worker = async () => {
     while (next < files.length) {
       const f = files[next++]!;
-      f.sha256 = await sha256Of(join(root, f.path), f.size ?? 0);
+      f.sha256 = (await sha256Of(join(root, f.path), f.size ?? 0).catch(gone)) ?? 'vanished';
     }
   };
   await Promise.all(Array.from({ length: PARALLEL }, worker));

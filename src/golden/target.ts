@@ -1,14 +1,15 @@
 /**
  * A drift target read into a manifest: a directory tree (or `/`), a tar archive, or a raw
  * disk or ext4 image. Images are read without mounting (the kernel may lack the filesystem
- * or partition scanning): debugfs copies the ext4 root out (decision 0108).
+ * or partition scanning): debugfs copies the ext4 root out (decision 0108, src/golden/debugfs.ts).
  */
 import { execFile } from 'node:child_process';
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { DebugfsError, debugfsCopy, debugfsModes } from './debugfs.js';
 import { type IgnoreRule, prunable } from './ignore.js';
 import { buildManifest } from './manifest.js';
 import type { GoldenManifest } from './schema.js';
@@ -98,21 +99,6 @@ export async function rootOffset(image: string): Promise<number> {
   return candidates[0]!.start * sector;
 }
 
-async function debugfsCopy(image: string, offset: number, dest: string) {
-  const device = offset ? `${image}?offset=${offset}` : image;
-  const { stderr } = await run('debugfs', ['-R', `rdump / ${dest}`, device], { maxBuffer: 1 << 26 }).catch(
-    (e) => {
-      throw new TargetError(
-        'unreadable',
-        `${image}: debugfs cannot read the filesystem: ${String(e.stderr ?? e).trim()}`,
-      );
-    },
-  );
-  const errors = stderr.split('\n').filter((l) => l && !/^debugfs \d/.test(l));
-  if (errors.length && (await readdir(dest)).length === 0)
-    throw new TargetError('unreadable', `${image}: debugfs: ${errors.slice(0, 3).join('; ')}`);
-}
-
 export async function readTarget(path: string, rules: readonly IgnoreRule[]): Promise<ReadTarget> {
   try {
     return await readTargetOnce(path, rules);
@@ -151,10 +137,28 @@ async function readTargetOnce(path: string, rules: readonly IgnoreRule[]): Promi
       });
       return { kind, xattrs: true, manifest: await buildManifest(scratch, { skip }) };
     }
-    await debugfsCopy(path, kind === 'disk' ? await rootOffset(path) : 0, scratch);
-    return { kind, xattrs: false, manifest: await buildManifest(scratch, { skip, xattrs: false }) };
+    return { kind, xattrs: false, manifest: await imageManifest(path, kind, scratch, skip) };
   } finally {
     await rm(scratch, { recursive: true, force: true });
+  }
+}
+
+/** The manifest of the ext4 root of a disk or filesystem image, copied out with debugfs. */
+async function imageManifest(image: string, kind: TargetKind, scratch: string, skip: (p: string) => boolean) {
+  const offset = kind === 'disk' ? await rootOffset(image) : 0;
+  const device = offset ? `${image}?offset=${offset}` : image;
+  const tree = join(scratch, 'tree');
+  await mkdir(tree);
+  try {
+    await debugfsCopy(device, tree);
+    const manifest = await buildManifest(tree, { skip, xattrs: false });
+    const dirs = manifest.paths.filter((p) => p.type === 'dir').map((p) => p.path);
+    const modes = await debugfsModes(device, dirs, join(scratch, 'ls-commands'));
+    for (const p of manifest.paths) p.mode = modes.get(p.path) ?? p.mode;
+    return manifest;
+  } catch (e) {
+    if (e instanceof DebugfsError) throw new TargetError('unreadable', `${image}: ${e.message}`);
+    throw e;
   }
 }
 

@@ -86,12 +86,17 @@ describe('imgc drift', () => {
     expect(JSON.parse(t.out()).paths).toEqual(report.paths);
   });
 
-  it('reads a GPT disk image without mounting it (debugfs) and says xattrs were not compared', async () => {
+  it('reads a GPT disk image without mounting it (debugfs), setuid/setgid/sticky bits kept, and says xattrs were not compared', async () => {
     const golden = join(scratch, 'disk-golden.json');
     const small = mkdtempSync(join(scratch, 'small-'));
     chmodSync(small, 0o755); // mkfs.ext4 -d gives the root 0755 whatever the folder's mode
     mkdirSync(join(small, 'etc'));
     writeFileSync(join(small, 'etc/hostname'), 'golden\n');
+    // debugfs rdump drops these bits on its copies: drift must not report them as mode changes
+    writeFileSync(join(small, 'etc/suid'), 'x');
+    chmodSync(join(small, 'etc/suid'), 0o4755);
+    mkdirSync(join(small, 'srv'));
+    chmodSync(join(small, 'srv'), 0o3775);
     writeFileSync(golden, serializeManifest(await buildManifest(small)));
     const fs = join(scratch, 'fs.img');
     const disk = join(scratch, 'disk.img');

@@ -2,6 +2,7 @@
 import { mkdir, mkdtemp, rename, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { BackendRegistry } from '../backends/registry.js';
+import { goldenCodes } from '../diagnostics/codes/golden.js';
 import { reproducibleCodes } from '../diagnostics/codes/reproducible.js';
 import { diag } from '../diagnostics/define.js';
 import { renderDiagnostic } from '../diagnostics/render.js';
@@ -18,6 +19,7 @@ import {
 } from '../exec/package-lock.js';
 import type { BuildEvent } from '../exec/progress.js';
 import type { FormatRegistry } from '../formats/registry.js';
+import type { SbomFormat } from '../golden/write.js';
 import { pinnedToLock } from '../plan/locked-plan.js';
 import type { BuildPlan } from '../plan/steps.js';
 import { EXIT, exitFor, type Io, printDiagnostics, shown } from './output.js';
@@ -36,6 +38,24 @@ export interface BuildFlags extends PlanFlags {
   tmpfs?: boolean;
   /** build twice in separate roots without the tree cache, compare the outputs */
   verifyReproducible?: boolean;
+  /** --sbom spdx,cyclonedx: added to what the definition's sbom field asks for */
+  sbom?: string;
+}
+
+const SBOM_FORMATS = ['spdx', 'cyclonedx'] as const;
+
+/** The --sbom list, or the diagnostic for a value that is not a format. */
+export function parseSbomFlag(value: string | undefined): { formats: SbomFormat[]; error?: Diagnostic } {
+  const formats: SbomFormat[] = [];
+  for (const part of (value ?? '')
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean)) {
+    if (!(SBOM_FORMATS as readonly string[]).includes(part))
+      return { formats, error: diag(goldenCodes.sbomUnknown, { value: part }) };
+    formats.push(part as SbomFormat);
+  }
+  return { formats };
 }
 
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
@@ -177,12 +197,19 @@ export async function runBuild(
   /** the backends to build with; default the built-ins and the plugins the flags name */
   backends?: BackendRegistry,
 ): Promise<number> {
+  const sbom = parseSbomFlag(flags.sbom);
+  if (sbom.error) {
+    printDiagnostics(io, [sbom.error]);
+    return EXIT.usage;
+  }
   const verify = flags.verifyReproducible === true;
   const reproducible = flags.reproducible || verify;
   const prepared = await preparePlan(registry, path, { ...flags, reproducible }, backends);
   // tools run in the tree (dpkg, useradd) read the epoch from their environment
   const envBefore = process.env.SOURCE_DATE_EPOCH;
   if (prepared.epoch?.reproducible) process.env.SOURCE_DATE_EPOCH = String(prepared.epoch.value);
+  if (prepared.plan && sbom.formats.length)
+    prepared.plan.sbom = [...new Set([...(prepared.plan.sbom ?? []), ...sbom.formats])].sort();
   try {
     if (verify && prepared.plan && !hasErrors(prepared.diagnostics))
       return await verifyReproducible(io, prepared, flags, path);

@@ -14,9 +14,11 @@ import { runFormats, runInspect, runValidate } from './commands.js';
 import { runCompletion, SHELLS } from './completion.js';
 import { CommandStopped, prepareCommand } from './defaults.js';
 import { runDiff } from './diff.js';
+import { registerDrift } from './drift.js';
 import { runInit } from './init.js';
 import { LIST_TOPICS, runList } from './list.js';
 import { registerLock } from './lock.js';
+import { registerManifest } from './manifest.js';
 import { collect } from './options.js';
 import { EXIT, EXIT_CODE_TABLE, type Io, printDiagnostics, printJson, processIo } from './output.js';
 import { registerPackages } from './packages.js';
@@ -202,6 +204,10 @@ export function buildProgram(given: Io = processIo, registry = new FormatRegistr
         '--lock <file>',
         'the lock file for --locked (default: <name>.lock beside the definition); implies --locked',
       )
+      .option(
+        '--sbom <formats>',
+        'also write SBOMs beside the golden manifest: spdx (SPDX 2.3 JSON), cyclonedx (CycloneDX 1.6 JSON), comma-separated',
+      )
       .option('--profile <name>', 'activate a profile (repeatable)', collect, [])
       .option('--json', 'print progress as NDJSON events'),
   ).action(async (path: string, opts) => {
@@ -269,6 +275,8 @@ export function buildProgram(given: Io = processIo, registry = new FormatRegistr
   registerLock(program, { io, registry, exit, withFormatFlags });
   registerBoot(program, { io, registry, exit, withFormatFlags });
   registerShell(program, { io, registry, exit, withFormatFlags });
+  registerDrift(program, { io, registry, exit, withFormatFlags });
+  registerManifest(program, { io, registry, exit, withFormatFlags });
 
   program
     .command('list')

@@ -13,6 +13,7 @@ import { commandCodes } from './codes/commands.js';
 import { coreCodes } from './codes/core.js';
 import { discoveryCodes } from './codes/discovery.js';
 import { diskCodes } from './codes/disk.js';
+import { goldenCodes } from './codes/golden.js';
 import { lockCodes } from './codes/lock.js';
 import { outputCodes } from './codes/outputs.js';
 import { pluginCodes } from './codes/plugins.js';
@@ -38,4 +39,5 @@ export const areaCatalogue: Record<string, Record<string, CodeDef<any>>> = {
   commands: commandCodes,
   batch: batchCodes,
   reproducible: reproducibleCodes,
+  golden: goldenCodes,
 };

@@ -185,6 +185,7 @@ export async function planBuild(request: PlanRequest): Promise<PlanResult> {
     backend: backend.id,
     distribution: { ...resolved.distribution },
     outputs: outputs.map((o) => o.type),
+    ...(ir.sbom?.length ? { sbom: [...new Set(ir.sbom)].sort() } : {}),
     steps,
   };
   return done(plan, clean);

@@ -22,6 +22,7 @@ const RANGES: Record<string, number> = {
   commands: 9,
   batch: 9,
   reproducible: 7,
+  golden: 7,
 };
 
 describe('diagnostic catalogue', () => {

@@ -379,7 +379,8 @@ export const OSTREE_INITRAMFS_HOOK = `#!/bin/sh
 # written by imgc: ostree-prepare-root in the initrd
 case "$1" in prereqs) exit 0 ;; esac
 . /usr/share/initramfs-tools/hook-functions
-copy_exec /usr/lib/ostree/ostree-prepare-root /usr/lib/ostree
+# no target: copy_exec would make /usr/lib/ostree the program's own name
+copy_exec /usr/lib/ostree/ostree-prepare-root
 `;
 export const OSTREE_INITRAMFS_SCRIPT = `#!/bin/sh
 # written by imgc: moves the OSTree deployment named by ostree= into place of the root

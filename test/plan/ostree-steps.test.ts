@@ -87,7 +87,9 @@ describe('OSTree output steps', () => {
     expect(ostreeKargs(['root=/dev/vda2', 'ro'])).toEqual(['root=/dev/vda2', 'ro']);
     const ir = baseIr();
     ir.outputs = [{ type: 'ostree-disk', ostree: { ref: 'a/b', osName: 'edge', url: 'http://x/repo' } }];
-    const { plan: p } = await plan(ir, ['ostree-disk']);
+    const { plan: p, diagnostics } = await plan(ir, ['ostree-disk']);
+    // the URL is the deployment's remote; the content is built, not pulled
+    expect(codes(diagnostics)).toContain('IMGC7634');
     const disk = last(p!.steps).options as StepOptions<'assemble-ostree-disk'>;
     expect(disk).toMatchObject({
       name: 'probe.ostree.raw',

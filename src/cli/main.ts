@@ -17,6 +17,7 @@ import { runDiff } from './diff.js';
 import { registerDrift } from './drift.js';
 import { runInit } from './init.js';
 import { LIST_TOPICS, runList } from './list.js';
+import { registerLock } from './lock.js';
 import { registerManifest } from './manifest.js';
 import { collect } from './options.js';
 import { EXIT, EXIT_CODE_TABLE, type Io, printDiagnostics, printJson, processIo } from './output.js';
@@ -156,6 +157,10 @@ export function buildProgram(given: Io = processIo, registry = new FormatRegistr
       .argument('<path>', 'a definition file, or a folder holding one')
       .option('--from <format>', 'input format (detected when absent; "ir" for an IR in JSON or YAML)')
       .addOption(outputsOption("output types to build (default: the definition's, or directory)"))
+      .option(
+        '--reproducible',
+        "plan a reproducible build (SOURCE_DATE_EPOCH from the definition's files unless set)",
+      )
       .option('--profile <name>', 'activate a profile (repeatable)', collect, [])
       .option('--json', 'print {"plan": ..., "diagnostics": [...]}'),
   ).action(async (path: string, opts) => {
@@ -186,6 +191,22 @@ export function buildProgram(given: Io = processIo, registry = new FormatRegistr
       .option(
         '--sbom <formats>',
         'also write SBOMs beside the golden manifest: spdx (SPDX 2.3 JSON), cyclonedx (CycloneDX 1.6 JSON), comma-separated',
+      )
+      .option(
+        '--reproducible',
+        "byte-identical outputs: SOURCE_DATE_EPOCH from the definition's files (git commit time, else newest mtime) unless set",
+      )
+      .option(
+        '--verify-reproducible',
+        'build twice in separate roots without the tree cache and compare every output (exit 4 when they differ)',
+      )
+      .option(
+        '--locked',
+        "install exactly the lock file's package set; fails naming every package the repositories no longer give alike",
+      )
+      .option(
+        '--lock <file>',
+        'the lock file for --locked (default: <name>.lock beside the definition); implies --locked',
       )
       .option('--profile <name>', 'activate a profile (repeatable)', collect, [])
       .option('--json', 'print progress as NDJSON events'),
@@ -251,6 +272,7 @@ export function buildProgram(given: Io = processIo, registry = new FormatRegistr
 
   registerSummary(program, { io, registry, exit, withFormatFlags });
   registerPackages(program, { io, registry, exit, withFormatFlags });
+  registerLock(program, { io, registry, exit, withFormatFlags });
   registerBoot(program, { io, registry, exit, withFormatFlags });
   registerShell(program, { io, registry, exit, withFormatFlags });
   registerDrift(program, { io, registry, exit, withFormatFlags });

@@ -18,9 +18,11 @@ const RANGES: Record<string, number> = {
   cli: 9,
   discovery: 1,
   resolve: 7,
+  lock: 7,
   commands: 9,
   batch: 9,
   golden: 7,
+  reproducible: 7,
 };
 
 describe('diagnostic catalogue', () => {

@@ -10,6 +10,8 @@ import { join } from 'node:path';
 import { Spec, Validation } from '@cyclonedx/cyclonedx-library';
 import { Ajv } from 'ajv';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { DriftReport } from '../../src/golden/drift.js';
+import type { GoldenManifest } from '../../src/golden/schema.js';
 import { buildSample, imgc, type SampleBuild } from '../boot/sample-build.js';
 import { ensureHostTools } from '../helpers/host-tools.js';
 import { bootDisk, runningQemuCount } from '../helpers/qemu.js';
@@ -38,7 +40,7 @@ let built: SampleBuild;
 let disk: string;
 let manifest: string;
 
-async function drift(): Promise<{ code: number | null; report: any; seconds: number }> {
+async function drift(): Promise<{ code: number | null; report: DriftReport; seconds: number }> {
   const t0 = Date.now();
   const r = await imgc(['drift', manifest, disk, '--json'], 300_000);
   const seconds = (Date.now() - t0) / 1000;
@@ -82,12 +84,10 @@ afterAll(() => {
 describe('the golden files of the sample disk', () => {
   it('are all there; the SPDX and CycloneDX files validate; the manifest names the sample packages', async () => {
     const base = disk.replace(/\.raw$/, '');
-    const m = JSON.parse(readFileSync(manifest, 'utf8'));
+    const m = JSON.parse(readFileSync(manifest, 'utf8')) as GoldenManifest;
     expect(m.os.id).toBe('debian');
-    expect(m.packages.map((p: any) => p.name)).toEqual(
-      expect.arrayContaining(['systemd', 'linux-image-amd64']),
-    );
-    expect(m.paths.find((p: any) => p.path === '/usr/bin/ls')?.package).toBe('coreutils');
+    expect(m.packages.map((p) => p.name)).toEqual(expect.arrayContaining(['systemd', 'linux-image-amd64']));
+    expect(m.paths.find((p) => p.path === '/usr/bin/ls')?.package).toBe('coreutils');
     expect(readFileSync(`${base}.mtree`, 'utf8')).toMatch(/^#mtree v2.0\n/);
     expect(spawnSync('aide', ['--config-check', '-c', `${base}.aide.conf`]).status).toBe(0);
     const spdx = JSON.parse(readFileSync(`${base}.spdx.json`, 'utf8'));
@@ -130,7 +130,7 @@ describe('imgc drift on the booted sample disk', () => {
         `imgc drift on the booted sample disk: exit ${after.code} in ${after.seconds.toFixed(1)} s`,
       );
       const paths = after.report.paths.map(
-        (p: any) => `${p.kind} ${p.origin} ${p.path}${p.package ? ` ${p.package}` : ''}`,
+        (p) => `${p.kind} ${p.origin} ${p.path}${p.package ? ` ${p.package}` : ''}`,
       );
       expect(paths).toEqual([
         'changed package /etc/issue base-files',

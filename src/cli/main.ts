@@ -14,6 +14,7 @@ import { runFormats, runInspect, runValidate } from './commands.js';
 import { runCompletion, SHELLS } from './completion.js';
 import { CommandStopped, prepareCommand } from './defaults.js';
 import { runDiff } from './diff.js';
+import { registerFleet } from './fleet.js';
 import { runInit } from './init.js';
 import { LIST_TOPICS, runList } from './list.js';
 import { collect } from './options.js';
@@ -247,6 +248,7 @@ export function buildProgram(given: Io = processIo, registry = new FormatRegistr
   registerPackages(program, { io, registry, exit, withFormatFlags });
   registerBoot(program, { io, registry, exit, withFormatFlags });
   registerShell(program, { io, registry, exit, withFormatFlags });
+  registerFleet(program, { io, registry, exit, withFormatFlags });
 
   program
     .command('list')

@@ -26,6 +26,7 @@ const LAYERS: Layer[] = [
   { name: 'formats (registry, load, translate)', pattern: /^formats\/[^/]+\.ts$/ },
   { name: 'build (plan, exec, backends, outputs, boot)', pattern: /^(plan|exec|backends|outputs|boot)\// },
   { name: 'plugins', pattern: /^plugins\// },
+  { name: 'fleet', pattern: /^fleet\// },
   { name: 'cli', pattern: /^(cli\/|schemas\.ts$)/ },
   { name: 'package entry', pattern: /^(api\/|index\.ts$)/ },
 ];

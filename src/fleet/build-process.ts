@@ -1,0 +1,91 @@
+/**
+ * The one privileged process that builds one job (`imgc worker --run-job FILE`, started by the
+ * worker for each job): it unpacks the definition, plans it with the job's pins and runs the
+ * same engine as `imgc build`, printing the build's events as NDJSON on stdout. It stops its
+ * build cleanly on SIGTERM (cancel, worker shutdown) and when its worker dies (SIGKILL): it is
+ * then re-parented, notices, and cleans up as on Ctrl-C, so a killed worker leaves no build behind.
+ */
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { BackendRegistry } from '../backends/registry.js';
+import { type Diagnostic, hasErrors } from '../diagnostics/types.js';
+import { executeBuild } from '../exec/executor.js';
+import type { BuildEvent } from '../exec/progress.js';
+import { FormatRegistry } from '../formats/registry.js';
+import { originOf, unpackBundle } from './bundle.js';
+import type { ImageJobData } from './job-data.js';
+import { planDefinition } from './plan-job.js';
+
+export interface BuildProcessInput {
+  job: ImageJobData;
+  /** a fresh folder the process owns: the definition and the outputs go below it */
+  scratch: string;
+  cacheDir: string;
+  treeCache: boolean;
+  preferTmpfs: boolean;
+}
+
+/** The exit codes the worker reads, the same as `imgc build`'s. */
+export const BUILD_EXIT = { ok: 0, definition: 1, failed: 3, interrupted: 130 } as const;
+
+export function outputDirOf(scratch: string): string {
+  return join(scratch, 'out');
+}
+
+export async function runBuildProcess(inputFile: string, write: (line: string) => void): Promise<number> {
+  const input = JSON.parse(await readFile(inputFile, 'utf8')) as BuildProcessInput;
+  const { job } = input;
+  const unpacked = join(input.scratch, 'definition');
+  const entry = await unpackBundle(job.definition, unpacked);
+  const emit = (e: BuildEvent) => {
+    const shown =
+      e.event === 'diagnostic' ? { ...e, diagnostic: originOf(job.definition, unpacked, e.diagnostic) } : e;
+    write(`${JSON.stringify(shown)}\n`);
+  };
+  const report = (diagnostics: Diagnostic[]) => {
+    for (const diagnostic of diagnostics)
+      emit({ time: new Date().toISOString(), event: 'diagnostic', diagnostic });
+  };
+  const backends = new BackendRegistry();
+  const planned = await planDefinition(new FormatRegistry(), backends, entry, {
+    ...(job.from ? { from: job.from } : {}),
+    profiles: job.profiles,
+    options: job.options,
+    outputs: job.outputs,
+    sourceDateEpoch: job.definition.sourceDateEpoch,
+    ...(job.pins ? { pins: job.pins } : {}),
+  });
+  report(planned.diagnostics);
+  if (!planned.plan || hasErrors(planned.diagnostics)) return BUILD_EXIT.definition;
+
+  const controller = new AbortController();
+  const stop = (why: string) => {
+    if (!controller.signal.aborted) controller.abort(why);
+  };
+  const onSignal = (sig: NodeJS.Signals) => stop(sig);
+  process.on('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
+  const parent = process.ppid;
+  const orphanWatch = setInterval(() => {
+    if (process.ppid !== parent) stop('the worker died');
+  }, 250);
+  try {
+    const result = await executeBuild(planned.plan, {
+      cacheDir: input.cacheDir,
+      outputDir: outputDirOf(input.scratch),
+      backends,
+      positions: planned.positions,
+      signal: controller.signal,
+      onEvent: emit,
+      treeCache: input.treeCache,
+      preferTmpfs: input.preferTmpfs,
+      sourceDir: planned.sourceDir,
+    });
+    if (result.interrupted) return BUILD_EXIT.interrupted;
+    return result.ok ? BUILD_EXIT.ok : BUILD_EXIT.failed;
+  } finally {
+    clearInterval(orphanWatch);
+    process.off('SIGTERM', onSignal);
+    process.off('SIGINT', onSignal);
+  }
+}

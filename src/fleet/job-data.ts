@@ -30,7 +30,10 @@ export interface ImageJobResult {
   artifacts: ArtifactRecord;
   /** warnings and notes of the build (errors fail the job instead) */
   diagnostics: Diagnostic[];
+  /** the job on the worker: build process, then the store */
   elapsedMs: number;
+  /** of which storing the outputs */
+  storeMs: number;
   worker: string;
 }
 

@@ -131,11 +131,13 @@ async function runJob(
       : `exit ${exit.code}: ${stderr.trim().slice(-2000)}`;
     throw new Error(diag(fleetCodes.buildCrashed, { detail }).message);
   }
+  const storing = Date.now();
   const artifacts = await storeOutputs(job, scratch, options.store);
   return {
     artifacts,
     diagnostics: diagnostics.filter((d) => d.severity !== 'error'),
     elapsedMs: Date.now() - started,
+    storeMs: Date.now() - storing,
     worker: options.worker,
   };
 }

@@ -87,7 +87,7 @@ export function startWorker(
     '--queue',
     'x86_64',
     '--lock-seconds',
-    '4',
+    '3',
     ...extra,
   ]);
   const child = spawn(node, args, { cwd: repoRoot, stdio: ['ignore', 'ignore', 'pipe'] });

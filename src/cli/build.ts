@@ -1,8 +1,12 @@
 /** `imgc build`: plan, then execute with the cache, progress output and cleanup on Ctrl-C. */
-import { resolve } from 'node:path';
+import { mkdir, mkdtemp, rename, rm } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
 import { BackendRegistry } from '../backends/registry.js';
+import { reproducibleCodes } from '../diagnostics/codes/reproducible.js';
+import { diag } from '../diagnostics/define.js';
 import { renderDiagnostic } from '../diagnostics/render.js';
-import { hasErrors } from '../diagnostics/types.js';
+import { type Diagnostic, hasErrors } from '../diagnostics/types.js';
+import { compareOutputs, LISTED, type OutputComparison } from '../exec/compare-outputs.js';
 import { executeBuild } from '../exec/executor.js';
 import type { BuildEvent } from '../exec/progress.js';
 import type { FormatRegistry } from '../formats/registry.js';
@@ -16,6 +20,8 @@ export interface BuildFlags extends PlanFlags {
   treeCache?: boolean;
   verbose?: boolean;
   tmpfs?: boolean;
+  /** build twice in separate roots without the tree cache, compare the outputs */
+  verifyReproducible?: boolean;
 }
 
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
@@ -129,13 +135,106 @@ export async function runBuild(
   registry: FormatRegistry,
   path: string,
   flags: BuildFlags,
+  /** the backends to build with; default the built-ins and the plugins the flags name */
+  backends?: BackendRegistry,
 ): Promise<number> {
-  const prepared = await preparePlan(registry, path, flags);
+  const verify = flags.verifyReproducible === true;
+  const reproducible = flags.reproducible || verify;
+  const prepared = await preparePlan(registry, path, { ...flags, reproducible }, backends);
+  // tools run in the tree (dpkg, useradd) read the epoch from their environment
+  const envBefore = process.env.SOURCE_DATE_EPOCH;
+  if (prepared.epoch?.reproducible) process.env.SOURCE_DATE_EPOCH = String(prepared.epoch.value);
   try {
+    if (verify && prepared.plan && !hasErrors(prepared.diagnostics))
+      return await verifyReproducible(io, prepared, flags, path);
     return await buildPrepared(io, prepared, flags, path);
   } finally {
+    if (envBefore === undefined) delete process.env.SOURCE_DATE_EPOCH;
+    else process.env.SOURCE_DATE_EPOCH = envBefore;
     await prepared.close?.();
   }
+}
+
+/**
+ * `--verify-reproducible`: the plan built twice, each into its own folder from its own
+ * workspace and without the tree cache (the package cache is shared), then every output
+ * compared; identical outputs are moved into the output folder.
+ */
+async function verifyReproducible(
+  io: Io,
+  prepared: PreparedPlan,
+  flags: BuildFlags,
+  path: string,
+): Promise<number> {
+  const outputDir = resolve(flags.outputDir);
+  await mkdir(outputDir, { recursive: true });
+  const roots = await mkdtemp(join(outputDir, '.imgc-verify-'));
+  let keep = false;
+  try {
+    const builds = ['first', 'second'] as const;
+    for (const [i, which] of builds.entries()) {
+      const dir = join(roots, String(i + 1));
+      if (!flags.json) io.stderr(`--verify-reproducible: ${which} build into ${dir}\n`);
+      const code = await buildPrepared(
+        io,
+        { ...prepared, diagnostics: i === 0 ? prepared.diagnostics : [] },
+        {
+          ...flags,
+          outputDir: dir,
+          treeCache: false,
+        },
+        path,
+      );
+      if (code === EXIT.interrupted) return code;
+      if (code !== EXIT.ok) {
+        report(io, flags, [diag(reproducibleCodes.verifyBuildFailed, { which })]);
+        return code;
+      }
+    }
+    const compared = await compareOutputs(join(roots, '1'), join(roots, '2'));
+    printComparison(io, flags, compared);
+    const differing = compared.filter((c) => !c.identical).map((c) => c.name);
+    if (differing.length) {
+      report(io, flags, [
+        diag(reproducibleCodes.notReproducible, { outputs: differing.join(', '), kept: roots }),
+      ]);
+      keep = true;
+      return EXIT.notReproducible;
+    }
+    for (const c of compared) {
+      await rm(join(outputDir, c.name), { recursive: true, force: true });
+      await rename(join(roots, '1', c.name), join(outputDir, c.name));
+    }
+    return EXIT.ok;
+  } finally {
+    if (!keep) await rm(roots, { recursive: true, force: true });
+  }
+}
+
+function printComparison(io: Io, flags: BuildFlags, compared: OutputComparison[]): void {
+  if (flags.json) {
+    io.stdout(
+      `${JSON.stringify({ time: new Date().toISOString(), event: 'reproducible', outputs: compared })}\n`,
+    );
+    return;
+  }
+  for (const c of compared) {
+    if (c.identical) {
+      io.stdout(`${c.name}: identical\n`);
+      continue;
+    }
+    const more = c.total > LISTED ? ` (the first ${LISTED} of ${c.total})` : '';
+    io.stdout(`${c.name}: differs${more}\n${c.differences.map((d) => `  ${d}`).join('\n')}\n`);
+  }
+}
+
+function report(io: Io, flags: BuildFlags, diagnostics: Diagnostic[]): void {
+  if (flags.json)
+    for (const d of diagnostics)
+      io.stdout(
+        `${JSON.stringify(shown(io, { time: new Date().toISOString(), event: 'diagnostic', diagnostic: d }))}\n`,
+      );
+  else printDiagnostics(io, diagnostics);
 }
 
 async function buildPrepared(

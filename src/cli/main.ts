@@ -155,6 +155,10 @@ export function buildProgram(given: Io = processIo, registry = new FormatRegistr
       .argument('<path>', 'a definition file, or a folder holding one')
       .option('--from <format>', 'input format (detected when absent; "ir" for an IR in JSON or YAML)')
       .addOption(outputsOption("output types to build (default: the definition's, or directory)"))
+      .option(
+        '--reproducible',
+        "plan a reproducible build (SOURCE_DATE_EPOCH from the definition's files unless set)",
+      )
       .option('--profile <name>', 'activate a profile (repeatable)', collect, [])
       .option('--json', 'print {"plan": ..., "diagnostics": [...]}'),
   ).action(async (path: string, opts) => {
@@ -182,6 +186,14 @@ export function buildProgram(given: Io = processIo, registry = new FormatRegistr
       )
       .option('--no-tree-cache', 'neither reuse nor save tree snapshots (the package cache is still used)')
       .option('--no-tmpfs', 'build on disk under the cache dir instead of /dev/shm')
+      .option(
+        '--reproducible',
+        "byte-identical outputs: SOURCE_DATE_EPOCH from the definition's files (git commit time, else newest mtime) unless set",
+      )
+      .option(
+        '--verify-reproducible',
+        'build twice in separate roots without the tree cache and compare every output (exit 4 when they differ)',
+      )
       .option('--profile <name>', 'activate a profile (repeatable)', collect, [])
       .option('--json', 'print progress as NDJSON events'),
   ).action(async (path: string, opts) => {

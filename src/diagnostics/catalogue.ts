@@ -16,6 +16,7 @@ import { diskCodes } from './codes/disk.js';
 import { fleetCodes } from './codes/fleet.js';
 import { outputCodes } from './codes/outputs.js';
 import { pluginCodes } from './codes/plugins.js';
+import { reproducibleCodes } from './codes/reproducible.js';
 import { resolveCodes } from './codes/resolve.js';
 import { scriptCodes } from './codes/scripts.js';
 import { translateCodes } from './codes/translate.js';
@@ -36,4 +37,5 @@ export const areaCatalogue: Record<string, Record<string, CodeDef<any>>> = {
   commands: commandCodes,
   batch: batchCodes,
   fleet: fleetCodes,
+  reproducible: reproducibleCodes,
 };

@@ -20,6 +20,7 @@ import type { Diagnostic } from '../diagnostics/types.js';
 import { type PositionTable, positionOf } from '../ir/positions.js';
 import {
   type BuildPlan,
+  isStepOf,
   ofType,
   outputNameOf,
   type PlanStep,
@@ -27,6 +28,7 @@ import {
   treeStepTypes,
 } from '../plan/steps.js';
 import { commitOutput, reapStaleOutputs, tempOutputPath } from './atomic.js';
+import { settleTree } from './build-noise.js';
 import { coreStepRuntimes } from './core-steps.js';
 import { acquireLock, LockTimeoutError } from './lock.js';
 import { packageOf } from './process.js';
@@ -298,6 +300,8 @@ async function track(
   return { elapsedMs: Date.now() - t0 };
 }
 
+const FINALIZE: ReadonlySet<'finalize'> = new Set(['finalize'] as const);
+
 async function runTreeSteps(session: Session, resumeAt: number) {
   const { backend, options, runtimes, emit } = session;
   const useCache = options.treeCache ?? true;
@@ -308,10 +312,13 @@ async function runTreeSteps(session: Session, resumeAt: number) {
     const { elapsedMs } = await track(
       session,
       step,
-      (context) =>
-        step.executor === `backend:${backend.id}`
+      async (context) => {
+        await (step.executor === `backend:${backend.id}`
           ? backend.execute(step, context)
-          : runtimes.run('tree', step, context),
+          : runtimes.run('tree', step, context));
+        const epoch = isStepOf(step, FINALIZE) ? step.options.sourceDateEpoch : undefined;
+        if (epoch !== undefined) await settleTree(context, epoch);
+      },
       i + 1,
     );
     let saved = false;

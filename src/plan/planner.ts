@@ -77,6 +77,18 @@ export interface PlanRequest {
   sourceDir: string;
   /** SOURCE_DATE_EPOCH for archives */
   sourceDateEpoch?: number;
+  /**
+   * A reproducible build (SOURCE_DATE_EPOCH set, or --reproducible): every output and the
+   * tree's clean-up get the epoch, not only the archives; needs `sourceDateEpoch`.
+   */
+  reproducible?: boolean;
+}
+
+/** `{ sourceDateEpoch }` for the steps that take it only in a reproducible build. */
+export function reproducibleEpoch(request: PlanRequest): { sourceDateEpoch?: number } {
+  return request.reproducible && request.sourceDateEpoch !== undefined
+    ? { sourceDateEpoch: request.sourceDateEpoch }
+    : {};
 }
 
 export interface PlanResult {
@@ -332,7 +344,11 @@ async function treeDrafts(planning: Planning, repositories: Repository[]): Promi
   drafts.push({
     type: 'finalize',
     title: 'finalize the tree',
-    options: { cleanPackageCache: true, resetMachineId: ir.system.machineId === undefined },
+    options: {
+      cleanPackageCache: true,
+      resetMachineId: ir.system.machineId === undefined,
+      ...reproducibleEpoch(request),
+    },
     origin: [],
   });
   return drafts;
@@ -398,6 +414,7 @@ function outputSteps(planning: Planning, treeId: string[], phaseSteps: PhaseStep
         format,
         cmdline: ir.system.kernel.cmdline,
         os: osFacts,
+        ...reproducibleEpoch(request),
       };
       if (ir.storage) opts.storage = ir.storage;
       if (ir.boot) opts.boot = ir.boot;
@@ -423,6 +440,7 @@ function outputSteps(planning: Planning, treeId: string[], phaseSteps: PhaseStep
         distribution: dist,
         options: planning.options,
         ...(request.sourceDateEpoch !== undefined ? { sourceDateEpoch: request.sourceDateEpoch } : {}),
+        reproducible: request.reproducible === true,
         diagnostics,
       });
       for (const d of drafts) steps.push(toStep(d, treeId, backend));

@@ -21,6 +21,7 @@ const RANGES: Record<string, number> = {
   commands: 9,
   batch: 9,
   fleet: 8,
+  reproducible: 7,
 };
 
 describe('diagnostic catalogue', () => {

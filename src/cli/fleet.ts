@@ -20,6 +20,7 @@ import { collect, type FormatFlags, formatOptionsFrom } from './options.js';
 import { EXIT, type Io, printDiagnostics, printJson, say, shown } from './output.js';
 import { defaultCacheDir, parseOutputTypes } from './plan.js';
 import type { CommandContext } from './register.js';
+import { chooseEpoch } from './source-date-epoch.js';
 
 const redisOption = () =>
   new Option(
@@ -149,6 +150,7 @@ interface SubmitFlags extends FormatFlags {
   from?: string;
   profile?: string[];
   pin?: boolean;
+  reproducible?: boolean;
   cacheDir?: string;
   attempts?: string;
   backoffSeconds?: string;
@@ -186,6 +188,14 @@ async function runSubmitCommand(ctx: CommandContext, definitions: string[], flag
       ...(flags.from ? { from: flags.from } : {}),
       profiles: flags.profile ?? [],
       options: formatOptionsFrom(flags),
+      epoch: (files) => {
+        const chosen = chooseEpoch({
+          env: process.env.SOURCE_DATE_EPOCH,
+          reproducible: flags.reproducible === true,
+          files,
+        });
+        return { value: chosen.epoch, reproducible: chosen.reproducible, diagnostics: chosen.diagnostics };
+      },
       pin: flags.pin ?? true,
       cacheDir: resolve(flags.cacheDir ?? defaultCacheDir()),
       attempts,
@@ -350,6 +360,10 @@ export function registerFleet(program: Command, ctx: CommandContext): void {
         )
         .option('--profile <name>', 'activate a profile (repeatable)', collect, [])
         .option('--no-pin', 'do not resolve and pin the package set now; each worker resolves when it builds')
+        .option(
+          '--reproducible',
+          "reproducible builds on every worker (SOURCE_DATE_EPOCH from the definition's files unless set)",
+        )
         .option('--cache-dir <dir>', 'where the resolver keeps repository metadata (default as for build)')
         .option('--attempts <n>', 'how often a job is tried when the build infrastructure fails (default 3)')
         .option('--backoff-seconds <n>', 'the first wait before a retry, doubled each time (default 10)')

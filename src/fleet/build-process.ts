@@ -52,11 +52,13 @@ export async function runBuildProcess(inputFile: string, write: (line: string) =
     profiles: job.profiles,
     options: job.options,
     outputs: job.outputs,
-    sourceDateEpoch: job.definition.sourceDateEpoch,
+    epoch: job.epoch,
     ...(job.pins ? { pins: job.pins } : {}),
   });
   report(planned.diagnostics);
   if (!planned.plan || hasErrors(planned.diagnostics)) return BUILD_EXIT.definition;
+  // as `imgc build` does: dpkg, useradd and the like in the tree read the epoch from there
+  if (job.epoch.reproducible) process.env.SOURCE_DATE_EPOCH = String(job.epoch.value);
 
   const controller = new AbortController();
   const stop = (why: string) => {

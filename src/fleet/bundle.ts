@@ -25,8 +25,6 @@ export interface DefinitionBundle {
   /** where it was submitted from, so diagnostics name the user's own file */
   origin: string;
   files: BundledFile[];
-  /** SOURCE_DATE_EPOCH as a local build of it would take it (decision 0086's rule, cli/plan.ts) */
-  sourceDateEpoch: number;
 }
 
 export async function bundleDefinition(
@@ -49,15 +47,11 @@ export async function bundleDefinition(
       base64: (await readFile(file)).toString('base64'),
     });
   }
-  const envEpoch = Number(process.env.SOURCE_DATE_EPOCH);
-  const sourceDateEpoch =
-    Number.isInteger(envEpoch) && envEpoch >= 0 ? envEpoch : Math.floor(info.mtimeMs / 1000);
   return {
     bundle: {
       entry: info.isDirectory() ? '.' : basename(absolute),
       origin: absolute,
       files,
-      sourceDateEpoch,
     },
     diagnostics: [],
   };

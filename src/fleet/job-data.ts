@@ -4,6 +4,7 @@ import type { FormatOptions } from '../formats/contract.js';
 import type { OutputType } from '../ir/schema.js';
 import type { DefinitionBundle } from './bundle.js';
 import type { PackagePins } from './pins.js';
+import type { JobEpoch } from './plan-job.js';
 import type { ArtifactRecord } from './store.js';
 
 export const JOB_DATA_VERSION = 1;
@@ -17,6 +18,8 @@ export interface ImageJobData {
   profiles: string[];
   options: FormatOptions;
   outputs: OutputType[];
+  /** chosen once at submit, as `imgc build` chooses it, so every worker builds with the same one */
+  epoch: JobEpoch;
   pins?: PackagePins;
   queue: string;
 }

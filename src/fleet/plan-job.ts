@@ -16,17 +16,29 @@ import { planBuild } from '../plan/planner.js';
 import type { BuildPlan } from '../plan/steps.js';
 import { applyPins, type PackagePins } from './pins.js';
 
+/** SOURCE_DATE_EPOCH of a job, and whether the build is a reproducible one (decision 0100). */
+export interface JobEpoch {
+  value: number;
+  reproducible: boolean;
+}
+
+/** Chooses the epoch from the files the definition was read from (the definition first), as `imgc build` does. */
+export type EpochChooser = (files: string[]) => JobEpoch & { diagnostics: Diagnostic[] };
+
 export interface JobDefinitionOptions {
   from?: string;
   profiles: string[];
   options: FormatOptions;
   outputs: OutputType[];
-  sourceDateEpoch: number;
+  /** fixed in the job; a chooser at submit */
+  epoch: JobEpoch | EpochChooser;
   pins?: PackagePins;
 }
 
 export interface PlannedJob {
   plan?: BuildPlan;
+  /** the epoch planned with; absent when the definition did not load */
+  epoch?: JobEpoch;
   sourceDir: string;
   positions: PositionTable;
   diagnostics: Diagnostic[];
@@ -51,6 +63,13 @@ export async function planDefinition(
   let ir = job.profiles.length ? { ...loaded.ir, activeProfiles: job.profiles } : loaded.ir;
   ir = mergeProfiles(ir);
   if (job.pins) ir = applyPins(ir, job.pins);
+  const chosen =
+    typeof job.epoch === 'function'
+      ? job.epoch([...new Set([resolve(path), ...loaded.files.map((f) => resolve(sourceDir, f))])])
+      : { ...job.epoch, diagnostics: [] };
+  const epoch = { value: chosen.value, reproducible: chosen.reproducible };
+  const diagnostics = [...loaded.diagnostics, ...chosen.diagnostics];
+  if (hasErrors(chosen.diagnostics)) return { sourceDir, positions, diagnostics };
   const planned = await planBuild({
     ir,
     positions,
@@ -59,12 +78,14 @@ export async function planDefinition(
     host: localHost(),
     options: job.options,
     sourceDir,
-    sourceDateEpoch: job.sourceDateEpoch,
+    sourceDateEpoch: epoch.value,
+    reproducible: epoch.reproducible,
   });
   return {
     ...(planned.plan ? { plan: planned.plan } : {}),
+    epoch,
     sourceDir,
     positions,
-    diagnostics: [...loaded.diagnostics, ...planned.diagnostics],
+    diagnostics: [...diagnostics, ...planned.diagnostics],
   };
 }

@@ -4,6 +4,7 @@
  * it reports them together; a failed child does not block it (ignoreDependencyOnFailure).
  */
 import { randomBytes } from 'node:crypto';
+import { resolve } from 'node:path';
 import { FlowProducer } from 'bullmq';
 import { BackendRegistry, localHost } from '../backends/registry.js';
 import { fleetCodes } from '../diagnostics/codes/fleet.js';
@@ -24,7 +25,7 @@ import {
 } from './connection.js';
 import { type ImageJobData, JOB_DATA_VERSION, type ReleaseJobData } from './job-data.js';
 import { type PinSource, resolverPins } from './pins.js';
-import { planDefinition } from './plan-job.js';
+import { type EpochChooser, type JobEpoch, planDefinition } from './plan-job.js';
 
 export interface SubmitRequest {
   redis: string;
@@ -36,6 +37,8 @@ export interface SubmitRequest {
   from?: string;
   profiles: string[];
   options: FormatOptions;
+  /** SOURCE_DATE_EPOCH and reproducibility, chosen per definition as `imgc build` chooses them */
+  epoch: EpochChooser;
   /** false: no pins, each worker resolves at build time */
   pin: boolean;
   pinSource?: PinSource;
@@ -71,6 +74,13 @@ export async function submitJobs(registry: FormatRegistry, request: SubmitReques
     const bundled = await bundleDefinition(definition);
     diagnostics.push(...bundled.diagnostics);
     if (!bundled.bundle) continue;
+    // chosen at the first plan of the definition, then the same for each of its output sets;
+    // its notes (and an unusable SOURCE_DATE_EPOCH) are submit's to report
+    let epoch: JobEpoch | EpochChooser = (files) => {
+      const chosen = request.epoch(files);
+      diagnostics.push(...chosen.diagnostics);
+      return chosen;
+    };
     for (const outputs of request.outputSets) {
       // planned here only to learn the architecture and pin the packages; a definition with
       // errors still goes to the fleet, whose build reports them (and fails without retry)
@@ -79,8 +89,10 @@ export async function submitJobs(registry: FormatRegistry, request: SubmitReques
         profiles: request.profiles,
         options: request.options,
         outputs,
-        sourceDateEpoch: bundled.bundle.sourceDateEpoch,
+        epoch,
       });
+      // a definition that did not load takes its own file's, as a local build would report its errors
+      if (typeof epoch === 'function') epoch = planned.epoch ?? epoch([resolve(definition)]);
       const queue = queueFor(request, planned.plan?.distribution.architecture, diagnostics);
       if (!queue) return { images: [], diagnostics };
       const job: ImageJobData = {
@@ -91,6 +103,7 @@ export async function submitJobs(registry: FormatRegistry, request: SubmitReques
         profiles: request.profiles,
         options: request.options,
         outputs,
+        epoch: { value: epoch.value, reproducible: epoch.reproducible },
         queue,
       };
       if (request.pin && planned.plan && !hasErrors(planned.diagnostics)) {

@@ -36,7 +36,12 @@ describe('pins from the resolver', () => {
   it('resolves the sample with apt and plans every package at its resolved version', async () => {
     const registry = new FormatRegistry();
     const backends = new BackendRegistry();
-    const job = { profiles: [], options: {}, outputs: [], sourceDateEpoch: 1_700_000_000 };
+    const job = {
+      profiles: [],
+      options: {},
+      outputs: [],
+      epoch: { value: 1_700_000_000, reproducible: false },
+    };
     const unpinned = await planDefinition(registry, backends, sampleDefinition, job);
     expect(unpinned.plan, JSON.stringify(unpinned.diagnostics)).toBeDefined();
     const pinned = await resolverPins.pin(unpinned.plan!, backends, {

@@ -5,8 +5,8 @@
  * build cleanly on SIGTERM (cancel, worker shutdown) and when its worker dies (SIGKILL): it is
  * then re-parented, notices, and cleans up as on Ctrl-C, so a killed worker leaves no build behind.
  */
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { readFile, rm, rmdir } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { BackendRegistry } from '../backends/registry.js';
 import { type Diagnostic, hasErrors } from '../diagnostics/types.js';
 import { executeBuild } from '../exec/executor.js';
@@ -89,5 +89,13 @@ export async function runBuildProcess(inputFile: string, write: (line: string) =
     clearInterval(orphanWatch);
     process.off('SIGTERM', onSignal);
     process.off('SIGINT', onSignal);
+    // the dead worker cannot remove the job's folder (definition, partial outputs): its build does
+    if (process.ppid !== parent) await removeOrphanedScratch(input.scratch);
   }
+}
+
+async function removeOrphanedScratch(scratch: string): Promise<void> {
+  await rm(scratch, { recursive: true, force: true });
+  // the worker's folder of job folders, when this was its last job
+  await rmdir(dirname(scratch)).catch(() => undefined);
 }

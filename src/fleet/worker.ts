@@ -60,6 +60,7 @@ export async function runWorker(settings: WorkerSettings, stop: AbortSignal): Pr
     maxStalledCount: 2,
   };
   const active = new Set<string>();
+  const cleanups = new Set<Promise<unknown>>();
   const processor = imageProcessor({
     self: settings.self,
     cacheDir: settings.cacheDir,
@@ -68,6 +69,11 @@ export async function runWorker(settings: WorkerSettings, stop: AbortSignal): Pr
     treeCache: settings.treeCache,
     preferTmpfs: settings.preferTmpfs,
     worker: name,
+    deferCleanup: (removal) => {
+      const tracked = removal.catch((e) => settings.say(`worker: removing a job folder: ${e}`));
+      cleanups.add(tracked);
+      void tracked.finally(() => cleanups.delete(tracked));
+    },
   });
   const builders = settings.queues.map(
     (q) =>
@@ -111,6 +117,7 @@ export async function runWorker(settings: WorkerSettings, stop: AbortSignal): Pr
   settings.say(`worker ${name}: stopping; finishing ${active.size} running job(s)`);
   clearInterval(poll);
   await Promise.all([...builders, releaser].map((w) => w.close()));
+  await Promise.all(cleanups);
   client.disconnect();
   await rm(scratchBase, { recursive: true, force: true });
 }

@@ -14,9 +14,12 @@ import { runFormats, runInspect, runValidate } from './commands.js';
 import { runCompletion, SHELLS } from './completion.js';
 import { CommandStopped, prepareCommand } from './defaults.js';
 import { runDiff } from './diff.js';
+import { registerDrift } from './drift.js';
 import { registerFleet } from './fleet.js';
 import { runInit } from './init.js';
 import { LIST_TOPICS, runList } from './list.js';
+import { registerLock } from './lock.js';
+import { registerManifest } from './manifest.js';
 import { collect } from './options.js';
 import { EXIT, EXIT_CODE_TABLE, type Io, printDiagnostics, printJson, processIo } from './output.js';
 import { registerPackages } from './packages.js';
@@ -194,6 +197,18 @@ export function buildProgram(given: Io = processIo, registry = new FormatRegistr
         '--verify-reproducible',
         'build twice in separate roots without the tree cache and compare every output (exit 4 when they differ)',
       )
+      .option(
+        '--locked',
+        "install exactly the lock file's package set; fails naming every package the repositories no longer give alike",
+      )
+      .option(
+        '--lock <file>',
+        'the lock file for --locked (default: <name>.lock beside the definition); implies --locked',
+      )
+      .option(
+        '--sbom <formats>',
+        'also write SBOMs beside the golden manifest: spdx (SPDX 2.3 JSON), cyclonedx (CycloneDX 1.6 JSON), comma-separated',
+      )
       .option('--profile <name>', 'activate a profile (repeatable)', collect, [])
       .option('--json', 'print progress as NDJSON events'),
   ).action(async (path: string, opts) => {
@@ -258,9 +273,12 @@ export function buildProgram(given: Io = processIo, registry = new FormatRegistr
 
   registerSummary(program, { io, registry, exit, withFormatFlags });
   registerPackages(program, { io, registry, exit, withFormatFlags });
+  registerLock(program, { io, registry, exit, withFormatFlags });
   registerBoot(program, { io, registry, exit, withFormatFlags });
   registerShell(program, { io, registry, exit, withFormatFlags });
   registerFleet(program, { io, registry, exit, withFormatFlags });
+  registerDrift(program, { io, registry, exit, withFormatFlags });
+  registerManifest(program, { io, registry, exit, withFormatFlags });
 
   program
     .command('list')

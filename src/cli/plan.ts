@@ -12,7 +12,7 @@ import type { PositionTable } from '../ir/positions.js';
 import { mergeProfiles } from '../ir/profiles.js';
 import type { OutputType } from '../ir/schema.js';
 import { closest } from '../lib/closest.js';
-import { buildableOutputs, planBuild } from '../plan/planner.js';
+import { buildableOutputs, imageName, planBuild } from '../plan/planner.js';
 import type { BuildPlan, PlanStep } from '../plan/steps.js';
 import { openBackends } from '../plugins/index.js';
 import { type FormatFlags, formatOptionsFrom } from './options.js';
@@ -40,6 +40,8 @@ export interface PreparedPlan {
   sourceDir?: string;
   /** SOURCE_DATE_EPOCH of the plan, and whether the build is a reproducible one */
   epoch?: { value: number; reproducible: boolean };
+  /** the image's name as its outputs are named (the lock file is `<name>.lock`) */
+  name?: string;
   /** the backends the plan was made with (built-ins and plugins); close() stops plugin processes */
   backends?: BackendRegistry;
   close?: () => Promise<void>;
@@ -121,6 +123,7 @@ export async function preparePlan(
   });
   return {
     plan: planned.plan,
+    name: imageName(effective),
     ...(planned.clean ? { clean: planned.clean } : {}),
     sourceDir,
     epoch: { value: sourceDateEpoch, reproducible: epoch.reproducible },

@@ -14,6 +14,8 @@ import { coreCodes } from './codes/core.js';
 import { discoveryCodes } from './codes/discovery.js';
 import { diskCodes } from './codes/disk.js';
 import { fleetCodes } from './codes/fleet.js';
+import { goldenCodes } from './codes/golden.js';
+import { lockCodes } from './codes/lock.js';
 import { outputCodes } from './codes/outputs.js';
 import { pluginCodes } from './codes/plugins.js';
 import { reproducibleCodes } from './codes/reproducible.js';
@@ -34,8 +36,10 @@ export const areaCatalogue: Record<string, Record<string, CodeDef<any>>> = {
   cli: cliCodes,
   discovery: discoveryCodes,
   resolve: resolveCodes,
+  lock: lockCodes,
   commands: commandCodes,
   batch: batchCodes,
   fleet: fleetCodes,
   reproducible: reproducibleCodes,
+  golden: goldenCodes,
 };

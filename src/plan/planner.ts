@@ -185,6 +185,7 @@ export async function planBuild(request: PlanRequest): Promise<PlanResult> {
     backend: backend.id,
     distribution: { ...resolved.distribution },
     outputs: outputs.map((o) => o.type),
+    ...(ir.sbom?.length ? { sbom: [...new Set(ir.sbom)].sort() } : {}),
     steps,
   };
   return done(plan, clean);
@@ -377,11 +378,16 @@ function chain(drafts: StepDraft[], backend: Backend, first: string[] = []): Pla
   return steps;
 }
 
+/** The image's name as output files are named: the metadata name made safe, else `image`. */
+export function imageName(ir: ImageIR): string {
+  return ir.metadata?.name?.replace(/[^A-Za-z0-9._-]/g, '-') || 'image';
+}
+
 /** One step (or chain) per output, each consuming the finished tree; disks with their scripts. */
 function outputSteps(planning: Planning, treeId: string[], phaseSteps: PhaseSteps): PlanStep[] {
   const { ir, outputs, backend, dist, request, diagnostics } = planning;
   const steps: PlanStep[] = [];
-  const name = ir.metadata?.name?.replace(/[^A-Za-z0-9._-]/g, '-') || 'image';
+  const name = imageName(ir);
   // pre-disk scripts run once, before the first disk output, and every disk output starts from them
   let diskInput = treeId;
   let preDiskPlanned = false;

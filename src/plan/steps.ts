@@ -518,6 +518,11 @@ export const BuildPlan = Type.Object(
       'what the backend resolved the IR distribution to',
     ),
     outputs: StrList(),
+    sbom: Type.Optional(
+      Type.Array(Type.Union([Type.Literal('spdx'), Type.Literal('cyclonedx')]), {
+        description: 'SBOMs written beside the golden manifest (the IR sbom field and --sbom)',
+      }),
+    ),
     steps: Type.Array(PlanStep),
   },
   {

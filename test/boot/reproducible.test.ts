@@ -60,8 +60,12 @@ describe.runIf(asRoot)('reproducible outputs of the sample', () => {
         'imgc-sample-esp.raw',
         'imgc-sample-portable.raw',
         'imgc-sample-sysext.raw',
+        'imgc-sample.aide.conf',
         'imgc-sample.cpio.zst',
         'imgc-sample.efi',
+        'imgc-sample.lock',
+        'imgc-sample.manifest.json',
+        'imgc-sample.mtree',
         'imgc-sample.oci',
         'imgc-sample.oci.tar',
         'imgc-sample.raw',
@@ -102,6 +106,10 @@ describe.runIf(asRoot)('reproducible outputs of the sample', () => {
       );
       expect(run.code, `${run.stdout}\n${run.stderr.slice(-3000)}`).toBe(0);
       expect(run.stdout.trim().split('\n').sort()).toEqual([
+        'imgc-sample.aide.conf: identical',
+        'imgc-sample.lock: identical',
+        'imgc-sample.manifest.json: identical',
+        'imgc-sample.mtree: identical',
         'imgc-sample.raw: identical',
         'imgc-sample.tar: identical',
         'imgc-sample: identical',

@@ -18,10 +18,12 @@ const RANGES: Record<string, number> = {
   cli: 9,
   discovery: 1,
   resolve: 7,
+  lock: 7,
   commands: 9,
   batch: 9,
   fleet: 8,
   reproducible: 7,
+  golden: 7,
 };
 
 describe('diagnostic catalogue', () => {

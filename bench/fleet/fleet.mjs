@@ -92,6 +92,8 @@ function seeded(from, name) {
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir);
   for (const sub of ['trees', 'packages']) execFileSync('cp', ['-al', join(from, sub), join(dir, sub)]);
+  // the locks kept beside the trees, copied: a build rewrites them in place
+  execFileSync('cp', ['-a', join(from, 'locks'), join(dir, 'locks')]);
   return dir;
 }
 

@@ -150,6 +150,8 @@ interface SubmitFlags extends FormatFlags {
   from?: string;
   profile?: string[];
   pin?: boolean;
+  locked?: boolean;
+  lock?: string;
   reproducible?: boolean;
   cacheDir?: string;
   attempts?: string;
@@ -196,6 +198,7 @@ async function runSubmitCommand(ctx: CommandContext, definitions: string[], flag
         });
         return { value: chosen.epoch, reproducible: chosen.reproducible, diagnostics: chosen.diagnostics };
       },
+      ...(flags.locked || flags.lock ? { locked: flags.lock ? { file: flags.lock } : {} } : {}),
       pin: flags.pin ?? true,
       cacheDir: resolve(flags.cacheDir ?? defaultCacheDir()),
       attempts,
@@ -360,6 +363,11 @@ export function registerFleet(program: Command, ctx: CommandContext): void {
         )
         .option('--profile <name>', 'activate a profile (repeatable)', collect, [])
         .option('--no-pin', 'do not resolve and pin the package set now; each worker resolves when it builds')
+        .option(
+          '--locked',
+          'pin each job to the lock file <name>.lock beside its definition, checked now as `build --locked` checks it',
+        )
+        .option('--lock <file>', 'the lock file for --locked (implies it)')
         .option(
           '--reproducible',
           "reproducible builds on every worker (SOURCE_DATE_EPOCH from the definition's files unless set)",

@@ -9,9 +9,11 @@ import { readFile, rm, rmdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { BackendRegistry } from '../backends/registry.js';
 import { type Diagnostic, hasErrors } from '../diagnostics/types.js';
+import { BuildLock } from '../exec/build-lock.js';
 import { executeBuild } from '../exec/executor.js';
 import type { BuildEvent } from '../exec/progress.js';
 import { FormatRegistry } from '../formats/registry.js';
+import { pinnedToLock } from '../plan/locked-plan.js';
 import { originOf, unpackBundle } from './bundle.js';
 import type { ImageJobData } from './job-data.js';
 import { planDefinition } from './plan-job.js';
@@ -37,7 +39,9 @@ export async function runBuildProcess(inputFile: string, write: (line: string) =
   const { job } = input;
   const unpacked = join(input.scratch, 'definition');
   const entry = await unpackBundle(job.definition, unpacked);
+  let observe: (e: BuildEvent) => void = () => {};
   const emit = (e: BuildEvent) => {
+    observe(e);
     const shown =
       e.event === 'diagnostic' ? { ...e, diagnostic: originOf(job.definition, unpacked, e.diagnostic) } : e;
     write(`${JSON.stringify(shown)}\n`);
@@ -57,6 +61,10 @@ export async function runBuildProcess(inputFile: string, write: (line: string) =
   });
   report(planned.diagnostics);
   if (!planned.plan || hasErrors(planned.diagnostics)) return BUILD_EXIT.definition;
+  // as `imgc build` does: the lock beside the outputs, the job's own when it was submitted --locked
+  const plan = job.lock ? pinnedToLock(planned.plan, job.lock) : planned.plan;
+  const buildLock = new BuildLock(plan, backends, input.cacheDir, job.lock);
+  observe = (e) => buildLock.observe(e);
   // as `imgc build` does: dpkg, useradd and the like in the tree read the epoch from there
   if (job.epoch.reproducible) process.env.SOURCE_DATE_EPOCH = String(job.epoch.value);
 
@@ -72,7 +80,7 @@ export async function runBuildProcess(inputFile: string, write: (line: string) =
     if (process.ppid !== parent) stop('the worker died');
   }, 250);
   try {
-    const result = await executeBuild(planned.plan, {
+    const result = await executeBuild(plan, {
       cacheDir: input.cacheDir,
       outputDir: outputDirOf(input.scratch),
       backends,
@@ -84,8 +92,11 @@ export async function runBuildProcess(inputFile: string, write: (line: string) =
       sourceDir: planned.sourceDir,
     });
     if (result.interrupted) return BUILD_EXIT.interrupted;
-    return result.ok ? BUILD_EXIT.ok : BUILD_EXIT.failed;
+    if (!result.ok) return BUILD_EXIT.failed;
+    report(await buildLock.write(join(outputDirOf(input.scratch), `${planned.name ?? 'image'}.lock`)));
+    return BUILD_EXIT.ok;
   } finally {
+    buildLock.cancel();
     clearInterval(orphanWatch);
     process.off('SIGTERM', onSignal);
     process.off('SIGINT', onSignal);

@@ -2,6 +2,7 @@
 import type { Diagnostic } from '../diagnostics/types.js';
 import type { FormatOptions } from '../formats/contract.js';
 import type { OutputType } from '../ir/schema.js';
+import type { LockFile } from '../plan/lock-file.js';
 import type { DefinitionBundle } from './bundle.js';
 import type { PackagePins } from './pins.js';
 import type { JobEpoch } from './plan-job.js';
@@ -21,6 +22,8 @@ export interface ImageJobData {
   /** chosen once at submit, as `imgc build` chooses it, so every worker builds with the same one */
   epoch: JobEpoch;
   pins?: PackagePins;
+  /** `submit --locked`: the lock file checked at submit; the worker builds exactly its set */
+  lock?: LockFile;
   queue: string;
 }
 

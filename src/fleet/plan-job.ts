@@ -12,7 +12,7 @@ import type { FormatRegistry } from '../formats/registry.js';
 import type { PositionTable } from '../ir/positions.js';
 import { mergeProfiles } from '../ir/profiles.js';
 import type { OutputType } from '../ir/schema.js';
-import { planBuild } from '../plan/planner.js';
+import { imageName, planBuild } from '../plan/planner.js';
 import type { BuildPlan } from '../plan/steps.js';
 import { applyPins, type PackagePins } from './pins.js';
 
@@ -39,6 +39,8 @@ export interface PlannedJob {
   plan?: BuildPlan;
   /** the epoch planned with; absent when the definition did not load */
   epoch?: JobEpoch;
+  /** the image's name as its outputs are named (the lock beside them is `<name>.lock`) */
+  name?: string;
   sourceDir: string;
   positions: PositionTable;
   diagnostics: Diagnostic[];
@@ -84,6 +86,7 @@ export async function planDefinition(
   return {
     ...(planned.plan ? { plan: planned.plan } : {}),
     epoch,
+    name: imageName(ir),
     sourceDir,
     positions,
     diagnostics: [...diagnostics, ...planned.diagnostics],

@@ -4,12 +4,13 @@
  * it reports them together; a failed child does not block it (ignoreDependencyOnFailure).
  */
 import { randomBytes } from 'node:crypto';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { FlowProducer } from 'bullmq';
 import { BackendRegistry, localHost } from '../backends/registry.js';
 import { fleetCodes } from '../diagnostics/codes/fleet.js';
 import { diag } from '../diagnostics/define.js';
 import { type Diagnostic, hasErrors } from '../diagnostics/types.js';
+import { checkedLock } from '../exec/package-lock.js';
 import type { FormatOptions } from '../formats/contract.js';
 import type { FormatRegistry } from '../formats/registry.js';
 import type { OutputType } from '../ir/schema.js';
@@ -39,6 +40,8 @@ export interface SubmitRequest {
   options: FormatOptions;
   /** SOURCE_DATE_EPOCH and reproducibility, chosen per definition as `imgc build` chooses them */
   epoch: EpochChooser;
+  /** `--locked`: pin each job to its lock file (`file`, default `<name>.lock` beside the definition) */
+  locked?: { file?: string };
   /** false: no pins, each worker resolves at build time */
   pin: boolean;
   pinSource?: PinSource;
@@ -106,7 +109,15 @@ export async function submitJobs(registry: FormatRegistry, request: SubmitReques
         epoch: { value: epoch.value, reproducible: epoch.reproducible },
         queue,
       };
-      if (request.pin && planned.plan && !hasErrors(planned.diagnostics)) {
+      if (request.locked && planned.plan && !hasErrors(planned.diagnostics)) {
+        const file = resolve(
+          request.locked.file ?? join(planned.sourceDir, `${planned.name ?? 'image'}.lock`),
+        );
+        const locking = await checkedLock(planned.plan, backends, request.cacheDir, file);
+        diagnostics.push(...locking.diagnostics);
+        if (!locking.lock) continue;
+        job.lock = locking.lock;
+      } else if (request.pin && planned.plan && !hasErrors(planned.diagnostics)) {
         const pinned = await (request.pinSource ?? resolverPins).pin(planned.plan, backends, {
           name: definition,
           cacheDir: request.cacheDir,

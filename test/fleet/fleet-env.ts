@@ -133,13 +133,18 @@ export function run(
 
 /**
  * A worker cache dir of its own that starts with the tree snapshots of the shared test cache
- * (hard links: instant, no copy), so the workers begin warm as the output tests do.
+ * (hard links: instant, no copy), so the workers begin warm as the output tests do, and with
+ * the locks kept beside those trees (copied: a build rewrites them in place).
  */
 export function seededCacheDir(shared: string): string {
   const dir = mkdtempSync(join(tmpdir(), 'imgc-fleet-cache-'));
-  for (const sub of ['trees', 'packages'])
+  for (const [sub, how] of [
+    ['trees', '-al'],
+    ['packages', '-al'],
+    ['locks', '-a'],
+  ] as const)
     try {
-      execFileSync('cp', ['-al', join(shared, sub), join(dir, sub)]);
+      execFileSync('cp', [how, join(shared, sub), join(dir, sub)]);
     } catch {
       /* a cold shared cache: the worker builds from scratch */
     }

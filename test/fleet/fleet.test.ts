@@ -51,6 +51,8 @@ let workers: RunningWorker[] = [];
 /** every worker started, the killed one too: their cache dirs go in afterAll */
 let started: RunningWorker[] = [];
 let booting: Promise<BootResult> | undefined;
+/** the lock the first test's build stored beside its outputs */
+let lockFile: string;
 let buildsEnded: () => void = () => {};
 /** resolved when the last test that builds has ended */
 const buildsDone = new Promise<void>((resolve) => {
@@ -206,7 +208,26 @@ describe('a fleet of two workers', () => {
       }
     const ran = new Set(good.map((e) => e.result!.worker));
     console.log(`stored: ${[...files.keys()].join(', ')}; built by ${[...ran].join(', ')}`);
-    expect([...files.keys()].sort()).toEqual(['imgc-sample.cpio.zst', 'imgc-sample.raw', 'imgc-sample.tar']);
+    const stored = [...files.keys()].filter((n) => /\.(raw|tar|cpio\.zst)$/.test(n)).sort();
+    expect(stored).toEqual(['imgc-sample.cpio.zst', 'imgc-sample.raw', 'imgc-sample.tar']);
+    // what a local build writes beside its outputs is stored with them: the golden manifest, and
+    // the lock unless the build warned it had none (a tree cached before locks were kept)
+    for (const e of good) {
+      const names = e.result!.artifacts.files.map((f) => f.name);
+      expect(
+        names.some((n) => n.endsWith('.manifest.json')),
+        names.join(' '),
+      ).toBe(true);
+      const noLock = all.some(
+        (d) => d.job === e.job && d.event === 'diagnostic' && d.diagnostic?.code === 'IMGC7737',
+      );
+      expect(names.includes('imgc-sample.lock'), names.join(' ')).toBe(!noLock);
+    }
+    expect(files.has('imgc-sample.lock'), 'the disk job installs packages of its own').toBe(true);
+    lockFile = files.get('imgc-sample.lock')!;
+    const lock = JSON.parse(readFileSync(lockFile, 'utf8')) as { release: string; packages: unknown[] };
+    expect(lock.release).toBe('bookworm');
+    expect(lock.packages.length).toBeGreaterThan(100);
     const listing = execFileSync('tar', ['-tf', files.get('imgc-sample.tar')!], {
       encoding: 'utf8',
       maxBuffer: 64 << 20,
@@ -258,9 +279,25 @@ describe('a fleet of two workers', () => {
     const survivor = workers.find((w) => w !== victim)!;
     expect(shown.result!.worker).toBe(`${hostname()}:${survivor.child.pid}`);
     const record = JSON.parse(readFileSync(join(store, 'jobs', `${id}.json`), 'utf8')) as ArtifactRecord;
-    expect(record.files.map((f) => f.name)).toEqual(['imgc-sample.tar']);
+    expect(record.files.map((f) => f.name).filter((n) => n.endsWith('.tar'))).toEqual(['imgc-sample.tar']);
     workers = workers.filter((w) => w !== victim);
   }, 600_000);
+
+  it('refuses to submit --locked with a lock for another release, at its line in the lock', async () => {
+    const other = join(scratch, 'other.lock');
+    writeFileSync(
+      other,
+      readFileSync(lockFile, 'utf8').replace('"release": "bookworm"', '"release": "trixie"'),
+    );
+    const submitted = await run([
+      ...['submit', slow, '--from', 'ir', '--output', 'tar', '--lock', other, '--redis', redis.url],
+    ]);
+    expect(submitted.code, submitted.stderr).toBe(1);
+    expect(submitted.stderr).toMatch(new RegExp(`${other}:\\d+:\\d+: error IMGC7734`));
+    const listed = await run(['jobs', 'list', '--redis', redis.url, '--json']);
+    const queued = (JSON.parse(listed.stdout) as { jobs: { state: string }[] }).jobs;
+    expect(queued.filter((j) => j.state === 'waiting' || j.state === 'active')).toEqual([]);
+  }, 120_000);
 
   it('cancels a running job: its build stops and leaves nothing', async () => {
     const [worker] = workers;

@@ -65,8 +65,10 @@ export async function runBuildProcess(inputFile: string, write: (line: string) =
   const plan = job.lock ? pinnedToLock(planned.plan, job.lock) : planned.plan;
   const buildLock = new BuildLock(plan, backends, input.cacheDir, job.lock);
   observe = (e) => buildLock.observe(e);
-  // as `imgc build` does: dpkg, useradd and the like in the tree read the epoch from there
+  // as `imgc build` does: dpkg, useradd and the like in the tree read the epoch from there;
+  // the job decides, not whatever the worker was started with
   if (job.epoch.reproducible) process.env.SOURCE_DATE_EPOCH = String(job.epoch.value);
+  else delete process.env.SOURCE_DATE_EPOCH;
 
   const controller = new AbortController();
   const stop = (why: string) => {

@@ -20,6 +20,7 @@ const RANGES: Record<string, number> = {
   resolve: 7,
   commands: 9,
   batch: 9,
+  treefile: 2,
 };
 
 describe('diagnostic catalogue', () => {

@@ -76,7 +76,7 @@ export const treefileCodes = defineCodes({
     severity: 'warning',
     summary: 'a repos entry with no [section] of that name in the .repo files beside the treefile',
     message: (p: { name: string }) =>
-      `repository "${p.name}" is not defined in any .repo file next to the treefile; kept by name only`,
+      `repository "${p.name}" is not defined in any .repo file next to the treefile; kept by name as treefile extension data`,
     hint: 'rpm-ostree reads the repositories from *.repo files in the treefile’s folder',
   },
   archAssumed: {
@@ -130,11 +130,5 @@ export const treefileCodes = defineCodes({
     summary: 'a file holding only a relative path: a git symlink checked out as text, followed',
     message: (p: { target: string }) => `this file only names ${p.target}; read as a symbolic link to it`,
     hint: 'git writes symbolic links as such files when core.symlinks is false',
-  },
-  writeLoss: {
-    code: 'IMGC2520',
-    severity: 'warning',
-    summary: 'the treefile writer cannot express part of the IR',
-    message: (p: { what: string }) => `a treefile cannot say: ${p.what}`,
   },
 });

@@ -93,11 +93,16 @@ export function lowerTreefile(
   }
 
   // repositories
+  const unresolvedRepos: string[] = [];
   for (const item of strings('repos')) {
     const name = item.value as string;
     const found = repoSections.get(name);
-    const repo: Repository = found ? structuredClone(found.repo) : { id: name, urls: [] };
-    if (!found) diagnostics.push(diag(treefileCodes.repoNotFound, { name }, item.at));
+    if (!found) {
+      diagnostics.push(diag(treefileCodes.repoNotFound, { name }, item.at));
+      if (!unresolvedRepos.includes(name)) unresolvedRepos.push(name);
+      continue;
+    }
+    const repo: Repository = structuredClone(found.repo);
     if (ir.repositories.some((r) => r.id === repo.id)) continue;
     place(`/repositories/${ir.repositories.length}`, item.at);
     ir.repositories.push(repo);
@@ -180,6 +185,7 @@ export function lowerTreefile(
   const ext: TreefileExtension = {};
   if (Object.keys(keys).length) ext.keys = keys;
   if (Object.keys(unknown).length) ext.unknown = unknown;
+  if (unresolvedRepos.length) ext.unresolvedRepos = unresolvedRepos;
   const variables: Record<string, string | number | boolean> = {};
   for (const [k, v] of res.variables) if (k !== 'basearch' && k !== 'releasever') variables[k] = v.value;
   if (Object.keys(variables).length) ext.variables = variables;

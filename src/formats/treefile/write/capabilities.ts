@@ -2,6 +2,7 @@ import { REPO_FILE_ROWS } from '../../shared/capabilities.js';
 
 /** What a treefile (with the .repo file written beside it) carries of the IR. */
 export const treefileCapabilities: readonly string[] = [
+  '/distribution/id',
   '/distribution/release',
   ...REPO_FILE_ROWS.filter((r) => !/\/(suites|components|type|moduleHotfixes)/.test(r)),
   '/packages/install/*/name',
@@ -22,6 +23,7 @@ export const treefileCapabilities: readonly string[] = [
   '/extensions/treefile/keys/**',
   '/extensions/treefile/variables/**',
   '/extensions/treefile/otherArch/**',
+  '/extensions/treefile/unresolvedRepos/*',
 ];
 
 /**
@@ -29,6 +31,7 @@ export const treefileCapabilities: readonly string[] = [
  * packages in the image root without network, one script file, outputs only ostree commits.
  */
 export const treefileApproximations: readonly string[] = [
+  '/distribution/id',
   '/scripts/*/phase',
   '/scripts/*/chroot',
   '/scripts/*/network',

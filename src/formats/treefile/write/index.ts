@@ -1,7 +1,11 @@
 /** IR → treefile.json (+ a .repo file per repository file name, + the files it names). */
-import { isAbsolute, normalize } from 'node:path';
+import { existsSync } from 'node:fs';
+import { isAbsolute, join, normalize } from 'node:path';
+import { translateCodes } from '../../../diagnostics/codes/translate.js';
 import { diag } from '../../../diagnostics/define.js';
 import type { Diagnostic } from '../../../diagnostics/types.js';
+import { distroOfRepositories } from '../../../ir/distro-defaults.js';
+import { positionOf } from '../../../ir/positions.js';
 import type { ImageIR, Repository } from '../../../ir/schema.js';
 import type { FormatWriter, OutputFile, WriteOptions } from '../../contract.js';
 import { treefileCodes } from '../codes.js';
@@ -50,8 +54,24 @@ function repoSection(r: Repository): string {
 function writeTreefile(ir: ImageIR, options: WriteOptions) {
   const diagnostics: Diagnostic[] = [];
   const files: OutputFile[] = [];
-  const lost = (what: string, pointer: string) =>
-    diagnostics.push(diag(treefileCodes.writeLoss, { what }, undefined, { pointer, source: 'treefile' }));
+  const lost = (detail: string, pointer: string) =>
+    diagnostics.push(
+      diag(
+        translateCodes.lossDetail,
+        { pointer, target: 'treefile', detail },
+        positionOf(options.positions ?? {}, pointer),
+        {
+          pointer,
+        },
+      ),
+    );
+  /** a file next to the source definition, copied when it is there */
+  const copied = (source: string, mode?: number): boolean => {
+    const from = options.sourceDir ? join(options.sourceDir, source) : undefined;
+    if (!from || !existsSync(from)) return false;
+    files.push({ path: source, copyFrom: from, ...(mode ? { mode } : {}) });
+    return true;
+  };
   const ext = (ir.extensions[EXTENSION_ID] ?? {}) as TreefileExtension;
   const doc: Record<string, unknown> = {};
 
@@ -65,14 +85,20 @@ function writeTreefile(ir: ImageIR, options: WriteOptions) {
   else diagnostics.push(diag(treefileCodes.noRefWritten, undefined, undefined, { pointer: '/outputs' }));
   for (let i = 1; i < commits.length; i++) lost('a second ostree commit', `/outputs/${i}`);
   if (commits[0] && !ref) lost('an ostree commit without a name (the ref)', '/outputs/0');
+  const named = ir.distribution.id;
+  if (named && distroOfRepositories(ir.repositories)?.guess.id !== named)
+    lost(
+      `the distribution ${named}: a treefile names it only through its repositories' URLs`,
+      '/distribution/id',
+    );
   if (ir.distribution.release !== undefined) doc.releasever = ir.distribution.release;
   if (ext.variables && Object.keys(ext.variables).length) doc.variables = ext.variables;
 
+  const repoNames = [...ir.repositories.map((r) => r.id), ...(ext.unresolvedRepos ?? [])];
+  if (repoNames.length) doc.repos = [...new Set(repoNames)];
   if (ir.repositories.length) {
-    doc.repos = ir.repositories.map((r) => r.id);
     const byFile = new Map<string, string[]>();
     for (const r of ir.repositories) {
-      if (!r.urls.length && !r.metalink && !r.mirrorlist && r.fileName === undefined) continue;
       const name = r.fileName && /^[^/]+\.repo$/.test(r.fileName) ? r.fileName : DEFAULT_REPO_FILE;
       byFile.set(name, [...(byFile.get(name) ?? []), repoSection(r)]);
     }
@@ -101,13 +127,11 @@ function writeTreefile(ir: ImageIR, options: WriteOptions) {
       continue;
     }
     const source = s.source && inside(s.source);
-    if (!source || scriptFile) {
-      lost('a second script file, or one outside the definition folder', at);
+    if (!source || scriptFile || !copied(source, 0o755)) {
+      lost('a second script file, or one outside the definition folder or missing', at);
       continue;
     }
     scriptFile = source;
-    if (options.sourceDir)
-      files.push({ path: source, copyFrom: `${options.sourceDir}/${source}`, mode: 0o755 });
   }
   if (postprocess.length) doc.postprocess = postprocess;
   if (scriptFile) doc['postprocess-script'] = scriptFile;
@@ -115,12 +139,14 @@ function writeTreefile(ir: ImageIR, options: WriteOptions) {
   const addFiles: [string, string][] = [];
   for (const [i, f] of ir.files.entries()) {
     const source = f.source && inside(f.source);
-    if (!source) {
-      lost('a file with inline content or a source outside the definition folder', `/files/${i}`);
+    if (!source || !copied(source)) {
+      lost(
+        'add-files copies a file from beside the treefile: inline content, or a source outside the folder or missing, cannot be written',
+        `/files/${i}`,
+      );
       continue;
     }
     addFiles.push([source, f.path]);
-    if (options.sourceDir) files.push({ path: source, copyFrom: `${options.sourceDir}/${source}` });
   }
   if (addFiles.length) doc['add-files'] = addFiles;
 

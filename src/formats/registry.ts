@@ -6,6 +6,7 @@ import { irFormat } from './ir/format.js';
 import { kickstartFormat } from './kickstart/format.js';
 import { kiwiFormat } from './kiwi/format.js';
 import { mkosiFormat } from './mkosi/format.js';
+import { tdlFormat } from './tdl/format.js';
 import { treefileFormat } from './treefile/format.js';
 
 export const builtinFormats: FormatModule[] = [
@@ -16,6 +17,7 @@ export const builtinFormats: FormatModule[] = [
   kiwiFormat,
   mkosiFormat,
   treefileFormat,
+  tdlFormat,
   irFormat,
 ];
 

@@ -30,6 +30,7 @@ export const CORPORA: Record<string, (row: Record<string, string>) => string | u
   blueprint: (row) => (row.path?.endsWith('.json') ? 'blueprint-json' : 'blueprint'),
   bootc: () => 'containerfile',
   treefile: (row) => (row.kind === 'main' ? 'treefile' : undefined),
+  tdl: (row) => (row.kind === 'main' ? 'tdl' : undefined),
 };
 
 export function rowPath(dir: string, row: Record<string, string>): string | undefined {

@@ -21,6 +21,7 @@ const RANGES: Record<string, number> = {
   commands: 9,
   batch: 9,
   treefile: 2,
+  tdl: 2,
 };
 
 describe('diagnostic catalogue', () => {

@@ -304,6 +304,9 @@ export async function translatePair(
         };
       if (asked) options = { distro: userDistroFor(loaded.ir!) };
     }
+    // a target that needs an architecture the source does not name asks for --arch (TDL: IMGC2615)
+    if (!loaded.ir!.distribution.architecture && target.id === 'tdl')
+      options = { ...options, arch: 'x86_64' };
     const translated = await translateIr({ ...input, options });
     await writeOutputFiles(out, translated.files);
     const schemaError = target.id === 'kiwi' && canValidateKiwi ? kiwiSchemaErrors(out) : undefined;

@@ -8,6 +8,7 @@ import { kiwiFormat } from './kiwi/format.js';
 import { mkosiFormat } from './mkosi/format.js';
 import { tdlFormat } from './tdl/format.js';
 import { treefileFormat } from './treefile/format.js';
+import { virtBuilderFormat } from './virt-builder/format.js';
 
 export const builtinFormats: FormatModule[] = [
   blueprintFormat,
@@ -18,6 +19,7 @@ export const builtinFormats: FormatModule[] = [
   mkosiFormat,
   treefileFormat,
   tdlFormat,
+  virtBuilderFormat,
   irFormat,
 ];
 

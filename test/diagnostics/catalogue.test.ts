@@ -22,6 +22,7 @@ const RANGES: Record<string, number> = {
   batch: 9,
   treefile: 2,
   tdl: 2,
+  'virt-builder': 2,
 };
 
 describe('diagnostic catalogue', () => {

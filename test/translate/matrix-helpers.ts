@@ -304,8 +304,8 @@ export async function translatePair(
         };
       if (asked) options = { distro: userDistroFor(loaded.ir!) };
     }
-    // a target that needs an architecture the source does not name asks for --arch (TDL: IMGC2615)
-    if (!loaded.ir!.distribution.architecture && target.id === 'tdl')
+    // a target that needs an architecture the source does not name asks for --arch (IMGC2615, IMGC2712)
+    if (!loaded.ir!.distribution.architecture && (target.id === 'tdl' || target.id === 'virt-builder'))
       options = { ...options, arch: 'x86_64' };
     const translated = await translateIr({ ...input, options });
     await writeOutputFiles(out, translated.files);

@@ -97,7 +97,10 @@ export function publicInstallTree(id: string, release: string, arch: string): st
     case 'ubuntu':
       return `http://archive.ubuntu.com/ubuntu/dists/${release}/main/installer-${deb}/`;
     case 'centos':
+    case 'centos-stream':
       return `https://mirror.stream.centos.org/${release.split('.')[0]}-stream/BaseOS/${arch}/os/`;
+    case 'almalinux':
+      return `https://repo.almalinux.org/almalinux/${release}/BaseOS/${arch}/os/`;
     case 'opensuse-leap':
       return `https://download.opensuse.org/distribution/leap/${release}/repo/oss/`;
     default:

@@ -10,7 +10,7 @@ import type { ImageIR } from '../../../ir/schema.js';
 import type { FormatWriter, OutputFile, WriteOptions, WriteResult } from '../../contract.js';
 import { virtBuilderCodes } from '../codes.js';
 import { EXTENSION_ID, type IndexEntry, type VirtBuilderExtension } from '../extension.js';
-import { osinfoOf } from '../vocabulary.js';
+import { distributionOfOsinfo, osinfoOf } from '../vocabulary.js';
 
 export const virtBuilderCapabilities: readonly string[] = [
   '/metadata/name',
@@ -91,10 +91,10 @@ function indexText(ir: ImageIR, ext: VirtBuilderExtension, diagnostics: Diagnost
   if (!ir.metadata?.name) lost('an index entry needs a template id; "image" was written', '/metadata/name');
   const d = ir.distribution;
   if (!d.architecture) diagnostics.push(diag(virtBuilderCodes.noArch, undefined));
-  const osinfo = d.id ? osinfoOf(d.id, d.release) : undefined;
+  const kept = ext.entries?.[0]?.id === id ? ext.entries : undefined;
+  const osinfo = osinfoFor(d.id, d.release, kept?.[0]?.keys.osinfo);
   if (d.id && !osinfo)
     lost(`libosinfo has no short id for ${d.id} ${d.release ?? ''}`.trim(), '/distribution/id');
-  const kept = ext.entries?.[0]?.id === id ? ext.entries : undefined;
   const keys: Record<string, string> = { ...(kept?.[0]?.keys ?? {}) };
   delete keys.osinfo;
   delete keys.arch;
@@ -117,6 +117,19 @@ function indexText(ir: ImageIR, ext: VirtBuilderExtension, diagnostics: Diagnost
     },
   };
   return [first, ...(kept?.slice(1) ?? [])].map(entryText).join('\n');
+}
+
+/** The osinfo id read, while it still names the IR's distribution (or the IR names none); else one made from the IR. */
+function osinfoFor(
+  id: string | undefined,
+  release: string | undefined,
+  read: string | undefined,
+): string | undefined {
+  if (read !== undefined) {
+    const named = distributionOfOsinfo(read);
+    if (!id || (named?.id === id && named.release === release)) return read;
+  }
+  return id ? osinfoOf(id, release) : undefined;
 }
 
 function entryText(e: IndexEntry): string {

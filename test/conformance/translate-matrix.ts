@@ -32,7 +32,8 @@ export const CORPORA: Record<string, (row: Record<string, string>) => string | u
   treefile: (row) => (row.kind === 'main' ? 'treefile' : undefined),
   tdl: (row) => (row.kind === 'main' ? 'tdl' : undefined),
   // kickstarts are the kickstart corpus's matter; indexes, fragments and preseeds are virt-builder's
-  'virt-builder': (row) => (row.kind !== 'invalid' && !row.path?.endsWith('.ks') ? 'virt-builder' : undefined),
+  'virt-builder': (row) =>
+    row.kind !== 'invalid' && !row.path?.endsWith('.ks') ? 'virt-builder' : undefined,
 };
 
 export function rowPath(dir: string, row: Record<string, string>): string | undefined {

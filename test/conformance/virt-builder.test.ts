@@ -6,7 +6,7 @@
  * lists the written index with the template's id and architecture, virt-index-validate accepts
  * it, virt-customize parses the written command file; re-reading gives the same IR.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
@@ -69,6 +69,7 @@ describe('virt-builder corpus', () => {
       roundTrips: 0,
       listed: 0,
       indexValid: 0,
+      commandFiles: 0,
       commandsValid: 0,
       validateAgrees: 0,
     };
@@ -161,7 +162,10 @@ describe('virt-builder corpus', () => {
         const v = indexValidates(join(w.dir, 'index'));
         if (v.ok) counts.indexValid++;
         else failures.push(`VIRT-INDEX-VALIDATE REJECTS ${w.label}: ${v.error}`);
-        const c = commandsAccepted(join(w.dir, 'customize.virt-customize'));
+        const commandFile = join(w.dir, 'customize.virt-customize');
+        if (!existsSync(commandFile)) continue; // an IR with nothing to customize gets only its index
+        counts.commandFiles++;
+        const c = commandsAccepted(commandFile);
         if (c.ok) counts.commandsValid++;
         else failures.push(`VIRT-CUSTOMIZE REJECTS ${w.label}: ${c.error}`);
       }
@@ -185,7 +189,7 @@ describe('virt-builder corpus', () => {
     if (libguestfsAvailable) {
       expect(counts.indexValid / counts.written).toBeGreaterThanOrEqual(0.98);
       expect(counts.validateAgrees / indexVerdicts.length).toBeGreaterThanOrEqual(0.98);
-      expect(counts.commandsValid / counts.written).toBeGreaterThanOrEqual(0.98);
+      expect(counts.commandsValid / counts.commandFiles).toBeGreaterThanOrEqual(0.98);
     }
     if (listAvailable) expect(counts.listed / counts.written).toBeGreaterThanOrEqual(0.98);
   });

@@ -55,7 +55,8 @@ async function read(input: string): Promise<ReadResult> {
   return result(lowerKind(kind, text, file), [file]);
 }
 
-function lowerKind(kind: Kind, text: string, file: string): Lowered {
+function lowerKind(kind: Kind, raw: string, file: string): Lowered {
+  const text = raw.replace(/^\uFEFF/, '');
   if (kind === 'index') {
     const parsed = parseIndex(text, file);
     const lowered = lowerIndex(parsed.sections);
@@ -81,22 +82,25 @@ function result(lowered: Lowered, files: string[]): ReadResult {
   };
 }
 
-/** What the writer makes: `index` (the template's entry) and `customize.virt-customize` (its commands), merged. */
+/** What the writer makes: `index` (the template's entry) and/or `customize.virt-customize` (its commands), merged. */
 async function readWritten(dir: string): Promise<ReadResult> {
+  const { existsSync } = await import('node:fs');
   const indexFile = `${dir}/index`;
   const commandsFile = `${dir}/customize.virt-customize`;
-  let indexText: string;
-  let commandsText: string;
+  const files = [indexFile, commandsFile].filter((f) => existsSync(f));
+  if (files.length === 0) return read(indexFile);
+  let index: Lowered | undefined;
+  let commands: Lowered | undefined;
   try {
-    indexText = await readInputText(indexFile);
-    commandsText = await readInputText(commandsFile);
+    if (existsSync(indexFile)) index = lowerKind('index', await readInputText(indexFile), indexFile);
+    if (existsSync(commandsFile))
+      commands = lowerKind('commands', await readInputText(commandsFile), commandsFile);
   } catch (e) {
     return { positions: {}, files: [], diagnostics: [readFailure(e, dir)] };
   }
-  const index = lowerKind('index', indexText, indexFile);
-  const commands = lowerKind('commands', commandsText, commandsFile);
+  if (!index || !commands) return result((index ?? commands)!, files);
   const ir = commands.ir;
-  ir.metadata = index.ir.metadata;
+  if (index.ir.metadata) ir.metadata = index.ir.metadata;
   ir.distribution = index.ir.distribution;
   if (index.ir.storage) ir.storage = index.ir.storage;
   const indexExt = index.ir.extensions['virt-builder'] as Record<string, unknown> | undefined;
@@ -107,7 +111,7 @@ async function readWritten(dir: string): Promise<ReadResult> {
       positions: { ...index.positions, ...commands.positions },
       diagnostics: [...index.diagnostics, ...commands.diagnostics],
     },
-    [indexFile, commandsFile],
+    files,
   );
 }
 

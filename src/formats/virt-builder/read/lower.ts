@@ -132,13 +132,18 @@ export function lowerCommands(commands: Command[]): Lowered {
         place('/system/timezone', c.at);
         break;
       case 'root-password': {
-        const p = pair(c.argument);
-        if (p?.[0] === 'password') ir.accounts.root = { sshKeys: [], password: { plain: p[1] } };
-        else if (c.argument === 'locked' || c.argument === 'disabled')
+        const locked = c.argument.startsWith('locked:');
+        const selector = locked ? c.argument.slice('locked:'.length) : c.argument;
+        const p = pair(selector);
+        if (p?.[0] === 'password')
+          ir.accounts.root = { sshKeys: [], password: { plain: p[1], ...(locked ? { locked: true } : {}) } };
+        else if (selector === 'locked' || selector === 'disabled')
           ir.accounts.root = { sshKeys: [], password: { locked: true } };
-        else if (p?.[0] === 'crypted') ir.accounts.root = { sshKeys: [], password: { hash: p[1] } };
-        else {
+        else if (selector === 'random' || p?.[0] === 'file') {
           keep(c);
+          break;
+        } else {
+          bad(c, 'a password selector: password:PW, file:FILE, random, disabled or locked[:SELECTOR]');
           break;
         }
         place('/accounts/root/password', c.at);

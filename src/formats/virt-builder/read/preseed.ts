@@ -26,7 +26,7 @@ export function parsePreseed(
     const at = { file, line: i + 1, column: 1 };
     let line = lines[i]!;
     while (/\\\s*$/.test(line) && i + 1 < lines.length)
-      line = `${line.replace(/\\\s*$/, '')} ${lines[++i]!.trim()}`;
+      line = `${line.replace(/\s*\\\s*$/, '')} ${lines[++i]!.trim()}`;
     const trimmed = line.trim();
     if (trimmed === '' || trimmed.startsWith('#')) continue;
     const m = /^(\S+)\s+(\S+)\s+(\S+)(?:\s+(.*))?$/.exec(trimmed);

@@ -23,7 +23,6 @@ export const virtBuilderCapabilities: readonly string[] = [
   '/system/hostname',
   '/system/timezone',
   '/accounts/root/password/plain',
-  '/accounts/root/password/hash',
   '/accounts/root/password/locked',
   '/files/*/path',
   '/files/*/content',
@@ -77,10 +76,18 @@ function writeVirtBuilder(ir: ImageIR, options: WriteOptions): WriteResult {
     files.push({ path: clean, copyFrom: from, mode: 0o755 });
     return true;
   };
-  files.unshift(
-    { path: 'index', content: indexText(ir, ext, diagnostics, lost) },
-    { path: 'customize.virt-customize', content: commandsText(ir, ext, lost, copied) },
-  );
+  // an index when the IR describes a template; the command file when it has commands (or nothing else is written)
+  const describesTemplate =
+    ir.metadata?.name !== undefined ||
+    ir.distribution.id !== undefined ||
+    ir.distribution.architecture !== undefined ||
+    ir.storage?.size !== undefined ||
+    ext.entries !== undefined;
+  const commands = commandsText(ir, ext, lost, copied);
+  const hasCommands = commands.split('\n').some((l) => l && !l.startsWith('#'));
+  if (hasCommands || !describesTemplate)
+    files.unshift({ path: 'customize.virt-customize', content: commands });
+  if (describesTemplate) files.unshift({ path: 'index', content: indexText(ir, ext, diagnostics, lost) });
   return { files, diagnostics };
 }
 
@@ -93,8 +100,11 @@ function indexText(ir: ImageIR, ext: VirtBuilderExtension, diagnostics: Diagnost
   if (!d.architecture) diagnostics.push(diag(virtBuilderCodes.noArch, undefined));
   const kept = ext.entries?.[0]?.id === id ? ext.entries : undefined;
   const osinfo = osinfoFor(d.id, d.release, kept?.[0]?.keys.osinfo);
-  if (d.id && !osinfo)
-    lost(`libosinfo has no short id for ${d.id} ${d.release ?? ''}`.trim(), '/distribution/id');
+  if (d.id && !osinfo) {
+    const what = `${d.id} ${d.release ?? ''}`.trim();
+    lost(`no osinfo short id (as libosinfo names them) for ${what}`, '/distribution/id');
+    if (d.release !== undefined) lost(`no osinfo short id for ${what}`, '/distribution/release');
+  }
   const keys: Record<string, string> = { ...(kept?.[0]?.keys ?? {}) };
   delete keys.osinfo;
   delete keys.arch;
@@ -129,7 +139,10 @@ function osinfoFor(
     const named = distributionOfOsinfo(read);
     if (!id || (named?.id === id && named.release === release)) return read;
   }
-  return id ? osinfoOf(id, release) : undefined;
+  const made = id ? osinfoOf(id, release) : undefined;
+  // only an id that reads back as this distribution and release (debianbookworm would not)
+  const back = made ? distributionOfOsinfo(made) : undefined;
+  return back !== undefined && back.id === id && back.release === release ? made : undefined;
 }
 
 function entryText(e: IndexEntry): string {
@@ -153,8 +166,8 @@ function commandsText(
   if (s.hostname !== undefined) out.push(`hostname ${s.hostname}`);
   if (s.timezone !== undefined) out.push(`timezone ${s.timezone}`);
   const pw = ir.accounts.root?.password;
-  if (pw?.plain !== undefined) out.push(`root-password password:${pw.plain}`);
-  else if (pw?.hash !== undefined) out.push(`root-password crypted:${pw.hash}`);
+  // virt-customize takes no hash; a hash falls outside the capability table
+  if (pw?.plain !== undefined) out.push(`root-password ${pw.locked ? 'locked:' : ''}password:${pw.plain}`);
   else if (pw?.locked) out.push('root-password locked');
   const install = ir.packages.install.map((p) => p.name);
   if (install.length) out.push(`install ${install.join(',')}`);
@@ -188,11 +201,7 @@ function commandsText(
       out.push(`${boot ? 'firstboot' : 'run'} ${script.source}`);
     } else if (script.body !== undefined && oneLine(script.body))
       out.push(`${boot ? 'firstboot-command' : 'run-command'} ${script.body}`);
-    else if (script.body !== undefined)
-      lost(
-        'a run-command is one line; write the script to a file and name it with run',
-        `/scripts/${i}/body`,
-      );
+    else lost('a run-command is one line; write the script to a file and name it with run', `/scripts/${i}`);
   });
   for (const c of ext.commands ?? []) out.push(c);
   return `${out.join('\n')}\n`;

@@ -36,7 +36,8 @@ export interface CliBuild {
   outDir: string;
 }
 
-export async function cliBuild(ir: ImageIR, prefix: string): Promise<CliBuild> {
+/** `extra`: more build flags (--locked --lock FILE). */
+export async function cliBuild(ir: ImageIR, prefix: string, extra: string[] = []): Promise<CliBuild> {
   const base = '/var/tmp/imgc-tests';
   mkdirSync(base, { recursive: true });
   const dir = mkdtempSync(join(base, `${prefix}-`));
@@ -48,7 +49,7 @@ export async function cliBuild(ir: ImageIR, prefix: string): Promise<CliBuild> {
   let stdout = '';
   let stderr = '';
   const code = await main(
-    ['node', 'imgc', 'build', def, '-o', outDir, '--cache-dir', join(dir, 'cache'), '--no-tmpfs'],
+    ['node', 'imgc', 'build', def, '-o', outDir, '--cache-dir', join(dir, 'cache'), '--no-tmpfs', ...extra],
     {
       stdout: (t) => {
         stdout += t;

@@ -18,11 +18,14 @@ const RANGES: Record<string, number> = {
   cli: 9,
   discovery: 1,
   resolve: 7,
+  lock: 7,
   commands: 9,
   batch: 9,
   treefile: 2,
   tdl: 2,
   'virt-builder': 2,
+  reproducible: 7,
+  golden: 7,
 };
 
 describe('diagnostic catalogue', () => {

@@ -36,7 +36,7 @@ function kindOf(name: string, head: string): { kind: Kind; confidence: number } 
 
 function detect(c: DetectCandidate): number {
   if (c.isDirectory)
-    return c.entries?.includes('index') && c.entries.includes('customize.virt-customize') ? 0.6 : 0;
+    return c.entries?.includes('customize.virt-customize') ? 0.6 : c.entries?.includes('index') ? 0.5 : 0;
   return kindOf(c.name, c.head ?? '')?.confidence ?? 0;
 }
 

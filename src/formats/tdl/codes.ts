@@ -81,11 +81,11 @@ export const tdlCodes = defineCodes({
   },
   noInstall: {
     code: 'IMGC2612',
-    severity: 'warning',
-    summary: 'the TDL writer found no install tree for the mandatory <install>',
+    severity: 'error',
+    summary: 'the TDL writer found no install tree for the mandatory <install> (Oz refuses an empty one)',
     message: (p: { id: string }) =>
-      `<install> is mandatory and imgc knows no public install tree for ${p.id}; written empty`,
-    hint: 'edit the <install><url> of the written template, or give the IR a repository with the install tree',
+      `<install> is mandatory and imgc knows no public install tree for ${p.id}, nor an http(s) repository to take it from`,
+    hint: 'pass -O tdl-install-url=URL (the distribution\'s install tree, as Oz\'s <install type="url"><url>)',
   },
   installFrom: {
     code: 'IMGC2614',

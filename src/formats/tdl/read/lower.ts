@@ -270,6 +270,7 @@ export function lowerTdl(root: El, file: string): Lowered {
           ...(flags.signed !== undefined ? { gpgCheck: flags.signed } : {}),
           ...(flags.sslverify !== undefined ? { sslVerify: flags.sslverify } : {}),
           ...(flags.persisted === false ? { usage: 'build-only' as const } : {}),
+          ...(flags.persisted === true ? { usage: 'build-and-image' as const } : {}),
         });
       }
   }

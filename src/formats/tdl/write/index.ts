@@ -134,6 +134,9 @@ function writeTdl(ir: ImageIR, options: WriteOptions) {
       el(6, 'url', r.urls[0]);
       if (r.gpgCheck !== undefined) el(6, 'signed', r.gpgCheck ? 'yes' : 'no');
       if (r.usage === 'build-only') el(6, 'persisted', 'no');
+      else if (r.usage === 'build-and-image') el(6, 'persisted', 'yes');
+      else if (r.usage === 'image-only')
+        lost(`repository ${r.id}: Oz installs from every repository it lists`, `/repositories/${i}/usage`);
       if (r.sslVerify !== undefined) el(6, 'sslverify', r.sslVerify ? 'yes' : 'no');
       out.push('    </repository>');
     }
@@ -213,7 +216,8 @@ function writeTdl(ir: ImageIR, options: WriteOptions) {
       el(6, 'iso', inst.iso);
       if (inst.checksum) el(6, inst.checksum.kind, inst.checksum.value);
     } else {
-      let url = inst?.url;
+      const asked = options.options?.['tdl-install-url'];
+      let url = inst?.url ?? (typeof asked === 'string' && asked ? asked : undefined);
       if (!url) {
         const tree = d.id && d.release && publicInstallTree(d.id, d.release, d.architecture ?? 'x86_64');
         const repo = ir.repositories.find((r) => r.urls[0] && /^https?:/.test(r.urls[0]));

@@ -100,9 +100,10 @@ function indexText(ir: ImageIR, ext: VirtBuilderExtension, diagnostics: Diagnost
   if (!d.architecture) diagnostics.push(diag(virtBuilderCodes.noArch, undefined));
   const kept = ext.entries?.[0]?.id === id ? ext.entries : undefined;
   const osinfo = osinfoFor(d.id, d.release, kept?.[0]?.keys.osinfo);
-  if (d.id && !osinfo) {
-    const what = `${d.id} ${d.release ?? ''}`.trim();
-    lost(`no osinfo short id (as libosinfo names them) for ${what}`, '/distribution/id');
+  if (!osinfo && (d.id !== undefined || d.release !== undefined)) {
+    const what = `${d.id ?? 'an unnamed distribution'} ${d.release ?? ''}`.trim();
+    if (d.id !== undefined)
+      lost(`no osinfo short id (as libosinfo names them) for ${what}`, '/distribution/id');
     if (d.release !== undefined) lost(`no osinfo short id for ${what}`, '/distribution/release');
   }
   const keys: Record<string, string> = { ...(kept?.[0]?.keys ?? {}) };
@@ -175,7 +176,13 @@ function commandsText(
   if (remove.length) out.push(`uninstall ${remove.join(',')}`);
   for (const d of ir.directories) out.push(`mkdir ${d.path}`);
   ir.files.forEach((f, i) => {
-    if (f.content === undefined) return;
+    if (f.content === undefined) {
+      lost(
+        'virt-customize writes files from text here; this one has a source or binary content',
+        `/files/${i}`,
+      );
+      return;
+    }
     if (oneLine(f.content)) out.push(`write ${f.path}:${f.content}`);
     else if (f.content.endsWith('\n') && f.content.split('\n').slice(0, -1).every(oneLine)) {
       out.push(`write ${f.path}:`);

@@ -10,7 +10,7 @@ import { realpath } from 'node:fs/promises';
 import { dirname, isAbsolute, join } from 'node:path';
 import { diag } from '../../../diagnostics/define.js';
 import type { Diagnostic } from '../../../diagnostics/types.js';
-import { readInputText } from '../../../input/bounded.js';
+import { readFailure, readInputText } from '../../../input/bounded.js';
 import type { SourcePosition } from '../../../ir/positions.js';
 import { treefileCodes } from '../codes.js';
 import { INCLUDE_MAXDEPTH, KEY_ALIASES } from '../vocabulary.js';
@@ -82,9 +82,14 @@ async function load(path: string, ctx: Ctx, from: SourcePosition | undefined): P
     real = await realpath(path);
     text = await readInputText(path);
   } catch (e) {
+    // the main file: the common refusal (unreadable, too large, not a regular file)
+    if (!from) {
+      ctx.diagnostics.push(readFailure(e, path));
+      return undefined;
+    }
     const reason =
       (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : String((e as Error).message);
-    ctx.diagnostics.push(diag(treefileCodes.includeMissing, { path, reason }, from ?? { file: path }));
+    ctx.diagnostics.push(diag(treefileCodes.includeMissing, { path, reason }, from));
     return undefined;
   }
   if (ctx.seen.has(real)) {

@@ -28,7 +28,8 @@ export const treefileCapabilities: readonly string[] = [
 
 /**
  * Rows carried only in some cases, reported by the writer otherwise: scripts only after
- * packages in the image root without network, one script file, outputs only ostree commits.
+ * packages in the image root without network, one script file, outputs only ostree commits,
+ * .repo file names and key URLs.
  */
 export const treefileApproximations: readonly string[] = [
   '/distribution/id',
@@ -39,4 +40,6 @@ export const treefileApproximations: readonly string[] = [
   '/files/*/source',
   '/outputs/*/type',
   '/outputs/*/name',
+  '/repositories/*/fileName',
+  '/repositories/*/gpgKeys/*',
 ];

@@ -29,6 +29,9 @@ function inside(source: string): string | undefined {
   return clean.startsWith('..') ? undefined : clean.split('\\').join('/');
 }
 
+/** A .repo gpgkey= holds URLs; a key given as its armoured text cannot be written there. */
+const isKeyUrl = (key: string) => /^[a-z][a-z0-9+.-]*:\/\/\S+$/i.test(key);
+
 function repoSection(r: Repository): string {
   const lines = [`[${r.id}]`];
   const add = (k: string, v: string | number | boolean | undefined) => {
@@ -42,7 +45,7 @@ function repoSection(r: Repository): string {
   add('enabled', r.enabled);
   add('gpgcheck', r.gpgCheck);
   add('repo_gpgcheck', r.repoGpgCheck);
-  if (r.gpgKeys?.length) add('gpgkey', r.gpgKeys.join(' '));
+  if (r.gpgKeys?.length && r.gpgKeys.every(isKeyUrl)) add('gpgkey', r.gpgKeys.join(' '));
   add('sslverify', r.sslVerify);
   add('priority', r.priority);
   add('cost', r.cost);
@@ -98,8 +101,16 @@ function writeTreefile(ir: ImageIR, options: WriteOptions) {
   if (repoNames.length) doc.repos = [...new Set(repoNames)];
   if (ir.repositories.length) {
     const byFile = new Map<string, string[]>();
-    for (const r of ir.repositories) {
-      const name = r.fileName && /^[^/]+\.repo$/.test(r.fileName) ? r.fileName : DEFAULT_REPO_FILE;
+    for (const [i, r] of ir.repositories.entries()) {
+      const valid = r.fileName !== undefined && /^[^/]+\.repo$/.test(r.fileName);
+      if (r.fileName !== undefined && !valid)
+        lost(
+          `${r.fileName} is not a .repo file name; the section goes to ${DEFAULT_REPO_FILE}`,
+          `/repositories/${i}/fileName`,
+        );
+      if (r.gpgKeys?.length && !r.gpgKeys.every(isKeyUrl))
+        lost('a .repo gpgkey= takes key URLs, not armoured key text', `/repositories/${i}/gpgKeys`);
+      const name = valid ? r.fileName! : DEFAULT_REPO_FILE;
       byFile.set(name, [...(byFile.get(name) ?? []), repoSection(r)]);
     }
     for (const [name, sections] of byFile) files.push({ path: name, content: sections.join('\n') });

@@ -93,6 +93,14 @@ export const tdlCodes = defineCodes({
     summary: 'the TDL writer took the mandatory install tree from the IR, as it says',
     message: (p: { url: string; from: string }) => `<install type="url"> is ${p.url}, ${p.from}`,
   },
+  archNotOz: {
+    code: 'IMGC2616',
+    severity: 'error',
+    summary: 'an architecture Oz cannot install (the written <arch> would be refused)',
+    message: (p: { arch: string }) =>
+      `Oz installs no ${p.arch} guests; the written template is refused by Oz`,
+    hint: 'pass --arch with one Oz knows: i386, x86_64, ppc64, ppc64le, aarch64, armv7l or s390x',
+  },
   noArch: {
     code: 'IMGC2615',
     severity: 'error',

@@ -7,7 +7,14 @@ import type { ImageIR } from '../../../ir/schema.js';
 import type { FormatWriter, WriteOptions } from '../../contract.js';
 import { tdlCodes } from '../codes.js';
 import { EXTENSION_ID, type TdlExtension } from '../extension.js';
-import { distributionOf, ozGigabytes, ozOsOf, publicInstallTree, unitSizeBytes } from '../vocabulary.js';
+import {
+  ARCHES,
+  distributionOf,
+  ozGigabytes,
+  ozOsOf,
+  publicInstallTree,
+  unitSizeBytes,
+} from '../vocabulary.js';
 
 export const tdlCapabilities: readonly string[] = [
   '/metadata/name',
@@ -105,6 +112,7 @@ function writeTdl(ir: ImageIR, options: WriteOptions) {
   el(4, 'version', os?.version ?? d.release ?? '');
   const arch = d.architecture === 'i686' ? 'i386' : d.architecture;
   if (!arch) diagnostics.push(diag(tdlCodes.noArch, undefined));
+  else if (!ARCHES.includes(arch)) diagnostics.push(diag(tdlCodes.archNotOz, { arch }));
   if (os && d.id && d.release && distributionOf(os.name, os.version)?.release !== d.release)
     lost(
       `Oz names ${d.id} ${d.release} "${os.name} ${os.version}", which reads back as another release`,

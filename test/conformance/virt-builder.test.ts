@@ -6,7 +6,7 @@
  * lists the written index with the template's id and architecture, virt-index-validate accepts
  * it, virt-customize parses the written command file; re-reading gives the same IR.
  */
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
@@ -24,10 +24,17 @@ import {
   virtBuilderList,
 } from '../formats/virt-builder/oracle/libguestfs.js';
 import { corpusFileOf } from '../helpers/corpus-file.js';
-import { corpusDir, corpusMissingMessage, readManifest } from '../helpers/shared.js';
+import { corpusDir, corpusMissingMessage, fixturesDirOf, readManifest } from '../helpers/shared.js';
 import { reportedPointers, withoutPointers } from '../translate/matrix-helpers.js';
 
 const dir = corpusDir('virt-builder');
+
+function fixtureCommandFiles(): string[] {
+  const fixtures = fixturesDirOf('virt-builder');
+  return readdirSync(fixtures)
+    .map((c) => join(fixtures, c, 'out', 'virt-builder', 'customize.virt-customize'))
+    .filter((f) => existsSync(f));
+}
 const registry = new FormatRegistry();
 
 /** the IR without what the virt-builder writer adds as its own extension data (the index entry it writes) */
@@ -157,6 +164,13 @@ describe('virt-builder corpus', () => {
           failures.push(
             `VIRT-INDEX-VALIDATE DISAGREES ${v.label}: imgc ${v.ours ? 'accepts' : 'rejects'}, it ${theirs.error ?? 'accepts'}`,
           );
+      }
+      // the fixtures' golden command files use more commands than the corpus gives
+      for (const golden of fixtureCommandFiles()) {
+        counts.commandFiles++;
+        const g = commandsAccepted(golden);
+        if (g.ok) counts.commandsValid++;
+        else failures.push(`VIRT-CUSTOMIZE REJECTS ${golden}: ${g.error}`);
       }
       for (const w of written) {
         const v = indexValidates(join(w.dir, 'index'));

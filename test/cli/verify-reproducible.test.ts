@@ -10,10 +10,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runBuild } from '../../src/cli/build.js';
-import type { Io } from '../../src/cli/output.js';
 import { builtinFormats, FormatRegistry } from '../../src/formats/registry.js';
 import type { ImageIR } from '../../src/ir/schema.js';
 import { miniBackends, miniIr } from '../exec/mini-backend.js';
+import { capturedIo } from '../helpers/run-cli.js';
 
 const asRoot = process.getuid?.() === 0;
 if (!asRoot) console.warn('SKIPPED: --verify-reproducible builds need root');
@@ -27,20 +27,10 @@ afterEach(() => rmSync(dir, { recursive: true, force: true }));
 async function verify(ir: ImageIR, outputs: string[]) {
   const def = join(dir, 'image.json');
   writeFileSync(def, JSON.stringify(ir));
-  let stdout = '';
-  let stderr = '';
-  const io: Io = {
-    stdout: (t) => {
-      stdout += t;
-    },
-    stderr: (t) => {
-      stderr += t;
-    },
-    isTTY: false,
-  };
+  const captured = capturedIo();
   const out = join(dir, 'out');
   const code = await runBuild(
-    io,
+    captured.io,
     new FormatRegistry(builtinFormats),
     def,
     {
@@ -52,7 +42,7 @@ async function verify(ir: ImageIR, outputs: string[]) {
     },
     miniBackends(),
   );
-  return { code, stdout, stderr, out };
+  return { code, stdout: captured.stdout(), stderr: captured.stderr(), out };
 }
 
 describe.runIf(asRoot)('imgc build --verify-reproducible', () => {

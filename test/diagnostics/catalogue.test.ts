@@ -21,6 +21,9 @@ const RANGES: Record<string, number> = {
   lock: 7,
   commands: 9,
   batch: 9,
+  treefile: 2,
+  tdl: 2,
+  'virt-builder': 2,
   reproducible: 7,
   golden: 7,
 };

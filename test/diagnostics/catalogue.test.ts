@@ -22,6 +22,9 @@ const RANGES: Record<string, number> = {
   commands: 9,
   batch: 9,
   fleet: 8,
+  treefile: 2,
+  tdl: 2,
+  'virt-builder': 2,
   reproducible: 7,
   golden: 7,
 };

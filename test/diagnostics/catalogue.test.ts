@@ -21,6 +21,7 @@ const RANGES: Record<string, number> = {
   lock: 7,
   commands: 9,
   batch: 9,
+  fleet: 8,
   treefile: 2,
   tdl: 2,
   'virt-builder': 2,

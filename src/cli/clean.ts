@@ -47,11 +47,11 @@ export async function runClean(
 
   const outputDir = resolve(flags.outputDir);
   const removed: string[] = [];
-  const names = [...outputNames(prepared.plan), `${prepared.name ?? 'image'}.lock`];
-  // the lock every build writes beside its outputs goes with them; the golden manifest, its
-  // exports and SBOMs are named after the first output
-  const first = outputNames(prepared.plan)[0];
-  if (first) names.push(...Object.values(goldenFileNames(goldenBaseName(first))));
+  const names = outputNames(prepared.plan);
+  // the golden manifest, its exports and SBOMs are named after the first output
+  if (names[0]) names.push(...Object.values(goldenFileNames(goldenBaseName(names[0]))));
+  // the lock every build writes beside its outputs goes with them
+  names.push(`${prepared.name ?? 'image'}.lock`);
   for (const name of names) {
     const target = resolve(outputDir, name);
     if (dirname(target) !== outputDir) continue; // a name that would leave the folder is not ours

@@ -15,6 +15,7 @@ import { runCompletion, SHELLS } from './completion.js';
 import { CommandStopped, prepareCommand } from './defaults.js';
 import { runDiff } from './diff.js';
 import { registerDrift } from './drift.js';
+import { registerFleet } from './fleet.js';
 import { runInit } from './init.js';
 import { LIST_TOPICS, runList } from './list.js';
 import { registerLock } from './lock.js';
@@ -189,10 +190,6 @@ export function buildProgram(given: Io = processIo, registry = new FormatRegistr
       .option('--no-tree-cache', 'neither reuse nor save tree snapshots (the package cache is still used)')
       .option('--no-tmpfs', 'build on disk under the cache dir instead of /dev/shm')
       .option(
-        '--sbom <formats>',
-        'also write SBOMs beside the golden manifest: spdx (SPDX 2.3 JSON), cyclonedx (CycloneDX 1.6 JSON), comma-separated',
-      )
-      .option(
         '--reproducible',
         "byte-identical outputs: SOURCE_DATE_EPOCH from the definition's files (git commit time, else newest mtime) unless set",
       )
@@ -207,6 +204,10 @@ export function buildProgram(given: Io = processIo, registry = new FormatRegistr
       .option(
         '--lock <file>',
         'the lock file for --locked (default: <name>.lock beside the definition); implies --locked',
+      )
+      .option(
+        '--sbom <formats>',
+        'also write SBOMs beside the golden manifest: spdx (SPDX 2.3 JSON), cyclonedx (CycloneDX 1.6 JSON), comma-separated',
       )
       .option('--profile <name>', 'activate a profile (repeatable)', collect, [])
       .option('--json', 'print progress as NDJSON events'),
@@ -275,6 +276,7 @@ export function buildProgram(given: Io = processIo, registry = new FormatRegistr
   registerLock(program, { io, registry, exit, withFormatFlags });
   registerBoot(program, { io, registry, exit, withFormatFlags });
   registerShell(program, { io, registry, exit, withFormatFlags });
+  registerFleet(program, { io, registry, exit, withFormatFlags });
   registerDrift(program, { io, registry, exit, withFormatFlags });
   registerManifest(program, { io, registry, exit, withFormatFlags });
 

@@ -21,8 +21,12 @@ const RANGES: Record<string, number> = {
   lock: 7,
   commands: 9,
   batch: 9,
-  golden: 7,
+  fleet: 8,
+  treefile: 2,
+  tdl: 2,
+  'virt-builder': 2,
   reproducible: 7,
+  golden: 7,
 };
 
 describe('diagnostic catalogue', () => {

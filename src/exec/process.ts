@@ -23,7 +23,7 @@ export const HOST_TOOL_PACKAGES: Readonly<Record<string, string>> = {
   'mkfs.ext4': 'e2fsprogs',
   'mkfs.vfat': 'dosfstools',
   xorriso: 'xorriso',
-  'grub-mkstandalone': 'grub-efi-amd64-bin and grub-common',
+  'grub-mkimage': 'grub-efi-amd64-bin and grub-common',
   mcopy: 'mtools',
   mmd: 'mtools',
   mdeltree: 'mtools',

@@ -25,9 +25,10 @@ export const DEFAULT_IGNORES: readonly string[] = [
   '/usr/lib/sysimage/rpm',
   '/var/lib/dnf',
   '/var/lib/pacman',
-  // imgc's record that a first-boot script ran (src/exec/first-boot.ts)
-  '/var/lib/imgc/first-boot',
+  // imgc's runtime state: the record that a first-boot script ran (src/exec/first-boot.ts)
+  '/var/lib/imgc',
   '/etc/machine-id',
+  '/var/lib/dbus/machine-id',
   '/etc/adjtime',
   '/etc/ld.so.cache',
   '/etc/resolv.conf',

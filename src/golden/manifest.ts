@@ -1,4 +1,5 @@
 /** The golden manifest of a tree: every path with owner, mode, hash and owning package, and the package list. */
+import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join, posix } from 'node:path';
 import { accountNames } from './accounts.js';
@@ -60,6 +61,7 @@ export async function buildManifest(root: string, options: ManifestOptions = {})
       ...(pkg ? { package: pkg } : {}),
     };
   });
+  await markConfigs(root, paths, db.configs);
   return {
     $schema: MANIFEST_SCHEMA_ID,
     manifestVersion: MANIFEST_VERSION,
@@ -68,6 +70,17 @@ export async function buildManifest(root: string, options: ManifestOptions = {})
     packages: db.packages,
     paths,
   };
+}
+
+/** Whether each config file the database tracks still has the content its package shipped. */
+async function markConfigs(root: string, paths: ManifestPath[], configs: Map<string, string>) {
+  for (const p of paths) {
+    const shipped = configs.get(p.path);
+    if (!shipped || p.type !== 'file') continue;
+    const content = await readFile(join(root, p.path)).catch(() => undefined);
+    if (!content) continue;
+    p.config = createHash('md5').update(content).digest('hex') === shipped ? 'as-packaged' : 'modified';
+  }
 }
 
 /**

@@ -14,6 +14,8 @@ export interface PackageDb {
   packages: ManifestPackage[];
   /** image path → owning package names */
   owners: Map<string, string[]>;
+  /** config files the database tracks → md5 of the content the package shipped (dpkg, pacman) */
+  configs: Map<string, string>;
 }
 
 const run = promisify(execFile);
@@ -27,6 +29,20 @@ function own(owners: Map<string, string[]>, path: string, pkg: string) {
 
 const byName = (a: ManifestPackage, b: ManifestPackage) =>
   a.name < b.name ? -1 : a.name > b.name ? 1 : a.architecture < b.architecture ? -1 : 1;
+
+/** dpkg's `Conffiles:` of installed packages: path → md5 of the packaged content. */
+export function parseDpkgConffiles(text: string): Map<string, string> {
+  const configs = new Map<string, string>();
+  for (const para of text.split(/\n\s*\n/)) {
+    if (!/^Status: .* installed$/m.test(para)) continue;
+    const block = /^Conffiles:\n((?: .*\n?)*)/m.exec(para)?.[1] ?? '';
+    for (const line of block.split('\n')) {
+      const [path, md5] = line.trim().split(/\s+/);
+      if (path?.startsWith('/') && md5 && /^[0-9a-f]{32}$/.test(md5)) configs.set(path, md5);
+    }
+  }
+  return configs;
+}
 
 export function parseDpkgStatus(text: string): ManifestPackage[] {
   const packages: ManifestPackage[] = [];
@@ -47,7 +63,8 @@ export function parseDpkgStatus(text: string): ManifestPackage[] {
 
 async function readDpkg(root: string): Promise<PackageDb> {
   const dir = join(root, 'var/lib/dpkg');
-  const packages = parseDpkgStatus(await readFile(join(dir, 'status'), 'utf8'));
+  const status = await readFile(join(dir, 'status'), 'utf8');
+  const packages = parseDpkgStatus(status);
   const installed = new Set(packages.map((p) => p.name));
   const owners = new Map<string, string[]>();
   const lists = (await readdir(join(dir, 'info'))).filter((f) => f.endsWith('.list')).sort();
@@ -57,7 +74,7 @@ async function readDpkg(root: string): Promise<PackageDb> {
     const text = await readFile(join(dir, 'info', list), 'utf8');
     for (const line of text.split('\n')) if (line.startsWith('/')) own(owners, line, pkg);
   }
-  return { database: 'dpkg', packages, owners };
+  return { database: 'dpkg', packages, owners, configs: parseDpkgConffiles(status) };
 }
 
 function rpmDbPath(root: string): string {
@@ -93,7 +110,8 @@ async function readRpm(root: string): Promise<PackageDb> {
     const tab = line.indexOf('\t');
     if (tab > 0 && line[tab + 1] === '/') own(owners, line.slice(tab + 1), line.slice(0, tab));
   }
-  return { database: 'rpm', packages: packages.sort(byName), owners };
+  // rpm's config files carry digests of other algorithms; not read yet (no package-default view)
+  return { database: 'rpm', packages: packages.sort(byName), owners, configs: new Map() };
 }
 
 /** A pacman desc/files file: %SECTION% headers, one value a line. */
@@ -114,6 +132,7 @@ async function readPacman(root: string): Promise<PackageDb> {
   const local = join(root, 'var/lib/pacman/local');
   const packages: ManifestPackage[] = [];
   const owners = new Map<string, string[]>();
+  const configs = new Map<string, string>();
   for (const entry of (await readdir(local, { withFileTypes: true })).filter((e) => e.isDirectory())) {
     const desc = pacmanSections(await readFile(join(local, entry.name, 'desc'), 'utf8'));
     const name = desc.get('NAME')?.[0];
@@ -127,10 +146,14 @@ async function readPacman(root: string): Promise<PackageDb> {
       ...(source ? { source } : {}),
       ...(license ? { license } : {}),
     });
-    const files = await readFile(join(local, entry.name, 'files'), 'utf8').catch(() => '');
-    for (const f of pacmanSections(files).get('FILES') ?? []) own(owners, `/${f}`, name);
+    const files = pacmanSections(await readFile(join(local, entry.name, 'files'), 'utf8').catch(() => ''));
+    for (const f of files.get('FILES') ?? []) own(owners, `/${f}`, name);
+    for (const line of files.get('BACKUP') ?? []) {
+      const [path, md5] = line.split('\t');
+      if (path && md5 && /^[0-9a-f]{32}$/.test(md5)) configs.set(`/${path}`, md5);
+    }
   }
-  return { database: 'pacman', packages: packages.sort(byName), owners };
+  return { database: 'pacman', packages: packages.sort(byName), owners, configs };
 }
 
 /** The database the tree holds (dpkg, then rpm, then pacman), or none. */
@@ -143,5 +166,5 @@ export async function readPackageDb(root: string): Promise<PackageDb> {
   )
     return readRpm(root);
   if (existsSync(join(root, 'var/lib/pacman/local'))) return readPacman(root);
-  return { database: 'none', packages: [], owners: new Map() };
+  return { database: 'none', packages: [], owners: new Map(), configs: new Map() };
 }

@@ -21,6 +21,15 @@ function describe(p: PathDrift): string {
   return `${p.path}${owner}: ${parts.join(', ')}`;
 }
 
+/** The third view of a config file: the content its package shipped, against image and now. */
+function packageView(p: PathDrift): string | undefined {
+  const image = p.golden?.config;
+  const now = p.now?.config;
+  if (!image && !now) return undefined;
+  const as = (c: string | undefined) => (c === 'as-packaged' ? 'as packaged' : c ? 'edited' : 'untracked');
+  return `package default: image ${p.golden ? as(image) : 'absent'}, now ${p.now ? as(now) : 'absent'}`;
+}
+
 export function renderDrift(report: DriftReport, color: boolean): string {
   const lines: string[] = [];
   const etc = report.paths.filter((p) => p.path === '/etc' || p.path.startsWith('/etc/'));
@@ -40,7 +49,10 @@ export function renderDrift(report: DriftReport, color: boolean): string {
       const n = p.now
         ? `now ${p.now.type} ${p.now.mode} ${p.now.sha256?.slice(0, 12) ?? ''}`.trim()
         : 'now absent';
-      lines.push(`  ${paint(color, colour[p.kind], sign[p.kind])} ${describe(p)}\n      ${g} | ${n}`);
+      const pkg = packageView(p);
+      lines.push(
+        `  ${paint(color, colour[p.kind], sign[p.kind])} ${describe(p)}\n      ${pkg ? `${pkg} | ` : ''}${g} | ${n}`,
+      );
     }
   }
   if (report.packages.length) {

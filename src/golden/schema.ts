@@ -30,6 +30,12 @@ export const ManifestPath = Type.Object(
     package: Type.Optional(
       Str('the package whose database lists this path (directories: only when exactly one does)'),
     ),
+    config: Type.Optional(
+      Type.Union([Type.Literal('as-packaged'), Type.Literal('modified')], {
+        description:
+          "config files the package database tracks with the shipped content's digest (dpkg conffiles, pacman backup files): whether the file still has that content",
+      }),
+    ),
   },
   { additionalProperties: false },
 );

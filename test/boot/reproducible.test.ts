@@ -43,7 +43,8 @@ describe.runIf(asRoot)('reproducible outputs of the sample', () => {
       process.env.SOURCE_DATE_EPOCH = EPOCH;
       try {
         for (let i = 0; i < 2; i++) {
-          const b = await buildSample(OUTPUTS, [], BUILD_BOUND_MS);
+          // --sbom: two builds must give the same golden manifest and SBOMs too (issue 18)
+          const b = await buildSample(OUTPUTS, ['--sbom', 'spdx,cyclonedx'], BUILD_BOUND_MS);
           builds.push(b);
           expect(b.code, b.log.slice(-4000)).toBe(0);
         }
@@ -63,6 +64,7 @@ describe.runIf(asRoot)('reproducible outputs of the sample', () => {
         'imgc-sample-portable.raw',
         'imgc-sample-sysext.raw',
         'imgc-sample.aide.conf',
+        'imgc-sample.cdx.json',
         'imgc-sample.cpio.zst',
         'imgc-sample.efi',
         ...lock,
@@ -71,6 +73,7 @@ describe.runIf(asRoot)('reproducible outputs of the sample', () => {
         'imgc-sample.oci',
         'imgc-sample.oci.tar',
         'imgc-sample.raw',
+        'imgc-sample.spdx.json',
         'imgc-sample.tar',
       ]);
       expect(describeDifferences(compared)).toBe('');

@@ -67,6 +67,10 @@ describe('outputs of the sample built by imgc', () => {
         'imgc-sample.oci',
         'imgc-sample.oci.tar',
         'imgc-sample.raw',
+        // the golden manifest and its mtree and AIDE exports, named after the first output
+        'imgc-sample.aide.conf',
+        'imgc-sample.manifest.json',
+        'imgc-sample.mtree',
       ].sort(),
     );
   });

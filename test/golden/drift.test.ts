@@ -78,6 +78,13 @@ describe('imgc drift', () => {
     expect(report.packages).toEqual([
       { name: 'tool', architecture: 'amd64', kind: 'upgraded', golden: '1.0-1', now: '1.0-2' },
     ]);
+    // /etc in three views: the package's shipped content, the image's, now
+    expect([report.paths[0].golden.config, report.paths[0].now.config]).toEqual(['as-packaged', 'modified']);
+    const people = capture();
+    await runDrift(people.io, golden, root, {});
+    expect(people.out()).toMatch(
+      /\/etc against the image default \(1\):\n {2}~ \/etc\/issue \(package: base-files\): content \(20→27 bytes\)\n {6}package default: image as packaged, now edited \| image file 0644 [0-9a-f]{12} \| now file 0644 [0-9a-f]{12}\n/,
+    );
     // the same through a tar archive of the tree
     const tar = join(scratch, 'tree.tar');
     execFileSync('tar', ['-cf', tar, '-C', root, '--numeric-owner', '--xattrs', '.']);

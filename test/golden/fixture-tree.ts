@@ -1,5 +1,6 @@
 /** A small tree with a dpkg database, owners, a setuid file, a symlink, an xattr and a FIFO. */
 import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { chmodSync, chownSync, mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -24,7 +25,8 @@ export function makeTree(): string {
   w(
     'var/lib/dpkg/status',
     [
-      'Package: base-files\nStatus: install ok installed\nArchitecture: amd64\nVersion: 12.4+deb12u5\n',
+      // /etc/issue as base-files ships it (its md5); the os-release md5 is not the tree's: edited by the image
+      `Package: base-files\nStatus: install ok installed\nArchitecture: amd64\nVersion: 12.4+deb12u5\nConffiles:\n /etc/issue ${createHash('md5').update('Debian GNU/Linux 12\n').digest('hex')}\n /etc/os-release 00000000000000000000000000000000\n /etc/gone newconffile\n`,
       'Package: tool\nStatus: install ok installed\nArchitecture: amd64\nSource: tool-src (1.0-1)\nVersion: 1.0-1\n',
       'Package: gone\nStatus: deinstall ok config-files\nArchitecture: amd64\nVersion: 0.1\n',
     ].join('\n'),

@@ -1,5 +1,6 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Value } from '@sinclair/typebox/value';
@@ -32,8 +33,44 @@ describe('the golden manifest of a tree', () => {
     expect(at('/bin')).toMatchObject({ type: 'symlink', target: 'usr/bin' });
     expect(at('/usr/lib/pipe')?.type).toBe('fifo');
     expect(at('/etc/issue')?.package).toBe('base-files');
+    // dpkg conffiles: the content against the md5 the package shipped
+    expect(at('/etc/issue')?.config).toBe('as-packaged');
+    expect(at('/etc/os-release')?.config).toBe('modified');
+    expect(at('/etc/passwd')?.config).toBeUndefined();
     // "/" is listed by two packages: a directory gets an owner only when exactly one lists it
     expect(at('/')?.package).toBeUndefined();
+  });
+
+  it('reads pacman databases: owners, licence, and backup files against their packaged md5', async () => {
+    const arch = mkdtempSync(join(tmpdir(), 'imgc-golden-arch-'));
+    try {
+      const w = (path: string, text: string) => {
+        mkdirSync(join(arch, path, '..'), { recursive: true });
+        writeFileSync(join(arch, path), text);
+      };
+      w('etc/pacman.conf', '[options]\n');
+      w('etc/makepkg.conf', 'edited\n');
+      const db = 'var/lib/pacman/local/pacman-6.1.0-3';
+      w(
+        `${db}/desc`,
+        '%NAME%\npacman\n\n%VERSION%\n6.1.0-3\n\n%ARCH%\nx86_64\n\n%LICENSE%\nGPL-2.0-or-later\n',
+      );
+      const md5 = createHash('md5').update('[options]\n').digest('hex');
+      w(
+        `${db}/files`,
+        `%FILES%\netc/\netc/makepkg.conf\netc/pacman.conf\n\n%BACKUP%\netc/makepkg.conf\t${'0'.repeat(32)}\netc/pacman.conf\t${md5}\n`,
+      );
+      const m = await buildManifest(arch);
+      expect(m.packageDatabase).toBe('pacman');
+      expect(m.packages).toEqual([
+        { name: 'pacman', version: '6.1.0-3', architecture: 'x86_64', license: 'GPL-2.0-or-later' },
+      ]);
+      const at = (p: string) => m.paths.find((e) => e.path === p);
+      expect(at('/etc/pacman.conf')).toMatchObject({ package: 'pacman', config: 'as-packaged' });
+      expect(at('/etc/makepkg.conf')).toMatchObject({ package: 'pacman', config: 'modified' });
+    } finally {
+      rmSync(arch, { recursive: true, force: true });
+    }
   });
 
   it('is deterministic: sorted, and the same bytes from two runs', async () => {

@@ -2,12 +2,12 @@
  * The `iso` output: a hybrid live ISO made by xorriso, nothing mounted. The tree (without
  * /boot) becomes live/filesystem.squashfs; the tree's kernel and initrd (which must carry the
  * distribution's live boot stack: Debian live-boot) go to live/. UEFI boots a standalone
- * GRUB image from an El Torito FAT image; BIOS boots ISOLINUX (also from USB: isohybrid MBR).
+ * GRUB image (grub-efi.ts) from an El Torito FAT image; BIOS boots ISOLINUX (also from USB: isohybrid MBR).
  */
 
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { copyFile, mkdir, stat, utimes, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { outputCodes } from '../../diagnostics/codes/outputs.js';
 import { outputError } from '../shared/errors.js';
@@ -16,6 +16,7 @@ import { makeFsImage } from '../shared/image-fs.js';
 import { newestKernel } from '../shared/kernel.js';
 import { LIVE_EXCLUDES, liveCmdline } from '../shared/live.js';
 import { runTool } from '../shared/run.js';
+import { makeGrubEfiImage } from './grub-efi.js';
 
 export interface IsoRequest {
   tree: string;
@@ -107,26 +108,15 @@ export async function assembleIso(r: IsoRequest): Promise<{ kernelVersion: strin
   });
 
   progress('GRUB for UEFI');
-  const embedded = join(r.workDir, 'grub-embed.cfg');
-  await writeFile(embedded, grubConfig(cmdline, r.application ?? r.volumeId));
-  // grub-mkstandalone packs the file with its mtime
-  if (r.epoch !== undefined) await utimes(embedded, r.epoch, r.epoch);
   const grubEfi = join(r.workDir, 'BOOTX64.EFI');
-  await runTool(
-    'grub-mkstandalone',
-    [
-      '-O',
-      'x86_64-efi',
-      '-o',
-      grubEfi,
-      `--modules=${GRUB_MODULES}`,
-      '--locales=',
-      '--fonts=',
-      '--themes=',
-      `boot/grub/grub.cfg=${embedded}`,
-    ],
+  await makeGrubEfiImage({
+    workDir: r.workDir,
+    output: grubEfi,
+    config: grubConfig(cmdline, r.application ?? r.volumeId),
+    preload: GRUB_MODULES.split(' '),
+    epoch: r.epoch ?? 0,
     opts,
-  );
+  });
   const efiImg = join(stage, 'EFI/efiboot.img');
   const kib = Math.ceil((await stat(grubEfi)).size / 1024) + 1024;
   const fatOpts = { ...opts, env: fatTimeEnv(r.epoch) };
@@ -136,6 +126,9 @@ export async function assembleIso(r: IsoRequest): Promise<{ kernelVersion: strin
   await runTool('mcopy', ['-i', efiImg, grubEfi, '::/EFI/BOOT/BOOTX64.EFI'], fatOpts);
 
   const args = ['-as', 'mkisofs', '-iso-level', '3', '-full-iso9660-filenames', '-volid', r.volumeId];
+  // SOURCE_DATE_EPOCH fixes xorriso's volume times only; every file's dates (ISO 9660 and Rock
+  // Ridge mtime/atime/ctime) would still be the staged copies' times
+  if (r.epoch !== undefined) args.push('--set_all_file_dates', `=${r.epoch}`);
   if (r.publisher) args.push('-publisher', r.publisher);
   if (r.application) args.push('-A', r.application);
   if (r.bios) {

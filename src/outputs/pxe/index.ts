@@ -7,6 +7,7 @@
 import { copyFile, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { outputCodes } from '../../diagnostics/codes/outputs.js';
+import { clampTimes } from '../../exec/clamp-times.js';
 import { outputError } from '../shared/errors.js';
 import { makeFsImage } from '../shared/image-fs.js';
 import { newestKernel } from '../shared/kernel.js';
@@ -69,5 +70,7 @@ export async function assemblePxe(r: PxeRequest): Promise<{ kernelVersion: strin
     ...(r.signal ? { signal: r.signal } : {}),
     outputName: 'pxe',
   });
+  // the bundle is served as a folder of files: they get the epoch, not the time of the copy
+  if (r.epoch !== undefined) await clampTimes(r.output, r.epoch);
   return { kernelVersion: kernel.version };
 }

@@ -3,6 +3,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { compareOutputs } from '../../../src/exec/compare-outputs.js';
 import { assembleIso, grubConfig, isolinuxConfig } from '../../../src/outputs/iso/index.js';
 import { assemblePxe, ipxeScript, pxeCmdline } from '../../../src/outputs/pxe/index.js';
 
@@ -71,7 +72,7 @@ describe('live outputs', () => {
     expect(list).not.toContain('squashfs-root/boot/vmlinuz');
   });
 
-  it.runIf(has('xorriso') && has('grub-mkstandalone') && has('mksquashfs'))(
+  it.runIf(has('xorriso') && has('grub-mkimage') && has('mksquashfs'))(
     'writes a hybrid ISO with El Torito images for BIOS and UEFI',
     async () => {
       const work = join(dir, 'iso-work');
@@ -107,5 +108,37 @@ describe('live outputs', () => {
       expect(pvd).toMatch(/Volume Id\s+: IMGC_TEST/);
     },
     120_000,
+  );
+
+  it.runIf(has('xorriso') && has('grub-mkimage') && has('mksquashfs'))(
+    'gives byte-identical ISOs and PXE bundles for one epoch, assembled at different times',
+    async () => {
+      const epoch = 1_700_000_000;
+      const assemble = async (n: number) => {
+        const work = join(dir, `repro-${n}`);
+        mkdirSync(join(work, 'iso-work'), { recursive: true });
+        const common = { tree, cmdline: ['console=ttyS0'], filesystem: 'squashfs' as const, epoch };
+        await assembleIso({
+          ...common,
+          output: join(work, 'live.iso'),
+          workDir: join(work, 'iso-work'),
+          volumeId: 'IMGC_TEST',
+          bios: true,
+        });
+        await assemblePxe({ ...common, output: join(work, 'pxe'), baseUrl: 'http://10.0.2.2:8000' });
+        return work;
+      };
+      const first = await assemble(1);
+      // staged files and the FAT image get the time they are written: a second later is another time
+      await new Promise((r) => setTimeout(r, 1100));
+      const second = await assemble(2);
+      expect(readFileSync(join(first, 'live.iso')).equals(readFileSync(join(second, 'live.iso')))).toBe(true);
+      const compared = await compareOutputs(join(first, 'pxe'), join(second, 'pxe'));
+      expect(compared.filter((c) => !c.identical)).toEqual([]);
+      expect(compared.map((c) => c.name).sort()).toEqual(
+        ['boot.ipxe', 'cmdline.txt', 'filesystem.squashfs', 'initrd.img', 'vmlinuz'].sort(),
+      );
+    },
+    240_000,
   );
 });

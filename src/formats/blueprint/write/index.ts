@@ -144,6 +144,7 @@ export const blueprintApproximations: readonly string[] = [
   '/directories/*/path',
   '/repositories/*/type',
   '/repositories/*/usage',
+  '/repositories/*/gpgCheck',
   '/scripts/**',
 ];
 

@@ -203,6 +203,11 @@ export interface Backend {
    * the image; absent = this backend cannot make live outputs
    */
   livePackages?(ir: ImageIR): Awaitable<string[]>;
+  /**
+   * packages that give the image ostree and ostree-prepare-root, for the OSTree outputs
+   * (Debian: ostree, ostree-boot); absent = this backend cannot make them
+   */
+  ostreePackages?(ir: ImageIR): Awaitable<string[]>;
   /** packages the system fields need (locales for a locale, tzdata for a timezone, ...) */
   systemPackages(ir: ImageIR): Awaitable<string[]>;
 

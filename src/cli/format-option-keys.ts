@@ -142,6 +142,37 @@ export const FORMAT_OPTION_KEYS: readonly FormatOptionKey[] = [
     stage: 'plan',
   },
   { key: 'pxe-url', readBy: 'pxe output', description: 'URL the PXE bundle is served from', stage: 'plan' },
+  {
+    key: 'ostree-repo',
+    readBy: 'ostree-commit output',
+    description: 'an existing OSTree repository to commit into (as --ostree-repo)',
+    stage: 'plan',
+  },
+  {
+    key: 'ostree-ref',
+    readBy: 'ostree-commit and ostree-disk outputs',
+    description: 'the ref the commit goes on (as --ostree-ref)',
+    stage: 'plan',
+  },
+  {
+    key: 'ostree-parent',
+    readBy: 'ostree-commit and ostree-disk outputs',
+    description: 'the commit that must be the head of the ref',
+    stage: 'plan',
+  },
+  {
+    key: 'ostree-url',
+    readBy: 'ostree-disk output',
+    description: 'the URL the deployment upgrades from (its remote)',
+    stage: 'plan',
+  },
+  {
+    key: 'ostree-upgrade-disk',
+    readBy: 'ostree-disk output',
+    description:
+      'an ostree-disk image to deploy the new commit into (a copy of it, keeping the old deployment as rollback)',
+    stage: 'plan',
+  },
 ];
 
 /**

@@ -16,6 +16,7 @@ import { diskCodes } from './codes/disk.js';
 import { fleetCodes } from './codes/fleet.js';
 import { goldenCodes } from './codes/golden.js';
 import { lockCodes } from './codes/lock.js';
+import { ostreeCodes } from './codes/ostree.js';
 import { outputCodes } from './codes/outputs.js';
 import { pluginCodes } from './codes/plugins.js';
 import { reproducibleCodes } from './codes/reproducible.js';
@@ -28,6 +29,7 @@ export const areaCatalogue: Record<string, Record<string, CodeDef<any>>> = {
   core: coreCodes,
   disk: diskCodes,
   outputs: outputCodes,
+  ostree: ostreeCodes,
   translate: translateCodes,
   build: buildCodes,
   backends: backendCodes,

@@ -26,12 +26,15 @@ export const HOST_TOOL_PACKAGES: Readonly<Record<string, string>> = {
   'grub-mkimage': 'grub-efi-amd64-bin and grub-common',
   mcopy: 'mtools',
   mmd: 'mtools',
+  mdeltree: 'mtools',
+  ostree: 'ostree',
   sfdisk: 'fdisk',
   'qemu-img': 'qemu-utils',
   zstd: 'zstd',
   xz: 'xz-utils',
   gzip: 'gzip',
   sh: 'dash',
+  chattr: 'e2fsprogs',
 };
 
 export function packageOf(tool: string): string {

@@ -558,10 +558,12 @@ export const OutputType = Type.Union(
     Type.Literal('portable'),
     Type.Literal('wsl'),
     Type.Literal('ostree-commit'),
+    Type.Literal('ostree-disk'),
+    Type.Literal('bootc-oci'),
   ],
   {
     description:
-      'directory: a plain tree; tar/cpio: archives of the tree; disk: a partitioned disk image (see format); esp/uki: boot artefacts; iso: a live ISO; installer: an installer ISO; pxe: kernel+initrd+root for network boot; oci: container image; sysext/confext/portable: systemd extension images; wsl: a root file system archive for WSL; ostree-commit: an OSTree commit of the tree',
+      'directory: a plain tree; tar/cpio: archives of the tree; disk: a partitioned disk image (see format); esp/uki: boot artefacts; iso: a live ISO; installer: an installer ISO; pxe: kernel+initrd+root for network boot; oci: container image; sysext/confext/portable: systemd extension images; wsl: a root file system archive for WSL; ostree-commit: a bootable OSTree commit of the tree; ostree-disk: a disk with that commit deployed; bootc-oci: an OCI image of the tree in the OSTree layout, labelled for bootc',
   },
 );
 
@@ -584,6 +586,19 @@ export const ContainerConfig = open(
   'OCI image configuration',
 );
 
+export const OstreeSettings = open(
+  {
+    ref: Type.Optional(Str('the ref the commit goes on (blueprint ostree.ref, kickstart --ref)')),
+    parent: Type.Optional(Str('the commit the new one must follow (blueprint ostree.parent)')),
+    url: Type.Optional(
+      Str('the repository URL deployments upgrade from (blueprint ostree.url, kickstart --url)'),
+    ),
+    remote: Type.Optional(Str('the remote name for url (kickstart --remote)')),
+    osName: Type.Optional(Str('the stateroot the commit is deployed in (kickstart --osname)')),
+  },
+  'OSTree commit and deployment settings of ostree-commit and ostree-disk outputs',
+);
+
 export const Output = open(
   {
     type: OutputType,
@@ -597,6 +612,7 @@ export const Output = open(
     publisher: Type.Optional(Str()),
     application: Type.Optional(Str()),
     container: Type.Optional(ContainerConfig),
+    ostree: Type.Optional(OstreeSettings),
   },
   'an artefact to produce',
 );

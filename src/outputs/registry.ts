@@ -11,6 +11,7 @@ import { assembleEsp } from './esp/index.js';
 import { writeExtension } from './extension/index.js';
 import { assembleIso } from './iso/index.js';
 import { writeOciOutput } from './oci/index.js';
+import { bootcOciStep, ostreeCommitStep, ostreeDiskStep } from './ostree/step.js';
 import { assemblePxe } from './pxe/index.js';
 import { writeTarOutput } from './tar/index.js';
 import { assembleUki } from './uki/index.js';
@@ -154,4 +155,7 @@ export const outputRuntimes: readonly StepRuntime[] = [
   pxeStep,
   ociStep,
   extensionStep,
+  ostreeCommitStep,
+  ostreeDiskStep,
+  bootcOciStep,
 ];

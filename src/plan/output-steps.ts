@@ -6,6 +6,7 @@
  */
 
 import type { Backend, ResolvedDistribution } from '../backends/contract.js';
+import { ostreeCodes } from '../diagnostics/codes/ostree.js';
 import { outputCodes } from '../diagnostics/codes/outputs.js';
 import { diag } from '../diagnostics/define.js';
 import type { Diagnostic } from '../diagnostics/types.js';
@@ -24,8 +25,6 @@ export function notBuildableDetail(o: Output): string | undefined {
       return 'installer media (KIWI installiso, an installer tree) are not built yet';
     case 'wsl':
       return 'WSL root file system archives are not built yet';
-    case 'ostree-commit':
-      return 'OSTree commits are not built yet';
     case 'disk':
       if (o.format && !DISK_FORMATS.includes(o.format.toLowerCase()))
         return `disk format "${o.format}" is not one of ${DISK_FORMATS.join(', ')}`;
@@ -218,9 +217,86 @@ export function outputStepDrafts(input: OutputStepInput): StepDraft[] {
       };
       return [{ type: 'output-extension', title: `${o.type} ${opts.name}`, options: opts, origin }];
     }
+    case 'ostree-commit':
+    case 'ostree-disk':
+      return ostreeDrafts(input, at);
+    case 'bootc-oci': {
+      diagnostics.push(diag(ostreeCodes.notBootc, undefined, {}, at));
+      const drafts = outputStepDrafts({ ...input, output: { ...o, type: 'oci' } });
+      return drafts.map((d) =>
+        d.type === 'output-oci'
+          ? {
+              ...d,
+              type: 'output-bootc-oci' as const,
+              title: `bootc OCI image ${stem}.bootc.oci`,
+              options: { ...d.options, name: `${stem}.bootc.oci` },
+            }
+          : d,
+      );
+    }
     default:
       return [];
   }
+}
+
+/** OSTree's ref syntax for a default made of the distribution: debian/bookworm/amd64. */
+export function defaultOstreeRef(dist: ResolvedDistribution): string {
+  return [dist.id, dist.release, dist.architecture].map((p) => p.replace(/[^A-Za-z0-9._-]/g, '_')).join('/');
+}
+
+/** The root= and rw the ostree-disk's root partition needs, then the definition's arguments. */
+export function ostreeKargs(cmdline: string[]): string[] {
+  const out = [...cmdline];
+  if (!out.some((a) => a.startsWith('root='))) out.unshift('root=LABEL=root');
+  if (!out.some((a) => a === 'rw' || a === 'ro')) out.splice(1, 0, 'rw');
+  return out;
+}
+
+function ostreeDrafts(input: OutputStepInput, at: { pointer?: string }): StepDraft[] {
+  const { output: o, origin, stem, ir, distribution: dist, options, diagnostics } = input;
+  const settings = o.ostree ?? {};
+  let ref = str(options, 'ostree-ref') ?? settings.ref;
+  if (!ref) {
+    ref = defaultOstreeRef(dist);
+    diagnostics.push(diag(ostreeCodes.refInferred, { ref }, {}, at));
+  }
+  let timestamp = input.sourceDateEpoch;
+  if (timestamp === undefined) {
+    timestamp = Math.floor(Date.now() / 1000);
+    diagnostics.push(diag(ostreeCodes.timestampNow, undefined, {}, at));
+  }
+  const parent = str(options, 'ostree-parent') ?? settings.parent;
+  const url = str(options, 'ostree-url') ?? settings.url;
+  const fields = {
+    ref,
+    subject: `${ir.metadata?.name ?? stem} (imgc)`,
+    timestamp,
+    ...(parent ? { parent } : {}),
+    metadata: { 'imgc.distribution': `${dist.id}/${dist.release}/${dist.architecture}` },
+  };
+  if (url) diagnostics.push(diag(ostreeCodes.urlNotPulled, { url }, {}, at));
+  if (o.type === 'ostree-commit') {
+    const repo = str(options, 'ostree-repo');
+    const opts: StepOptions<'output-ostree'> = {
+      name: repo ? `${stem}.ostree-commit` : `${stem}.ostree`,
+      ...(repo ? { repo } : {}),
+      ...fields,
+    };
+    return [{ type: 'output-ostree', title: `OSTree commit ${ref}`, options: opts, origin }];
+  }
+  const osName = settings.osName ?? dist.id;
+  const upgradeFrom = str(options, 'ostree-upgrade-disk');
+  const opts: StepOptions<'assemble-ostree-disk'> = {
+    name: `${stem}.ostree.raw`,
+    osName,
+    kargs: ostreeKargs(ir.system.kernel.cmdline),
+    timeout: ir.boot?.timeout ?? 0,
+    ...(url ? { remote: { name: settings.remote ?? osName, url } } : {}),
+    ...(upgradeFrom ? { upgradeFrom } : {}),
+    ...fields,
+  };
+  const title = upgradeFrom ? `OSTree upgrade of ${upgradeFrom}` : `OSTree disk ${opts.name}`;
+  return [{ type: 'assemble-ostree-disk', title, options: opts, origin }];
 }
 
 function liveFilesystem(o: Output, diagnostics: Diagnostic[], at: { pointer?: string }): 'squashfs' {
@@ -294,4 +370,104 @@ export function makeInitrdDraft(
     options,
     origin: ['/system/initrd'],
   };
+}
+
+const OSTREE_OUTPUTS = new Set(['ostree-commit', 'ostree-disk', 'bootc-oci']);
+
+/** initramfs-tools files that put ostree-prepare-root into the initrd and run it once / is mounted. */
+export const OSTREE_INITRAMFS_HOOK = `#!/bin/sh
+# written by imgc: ostree-prepare-root in the initrd
+case "$1" in prereqs) exit 0 ;; esac
+. /usr/share/initramfs-tools/hook-functions
+# no target: copy_exec would make /usr/lib/ostree the program's own name
+copy_exec /usr/lib/ostree/ostree-prepare-root
+`;
+export const OSTREE_INITRAMFS_SCRIPT = `#!/bin/sh
+# written by imgc: moves the OSTree deployment named by ostree= into place of the root
+case "$1" in prereqs) exit 0 ;; esac
+# no grep in a klibc initrd: the shell reads the command line itself
+read -r cmdline < /proc/cmdline
+case " $cmdline " in *" ostree="*) ;; *) exit 0 ;; esac
+exec /usr/lib/ostree/ostree-prepare-root "\${rootmnt:-/root}"
+`;
+
+/**
+ * The OSTree boot stack, after the cache point: the backend's packages (Debian: ostree and
+ * ostree-boot, which has ostree-prepare-root), the initramfs-tools hook that puts it into the
+ * initrd, and a new initrd.
+ */
+export async function ostreeStackDrafts(
+  outputs: Output[],
+  backend: Backend,
+  ir: ImageIR,
+  sourceDateEpoch: number | undefined,
+  diagnostics: Diagnostic[],
+): Promise<StepDraft[]> {
+  const wanted = outputs.find((o) => OSTREE_OUTPUTS.has(o.type));
+  if (!wanted) return [];
+  const index = ir.outputs.indexOf(wanted);
+  const origin = index >= 0 ? [`/outputs/${index}`] : [];
+  const at = origin[0] ? { pointer: origin[0] } : {};
+  const packages = backend.ostreePackages ? await backend.ostreePackages(ir) : undefined;
+  if (!packages) {
+    diagnostics.push(diag(ostreeCodes.noOstreeStack, { output: wanted.type, backend: backend.id }, {}, at));
+    return [];
+  }
+  const generator = ir.system.initrd?.generator ?? 'initramfs-tools';
+  if (generator !== 'initramfs-tools' && generator !== 'dracut') {
+    diagnostics.push(
+      diag(ostreeCodes.initrdGenerator, { generator }, {}, { pointer: '/system/initrd/generator' }),
+    );
+    return [];
+  }
+  const b64 = (t: string) => Buffer.from(t, 'utf8').toString('base64');
+  const asked = makeInitrdDraft(ir, sourceDateEpoch, diagnostics);
+  const c = compressionOf(ir.system.initrd?.compression, 'zstd');
+  const initrd: StepDraft<'make-initrd'> = asked ?? {
+    type: 'make-initrd',
+    title: `initrd (${generator}, ${c === 'none' ? 'zstd' : c})`,
+    options: {
+      generator,
+      compression: c === 'none' ? 'zstd' : c,
+      modules: [],
+      omitModules: [],
+      drivers: [],
+      ...(sourceDateEpoch !== undefined ? { sourceDateEpoch } : {}),
+    },
+    origin,
+  };
+  // every OSTree build of this definition starts from the tree with the stack in it
+  initrd.cache = true;
+  if (generator === 'dracut' && !initrd.options.modules.includes('ostree'))
+    initrd.options = { ...initrd.options, modules: [...initrd.options.modules, 'ostree'] };
+  return [
+    {
+      type: 'install-packages',
+      title: `OSTree boot stack: ${packages.join(', ')}`,
+      options: { packages, exclude: [], installRecommends: false },
+      origin,
+    },
+    {
+      type: 'write-files',
+      title: 'initramfs-tools hook for ostree-prepare-root',
+      options: {
+        entries: [
+          {
+            kind: 'file',
+            path: '/etc/initramfs-tools/hooks/imgc-ostree',
+            content: b64(OSTREE_INITRAMFS_HOOK),
+            mode: '0755',
+          },
+          {
+            kind: 'file',
+            path: '/etc/initramfs-tools/scripts/local-bottom/imgc-ostree',
+            content: b64(OSTREE_INITRAMFS_SCRIPT),
+            mode: '0755',
+          },
+        ],
+      },
+      origin,
+    },
+    initrd,
+  ];
 }

@@ -30,7 +30,13 @@ import type {
 import { fileDigest, treeDigest } from './digest.js';
 import { stepId } from './hash.js';
 import { injectionDiagnostics } from './injection.js';
-import { livePackageDraft, makeInitrdDraft, notBuildableDetail, outputStepDrafts } from './output-steps.js';
+import {
+  livePackageDraft,
+  makeInitrdDraft,
+  notBuildableDetail,
+  ostreeStackDrafts,
+  outputStepDrafts,
+} from './output-steps.js';
 import {
   cleanScriptDraft,
   diskScriptDraft,
@@ -62,8 +68,20 @@ export const buildableOutputs: readonly OutputType[] = [
   'sysext',
   'confext',
   'portable',
+  'ostree-commit',
+  'ostree-disk',
+  'bootc-oci',
 ];
-const bootableOutputs: ReadonlySet<OutputType> = new Set(['disk', 'esp', 'uki', 'iso', 'pxe']);
+const bootableOutputs: ReadonlySet<OutputType> = new Set([
+  'disk',
+  'esp',
+  'uki',
+  'iso',
+  'pxe',
+  'ostree-commit',
+  'ostree-disk',
+  'bootc-oci',
+]);
 
 export interface PlanRequest {
   /** effective IR: profiles already merged */
@@ -360,6 +378,9 @@ async function lateTreeDrafts({ ir, outputs, backend, request, diagnostics }: Pl
   const late: StepDraft[] = [];
   const live = await livePackageDraft(outputs, backend, ir, diagnostics);
   if (live) late.push(live);
+  const ostree = await ostreeStackDrafts(outputs, backend, ir, request.sourceDateEpoch, diagnostics);
+  // the OSTree stack makes the initrd itself (with ostree-prepare-root), with the definition's settings
+  if (ostree.length) return [...late, ...ostree];
   const bootable = outputs.some((o) => bootableOutputs.has(o.type));
   const initrd = bootable ? makeInitrdDraft(ir, request.sourceDateEpoch, diagnostics) : undefined;
   if (initrd) late.push(initrd);
@@ -465,7 +486,7 @@ export function outputNames(plan: BuildPlan): string[] {
     const name = outputNameOf(s);
     if (name === undefined) continue;
     names.push(name);
-    if (s.type === 'output-oci') names.push(`${name}.tar`);
+    if (s.type === 'output-oci' || s.type === 'output-bootc-oci') names.push(`${name}.tar`);
   }
   return [...new Set(names)];
 }

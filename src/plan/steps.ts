@@ -431,6 +431,41 @@ export const OutputExtensionOptions = closed(
   'a systemd system/configuration extension or portable service image (squashfs or erofs)',
 );
 
+const OstreeCommitFields = {
+  ref: Str('the OSTree ref the commit goes on'),
+  subject: Str('the commit subject'),
+  timestamp: Type.Integer({
+    minimum: 0,
+    description: 'commit timestamp: SOURCE_DATE_EPOCH, else the planning time',
+  }),
+  parent: Type.Optional(Str('the commit that must be the head of the ref')),
+  metadata: Type.Record(Type.String(), Type.String(), { description: 'commit metadata strings' }),
+};
+
+export const OutputOstreeOptions = closed(
+  {
+    name: Str('the new archive repository, or the commit record when repo is given'),
+    repo: Type.Optional(Str('an existing repository to commit into (--ostree-repo)')),
+    ...OstreeCommitFields,
+  },
+  'a bootable OSTree commit of the tree in the OSTree layout',
+);
+
+export const AssembleOstreeDiskOptions = closed(
+  {
+    name: Str('file name of the raw disk image'),
+    osName: Str('the OSTree stateroot (os) the commit is deployed in'),
+    kargs: StrList('kernel arguments of the deployment'),
+    remote: Type.Optional(closed({ name: Str(), url: Str() }, 'the remote the deployment upgrades from')),
+    upgradeFrom: Type.Optional(
+      Str('an ostree-disk image to deploy into (a copy of it), keeping its deployment as rollback'),
+    ),
+    timeout: Type.Integer({ minimum: 0, description: 'systemd-boot menu timeout (seconds)' }),
+    ...OstreeCommitFields,
+  },
+  'a GPT disk with an ESP and an OSTree sysroot with the commit deployed',
+);
+
 export const stepOptionSchemas = {
   bootstrap: BootstrapOptions,
   'install-packages': InstallPackagesOptions,
@@ -452,6 +487,9 @@ export const stepOptionSchemas = {
   'assemble-iso': AssembleIsoOptions,
   'assemble-pxe': AssemblePxeOptions,
   'output-oci': OutputOciOptions,
+  'output-bootc-oci': OutputOciOptions,
+  'output-ostree': OutputOstreeOptions,
+  'assemble-ostree-disk': AssembleOstreeDiskOptions,
   'output-extension': OutputExtensionOptions,
   'disk-script': DiskScriptOptions,
   'post-output-script': PostOutputScriptOptions,

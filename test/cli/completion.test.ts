@@ -125,13 +125,16 @@ zpty -n -w z $'${line}\\t'
 all=
 for i in {1..50}; do
   zpty -r -t z chunk && all+=$chunk
-  [[ $all == *"$1"* ]] && break
+  listed=1
+  for w in "$@"; do [[ $all == *"$w"* ]] || listed=; done
+  [[ -n $listed ]] && break
   sleep 0.1
 done
 print -r -- "$all"
 zpty -d z`;
-    const complete = (line: string, last: string) => {
-      const r = spawnSync('zsh', ['-f', '-c', typed(line), 'zsh', last], {
+    // waits until every expected word is listed (zsh lays them out in sorted columns)
+    const complete = (line: string, expected: readonly string[]) => {
+      const r = spawnSync('zsh', ['-f', '-c', typed(line), 'zsh', ...expected], {
         encoding: 'utf8',
         timeout: 30_000,
         env: { ...process.env, ZDOTDIR: scratch, TERM: 'dumb' },
@@ -139,8 +142,8 @@ zpty -d z`;
       // the terminal's escape sequences out, then the words zsh listed or inserted
       return r.stdout.replace(/\x1b\[[0-9;?]*[a-zA-Z]/g, ' ').split(/\s+/);
     };
-    expect(complete('imgc inspect --from ', 'blueprint-json')).toEqual(expect.arrayContaining(readable));
-    expect(complete('imgc build --output ', 'portable')).toEqual(
+    expect(complete('imgc inspect --from ', readable)).toEqual(expect.arrayContaining(readable));
+    expect(complete('imgc build --output ', buildableOutputs)).toEqual(
       expect.arrayContaining([...buildableOutputs]),
     );
   });

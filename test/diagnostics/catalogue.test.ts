@@ -27,6 +27,7 @@ const RANGES: Record<string, number> = {
   'virt-builder': 2,
   reproducible: 7,
   golden: 7,
+  ostree: 7,
 };
 
 describe('diagnostic catalogue', () => {

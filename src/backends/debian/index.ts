@@ -209,6 +209,7 @@ export const debianBackend: Backend = {
   bootloaderPackages,
   systemPackages,
   livePackages: () => ['live-boot'],
+  ostreePackages: () => ['ostree', 'ostree-boot'],
   planPackages: bootstrapDraft,
   planRemove: removeDraft,
   repositoryTypes: APT_REPOSITORY_TYPES,

@@ -183,6 +183,12 @@ export function distributionOf(image: string): Distribution | undefined {
 }
 
 /** Full registry spelling without a digest: `debian:bookworm` → `docker.io/library/debian:bookworm`. */
+/** True when the image is one of the published bootc bases (kernel, bootc and ostree in it). */
+export function isBootcBase(image: string): boolean {
+  const ref = normalizeRef(image);
+  return RULES.find((rule) => rule.pattern.test(ref))?.bootc ?? false;
+}
+
 export function normalizeRef(image: string): string {
   let ref = image.replace(/@sha256:[0-9a-f]+$/, '');
   const firstSlash = ref.indexOf('/');

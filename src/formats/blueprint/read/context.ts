@@ -33,6 +33,12 @@ export class LowerContext {
     this.positions[irPtr] = { ...this.at(docPtr), file: this.file } as PositionTable[string];
   }
 
+  /** As map, for a field outside the blueprint object (a build config's `options`). */
+  mapFromDocument(irPtr: string, docPtr: string): void {
+    const at = positionOf(this.docPositions, docPtr) ?? { file: this.file, line: 1, column: 1 };
+    this.positions[irPtr] = { ...at, file: this.file } as PositionTable[string];
+  }
+
   report<D extends CodeDef<any>>(
     def: D,
     params: Parameters<D['message']>[0],

@@ -45,6 +45,26 @@ export function unwrap(doc: Table): { blueprint: Table; base: string; dialect: D
   return { blueprint: doc, base: '', dialect: 'blueprint' };
 }
 
+/**
+ * A build config's `options.ostree` (ref, parent, url) asks for an OSTree image: with a URL to
+ * pull from, a deployed one (ostree-disk), else a commit (decision 0112). Returns the wrapper
+ * without what was lowered.
+ */
+function lowerOstreeOptions(ctx: LowerContext, wrapper: Table): Table {
+  const options = wrapper.options;
+  if (!isTable(options) || !isTable(options.ostree)) return wrapper;
+  const given = options.ostree;
+  const ostree: Record<string, string> = {};
+  for (const key of ['ref', 'parent', 'url'])
+    if (typeof given[key] === 'string' && given[key] !== '') ostree[key] = given[key] as string;
+  if (Object.keys(ostree).length !== Object.keys(given).length) return wrapper;
+  ctx.ir.outputs.push({ type: ostree.url ? 'ostree-disk' : 'ostree-commit', ostree });
+  ctx.mapFromDocument(`/outputs/${ctx.ir.outputs.length - 1}`, '/options/ostree');
+  const { ostree: _lowered, ...otherOptions } = options;
+  const { options: _options, ...rest } = wrapper;
+  return Object.keys(otherOptions).length ? { ...rest, options: otherOptions } : rest;
+}
+
 export interface LowerOutput {
   ctx: LowerContext;
 }
@@ -103,7 +123,8 @@ export function lowerBlueprint(doc: unknown, file: string, docPositions: Positio
 
   if (dialect !== 'blueprint') {
     ext.dialect = dialect;
-    if (wrapper && Object.keys(wrapper).length > 0) ext.wrapper = wrapper;
+    const rest = wrapper ? lowerOstreeOptions(ctx, wrapper) : wrapper;
+    if (rest && Object.keys(rest).length > 0) ext.wrapper = rest;
   }
   if (Object.keys(ctx.unknown).length > 0) ext.unknown = ctx.unknown;
   if (Object.keys(ext).length > 0) ir.extensions.blueprint = ext;

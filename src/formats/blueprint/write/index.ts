@@ -46,6 +46,11 @@ const REPOSITORY = [
 /** The IR fields a blueprint can hold (see docs/formats/blueprint.md). */
 export const blueprintCapabilities: readonly string[] = [
   '/irVersion',
+  // a build config's options.ostree; the raiser reports every other output
+  '/outputs/*/type',
+  '/outputs/*/ostree/ref',
+  '/outputs/*/ostree/parent',
+  '/outputs/*/ostree/url',
   '/metadata/name',
   '/metadata/version',
   '/metadata/description',

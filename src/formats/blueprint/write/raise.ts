@@ -271,7 +271,42 @@ export function raiseBlueprint(ir: ImageIR, target: string, positions: PositionT
   if (Object.keys(c).length) bp.customizations = c;
 
   for (const [ptr, value] of Object.entries((ext.unknown ?? {}) as Table)) setAt(bp, ptr, value);
-  return { document: wrap(bp, ext), diagnostics };
+  const document = wrap(bp, ext);
+  raiseOutputs(ir, ext, document, approx);
+  return { document, diagnostics };
+}
+
+/**
+ * A build config says which OSTree commit to make or pull in `options.ostree` (decision 0112);
+ * a plain blueprint names no artefact: every output is then a loss, as is any second one.
+ */
+function raiseOutputs(ir: ImageIR, ext: Table, document: Table, approx: (p: string, d: string) => void) {
+  let written = false;
+  ir.outputs.forEach((o, i) => {
+    const ostreeType = o.type === 'ostree-commit' || o.type === 'ostree-disk';
+    if (!ostreeType || ext.dialect !== 'build-config' || written) {
+      approx(
+        `/outputs/${i}`,
+        `the ${o.type} output is not written: a blueprint names no artefact to produce${ostreeType ? ' (a build config holds one OSTree setting)' : ''}`,
+      );
+      return;
+    }
+    written = true;
+    const { ref, parent, url } = o.ostree ?? {};
+    const ostree = { ...(ref ? { ref } : {}), ...(parent ? { parent } : {}), ...(url ? { url } : {}) };
+    const options = (document.options ?? {}) as Table;
+    document.options = { ...options, ostree };
+    if (o.type === 'ostree-disk' && !url)
+      approx(
+        `/outputs/${i}/type`,
+        'without a URL a build config asks for a commit; written as its ostree settings',
+      );
+    if (o.type === 'ostree-commit' && url)
+      approx(
+        `/outputs/${i}/type`,
+        'with a URL a build config asks for a deployed image; written as its ostree settings',
+      );
+  });
 }
 
 function raiseUsers(ir: ImageIR, approx: (pointer: string, detail: string) => void): Table[] {

@@ -21,6 +21,7 @@ import {
   baseImageFor,
   derivedDistributionOf,
   distributionOf,
+  isBootcBase,
 } from '../../shared/base-images.js';
 import { containerfileCodes } from '../codes.js';
 import { hasControlFlow, type Segment, splitCommands, type Token, tokenize, type Word } from '../shell.js';
@@ -114,6 +115,7 @@ class Lowerer {
     this.lowerBase(chain[0]!);
     for (const stage of chain) for (const ins of stage.body) this.lowerInstruction(ins);
     this.finish();
+    this.lowerBootcOutput(chain[0]!);
     return this.result();
   }
 
@@ -910,6 +912,17 @@ class Lowerer {
     if (!this.lowerKnownFile(target, text, at, ins)) return false;
     this.read.push(rel);
     return true;
+  }
+
+  /**
+   * A Containerfile on a bootc base, or labelled containers.bootc=1, builds a bootc image: the
+   * bootc-oci output (decision 0112). The label stays in the extension, as written.
+   */
+  private lowerBootcOutput(base: Stage) {
+    const image = this.expand(base.image);
+    if (!isBootcBase(image) && this.ext.labels?.['containers.bootc'] !== '1') return;
+    this.ir.outputs.push({ type: 'bootc-oci' });
+    this.positions[`/outputs/${this.ir.outputs.length - 1}`] = this.at(base.from);
   }
 
   private finish() {

@@ -20,6 +20,8 @@ export const containerfileCapabilities = [
   '/metadata/version',
   '/metadata/author',
   '/metadata/license',
+  // the bootc-oci output; the raiser reports every other output
+  '/outputs/*/type',
   ...REPO_FILE_ROWS,
   '/repositories/*/proxy',
   '/repositories/*/username',

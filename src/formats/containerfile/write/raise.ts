@@ -17,7 +17,7 @@ import { pointer } from '../../../ir/pointer.js';
 import type { ImageIR, Partition, Repository, Script } from '../../../ir/schema.js';
 import { lookupTable } from '../../../lib/lookup-table.js';
 import type { FormatOptions, OutputFile } from '../../contract.js';
-import { baseImageFor, distributionOf, platformFor } from '../../shared/base-images.js';
+import { baseImageFor, distributionOf, isBootcBase, platformFor } from '../../shared/base-images.js';
 import { putPlainUserFields } from '../../shared/blueprint-user.js';
 import { scriptForTarget } from '../../shared/script-env.js';
 import { withoutNulls } from '../../shared/toml-values.js';
@@ -102,6 +102,12 @@ class Raiser {
   }
 
   run() {
+    this.ir.outputs.forEach((o, i) => {
+      if (o.type !== 'bootc-oci')
+        this.lossy(`/outputs/${i}`, `a Containerfile builds a bootc container image, not a ${o.type} output`);
+      else if (o.ostree)
+        this.lossy(`/outputs/${i}/ostree`, 'a Containerfile names no OSTree ref, remote or URL');
+    });
     this.header();
     this.repositories();
     const scripts = this.orderedScripts();
@@ -178,6 +184,10 @@ class Raiser {
       if (v !== undefined) labels.push([label, v]);
     }
     labels.push(...Object.entries(this.ext.labels ?? {}));
+    // a bootc-oci output on a base that is not bootc's own is marked as a bootc image
+    const bootc = this.ir.outputs.some((o) => o.type === 'bootc-oci');
+    if (bootc && !isBootcBase(image) && this.ext.labels?.['containers.bootc'] === undefined)
+      labels.push(['containers.bootc', '1']);
     if (labels.length)
       this.out.push('', ...labels.map(([k, v]) => `LABEL ${labelKey(k)}=${JSON.stringify(v)}`));
   }

@@ -74,6 +74,8 @@ const STORAGE_COMMANDS = new Set([
   'zerombr',
 ]);
 const LOWERED = new Set([
+  'ostreesetup',
+  'ostreecontainer',
   'url',
   'repo',
   'lang',
@@ -123,6 +125,7 @@ export function lowerDocument(doc: KsDocument, version: KsVersion): LowerResult 
   lowerSystem(cx, single, byName);
   lowerAccounts(cx, single, byName);
   lowerStorage(cx, byName(...STORAGE_COMMANDS));
+  lowerOstreePayload(cx, single);
   for (const m of byName('module')) {
     const name = m.value('--name')!;
     const mod = { name, ...(m.value('--stream') ? { stream: m.value('--stream') } : {}) };
@@ -156,6 +159,43 @@ export function lowerDocument(doc: KsDocument, version: KsVersion): LowerResult 
   }
   if (Object.keys(cx.ext).length > 0) cx.ir.extensions[EXTENSION_KEY] = cx.ext;
   return { ir: cx.ir, positions: cx.positions, diagnostics: cx.diagnostics };
+}
+
+/**
+ * ostreesetup deploys an OSTree commit, ostreecontainer a bootc container image: they ask for
+ * an ostree-disk and a bootc-oci output (decision 0112); options the IR has no field for
+ * (--nogpg, --transport, ...) are kept for the writer.
+ */
+function lowerOstreePayload(cx: LowerContext, single: (name: string) => CheckedCommand | undefined): void {
+  const setup = single('ostreesetup');
+  if (setup) {
+    const ostree = {
+      ...optional('ref', setup.value('--ref')),
+      ...optional('url', setup.value('--url')),
+      ...optional('remote', setup.value('--remote')),
+      ...optional('osName', setup.value('--osname')),
+    };
+    cx.ir.outputs.push({ type: 'ostree-disk', ostree });
+    const pointer = `/outputs/${cx.ir.outputs.length - 1}`;
+    cx.place(pointer, setup.at);
+    cx.keepOptions(pointer, setup.rest(['--ref', '--url', '--remote', '--osname']));
+  }
+  const container = single('ostreecontainer');
+  if (container) {
+    const ostree = {
+      ...optional('url', container.value('--url')),
+      ...optional('remote', container.value('--remote')),
+      ...optional('osName', container.value('--stateroot')),
+    };
+    cx.ir.outputs.push({ type: 'bootc-oci', ostree });
+    const pointer = `/outputs/${cx.ir.outputs.length - 1}`;
+    cx.place(pointer, container.at);
+    cx.keepOptions(pointer, container.rest(['--url', '--remote', '--stateroot']));
+  }
+}
+
+function optional<K extends string>(key: K, value: string | undefined): Partial<Record<K, string>> {
+  return value === undefined ? {} : ({ [key]: value } as Record<K, string>);
 }
 
 /** Names pykickstart handles with one command object: the last of them wins. */

@@ -41,6 +41,9 @@ export const KICKSTART_CAPABILITIES: readonly string[] = [
   '/packages/languages/*',
   '/packages/core',
   '/packages/multilib',
+  // ostreesetup and ostreecontainer; other outputs are reported by the raiser
+  '/outputs/*/type',
+  '/outputs/*/ostree/**',
   ...SYSTEM_ROWS,
   '/system/extraLocales/*',
   '/system/utc',

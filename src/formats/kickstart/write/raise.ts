@@ -56,6 +56,7 @@ export class KickstartRaiser {
     this.accounts();
     this.storage();
     this.modules();
+    this.ostreePayload();
     for (const c of this.ext.commands ?? [])
       this.command(c.name, c.args, `/extensions/${EXTENSION_KEY}/commands`);
     this.packages();
@@ -64,6 +65,36 @@ export class KickstartRaiser {
     });
     for (const s of this.ext.sections ?? []) this.rawSection(s.name, s.args, s.body);
     return this.lines;
+  }
+
+  /** An ostree-disk output is ostreesetup, a bootc-oci output with a URL ostreecontainer (decision 0112). */
+  private ostreePayload(): void {
+    this.ir.outputs.forEach((o, i) => {
+      const ptr = `/outputs/${i}`;
+      const s = o.ostree ?? {};
+      const opt = (name: string, value: string | undefined) =>
+        value === undefined ? [] : [`${name}=${value}`];
+      if (o.type === 'ostree-disk' && s.osName && s.url && s.ref) {
+        const args = [
+          ...opt('--osname', s.osName),
+          ...opt('--remote', s.remote),
+          ...opt('--url', s.url),
+          ...opt('--ref', s.ref),
+        ];
+        this.command('ostreesetup', [...args, ...this.extra(ptr)], ptr);
+      } else if (o.type === 'bootc-oci' && s.url) {
+        const args = [...opt('--stateroot', s.osName), ...opt('--remote', s.remote), ...opt('--url', s.url)];
+        this.command('ostreecontainer', [...args, ...this.extra(ptr)], ptr);
+      } else {
+        const needs =
+          o.type === 'ostree-disk'
+            ? 'ostreesetup needs an OS name, a URL and a ref'
+            : o.type === 'bootc-oci'
+              ? 'ostreecontainer needs the URL of the container image'
+              : 'a kickstart installs a system; it names no artefact to produce';
+        this.loss(ptr, `the ${o.type} output is not written: ${needs}`);
+      }
+    });
   }
 
   private extra(pointer: string): string[] {

@@ -103,3 +103,29 @@ describe('blueprint lowering', () => {
     });
   });
 });
+
+describe('blueprint lowering: a build config ostree options (decision 0112)', () => {
+  const lower = (ostree: unknown, extra: Record<string, unknown> = {}) =>
+    lowerBlueprint({ name: 'ci', blueprint: { name: 'b' }, options: { ostree, ...extra } }, 'f', {}).ir;
+
+  it('makes an ostree-commit of a ref, and an ostree-disk when there is a URL to pull', () => {
+    const commit = lower({ ref: 'test/fedora/iot', parent: 'abc' });
+    expect(commit.outputs).toEqual([
+      { type: 'ostree-commit', ostree: { ref: 'test/fedora/iot', parent: 'abc' } },
+    ]);
+    expect(commit.extensions.blueprint).toMatchObject({ wrapper: { name: 'ci' } });
+    const disk = lower({ url: 'http://example.com/repo' }, { bootc: { x: 1 } });
+    expect(disk.outputs).toEqual([{ type: 'ostree-disk', ostree: { url: 'http://example.com/repo' } }]);
+    expect(disk.extensions.blueprint).toMatchObject({
+      wrapper: { name: 'ci', options: { bootc: { x: 1 } } },
+    });
+  });
+
+  it('keeps ostree options it does not know as they were', () => {
+    const ir = lower({ ref: 'a/b', rhsm: true });
+    expect(ir.outputs).toEqual([]);
+    expect(ir.extensions.blueprint).toMatchObject({
+      wrapper: { options: { ostree: { ref: 'a/b', rhsm: true } } },
+    });
+  });
+});

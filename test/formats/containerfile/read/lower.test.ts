@@ -272,3 +272,14 @@ describe('containerfile lowering', () => {
     );
   });
 });
+
+describe('containerfile lowering: the bootc-oci output (decision 0112)', () => {
+  it('asks for a bootc-oci output on a bootc base or with the containers.bootc label only', async () => {
+    expect((await read('FROM quay.io/fedora/fedora-bootc:42\n')).ir!.outputs).toEqual([
+      { type: 'bootc-oci' },
+    ]);
+    expect((await read('FROM docker.io/library/debian:bookworm\n')).ir!.outputs).toEqual([]);
+    const labelled = await read('FROM docker.io/library/debian:bookworm\nLABEL containers.bootc=1\n');
+    expect(labelled.ir!.outputs).toEqual([{ type: 'bootc-oci' }]);
+  });
+});

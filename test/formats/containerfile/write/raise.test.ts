@@ -137,3 +137,24 @@ describe('containerfile writer', () => {
     expect(got.scripts).toEqual(source.scripts);
   });
 });
+
+describe('containerfile writer: outputs (decision 0112)', () => {
+  it('labels a bootc-oci image on a plain base and reports other outputs as losses', () => {
+    const out = raiseContainerfile(
+      ir((x) => {
+        x.distribution = { id: 'debian', release: 'bookworm' };
+        x.outputs = [{ type: 'bootc-oci' }, { type: 'ostree-disk' }];
+      }),
+    );
+    expect(text(out.files, 'Containerfile')).toContain('LABEL containers.bootc="1"');
+    expect(lossPointers(out.diagnostics)).toContain('/outputs/1');
+    expect(lossPointers(out.diagnostics)).not.toContain('/outputs/0');
+    const fedora = raiseContainerfile(
+      ir((x) => {
+        x.distribution = { id: 'fedora', release: '43' };
+        x.outputs = [{ type: 'bootc-oci' }];
+      }),
+    );
+    expect(text(fedora.files, 'Containerfile')).not.toContain('containers.bootc');
+  });
+});

@@ -58,7 +58,9 @@ describe('kickstart lowering: %packages', () => {
       'ostreesetup --osname=fedora --remote=f --url=https://x/repo --ref=fedora/x86_64\n%packages\nvim\n%end\n',
     );
     expect(codes(r)).toEqual(['IMGC5022']);
-    expect(r.ir!.extensions.kickstart).toMatchObject({ commands: [{ name: 'ostreesetup' }] });
+    expect(r.ir!.outputs).toMatchObject([
+      { type: 'ostree-disk', ostree: { osName: 'fedora', ref: 'fedora/x86_64' } },
+    ]);
   });
 });
 

@@ -217,3 +217,47 @@ describe('kickstart writer: btrfs', () => {
     );
   });
 });
+
+describe('kickstart writer: OSTree payloads (decision 0112)', () => {
+  it('reads ostreesetup and ostreecontainer as outputs and writes them back with their other options', () => {
+    const text = [
+      'ostreesetup --nogpg --url=http://10.0.2.2:8000/repo/ --osname=rhel --remote=edge --ref=rhel/9/x86_64/edge',
+      'ostreecontainer --no-signature-verification --stateroot=sr --url=quay.io/x/y:1',
+      'rootpw --lock',
+    ].join('\n');
+    const first = reread(text, 'RHEL9');
+    expect(first.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    expect(first.ir!.outputs).toEqual([
+      {
+        type: 'ostree-disk',
+        ostree: {
+          ref: 'rhel/9/x86_64/edge',
+          url: 'http://10.0.2.2:8000/repo/',
+          remote: 'edge',
+          osName: 'rhel',
+        },
+      },
+      { type: 'bootc-oci', ostree: { url: 'quay.io/x/y:1', osName: 'sr' } },
+    ]);
+    const written = textOf(first.ir!, 'RHEL9');
+    expect(written.diagnostics.filter((d) => d.code === 'IMGC6001')).toEqual([]);
+    expect(written.text).toContain(
+      'ostreesetup --osname=rhel --remote=edge --url=http://10.0.2.2:8000/repo/ --ref=rhel/9/x86_64/edge --nogpg',
+    );
+    expect(written.text).toContain(
+      'ostreecontainer --stateroot=sr --url=quay.io/x/y:1 --no-signature-verification',
+    );
+    expect(reread(written.text, 'RHEL9').ir!.outputs).toEqual(first.ir!.outputs);
+  });
+
+  it('reports an ostree output it cannot write as a loss', () => {
+    const ir = sampleIr();
+    ir.outputs = [{ type: 'ostree-disk', ostree: { ref: 'a/b' } }, { type: 'ostree-commit' }];
+    const written = textOf(ir, 'RHEL9');
+    expect(written.text).not.toContain('ostreesetup');
+    const lost = written.diagnostics.filter(
+      (d) => d.code === 'IMGC6003' || d.code === 'IMGC6001' || /not written/.test(d.message),
+    );
+    expect(lost.map((d) => d.pointer)).toEqual(expect.arrayContaining(['/outputs/0', '/outputs/1']));
+  });
+});

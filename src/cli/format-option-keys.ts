@@ -97,6 +97,20 @@ export const FORMAT_OPTION_KEYS: readonly FormatOptionKey[] = [
     format: 'containerfile',
   },
   {
+    key: 'vmdb2Mirror',
+    readBy: 'vmdb2 writer',
+    description: 'the debootstrap mirror to write when the definition has no apt repository',
+    stage: 'write',
+    format: 'vmdb2',
+  },
+  {
+    key: 'vmdb2Size',
+    readBy: 'vmdb2 writer',
+    description: 'the disk image size (e.g. 4G) when the definition gives none',
+    stage: 'write',
+    format: 'vmdb2',
+  },
+  {
     key: 'backend',
     readBy: 'planner',
     description: 'the backend id to build with (built-in or plugin)',

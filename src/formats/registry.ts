@@ -6,6 +6,7 @@ import { irFormat } from './ir/format.js';
 import { kickstartFormat } from './kickstart/format.js';
 import { kiwiFormat } from './kiwi/format.js';
 import { mkosiFormat } from './mkosi/format.js';
+import { vmdb2Format } from './vmdb2/format.js';
 
 export const builtinFormats: FormatModule[] = [
   blueprintFormat,
@@ -14,6 +15,7 @@ export const builtinFormats: FormatModule[] = [
   kickstartFormat,
   kiwiFormat,
   mkosiFormat,
+  vmdb2Format,
   irFormat,
 ];
 

@@ -29,6 +29,7 @@ export const CORPORA: Record<string, (row: Record<string, string>) => string | u
   kickstart: () => 'kickstart',
   blueprint: (row) => (row.path?.endsWith('.json') ? 'blueprint-json' : 'blueprint'),
   bootc: () => 'containerfile',
+  vmdb2: () => 'vmdb2',
 };
 
 export function rowPath(dir: string, row: Record<string, string>): string | undefined {

@@ -20,6 +20,7 @@ const RANGES: Record<string, number> = {
   resolve: 7,
   commands: 9,
   batch: 9,
+  vmdb2: 3,
 };
 
 describe('diagnostic catalogue', () => {

@@ -99,19 +99,20 @@ export const vmdb2Codes = defineCodes({
       `vmdb2: ${p.field} = ${p.value} (${p.how})`,
     hint: 'state the value in the source definition so that nothing is assumed',
   },
-  writeNoMirror: {
+  writeVariable: {
     code: 'IMGC3621',
-    severity: 'error',
-    summary: 'vmdb2 debootstraps from a mirror; the IR has no apt repository to take it from',
-    message: () => 'vmdb2 needs a debootstrap mirror and the definition has no apt repository',
-    hint: 'add an apt repository to the definition, or pass -O vmdb2Mirror=<URL of a Debian mirror>',
+    severity: 'warning',
+    summary: 'a value vmdb2 needs and the IR does not give, written as a vmdb2 template variable',
+    message: (p: { field: string; name: string }) =>
+      `vmdb2 needs ${p.field} and the definition gives none; written as "{{ ${p.name} }}", which vmdb2 fills from --variable ${p.name}=…`,
+    hint: 'run vmdb2 with --variable, or add the value to the definition (-O vmdb2Mirror=<URL> gives the mirror)',
   },
   writeNotDebian: {
     code: 'IMGC3622',
-    severity: 'error',
-    summary: 'vmdb2 builds Debian-family images only',
+    severity: 'warning',
+    summary: 'vmdb2 builds Debian-family images only; the specification is written but vmdb2 cannot build it',
     message: (p: { distribution: string }) =>
-      `vmdb2 debootstraps Debian or Ubuntu; the image is ${p.distribution}`,
+      `vmdb2 debootstraps Debian or Ubuntu; the image is ${p.distribution}, so debootstrap will fail on what is written`,
     hint: 'translate with --distro debian:<release>, or choose a writer for this distribution',
   },
 });

@@ -166,15 +166,15 @@ function diskSteps(ir: ImageIR, options: WriteOptions, out: Out): { root: string
     if (part.fsOptions?.length) step.options = part.fsOptions.join(' ');
     out.steps.push(step);
   });
-  const rootIndex = parts.findIndex((p) => p.mountpoint === '/');
+  let rootIndex = parts.findIndex((p) => p.mountpoint === '/');
   if (rootIndex < 0) {
-    out.diagnostics.push(
-      diag(vmdb2Codes.writeNotDebian, { distribution: 'without a root (/) partition' }, undefined, {
-        pointer: '/storage/partitions',
-        hint: 'give one partition mountpoint /',
-      }),
+    rootIndex = parts.length - 1;
+    inferred(
+      out,
+      `/storage/partitions/${rootIndex}/mountpoint`,
+      '/',
+      'no partition is mounted on /; vmdb2 needs a root, the last partition is used',
     );
-    return { root: 'root', tags };
   }
   const root = tags[rootIndex]!;
   out.steps.push({ mount: root });
@@ -209,8 +209,12 @@ function mirrorOf(
     return { url: option };
   }
   if (!apt.length) {
-    out.diagnostics.push(diag(vmdb2Codes.writeNoMirror, undefined, undefined, { pointer: '/repositories' }));
-    return undefined;
+    out.diagnostics.push(
+      diag(vmdb2Codes.writeVariable, { field: 'a debootstrap mirror', name: 'mirror' }, undefined, {
+        pointer: '/repositories',
+      }),
+    );
+    return { url: '{{ mirror }}' };
   }
   for (const r of apt.slice(1))
     approx(
@@ -353,24 +357,27 @@ export function raiseVmdb2(ir: ImageIR, options: WriteOptions): WriteResult {
   const out: Out = { steps: [], files: [], diagnostics: [] };
   const d = ir.distribution;
   const family = d.id ? familyOf(d.id) : undefined;
-  if ((d.id && family !== 'debian') || !d.release) {
-    const what = d.id ? [d.id, d.release].filter(Boolean).join(' ') : 'without a distribution';
+  if (d.id && family !== 'debian')
     out.diagnostics.push(
       diag(
         vmdb2Codes.writeNotDebian,
-        { distribution: d.release ? what : `${what} without a release` },
+        { distribution: [d.id, d.release].filter(Boolean).join(' ') },
         undefined,
         { pointer: '/distribution' },
       ),
     );
-    return { files: [], diagnostics: out.diagnostics };
-  }
+  if (!d.release)
+    out.diagnostics.push(
+      diag(vmdb2Codes.writeVariable, { field: 'a debootstrap suite', name: 'suite' }, undefined, {
+        pointer: '/distribution/release',
+      }),
+    );
   const mirror = mirrorOf(ir, options, out);
   if (!mirror) return { files: [], diagnostics: out.diagnostics };
   const { root, tags } = diskSteps(ir, options, out);
   out.steps.push({ 'unpack-rootfs': root });
-  const suite = suiteOf(d.id, d.release);
-  if (suite !== d.release)
+  const suite = d.release ? suiteOf(d.id, d.release) : '{{ suite }}';
+  if (d.release && suite !== d.release)
     approx(
       out,
       '/distribution/release',

@@ -111,6 +111,20 @@ export const FORMAT_OPTION_KEYS: readonly FormatOptionKey[] = [
     format: 'vmdb2',
   },
   {
+    key: 'packerIsoUrl',
+    readBy: 'packer writer',
+    description: 'the installer ISO of the qemu builder written when the definition has no Packer builder',
+    stage: 'write',
+    format: 'packer',
+  },
+  {
+    key: 'packerIsoChecksum',
+    readBy: 'packer writer',
+    description: 'the checksum of that ISO (type:hash or file:URL)',
+    stage: 'write',
+    format: 'packer',
+  },
+  {
     key: 'backend',
     readBy: 'planner',
     description: 'the backend id to build with (built-in or plugin)',

@@ -5,7 +5,9 @@ import type { FormatModule } from './contract.js';
 import { irFormat } from './ir/format.js';
 import { kickstartFormat } from './kickstart/format.js';
 import { kiwiFormat } from './kiwi/format.js';
+import { liveBuildFormat } from './live-build/format.js';
 import { mkosiFormat } from './mkosi/format.js';
+import { packerFormat } from './packer/format.js';
 import { vmdb2Format } from './vmdb2/format.js';
 
 export const builtinFormats: FormatModule[] = [
@@ -16,6 +18,8 @@ export const builtinFormats: FormatModule[] = [
   kiwiFormat,
   mkosiFormat,
   vmdb2Format,
+  packerFormat,
+  liveBuildFormat,
   irFormat,
 ];
 

@@ -21,6 +21,8 @@ const RANGES: Record<string, number> = {
   commands: 9,
   batch: 9,
   vmdb2: 3,
+  packer: 3,
+  'live-build': 3,
 };
 
 describe('diagnostic catalogue', () => {

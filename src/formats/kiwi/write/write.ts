@@ -127,7 +127,7 @@ function scriptFiles(ir: ImageIR, options: WriteOptions, diagnostics: Diagnostic
       );
     }
     if (body === undefined && s.source !== undefined) {
-      if (options.sourceDir && !bodies.has(file)) {
+      if (options.sourceDir && !bodies.has(file) && existsSync(join(options.sourceDir, s.source))) {
         copies.push({ path: file, copyFrom: join(options.sourceDir, s.source), mode: 0o755 });
         bodies.set(file, []);
         return;

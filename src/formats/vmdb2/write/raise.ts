@@ -357,7 +357,12 @@ export function raiseVmdb2(ir: ImageIR, options: WriteOptions): WriteResult {
   const out: Out = { steps: [], files: [], diagnostics: [] };
   const d = ir.distribution;
   const family = d.id ? familyOf(d.id) : undefined;
-  if (d.id && family !== 'debian')
+  if (d.id && family !== 'debian') {
+    approx(
+      out,
+      '/distribution',
+      `vmdb2 names no distribution, only a debootstrap suite; ${d.id} does not come back`,
+    );
     out.diagnostics.push(
       diag(
         vmdb2Codes.writeNotDebian,
@@ -366,12 +371,21 @@ export function raiseVmdb2(ir: ImageIR, options: WriteOptions): WriteResult {
         { pointer: '/distribution' },
       ),
     );
+  }
   if (!d.release)
     out.diagnostics.push(
       diag(vmdb2Codes.writeVariable, { field: 'a debootstrap suite', name: 'suite' }, undefined, {
         pointer: '/distribution/release',
       }),
     );
+  ir.outputs.forEach((o, i) => {
+    if (o.type !== 'disk' || (o.format ?? 'raw') !== 'raw')
+      approx(
+        out,
+        `/outputs/${i}`,
+        `vmdb2 makes one raw disk image; the ${o.type}${o.format ? ` (${o.format})` : ''} output is not written`,
+      );
+  });
   const mirror = mirrorOf(ir, options, out);
   if (!mirror) return { files: [], diagnostics: out.diagnostics };
   const { root, tags } = diskSteps(ir, options, out);

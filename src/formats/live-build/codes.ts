@@ -44,7 +44,7 @@ export const liveBuildCodes = defineCodes({
     code: 'IMGC3705',
     severity: 'warning',
     summary:
-      'a part of the tree imgc does not carry into the IR (binary hooks, bootloaders, installer includes, …)',
+      'a part of the tree imgc does not carry into the IR (binary hooks, bootloaders, installer includes, saved variables it does not map, …)',
     message: (p: { part: string; count: number }) =>
       `${p.part} (${p.count} file${p.count === 1 ? '' : 's'}) is not carried into the IR`,
     hint: 'these shape the live medium, not the installed system; carry them over by hand',

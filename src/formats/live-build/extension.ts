@@ -2,8 +2,6 @@
 export interface LiveBuildExtension {
   /** lb config options imgc does not map, in order, as written */
   options?: { name: string; value: string }[];
-  /** saved LB_ variables of a tree without auto/config, that imgc does not map */
-  saved?: Record<string, string>;
   /** auto/config's shell lines before the lb config call (the variables its options use) */
   preamble?: string;
   /** auto/config's #! line when it has a preamble and is not /bin/sh */

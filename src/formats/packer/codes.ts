@@ -74,10 +74,12 @@ export const packerCodes = defineCodes({
   },
   writeNeedsIso: {
     code: 'IMGC3520',
-    severity: 'error',
-    summary: 'the Packer writer needs an installation ISO the IR does not name',
-    message: () => 'a Packer qemu builder boots an installer ISO, and the definition names none',
-    hint: 'pass -O packerIsoUrl=<URL> and -O packerIsoChecksum=<type:hash or file:URL>',
+    severity: 'warning',
+    summary:
+      'the Packer writer needs an installation ISO the IR does not name; written as template variables',
+    message: () =>
+      'a Packer qemu builder boots an installer ISO and the definition names none: written as var.iso_url and var.iso_checksum, which packer build takes from -var',
+    hint: 'pass -var iso_url=… -var iso_checksum=… to packer, or translate with -O packerIsoUrl=<URL> -O packerIsoChecksum=<type:hash or file:URL>',
   },
   writeInferred: {
     code: 'IMGC3521',

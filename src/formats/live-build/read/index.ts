@@ -38,6 +38,8 @@ async function read(path: string): Promise<ReadResult> {
         diagnostics: [diag(liveBuildCodes.noConfig, { path }, { file: path })],
         files: [path],
       };
+    if (tree.diagnostics.some((d) => d.severity === 'error'))
+      return { positions: {}, diagnostics: tree.diagnostics, files: [path, ...tree.files] };
     const lowered = lowerTree(tree);
     const files = [path, ...tree.files];
     if (lowered.diagnostics.some((d) => d.severity === 'error'))

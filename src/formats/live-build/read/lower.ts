@@ -147,7 +147,6 @@ function keepOthers(ctx: Ctx, settings: Setting[], from: 'auto' | 'saved' | 'non
   const others = settings.filter((s) => !MAPPED.has(s.name));
   if (from === 'saved') {
     if (!others.length) return;
-    ctx.ext.saved = Object.fromEntries(others.map((s) => [s.name, s.value]));
     ctx.diagnostics.push(
       diag(
         liveBuildCodes.keptPart,
@@ -235,6 +234,6 @@ export function lowerTree(tree: Tree): { ir: ImageIR; positions: PositionTable; 
   lowerHooks(ctx, tree);
   for (const part of tree.keptParts)
     ctx.diagnostics.push(diag(liveBuildCodes.keptPart, { part: part.name, count: part.count }, part.at));
-  if (ctx.ext.options || ctx.ext.saved || ctx.ext.preamble) ctx.ir.extensions['live-build'] = ctx.ext;
+  if (ctx.ext.options || ctx.ext.preamble) ctx.ir.extensions['live-build'] = ctx.ext;
   return { ir: ctx.ir, positions: ctx.positions, diagnostics: ctx.diagnostics };
 }

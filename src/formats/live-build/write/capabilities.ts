@@ -23,7 +23,7 @@ export const liveBuildCapabilities = [
   '/packages/install/*/name',
   '/packages/installWeakDeps',
   '/system/kernel/cmdline/*',
-  ...rowsUnder('/files/*', ['path', 'content']),
+  ...rowsUnder('/files/*', ['path', 'content', 'mode']),
   '/scripts/*/body',
   '/outputs/*/name',
   '/extensions/live-build/**',

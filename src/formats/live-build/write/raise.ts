@@ -33,7 +33,7 @@ function approx(out: Out, pointer: string, detail: string): void {
 
 /** A shell word: bare when safe, double-quoted when it expands variables (kept from a live-build source), else single-quoted. */
 function quote(v: string, expands = false): string {
-  if (/^[A-Za-z0-9_./:@%+,=-]+$/.test(v)) return v;
+  if (/^[A-Za-z0-9_./:@%+,=][A-Za-z0-9_./:@%+,=-]*$/.test(v)) return v;
   if (expands) return `"${v.replace(/["\\]/g, '\\$&')}"`;
   return `'${v.replace(/'/g, `'\\''`)}'`;
 }
@@ -157,12 +157,6 @@ function keptOptions(ir: ImageIR, out: Out): void {
   const written = new Set(out.options.map(([n]) => n));
   for (const o of ext?.options ?? [])
     if (!written.has(o.name)) out.options.push([o.name, o.value, /[$`]/.test(o.value)]);
-  if (ext?.saved)
-    approx(
-      out,
-      '/extensions/live-build/saved',
-      'the variables a saved config holds are not written back; lb config writes its own',
-    );
 }
 
 function packageList(ir: ImageIR, out: Out): void {
@@ -181,14 +175,26 @@ function includes(ir: ImageIR, options: WriteOptions, out: Out): void {
     const path = `${folder ? `config/${folder[1]}` : INCLUDES}${normalize(`/${f.path}`)}`;
     if (folder && !f.source!.startsWith('config/'))
       approx(out, `/files/${i}/source`, `written under config/${folder[1]}/`);
-    if (typeof f.content === 'string') out.files.push({ path, content: f.content });
+    const mode = f.mode === undefined ? undefined : Number.parseInt(f.mode, 8);
+    if (mode !== undefined && mode !== 0o755)
+      approx(
+        out,
+        `/files/${i}/mode`,
+        `written with mode ${f.mode}; a live-build tree keeps permission bits, and imgc reads back only an executable file's (0755)`,
+      );
+    if (typeof f.content === 'string')
+      out.files.push({ path, content: f.content, ...(mode !== undefined ? { mode } : {}) });
     else if (
       f.source !== undefined &&
       options.sourceDir &&
       !isAbsolute(f.source) &&
       existsSync(join(options.sourceDir, f.source))
     )
-      out.files.push({ path, copyFrom: join(options.sourceDir, f.source) });
+      out.files.push({
+        path,
+        copyFrom: join(options.sourceDir, f.source),
+        ...(mode !== undefined ? { mode } : {}),
+      });
     else
       approx(
         out,

@@ -10,7 +10,7 @@ import { isAbsolute, join, normalize } from 'node:path';
 import { translateCodes } from '../../../diagnostics/codes/translate.js';
 import { diag } from '../../../diagnostics/define.js';
 import type { Diagnostic } from '../../../diagnostics/types.js';
-import { familyOf } from '../../../ir/distribution.js';
+import { distroFromText, distroFromUrl, familyOf } from '../../../ir/distribution.js';
 import type { ImageIR } from '../../../ir/schema.js';
 import type { OutputFile, WriteOptions, WriteResult } from '../../contract.js';
 import { packerCodes } from '../codes.js';
@@ -50,6 +50,8 @@ const MiB = 1024 ** 2;
 interface Out {
   diagnostics: Diagnostic[];
   fromJson: boolean;
+  /** the qemu builder takes its ISO from variables (no -O packerIsoUrl/packerIsoChecksum) */
+  isoVariables?: boolean;
 }
 
 function approx(out: Out, pointer: string, detail: string): void {
@@ -120,9 +122,10 @@ function builderOf(
   if (data.builder?.type) return data.builder;
   const iso = options.options?.packerIsoUrl;
   const checksum = options.options?.packerIsoChecksum;
-  if (typeof iso !== 'string' || typeof checksum !== 'string') {
+  const given = typeof iso === 'string' && typeof checksum === 'string';
+  if (!given) {
     out.diagnostics.push(diag(packerCodes.writeNeedsIso, undefined, undefined, { pointer: '/outputs' }));
-    return undefined;
+    out.isoVariables = true;
   }
   const note = (field: string, value: string, how: string) =>
     out.diagnostics.push(
@@ -138,8 +141,8 @@ function builderOf(
     type: 'qemu',
     name: ir.metadata?.name && IDENT.test(ir.metadata.name) ? ir.metadata.name : 'image',
     settings: {
-      iso_url: iso,
-      iso_checksum: checksum,
+      iso_url: given ? iso : { $expr: 'var.iso_url' },
+      iso_checksum: given ? checksum : { $expr: 'var.iso_checksum' },
       ssh_username: 'root',
       headless: true,
       shutdown_command: 'shutdown -P now',
@@ -344,6 +347,30 @@ function copiedSources(ir: ImageIR, options: WriteOptions, out: Out): OutputFile
   return files;
 }
 
+/** A template imgc makes names no distribution: the reader guesses it from the ISO URL, the VM or source name. Reports what would not come back. */
+function reportDistribution(
+  ir: ImageIR,
+  sourceName: string,
+  settings: Record<string, HclValue>,
+  out: Out,
+): void {
+  const { id, release } = ir.distribution;
+  if (!id) return;
+  const iso = typeof settings.iso_url === 'string' ? settings.iso_url : undefined;
+  const texts = [typeof settings.vm_name === 'string' ? settings.vm_name : undefined, sourceName];
+  const guess =
+    (iso ? (distroFromUrl(iso) ?? distroFromText(iso)) : undefined) ??
+    texts.map((t) => (t ? distroFromText(t) : undefined)).find((g) => g?.id);
+  if (guess?.id !== id)
+    approx(out, '/distribution', `a Packer template names no distribution, and nothing written tells ${id}`);
+  else if (release !== undefined && guess.release !== release)
+    approx(
+      out,
+      '/distribution/release',
+      `a Packer template names no release, and nothing written tells ${release}`,
+    );
+}
+
 export function raisePacker(ir: ImageIR, options: WriteOptions): WriteResult {
   const data = (ir.extensions.packer ?? {}) as PackerData;
   const out: Out = { diagnostics: [], fromJson: data.syntax === 'json' };
@@ -359,7 +386,8 @@ export function raisePacker(ir: ImageIR, options: WriteOptions): WriteResult {
   const parts: string[] = [
     `# Packer template written by imgc${ir.metadata?.name ? ` for ${ir.metadata.name}` : ''}. Check: packer validate .`,
   ];
-  for (const [name, value] of Object.entries(data.variables ?? {}))
+  const variables = { ...(out.isoVariables ? { iso_url: null, iso_checksum: null } : {}), ...data.variables };
+  for (const [name, value] of Object.entries(variables))
     parts.push(
       block(
         `variable ${hclString(name)}`,
@@ -369,13 +397,9 @@ export function raisePacker(ir: ImageIR, options: WriteOptions): WriteResult {
     );
   if (data.locals && Object.keys(data.locals).length) parts.push(block('locals', data.locals, out));
   parts.push(...otherBlocks(data, out));
-  parts.push(
-    block(
-      `source ${hclString(builder.type)} ${hclString(builder.name)}`,
-      sourceSettings(ir, builder, out),
-      out,
-    ),
-  );
+  const settings = sourceSettings(ir, builder, out);
+  if (!data.builder?.type) reportDistribution(ir, builder.name, settings, out);
+  parts.push(block(`source ${hclString(builder.type)} ${hclString(builder.name)}`, settings, out));
   const others = (data.otherSources ?? []).map((s, i) => ({
     ...s,
     name: sourceName(s.name, out, `/extensions/packer/otherSources/${i}/name`),

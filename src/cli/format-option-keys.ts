@@ -7,7 +7,7 @@
 import { cliCodes } from '../diagnostics/codes/cli.js';
 import { diag } from '../diagnostics/define.js';
 import type { Diagnostic } from '../diagnostics/types.js';
-import { closest } from '../formats/ir/read/schema-errors.js';
+import { closest } from '../lib/closest.js';
 
 export interface FormatOptionKey {
   key: string;

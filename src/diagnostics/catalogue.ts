@@ -13,8 +13,11 @@ import { commandCodes } from './codes/commands.js';
 import { coreCodes } from './codes/core.js';
 import { discoveryCodes } from './codes/discovery.js';
 import { diskCodes } from './codes/disk.js';
+import { goldenCodes } from './codes/golden.js';
+import { lockCodes } from './codes/lock.js';
 import { outputCodes } from './codes/outputs.js';
 import { pluginCodes } from './codes/plugins.js';
+import { reproducibleCodes } from './codes/reproducible.js';
 import { resolveCodes } from './codes/resolve.js';
 import { scriptCodes } from './codes/scripts.js';
 import { translateCodes } from './codes/translate.js';
@@ -32,6 +35,9 @@ export const areaCatalogue: Record<string, Record<string, CodeDef<any>>> = {
   cli: cliCodes,
   discovery: discoveryCodes,
   resolve: resolveCodes,
+  lock: lockCodes,
   commands: commandCodes,
   batch: batchCodes,
+  reproducible: reproducibleCodes,
+  golden: goldenCodes,
 };

@@ -18,11 +18,14 @@ const RANGES: Record<string, number> = {
   cli: 9,
   discovery: 1,
   resolve: 7,
+  lock: 7,
   commands: 9,
   batch: 9,
   vmdb2: 3,
   packer: 3,
   'live-build': 3,
+  reproducible: 7,
+  golden: 7,
 };
 
 describe('diagnostic catalogue', () => {

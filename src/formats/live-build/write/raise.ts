@@ -101,6 +101,12 @@ function repositoryOptions(ir: ImageIR, out: Out): void {
   const rest = mirrorKept ? apt : apt.slice(1);
   if (first?.urls[0]) {
     out.options.push(['mirror-bootstrap', first.urls[0]]);
+    if (first.id !== 'live-build')
+      approx(
+        out,
+        `/repositories/${ir.repositories.indexOf(first)}/id`,
+        'the bootstrap mirror has no name in lb config; it reads back as "live-build"',
+      );
     if (first.components?.length) out.options.push(['archive-areas', first.components.join(' ')]);
     const i = ir.repositories.indexOf(first);
     if (first.urls.length > 1)
@@ -127,6 +133,8 @@ function repositoryOptions(ir: ImageIR, out: Out): void {
       suites.map((s) => `deb ${u} ${s}${r.components?.length ? ` ${r.components.join(' ')}` : ''}`),
     );
     const id = r.id?.replace(/[^A-Za-z0-9_.-]/g, '-') || `repo-${i}`;
+    if (id !== r.id || r.urls.length * suites.length > 1)
+      approx(out, `/repositories/${i}/id`, `written as config/archives/${id}.list.chroot`);
     out.files.push({ path: `config/archives/${id}.list.chroot`, content: `${lines.join('\n')}\n` });
   }
 }
@@ -182,6 +190,9 @@ function includes(ir: ImageIR, options: WriteOptions, out: Out): void {
         `/files/${i}/mode`,
         `written with mode ${f.mode}; a live-build tree keeps permission bits, and imgc reads back only an executable file's (0755)`,
       );
+    if (typeof f.content === 'string')
+      approx(out, `/files/${i}/content`, `written as ${path}; it reads back as that file`);
+    else if (f.source !== undefined && !folder) approx(out, `/files/${i}/source`, `copied to ${path}`);
     if (typeof f.content === 'string')
       out.files.push({ path, content: f.content, ...(mode !== undefined ? { mode } : {}) });
     else if (

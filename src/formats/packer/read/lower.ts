@@ -246,7 +246,7 @@ function lowerShell(ctx: Ctx, p: Plugin): void {
     if (interpolation)
       ctx.diagnostics.push(diag(packerCodes.interpolationAsText, { text: interpolation[0] }, p.at));
     ctx.positions[`/scripts/${ctx.ir.scripts.length}`] = p.at;
-    ctx.ir.scripts.push({ phase: 'post-install', chroot: true, body: `${inline.join('\n')}\n` });
+    ctx.ir.scripts.push({ phase: 'post-install', chroot: true, body: inline.join('\n') });
   }
   const scripts = [settings.script, ...(Array.isArray(settings.scripts) ? settings.scripts : [])];
   for (const s of scripts)

@@ -253,10 +253,7 @@ function provisioners(ir: ImageIR, data: PackerData, out: Out): string[] {
         block(
           'provisioner "shell"',
           {
-            inline: s.body
-              .replace(/\n$/, '')
-              .split('\n')
-              .map((l) => literal(l, out)),
+            inline: s.body.split('\n').map((l) => literal(l, out)),
           },
           out,
           '  ',

@@ -444,7 +444,7 @@ function lowerScript(step: ParsedStep, ctx: Ctx, chroot: boolean): void {
   const body = str(step, 'shell') ?? '';
   if (chroot && lowerChrootIdiom(body, step.at, ctx.ir, ctx.positions)) return;
   const index = ctx.ir.scripts.length;
-  ctx.ir.scripts.push({ phase: 'post-install', chroot, body: body.endsWith('\n') ? body : `${body}\n` });
+  ctx.ir.scripts.push({ phase: 'post-install', chroot, body });
   ctx.positions[`/scripts/${index}`] = step.at;
 }
 

@@ -208,6 +208,21 @@ function mirrorOf(
     );
     return { url: option };
   }
+  ir.repositories.forEach((r, i) => {
+    if (!apt.includes(r))
+      approx(
+        out,
+        `/repositories/${i}`,
+        `vmdb2 debootstraps from an apt mirror; this ${r.type ?? ''} repository is not written`,
+      );
+  });
+  const mirrorRepo = apt[0];
+  if (mirrorRepo && mirrorRepo.id !== 'debootstrap')
+    approx(
+      out,
+      `/repositories/${ir.repositories.indexOf(mirrorRepo)}/id`,
+      'the debootstrap step has no repository name; it reads back as "debootstrap"',
+    );
   if (!apt.length) {
     out.diagnostics.push(
       diag(vmdb2Codes.writeVariable, { field: 'a debootstrap mirror', name: 'mirror' }, undefined, {
@@ -415,6 +430,12 @@ export function raiseVmdb2(ir: ImageIR, options: WriteOptions): WriteResult {
   if (ir.packages.install.length) {
     const apt: Step = { apt: 'install', packages: ir.packages.install.map((p) => p.name), tag: root };
     if (ir.packages.installWeakDeps === false) apt.recommends = false;
+    if (ir.packages.installWeakDeps === true)
+      approx(
+        out,
+        '/packages/installWeakDeps',
+        "vmdb2's apt step installs recommends unless told not to; nothing is written",
+      );
     apt.unless = ROOTFS_UNPACKED;
     out.steps.push(apt);
   }

@@ -99,6 +99,12 @@ function repositoryOptions(ir: ImageIR, out: Out): void {
   const mirrorKept = ext?.options?.some((o) => /mirror-bootstrap$/.test(o.name));
   const first = mirrorKept ? undefined : apt[0];
   const rest = mirrorKept ? apt : apt.slice(1);
+  if (first && !first.urls[0])
+    approx(
+      out,
+      `/repositories/${ir.repositories.indexOf(first)}`,
+      'a bootstrap mirror needs a URL; this repository has none and is not written',
+    );
   if (first?.urls[0]) {
     out.options.push(['mirror-bootstrap', first.urls[0]]);
     if (first.id !== 'live-build')

@@ -45,6 +45,8 @@ const BLOCK_SETTINGS = new Set([
   'spot_instance_types',
 ]);
 const IDENT = /^[A-Za-z_][A-Za-z0-9_-]*$/;
+/** What the reader takes back from an install line as package names. */
+const PACKAGE_NAME = /^[A-Za-z0-9][A-Za-z0-9.+_:@-]*$/;
 const MiB = 1024 ** 2;
 
 interface Out {
@@ -212,6 +214,12 @@ function provisioners(ir: ImageIR, data: PackerData, out: Out): string[] {
   if (names.length) {
     const family = ir.distribution.id ? familyOf(ir.distribution.id) : undefined;
     const command = family ? INSTALL_COMMANDS[family] : undefined;
+    if (command && names.some((n) => !PACKAGE_NAME.test(n)))
+      approx(
+        out,
+        '/packages/install',
+        'a name with a pattern is written into the install line, which reads back as a script',
+      );
     if (command)
       blocks.push(
         block(
@@ -228,8 +236,15 @@ function provisioners(ir: ImageIR, data: PackerData, out: Out): string[] {
         `no install command known for ${ir.distribution.id ?? 'an unnamed distribution'}; the packages are not written`,
       );
   }
-  for (const f of ir.files) {
-    if (f.source === undefined) continue;
+  for (const [i, f] of ir.files.entries()) {
+    if (f.source === undefined) {
+      approx(
+        out,
+        `/files/${i}`,
+        'a Packer file provisioner copies a file from beside the template; this file has no source and is not written',
+      );
+      continue;
+    }
     blocks.push(
       block(
         'provisioner "file"',
@@ -352,7 +367,15 @@ function reportDistribution(
   out: Out,
 ): void {
   const { id, release } = ir.distribution;
-  if (!id) return;
+  if (!id) {
+    if (release !== undefined)
+      approx(
+        out,
+        '/distribution/release',
+        `a Packer template names no release, and nothing written tells ${release}`,
+      );
+    return;
+  }
   const iso = typeof settings.iso_url === 'string' ? settings.iso_url : undefined;
   const texts = [typeof settings.vm_name === 'string' ? settings.vm_name : undefined, sourceName];
   const guess =

@@ -101,6 +101,12 @@ function diskSize(ir: ImageIR, parts: Partition[], options: WriteOptions, out: O
 function diskSteps(ir: ImageIR, options: WriteOptions, out: Out): { root: string; tags: string[] } {
   const parts = layout(ir, out);
   const size = diskSize(ir, parts, options, out);
+  if (ir.storage?.mode !== undefined && ir.storage.mode !== 'explicit')
+    approx(
+      out,
+      '/storage/mode',
+      `vmdb2 lays out every partition itself; the ${ir.storage.mode} layout is written as explicit steps`,
+    );
   const table = ir.storage?.partitionTable ?? (ir.boot?.firmware === 'uefi' ? 'gpt' : 'dos');
   if (!ir.storage?.partitionTable)
     inferred(
@@ -238,6 +244,12 @@ function mirrorOf(
       'vmdb2 debootstraps from one mirror; this repository is not written',
     );
   const first = apt[0]!;
+  if ((first.suites?.length ?? 0) > 1)
+    approx(
+      out,
+      `/repositories/${ir.repositories.indexOf(first)}/suites`,
+      'debootstrap takes one suite; the others are not written',
+    );
   if (first.urls.length > 1)
     approx(
       out,

@@ -10,18 +10,10 @@ import { type Diagnostic, hasErrors } from '../diagnostics/types.js';
 import { BuildLock } from '../exec/build-lock.js';
 import { compareOutputs, LISTED, type OutputComparison } from '../exec/compare-outputs.js';
 import { executeBuild } from '../exec/executor.js';
-import {
-  checkLockTarget,
-  compareWithLock,
-  type LockFile,
-  lockPlan,
-  readLockFile,
-} from '../exec/package-lock.js';
+import { checkedLock, type Locking } from '../exec/package-lock.js';
 import type { BuildEvent } from '../exec/progress.js';
 import type { FormatRegistry } from '../formats/registry.js';
 import type { SbomFormat } from '../golden/write.js';
-import { pinnedToLock } from '../plan/locked-plan.js';
-import type { BuildPlan } from '../plan/steps.js';
 import { EXIT, exitFor, type Io, printDiagnostics, shown } from './output.js';
 import { defaultCacheDir, type PlanFlags, type PreparedPlan, preparePlan } from './plan.js';
 import { StatusLine } from './status-line.js';
@@ -154,31 +146,6 @@ export function progressRenderer(
         break;
     }
   };
-}
-
-interface Locking {
-  plan: BuildPlan;
-  /** --locked: the checked lock file */
-  lock?: LockFile;
-  diagnostics: Diagnostic[];
-}
-
-/** --locked: the lock file read, checked against the plan and a fresh resolution, and the plan pinned to it. */
-async function checkedLock(
-  plan: BuildPlan,
-  backends: BackendRegistry,
-  cacheDir: string,
-  file: string,
-): Promise<Locking> {
-  const { read, diagnostics } = await readLockFile(file);
-  if (!read) return { plan, diagnostics };
-  const target = checkLockTarget(read, plan);
-  if (target.length) return { plan, diagnostics: target };
-  const fresh = await lockPlan(plan, backends, cacheDir);
-  if (!fresh.lock) return { plan, diagnostics: fresh.diagnostics };
-  const mismatches = compareWithLock(read, fresh.lock);
-  if (mismatches.length) return { plan, diagnostics: mismatches };
-  return { plan: pinnedToLock(plan, read.lock), lock: read.lock, diagnostics: [] };
 }
 
 /** --quiet: no progress, only the errors. */

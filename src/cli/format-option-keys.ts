@@ -83,6 +83,14 @@ export const FORMAT_OPTION_KEYS: readonly FormatOptionKey[] = [
     format: 'mkosi',
   },
   {
+    key: 'tdl-install-url',
+    readBy: 'tdl writer',
+    description:
+      'the install tree Oz installs from (<install type="url">) when imgc knows none for the distribution',
+    stage: 'write',
+    format: 'tdl',
+  },
+  {
     key: 'kiwiSchema',
     readBy: 'kiwi writer',
     description: 'KIWI schema version to write: 8.5 or 7.5 (as --kiwi-schema)',

@@ -15,6 +15,7 @@ import { runCompletion, SHELLS } from './completion.js';
 import { CommandStopped, prepareCommand } from './defaults.js';
 import { runDiff } from './diff.js';
 import { registerDrift } from './drift.js';
+import { registerFleet } from './fleet.js';
 import { runInit } from './init.js';
 import { LIST_TOPICS, runList } from './list.js';
 import { registerLock } from './lock.js';
@@ -275,6 +276,7 @@ export function buildProgram(given: Io = processIo, registry = new FormatRegistr
   registerLock(program, { io, registry, exit, withFormatFlags });
   registerBoot(program, { io, registry, exit, withFormatFlags });
   registerShell(program, { io, registry, exit, withFormatFlags });
+  registerFleet(program, { io, registry, exit, withFormatFlags });
   registerDrift(program, { io, registry, exit, withFormatFlags });
   registerManifest(program, { io, registry, exit, withFormatFlags });
 

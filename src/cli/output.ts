@@ -81,7 +81,8 @@ export const EXIT_CODE_TABLE: readonly { code: number; short: string; meaning: s
   {
     code: EXIT.buildFailed,
     short: 'build failed',
-    meaning: 'a build step or a clean script failed, or qemu of an interactive `boot` did',
+    meaning:
+      'a build step or a clean script failed, or qemu of an interactive `boot` did; `submit --wait`: a job failed after its retries',
   },
   {
     code: EXIT.notReproducible,

@@ -13,6 +13,7 @@ import { diag } from '../diagnostics/define.js';
 import { LineIndex } from '../diagnostics/line-index.js';
 import { type Diagnostic, hasErrors, type Location } from '../diagnostics/types.js';
 import { LOCK_VERSION, type LockedPackage, LockFile } from '../plan/lock-file.js';
+import { pinnedToLock } from '../plan/locked-plan.js';
 import type { BuildPlan } from '../plan/steps.js';
 import { packageRequest } from './resolve-packages.js';
 
@@ -269,4 +270,32 @@ export function renderChanges(changes: readonly LockChange[]): string {
       (c) => `${c.change.padEnd(10)} ${c.name.padEnd(width)}  ${[c.from, c.to].filter(Boolean).join(' → ')}`,
     )
     .join('\n')}\n`;
+}
+
+export interface Locking {
+  plan: BuildPlan;
+  /** --locked: the checked lock file */
+  lock?: LockFile;
+  diagnostics: Diagnostic[];
+}
+
+/**
+ * `--locked` (build, submit): the lock file read, checked against the plan and a fresh
+ * resolution, and the plan pinned to it.
+ */
+export async function checkedLock(
+  plan: BuildPlan,
+  backends: BackendRegistry,
+  cacheDir: string,
+  file: string,
+): Promise<Locking> {
+  const { read, diagnostics } = await readLockFile(file);
+  if (!read) return { plan, diagnostics };
+  const target = checkLockTarget(read, plan);
+  if (target.length) return { plan, diagnostics: target };
+  const fresh = await lockPlan(plan, backends, cacheDir);
+  if (!fresh.lock) return { plan, diagnostics: fresh.diagnostics };
+  const mismatches = compareWithLock(read, fresh.lock);
+  if (mismatches.length) return { plan, diagnostics: mismatches };
+  return { plan: pinnedToLock(plan, read.lock), lock: read.lock, diagnostics: [] };
 }

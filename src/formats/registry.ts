@@ -8,6 +8,9 @@ import { kiwiFormat } from './kiwi/format.js';
 import { liveBuildFormat } from './live-build/format.js';
 import { mkosiFormat } from './mkosi/format.js';
 import { packerFormat } from './packer/format.js';
+import { tdlFormat } from './tdl/format.js';
+import { treefileFormat } from './treefile/format.js';
+import { virtBuilderFormat } from './virt-builder/format.js';
 import { vmdb2Format } from './vmdb2/format.js';
 
 export const builtinFormats: FormatModule[] = [
@@ -20,6 +23,9 @@ export const builtinFormats: FormatModule[] = [
   vmdb2Format,
   packerFormat,
   liveBuildFormat,
+  treefileFormat,
+  tdlFormat,
+  virtBuilderFormat,
   irFormat,
 ];
 

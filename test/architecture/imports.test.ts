@@ -29,6 +29,7 @@ const LAYERS: Layer[] = [
     pattern: /^(plan|exec|backends|outputs|boot|golden)\//,
   },
   { name: 'plugins', pattern: /^plugins\// },
+  { name: 'fleet', pattern: /^fleet\// },
   { name: 'cli', pattern: /^(cli\/|schemas\.ts$)/ },
   { name: 'package entry', pattern: /^(api\/|index\.ts$)/ },
 ];

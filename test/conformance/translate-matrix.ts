@@ -32,10 +32,15 @@ export const CORPORA: Record<string, (row: Record<string, string>) => string | u
   vmdb2: () => 'vmdb2',
   packer: (row) => (row.kind === 'main' ? 'packer' : undefined),
   'live-build': (row) => (row.kind === 'main' ? 'live-build' : undefined),
+  treefile: (row) => (row.kind === 'main' ? 'treefile' : undefined),
+  tdl: (row) => (row.kind === 'main' ? 'tdl' : undefined),
+  // kickstarts are the kickstart corpus's matter; indexes, fragments and preseeds are virt-builder's
+  'virt-builder': (row) =>
+    row.kind !== 'invalid' && !row.path?.endsWith('.ks') ? 'virt-builder' : undefined,
 };
 
 export function rowPath(dir: string, row: Record<string, string>): string | undefined {
-  const staged = /(?:^|; )staged=([^;]+)/.exec(row.notes ?? '')?.[1];
+  const staged = /(?:^|;\s*)staged=([^;\s]+)/.exec(row.notes ?? '')?.[1];
   const candidates = [
     staged && row.path ? join(staged, row.path) : undefined,
     row.staged_path,

@@ -24,6 +24,10 @@ const RANGES: Record<string, number> = {
   vmdb2: 3,
   packer: 3,
   'live-build': 3,
+  fleet: 8,
+  treefile: 2,
+  tdl: 2,
+  'virt-builder': 2,
   reproducible: 7,
   golden: 7,
 };

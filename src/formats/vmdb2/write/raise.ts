@@ -11,11 +11,20 @@ import { translateCodes } from '../../../diagnostics/codes/translate.js';
 import { diag } from '../../../diagnostics/define.js';
 import type { Diagnostic } from '../../../diagnostics/types.js';
 import { familyOf } from '../../../ir/distribution.js';
+import { emptyIr } from '../../../ir/empty.js';
 import type { ImageIR, Partition } from '../../../ir/schema.js';
 import type { OutputFile, WriteOptions, WriteResult } from '../../contract.js';
 import { vmdb2Codes } from '../codes.js';
 import { HOSTNAME_FILE, SERVICE_VERBS, shellQuote, useraddCommand } from '../idioms.js';
-import { ARCH_TO_DEB, OUTPUT_TEMPLATE, partedFsType, ROOTFS_UNPACKED, suiteOf } from '../vocabulary.js';
+import { lowerChrootIdiom } from '../read/idioms.js';
+import {
+  ARCH_TO_DEB,
+  distroOfSuite,
+  OUTPUT_TEMPLATE,
+  partedFsType,
+  ROOTFS_UNPACKED,
+  suiteOf,
+} from '../vocabulary.js';
 
 type Step = Record<string, unknown>;
 const MiB = 1024 ** 2;
@@ -133,6 +142,12 @@ function diskSteps(ir: ImageIR, options: WriteOptions, out: Out): { root: string
     const start = cursor === undefined ? '0%' : partedSize(cursor);
     let end = '100%';
     if (part.grow || !part.size?.min) {
+      if (part.size?.min !== undefined || part.size?.max !== undefined)
+        approx(
+          out,
+          `/storage/partitions/${i}/size`,
+          'the partition fills the disk (ends at 100 %); its size is not written',
+        );
       if (i < parts.length - 1)
         approx(
           out,
@@ -183,6 +198,17 @@ function diskSteps(ir: ImageIR, options: WriteOptions, out: Out): { root: string
     );
   }
   const root = tags[rootIndex]!;
+  const grubEfi = grubWritesEfi(ir);
+  parts.forEach((part, i) => {
+    if (part.role === undefined || part.role === 'lvm' || part.volumeGroup || part.encryption) return;
+    const back = roleReadBack(part, i === rootIndex ? '/' : part.mountpoint, grubEfi);
+    if (back !== part.role)
+      approx(
+        out,
+        `/storage/partitions/${i}/role`,
+        `vmdb2 has no partition roles; this partition reads back as ${back ?? 'one without a role'}`,
+      );
+  });
   out.steps.push({ mount: root });
   parts
     .map((p, i) => ({ p, i }))
@@ -192,6 +218,23 @@ function diskSteps(ir: ImageIR, options: WriteOptions, out: Out): { root: string
       out.steps.push({ mount: tags[i], 'mount-on': root, dirname: p.mountpoint });
     });
   return { root, tags };
+}
+
+/** Whether the GRUB step names the ESP (efi:), which the reader takes as the esp role. */
+function grubWritesEfi(ir: ImageIR): boolean {
+  const bootloader = ir.boot?.bootloader;
+  return (bootloader === undefined || bootloader === 'grub') && ir.boot?.firmware === 'uefi';
+}
+
+/** The role the vmdb2 reader gives a written partition: from its mkfs, mount and the GRUB step. */
+function roleReadBack(part: Partition, mountpoint: string | undefined, grubEfi: boolean): string | undefined {
+  if (part.role === 'esp' && grubEfi) return 'esp';
+  let role: string | undefined = part.filesystem === 'vfat' ? 'esp' : undefined;
+  if (mountpoint === '/') role = 'root';
+  else if (mountpoint === '/boot/efi' || (mountpoint === '/boot' && part.filesystem === 'vfat')) role = 'esp';
+  else if (mountpoint === '/boot') role = 'boot';
+  else if (mountpoint !== undefined && role === 'esp') role = undefined;
+  return role;
 }
 
 function mirrorOf(
@@ -272,7 +315,10 @@ function systemSteps(ir: ImageIR, root: string, out: Out): void {
       f.source !== undefined
         ? { 'copy-file': f.path, src: f.source }
         : { 'create-file': f.path, contents: f.content ?? '' };
-    if (f.contentBase64 !== undefined) return;
+    if (f.contentBase64 !== undefined) {
+      approx(out, `/files/${i}`, 'vmdb2 create-file holds text only; this binary file is not written');
+      return;
+    }
     if (f.mode) step.perm = Number.parseInt(f.mode, 8);
     owner(step, f, `/files/${i}`, out);
     out.steps.push(step);
@@ -309,7 +355,13 @@ function owner(
   ] as const) {
     const v = entry[field];
     if (typeof v === 'number') step[key] = v;
-    else if (v !== undefined && v !== 'root')
+    else if (v === 'root')
+      approx(
+        out,
+        `${pointer}/${field}`,
+        'vmdb2 makes files owned by root unless given a number; root is not named and reads back as no owner',
+      );
+    else if (v !== undefined)
       approx(out, `${pointer}/${field}`, `vmdb2 takes numeric ids only; "${v}" is written as 0`);
   }
 }
@@ -326,15 +378,28 @@ function scriptSteps(ir: ImageIR, root: string, out: Out): void {
         `/scripts/${i}/phase`,
         `vmdb2 runs steps in order; the ${s.phase} script runs after the packages are installed`,
       );
+    if (s.chroot && lowerChrootIdiom(s.body, { file: '', line: 1, column: 1 }, emptyIr(), {}))
+      approx(
+        out,
+        `/scripts/${i}`,
+        'this one-command chroot step is how vmdb2 writes a hostname, symlink, service or user; it reads back as that, not as a script',
+      );
     out.steps.push(s.chroot ? { chroot: root, shell: s.body } : { shell: s.body, 'root-fs': root });
   });
 }
 
 function grubStep(ir: ImageIR, root: string, tags: string[], out: Out): void {
   const boot = ir.boot;
-  if (boot?.bootloader === 'none') return;
   if (boot?.bootloader && boot.bootloader !== 'grub') {
-    approx(out, '/boot/bootloader', `vmdb2 installs GRUB only; ${boot.bootloader} is not written`);
+    if (boot.bootloader !== 'none')
+      approx(out, '/boot/bootloader', `vmdb2 installs GRUB only; ${boot.bootloader} is not written`);
+    for (const field of ['firmware', 'console', 'timeout'] as const)
+      if (boot[field] !== undefined)
+        approx(
+          out,
+          `/boot/${field}`,
+          'vmdb2 writes the firmware, console and timeout on its GRUB step; no GRUB step is written',
+        );
     return;
   }
   const firmware = boot?.firmware === 'uefi' ? 'uefi' : 'bios';
@@ -423,6 +488,12 @@ export function raiseVmdb2(ir: ImageIR, options: WriteOptions): WriteResult {
       out,
       '/distribution/release',
       `debootstrap takes the suite name: ${d.release} is written as ${suite}`,
+    );
+  if (d.id && family === 'debian' && distroOfSuite(suite) !== d.id)
+    approx(
+      out,
+      '/distribution/id',
+      `vmdb2 names no distribution; the reader tells ${d.id} from known suite names only, and ${suite} is not one`,
     );
   const debootstrap: Step = { debootstrap: suite, mirror: mirror.url, target: root };
   if (d.architecture) {

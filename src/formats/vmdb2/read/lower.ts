@@ -244,7 +244,9 @@ function lowerMkfs(step: ParsedStep, ctx: Ctx): void {
   }
   const options = str(step, 'options');
   if (options !== undefined && t.kind === 'partition') {
-    (entry as Partition).fsOptions = options.split(/\s+/).filter(Boolean);
+    // one string, as the KIWI (fscreateoptions) and kickstart (--mkfsoptions) readers keep it:
+    // every writer joins the list with spaces, so a split list would not read back the same
+    (entry as Partition).fsOptions = [options];
     ctx.positions[`${pointer}/fsOptions`] = keyAt(step, 'options');
   } else if (options !== undefined)
     ctx.diagnostics.push(

@@ -177,8 +177,20 @@ function packageList(ir: ImageIR, out: Out): void {
   if (!ir.packages.install.length) return;
   out.files.push({
     path: 'config/package-lists/imgc.list.chroot',
-    content: `${ir.packages.install.map((p) => p.name).join('\n')}\n`,
+    content: `${ir.packages.install.map((p, i) => listName(p.name, i, out)).join('\n')}\n`,
   });
+}
+
+/** A package list holds bare names, split on white space: a version constraint is not written. */
+function listName(name: string, index: number, out: Out): string {
+  const [bare = name] = name.trim().split(/\s+/);
+  if (bare !== name)
+    approx(
+      out,
+      `/packages/install/${index}/name`,
+      `live-build package lists hold names only; "${name}" is written as ${bare}`,
+    );
+  return bare;
 }
 
 function includes(ir: ImageIR, options: WriteOptions, out: Out): void {

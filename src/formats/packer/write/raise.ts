@@ -182,6 +182,9 @@ function sourceSettings(
 ): Record<string, HclValue> {
   const settings = { ...builder.settings };
   mergeChecksumType(settings, out);
+  // a legacy JSON template may give iso_urls one string (Packer's JSON decoding took it);
+  // HCL2 wants a list of strings, and packer validate refuses anything else
+  if (typeof settings.iso_urls === 'string') settings.iso_urls = [settings.iso_urls];
   const size = ir.storage?.size?.min ?? ir.storage?.size?.max;
   if (size !== undefined) settings.disk_size = Math.ceil(size / MiB);
   if (size !== undefined && size % MiB)

@@ -175,6 +175,20 @@ function mergeChecksumType(settings: Record<string, HclValue>, out: Out): void {
   );
 }
 
+/** Builder settings Packer types list(string). */
+const LIST_SETTINGS = ['iso_urls', 'boot_command', 'floppy_files', 'floppy_dirs', 'cd_files'];
+
+/**
+ * A legacy JSON template may give a list setting one string (Packer's JSON decoding took it,
+ * "" as no items); HCL2 wants a list of strings, and packer validate refuses anything else.
+ */
+function listSettings(settings: Record<string, HclValue>): void {
+  for (const key of LIST_SETTINGS) {
+    const v = settings[key];
+    if (typeof v === 'string') settings[key] = v === '' ? [] : [v];
+  }
+}
+
 function sourceSettings(
   ir: ImageIR,
   builder: NonNullable<PackerData['builder']>,
@@ -182,9 +196,7 @@ function sourceSettings(
 ): Record<string, HclValue> {
   const settings = { ...builder.settings };
   mergeChecksumType(settings, out);
-  // a legacy JSON template may give iso_urls one string (Packer's JSON decoding took it);
-  // HCL2 wants a list of strings, and packer validate refuses anything else
-  if (typeof settings.iso_urls === 'string') settings.iso_urls = [settings.iso_urls];
+  listSettings(settings);
   const size = ir.storage?.size?.min ?? ir.storage?.size?.max;
   if (size !== undefined) settings.disk_size = Math.ceil(size / MiB);
   if (size !== undefined && size % MiB)
@@ -430,6 +442,7 @@ export function raisePacker(ir: ImageIR, options: WriteOptions): WriteResult {
   for (const s of others) {
     const settings = { ...s.settings };
     mergeChecksumType(settings, out);
+    listSettings(settings);
     parts.push(block(`source ${hclString(s.type)} ${hclString(s.name)}`, settings, out));
   }
   const sources = [builder, ...others].map((s) => `source.${s.type}.${s.name}`);

@@ -5,10 +5,13 @@ import type { FormatModule } from './contract.js';
 import { irFormat } from './ir/format.js';
 import { kickstartFormat } from './kickstart/format.js';
 import { kiwiFormat } from './kiwi/format.js';
+import { liveBuildFormat } from './live-build/format.js';
 import { mkosiFormat } from './mkosi/format.js';
+import { packerFormat } from './packer/format.js';
 import { tdlFormat } from './tdl/format.js';
 import { treefileFormat } from './treefile/format.js';
 import { virtBuilderFormat } from './virt-builder/format.js';
+import { vmdb2Format } from './vmdb2/format.js';
 
 export const builtinFormats: FormatModule[] = [
   blueprintFormat,
@@ -17,6 +20,9 @@ export const builtinFormats: FormatModule[] = [
   kickstartFormat,
   kiwiFormat,
   mkosiFormat,
+  vmdb2Format,
+  packerFormat,
+  liveBuildFormat,
   treefileFormat,
   tdlFormat,
   virtBuilderFormat,

@@ -8,7 +8,7 @@
  * loss). Done-criteria of issue 6: no crash, and ≥ 98 % of pairs re-read without errors. IMGC_MATRIX_LIMIT=n reads only n files per format.
  * One test file per corpus (translate-matrix-<corpus>.test.ts) so vitest runs them in parallel.
  */
-import { existsSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -29,6 +29,9 @@ export const CORPORA: Record<string, (row: Record<string, string>) => string | u
   kickstart: () => 'kickstart',
   blueprint: (row) => (row.path?.endsWith('.json') ? 'blueprint-json' : 'blueprint'),
   bootc: () => 'containerfile',
+  vmdb2: () => 'vmdb2',
+  packer: (row) => (row.kind === 'main' ? 'packer' : undefined),
+  'live-build': (row) => (row.kind === 'main' ? 'live-build' : undefined),
   treefile: (row) => (row.kind === 'main' ? 'treefile' : undefined),
   tdl: (row) => (row.kind === 'main' ? 'tdl' : undefined),
   // kickstarts are the kickstart corpus's matter; indexes, fragments and preseeds are virt-builder's
@@ -39,13 +42,20 @@ export const CORPORA: Record<string, (row: Record<string, string>) => string | u
 export function rowPath(dir: string, row: Record<string, string>): string | undefined {
   const staged = /(?:^|;\s*)staged=([^;\s]+)/.exec(row.notes ?? '')?.[1];
   const candidates = [
+    staged && row.path ? join(staged, row.path) : undefined,
     row.staged_path,
-    staged && row.path ? `${staged}/${row.path}` : undefined,
-    row.path,
+    row.path === '.' ? undefined : row.path,
     row.repo && row.path ? `${row.repo.replace('/', '+')}/${row.path}` : undefined,
   ];
   for (const c of candidates) if (c && existsSync(join(dir, c))) return join(dir, c);
-  return undefined;
+  return row.repo && row.path ? inDatedCopy(dir, row.repo, row.path) : undefined;
+}
+
+/** Older commits of a repository sit in `owner+name@<date or tag>/` folders; the one holding `path`. */
+function inDatedCopy(dir: string, repo: string, path: string): string | undefined {
+  const prefix = `${repo.replace('/', '+')}@`;
+  const copies = readdirSync(dir).filter((e) => e.startsWith(prefix) && existsSync(join(dir, e, path)));
+  return copies.length ? join(dir, copies.sort().at(-1)!, path) : undefined;
 }
 
 /** One definition a corpus manifest lists, read with its reader; `loaded` only when it reads without errors. */

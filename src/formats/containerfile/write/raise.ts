@@ -443,6 +443,8 @@ class Raiser {
       ];
       const head = ['COPY', ...flags].join(' ');
       if (f.content?.endsWith('\n')) {
+        const field = flags.length ? undefined : knownFileField(f.path, f.content);
+        if (field) this.lossy(ptr, `a plain ${f.path} with this content reads back as ${field}, not a file`);
         this.heredoc(`${head} <<`, ` ${f.path}`, f.content);
       } else if (f.content !== undefined || f.contentBase64 !== undefined) {
         const target = `files${f.path}`;
@@ -463,6 +465,14 @@ class Raiser {
   }
 
   private symlinks() {
+    this.ir.symlinks.forEach((s, i) => {
+      // the reader takes this link as the timezone (lowerLn)
+      if (s.path === '/etc/localtime' && /^(?:\.\.)?\/usr\/share\/zoneinfo\/./.test(s.target))
+        this.lossy(
+          pointer('symlinks', i),
+          'RUN ln -sf …/zoneinfo/… /etc/localtime reads back as the timezone',
+        );
+    });
     const cmds = this.ir.symlinks.map((s) => `ln -sf ${shellQuote(s.target)} ${shellQuote(s.path)}`);
     if (cmds.length) this.out.push('', `RUN ${cmds.join(' && \\\n    ')}`);
   }
@@ -844,4 +854,18 @@ function mergeConfig(base: Record<string, unknown>, add: Record<string, unknown>
         : v;
   }
   return out;
+}
+
+/**
+ * The IR field the reader makes of a COPY heredoc of this file with no --chmod/--chown
+ * (read/lower.ts lowerKnownFile): the hostname, locale and keymap files of one setting.
+ */
+function knownFileField(path: string, content: string): string | undefined {
+  const single = /^([^\n]*)\n?$/.exec(content)?.[1];
+  if (single === undefined) return undefined;
+  if (path === '/etc/hostname' && /^[A-Za-z0-9.-]+$/.test(single)) return '/system/hostname';
+  const assigns = (key: string) => new RegExp(`^${key}=(?:"([^"]*)"|(\\S+))$`).test(single);
+  if (path === '/etc/locale.conf' && assigns('LANG')) return '/system/locale';
+  if (path === '/etc/vconsole.conf' && assigns('KEYMAP')) return '/system/keymap';
+  return undefined;
 }

@@ -44,7 +44,7 @@ import {
   parseContainerReference,
 } from '../vocabulary.js';
 import { defaultRepositories } from './default-repositories.js';
-import { FALLBACK_IMAGE, TYPES_RAISED_FROM_IR } from './raised-types.js';
+import { ATTRIBUTE_POINTERS, FALLBACK_IMAGE, TYPES_RAISED_FROM_IR } from './raised-types.js';
 
 const MIB = 1024 * 1024;
 /** The KIWI image types that carry firmware and bootloader settings. */
@@ -550,7 +550,7 @@ export class Raiser {
       const written = parts.filter((p) => this.partitionWritable(p, storage.partitions.indexOf(p)));
       if (written.length || this.ext.children?.partitions) {
         const el = withAttrs(element('partitions'), {}, this.attrsOf(this.ext, 'partitions'));
-        for (const p of written) el.children.push(this.partition(p));
+        for (const p of written) el.children.push(this.partition(p, storage.partitions.indexOf(p)));
         el.children.push(...this.kidsOf(this.ext, 'partitions'));
         kids.push(el);
       }
@@ -601,9 +601,10 @@ export class Raiser {
     return p.name ?? (p.mountpoint ?? 'data').replace(/^\//, '').replaceAll('/', '_');
   }
 
-  private partition(p: Partition): XElement {
+  private partition(p: Partition, index: number): XElement {
     const name = this.partitionName(p);
-    return withAttrs(
+    const kept = this.attrsOf(this.ext, `partition:${name}`);
+    const el = withAttrs(
       element('partition'),
       {
         name,
@@ -612,8 +613,19 @@ export class Raiser {
         filesystem: p.filesystem,
         label: p.fsLabel,
       },
-      this.attrsOf(this.ext, `partition:${name}`),
+      kept,
     );
+    const at = `/storage/partitions/${index}`;
+    const fields: Record<string, string> = {
+      name: `${at}/name`,
+      size: `${at}/size`,
+      mountpoint: `${at}/mountpoint`,
+      filesystem: `${at}/filesystem`,
+      label: `${at}/fsLabel`,
+    };
+    for (const k of Object.keys(kept ?? {})) delete fields[k];
+    ATTRIBUTE_POINTERS.set(el, fields);
+    return el;
   }
 
   private systemdisk(name: string, lvs: LogicalVolume[], btrfs: boolean): XElement {

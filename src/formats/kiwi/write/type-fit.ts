@@ -109,6 +109,11 @@ function pointerOf(attr: string): string {
   return POINTER_OF_ATTRIBUTE[attr] ?? '/extensions/kiwi';
 }
 
+/** The IR field an attribute of a <type> holds: its own for a type raised from the IR, else extension data. */
+export function typeAttributePointer(t: XElement, attr: string): string {
+  return TYPES_RAISED_FROM_IR.has(t) ? pointerOf(attr) : '/extensions/kiwi';
+}
+
 function oemResizeOff(t: XElement): boolean {
   const oem = childElements(t).find((c) => c.name === 'oemconfig');
   const resize = oem ? childElements(oem).find((c) => c.name === 'oem-resize') : undefined;

@@ -22,7 +22,8 @@ import { HOSTNAME_FILE, ROOT_OVERLAY, SCRIPT_FILES } from '../vocabulary.js';
 import { fitAptBuild } from './apt-build.js';
 import { printDocument } from './print.js';
 import { raiseKiwi } from './raise.js';
-import { ensureBuildType, fitTypesToRules } from './type-fit.js';
+import { ATTRIBUTE_POINTERS } from './raised-types.js';
+import { ensureBuildType, fitTypesToRules, typeAttributePointer } from './type-fit.js';
 
 export const WRITABLE_SCHEMAS = ['8.5', '7.5'] as const;
 
@@ -127,7 +128,7 @@ function scriptFiles(ir: ImageIR, options: WriteOptions, diagnostics: Diagnostic
       );
     }
     if (body === undefined && s.source !== undefined) {
-      if (options.sourceDir && !bodies.has(file)) {
+      if (options.sourceDir && !bodies.has(file) && existsSync(join(options.sourceDir, s.source))) {
         copies.push({ path: file, copyFrom: join(options.sourceDir, s.source), mode: 0o755 });
         bodies.set(file, []);
         return;
@@ -270,18 +271,23 @@ function downgradeTo75(root: XElement, diagnostics: Diagnostic[]): void {
 
 /** Drops attributes, values and elements the target schema does not allow, reporting each. */
 function fitToSchema(root: XElement, table: SchemaTable, version: string, diagnostics: Diagnostic[]): void {
-  conformTo(root, table, version, (d) =>
+  conformTo(root, table, version, (d) => {
+    // an attribute of a <type> raised from the IR holds an IR field: the loss is that field's
+    const pointer =
+      d.attribute === undefined
+        ? '/extensions/kiwi'
+        : d.element.name === 'type'
+          ? typeAttributePointer(d.element, d.attribute)
+          : (ATTRIBUTE_POINTERS.get(d.element)?.[d.attribute] ?? '/extensions/kiwi');
     diagnostics.push(
       version === '8.5'
         ? diag(
             translateCodes.lossDetail,
-            { pointer: '/extensions/kiwi', target: 'kiwi', detail: `${d.detail}; not written` },
+            { pointer, target: 'kiwi', detail: `${d.detail}; not written` },
             undefined,
-            {
-              pointer: '/extensions/kiwi',
-            },
+            { pointer },
           )
         : diag(kiwiCodes.writeDowngraded, { version, detail: `${d.detail}; not written` }),
-    ),
-  );
+    );
+  });
 }

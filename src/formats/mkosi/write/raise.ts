@@ -386,6 +386,11 @@ export function raiseMkosi(input: RaiseInput): RaiseResult {
         loss(`/scripts/${i}`, 'the script has neither a body nor a file next to the definition');
         return;
       }
+      // the reader takes every script it can read by its text (read/lower.ts)
+      loss(
+        `/scripts/${i}/source`,
+        `${path} is copied next to mkosi.conf and reads back as the script's text`,
+      );
     } else {
       const suffix = s.chroot ? '.chroot' : '';
       const name = (s.name ?? `script-${i}`).replace(/[/\\]/g, '_');

@@ -1,4 +1,6 @@
 /** IR → template.tdl, the Oz template that ImageFactory and oz-install read. */
+import { existsSync, readFileSync } from 'node:fs';
+import { isAbsolute, join, normalize } from 'node:path';
 import { translateCodes } from '../../../diagnostics/codes/translate.js';
 import { diag } from '../../../diagnostics/define.js';
 import type { Diagnostic } from '../../../diagnostics/types.js';
@@ -193,7 +195,23 @@ function writeTdl(ir: ImageIR, options: WriteOptions) {
         lost('Oz runs commands inside the guest; this one ran on the build host', `/scripts/${i}/chroot`);
       const name = ` name="${esc(s.name ?? `script-${i + 1}`)}"`;
       if (s.body !== undefined) el(4, 'command', s.body, name);
-      else el(4, 'command', s.source ?? '', `${name} type="url"`);
+      else {
+        const local = localScript(s.source);
+        if (local !== undefined) {
+          lost(
+            `${s.source} is written as the command's text; it reads back as a script body`,
+            `/scripts/${i}/source`,
+          );
+          el(4, 'command', local, name);
+        } else {
+          // the reader keeps type="url" commands as extension data, not as scripts
+          lost(
+            `${s.source ?? 'a script without a body'} is written as a type="url" command, which reads back as extension data`,
+            `/scripts/${i}`,
+          );
+          el(4, 'command', s.source ?? '', `${name} type="url"`);
+        }
+      }
     }
     for (const c of byUrl) el(4, 'command', c.url, ` name="${esc(c.name)}" type="url"`);
     out.push(`  </${section}>`);
@@ -210,6 +228,16 @@ function writeTdl(ir: ImageIR, options: WriteOptions) {
   }
   out.push('</template>');
   return { files: [{ path: 'template.tdl', content: `${out.join('\n')}\n` }], diagnostics };
+
+  /** The text of a script file next to the definition (Oz fetches only URLs), when there is one. */
+  function localScript(source: string | undefined): string | undefined {
+    if (!source || !options.sourceDir || isAbsolute(source) || /^[a-z][a-z0-9+.-]*:/i.test(source))
+      return undefined;
+    const rel = normalize(source);
+    if (rel.startsWith('..')) return undefined;
+    const path = join(options.sourceDir, rel);
+    return existsSync(path) ? readFileSync(path, 'utf8') : undefined;
+  }
 
   /** Oz sets only root's password, as clear text; other accounts fall outside the capability table. */
   function writeRootPassword() {

@@ -1,0 +1,112 @@
+/**
+ * What the live-build reader and writer agree on: the lb config options imgc maps, the names
+ * live-build 20230502 saves them under in config/{common,bootstrap,chroot,binary}, and the
+ * image types.
+ */
+
+/** Options the IR holds, by their long name, and the saved variables that carry each (newest first). */
+export const MAPPED_OPTIONS: Readonly<Record<string, readonly string[]>> = {
+  mode: ['LB_MODE'],
+  distribution: ['LB_DISTRIBUTION'],
+  architectures: ['LB_ARCHITECTURE', 'LB_ARCHITECTURES'],
+  'archive-areas': ['LB_ARCHIVE_AREAS'],
+  'parent-mirror-bootstrap': ['LB_PARENT_MIRROR_BOOTSTRAP'],
+  'mirror-bootstrap': ['LB_MIRROR_BOOTSTRAP'],
+  'binary-images': ['LB_IMAGE_TYPE', 'LB_BINARY_IMAGES'],
+  'apt-recommends': ['LB_APT_RECOMMENDS'],
+  'bootappend-live': ['LB_BOOTAPPEND_LIVE'],
+  'image-name': ['LB_IMAGE_NAME'],
+  hostname: ['LB_HOSTNAME'],
+};
+
+/** Old and short spellings lb config still takes → the long name above. */
+export const OPTION_ALIASES: Readonly<Record<string, string>> = {
+  '-a': 'architectures',
+  architecture: 'architectures',
+  '-b': 'binary-images',
+  'binary-image': 'binary-images',
+  '-d': 'distribution',
+  '-m': 'parent-mirror-bootstrap',
+  'linux-flavour': 'linux-flavours',
+  '-k': 'linux-flavours',
+};
+
+/** Options that are switches in some live-build versions (no value follows). */
+export const SWITCHES = new Set([
+  'noauto',
+  'clean',
+  'debug',
+  'force',
+  'quiet',
+  'verbose',
+  'color',
+  'no-color',
+  'help',
+  'usage',
+  'version',
+]);
+
+/** --binary-images → IR output type. */
+export const IMAGE_TYPES: Readonly<Record<string, 'iso' | 'disk' | 'pxe' | 'tar'>> = {
+  iso: 'iso',
+  'iso-hybrid': 'iso',
+  hdd: 'disk',
+  netboot: 'pxe',
+  tar: 'tar',
+};
+
+/** IR output type → the image type the writer chooses. */
+export const WRITTEN_IMAGE_TYPE: Readonly<Record<string, string>> = {
+  iso: 'iso-hybrid',
+  disk: 'hdd',
+  pxe: 'netboot',
+  tar: 'tar',
+};
+
+/** Debian's kernel spelling ↔ dpkg's architecture. */
+export const DEB_TO_ARCH: Readonly<Record<string, string>> = {
+  amd64: 'x86_64',
+  arm64: 'aarch64',
+  armhf: 'armv7l',
+  armel: 'armv5tel',
+  i386: 'i686',
+  ppc64el: 'ppc64le',
+  s390x: 's390x',
+  riscv64: 'riscv64',
+  loong64: 'loongarch64',
+};
+export const ARCH_TO_DEB: Readonly<Record<string, string>> = Object.fromEntries(
+  Object.entries(DEB_TO_ARCH).map(([d, a]) => [a, d]),
+);
+
+/** live-build modes → distribution ids. */
+export const MODES: Readonly<Record<string, string>> = { debian: 'debian', ubuntu: 'ubuntu' };
+
+/** Debian release numbers → the suite lb config takes. */
+export const DEBIAN_NUMBERED: Readonly<Record<string, string>> = {
+  '9': 'stretch',
+  '10': 'buster',
+  '11': 'bullseye',
+  '12': 'bookworm',
+  '13': 'trixie',
+  '14': 'forky',
+};
+
+/** Package list files whose packages go into the image (live-build's *.list.chroot family). */
+export const CHROOT_LIST = /\.list(\.chroot(_install|_live)?)?$/;
+
+/** Folders of a config tree that shape the medium, not the installed system: noted, not read. */
+export const KEPT_PARTS = [
+  'bootloaders',
+  'includes.binary',
+  'includes.installer',
+  'includes.source',
+  'includes.bootstrap',
+  'debian-installer',
+  'preseed',
+  'packages.chroot',
+  'packages.binary',
+  'packages',
+  'rootfs',
+  'apt',
+];

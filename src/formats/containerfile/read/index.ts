@@ -1,11 +1,10 @@
 /** Reads a Containerfile, a bootc-image-builder config or a kargs.d file into the IR. */
 import { readdirSync, statSync } from 'node:fs';
-import { stat } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { coreCodes } from '../../../diagnostics/codes/core.js';
 import { diag } from '../../../diagnostics/define.js';
 import type { Diagnostic } from '../../../diagnostics/types.js';
-import { InputRejected, readInputText, readInputTextSync } from '../../../input/bounded.js';
+import { InputRejected, readInputTextSync } from '../../../input/bounded.js';
 import { emptyIr } from '../../../ir/empty.js';
 import type { PositionTable } from '../../../ir/positions.js';
 import type { ImageIR } from '../../../ir/schema.js';
@@ -44,7 +43,7 @@ async function read(path: string, options: ReadOptions): Promise<ReadResult> {
     for (const name of options.profiles ?? [])
       diagnostics.push(diag(coreCodes.unknownProfile, { name, known: '' }, { file: path }));
     let main = path;
-    if ((await stat(path)).isDirectory()) {
+    if (statSync(path).isDirectory()) {
       const found = readdirSync(path).filter((e) => MAIN_NAMES.test(e));
       if (found.length > 1) {
         diagnostics.push(
@@ -64,7 +63,7 @@ async function read(path: string, options: ReadOptions): Promise<ReadResult> {
       }
       main = join(path, found[0]!);
     }
-    const text = await readInputText(main);
+    const text = readInputTextSync(main);
     if (isKargsFile(main) || (main.endsWith('.toml') && /^\s*kargs\s*=/m.test(text)))
       return readKargsOnly(text, main, diagnostics);
     if (/\.(toml|json)$/.test(main)) return readConfigOnly(text, main, diagnostics);

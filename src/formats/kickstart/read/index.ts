@@ -1,5 +1,5 @@
 /** Kickstart reader: a .ks file, or a folder holding exactly one. */
-import { readdir, stat } from 'node:fs/promises';
+import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { coreCodes } from '../../../diagnostics/codes/core.js';
 import { discoveryCodes } from '../../../diagnostics/codes/discovery.js';
@@ -28,8 +28,10 @@ export function detectKickstart(c: DetectCandidate): number {
 async function readKickstart(path: string, options: ReadOptions): Promise<ReadResult> {
   let file = path;
   try {
-    if ((await stat(path)).isDirectory()) {
-      const candidates = (await readdir(path)).filter((e) => KS_NAME.test(e)).sort();
+    if (statSync(path).isDirectory()) {
+      const candidates = readdirSync(path)
+        .filter((e) => KS_NAME.test(e))
+        .sort();
       if (candidates.length !== 1) {
         const d =
           candidates.length === 0

@@ -1,0 +1,98 @@
+#!/usr/bin/env node
+// The fuzz ledger: every long run appends what it covered, so that runs on several days and
+// machines add up without counting an input twice. An input is fixed by the run seed, the list
+// of readers (input n goes to reader n mod their count) and n; two runs with the same seed and
+// reader list cover the same inputs where their ranges of n overlap, and the totals count the
+// union of those ranges once. Runs with different seeds or reader lists never share an input.
+// Crashes, hangs and over-RSS stops are summed over runs as reported (a repeat re-finds them).
+//   node bench/fuzz/ledger.mjs [bench/fuzz/ledger.json]   # totals per reader
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+
+export const DEFAULT_LEDGER = new URL('ledger.json', import.meta.url).pathname;
+
+/** The runs recorded in `file`, oldest first; none when it does not exist. */
+export function readLedger(file) {
+  if (!existsSync(file)) return [];
+  const parsed = JSON.parse(readFileSync(file, 'utf8'));
+  if (!Array.isArray(parsed.runs)) throw new Error(`${file}: expected {"runs": [...]}`);
+  return parsed.runs;
+}
+
+export function appendRun(file, run) {
+  const runs = [...readLedger(file), run];
+  // one run a line: a diff shows the runs added
+  writeFileSync(file, `{"runs": [\n${runs.map((r) => JSON.stringify(r)).join(',\n')}\n]}\n`);
+  return runs;
+}
+
+/** Inputs of reader `index` (of `count`) among input numbers [start, end). */
+export function inputsOfReader(start, end, index, count) {
+  const below = (n) => Math.max(0, Math.ceil((n - index) / count));
+  return Math.max(0, below(end) - below(start));
+}
+
+/** Merged, sorted ranges [start, end). */
+export function unionOf(ranges) {
+  const sorted = [...ranges].filter(([s, e]) => e > s).sort((a, b) => a[0] - b[0]);
+  const merged = [];
+  for (const [s, e] of sorted) {
+    const last = merged[merged.length - 1];
+    if (last && s <= last[1]) last[1] = Math.max(last[1], e);
+    else merged.push([s, e]);
+  }
+  return merged;
+}
+
+/**
+ * Distinct inputs per reader over all runs, and the findings summed. A run's range is the input
+ * numbers it started ([start, end)); an input stopped as a hang or over-RSS counts among the
+ * inputs and among the findings.
+ */
+export function totals(runs) {
+  const groups = new Map();
+  for (const run of runs) {
+    const key = `${run.seed}/${run.readers.join(',')}`;
+    const group = groups.get(key) ?? { readers: run.readers, ranges: [] };
+    group.ranges.push([run.start, run.end]);
+    groups.set(key, group);
+  }
+  const byReader = {};
+  const entry = (reader) => {
+    byReader[reader] ??= { inputs: 0, crashes: 0, hangs: 0, overRss: 0, peakRssMb: 0, cpuSeconds: 0 };
+    return byReader[reader];
+  };
+  for (const { readers, ranges } of groups.values()) {
+    for (const [s, e] of unionOf(ranges)) {
+      readers.forEach((reader, i) => {
+        entry(reader).inputs += inputsOfReader(s, e, i, readers.length);
+      });
+    }
+  }
+  for (const run of runs) {
+    for (const [reader, found] of Object.entries(run.found ?? {})) {
+      const t = entry(reader);
+      t.crashes += found.crashes;
+      t.hangs += found.hangs;
+      t.overRss += found.overRss;
+    }
+    for (const reader of run.readers) {
+      const t = entry(reader);
+      t.peakRssMb = Math.max(t.peakRssMb, run.peakRssMb ?? 0);
+    }
+  }
+  return byReader;
+}
+
+function main() {
+  const file = process.argv[2] ?? DEFAULT_LEDGER;
+  const runs = readLedger(file);
+  const byReader = totals(runs);
+  process.stdout.write(`${runs.length} runs in ${file}\n`);
+  for (const [reader, t] of Object.entries(byReader)) {
+    process.stdout.write(
+      `${reader.padEnd(15)} ${String(t.inputs).padStart(10)} distinct inputs  crashes ${t.crashes}  hangs ${t.hangs}  over-RSS ${t.overRss}  peak RSS ${t.peakRssMb} MB\n`,
+    );
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) main();

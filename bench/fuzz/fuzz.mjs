@@ -4,7 +4,7 @@
 // packages from node_modules like the built CLI does, and runs side by side keep their own.
 //   node bench/fuzz/fuzz.mjs [--seconds 60] [--reader kiwi,mkosi] [--rss-mb 1024]
 //                            [--timeout-ms 10000] [--seed N] [--start N] [--out DIR] [--keep 5] [--json]
-//                            [--ledger bench/fuzz/ledger.json]
+//                            [--ledger bench/fuzz/ledger.jsonl]
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, hostname, loadavg } from 'node:os';

@@ -5,24 +5,31 @@
 // reader list cover the same inputs where their ranges of n overlap, and the totals count the
 // union of those ranges once. Runs with different seeds or reader lists never share an input.
 // Crashes, hangs and over-RSS stops are summed over runs as reported (a repeat re-finds them).
-//   node bench/fuzz/ledger.mjs [bench/fuzz/ledger.json]   # totals per reader
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+// The file is JSON Lines: one run a line, appended, so a diff or a merge shows the runs added.
+//   node bench/fuzz/ledger.mjs [bench/fuzz/ledger.jsonl]   # totals per reader
+import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 
-export const DEFAULT_LEDGER = new URL('ledger.json', import.meta.url).pathname;
+export const DEFAULT_LEDGER = new URL('ledger.jsonl', import.meta.url).pathname;
 
 /** The runs recorded in `file`, oldest first; none when it does not exist. */
 export function readLedger(file) {
   if (!existsSync(file)) return [];
-  const parsed = JSON.parse(readFileSync(file, 'utf8'));
-  if (!Array.isArray(parsed.runs)) throw new Error(`${file}: expected {"runs": [...]}`);
-  return parsed.runs;
+  return readFileSync(file, 'utf8')
+    .split('\n')
+    .map((line, i) => [line.trim(), i + 1])
+    .filter(([line]) => line !== '')
+    .map(([line, number]) => {
+      try {
+        return JSON.parse(line);
+      } catch (e) {
+        throw new Error(`${file}:${number}: not a JSON run: ${e.message}`);
+      }
+    });
 }
 
 export function appendRun(file, run) {
-  const runs = [...readLedger(file), run];
-  // one run a line: a diff shows the runs added
-  writeFileSync(file, `{"runs": [\n${runs.map((r) => JSON.stringify(r)).join(',\n')}\n]}\n`);
-  return runs;
+  appendFileSync(file, `${JSON.stringify(run)}\n`);
+  return readLedger(file);
 }
 
 /** Inputs of reader `index` (of `count`) among input numbers [start, end). */

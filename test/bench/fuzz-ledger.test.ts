@@ -60,11 +60,11 @@ describe('fuzz ledger', () => {
   });
 
   it('appends a run a line to the file and reads it back', () => {
-    const file = join(mkdtempSync(join(tmpdir(), 'imgc-ledger-')), 'ledger.json');
+    const file = join(mkdtempSync(join(tmpdir(), 'imgc-ledger-')), 'ledger.jsonl');
     expect(readLedger(file)).toEqual([]);
     appendRun(file, run(3, 0, 9));
     appendRun(file, run(3, 9, 18));
     expect(readLedger(file).map((r: { end: number }) => r.end)).toEqual([9, 18]);
-    expect(readFileSync(file, 'utf8').split('\n')).toHaveLength(5);
+    expect(readFileSync(file, 'utf8').split('\n')).toHaveLength(3);
   });
 });

@@ -289,15 +289,19 @@ function saveInput(
   detail: string,
   options: FuzzOptions,
 ): void {
-  const input = generate(seeds, options.runSeed, n);
   const dir = join(options.out, reader, `${kind}-${options.runSeed}-${n}`);
-  materialize(dir, input);
-  const about = [
-    `reader: ${reader}`,
-    `what: ${kind}: ${detail}`,
-    `input: ${input.main} (seed ${input.seed}, mutated ${input.mutated} by ${input.applied.join(', ')})`,
-    `again: node bench/fuzz/fuzz.mjs --reader ${reader} --seed ${options.runSeed} (input ${n})`,
-  ];
+  const about = [`reader: ${reader}`, `what: ${kind}: ${detail}`];
+  // a bug in the harness's own generator must not end the run: the finding is kept without its input
+  try {
+    const input = generate(seeds, options.runSeed, n);
+    materialize(dir, input);
+    about.push(
+      `input: ${input.main} (seed ${input.seed}, mutated ${input.mutated} by ${input.applied.join(', ')})`,
+    );
+  } catch (e) {
+    about.push(`input: not rebuilt: ${e instanceof Error ? e.message : String(e)}`);
+  }
+  about.push(`again: node bench/fuzz/fuzz.mjs --reader ${reader} --seed ${options.runSeed} (input ${n})`);
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'CRASH.txt'), `${about.join('\n')}\n`);
 }

@@ -19,7 +19,7 @@ import { lowerBlueprint } from './lower.js';
 export type Syntax = 'toml' | 'json';
 
 const TOML_HINTS =
-  /^\s*(name\s*=|\[\[packages\]\]|\[\[groups\]\]|\[customizations[.\]]|\[\[customizations\.)/m;
+  /^[^\S\n\r\u2028\u2029]*(name\s*=|\[\[packages\]\]|\[\[groups\]\]|\[customizations[.\]]|\[\[customizations\.)/m;
 const JSON_HINTS = /"(customizations|packages|blueprint|distro|enabled_modules)"\s*:/;
 const FOLDER_FILES: Record<Syntax, string[]> = {
   toml: ['blueprint.toml', 'config.toml'],

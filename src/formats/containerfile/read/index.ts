@@ -26,14 +26,22 @@ function isKargsFile(path: string): boolean {
 function detect(c: DetectCandidate): number {
   if (c.isDirectory) return c.entries?.some((e) => MAIN_NAMES.test(e)) ? 0.8 : 0;
   if (MAIN_LIKE.test(c.name)) return 0.9;
-  if (isKargsFile(c.path) || (c.name.endsWith('.toml') && /^\s*kargs\s*=/m.test(c.head ?? ''))) return 0.9;
+  if (
+    isKargsFile(c.path) ||
+    (c.name.endsWith('.toml') && /^[^\S\n\r\u2028\u2029]*kargs\s*=/m.test(c.head ?? ''))
+  )
+    return 0.9;
   if (
     /\.(toml|json)$/.test(c.name) &&
     /customizations/.test(c.head ?? '') &&
-    !/^\s*(name|\s*"name")\s*[=:]/m.test(c.head ?? '')
+    !/^[^\S\n\r\u2028\u2029]*(name|"name")\s*[=:]/m.test(c.head ?? '')
   )
     return 0.3;
-  if (/^\s*FROM\s+\S/im.test(c.head ?? '') && /^\s*(RUN|COPY)\s/im.test(c.head ?? '')) return 0.5;
+  if (
+    /^[^\S\n\r\u2028\u2029]*FROM\s+\S/im.test(c.head ?? '') &&
+    /^[^\S\n\r\u2028\u2029]*(RUN|COPY)\s/im.test(c.head ?? '')
+  )
+    return 0.5;
   return 0;
 }
 
@@ -64,7 +72,7 @@ async function read(path: string, options: ReadOptions): Promise<ReadResult> {
       main = join(path, found[0]!);
     }
     const text = readInputTextSync(main);
-    if (isKargsFile(main) || (main.endsWith('.toml') && /^\s*kargs\s*=/m.test(text)))
+    if (isKargsFile(main) || (main.endsWith('.toml') && /^[^\S\n\r\u2028\u2029]*kargs\s*=/m.test(text)))
       return readKargsOnly(text, main, diagnostics);
     if (/\.(toml|json)$/.test(main)) return readConfigOnly(text, main, diagnostics);
     return readContainerfile(text, main, diagnostics);

@@ -9,7 +9,7 @@ import { readKickstartFile } from './read.js';
 
 const KS_NAME = /\.(ks|ks\.in|ks\.cfg)$|^anaconda-ks\.cfg$|^ks\.cfg$/;
 const KS_LINE =
-  /^\s*(%packages|%post|%pre|%end|%include|%ksappend)\b|^\s*(rootpw|autopart|zerombr|clearpart|bootloader|ostreesetup|liveimg|url)\s/m;
+  /^[^\S\n\r\u2028\u2029]*(%packages|%post|%pre|%end|%include|%ksappend)\b|^[^\S\n\r\u2028\u2029]*(rootpw|autopart|zerombr|clearpart|bootloader|ostreesetup|liveimg|url)\s/m;
 
 export function detectKickstart(c: DetectCandidate): number {
   if (c.isDirectory) {

@@ -23,6 +23,9 @@ await build({
   banner: {
     js: "import { createRequire as imgcCreateRequire } from 'node:module'; const require = imgcCreateRequire(import.meta.url);",
   },
+  // @cyclonedx/cyclonedx-library require()s its optional plugins (XML writers and validators)
+  // inside try/catch; imgc writes JSON only, so they stay out of the bundle (decision 0107).
+  external: ['xmlbuilder2', 'libxmljs2', 'ajv-formats-draft2019', 'spdx-expression-parse'],
   logLevel: 'warning',
   legalComments: 'none',
 });

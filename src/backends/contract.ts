@@ -10,6 +10,7 @@
 import type { Diagnostic } from '../diagnostics/types.js';
 import type { FormatOptions } from '../formats/contract.js';
 import type { ImageIR, Initrd, PackageRef, Repository } from '../ir/schema.js';
+import type { LockedPackage, RepositoryState } from '../plan/lock-file.js';
 import type { PlanStep, StepDraft, StepType } from '../plan/steps.js';
 
 export const BACKEND_API_VERSION = 1 as const;
@@ -150,6 +151,17 @@ export interface Resolution {
   diagnostics: Diagnostic[];
 }
 
+/** What `imgc lock` asks for: the resolution with each package's download URL and digest. */
+export interface LockResolution {
+  tool: string;
+  packages: LockedPackage[];
+  /** the metadata of every repository taking part, with its timestamp */
+  repositories: RepositoryState[];
+  diagnostics: Diagnostic[];
+}
+
+export type { LockedPackage, RepositoryState };
+
 export interface ResolveContext {
   /** a cache shared between runs (repository metadata), private to the resolving backend */
   cacheDir: string;
@@ -217,6 +229,12 @@ export interface Backend {
    * without root (`imgc packages --resolve`); absent = this backend cannot resolve.
    */
   resolvePackages?(request: PackageRequest, context: ResolveContext): Promise<Resolution>;
+  /**
+   * Resolves as `resolvePackages` and adds, per package, the download URL, SHA-256 and size from
+   * the repository metadata, plus each repository's metadata timestamp (`imgc lock`, every
+   * build's `<name>.lock`, the check of `build --locked`); absent = this backend cannot lock.
+   */
+  lockPackages?(request: PackageRequest, context: ResolveContext): Promise<LockResolution>;
   /** releases what the backend holds (a plugin process); called when the registry is closed */
   close?(): Promise<void>;
 

@@ -27,6 +27,8 @@ export interface BootWatchOptions {
 export interface BootOptions extends BootWatchOptions {
   disk: string;
   format?: 'raw' | 'qcow2';
+  /** true: the guest writes to the disk image itself (default: -snapshot, the image is left as it was) */
+  persist?: boolean;
 }
 
 export interface BootResult {
@@ -193,7 +195,7 @@ export async function bootDisk(options: BootOptions): Promise<BootResult> {
     watch({
       args: [
         ...machineArgs(accel, vars, options.memoryMiB ?? 2048, options.cpus ?? 2),
-        '-snapshot',
+        ...(options.persist ? [] : ['-snapshot']),
         '-drive',
         `file=${options.disk},format=${options.format ?? 'raw'},if=virtio`,
       ],

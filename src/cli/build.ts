@@ -1,21 +1,53 @@
 /** `imgc build`: plan, then execute with the cache, progress output and cleanup on Ctrl-C. */
-import { resolve } from 'node:path';
+import { mkdir, mkdtemp, rename, rm } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
 import { BackendRegistry } from '../backends/registry.js';
+import { goldenCodes } from '../diagnostics/codes/golden.js';
+import { reproducibleCodes } from '../diagnostics/codes/reproducible.js';
+import { diag } from '../diagnostics/define.js';
 import { renderDiagnostic } from '../diagnostics/render.js';
-import { hasErrors } from '../diagnostics/types.js';
+import { type Diagnostic, hasErrors } from '../diagnostics/types.js';
+import { BuildLock } from '../exec/build-lock.js';
+import { compareOutputs, LISTED, type OutputComparison } from '../exec/compare-outputs.js';
 import { executeBuild } from '../exec/executor.js';
+import { checkedLock, type Locking } from '../exec/package-lock.js';
 import type { BuildEvent } from '../exec/progress.js';
 import type { FormatRegistry } from '../formats/registry.js';
+import type { SbomFormat } from '../golden/write.js';
 import { EXIT, exitFor, type Io, printDiagnostics, shown } from './output.js';
 import { defaultCacheDir, type PlanFlags, type PreparedPlan, preparePlan } from './plan.js';
 import { StatusLine } from './status-line.js';
 
 export interface BuildFlags extends PlanFlags {
   outputDir: string;
+  /** install exactly the lock file's package set, after checking the repositories still hold it */
+  locked?: boolean;
+  /** the lock file for --locked (default: <name>.lock beside the definition) */
+  lock?: string;
   cacheDir?: string;
   treeCache?: boolean;
   verbose?: boolean;
   tmpfs?: boolean;
+  /** build twice in separate roots without the tree cache, compare the outputs */
+  verifyReproducible?: boolean;
+  /** --sbom spdx,cyclonedx: added to what the definition's sbom field asks for */
+  sbom?: string;
+}
+
+const SBOM_FORMATS = ['spdx', 'cyclonedx'] as const;
+
+/** The --sbom list, or the diagnostic for a value that is not a format. */
+export function parseSbomFlag(value: string | undefined): { formats: SbomFormat[]; error?: Diagnostic } {
+  const formats: SbomFormat[] = [];
+  for (const part of (value ?? '')
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean)) {
+    if (!(SBOM_FORMATS as readonly string[]).includes(part))
+      return { formats, error: diag(goldenCodes.sbomUnknown, { value: part }) };
+    formats.push(part as SbomFormat);
+  }
+  return { formats };
 }
 
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
@@ -129,13 +161,113 @@ export async function runBuild(
   registry: FormatRegistry,
   path: string,
   flags: BuildFlags,
+  /** the backends to build with; default the built-ins and the plugins the flags name */
+  backends?: BackendRegistry,
 ): Promise<number> {
-  const prepared = await preparePlan(registry, path, flags);
+  const sbom = parseSbomFlag(flags.sbom);
+  if (sbom.error) {
+    printDiagnostics(io, [sbom.error]);
+    return EXIT.usage;
+  }
+  const verify = flags.verifyReproducible === true;
+  const reproducible = flags.reproducible || verify;
+  const prepared = await preparePlan(registry, path, { ...flags, reproducible }, backends);
+  // tools run in the tree (dpkg, useradd) read the epoch from their environment
+  const envBefore = process.env.SOURCE_DATE_EPOCH;
+  if (prepared.epoch?.reproducible) process.env.SOURCE_DATE_EPOCH = String(prepared.epoch.value);
+  if (prepared.plan && sbom.formats.length)
+    prepared.plan.sbom = [...new Set([...(prepared.plan.sbom ?? []), ...sbom.formats])].sort();
   try {
+    if (verify && prepared.plan && !hasErrors(prepared.diagnostics))
+      return await verifyReproducible(io, prepared, flags, path);
     return await buildPrepared(io, prepared, flags, path);
   } finally {
+    if (envBefore === undefined) delete process.env.SOURCE_DATE_EPOCH;
+    else process.env.SOURCE_DATE_EPOCH = envBefore;
     await prepared.close?.();
   }
+}
+
+/**
+ * `--verify-reproducible`: the plan built twice, each into its own folder from its own
+ * workspace and without the tree cache (the package cache is shared), then every output
+ * compared; identical outputs are moved into the output folder.
+ */
+async function verifyReproducible(
+  io: Io,
+  prepared: PreparedPlan,
+  flags: BuildFlags,
+  path: string,
+): Promise<number> {
+  const outputDir = resolve(flags.outputDir);
+  await mkdir(outputDir, { recursive: true });
+  const roots = await mkdtemp(join(outputDir, '.imgc-verify-'));
+  let keep = false;
+  try {
+    const builds = ['first', 'second'] as const;
+    for (const [i, which] of builds.entries()) {
+      const dir = join(roots, String(i + 1));
+      if (!flags.json) io.stderr(`--verify-reproducible: ${which} build into ${dir}\n`);
+      const code = await buildPrepared(
+        io,
+        { ...prepared, diagnostics: i === 0 ? prepared.diagnostics : [] },
+        {
+          ...flags,
+          outputDir: dir,
+          treeCache: false,
+        },
+        path,
+      );
+      if (code === EXIT.interrupted) return code;
+      if (code !== EXIT.ok) {
+        report(io, flags, [diag(reproducibleCodes.verifyBuildFailed, { which })]);
+        return code;
+      }
+    }
+    const compared = await compareOutputs(join(roots, '1'), join(roots, '2'));
+    printComparison(io, flags, compared);
+    const differing = compared.filter((c) => !c.identical).map((c) => c.name);
+    if (differing.length) {
+      report(io, flags, [
+        diag(reproducibleCodes.notReproducible, { outputs: differing.join(', '), kept: roots }),
+      ]);
+      keep = true;
+      return EXIT.notReproducible;
+    }
+    for (const c of compared) {
+      await rm(join(outputDir, c.name), { recursive: true, force: true });
+      await rename(join(roots, '1', c.name), join(outputDir, c.name));
+    }
+    return EXIT.ok;
+  } finally {
+    if (!keep) await rm(roots, { recursive: true, force: true });
+  }
+}
+
+function printComparison(io: Io, flags: BuildFlags, compared: OutputComparison[]): void {
+  if (flags.json) {
+    io.stdout(
+      `${JSON.stringify({ time: new Date().toISOString(), event: 'reproducible', outputs: compared })}\n`,
+    );
+    return;
+  }
+  for (const c of compared) {
+    if (c.identical) {
+      io.stdout(`${c.name}: identical\n`);
+      continue;
+    }
+    const more = c.total > LISTED ? ` (the first ${LISTED} of ${c.total})` : '';
+    io.stdout(`${c.name}: differs${more}\n${c.differences.map((d) => `  ${d}`).join('\n')}\n`);
+  }
+}
+
+function report(io: Io, flags: BuildFlags, diagnostics: Diagnostic[]): void {
+  if (flags.json)
+    for (const d of diagnostics)
+      io.stdout(
+        `${JSON.stringify(shown(io, { time: new Date().toISOString(), event: 'diagnostic', diagnostic: d }))}\n`,
+      );
+  else printDiagnostics(io, diagnostics);
 }
 
 async function buildPrepared(
@@ -166,6 +298,18 @@ async function buildPrepared(
     for (const d of prepared.diagnostics)
       render({ time: new Date().toISOString(), event: 'diagnostic', diagnostic: d });
 
+  const cacheDir = resolve(flags.cacheDir ?? defaultCacheDir());
+  const backends = prepared.backends ?? new BackendRegistry();
+  const lockFile = resolve(flags.lock ?? join(prepared.sourceDir ?? '.', `${prepared.name ?? 'image'}.lock`));
+  const locking: Locking =
+    flags.locked || flags.lock
+      ? await checkedLock(prepared.plan, backends, cacheDir, lockFile)
+      : { plan: prepared.plan, diagnostics: [] };
+  for (const d of locking.diagnostics)
+    render({ time: new Date().toISOString(), event: 'diagnostic', diagnostic: d });
+  if (hasErrors(locking.diagnostics)) return EXIT.buildFailed;
+  const buildLock = new BuildLock(locking.plan, backends, cacheDir, locking.lock);
+
   const controller = new AbortController();
   const onSignal = (sig: NodeJS.Signals) => {
     if (!controller.signal.aborted) controller.abort(sig);
@@ -174,20 +318,27 @@ async function buildPrepared(
   process.on('SIGTERM', onSignal);
   process.on('SIGHUP', onSignal);
   try {
-    const result = await executeBuild(prepared.plan, {
-      cacheDir: resolve(flags.cacheDir ?? defaultCacheDir()),
+    const result = await executeBuild(locking.plan, {
+      cacheDir,
       outputDir: resolve(flags.outputDir),
-      backends: prepared.backends ?? new BackendRegistry(),
+      backends,
       positions: prepared.positions,
       signal: controller.signal,
-      onEvent: render,
+      onEvent: (e) => {
+        buildLock.observe(e);
+        render(e);
+      },
       treeCache: flags.treeCache ?? true,
       preferTmpfs: flags.tmpfs ?? true,
       ...(prepared.sourceDir ? { sourceDir: prepared.sourceDir } : {}),
     });
     if (result.interrupted) return EXIT.interrupted;
-    return result.ok ? EXIT.ok : EXIT.buildFailed;
+    if (!result.ok) return EXIT.buildFailed;
+    const written = await buildLock.write(join(resolve(flags.outputDir), `${prepared.name ?? 'image'}.lock`));
+    for (const d of written) render({ time: new Date().toISOString(), event: 'diagnostic', diagnostic: d });
+    return EXIT.ok;
   } finally {
+    buildLock.cancel();
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
     process.off('SIGHUP', onSignal);

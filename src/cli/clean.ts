@@ -17,6 +17,7 @@ import { coreStepRuntimes } from '../exec/core-steps.js';
 import { AbortedError, ProcessRunner } from '../exec/runner.js';
 import { reapStaleWorkspaces } from '../exec/workspace.js';
 import type { FormatRegistry } from '../formats/registry.js';
+import { goldenBaseName, goldenFileNames } from '../golden/write.js';
 import { locate, outputNames } from '../plan/planner.js';
 import { EXIT, exitFor, type Io, printDiagnostics, printJson, say } from './output.js';
 import { type PlanFlags, preparePlan } from './plan.js';
@@ -46,7 +47,12 @@ export async function runClean(
 
   const outputDir = resolve(flags.outputDir);
   const removed: string[] = [];
-  for (const name of outputNames(prepared.plan)) {
+  const names = outputNames(prepared.plan);
+  // the golden manifest, its exports and SBOMs are named after the first output
+  if (names[0]) names.push(...Object.values(goldenFileNames(goldenBaseName(names[0]))));
+  // the lock every build writes beside its outputs goes with them
+  names.push(`${prepared.name ?? 'image'}.lock`);
+  for (const name of names) {
     const target = resolve(outputDir, name);
     if (dirname(target) !== outputDir) continue; // a name that would leave the folder is not ours
     if (!(await lstat(target).catch(() => undefined))) continue;

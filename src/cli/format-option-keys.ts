@@ -7,7 +7,7 @@
 import { cliCodes } from '../diagnostics/codes/cli.js';
 import { diag } from '../diagnostics/define.js';
 import type { Diagnostic } from '../diagnostics/types.js';
-import { closest } from '../formats/ir/read/schema-errors.js';
+import { closest } from '../lib/closest.js';
 
 export interface FormatOptionKey {
   key: string;
@@ -81,6 +81,14 @@ export const FORMAT_OPTION_KEYS: readonly FormatOptionKey[] = [
     description: '14 (Debian 12, Ubuntu 22.04) or current',
     stage: 'write',
     format: 'mkosi',
+  },
+  {
+    key: 'tdl-install-url',
+    readBy: 'tdl writer',
+    description:
+      'the install tree Oz installs from (<install type="url">) when imgc knows none for the distribution',
+    stage: 'write',
+    format: 'tdl',
   },
   {
     key: 'kiwiSchema',

@@ -14,8 +14,12 @@ import { runFormats, runInspect, runValidate } from './commands.js';
 import { runCompletion, SHELLS } from './completion.js';
 import { CommandStopped, prepareCommand } from './defaults.js';
 import { runDiff } from './diff.js';
+import { registerDrift } from './drift.js';
+import { registerFleet } from './fleet.js';
 import { runInit } from './init.js';
 import { LIST_TOPICS, runList } from './list.js';
+import { registerLock } from './lock.js';
+import { registerManifest } from './manifest.js';
 import { collect } from './options.js';
 import { EXIT, EXIT_CODE_TABLE, type Io, printDiagnostics, printJson, processIo } from './output.js';
 import { registerPackages } from './packages.js';
@@ -154,6 +158,10 @@ export function buildProgram(given: Io = processIo, registry = new FormatRegistr
       .argument('<path>', 'a definition file, or a folder holding one')
       .option('--from <format>', 'input format (detected when absent; "ir" for an IR in JSON or YAML)')
       .addOption(outputsOption("output types to build (default: the definition's, or directory)"))
+      .option(
+        '--reproducible',
+        "plan a reproducible build (SOURCE_DATE_EPOCH from the definition's files unless set)",
+      )
       .option('--profile <name>', 'activate a profile (repeatable)', collect, [])
       .option('--json', 'print {"plan": ..., "diagnostics": [...]}'),
   ).action(async (path: string, opts) => {
@@ -181,6 +189,26 @@ export function buildProgram(given: Io = processIo, registry = new FormatRegistr
       )
       .option('--no-tree-cache', 'neither reuse nor save tree snapshots (the package cache is still used)')
       .option('--no-tmpfs', 'build on disk under the cache dir instead of /dev/shm')
+      .option(
+        '--reproducible',
+        "byte-identical outputs: SOURCE_DATE_EPOCH from the definition's files (git commit time, else newest mtime) unless set",
+      )
+      .option(
+        '--verify-reproducible',
+        'build twice in separate roots without the tree cache and compare every output (exit 4 when they differ)',
+      )
+      .option(
+        '--locked',
+        "install exactly the lock file's package set; fails naming every package the repositories no longer give alike",
+      )
+      .option(
+        '--lock <file>',
+        'the lock file for --locked (default: <name>.lock beside the definition); implies --locked',
+      )
+      .option(
+        '--sbom <formats>',
+        'also write SBOMs beside the golden manifest: spdx (SPDX 2.3 JSON), cyclonedx (CycloneDX 1.6 JSON), comma-separated',
+      )
       .option('--profile <name>', 'activate a profile (repeatable)', collect, [])
       .option('--json', 'print progress as NDJSON events'),
   ).action(async (path: string, opts) => {
@@ -245,8 +273,12 @@ export function buildProgram(given: Io = processIo, registry = new FormatRegistr
 
   registerSummary(program, { io, registry, exit, withFormatFlags });
   registerPackages(program, { io, registry, exit, withFormatFlags });
+  registerLock(program, { io, registry, exit, withFormatFlags });
   registerBoot(program, { io, registry, exit, withFormatFlags });
   registerShell(program, { io, registry, exit, withFormatFlags });
+  registerFleet(program, { io, registry, exit, withFormatFlags });
+  registerDrift(program, { io, registry, exit, withFormatFlags });
+  registerManifest(program, { io, registry, exit, withFormatFlags });
 
   program
     .command('list')

@@ -51,7 +51,14 @@ export function detail(io: Io, line: string): void {
 }
 
 /** The exit codes, one table: README.md "Exit codes" and the man page show EXIT_CODE_TABLE. */
-export const EXIT = { ok: 0, inputErrors: 1, usage: 2, buildFailed: 3, interrupted: 130 } as const;
+export const EXIT = {
+  ok: 0,
+  inputErrors: 1,
+  usage: 2,
+  buildFailed: 3,
+  notReproducible: 4,
+  interrupted: 130,
+} as const;
 
 export const EXIT_CODE_TABLE: readonly { code: number; short: string; meaning: string }[] = [
   {
@@ -74,7 +81,13 @@ export const EXIT_CODE_TABLE: readonly { code: number; short: string; meaning: s
   {
     code: EXIT.buildFailed,
     short: 'build failed',
-    meaning: 'a build step or a clean script failed, or qemu of an interactive `boot` did',
+    meaning:
+      'a build step or a clean script failed, or qemu of an interactive `boot` did; `submit --wait`: a job failed after its retries',
+  },
+  {
+    code: EXIT.notReproducible,
+    short: 'not reproducible',
+    meaning: '`build --verify-reproducible`: both builds succeeded but wrote different outputs',
   },
   {
     code: EXIT.interrupted,

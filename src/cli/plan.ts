@@ -6,17 +6,18 @@ import { type BackendRegistry, localHost } from '../backends/registry.js';
 import { cliCodes } from '../diagnostics/codes/cli.js';
 import { diag } from '../diagnostics/define.js';
 import { type Diagnostic, hasErrors } from '../diagnostics/types.js';
-import { closest } from '../formats/ir/read/schema-errors.js';
 import { loadDefinition } from '../formats/load.js';
 import type { FormatRegistry } from '../formats/registry.js';
 import type { PositionTable } from '../ir/positions.js';
 import { mergeProfiles } from '../ir/profiles.js';
 import type { OutputType } from '../ir/schema.js';
-import { buildableOutputs, planBuild } from '../plan/planner.js';
+import { closest } from '../lib/closest.js';
+import { buildableOutputs, imageName, planBuild } from '../plan/planner.js';
 import type { BuildPlan, PlanStep } from '../plan/steps.js';
 import { openBackends } from '../plugins/index.js';
 import { type FormatFlags, formatOptionsFrom } from './options.js';
 import { exitFor, type Io, printDiagnostics, printJson, shown } from './output.js';
+import { chooseEpoch } from './source-date-epoch.js';
 
 export interface PlanFlags extends FormatFlags {
   from?: string;
@@ -27,6 +28,8 @@ export interface PlanFlags extends FormatFlags {
   plugin?: string[];
   /** an imgc.config.json from the global --config, whose plugins are loaded */
   config?: string;
+  /** a reproducible build with SOURCE_DATE_EPOCH from the definition's files when the environment has none */
+  reproducible?: boolean;
 }
 
 export interface PreparedPlan {
@@ -35,6 +38,10 @@ export interface PreparedPlan {
   clean?: PlanStep[];
   /** the folder of the definition */
   sourceDir?: string;
+  /** SOURCE_DATE_EPOCH of the plan, and whether the build is a reproducible one */
+  epoch?: { value: number; reproducible: boolean };
+  /** the image's name as its outputs are named (the lock file is `<name>.lock`) */
+  name?: string;
   /** the backends the plan was made with (built-ins and plugins); close() stops plugin processes */
   backends?: BackendRegistry;
   close?: () => Promise<void>;
@@ -95,9 +102,14 @@ export async function preparePlan(
   const effective = mergeProfiles(ir);
   const info = await stat(path);
   const sourceDir = info.isDirectory() ? resolve(path) : dirname(resolve(path));
-  const envEpoch = Number(process.env.SOURCE_DATE_EPOCH);
-  const sourceDateEpoch =
-    Number.isInteger(envEpoch) && envEpoch >= 0 ? envEpoch : Math.floor(info.mtimeMs / 1000);
+  const epoch = chooseEpoch({
+    env: process.env.SOURCE_DATE_EPOCH,
+    reproducible: flags.reproducible === true,
+    files: [...new Set([resolve(path), ...loaded.files.map((f) => resolve(sourceDir, f))])],
+  });
+  diagnostics.push(...epoch.diagnostics);
+  if (hasErrors(epoch.diagnostics)) return { positions, diagnostics, ...closing };
+  const sourceDateEpoch = epoch.epoch;
   const planned = await planBuild({
     ir: effective,
     positions,
@@ -107,11 +119,14 @@ export async function preparePlan(
     options,
     sourceDir,
     sourceDateEpoch,
+    reproducible: epoch.reproducible,
   });
   return {
     plan: planned.plan,
+    name: imageName(effective),
     ...(planned.clean ? { clean: planned.clean } : {}),
     sourceDir,
+    epoch: { value: sourceDateEpoch, reproducible: epoch.reproducible },
     positions,
     diagnostics: [...diagnostics, ...planned.diagnostics],
     ...closing,

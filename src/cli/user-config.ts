@@ -12,8 +12,8 @@ import { parse, TomlError } from 'smol-toml';
 import { discoveryCodes } from '../diagnostics/codes/discovery.js';
 import { diag } from '../diagnostics/define.js';
 import type { Diagnostic } from '../diagnostics/types.js';
-import { closest } from '../formats/ir/read/schema-errors.js';
 import { readFailure, readInputTextSync } from '../input/bounded.js';
+import { closest } from '../lib/closest.js';
 
 /** A setting: its key in the file, the environment variable that overrides it, and the flag that overrides both. */
 export const USER_SETTINGS = [

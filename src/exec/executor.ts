@@ -14,12 +14,17 @@ import type { Backend, StepContext } from '../backends/contract.js';
 import { StepError } from '../backends/contract.js';
 import type { BackendRegistry } from '../backends/registry.js';
 import { buildCodes } from '../diagnostics/codes/build.js';
+import { goldenCodes } from '../diagnostics/codes/golden.js';
 import { scriptCodes } from '../diagnostics/codes/scripts.js';
 import { diag } from '../diagnostics/define.js';
 import type { Diagnostic } from '../diagnostics/types.js';
+import { SourceDateEpochError } from '../golden/sbom/identity.js';
+import { goldenBaseName, writeGoldenFiles } from '../golden/write.js';
+import { XattrToolMissing } from '../golden/xattrs.js';
 import { type PositionTable, positionOf } from '../ir/positions.js';
 import {
   type BuildPlan,
+  isStepOf,
   ofType,
   outputNameOf,
   type PlanStep,
@@ -27,6 +32,7 @@ import {
   treeStepTypes,
 } from '../plan/steps.js';
 import { commitOutput, reapStaleOutputs, tempOutputPath } from './atomic.js';
+import { settleTree } from './build-noise.js';
 import { coreStepRuntimes } from './core-steps.js';
 import { acquireLock, LockTimeoutError } from './lock.js';
 import { packageOf } from './process.js';
@@ -139,8 +145,10 @@ export async function executeBuild(plan: BuildPlan, options: ExecuteOptions): Pr
   try {
     await prepareWorkspace(session);
     await runTreeSteps(session, await restoreCachedPrefix(session));
+    const golden = await writeGolden(session);
     const written = await writeOutputs(session);
     await commitOutputs(session, written);
+    if (golden) await commitGolden(session, golden);
     await runPostOutputScripts(session);
     return finish(true, session.outputs);
   } catch (e) {
@@ -298,6 +306,8 @@ async function track(
   return { elapsedMs: Date.now() - t0 };
 }
 
+const FINALIZE: ReadonlySet<'finalize'> = new Set(['finalize'] as const);
+
 async function runTreeSteps(session: Session, resumeAt: number) {
   const { backend, options, runtimes, emit } = session;
   const useCache = options.treeCache ?? true;
@@ -308,10 +318,13 @@ async function runTreeSteps(session: Session, resumeAt: number) {
     const { elapsedMs } = await track(
       session,
       step,
-      (context) =>
-        step.executor === `backend:${backend.id}`
+      async (context) => {
+        await (step.executor === `backend:${backend.id}`
           ? backend.execute(step, context)
-          : runtimes.run('tree', step, context),
+          : runtimes.run('tree', step, context));
+        const epoch = isStepOf(step, FINALIZE) ? step.options.sourceDateEpoch : undefined;
+        if (epoch !== undefined) await settleTree(context, epoch);
+      },
       i + 1,
     );
     let saved = false;
@@ -384,6 +397,46 @@ async function writeOutputs(session: Session): Promise<WrittenOutput[]> {
     written.push(out);
   }
   return written;
+}
+
+/**
+ * The golden manifest of the finished tree (with its mtree and AIDE exports), taken before
+ * the outputs run because the last one may move the tree away. Committed with the outputs.
+ */
+async function writeGolden(session: Session): Promise<WrittenOutput | undefined> {
+  const first = session.order.outputs.map(outputNameOf).find((n): n is string => n !== undefined);
+  if (!first) return undefined;
+  const { outputDir } = session.options;
+  const out: WrittenOutput = { type: 'golden-manifest', main: { temp: '', final: '' }, extras: [] };
+  const pathFor = (name: string) => {
+    const temp = tempOutputPath(outputDir, name);
+    session.temps.add(temp);
+    const entry = { temp, final: join(outputDir, name) };
+    if (!out.main.temp) out.main = entry;
+    else out.extras.push(entry);
+    return temp;
+  };
+  try {
+    await writeGoldenFiles(session.tree!, goldenBaseName(first), pathFor, session.plan.sbom ?? []);
+  } catch (e) {
+    if (e instanceof XattrToolMissing) throw new StepError(diag(goldenCodes.xattrToolMissing, undefined));
+    if (e instanceof SourceDateEpochError)
+      throw new StepError(diag(goldenCodes.sourceDateEpoch, { value: e.message }));
+    throw new StepError(
+      diag(goldenCodes.goldenFailed, { reason: e instanceof Error ? e.message : String(e) }),
+    );
+  }
+  return out;
+}
+
+/** The golden files go in place with the outputs; they are not outputs (not in IMGC_OUTPUTS). */
+async function commitGolden(session: Session, golden: WrittenOutput) {
+  const files = [golden.main, ...golden.extras];
+  for (const { temp, final } of files) {
+    if (await commitOutput(temp, final)) session.report(diag(buildCodes.outputExists, { path: final }));
+    session.temps.delete(temp);
+  }
+  session.report(diag(goldenCodes.goldenWritten, { files: files.map((f) => f.final).join(', ') }));
 }
 
 /**

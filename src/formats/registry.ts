@@ -6,6 +6,9 @@ import { irFormat } from './ir/format.js';
 import { kickstartFormat } from './kickstart/format.js';
 import { kiwiFormat } from './kiwi/format.js';
 import { mkosiFormat } from './mkosi/format.js';
+import { tdlFormat } from './tdl/format.js';
+import { treefileFormat } from './treefile/format.js';
+import { virtBuilderFormat } from './virt-builder/format.js';
 
 export const builtinFormats: FormatModule[] = [
   blueprintFormat,
@@ -14,6 +17,9 @@ export const builtinFormats: FormatModule[] = [
   kickstartFormat,
   kiwiFormat,
   mkosiFormat,
+  treefileFormat,
+  tdlFormat,
+  virtBuilderFormat,
   irFormat,
 ];
 

@@ -23,6 +23,7 @@ export const TARGET_NEEDS: Record<string, readonly Need[]> = lookupTable({
   kiwi: ['distribution', 'release', 'output'],
   mkosi: ['distribution', 'output'],
   containerfile: ['distribution', 'release'],
+  tdl: ['distribution', 'release'],
 });
 
 /** Needs a target meets in another way: a Containerfile read with an unknown base image keeps it. */

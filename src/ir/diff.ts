@@ -30,6 +30,7 @@ export type DiffArea =
   | 'storage'
   | 'boot'
   | 'outputs'
+  | 'sbom'
   | 'containers';
 
 export interface FieldChange {
@@ -229,6 +230,7 @@ export function diffIr(first: ImageIR, second: ImageIR, options: DiffOptions = {
   keyed(out, 'outputs', A.outputs, B.outputs, '/outputs', (o) =>
     [o.type, o.format].filter(Boolean).map(str).join(':'),
   );
+  stringSet(out, 'sbom', A.sbom, B.sbom, '/sbom', (f) => `sbom ${f}`);
   keyed(out, 'containers', A.containers, B.containers, '/containers', (c) => str(c.source));
   return out;
 }

@@ -752,6 +752,13 @@ export const Extensions = Type.Unsafe<Record<string, unknown>>(
   ),
 );
 
+export const SbomFormat = Type.Union([Type.Literal('spdx'), Type.Literal('cyclonedx')], {
+  description: 'spdx: SPDX 2.3 JSON; cyclonedx: CycloneDX 1.6 JSON',
+});
+export const SbomFormats = Type.Array(SbomFormat, {
+  description: 'software bills of materials the build writes beside the golden manifest',
+});
+
 /** The image fields a profile may contribute; merged into the image when the profile is active. */
 const imageBody = {
   metadata: Type.Optional(Metadata),
@@ -768,6 +775,7 @@ const imageBody = {
   storage: Type.Optional(Storage),
   boot: Type.Optional(Boot),
   outputs: Type.Array(Output),
+  sbom: Type.Optional(SbomFormats),
   containers: Type.Array(Container),
   extensions: Extensions,
 };

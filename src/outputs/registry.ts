@@ -15,9 +15,15 @@ import { assemblePxe } from './pxe/index.js';
 import { writeTarOutput } from './tar/index.js';
 import { assembleUki } from './uki/index.js';
 
-function epochOf(): { epoch?: number } {
-  const v = process.env.SOURCE_DATE_EPOCH;
-  return v && /^\d+$/.test(v) ? { epoch: Number(v) } : {};
+/** The epoch a reproducible build's step carries (plan data, not the environment). */
+function epochOf(options: { sourceDateEpoch?: number }): { epoch?: number } {
+  return options.sourceDateEpoch !== undefined ? { epoch: options.sourceDateEpoch } : {};
+}
+
+/** Times and, seeded by the step's hash, ids: what a reproducible output step gets. */
+function reproducibleOf(step: { id: string; options: { sourceDateEpoch?: number } }) {
+  const epoch = step.options.sourceDateEpoch;
+  return epoch !== undefined ? { reproducible: { epoch, seed: step.id } } : {};
 }
 
 const directoryStep = defineStep('output', ['output-directory'], async (_step, context) => {
@@ -67,6 +73,7 @@ const ukiStep = defineStep('output', ['assemble-uki', 'assemble-esp'], async (st
     workDir: context.workDir,
     cmdline: o.cmdline,
     ...(o.signCommand ? { signCommand: o.signCommand } : {}),
+    ...reproducibleOf(step),
     signal: context.signal,
   };
   const r = step.type === 'assemble-uki' ? await assembleUki(request) : await assembleEsp(request);
@@ -85,7 +92,7 @@ const isoStep = defineStep('output', ['assemble-iso'], async (step, context) => 
     ...(o.application ? { application: o.application } : {}),
     filesystem: o.filesystem,
     bios: o.bios,
-    ...epochOf(),
+    ...epochOf(o),
     signal: context.signal,
     onProgress: (m) => context.progress.note(m),
   });
@@ -99,7 +106,7 @@ const pxeStep = defineStep('output', ['assemble-pxe'], async (step, context) => 
     cmdline: o.cmdline,
     baseUrl: o.baseUrl,
     filesystem: o.filesystem,
-    ...epochOf(),
+    ...epochOf(o),
     signal: context.signal,
     onProgress: (m) => context.progress.note(m),
   });
@@ -132,7 +139,7 @@ const extensionStep = defineStep('output', ['output-extension'], async (step, co
     extensionName: o.extensionName,
     os: o.os,
     architecture: o.architecture,
-    ...epochOf(),
+    ...epochOf(o),
     signal: context.signal,
   });
 });

@@ -87,6 +87,8 @@ export interface OutputStepInput {
   distribution: ResolvedDistribution;
   options: FormatOptions;
   sourceDateEpoch?: number;
+  /** every output gets the epoch, not only the archives (cpio, OCI) */
+  reproducible?: boolean;
   diagnostics: Diagnostic[];
 }
 
@@ -108,6 +110,7 @@ export function volumeIdOf(name: string): string {
 export function outputStepDrafts(input: OutputStepInput): StepDraft[] {
   const { output: o, origin, stem, ir, distribution: dist, options, diagnostics } = input;
   const epoch = input.sourceDateEpoch !== undefined ? { sourceDateEpoch: input.sourceDateEpoch } : {};
+  const reproducible = input.reproducible ? epoch : {};
   const os = { id: dist.id, ...(dist.versionId ? { versionId: dist.versionId } : {}) };
   const at = origin[0] !== undefined ? { pointer: origin[0] } : {};
   const signCommand = str(options, 'sign-command');
@@ -126,7 +129,12 @@ export function outputStepDrafts(input: OutputStepInput): StepDraft[] {
     case 'esp': {
       if (ir.boot?.secureBoot?.enabled && !signCommand)
         diagnostics.push(diag(outputCodes.unsigned, { output: o.type }, {}, at));
-      const fields = { cmdline: ukiCmdline(cmdline), os, ...(signCommand ? { signCommand } : {}) };
+      const fields = {
+        cmdline: ukiCmdline(cmdline),
+        os,
+        ...(signCommand ? { signCommand } : {}),
+        ...reproducible,
+      };
       if (o.type === 'uki') {
         const opts: StepOptions<'assemble-uki'> = { name: `${stem}.efi`, ...fields };
         return [{ type: 'assemble-uki', title: `UKI ${opts.name}`, options: opts, origin }];
@@ -143,6 +151,7 @@ export function outputStepDrafts(input: OutputStepInput): StepDraft[] {
         filesystem,
         bios: ir.boot?.firmware !== 'uefi',
         os,
+        ...reproducible,
       };
       if (o.publisher) opts.publisher = o.publisher;
       if (o.application) opts.application = o.application;
@@ -158,6 +167,7 @@ export function outputStepDrafts(input: OutputStepInput): StepDraft[] {
         cmdline,
         baseUrl: baseUrl ?? PXE_URL_PLACEHOLDER,
         filesystem,
+        ...reproducible,
       };
       return [{ type: 'assemble-pxe', title: `PXE bundle ${opts.name}`, options: opts, origin }];
     }
@@ -204,6 +214,7 @@ export function outputStepDrafts(input: OutputStepInput): StepDraft[] {
         extensionName,
         os,
         architecture: SYSTEMD_ARCH[dist.architecture] ?? dist.architecture,
+        ...reproducible,
       };
       return [{ type: 'output-extension', title: `${o.type} ${opts.name}`, options: opts, origin }];
     }

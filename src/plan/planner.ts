@@ -77,6 +77,18 @@ export interface PlanRequest {
   sourceDir: string;
   /** SOURCE_DATE_EPOCH for archives */
   sourceDateEpoch?: number;
+  /**
+   * A reproducible build (SOURCE_DATE_EPOCH set, or --reproducible): every output and the
+   * tree's clean-up get the epoch, not only the archives; needs `sourceDateEpoch`.
+   */
+  reproducible?: boolean;
+}
+
+/** `{ sourceDateEpoch }` for the steps that take it only in a reproducible build. */
+export function reproducibleEpoch(request: PlanRequest): { sourceDateEpoch?: number } {
+  return request.reproducible && request.sourceDateEpoch !== undefined
+    ? { sourceDateEpoch: request.sourceDateEpoch }
+    : {};
 }
 
 export interface PlanResult {
@@ -173,6 +185,7 @@ export async function planBuild(request: PlanRequest): Promise<PlanResult> {
     backend: backend.id,
     distribution: { ...resolved.distribution },
     outputs: outputs.map((o) => o.type),
+    ...(ir.sbom?.length ? { sbom: [...new Set(ir.sbom)].sort() } : {}),
     steps,
   };
   return done(plan, clean);
@@ -332,7 +345,11 @@ async function treeDrafts(planning: Planning, repositories: Repository[]): Promi
   drafts.push({
     type: 'finalize',
     title: 'finalize the tree',
-    options: { cleanPackageCache: true, resetMachineId: ir.system.machineId === undefined },
+    options: {
+      cleanPackageCache: true,
+      resetMachineId: ir.system.machineId === undefined,
+      ...reproducibleEpoch(request),
+    },
     origin: [],
   });
   return drafts;
@@ -361,11 +378,16 @@ function chain(drafts: StepDraft[], backend: Backend, first: string[] = []): Pla
   return steps;
 }
 
+/** The image's name as output files are named: the metadata name made safe, else `image`. */
+export function imageName(ir: ImageIR): string {
+  return ir.metadata?.name?.replace(/[^A-Za-z0-9._-]/g, '-') || 'image';
+}
+
 /** One step (or chain) per output, each consuming the finished tree; disks with their scripts. */
 function outputSteps(planning: Planning, treeId: string[], phaseSteps: PhaseSteps): PlanStep[] {
   const { ir, outputs, backend, dist, request, diagnostics } = planning;
   const steps: PlanStep[] = [];
-  const name = ir.metadata?.name?.replace(/[^A-Za-z0-9._-]/g, '-') || 'image';
+  const name = imageName(ir);
   // pre-disk scripts run once, before the first disk output, and every disk output starts from them
   let diskInput = treeId;
   let preDiskPlanned = false;
@@ -398,6 +420,7 @@ function outputSteps(planning: Planning, treeId: string[], phaseSteps: PhaseStep
         format,
         cmdline: ir.system.kernel.cmdline,
         os: osFacts,
+        ...reproducibleEpoch(request),
       };
       if (ir.storage) opts.storage = ir.storage;
       if (ir.boot) opts.boot = ir.boot;
@@ -423,6 +446,7 @@ function outputSteps(planning: Planning, treeId: string[], phaseSteps: PhaseStep
         distribution: dist,
         options: planning.options,
         ...(request.sourceDateEpoch !== undefined ? { sourceDateEpoch: request.sourceDateEpoch } : {}),
+        reproducible: request.reproducible === true,
         diagnostics,
       });
       for (const d of drafts) steps.push(toStep(d, treeId, backend));

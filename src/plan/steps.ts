@@ -255,12 +255,21 @@ export const CleanScriptOptions = closed(
   'a script run on the host by `imgc clean` after the outputs are removed',
 );
 
+const ReproducibleEpoch = Type.Optional(
+  Type.Integer({
+    minimum: 0,
+    description:
+      "reproducible build (SOURCE_DATE_EPOCH or --reproducible): every time written is this, ids derive from the step's hash; absent = current times, random ids",
+  }),
+);
+
 export const FinalizeOptions = closed(
   {
     cleanPackageCache: Type.Boolean(),
     resetMachineId: Type.Boolean(),
+    sourceDateEpoch: ReproducibleEpoch,
   },
-  'last touches: drop caches and logs, reset machine-id',
+  'last touches: drop caches and logs, reset machine-id; in a reproducible build also remove the build noise and clamp mtimes',
 );
 
 export const OutputDirectoryOptions = closed(
@@ -304,6 +313,7 @@ export const AssembleDiskOptions = closed(
       { id: Str(), versionId: Type.Optional(Str()), prettyName: Type.Optional(Str()) },
       'os-release facts for boot entries',
     ),
+    sourceDateEpoch: ReproducibleEpoch,
   },
   'a partitioned, bootable disk image made from the tree',
 );
@@ -345,6 +355,7 @@ const UkiFields = {
   cmdline: StrList('kernel command line embedded in the UKI'),
   os: OsFacts,
   signCommand: Type.Optional(Str('shell command run with the UKI path as $1; it signs the file in place')),
+  sourceDateEpoch: ReproducibleEpoch,
 };
 
 export const AssembleUkiOptions = closed(
@@ -367,6 +378,7 @@ export const AssembleIsoOptions = closed(
     filesystem: ImageFilesystem,
     bios: Type.Boolean({ description: 'also boot on BIOS through ISOLINUX' }),
     os: OsFacts,
+    sourceDateEpoch: ReproducibleEpoch,
   },
   'a hybrid live ISO (xorriso): squashfs root, kernel, initrd with live-boot, GRUB for UEFI, ISOLINUX for BIOS',
 );
@@ -377,6 +389,7 @@ export const AssemblePxeOptions = closed(
     cmdline: StrList('kernel command line (boot=live, fetch= and ip=dhcp are added)'),
     baseUrl: Str('the HTTP URL the bundle folder is served from'),
     filesystem: ImageFilesystem,
+    sourceDateEpoch: ReproducibleEpoch,
   },
   'a network boot bundle: kernel, initrd, root image, iPXE script and kernel command line file',
 );
@@ -413,6 +426,7 @@ export const OutputExtensionOptions = closed(
     extensionName: Str('the name in extension-release.<name>'),
     os: OsFacts,
     architecture: Str('systemd architecture name: x86-64, arm64, ...'),
+    sourceDateEpoch: ReproducibleEpoch,
   },
   'a systemd system/configuration extension or portable service image (squashfs or erofs)',
 );
@@ -504,6 +518,11 @@ export const BuildPlan = Type.Object(
       'what the backend resolved the IR distribution to',
     ),
     outputs: StrList(),
+    sbom: Type.Optional(
+      Type.Array(Type.Union([Type.Literal('spdx'), Type.Literal('cyclonedx')]), {
+        description: 'SBOMs written beside the golden manifest (the IR sbom field and --sbom)',
+      }),
+    ),
     steps: Type.Array(PlanStep),
   },
   {

@@ -10,6 +10,7 @@ import {
   BACKEND_API_VERSION,
   type Backend,
   type HostFacts,
+  type LockResolution,
   type PackageRequest,
   type PlanInput,
   type Resolution,
@@ -19,6 +20,7 @@ import {
   StepError,
 } from '../backends/contract.js';
 import { APT_REPOSITORY_TYPES, aptPackageSpec } from '../backends/debian/apt.js';
+import { lockCodes } from '../diagnostics/codes/lock.js';
 import { pluginCodes } from '../diagnostics/codes/plugins.js';
 import { resolveCodes } from '../diagnostics/codes/resolve.js';
 import { diag } from '../diagnostics/define.js';
@@ -330,35 +332,48 @@ export class BridgedBackend implements Backend {
   }
   /** A plugin that does not know the method answers "method not found": IMGC7052, as a built-in without it. */
   async resolvePackages(request: PackageRequest, context: ResolveContext): Promise<Resolution> {
-    const unable = (diagnostic: Diagnostic): Resolution => ({
-      tool: '',
-      requested: request.packages,
-      packages: [],
-      diagnostics: [diagnostic],
-    });
+    const answer = await this.answerOrDiagnostic<Resolution>('resolvePackages', request, context, () =>
+      diag(resolveCodes.resolverUnsupported, { family: this.id }),
+    );
+    return 'diagnostic' in answer
+      ? { tool: '', requested: request.packages, packages: [], diagnostics: [answer.diagnostic] }
+      : answer.value;
+  }
+  /** As resolvePackages; "method not found" is IMGC7732. */
+  async lockPackages(request: PackageRequest, context: ResolveContext): Promise<LockResolution> {
+    const answer = await this.answerOrDiagnostic<LockResolution>('lockPackages', request, context, () =>
+      diag(lockCodes.unsupported, { family: this.id }),
+    );
+    return 'diagnostic' in answer
+      ? { tool: '', packages: [], repositories: [], diagnostics: [answer.diagnostic] }
+      : answer.value;
+  }
+  private async answerOrDiagnostic<T>(
+    method: 'resolvePackages' | 'lockPackages',
+    request: PackageRequest,
+    context: ResolveContext,
+    unsupported: () => Diagnostic,
+  ): Promise<{ value: T } | { diagnostic: Diagnostic }> {
     try {
       const { peer, transport } = await this.connect();
-      return await this.timed(
-        peer.request<Resolution>('resolvePackages', { request, context: { cacheDir: context.cacheDir } }),
-        'resolvePackages',
+      const value = await this.timed(
+        peer.request<T>(method, { request, context: { cacheDir: context.cacheDir } }),
+        method,
         transport,
       );
+      return { value };
     } catch (e) {
-      if (e instanceof RpcError && e.code === RPC_METHOD_NOT_FOUND)
-        return unable(diag(resolveCodes.resolverUnsupported, { family: this.id }));
+      if (e instanceof RpcError && e.code === RPC_METHOD_NOT_FOUND) return { diagnostic: unsupported() };
       if (e instanceof RpcError) {
         const given = (e.data as { diagnostic?: Diagnostic } | undefined)?.diagnostic;
-        return unable(
-          given?.code && given.message
-            ? { ...given, source: `plugin ${this.options.name}` }
-            : diag(pluginCodes.stepFailed, {
-                name: this.options.name,
-                method: 'resolvePackages',
-                message: e.message,
-              }),
-        );
+        return {
+          diagnostic:
+            given?.code && given.message
+              ? { ...given, source: `plugin ${this.options.name}` }
+              : diag(pluginCodes.stepFailed, { name: this.options.name, method, message: e.message }),
+        };
       }
-      if (e instanceof PluginFailure) return unable(e.diagnostic);
+      if (e instanceof PluginFailure) return { diagnostic: e.diagnostic };
       throw e;
     }
   }

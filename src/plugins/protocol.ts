@@ -5,10 +5,11 @@
  *
  * Order: initialize → describe → (resolveDistribution, defaultRepositories, kernelPackages,
  * initrdPackages, bootloaderPackages, systemPackages, unappliedFields, plan, planRemove)
- * → execute… → shutdown; `resolvePackages` (optional) after describe, for `imgc packages --resolve`. During execute the plugin sends `progress` and `diagnostic`
+ * → execute… → shutdown; `resolvePackages` (optional) after describe, for `imgc packages --resolve`; `lockPackages` (optional), for `imgc lock` and the lock of every build. During execute the plugin sends `progress` and `diagnostic`
  * notifications; the host may send `cancel` at any time, then stops the process.
  */
 import { type TSchema, Type } from '@sinclair/typebox';
+import { LockedPackage, RepositoryState } from '../plan/lock-file.js';
 
 const Json = Type.Unknown({ description: 'JSON as defined by the IR / plan schemas' });
 const Diagnostic = Type.Object(
@@ -45,6 +46,27 @@ const StepDraft = Type.Object(
   { description: 'a step before the host gives it its id' },
 );
 const StrList = Type.Array(Type.String());
+
+/** resolvePackages and lockPackages are asked alike: the plan's package steps merged, and a cache. */
+const ResolveParams = Type.Object({
+  request: Type.Object(
+    {
+      distribution: Type.Optional(Type.String()),
+      suite: Type.Optional(Type.String()),
+      architecture: Type.Optional(Type.String()),
+      variant: Type.Optional(Type.String()),
+      sources: Type.Optional(Type.String()),
+      packages: StrList,
+      exclude: StrList,
+      installRecommends: Type.Optional(Type.Boolean()),
+      settings: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
+    },
+    { description: "the plan's package steps merged (the contract's PackageRequest)" },
+  ),
+  context: Type.Object({
+    cacheDir: Type.String({ description: 'a cache kept between runs, for repository metadata' }),
+  }),
+});
 
 const method = (params: TSchema, result: TSchema, description: string) =>
   Type.Object({ params, result }, { description });
@@ -119,25 +141,7 @@ export const protocolMethods = {
     'the remove-packages step',
   ),
   resolvePackages: method(
-    Type.Object({
-      request: Type.Object(
-        {
-          distribution: Type.Optional(Type.String()),
-          suite: Type.Optional(Type.String()),
-          architecture: Type.Optional(Type.String()),
-          variant: Type.Optional(Type.String()),
-          sources: Type.Optional(Type.String()),
-          packages: StrList,
-          exclude: StrList,
-          installRecommends: Type.Optional(Type.Boolean()),
-          settings: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
-        },
-        { description: "the plan's package steps merged (the contract's PackageRequest)" },
-      ),
-      context: Type.Object({
-        cacheDir: Type.String({ description: 'a cache kept between runs, for repository metadata' }),
-      }),
-    }),
+    ResolveParams,
     Type.Object({
       tool: Type.String(),
       requested: StrList,
@@ -152,6 +156,16 @@ export const protocolMethods = {
       diagnostics: Diagnostics,
     }),
     'optional: resolve the package set without installing (imgc packages --resolve); method not found = IMGC7052',
+  ),
+  lockPackages: method(
+    ResolveParams,
+    Type.Object({
+      tool: Type.String(),
+      packages: Type.Array(LockedPackage),
+      repositories: Type.Array(RepositoryState),
+      diagnostics: Diagnostics,
+    }),
+    "optional: resolve as resolvePackages with each package's URL, sha256 and size and each repository's metadata time (imgc lock, build --locked); method not found = IMGC7732",
   ),
   execute: method(
     Type.Object({

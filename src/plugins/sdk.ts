@@ -58,6 +58,10 @@ export function serveBackend(backend: Backend, options: ServeOptions = {}): RpcP
     const resolvePackages = backend.resolvePackages.bind(backend);
     peer.handle('resolvePackages', (p) => resolvePackages(p.request, p.context));
   }
+  if (backend.lockPackages) {
+    const lockPackages = backend.lockPackages.bind(backend);
+    peer.handle('lockPackages', (p) => lockPackages(p.request, p.context));
+  }
   peer.handle('plan', (p) => backend.planPackages({ ...p.input, host: host(p.input.host) }));
   peer.handle('planRemove', (p) => backend.planRemove(p.packages, p.origin));
   peer.handle(

@@ -24,8 +24,12 @@ const LAYERS: Layer[] = [
   { name: 'formats/shared', pattern: /^formats\/shared\// },
   { name: 'a format', pattern: /^formats\/[^/]+\// },
   { name: 'formats (registry, load, translate)', pattern: /^formats\/[^/]+\.ts$/ },
-  { name: 'build (plan, exec, backends, outputs, boot)', pattern: /^(plan|exec|backends|outputs|boot)\// },
+  {
+    name: 'build (plan, exec, backends, outputs, boot, golden)',
+    pattern: /^(plan|exec|backends|outputs|boot|golden)\//,
+  },
   { name: 'plugins', pattern: /^plugins\// },
+  { name: 'fleet', pattern: /^fleet\// },
   { name: 'cli', pattern: /^(cli\/|schemas\.ts$)/ },
   { name: 'package entry', pattern: /^(api\/|index\.ts$)/ },
 ];

@@ -14,6 +14,7 @@ import {
 import { join } from 'node:path';
 import { main } from '../../src/cli/main.js';
 import type { ImageIR } from '../../src/ir/schema.js';
+import { capturedIo } from '../helpers/run-cli.js';
 
 export function buildGate(tools: string[]): { ok: boolean; why?: string } {
   if (process.getuid?.() !== 0) return { ok: false, why: 'real builds need root' };
@@ -36,7 +37,8 @@ export interface CliBuild {
   outDir: string;
 }
 
-export async function cliBuild(ir: ImageIR, prefix: string): Promise<CliBuild> {
+/** `extra`: more build flags (--locked --lock FILE). */
+export async function cliBuild(ir: ImageIR, prefix: string, extra: string[] = []): Promise<CliBuild> {
   const base = '/var/tmp/imgc-tests';
   mkdirSync(base, { recursive: true });
   const dir = mkdtempSync(join(base, `${prefix}-`));
@@ -45,21 +47,18 @@ export async function cliBuild(ir: ImageIR, prefix: string): Promise<CliBuild> {
   writeFileSync(join(dir, 'overlay/etc/imgc-overlay.txt'), 'from the overlay\n');
   writeFileSync(def, JSON.stringify(ir, null, 2));
   const outDir = join(dir, 'out');
-  let stdout = '';
-  let stderr = '';
+  const captured = capturedIo();
   const code = await main(
-    ['node', 'imgc', 'build', def, '-o', outDir, '--cache-dir', join(dir, 'cache'), '--no-tmpfs'],
-    {
-      stdout: (t) => {
-        stdout += t;
-      },
-      stderr: (t) => {
-        stderr += t;
-      },
-      isTTY: false,
-    },
+    ['node', 'imgc', 'build', def, '-o', outDir, '--cache-dir', join(dir, 'cache'), '--no-tmpfs', ...extra],
+    captured.io,
   );
-  return { code, stdout, stderr, tree: join(outDir, ir.metadata?.name ?? 'image'), outDir };
+  return {
+    code,
+    stdout: captured.stdout(),
+    stderr: captured.stderr(),
+    tree: join(outDir, ir.metadata?.name ?? 'image'),
+    outDir,
+  };
 }
 
 export const read = (tree: string, path: string) => readFileSync(join(tree, path), 'utf8');

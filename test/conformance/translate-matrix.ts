@@ -29,11 +29,18 @@ export const CORPORA: Record<string, (row: Record<string, string>) => string | u
   kickstart: () => 'kickstart',
   blueprint: (row) => (row.path?.endsWith('.json') ? 'blueprint-json' : 'blueprint'),
   bootc: () => 'containerfile',
+  treefile: (row) => (row.kind === 'main' ? 'treefile' : undefined),
+  tdl: (row) => (row.kind === 'main' ? 'tdl' : undefined),
+  // kickstarts are the kickstart corpus's matter; indexes, fragments and preseeds are virt-builder's
+  'virt-builder': (row) =>
+    row.kind !== 'invalid' && !row.path?.endsWith('.ks') ? 'virt-builder' : undefined,
 };
 
 export function rowPath(dir: string, row: Record<string, string>): string | undefined {
+  const staged = /(?:^|;\s*)staged=([^;\s]+)/.exec(row.notes ?? '')?.[1];
   const candidates = [
     row.staged_path,
+    staged && row.path ? `${staged}/${row.path}` : undefined,
     row.path,
     row.repo && row.path ? `${row.repo.replace('/', '+')}/${row.path}` : undefined,
   ];

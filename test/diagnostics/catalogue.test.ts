@@ -18,8 +18,15 @@ const RANGES: Record<string, number> = {
   cli: 9,
   discovery: 1,
   resolve: 7,
+  lock: 7,
   commands: 9,
   batch: 9,
+  fleet: 8,
+  treefile: 2,
+  tdl: 2,
+  'virt-builder': 2,
+  reproducible: 7,
+  golden: 7,
 };
 
 describe('diagnostic catalogue', () => {

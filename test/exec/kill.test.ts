@@ -184,7 +184,8 @@ describe('killing builds', () => {
       const final = startBuild(def, outDir, cacheDir);
       expect(await final.done, final.stderr).toBe(0);
       await settled(outDir);
-      expect(readdirSync(outDir).sort()).toEqual(['image', 'image.tar']);
+      // image.lock: the lock kept with the tree the warm build saved
+      expect(readdirSync(outDir).sort()).toEqual(['image', 'image.lock', 'image.tar']);
       expect(leftovers(outDir)).toEqual([]);
       expect(mountsMentioning(watched)).toEqual([]);
       expect(processesMentioning(watched)).toEqual([]);

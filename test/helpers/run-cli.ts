@@ -3,7 +3,8 @@ import { main } from '../../src/cli/main.js';
 import type { Io } from '../../src/cli/output.js';
 import type { FormatRegistry } from '../../src/formats/registry.js';
 
-export async function runCli(args: string[], options: { isTTY?: boolean; registry?: FormatRegistry } = {}) {
+/** An Io that keeps what is written, for tests that call a command's run function themselves. */
+export function capturedIo(isTTY = false) {
   let stdout = '';
   let stderr = '';
   const io: Io = {
@@ -13,8 +14,13 @@ export async function runCli(args: string[], options: { isTTY?: boolean; registr
     stderr: (t) => {
       stderr += t;
     },
-    isTTY: options.isTTY ?? false,
+    isTTY,
   };
-  const code = await main(['node', 'imgc', ...args], io, options.registry);
-  return { code, stdout, stderr };
+  return { io, stdout: () => stdout, stderr: () => stderr };
+}
+
+export async function runCli(args: string[], options: { isTTY?: boolean; registry?: FormatRegistry } = {}) {
+  const captured = capturedIo(options.isTTY);
+  const code = await main(['node', 'imgc', ...args], captured.io, options.registry);
+  return { code, stdout: captured.stdout(), stderr: captured.stderr() };
 }

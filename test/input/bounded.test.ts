@@ -80,6 +80,9 @@ describe('loading hostile main files', () => {
     'blueprint',
     'blueprint-json',
     'containerfile',
+    'treefile',
+    'tdl',
+    'virt-builder',
     'ir',
   ]) {
     it(`a FIFO as the definition is refused (${from ?? 'detected'})`, async () => {

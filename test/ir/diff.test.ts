@@ -80,3 +80,15 @@ describe('diffIr', () => {
     expect(diffIr(base, other).length).toBe(2);
   });
 });
+
+describe('diffIr: the sbom field', () => {
+  it('reports an SBOM format asked for in one definition only', () => {
+    const a = emptyIr();
+    const b = emptyIr();
+    b.sbom = ['spdx', 'cyclonedx'];
+    a.sbom = ['spdx'];
+    expect(diffIr(a, b)).toEqual([
+      { area: 'sbom', kind: 'added', key: 'sbom cyclonedx', pointerB: '/sbom/1' },
+    ]);
+  });
+});

@@ -304,7 +304,16 @@ export async function translatePair(
         };
       if (asked) options = { distro: userDistroFor(loaded.ir!) };
     }
-    const translated = await translateIr({ ...input, options });
+    // a target that needs an architecture the source does not name asks for --arch (IMGC2615, IMGC2712)
+    if (!loaded.ir!.distribution.architecture && (target.id === 'tdl' || target.id === 'virt-builder'))
+      options = { ...options, arch: 'x86_64' };
+    let translated = await translateIr({ ...input, options });
+    // a TDL for a distribution with no public install tree asks for one, as a user would give it
+    if (translated.diagnostics.some((d) => d.code === 'IMGC2612'))
+      translated = await translateIr({
+        ...input,
+        options: { ...options, 'tdl-install-url': 'https://mirror.example.org/install-tree/' },
+      });
     await writeOutputFiles(out, translated.files);
     const schemaError = target.id === 'kiwi' && canValidateKiwi ? kiwiSchemaErrors(out) : undefined;
     const extra = schemaError ? { schemaError } : {};

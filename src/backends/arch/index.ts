@@ -4,6 +4,7 @@
  * pacman's hooks, then the system fields applied from the host with shadow's and systemd's
  * --root tools and locale-gen in the image. Arch is rolling: the release is "rolling".
  */
+
 import { buildCodes } from '../../diagnostics/codes/build.js';
 import { diag } from '../../diagnostics/define.js';
 import { ARCH_IDS, archRepositories } from '../../distros/arch.js';
@@ -19,6 +20,7 @@ import {
 } from '../common/family.js';
 import { bootloaderPackagesFrom, timezoneAndCertificatePackages } from '../common/system-packages.js';
 import { BACKEND_API_VERSION, type Backend, type HostFacts, type ResolvedDistribution } from '../contract.js';
+import { lockWithPacman } from './lock.js';
 import {
   pacmanPackageSteps,
   pacmanRemoveStep,
@@ -148,6 +150,7 @@ export const archBackend: Backend = {
     systemctl: 'systemctl',
   },
   resolvePackages: resolveWithPacman,
+  lockPackages: lockWithPacman,
   executes: FAMILY_STEP_TYPES,
   execute: familyExecutor(
     'arch',

@@ -28,18 +28,34 @@ function pacmanConf(request: PackageRequest): string {
   return `${options.join('\n')}\n\n${request.sources ?? ''}\n`;
 }
 
+/** pacman's options for a scratch root whose sync databases are kept in the cache, and that folder. */
+export async function pacmanBase(
+  request: PackageRequest,
+  context: ResolveContext,
+  root: string,
+): Promise<{ base: string[]; dbPath: string }> {
+  const conf = pacmanConf(request);
+  await writeFile(join(root, 'pacman.conf'), conf);
+  for (const d of ['tree', 'gnupg']) await mkdir(join(root, d), { recursive: true });
+  const dbPath = await metadataCache(context, 'pacman', conf);
+  const base = [
+    ...['--root', join(root, 'tree'), '--config', join(root, 'pacman.conf')],
+    ...['--dbpath', dbPath, '--cachedir', join(root, 'pkg')],
+    ...['--gpgdir', join(root, 'gnupg'), '--noconfirm', '--noprogressbar'],
+  ];
+  return { base, dbPath };
+}
+
+export const pacmanResolver = (requested: string[]) => ({
+  tool: 'pacman',
+  debianPackage: 'pacman-package-manager',
+  requested,
+});
+
 export function resolveWithPacman(request: PackageRequest, context: ResolveContext): Promise<Resolution> {
   const requested = request.packages;
-  const resolver = { tool: 'pacman', debianPackage: 'pacman-package-manager', requested };
-  return resolveInScratch(resolver, async (root) => {
-    const conf = pacmanConf(request);
-    await writeFile(join(root, 'pacman.conf'), conf);
-    for (const d of ['tree', 'gnupg']) await mkdir(join(root, d), { recursive: true });
-    const base = [
-      ...['--root', join(root, 'tree'), '--config', join(root, 'pacman.conf')],
-      ...['--dbpath', await metadataCache(context, 'pacman', conf), '--cachedir', join(root, 'pkg')],
-      ...['--gpgdir', join(root, 'gnupg'), '--noconfirm', '--noprogressbar'],
-    ];
+  return resolveInScratch(pacmanResolver(requested), async (root) => {
+    const { base } = await pacmanBase(request, context, root);
     return refreshAndSolve(
       {
         tool: 'pacman',

@@ -11,7 +11,16 @@ import { join } from 'node:path';
 import { resolveCodes } from '../../diagnostics/codes/resolve.js';
 import { diag } from '../../diagnostics/define.js';
 import { ProcessFailed, startProcess } from '../../exec/process.js';
-import type { PackageRequest, Resolution, ResolveContext, ResolvedPackage } from '../contract.js';
+import type {
+  LockResolution,
+  PackageRequest,
+  Resolution,
+  ResolveContext,
+  ResolvedPackage,
+} from '../contract.js';
+
+/** A failed answer, for resolving and for locking alike. */
+export type FailedResolution = Resolution & LockResolution;
 
 export interface ResolverOutput {
   /** exit status; 127 when the tool could not be started */
@@ -64,17 +73,25 @@ export function failedResolution(
   tool: string,
   requested: string[],
   diagnostic: Resolution['diagnostics'][number],
-): Resolution {
-  return { tool, requested, packages: [], diagnostics: [diagnostic] };
+): FailedResolution {
+  return { tool, requested, packages: [], repositories: [], diagnostics: [diagnostic] };
 }
 
 /** The IMGC7051 answer when the resolver is not installed, or undefined when it is. */
-export function missingResolver(tool: string, pkg: string, requested: string[]): Resolution | undefined {
+export function missingResolver(
+  tool: string,
+  pkg: string,
+  requested: string[],
+): FailedResolution | undefined {
   if (onPath(tool)) return undefined;
   return failedResolution(tool, requested, diag(resolveCodes.resolverMissing, { tool, pkg }));
 }
 
-export function resolverFailed(tool: string, requested: string[], lines: readonly string[]): Resolution {
+export function resolverFailed(
+  tool: string,
+  requested: string[],
+  lines: readonly string[],
+): FailedResolution {
   return failedResolution(
     tool,
     requested,
@@ -111,12 +128,12 @@ export async function inScratch<T>(work: (root: string) => Promise<T>): Promise<
 }
 
 /** IMGC7051 when the resolver is not installed, else `work` in a scratch folder. */
-export function resolveInScratch(
+export function resolveInScratch<T extends Resolution | LockResolution>(
   resolver: { tool: string; debianPackage: string; requested: string[] },
-  work: (root: string) => Promise<Resolution>,
-): Promise<Resolution> {
+  work: (root: string) => Promise<T>,
+): Promise<T | FailedResolution> {
   const missing = missingResolver(resolver.tool, resolver.debianPackage, resolver.requested);
-  return missing ? Promise.resolve(missing) : inScratch(work);
+  return missing ? Promise.resolve(missing) : inScratch<T | FailedResolution>(work);
 }
 
 export interface SolveCalls {

@@ -11,6 +11,7 @@ import { removeInTree, writeFileInTree } from '../../exec/tree-path.js';
 import type { ImageIR, Repository } from '../../ir/schema.js';
 import type { PlanStep, StepDraft, StepOptions } from '../../plan/steps.js';
 import type { PlanInput, StepContext } from '../contract.js';
+import { checkInstalledAgainstLock, fetchLocked, lockedPins, lockedSettings } from './locked.js';
 import { dpkgPathFilters, pruneFilteredPaths } from './path-filters.js';
 import { deb822Text } from './sources.js';
 
@@ -100,7 +101,7 @@ export function removeDraft(packages: string[], origin: string[]): StepDraft {
  * in, the initramfs of every installed kernel is made once, in the bootstrap step (so the
  * tree cache keeps it).
  */
-const MERGED_USR_HOOK = '/usr/share/mmdebstrap/hooks/maybe-merged-usr';
+export const MERGED_USR_HOOK = '/usr/share/mmdebstrap/hooks/maybe-merged-usr';
 
 const initramfsOnce = [
   '--essential-hook=chroot "$1" dpkg-divert --quiet --local --rename --divert /usr/sbin/update-initramfs.imgc-deferred --add /usr/sbin/update-initramfs',
@@ -172,6 +173,17 @@ export async function runBootstrap(step: PlanStep<'bootstrap'>, context: StepCon
       `--setup-hook=copy-in ${join(context.workDir, 'imgc-exclude.pref')} /etc/apt/preferences.d/`,
     );
   }
+  const lock = lockedSettings(o.settings);
+  if (lock) {
+    await fetchLocked(lock, context);
+    await writeFile(join(context.workDir, 'imgc-locked.pref'), lockedPins(lock));
+    args.push(
+      '--setup-hook=mkdir -p "$1"/etc/apt/preferences.d',
+      `--setup-hook=copy-in ${join(context.workDir, 'imgc-locked.pref')} /etc/apt/preferences.d/`,
+      // the pins hold only while the locked set is installed, as the exclusion pins are left
+      '--customize-hook=rm -f "$1"/etc/apt/preferences.d/imgc-locked.pref',
+    );
+  }
   for (const keyring of o.keyrings) args.push(`--keyring=${keyring}`);
   if (o.packages.length) args.push(`--include=${o.packages.join(',')}`);
   args.push(o.suite, context.tree, sourcesFile);
@@ -185,6 +197,7 @@ export async function runBootstrap(step: PlanStep<'bootstrap'>, context: StepCon
     const removed = await pruneFilteredPaths(context.tree, filters);
     context.progress.log(`removed ${removed} paths that the dpkg path filters exclude`);
   }
+  if (lock) await checkInstalledAgainstLock(lock, context.tree);
 }
 
 const policyRcD =
@@ -205,6 +218,11 @@ const aptEnv = { DEBIAN_FRONTEND: 'noninteractive', DEBCONF_NONINTERACTIVE_SEEN:
 export async function runInstall(step: PlanStep<'install-packages'>, context: StepContext): Promise<void> {
   const o = step.options;
   if (!o.packages.length) return;
+  const lock = lockedSettings(o.settings);
+  if (lock) {
+    await fetchLocked(lock, context);
+    await writeFileInTree(context.tree, 'etc/apt/preferences.d/imgc-locked.pref', lockedPins(lock), 0o644);
+  }
   await withPolicyRcD(context, async () => {
     const chroot = (cmd: string[]) =>
       context.runner.chroot(context.tree, cmd, {
@@ -228,6 +246,10 @@ export async function runInstall(step: PlanStep<'install-packages'>, context: St
     ]);
     await chroot(['apt-get', 'clean']);
   });
+  if (lock) {
+    await removeInTree(context.tree, 'etc/apt/preferences.d/imgc-locked.pref');
+    await checkInstalledAgainstLock(lock, context.tree);
+  }
 }
 
 export async function runRemove(step: PlanStep<'remove-packages'>, context: StepContext): Promise<void> {

@@ -27,6 +27,7 @@ import {
 import { BACKEND_API_VERSION, type Backend, type HostFacts, type ResolvedDistribution } from '../contract.js';
 import { APT_REPOSITORY_TYPES, aptPackageSpec, aptUnappliedFields } from './apt.js';
 import { bootstrapDraft, removeDraft, runBootstrap, runInstall, runRemove } from './bootstrap.js';
+import { lockWithApt } from './lock.js';
 import { resolveWithApt } from './resolve.js';
 import { hostSources } from './sources.js';
 
@@ -215,6 +216,7 @@ export const debianBackend: Backend = {
   unappliedFields: aptUnappliedFields,
   hostTools: { mmdebstrap: 'mmdebstrap', useradd: 'passwd', systemctl: 'systemctl' },
   resolvePackages: resolveWithApt,
+  lockPackages: lockWithApt,
   executes: FAMILY_STEP_TYPES,
   execute: familyExecutor(
     'debian',

@@ -5,8 +5,19 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { metadataCache, refreshAndSolve, resolveInScratch } from '../common/resolver.js';
-import type { PackageRequest, Resolution, ResolveContext, ResolvedPackage } from '../contract.js';
+import {
+  type FailedResolution,
+  metadataCache,
+  refreshAndSolve,
+  resolveInScratch,
+} from '../common/resolver.js';
+import type {
+  LockResolution,
+  PackageRequest,
+  Resolution,
+  ResolveContext,
+  ResolvedPackage,
+} from '../contract.js';
 
 const APT_BASE: Record<string, string[]> = {
   extract: [],
@@ -23,7 +34,7 @@ const APT_BASE: Record<string, string[]> = {
 /** `Inst name [old] (version suite [arch])` of apt's simulation. */
 const APT_INST = /^Inst (\S+) (?:\[[^\]]*\] )?\((\S+) (.*?) \[(\S+)\]\)/;
 
-async function prepareRoot(root: string, request: PackageRequest): Promise<void> {
+export async function prepareRoot(root: string, request: PackageRequest): Promise<void> {
   for (const d of [
     'etc/apt/sources.list.d',
     'etc/apt/preferences.d',
@@ -40,7 +51,7 @@ async function prepareRoot(root: string, request: PackageRequest): Promise<void>
     );
 }
 
-function aptOptions(root: string, lists: string, request: PackageRequest): string[] {
+export function aptOptions(root: string, lists: string, request: PackageRequest): string[] {
   const arch = request.architecture ?? 'amd64';
   const set = (kv: string) => ['-o', kv];
   return [
@@ -58,21 +69,37 @@ function aptOptions(root: string, lists: string, request: PackageRequest): strin
 }
 
 /** `Inst` lines of the simulation: name, version, suite, architecture. */
-function simulated(lines: readonly string[]): ResolvedPackage[] {
+export function simulated(lines: readonly string[]): ResolvedPackage[] {
   return lines.flatMap((line) => {
     const m = APT_INST.exec(line);
     return m ? [{ name: m[1]!, version: m[2]!, arch: m[4]!, from: m[3]! }] : [];
   });
 }
 
-export function resolveWithApt(request: PackageRequest, context: ResolveContext): Promise<Resolution> {
-  const requested = [...(APT_BASE[request.variant ?? 'minbase'] ?? APT_BASE.minbase!), ...request.packages];
+/** What apt is asked for: the variant's base set mmdebstrap adds, then the plan's packages. */
+export function aptRequested(request: PackageRequest): string[] {
+  return [...(APT_BASE[request.variant ?? 'minbase'] ?? APT_BASE.minbase!), ...request.packages];
+}
+
+/** A scratch root for apt with the cached package lists; `work` gets apt's options and the lists folder. */
+export function inAptRoot<T extends Resolution | LockResolution>(
+  request: PackageRequest,
+  context: ResolveContext,
+  work: (opts: string[], lists: string) => Promise<T>,
+): Promise<T | FailedResolution> {
+  const requested = aptRequested(request);
   return resolveInScratch({ tool: 'apt-get', debianPackage: 'apt', requested }, async (root) => {
     await prepareRoot(root, request);
     const lists = await metadataCache(context, 'apt-lists', `${request.sources}\n${request.architecture}`);
     await mkdir(join(lists, 'partial'), { recursive: true });
-    const opts = aptOptions(root, lists, request);
-    return refreshAndSolve(
+    return work(aptOptions(root, lists, request), lists);
+  });
+}
+
+export function resolveWithApt(request: PackageRequest, context: ResolveContext): Promise<Resolution> {
+  const requested = aptRequested(request);
+  return inAptRoot(request, context, (opts) =>
+    refreshAndSolve(
       {
         tool: 'apt-get',
         requested,
@@ -81,6 +108,6 @@ export function resolveWithApt(request: PackageRequest, context: ResolveContext)
         read: simulated,
       },
       context,
-    );
-  });
+    ),
+  );
 }

@@ -5,6 +5,7 @@
  * no public repositories: its definitions must name theirs. The initrd is dracut's, made
  * by kernel-install when the kernel package is installed.
  */
+
 import { backendCodes } from '../../diagnostics/codes/backends.js';
 import { buildCodes } from '../../diagnostics/codes/build.js';
 import { diag } from '../../diagnostics/define.js';
@@ -28,6 +29,7 @@ import {
 } from '../common/system-packages.js';
 import { BACKEND_API_VERSION, type Backend, type HostFacts, type ResolvedDistribution } from '../contract.js';
 import { dnfPackageSteps, dnfRemoveStep, runDnfBootstrap, runDnfInstall, runDnfRemove } from './dnf.js';
+import { lockWithDnf } from './lock.js';
 import { resolveWithDnf } from './resolve.js';
 
 export const fedoraLayout: RootLayout = {
@@ -120,6 +122,7 @@ export const fedoraBackend: Backend = {
   unappliedFields: (ir) => unappliedFields(ir, { family: 'dnf', groups: true, modules: true }),
   hostTools: { dnf: 'dnf', rpm: 'rpm', useradd: 'passwd', systemctl: 'systemctl' },
   resolvePackages: resolveWithDnf,
+  lockPackages: lockWithDnf,
   executes: FAMILY_STEP_TYPES,
   execute: familyExecutor(
     'fedora',

@@ -4,6 +4,7 @@
  * from package groups, then the system fields applied from the host with shadow's and
  * systemd's --root tools. The initrd is dracut's, made by the kernel package's scriptlets.
  */
+
 import { backendCodes } from '../../diagnostics/codes/backends.js';
 import { buildCodes } from '../../diagnostics/codes/build.js';
 import { diag } from '../../diagnostics/define.js';
@@ -25,6 +26,7 @@ import {
   timezoneAndCertificatePackages,
 } from '../common/system-packages.js';
 import { BACKEND_API_VERSION, type Backend, type HostFacts, type ResolvedDistribution } from '../contract.js';
+import { lockWithZypper } from './lock.js';
 import { resolveWithZypper } from './resolve.js';
 import {
   runZypperBootstrap,
@@ -120,6 +122,7 @@ export const suseBackend: Backend = {
   unappliedFields: (ir) => unappliedFields(ir, { family: 'zypper', groups: true, modules: false }),
   hostTools: { zypper: 'zypper', rpm: 'rpm', useradd: 'passwd', systemctl: 'systemctl' },
   resolvePackages: resolveWithZypper,
+  lockPackages: lockWithZypper,
   executes: FAMILY_STEP_TYPES,
   execute: familyExecutor(
     'suse',

@@ -22,9 +22,13 @@ export function distributionNotCarried(
   wording: CarriedWording,
 ): Diagnostic[] {
   const { id, release } = ir.distribution;
-  if (!id) return [];
   const report = (pointer: string, detail: string) =>
     diag(translateCodes.lossDetail, { pointer, target, detail }, undefined, { pointer });
+  // a release without a distribution: nothing written can name it
+  if (!id)
+    return release !== undefined && back?.release !== release
+      ? [report('/distribution/release', wording.noRelease(release, 'an unnamed distribution'))]
+      : [];
   if (back?.id !== id) return [report('/distribution', wording.unnamed(id, back?.id))];
   if (release !== undefined && back.release !== release)
     return [report('/distribution/release', wording.noRelease(release, id))];

@@ -6,7 +6,9 @@
  */
 import { mkdir, open, symlink, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import { fatTimeEnv } from '../shared/fat-time.js';
 import type { EntryFile } from './boot-entries.js';
+import { settleExt4Times } from './ext4-times.js';
 import type { PlannedPartition, TreeMeasure } from './layout.js';
 import { runTool } from './run.js';
 
@@ -35,6 +37,7 @@ export async function writeEsp(ctx: FsContext, p: PlannedPartition, files: Entry
   const geometry = fatGeometry(p.size);
   const args = ['-F', String(geometry.fatBits), '-S', String(SECTOR), '-n', fatLabel(p.fsLabel)];
   if (geometry.sectorsPerCluster) args.push('-s', String(geometry.sectorsPerCluster));
+  if (ctx.epoch !== undefined) args.push('--invariant');
   args.push(
     '-i',
     p.fsUuid.replace(/-/g, '').slice(0, 8),
@@ -42,7 +45,8 @@ export async function writeEsp(ctx: FsContext, p: PlannedPartition, files: Entry
     ctx.image,
     String(p.size / 1024),
   );
-  await runTool('mkfs.vfat', args, { signal: ctx.signal });
+  const env = fatTimeEnv(ctx.epoch);
+  await runTool('mkfs.vfat', args, { signal: ctx.signal, env });
   if (files.length === 0) return;
   // one mcopy call for everything: a staging folder of symlinks to the tree's files plus the generated texts
   const stage = join(ctx.workDir, `esp-${p.number}`);
@@ -58,7 +62,7 @@ export async function writeEsp(ctx: FsContext, p: PlannedPartition, files: Entry
     ['-s', '-Q', '-i', `${ctx.image}@@${p.start}`, ...tops.map((t) => join(stage, t)), '::/'],
     {
       signal: ctx.signal,
-      env: { MTOOLS_SKIP_CHECK: '1' },
+      env: { MTOOLS_SKIP_CHECK: '1', ...env },
     },
   );
 }
@@ -75,6 +79,8 @@ export async function writeExt4(
   source: { tree: string; measure: TreeMeasure } | undefined,
 ): Promise<void> {
   const extended = [`offset=${p.start}`];
+  // the directory hash seed is random unless given; the filesystem UUID is already derived
+  if (ctx.epoch !== undefined) extended.push(`hash_seed=${p.fsUuid}`);
   const args = ['-q', '-F', '-t', 'ext4', '-b', '4096', '-N', String(ext4Inodes(source?.measure, p.size))];
   args.push('-U', p.fsUuid, '-E', extended.join(','));
   if (p.fsLabel) args.push('-L', p.fsLabel.slice(0, 16));
@@ -84,6 +90,7 @@ export async function writeExt4(
   if (ctx.epoch !== undefined) env.E2FSPROGS_FAKE_TIME = String(ctx.epoch);
   // the image is a build artefact renamed into place afterwards; fsync-ing it is what costs here
   await runTool('mkfs.ext4', args, { signal: ctx.signal, env, noSync: true });
+  if (ctx.epoch !== undefined && source) await settleExt4Times(ctx.image, p.start, ctx.epoch, ctx.signal);
 }
 
 /** mkswap cannot write at an offset; it only writes the first page, so make it on a sparse file and copy that page. */

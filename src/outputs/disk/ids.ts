@@ -2,7 +2,8 @@ import { createHash, randomUUID } from 'node:crypto';
 
 /**
  * UUIDs for the disk, its partitions and filesystems: random by default; derived from a seed
- * (SOURCE_DATE_EPOCH) when one is given, so that rebuilding the same tree gives the same ids.
+ * (the output step's hash, which covers the plan before it) in a reproducible build, so that
+ * rebuilding one plan gives the same ids and two different images get different ones.
  */
 export function uuidSource(seed: string | undefined): (label: string) => string {
   if (seed === undefined) return () => randomUUID();

@@ -38,11 +38,6 @@ async function checkTree(tree: string): Promise<void> {
   if (!s?.isDirectory()) throw diskError(diskCodes.treeMissing, { path: tree });
 }
 
-function epochFromEnv(): number | undefined {
-  const v = process.env.SOURCE_DATE_EPOCH;
-  return v && /^\d+$/.test(v) ? Number(v) : undefined;
-}
-
 /** Runs tasks together; the first failure cancels the others, and is what the caller sees. */
 async function allOrCancel(controller: AbortController, tasks: (() => Promise<void>)[]): Promise<void> {
   const results = await Promise.allSettled(
@@ -78,8 +73,8 @@ export async function assembleDisk(request: DiskRequest): Promise<DiskResult> {
     const kernels = withLoader ? findKernels(request.tree) : [];
     if (loader?.fromHost) progress(`the tree has no systemd-boot; using the host's ${loader.path}`);
     const measure = await measureTree(request.tree, signal);
-    const epoch = epochFromEnv();
-    const uuid = uuidSource(epoch === undefined ? undefined : `${epoch}/${request.os.id}`);
+    const epoch = request.reproducible?.epoch;
+    const uuid = uuidSource(request.reproducible?.seed);
     const espContent =
       fileBytes(kernels.flatMap((k) => [k.kernel, k.initrd])) + (loader ? fileBytes([loader.path]) : 0);
     const layout = planLayout({

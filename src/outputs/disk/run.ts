@@ -1,6 +1,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { diskCodes } from '../../diagnostics/codes/disk.js';
 import { ProcessFailed, runProcess } from '../../exec/process.js';
+import { hostEnv } from '../shared/run.js';
 import { diskError } from './errors.js';
 
 export interface RunOptions {
@@ -25,7 +26,7 @@ function findEatmydata(): string | undefined {
 
 /** Runs a host tool; resolves with stdout, rejects with a DiskError that names the tool and its stderr. */
 export async function runTool(tool: string, args: string[], options: RunOptions = {}): Promise<string> {
-  const env: Record<string, string | undefined> = { ...process.env, LC_ALL: 'C', ...options.env };
+  const env: Record<string, string | undefined> = { ...hostEnv(), LC_ALL: 'C', TZ: 'UTC', ...options.env };
   if (options.noSync && eatmydata) env.LD_PRELOAD = [eatmydata, env.LD_PRELOAD].filter(Boolean).join(' ');
   try {
     return await runProcess(tool, args, {

@@ -58,6 +58,7 @@ export const diskStep = defineStep('output', ['assemble-disk'], async (step, con
     boot: o.boot,
     cmdline: o.cmdline,
     os,
+    ...(o.sourceDateEpoch !== undefined ? { reproducible: { epoch: o.sourceDateEpoch, seed: step.id } } : {}),
     signal: context.signal,
     onProgress: (m: string) => context.progress.note(m),
     ...(inTree.length ? { beforeFilesystems: runAll(inTree, false) } : {}),

@@ -12,6 +12,11 @@ export interface DiskRequest {
   signal?: AbortSignal;
   onProgress?: (message: string) => void;
   /**
+   * Reproducible build: every timestamp is `epoch`, and the disk, partition and filesystem ids
+   * derive from `seed` (the step's hash) instead of being random.
+   */
+  reproducible?: { epoch: number; seed: string };
+  /**
    * Runs once the partition table is written and before any filesystem is made from the tree:
    * what it changes in the tree lands in the image (the definition's chroot `disk` scripts).
    */

@@ -8,6 +8,8 @@ import { createReadStream, createWriteStream } from 'node:fs';
 import { stat, truncate, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
+import { uuidSource } from '../disk/ids.js';
+import { fatTimeEnv } from '../shared/fat-time.js';
 import { runTool } from '../shared/run.js';
 import { assembleUki, type UkiRequest, type UkiResult } from '../uki/index.js';
 
@@ -20,8 +22,15 @@ export function espSizeFor(contentBytes: number): number {
   return Math.max(64 * MiB, alignMiB(contentBytes * 1.1 + 8 * MiB));
 }
 
-export function espSfdiskScript(espBytes: number): string {
-  return ['label: gpt', `start=2048, size=${espBytes / 512}, type=${ESP_TYPE}, name="esp"`, ''].join('\n');
+/** The partition table; `uuid` gives the disk and partition GUIDs (random when absent). */
+export function espSfdiskScript(espBytes: number, uuid?: (label: string) => string): string {
+  const partUuid = uuid ? `, uuid=${uuid('partition-1-esp').toUpperCase()}` : '';
+  return [
+    'label: gpt',
+    ...(uuid ? [`label-id: ${uuid('disk').toUpperCase()}`] : []),
+    `start=2048, size=${espBytes / 512}, type=${ESP_TYPE}, name="esp"${partUuid}`,
+    '',
+  ].join('\n');
 }
 
 export async function assembleEsp(r: UkiRequest): Promise<UkiResult & { espBytes: number }> {
@@ -30,15 +39,18 @@ export async function assembleEsp(r: UkiRequest): Promise<UkiResult & { espBytes
   const made = await assembleUki({ ...r, output: uki, outputName: 'esp' });
   const espBytes = espSizeFor((await stat(uki)).size);
   const fat = join(r.workDir, 'esp.fat');
-  await runTool('mkfs.vfat', ['-n', 'ESP', '-C', fat, String(espBytes / 1024)], opts);
-  await runTool('mmd', ['-i', fat, '::/EFI', '::/EFI/BOOT'], opts);
-  await runTool('mcopy', ['-i', fat, uki, '::/EFI/BOOT/BOOTX64.EFI'], opts);
+  const uuid = r.reproducible ? uuidSource(r.reproducible.seed) : undefined;
+  const fatOpts = { ...opts, env: fatTimeEnv(r.reproducible?.epoch) };
+  const serial = uuid ? ['--invariant', '-i', uuid('filesystem-1-esp').slice(0, 8)] : [];
+  await runTool('mkfs.vfat', [...serial, '-n', 'ESP', '-C', fat, String(espBytes / 1024)], fatOpts);
+  await runTool('mmd', ['-i', fat, '::/EFI', '::/EFI/BOOT'], fatOpts);
+  await runTool('mcopy', ['-i', fat, uki, '::/EFI/BOOT/BOOTX64.EFI'], fatOpts);
   await writeFile(r.output, '', { flag: 'wx' });
   try {
     await truncate(r.output, MiB + espBytes + MiB);
     await runTool('sfdisk', ['-q', '--no-reread', '--no-tell-kernel', '--wipe', 'never', r.output], {
       ...opts,
-      input: espSfdiskScript(espBytes),
+      input: espSfdiskScript(espBytes, uuid),
     });
     await pipeline(createReadStream(fat), createWriteStream(r.output, { flags: 'r+', start: MiB }));
   } catch (e) {

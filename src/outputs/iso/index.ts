@@ -4,11 +4,14 @@
  * distribution's live boot stack: Debian live-boot) go to live/. UEFI boots a standalone
  * GRUB image from an El Torito FAT image; BIOS boots ISOLINUX (also from USB: isohybrid MBR).
  */
+
+import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { copyFile, mkdir, stat, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, stat, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { outputCodes } from '../../diagnostics/codes/outputs.js';
 import { outputError } from '../shared/errors.js';
+import { fatTimeEnv } from '../shared/fat-time.js';
 import { makeFsImage } from '../shared/image-fs.js';
 import { newestKernel } from '../shared/kernel.js';
 import { LIVE_EXCLUDES, liveCmdline } from '../shared/live.js';
@@ -106,6 +109,8 @@ export async function assembleIso(r: IsoRequest): Promise<{ kernelVersion: strin
   progress('GRUB for UEFI');
   const embedded = join(r.workDir, 'grub-embed.cfg');
   await writeFile(embedded, grubConfig(cmdline, r.application ?? r.volumeId));
+  // grub-mkstandalone packs the file with its mtime
+  if (r.epoch !== undefined) await utimes(embedded, r.epoch, r.epoch);
   const grubEfi = join(r.workDir, 'BOOTX64.EFI');
   await runTool(
     'grub-mkstandalone',
@@ -124,9 +129,11 @@ export async function assembleIso(r: IsoRequest): Promise<{ kernelVersion: strin
   );
   const efiImg = join(stage, 'EFI/efiboot.img');
   const kib = Math.ceil((await stat(grubEfi)).size / 1024) + 1024;
-  await runTool('mkfs.vfat', ['-n', 'EFIBOOT', '-C', efiImg, String(kib)], opts);
-  await runTool('mmd', ['-i', efiImg, '::/EFI', '::/EFI/BOOT'], opts);
-  await runTool('mcopy', ['-i', efiImg, grubEfi, '::/EFI/BOOT/BOOTX64.EFI'], opts);
+  const fatOpts = { ...opts, env: fatTimeEnv(r.epoch) };
+  const serial = r.epoch !== undefined ? ['--invariant', '-i', volumeSerial(r.volumeId, r.epoch)] : [];
+  await runTool('mkfs.vfat', [...serial, '-n', 'EFIBOOT', '-C', efiImg, String(kib)], fatOpts);
+  await runTool('mmd', ['-i', efiImg, '::/EFI', '::/EFI/BOOT'], fatOpts);
+  await runTool('mcopy', ['-i', efiImg, grubEfi, '::/EFI/BOOT/BOOTX64.EFI'], fatOpts);
 
   const args = ['-as', 'mkisofs', '-iso-level', '3', '-full-iso9660-filenames', '-volid', r.volumeId];
   if (r.publisher) args.push('-publisher', r.publisher);
@@ -149,4 +156,9 @@ export async function assembleIso(r: IsoRequest): Promise<{ kernelVersion: strin
     ...(r.epoch !== undefined ? { env: { SOURCE_DATE_EPOCH: String(r.epoch) } } : {}),
   });
   return { kernelVersion: kernel.version };
+}
+
+/** The EFI image's FAT serial in a reproducible build: from the volume id and the epoch, as xorriso derives its own. */
+export function volumeSerial(volumeId: string, epoch: number): string {
+  return createHash('sha256').update(`${volumeId}\0${epoch}`).digest('hex').slice(0, 8);
 }

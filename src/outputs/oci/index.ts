@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { mkdir, rename, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { clampTimes } from '../../exec/clamp-times.js';
 import { runTool } from '../shared/run.js';
 import { tarArguments } from '../tar/index.js';
 
@@ -140,6 +141,8 @@ export async function writeOciOutput(r: OciRequest): Promise<{ manifestDigest: s
   };
   await writeFile(join(r.output, 'index.json'), json(index));
   await writeFile(join(r.output, 'oci-layout'), json({ imageLayoutVersion: '1.0.0' }));
+  // the layout folder is an output too: its files get the archive's time, not the build's
+  await clampTimes(r.output, r.epoch ?? 0);
   r.onProgress?.('archive of the layout');
   await runTool(
     'tar',

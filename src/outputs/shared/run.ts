@@ -39,10 +39,19 @@ export function toolError(failure: ProcessFailure, output: string): Error {
   }
 }
 
+/**
+ * The host's environment without SOURCE_DATE_EPOCH: the epoch is plan data, handed to a tool
+ * only by the assembler that asks for it (mksquashfs refuses it beside -mkfs-time).
+ */
+export function hostEnv(): NodeJS.ProcessEnv {
+  const { SOURCE_DATE_EPOCH: _unused, ...rest } = process.env;
+  return rest;
+}
+
 export async function runTool(tool: string, args: string[], options: ToolOptions): Promise<string> {
   try {
     return await runProcess(tool, args, {
-      env: { ...process.env, LC_ALL: 'C', MTOOLS_SKIP_CHECK: '1', ...options.env },
+      env: { ...hostEnv(), LC_ALL: 'C', TZ: 'UTC', MTOOLS_SKIP_CHECK: '1', ...options.env },
       ...(options.cwd ? { cwd: options.cwd } : {}),
       ...(options.signal ? { signal: options.signal } : {}),
       stdin: true,

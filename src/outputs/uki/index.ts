@@ -11,7 +11,7 @@ import { outputCodes } from '../../diagnostics/codes/outputs.js';
 import { OutputError, outputError } from '../shared/errors.js';
 import { newestKernel, osReleaseFile } from '../shared/kernel.js';
 import { runTool } from '../shared/run.js';
-import { PeFormatError, placeSections, readPe } from './pe.js';
+import { PeFormatError, placeSections, readPe, stampPe } from './pe.js';
 
 export { alignUp, placeSections, readPe } from './pe.js';
 
@@ -24,6 +24,8 @@ export interface UkiRequest {
   signal?: AbortSignal;
   /** name used in messages: uki or esp */
   outputName?: string;
+  /** reproducible build: the PE timestamp (and the ESP's times) are `epoch`, its ids derive from `seed` */
+  reproducible?: { epoch: number; seed: string };
 }
 
 export interface UkiResult {
@@ -79,6 +81,7 @@ export async function assembleUki(r: UkiRequest): Promise<UkiResult> {
   }
   args.push(stub, r.output);
   await runTool('objcopy', args, opts);
+  if (r.reproducible) await writeFile(r.output, stampPe(await readFile(r.output), r.reproducible.epoch));
   let signed = false;
   if (r.signCommand) {
     await sign(r.signCommand, r.output, opts);

@@ -70,3 +70,30 @@ export function placeSections(info: PeInfo, added: NewSection[]): { name: string
   }
   return placed;
 }
+
+/** The PE image checksum (the algorithm of Windows' CheckSumMappedFile), with its own field counted as 0. */
+export function peChecksum(buf: Buffer, checksumAt: number): number {
+  let sum = 0;
+  for (let i = 0; i < buf.length; i += 2) {
+    if (i === checksumAt || i === checksumAt + 2) continue;
+    const word = i + 1 < buf.length ? buf.readUInt16LE(i) : buf[i]!;
+    sum += word;
+    sum = (sum & 0xffff) + (sum >>> 16);
+  }
+  sum = (sum & 0xffff) + (sum >>> 16);
+  return (sum + buf.length) >>> 0;
+}
+
+/**
+ * Sets the COFF header's TimeDateStamp (objcopy writes the current time there) and, when the
+ * image carries a checksum, recomputes it; returns the new bytes.
+ */
+export function stampPe(buf: Buffer, seconds: number): Buffer {
+  readPe(buf);
+  const out = Buffer.from(buf);
+  const coff = out.readUInt32LE(0x3c) + 4;
+  out.writeUInt32LE(seconds >>> 0, coff + 4);
+  const checksumAt = coff + 20 + 64;
+  if (out.readUInt32LE(checksumAt) !== 0) out.writeUInt32LE(peChecksum(out, checksumAt), checksumAt);
+  return out;
+}

@@ -4,6 +4,7 @@ import { emptyIr } from '../../../ir/empty.js';
 import { escapeToken } from '../../../ir/pointer.js';
 import { type PositionTable, positionOf } from '../../../ir/positions.js';
 import type { ImageIR } from '../../../ir/schema.js';
+import { closest } from '../../../lib/closest.js';
 import { blueprintCodes } from '../codes.js';
 
 export type Table = Record<string, unknown>;
@@ -46,7 +47,7 @@ export class LowerContext {
   checkKeys(table: Table, known: readonly string[], docPtr: string, where: string): void {
     for (const key of Object.keys(table)) {
       if (known.includes(key)) continue;
-      const suggestion = closest(key, known);
+      const suggestion = closest(key, known, () => 2);
       const ptr = `${docPtr}/${escapeToken(key)}`;
       this.diagnostics.push(
         diag(blueprintCodes.unknownKey, { key, where }, this.at(ptr), {
@@ -123,31 +124,4 @@ export function describe(v: unknown): string {
   if (isTable(v)) return 'a table';
   if (typeof v === 'string') return `the string ${JSON.stringify(v)}`;
   return `${typeof v} ${String(v)}`;
-}
-
-function closest(word: string, candidates: readonly string[]): string | undefined {
-  let best: string | undefined;
-  let bestDistance = 3;
-  for (const c of candidates) {
-    const d = distance(word.toLowerCase(), c.toLowerCase());
-    if (d < bestDistance) {
-      best = c;
-      bestDistance = d;
-    }
-  }
-  return best;
-}
-
-function distance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    let prev = row[0]!;
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const cur = row[j]!;
-      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
-      prev = cur;
-    }
-  }
-  return row[b.length]!;
 }

@@ -139,6 +139,7 @@ export const blueprintApproximations: readonly string[] = [
   '/directories/*/path',
   '/repositories/*/type',
   '/repositories/*/usage',
+  '/repositories/*/gpgCheck',
   '/scripts/**',
 ];
 

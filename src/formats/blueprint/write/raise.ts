@@ -212,6 +212,13 @@ export function raiseBlueprint(ir: ImageIR, target: string, positions: PositionT
           `/repositories/${i}/type`,
           `repository ${r.id} is ${r.type}; blueprints hold rpm-md repositories only`,
         );
+      // osbuild refuses gpgcheck without gpgkeys; a .repo file may rely on keys installed on the system
+      const keyless = r.gpgCheck === true && !r.gpgKeys?.length;
+      if (keyless)
+        approx(
+          `/repositories/${i}/gpgCheck`,
+          `repository ${r.id} checks signatures with keys it does not name; a blueprint needs gpgkeys for gpgcheck, so gpgcheck is not written`,
+        );
       if (r.usage === 'build-only')
         approx(
           `/repositories/${i}/usage`,
@@ -224,7 +231,7 @@ export function raiseBlueprint(ir: ImageIR, target: string, positions: PositionT
         ...(r.mirrorlist ? { mirrorlist: r.mirrorlist } : {}),
         ...(r.metalink ? { metalink: r.metalink } : {}),
         ...(r.gpgKeys ? { gpgkeys: r.gpgKeys } : {}),
-        ...(r.gpgCheck !== undefined ? { gpgcheck: r.gpgCheck } : {}),
+        ...(r.gpgCheck !== undefined && !keyless ? { gpgcheck: r.gpgCheck } : {}),
         ...(r.repoGpgCheck !== undefined ? { repo_gpgcheck: r.repoGpgCheck } : {}),
         ...(r.sslVerify !== undefined ? { sslverify: r.sslVerify } : {}),
         ...(r.priority !== undefined ? { priority: r.priority } : {}),

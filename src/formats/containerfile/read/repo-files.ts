@@ -3,8 +3,8 @@
 import { appendAll } from '../../../input/append.js';
 import type { Repository } from '../../../ir/schema.js';
 import { applyPlainRepoKey } from '../../shared/dnf-repo-keys.js';
+import { aptBoolean, dnfBoolean } from '../../shared/repo-booleans.js';
 
-const bool = (v: string) => v === '1' || v.toLowerCase() === 'true' || v.toLowerCase() === 'yes';
 const list = (v: string) => v.split(/[\s,]+/).filter(Boolean);
 
 export function parseDnfRepoFile(text: string, fileName: string): Repository[] {
@@ -34,7 +34,7 @@ export function parseDnfRepoFile(text: string, fileName: string): Repository[] {
 }
 
 function applyRepoKey(r: Repository, key: string, value: string, continued: boolean): void {
-  if (applyPlainRepoKey(r, key, value, bool)) return;
+  if (applyPlainRepoKey(r, key, value, dnfBoolean)) return;
   switch (key) {
     case 'name':
       r.name = continued ? `${r.name ?? ''} ${value}` : value;
@@ -87,7 +87,7 @@ export function parseDeb822Sources(text: string, fileName: string): Repository[]
     };
     if (fields.has('suites')) r.suites = list(fields.get('suites')!);
     if (fields.has('components')) r.components = list(fields.get('components')!);
-    if (fields.has('enabled')) r.enabled = bool(fields.get('enabled')!);
+    if (fields.has('enabled')) r.enabled = aptBoolean(fields.get('enabled')!);
     const signedBy = fields.get('signed-by');
     if (signedBy !== undefined) r.gpgKeys = signedBy.includes('-----BEGIN') ? [signedBy] : list(signedBy);
     repos.push(r);

@@ -16,6 +16,7 @@ import {
   type SchemaNode,
 } from '../../../ir/schema-walk.js';
 import type { IrSchemaError } from '../../../ir/validate.js';
+import { closest } from '../../../lib/closest.js';
 
 export interface SchemaErrorContext {
   file: string;
@@ -121,29 +122,4 @@ function quoteHint(
   return {
     hint: `put the value in quotes: unquoted, YAML reads it as ${typeof value === 'number' ? 'a number' : 'a boolean'}`,
   };
-}
-
-/** The declared name nearest to a misspelt one, when it is near enough to be a likely typo. */
-export function closest(word: string, candidates: readonly string[]): string | undefined {
-  let best: string | undefined;
-  let bestDistance = Number.POSITIVE_INFINITY;
-  for (const c of candidates) {
-    const d = distance(word.toLowerCase(), c.toLowerCase());
-    if (d < bestDistance) {
-      best = c;
-      bestDistance = d;
-    }
-  }
-  return best !== undefined && bestDistance <= Math.max(1, Math.floor(word.length / 3)) ? best : undefined;
-}
-
-function distance(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
-    for (let j = 1; j <= b.length; j++)
-      cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-    prev = cur;
-  }
-  return prev[b.length]!;
 }

@@ -11,6 +11,7 @@ import { appendAll } from '../../../input/append.js';
 import { InputRejected, readInputTextSync } from '../../../input/bounded.js';
 import type { Repository } from '../../../ir/schema.js';
 import { applyPlainRepoKey } from '../../shared/dnf-repo-keys.js';
+import { aptBoolean, dnfBoolean } from '../../shared/repo-booleans.js';
 import { mkosiCodes } from '../codes.js';
 import { joinedValue, parseRepoIni, valueWords } from './repo-ini.js';
 
@@ -41,7 +42,6 @@ export function lowerRepositories(tree: string, diagnostics: Diagnostic[]): Loca
 }
 
 const unlocated = (repo: Repository): LocatedRepository => ({ repo, urls: [] });
-const bool = (v: string) => /^(1|yes|true|on)$/i.test(v);
 const words = (v: string) => v.split(/[\s,]+/).filter(Boolean);
 
 export interface RepoPosition {
@@ -87,7 +87,7 @@ export function parseRepoFile(
     const r = located.repo;
     const value = joinedValue(e);
     const k = e.key.toLowerCase();
-    if (applyPlainRepoKey(r, k, value, bool)) continue;
+    if (applyPlainRepoKey(r, k, value, dnfBoolean)) continue;
     switch (k) {
       case 'name':
         r.name = value;
@@ -160,7 +160,7 @@ export function parseDeb822(text: string, fileName: string): Repository[] {
     if (fields.suites) r.suites = words(fields.suites);
     if (fields.components) r.components = words(fields.components);
     if (fields['signed-by']) r.gpgKeys = [fields['signed-by']];
-    if (fields.enabled) r.enabled = bool(fields.enabled);
+    if (fields.enabled) r.enabled = aptBoolean(fields.enabled);
     out.push(r);
   }
   return out;

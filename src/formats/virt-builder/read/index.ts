@@ -1,0 +1,118 @@
+/** virt-builder reader: an index (or index fragment, or clearsigned index.asc), a virt-customize command file, or a preseed template. */
+import { readFailure, readInputText } from '../../../input/bounded.js';
+import type { DetectCandidate, FormatReader, ReadResult } from '../../contract.js';
+import { COMMANDS } from '../vocabulary.js';
+import { parseCommands } from './commands.js';
+import { parseIndex } from './index-file.js';
+import { type Lowered, lowerCommands, lowerIndex, lowerPreseed } from './lower.js';
+import { parsePreseed } from './preseed.js';
+
+type Kind = 'index' | 'commands' | 'preseed';
+
+const INDEX_NAME = /(^index(\.asc)?$|\.index(-fragment)?$)/;
+
+function meaningful(head: string): string[] {
+  return head
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter((l) => l && !l.startsWith('#'));
+}
+
+function kindOf(name: string, head: string): { kind: Kind; confidence: number } | undefined {
+  if (INDEX_NAME.test(name)) return { kind: 'index', confidence: 0.9 };
+  if (/\.preseed$|^preseed\.cfg$/.test(name)) return { kind: 'preseed', confidence: 0.9 };
+  if (/\.virt-customize$/.test(name)) return { kind: 'commands', confidence: 0.9 };
+  const lines = meaningful(head);
+  if (lines.length === 0) return undefined;
+  if (lines[0] === '-----BEGIN PGP SIGNED MESSAGE-----' && /^\[[^\]]+\]$/m.test(head) && /^file=/m.test(head))
+    return { kind: 'index', confidence: 0.7 };
+  if (/^\[[^\]]+\]$/.test(lines[0]!) && /^(osinfo|file|format|expand)=/m.test(head))
+    return { kind: 'index', confidence: 0.6 };
+  if (lines.every((l) => /^d-i\s|^\S+\s+\S+\/\S+\s+\S+/.test(l)) && lines.some((l) => l.startsWith('d-i ')))
+    return { kind: 'preseed', confidence: 0.6 };
+  if (lines.every((l) => COMMANDS.has(l.split(/\s/)[0]!))) return { kind: 'commands', confidence: 0.5 };
+  return undefined;
+}
+
+function detect(c: DetectCandidate): number {
+  if (c.isDirectory)
+    return c.entries?.includes('customize.virt-customize') ? 0.6 : c.entries?.includes('index') ? 0.5 : 0;
+  return kindOf(c.name, c.head ?? '')?.confidence ?? 0;
+}
+
+async function read(input: string): Promise<ReadResult> {
+  const file = input;
+  let text: string;
+  try {
+    const { stat } = await import('node:fs/promises');
+    if ((await stat(input)).isDirectory()) return readWritten(input);
+    text = await readInputText(file);
+  } catch (e) {
+    return { positions: {}, files: [], diagnostics: [readFailure(e, input)] };
+  }
+  const name = file.split('/').pop()!;
+  const kind = kindOf(name, text.slice(0, 8192))?.kind ?? 'commands';
+  return result(lowerKind(kind, text, file), [file]);
+}
+
+function lowerKind(kind: Kind, raw: string, file: string): Lowered {
+  const text = raw.replace(/^\uFEFF/, '');
+  if (kind === 'index') {
+    const parsed = parseIndex(text, file);
+    const lowered = lowerIndex(parsed.sections);
+    return { ...lowered, diagnostics: [...parsed.diagnostics, ...lowered.diagnostics] };
+  }
+  if (kind === 'preseed') {
+    const parsed = parsePreseed(text, file);
+    const lowered = lowerPreseed(parsed.answers);
+    return { ...lowered, diagnostics: [...parsed.diagnostics, ...lowered.diagnostics] };
+  }
+  const parsed = parseCommands(text, file);
+  const lowered = lowerCommands(parsed.commands);
+  return { ...lowered, diagnostics: [...parsed.diagnostics, ...lowered.diagnostics] };
+}
+
+function result(lowered: Lowered, files: string[]): ReadResult {
+  const failed = lowered.diagnostics.some((d) => d.severity === 'error');
+  return {
+    ...(failed ? {} : { ir: lowered.ir }),
+    positions: lowered.positions,
+    diagnostics: lowered.diagnostics,
+    files,
+  };
+}
+
+/** What the writer makes: `index` (the template's entry) and/or `customize.virt-customize` (its commands), merged. */
+async function readWritten(dir: string): Promise<ReadResult> {
+  const { existsSync } = await import('node:fs');
+  const indexFile = `${dir}/index`;
+  const commandsFile = `${dir}/customize.virt-customize`;
+  const files = [indexFile, commandsFile].filter((f) => existsSync(f));
+  if (files.length === 0) return read(indexFile);
+  let index: Lowered | undefined;
+  let commands: Lowered | undefined;
+  try {
+    if (existsSync(indexFile)) index = lowerKind('index', await readInputText(indexFile), indexFile);
+    if (existsSync(commandsFile))
+      commands = lowerKind('commands', await readInputText(commandsFile), commandsFile);
+  } catch (e) {
+    return { positions: {}, files: [], diagnostics: [readFailure(e, dir)] };
+  }
+  if (!index || !commands) return result((index ?? commands)!, files);
+  const ir = commands.ir;
+  if (index.ir.metadata) ir.metadata = index.ir.metadata;
+  ir.distribution = index.ir.distribution;
+  if (index.ir.storage) ir.storage = index.ir.storage;
+  const indexExt = index.ir.extensions['virt-builder'] as Record<string, unknown> | undefined;
+  if (indexExt) ir.extensions['virt-builder'] = { ...indexExt, ...(ir.extensions['virt-builder'] ?? {}) };
+  return result(
+    {
+      ir,
+      positions: { ...index.positions, ...commands.positions },
+      diagnostics: [...index.diagnostics, ...commands.diagnostics],
+    },
+    files,
+  );
+}
+
+export const virtBuilderReader: FormatReader = { detect, read };

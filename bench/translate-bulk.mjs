@@ -6,7 +6,10 @@
 //   - `imgc inspect` of one kickstart (the sample, and the largest corpus kickstart).
 // Writes bench/results-translate.md (raw runs, load average before and after each measurement).
 // Needs the built CLI (npm run build) and ../shared (IMGC_SHARED). No root.
-//   node bench/translate-bulk.mjs [--runs 3] [--stride 1] [--jobs 1]
+//   node bench/translate-bulk.mjs [--runs 3] [--stride 1] [--jobs 1] [--baseline DIR]
+// --baseline DIR (a built checkout of an older commit, e.g. `git archive` + `npm run build`) adds
+// before/after races of the batches, --version and the kickstart inspects: its bin/imgc.js
+// against this one's, alternating run by run.
 // --stride N runs the one-process-per-definition side on every Nth definition only and scales
 // its time to the whole corpus (said so in the results); the batch side always takes them all.
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -24,6 +27,7 @@ const { values } = parseArgs({
     stride: { type: 'string', default: '1' },
     jobs: { type: 'string', default: '1' },
     out: { type: 'string', default: join(root, 'bench/results-translate.md') },
+    baseline: { type: 'string' },
   },
 });
 const runs = Number(values.runs);
@@ -98,10 +102,10 @@ function perProcess(to) {
   };
 }
 
-function batch(to) {
+function batch(to, cliPath = cli) {
   return () => {
     const m = timed('node', [
-      cli,
+      cliPath,
       'translate',
       ...defs,
       '--to',
@@ -148,6 +152,31 @@ race('kickstart inspect', [
     run: () => timed('node', [cli, 'inspect', largestKickstart]),
   },
 ]);
+if (values.baseline) {
+  const before = join(resolve(values.baseline), 'bin/imgc.js');
+  const baseCommit = existsSync(join(values.baseline, '.git'))
+    ? execFileSync('git', ['-C', values.baseline, 'rev-parse', '--short', 'HEAD'], {
+        encoding: 'utf8',
+      }).trim()
+    : values.baseline;
+  const sides = (run) => [
+    { label: `before (${baseCommit})`, run: () => run(before) },
+    { label: 'after (this commit)', run: () => run(cli) },
+  ];
+  for (const to of ['ir', 'mkosi'])
+    race(
+      `batch of all ${defs.length} corpus definitions --to ${to}`,
+      sides((c) => batch(to, c)()),
+    );
+  race(
+    'imgc --version',
+    sides((c) => timed('node', [c, '--version'])),
+  );
+  race(
+    `inspect of the largest corpus kickstart`,
+    sides((c) => timed('node', [c, 'inspect', largestKickstart])),
+  );
+}
 rmSync(scratch, { recursive: true, force: true });
 
 const fmt = (xs, d = 3) => xs.map((x) => x.toFixed(d)).join(', ');

@@ -15,6 +15,8 @@ import { READERS, type ReaderId, seedsFor } from './seeds.js';
 
 export interface FuzzOptions {
   seconds: number;
+  /** the first input number: a later run of the same seed and readers goes on where one stopped */
+  start: number;
   /** stop after this many inputs (all readers together), or at `seconds`, whichever comes first */
   inputs: number;
   readers: ReaderId[];
@@ -39,6 +41,9 @@ export interface ReaderReport {
   inputs: number;
   seconds: number;
   rate: number;
+  /** the input numbers the run started, [start, end), all readers together (see ledger.mjs) */
+  start: number;
+  end: number;
   crashes: number;
   hangs: number;
   overRss: number;
@@ -68,6 +73,7 @@ export function parseArgs(argv: readonly string[]): FuzzOptions {
     });
   return {
     seconds: Number(get('seconds') ?? 60),
+    start: Number(get('start') ?? 0),
     inputs: Number(get('inputs') ?? Number.MAX_SAFE_INTEGER),
     readers,
     out: get('out') ?? join(tmpdir(), 'imgc-fuzz-crashes'),
@@ -117,6 +123,8 @@ async function fuzzReaders(options: FuzzOptions, ctx: FuzzContext): Promise<Read
     inputs: 0,
     seconds: 0,
     rate: 0,
+    start: options.start,
+    end: options.start,
     crashes: 0,
     hangs: 0,
     overRss: 0,
@@ -148,8 +156,9 @@ async function fuzzReaders(options: FuzzOptions, ctx: FuzzContext): Promise<Read
     report.kinds[key] = (report.kinds[key] ?? 0) + 1;
     if (report.kinds[key]! <= options.keep) saveInput(readers[i]!, seeds[i]!, n, kind, detail, options);
   };
-  let next = 0;
-  while (Date.now() < until && next < options.inputs) {
+  const limit = options.start + options.inputs;
+  let next = options.start;
+  while (Date.now() < until && next < limit) {
     const progress = new SharedArrayBuffer(4 * progressSlots(readers.length));
     const view = new Int32Array(progress);
     // -1 until the worker has started its first input: start-up is not a hang
@@ -160,7 +169,7 @@ async function fuzzReaders(options: FuzzOptions, ctx: FuzzContext): Promise<Read
         repo: ctx.repo,
         runSeed: options.runSeed,
         start: next,
-        limit: options.inputs,
+        limit,
         until,
         writersEvery: options.writersEvery,
         scratch,
@@ -185,6 +194,7 @@ async function fuzzReaders(options: FuzzOptions, ctx: FuzzContext): Promise<Read
   for (const r of reports) {
     r.seconds = seconds;
     r.rate = r.inputs / seconds;
+    r.end = next;
     r.peakRssMb = peak.mb;
   }
   return reports;
@@ -245,7 +255,9 @@ function watch(
       if (settled) return;
       settled = true;
       clearInterval(timer);
-      resolve(Math.max(Atomics.load(view, CURRENT), start) + 1);
+      // a worker that stopped before its first input (the time was up) covered none
+      const running = Atomics.load(view, CURRENT);
+      resolve(running < 0 ? start : Math.max(running, start) + 1);
     });
   });
 }
@@ -277,15 +289,19 @@ function saveInput(
   detail: string,
   options: FuzzOptions,
 ): void {
-  const input = generate(seeds, options.runSeed, n);
   const dir = join(options.out, reader, `${kind}-${options.runSeed}-${n}`);
-  materialize(dir, input);
-  const about = [
-    `reader: ${reader}`,
-    `what: ${kind}: ${detail}`,
-    `input: ${input.main} (seed ${input.seed}, mutated ${input.mutated} by ${input.applied.join(', ')})`,
-    `again: node bench/fuzz/fuzz.mjs --reader ${reader} --seed ${options.runSeed} (input ${n})`,
-  ];
+  const about = [`reader: ${reader}`, `what: ${kind}: ${detail}`];
+  // a bug in the harness's own generator must not end the run: the finding is kept without its input
+  try {
+    const input = generate(seeds, options.runSeed, n);
+    materialize(dir, input);
+    about.push(
+      `input: ${input.main} (seed ${input.seed}, mutated ${input.mutated} by ${input.applied.join(', ')})`,
+    );
+  } catch (e) {
+    about.push(`input: not rebuilt: ${e instanceof Error ? e.message : String(e)}`);
+  }
+  about.push(`again: node bench/fuzz/fuzz.mjs --reader ${reader} --seed ${options.runSeed} (input ${n})`);
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'CRASH.txt'), `${about.join('\n')}\n`);
 }

@@ -103,13 +103,25 @@ export function repeats(rnd: Random, small: number, medium: number, large: numbe
 
 export type Mutator = (text: string, rnd: Random, other: string) => string;
 
+/**
+ * The most characters a mutation grows a text to: past the readers' 16 MiB input limit, so the
+ * limit is still tried, and far below V8's longest string (~512 MiB), which four repeating
+ * mutations in a row used to pass (a 2 MB line duplicated 20,000 times).
+ */
+export const MAX_TEXT = 24 * 1024 * 1024;
+
+/** `count` copies of something `unit` characters long, as many as fit in MAX_TEXT after `text`. */
+export function fitting(count: number, unit: number, text: string): number {
+  return Math.max(0, Math.min(count, Math.floor((MAX_TEXT - text.length) / Math.max(1, unit))));
+}
+
 const lines = (text: string) => text.split('\n');
 
 export const MUTATORS: Record<string, Mutator> = {
   duplicateLine(text, rnd) {
     const l = lines(text);
     const i = rnd.int(l.length);
-    l.splice(i, 0, ...Array(repeats(rnd, 3, 200, 20_000)).fill(l[i]!));
+    l.splice(i, 0, ...Array(fitting(repeats(rnd, 3, 200, 20_000), l[i]!.length + 1, text)).fill(l[i]!));
     return l.join('\n');
   },
   deleteLine(text, rnd) {
@@ -136,13 +148,18 @@ export const MUTATORS: Record<string, Mutator> = {
     const at = rnd.int(text.length + 1);
     const opener = rnd.pick(NESTERS);
     // mostly around the 256-level limit, sometimes far past it
-    return text.slice(0, at) + opener.repeat(repeats(rnd, 300, 5_000, 20_000)) + text.slice(at);
+    return (
+      text.slice(0, at) +
+      opener.repeat(fitting(repeats(rnd, 300, 5_000, 20_000), opener.length, text)) +
+      text.slice(at)
+    );
   },
   hugeValue(text, rnd) {
     // repeat a token of the text itself, so the value sits where a real one would
     const start = rnd.int(text.length + 1);
     const piece = text.slice(start, start + 1 + rnd.int(12)) || 'x';
-    return text.slice(0, start) + piece.repeat(repeats(rnd, 200, 5_000, 200_000)) + text.slice(start);
+    const count = fitting(repeats(rnd, 200, 5_000, 200_000), piece.length, text);
+    return text.slice(0, start) + piece.repeat(count) + text.slice(start);
   },
   cutTail(text, rnd) {
     return text.slice(0, rnd.int(text.length + 1));

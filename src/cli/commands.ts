@@ -1,4 +1,4 @@
-import { stat } from 'node:fs/promises';
+import { statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { coreCodes } from '../diagnostics/codes/core.js';
 import { translateCodes } from '../diagnostics/codes/translate.js';
@@ -126,7 +126,7 @@ export async function runTranslate(
     else printDiagnostics(io, loaded.diagnostics);
     return exitFor(loaded.diagnostics, [path], true);
   }
-  const sourceDir = (await stat(path)).isDirectory() ? resolve(path) : dirname(resolve(path));
+  const sourceDir = statSync(path).isDirectory() ? resolve(path) : dirname(resolve(path));
   const translated = await translateIr({
     ir: loaded.ir,
     positions: loaded.positions,

@@ -4,6 +4,7 @@
  * Files that are already identical are fine: translating twice is not an error.
  */
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join, normalize } from 'node:path';
 import { cliCodes } from '../diagnostics/codes/cli.js';
@@ -24,12 +25,21 @@ export async function changedFiles(dir: string, files: readonly OutputFile[]): P
   for (const file of files) {
     const target = join(dir, normalize(file.path));
     for (const [path, wanted] of await wantedContents(target, file)) {
-      const existing = await readFile(path).catch(() => undefined);
+      const existing = readIfThere(path);
       if (existing === undefined || existing.equals(wanted)) continue;
       changed.push({ path, ...unifiedDiff(path, existing, wanted) });
     }
   }
   return changed;
+}
+
+/** The bytes of a file, or undefined when it cannot be read (most often: it does not exist yet). */
+function readIfThere(path: string): Buffer | undefined {
+  try {
+    return readFileSync(path);
+  } catch {
+    return undefined;
+  }
 }
 
 export function overwriteDiagnostics(changed: readonly Overwrite[]): Diagnostic[] {

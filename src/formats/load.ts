@@ -1,5 +1,4 @@
-import { constants } from 'node:fs';
-import { open, readdir, stat } from 'node:fs/promises';
+import { closeSync, constants, fstatSync, openSync, readdirSync, readSync, statSync } from 'node:fs';
 import { basename } from 'node:path';
 import { coreCodes } from '../diagnostics/codes/core.js';
 import { discoveryCodes } from '../diagnostics/codes/discovery.js';
@@ -18,24 +17,26 @@ export interface LoadResult extends ReadResult {
   format?: FormatModule;
 }
 
+// Synchronous on purpose: five small calls, each a thread-pool round trip when asynchronous,
+// cost more than the calls themselves (a batch translate and the fuzz harness waited on them).
 export async function describeCandidate(path: string): Promise<DetectCandidate> {
-  const info = await stat(path);
+  const info = statSync(path);
   const candidate: DetectCandidate = { path, isDirectory: info.isDirectory(), name: basename(path) };
-  if (info.isDirectory()) candidate.entries = (await readdir(path)).sort();
-  else candidate.head = await readHead(path);
+  if (info.isDirectory()) candidate.entries = readdirSync(path).sort();
+  else candidate.head = readHead(path);
   return candidate;
 }
 
 /** The first 8 KiB of a regular file; a FIFO or device is refused before anything blocks. */
-async function readHead(path: string): Promise<string> {
-  const handle = await open(path, constants.O_RDONLY | constants.O_NONBLOCK);
+function readHead(path: string): string {
+  const fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
   try {
-    checkStats(path, await handle.stat());
+    checkStats(path, fstatSync(fd));
     const buf = Buffer.alloc(8192);
-    const { bytesRead } = await handle.read(buf, 0, buf.length, 0);
+    const bytesRead = readSync(fd, buf, 0, buf.length, 0);
     return buf.subarray(0, bytesRead).toString('utf8');
   } finally {
-    await handle.close();
+    closeSync(fd);
   }
 }
 
@@ -138,7 +139,7 @@ export async function loadDefinition(
   options: ReadOptions & { from?: string } = {},
 ): Promise<LoadResult> {
   try {
-    await stat(path);
+    statSync(path);
   } catch (e) {
     return {
       positions: {},

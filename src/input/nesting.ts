@@ -106,3 +106,32 @@ export function tooDeepDiagnostic(
     { file, line: at.line, column: at.column },
   );
 }
+
+/**
+ * IMGC1052 for a parser that ran out of stack on nesting the pre-scan cannot see (the yaml
+ * package nests a map per `"a":` in `"a":"b":"c":...`, no space needed after a quoted key), at
+ * the start of the longest line, where such a chain sits; undefined for any other error.
+ */
+export function stackOverflowDiagnostic(
+  e: unknown,
+  text: string,
+  syntax: Syntax,
+  file: string,
+  limit = MAX_NESTING,
+): Diagnostic | undefined {
+  if (!(e instanceof RangeError) || !/call stack/i.test(e.message)) return undefined;
+  let line = 1;
+  let longest = { line: 1, length: -1 };
+  let start = 0;
+  for (let i = 0; i <= text.length; i++) {
+    if (i < text.length && text[i] !== '\n') continue;
+    if (i - start > longest.length) longest = { line, length: i - start };
+    line++;
+    start = i + 1;
+  }
+  return diag(
+    coreCodes.inputTooDeep,
+    { what: `this ${syntax.toUpperCase()} document`, limit },
+    { file, line: longest.line, column: 1 },
+  );
+}

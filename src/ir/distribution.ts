@@ -253,7 +253,14 @@ function obsPathGuess(projectPath: string, repository: string): DistroGuess | un
 }
 
 /** The distribution a repository URL names, if it is one of the distributions' own mirrors. */
+/**
+ * Longer URLs name no distribution: several patterns (`fedora(?:project)?[\w.]*\/...`) go to
+ * the end of the URL from every match of their first word, quadratic on a fuzzed megabyte URL.
+ */
+export const MAX_GUESS_URL = 8192;
+
 export function distroFromUrl(url: string): DistroGuess | undefined {
+  if (url.length > MAX_GUESS_URL) return undefined;
   const obs = /^obs:\/\/\/?([^/]+)(?:\/([^/]+))?/i.exec(url);
   if (obs) {
     return distroFromObsProject(obs[1]!) ?? (obs[2] ? distroFromObsRepository(obs[2]) : undefined);

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { generate } from '../../bench/fuzz/generate.js';
 import { budgetMs } from '../../bench/fuzz/harness.js';
-import { Random, repeats } from '../../bench/fuzz/mutate.js';
+import { MAX_TEXT, MUTATORS, Random, repeats } from '../../bench/fuzz/mutate.js';
 import { seedsFor } from '../../bench/fuzz/seeds.js';
 import { repoRoot } from '../helpers/shared.js';
 
@@ -43,5 +43,29 @@ describe('generated inputs', () => {
       expect(Object.keys(a.files).sort()).toEqual(Object.keys(seeds[a.seedIndex]!.files).sort());
     }
     expect(generate(seeds, 20261207, 1)).not.toEqual(generate(seeds, 20261208, 1));
+  });
+});
+
+describe('mutations', () => {
+  // always the largest repeat counts (the 2 % branch of `repeats`), near the end of the text
+  const greedy = Object.assign(new Random(1), { next: () => 0.99 });
+
+  it('never grow a text past MAX_TEXT, however long the repeated piece', () => {
+    // seed 9001 died here: a 2 MB line duplicated ~20,000 times is longer than V8's longest string
+    const longLine = `other = 1\nstorage = "${'9'.repeat(2_000_000)}"`;
+    const out = MUTATORS.duplicateLine!(longLine, greedy, '');
+    expect(out.length).toBeLessThanOrEqual(MAX_TEXT);
+    expect(out.length).toBeGreaterThan(MAX_TEXT - 2_000_002);
+    const nearlyFull = `a\n${'x'.repeat(MAX_TEXT - 100)}`;
+    for (const name of ['hugeValue', 'deepNesting'] as const) {
+      const grown = MUTATORS[name]!(nearlyFull, greedy, '');
+      expect(grown.length, name).toBeLessThanOrEqual(MAX_TEXT);
+      expect(grown.length, name).toBeGreaterThan(nearlyFull.length);
+    }
+  });
+
+  it('leave inputs that fit as they were', () => {
+    const text = 'a\nb\nc';
+    expect(MUTATORS.duplicateLine!(text, greedy, '').split('\n')).toHaveLength(3 + 19_801);
   });
 });

@@ -4,11 +4,11 @@
  * images CI build configs `{name, blueprint, options}`.
  */
 
-import { readdir, stat } from 'node:fs/promises';
+import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { coreCodes } from '../../../diagnostics/codes/core.js';
 import { diag } from '../../../diagnostics/define.js';
-import { readFailure, readInputText } from '../../../input/bounded.js';
+import { readFailure, readInputTextSync } from '../../../input/bounded.js';
 import { tooDeepDiagnostic } from '../../../input/nesting.js';
 import { inferFromRepositories } from '../../../ir/distro-defaults.js';
 import type { DetectCandidate, FormatReader, ReadOptions, ReadResult } from '../../contract.js';
@@ -19,7 +19,7 @@ import { lowerBlueprint } from './lower.js';
 export type Syntax = 'toml' | 'json';
 
 const TOML_HINTS =
-  /^\s*(name\s*=|\[\[packages\]\]|\[\[groups\]\]|\[customizations[.\]]|\[\[customizations\.)/m;
+  /^[^\S\n\r\u2028\u2029]*(name\s*=|\[\[packages\]\]|\[\[groups\]\]|\[customizations[.\]]|\[\[customizations\.)/m;
 const JSON_HINTS = /"(customizations|packages|blueprint|distro|enabled_modules)"\s*:/;
 const FOLDER_FILES: Record<Syntax, string[]> = {
   toml: ['blueprint.toml', 'config.toml'],
@@ -46,8 +46,8 @@ function detect(c: DetectCandidate, syntax: Syntax): number {
 }
 
 async function resolveFile(path: string, syntax: Syntax): Promise<string> {
-  if (!(await stat(path)).isDirectory()) return path;
-  const entries = await readdir(path);
+  if (!statSync(path).isDirectory()) return path;
+  const entries = readdirSync(path);
   const found = FOLDER_FILES[syntax].find((f) => entries.includes(f));
   if (!found)
     throw Object.assign(new Error(`no ${FOLDER_FILES[syntax].join(' or ')} in the folder`), {
@@ -63,7 +63,7 @@ async function read(path: string, syntax: Syntax, options: ReadOptions): Promise
   let text: string;
   try {
     file = await resolveFile(path, syntax);
-    text = await readInputText(file);
+    text = readInputTextSync(file);
   } catch (e) {
     return { positions: {}, files: [], diagnostics: [readFailure(e, path)] };
   }

@@ -31,13 +31,24 @@ const UNITS: Record<string, number> = lookupTable({
   tib: 1024 ** 4,
 });
 
+/** Bytes, or undefined when unreadable; a size past what an IR integer holds (2^53) is unreadable. */
 export function parseSize(v: unknown): number | undefined {
-  if (typeof v === 'number' && Number.isInteger(v) && v >= 0) return v;
+  if (typeof v === 'number') return Number.isSafeInteger(v) && v >= 0 ? v : undefined;
   if (typeof v !== 'string') return undefined;
   const m = /^\s*(\d+(?:\.\d+)?)\s*([A-Za-z]*)\s*$/.exec(v);
   if (!m) return undefined;
   const unit = UNITS[(m[2] || 'b').toLowerCase()];
-  return unit === undefined ? undefined : Math.round(Number(m[1]) * unit);
+  const bytes = unit === undefined ? undefined : Math.round(Number(m[1]) * unit);
+  return bytes !== undefined && Number.isSafeInteger(bytes) ? bytes : undefined;
+}
+
+const SIZE = 'bytes or a size such as "20 GiB", below 8 PiB';
+
+/** A size key's bytes; a present but unreadable value is reported, never dropped in silence. */
+function sizeOf(value: unknown, key: string, bad: (key: string, expected: string) => void) {
+  const bytes = parseSize(value);
+  if (bytes === undefined && value !== undefined) bad(key, SIZE);
+  return bytes;
 }
 
 /** Line numbers of TOML table headers, by header name, in order. */
@@ -316,6 +327,8 @@ export function emptyStorage(): Storage {
   return { partitions: [], volumeGroups: [], raid: [], mountpoints: [] };
 }
 
+const sizeKey = (min: number | undefined) => (min === undefined ? {} : { size: { min } });
+
 function lowerDisk(
   disk: Obj,
   ir: ImageIR,
@@ -328,13 +341,13 @@ function lowerDisk(
   storage.mode = 'explicit';
   positions['/storage'] = at;
   if (disk.type === 'gpt' || disk.type === 'dos') storage.partitionTable = disk.type;
-  const min = parseSize(disk.minsize);
+  const min = sizeOf(disk.minsize, 'disk.minsize', bad);
   if (min !== undefined) storage.size = { min };
   const sectorSize = wholeNumber(disk.sector_size, 512, () =>
     bad('disk.sector_size', 'a whole number, 512 or more'),
   );
   if (sectorSize !== undefined) storage.sectorSize = sectorSize;
-  const offset = parseSize(disk.start_offset);
+  const offset = sizeOf(disk.start_offset, 'disk.start_offset', bad);
   if (offset !== undefined) storage.startOffset = offset;
   const parts = Array.isArray(disk.partitions) ? disk.partitions : [];
   for (const p of parts) {
@@ -343,7 +356,7 @@ function lowerDisk(
       continue;
     }
     const part: Partition = {};
-    const size = parseSize(p.minsize);
+    const size = sizeOf(p.minsize, 'disk.partitions.minsize', bad);
     if (size !== undefined) part.size = { min: size };
     if (typeof p.part_type === 'string') part.typeUuid = p.part_type;
     if (typeof p.part_label === 'string') part.name = p.part_label;
@@ -361,7 +374,7 @@ function lowerDisk(
           ...(typeof lv.mountpoint === 'string' ? { mountpoint: lv.mountpoint } : {}),
           ...(typeof lv.fs_type === 'string' ? { filesystem: lv.fs_type } : {}),
           ...(typeof lv.label === 'string' ? { fsLabel: lv.label } : {}),
-          ...(parseSize(lv.minsize) !== undefined ? { size: { min: parseSize(lv.minsize)! } } : {}),
+          ...sizeKey(sizeOf(lv.minsize, 'disk.partitions.logical_volumes.minsize', bad)),
         })),
       });
     } else if (type === 'btrfs') {

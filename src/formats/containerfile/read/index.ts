@@ -1,11 +1,10 @@
 /** Reads a Containerfile, a bootc-image-builder config or a kargs.d file into the IR. */
 import { readdirSync, statSync } from 'node:fs';
-import { stat } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { coreCodes } from '../../../diagnostics/codes/core.js';
 import { diag } from '../../../diagnostics/define.js';
 import type { Diagnostic } from '../../../diagnostics/types.js';
-import { InputRejected, readInputText, readInputTextSync } from '../../../input/bounded.js';
+import { InputRejected, readInputTextSync } from '../../../input/bounded.js';
 import { emptyIr } from '../../../ir/empty.js';
 import type { PositionTable } from '../../../ir/positions.js';
 import type { ImageIR } from '../../../ir/schema.js';
@@ -27,14 +26,22 @@ function isKargsFile(path: string): boolean {
 function detect(c: DetectCandidate): number {
   if (c.isDirectory) return c.entries?.some((e) => MAIN_NAMES.test(e)) ? 0.8 : 0;
   if (MAIN_LIKE.test(c.name)) return 0.9;
-  if (isKargsFile(c.path) || (c.name.endsWith('.toml') && /^\s*kargs\s*=/m.test(c.head ?? ''))) return 0.9;
+  if (
+    isKargsFile(c.path) ||
+    (c.name.endsWith('.toml') && /^[^\S\n\r\u2028\u2029]*kargs\s*=/m.test(c.head ?? ''))
+  )
+    return 0.9;
   if (
     /\.(toml|json)$/.test(c.name) &&
     /customizations/.test(c.head ?? '') &&
-    !/^\s*(name|\s*"name")\s*[=:]/m.test(c.head ?? '')
+    !/^[^\S\n\r\u2028\u2029]*(name|"name")\s*[=:]/m.test(c.head ?? '')
   )
     return 0.3;
-  if (/^\s*FROM\s+\S/im.test(c.head ?? '') && /^\s*(RUN|COPY)\s/im.test(c.head ?? '')) return 0.5;
+  if (
+    /^[^\S\n\r\u2028\u2029]*FROM\s+\S/im.test(c.head ?? '') &&
+    /^[^\S\n\r\u2028\u2029]*(RUN|COPY)\s/im.test(c.head ?? '')
+  )
+    return 0.5;
   return 0;
 }
 
@@ -44,7 +51,7 @@ async function read(path: string, options: ReadOptions): Promise<ReadResult> {
     for (const name of options.profiles ?? [])
       diagnostics.push(diag(coreCodes.unknownProfile, { name, known: '' }, { file: path }));
     let main = path;
-    if ((await stat(path)).isDirectory()) {
+    if (statSync(path).isDirectory()) {
       const found = readdirSync(path).filter((e) => MAIN_NAMES.test(e));
       if (found.length > 1) {
         diagnostics.push(
@@ -64,8 +71,8 @@ async function read(path: string, options: ReadOptions): Promise<ReadResult> {
       }
       main = join(path, found[0]!);
     }
-    const text = await readInputText(main);
-    if (isKargsFile(main) || (main.endsWith('.toml') && /^\s*kargs\s*=/m.test(text)))
+    const text = readInputTextSync(main);
+    if (isKargsFile(main) || (main.endsWith('.toml') && /^[^\S\n\r\u2028\u2029]*kargs\s*=/m.test(text)))
       return readKargsOnly(text, main, diagnostics);
     if (/\.(toml|json)$/.test(main)) return readConfigOnly(text, main, diagnostics);
     return readContainerfile(text, main, diagnostics);

@@ -195,7 +195,8 @@ function parseYaml(text: string, file: string): IrDocument {
   }
   // duplicate keys are found while building: the `yaml` package's uniqueKeys compares each key
   // with every earlier one of its map (40,000 distinct keys: 12.8 s)
-  const doc = parseDocument(text, { lineCounter: counter, uniqueKeys: false, prettyErrors: true });
+  // prettyErrors would copy the source line into every error: quadratic on a long line of errors
+  const doc = parseDocument(text, { lineCounter: counter, uniqueKeys: false, prettyErrors: false });
   const first = doc.errors[0];
   if (first) {
     const pos = first.linePos?.[0] ?? counter.linePos(first.pos[0]);

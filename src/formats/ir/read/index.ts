@@ -6,13 +6,13 @@
  * against the IR schema (`validateIr`) and refused with positioned IMGC1012 errors when it
  * does not match.
  */
-import { readdir, stat } from 'node:fs/promises';
+import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { visit } from 'jsonc-parser';
 import { coreCodes } from '../../../diagnostics/codes/core.js';
 import { diag } from '../../../diagnostics/define.js';
 import type { Diagnostic, Location } from '../../../diagnostics/types.js';
-import { readFailure, readInputText } from '../../../input/bounded.js';
+import { readFailure, readInputTextSync } from '../../../input/bounded.js';
 import { findTooDeep, tooDeepDiagnostic } from '../../../input/nesting.js';
 import type { PositionTable } from '../../../ir/positions.js';
 import { type ImageIR, IR_VERSION } from '../../../ir/schema.js';
@@ -63,8 +63,10 @@ function yamlHasIrVersion(head: string): boolean {
 const LANGUAGE: Record<IrSyntax, string> = { json: 'JSON', yaml: 'YAML' };
 
 async function resolveFile(path: string): Promise<{ file?: string; diagnostic?: Diagnostic }> {
-  if (!(await stat(path)).isDirectory()) return { file: path };
-  const found = (await readdir(path)).filter((e) => IR_FILE_NAME.test(e)).sort();
+  if (!statSync(path).isDirectory()) return { file: path };
+  const found = readdirSync(path)
+    .filter((e) => IR_FILE_NAME.test(e))
+    .sort();
   if (found.length > 1)
     return {
       diagnostic: diag(
@@ -91,7 +93,7 @@ export async function readIr(path: string, options: ReadOptions): Promise<ReadRe
     const resolved = await resolveFile(path);
     if (!resolved.file) return { positions: {}, files: [], diagnostics: [resolved.diagnostic!] };
     file = resolved.file;
-    text = await readInputText(file);
+    text = readInputTextSync(file);
   } catch (e) {
     return { positions: {}, files: [], diagnostics: [readFailure(e, path)] };
   }

@@ -1,5 +1,5 @@
 /** Kickstart reader: a .ks file, or a folder holding exactly one. */
-import { readdir, stat } from 'node:fs/promises';
+import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { coreCodes } from '../../../diagnostics/codes/core.js';
 import { discoveryCodes } from '../../../diagnostics/codes/discovery.js';
@@ -9,7 +9,7 @@ import { readKickstartFile } from './read.js';
 
 const KS_NAME = /\.(ks|ks\.in|ks\.cfg)$|^anaconda-ks\.cfg$|^ks\.cfg$/;
 const KS_LINE =
-  /^\s*(%packages|%post|%pre|%end|%include|%ksappend)\b|^\s*(rootpw|autopart|zerombr|clearpart|bootloader|ostreesetup|liveimg|url)\s/m;
+  /^[^\S\n\r\u2028\u2029]*(%packages|%post|%pre|%end|%include|%ksappend)\b|^[^\S\n\r\u2028\u2029]*(rootpw|autopart|zerombr|clearpart|bootloader|ostreesetup|liveimg|url)\s/m;
 
 export function detectKickstart(c: DetectCandidate): number {
   if (c.isDirectory) {
@@ -28,8 +28,10 @@ export function detectKickstart(c: DetectCandidate): number {
 async function readKickstart(path: string, options: ReadOptions): Promise<ReadResult> {
   let file = path;
   try {
-    if ((await stat(path)).isDirectory()) {
-      const candidates = (await readdir(path)).filter((e) => KS_NAME.test(e)).sort();
+    if (statSync(path).isDirectory()) {
+      const candidates = readdirSync(path)
+        .filter((e) => KS_NAME.test(e))
+        .sort();
       if (candidates.length !== 1) {
         const d =
           candidates.length === 0

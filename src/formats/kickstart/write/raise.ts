@@ -695,7 +695,9 @@ function optionName(word: string): string {
 
 /** pv.NN names after the highest one the partitions use. */
 function pvNamer(refs: readonly string[]): () => string {
-  let n = Math.max(0, ...refs.map((r) => Number(/^pv\.(\d+)$/.exec(r)?.[1] ?? 0)));
+  // a loop, not Math.max(...refs): spread arguments overflow the stack past ~100,000 partitions
+  let n = 0;
+  for (const r of refs) n = Math.max(n, Number(/^pv\.(\d+)$/.exec(r)?.[1] ?? 0));
   return () => `pv.${String(++n).padStart(2, '0')}`;
 }
 

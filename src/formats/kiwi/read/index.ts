@@ -12,7 +12,7 @@ function detect(c: DetectCandidate): number {
   const xmlImage = /<image[\s>][^>]*schemaversion=/.test(head);
   if (c.name.endsWith('.kiwi')) return 1;
   if (xmlImage) return 0.95;
-  if (/^\s*image\s*:/m.test(head) && /['"]?@schemaversion['"]?\s*:/.test(head)) return 0.9;
+  if (/^[^\S\n\r\u2028\u2029]*image\s*:/m.test(head) && /['"]?@schemaversion['"]?\s*:/.test(head)) return 0.9;
   if (/"image"\s*:\s*\{/.test(head) && /"@schemaversion"/.test(head)) return 0.9;
   if (c.name === 'config.xml' && /<image[\s>]/.test(head)) return 0.9;
   return 0;

@@ -27,7 +27,9 @@ export function parseMarkup(input: string, file: string): ParsedXml {
       ],
     };
   }
-  const doc = parseDocument(text, { lineCounter, uniqueKeys: false });
+  // prettyErrors copies the source line into every error: quadratic on a long line of errors
+  // (a 727 KB config.json took a minute); the first error is described the same way below
+  const doc = parseDocument(text, { lineCounter, uniqueKeys: false, prettyErrors: false });
   const at = (node: Node | null | undefined) => {
     const offset = node?.range?.[0];
     if (offset === undefined) return undefined;
@@ -41,7 +43,7 @@ export function parseMarkup(input: string, file: string): ParsedXml {
       diagnostics: [
         diag(
           kiwiCodes.markupInvalid,
-          { detail: first.message.split('\n')[0]! },
+          { detail: firstLineOf(first.message, first.pos[0], text, lineCounter) },
           { file, line: p.line, column: p.col },
         ),
       ],
@@ -103,4 +105,21 @@ export function looksLikeMarkup(path: string, text: string): boolean {
   if (/\.(ya?ml|json)$/i.test(path)) return true;
   const head = text.replace(/^\uFEFF/, '').trimStart();
   return !head.startsWith('<') && /^(\{|image\s*:|["']image["']\s*:)/.test(head);
+}
+
+/**
+ * The first line of the message the yaml package's prettyErrors option gives: the position,
+ * and a colon when it would show the source line (the line, or the one before it, has
+ * something other than spaces, or the line is cut to 80 characters).
+ */
+export function firstLineOf(message: string, offset: number, text: string, lines: LineCounter): string {
+  if (offset === -1) return message.split('\n')[0]!;
+  const { line, col } = lines.linePos(offset);
+  const start = lines.lineStarts[line - 1]!;
+  let end = lines.lineStarts[line] ?? text.length;
+  while (end > start && (text[end - 1] === '\n' || text[end - 1] === '\r')) end--;
+  const source = text.slice(start, end);
+  const shown =
+    source.length > 80 || /[^ ]/.test(source) || (line > 1 && /^ *$/.test(source.slice(0, col - 1)));
+  return `${message} at line ${line}, column ${col}${shown ? ':' : ''}`.split('\n')[0]!;
 }

@@ -11,7 +11,7 @@ import { coreCodes } from '../../../diagnostics/codes/core.js';
 import { diag } from '../../../diagnostics/define.js';
 import type { Diagnostic } from '../../../diagnostics/types.js';
 import { InputRejected, readInputTextSync } from '../../../input/bounded.js';
-import { tooDeepDiagnostic } from '../../../input/nesting.js';
+import { stackOverflowDiagnostic, tooDeepDiagnostic } from '../../../input/nesting.js';
 import type { PositionTable } from '../../../ir/positions.js';
 import type { ImageIR } from '../../../ir/schema.js';
 import type { ReadOptions, ReadResult } from '../../contract.js';
@@ -50,7 +50,14 @@ export function parseDescription(text: string, file: string) {
   if (!looksLikeMarkup(file, text)) return parseXml(text, file);
   // the yaml package reads KIWI's JSON too, so it is scanned as YAML
   const tooDeep = tooDeepDiagnostic(text, 'yaml', file);
-  return tooDeep ? { diagnostics: [tooDeep] } : parseMarkup(text, file);
+  if (tooDeep) return { diagnostics: [tooDeep] };
+  try {
+    return parseMarkup(text, file);
+  } catch (e) {
+    const overflow = stackOverflowDiagnostic(e, text, 'yaml', file);
+    if (overflow) return { diagnostics: [overflow] };
+    throw e;
+  }
 }
 
 export async function readKiwi(path: string, options: ReadOptions = {}): Promise<ReadResult> {

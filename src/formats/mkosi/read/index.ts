@@ -13,7 +13,7 @@ import { type MatchedDistribution, matchedDistribution } from './match-distro.js
 import { DEFAULT_HOST, parseHost, resolveTree } from './resolve.js';
 
 const SECTION_RE =
-  /^\s*\[(Distribution|Output|Content|Config|Build|Validation|Runtime|Host|Packages|Partitions|Match|Include)\]\s*$/m;
+  /^[^\S\n\r\u2028\u2029]*\[(Distribution|Output|Content|Config|Build|Validation|Runtime|Host|Packages|Partitions|Match|Include)\]\s*$/m;
 
 export function detectMkosi(c: DetectCandidate): number {
   if (c.isDirectory) {
@@ -26,7 +26,11 @@ export function detectMkosi(c: DetectCandidate): number {
   }
   if (c.name === 'mkosi.conf' || c.name === 'mkosi.default' || c.name === 'mkosi.local.conf') return 0.95;
   if (c.name.startsWith('mkosi.') && c.head && SECTION_RE.test(c.head)) return 0.8;
-  if (c.name.endsWith('.conf') && c.head && /^\s*\[(Distribution|Content|Output)\]\s*$/m.test(c.head))
+  if (
+    c.name.endsWith('.conf') &&
+    c.head &&
+    /^[^\S\n\r\u2028\u2029]*\[(Distribution|Content|Output)\]\s*$/m.test(c.head)
+  )
     return 0.6;
   return 0;
 }

@@ -15,6 +15,11 @@ describe('bib config numbers', () => {
     'a fractional user uid': '[[customizations.user]]\nname = "u"\nuid = 1000.5\n',
     'a negative user gid': '[[customizations.user]]\nname = "u"\ngid = -1\n',
     'a sector size of 3': '[customizations.disk]\nsector_size = 3\n',
+    // fuzz seed 9001, input 603070: a minsize of 200 digits became Infinity
+    'a filesystem minsize past 2^53': `[[customizations.filesystem]]\nmountpoint = "/"\nminsize = "2${'0'.repeat(200)}"\n`,
+    'a disk minsize of 1e30 GiB': '[customizations.disk]\nminsize = "1000000000000000000000000000000 GiB"\n',
+    'a partition minsize past 2^53': `[[customizations.disk.partitions]]\nminsize = ${2 ** 60}\n`,
+    'a logical volume minsize of a word': `[[customizations.disk.partitions]]\ntype = "lvm"\n[[customizations.disk.partitions.logical_volumes]]\nname = "root"\nminsize = "big"\n`,
   })) {
     it(`${name} is reported at the config and left out, not an invalid IR`, async () => {
       const r = await readConfig(config);
@@ -24,6 +29,11 @@ describe('bib config numbers', () => {
       expect(bad.length).toBeGreaterThan(0);
     });
   }
+
+  it('keeps sizes with units', async () => {
+    const r = await readConfig('[[customizations.filesystem]]\nmountpoint = "/"\nminsize = "20 GiB"\n');
+    expect(r.ir?.storage?.mountpoints).toEqual([{ mountpoint: '/', size: { min: 20 * 1024 ** 3 } }]);
+  });
 
   it('keeps whole ids', async () => {
     const r = await readConfig('[[customizations.group]]\nname = "g"\ngid = 1001\n');

@@ -54,3 +54,14 @@ describe('a kickstart with more lines than versions are compared on', () => {
     expect(note?.message).not.toContain('--ks-version');
   });
 });
+
+describe('a kickstart repo URL of 330 KB', () => {
+  it('is read in linear time and names no release (fuzz seed 9001, input 665826: 57 s of CPU)', () => {
+    const url = `https://mirrors.${'fedoraproj.'.repeat(30_000)}org/metalink?repo=x`;
+    const cpu = process.cpuUsage();
+    const result = readInferred(`repo --name=updates --metalink="${url}"\n%packages\n%end\n`);
+    const { user, system } = process.cpuUsage(cpu);
+    expect(result.diagnostics.some((d) => d.code === 'IMGC1009')).toBe(false);
+    expect((user + system) / 1000).toBeLessThan(4_000);
+  });
+});

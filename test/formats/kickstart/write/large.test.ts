@@ -14,4 +14,16 @@ describe('kickstart writer on large definitions', () => {
     expect(text).toContain('\np199999\n');
     expect(text.split('\n').filter((l) => l === 'true')).toHaveLength(200_000);
   });
+
+  it('writes 150,000 partitions and a volume group (fuzz seed 9001: Math.max(...refs) overflowed the stack)', async () => {
+    const ir = emptyIr();
+    ir.distribution = { id: 'fedora', release: '41', architecture: 'x86_64' };
+    ir.storage = { mode: 'explicit', partitions: [], volumeGroups: [], raid: [], mountpoints: [] };
+    for (let i = 0; i < 150_000; i++) ir.storage.partitions.push({ size: { min: 1024 ** 3 } });
+    ir.storage.partitions.push({ role: 'lvm', volumeGroup: 'vg0', size: { min: 1024 ** 3 } });
+    ir.storage.volumeGroups.push({ name: 'vg0', logicalVolumes: [{ name: 'root', mountpoint: '/' }] });
+    const r = await translateIr({ ir, positions: {}, target: new FormatRegistry().get('kickstart')! });
+    expect(r.diagnostics.map((d) => d.code)).not.toContain('IMGC1009');
+    expect(String(r.files[0]?.content ?? '')).toContain('volgroup vg0');
+  });
 });

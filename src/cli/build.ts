@@ -2,6 +2,7 @@
 import { mkdir, mkdtemp, rename, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { BackendRegistry } from '../backends/registry.js';
+import { cliCodes } from '../diagnostics/codes/cli.js';
 import { goldenCodes } from '../diagnostics/codes/golden.js';
 import { reproducibleCodes } from '../diagnostics/codes/reproducible.js';
 import { diag } from '../diagnostics/define.js';
@@ -26,6 +27,8 @@ export interface BuildFlags extends PlanFlags {
   lock?: string;
   cacheDir?: string;
   treeCache?: boolean;
+  /** --keep-trees: how many tree snapshots the cache keeps */
+  keepTrees?: string;
   verbose?: boolean;
   tmpfs?: boolean;
   /** build twice in separate roots without the tree cache, compare the outputs */
@@ -299,6 +302,11 @@ async function buildPrepared(
       render({ time: new Date().toISOString(), event: 'diagnostic', diagnostic: d });
 
   const cacheDir = resolve(flags.cacheDir ?? defaultCacheDir());
+  const keepTrees = keepTreesOf(flags.keepTrees);
+  if (typeof keepTrees === 'object') {
+    printDiagnostics(io, [keepTrees]);
+    return EXIT.usage;
+  }
   const backends = prepared.backends ?? new BackendRegistry();
   const lockFile = resolve(flags.lock ?? join(prepared.sourceDir ?? '.', `${prepared.name ?? 'image'}.lock`));
   const locking: Locking =
@@ -329,6 +337,7 @@ async function buildPrepared(
         render(e);
       },
       treeCache: flags.treeCache ?? true,
+      ...(keepTrees !== undefined ? { keepTrees } : {}),
       preferTmpfs: flags.tmpfs ?? true,
       ...(prepared.sourceDir ? { sourceDir: prepared.sourceDir } : {}),
     });
@@ -343,4 +352,10 @@ async function buildPrepared(
     process.off('SIGTERM', onSignal);
     process.off('SIGHUP', onSignal);
   }
+}
+
+/** `--keep-trees`: a whole number of at least 1, or the executor's default when absent. */
+function keepTreesOf(flag: string | undefined): number | Diagnostic | undefined {
+  if (flag === undefined) return undefined;
+  return /^\d+$/.test(flag) && Number(flag) > 0 ? Number(flag) : diag(cliCodes.badKeepTrees, { value: flag });
 }

@@ -35,6 +35,7 @@ const ATTRIBUTE: Record<UserSettingKey, string> = {
   'cache-dir': 'cacheDir',
   distro: 'distro',
   'output-dir': 'outputDir',
+  'keep-trees': 'keepTrees',
 };
 
 /** Commands whose output folder may come from IMGC_OUTPUT_DIR or the config file. */

@@ -30,6 +30,8 @@ export interface InitFlags {
   force?: boolean;
   json?: boolean;
   formatOption?: string[];
+  /** the architecture, for formats that must name one (TDL, virt-builder) */
+  arch?: string;
 }
 
 /** The format written when --from-format is not given; said so in a note. */
@@ -92,7 +94,7 @@ export async function runInit(io: Io, registry: FormatRegistry, dir: string, fla
   }
 
   const translated = await translateIr({
-    ir: starterIr(distro),
+    ir: starterIr(distro, flags.arch),
     positions: {},
     sourceDir: target,
     target: format,
@@ -116,9 +118,13 @@ export async function runInit(io: Io, registry: FormatRegistry, dir: string, fla
 }
 
 /** What every new definition says: the distribution, a hostname, and a disk to build. */
-function starterIr(distro: { id: string; release?: string }): ImageIR {
+function starterIr(distro: { id: string; release?: string }, arch?: string): ImageIR {
   const ir = emptyIr();
-  ir.distribution = { id: distro.id, ...(distro.release ? { release: distro.release } : {}) };
+  ir.distribution = {
+    id: distro.id,
+    ...(distro.release ? { release: distro.release } : {}),
+    ...(arch ? { architecture: arch } : {}),
+  };
   ir.system.hostname = 'imgc-image';
   ir.outputs.push({ type: 'disk' });
   return ir;

@@ -188,6 +188,10 @@ export function buildProgram(given: Io = processIo, registry = new FormatRegistr
         'package and tree cache (default $IMGC_CACHE_DIR, then cache-dir in the user config, then /var/cache/imgc as root, else the XDG cache)',
       )
       .option('--no-tree-cache', 'neither reuse nor save tree snapshots (the package cache is still used)')
+      .option(
+        '--keep-trees <n>',
+        'how many tree snapshots the cache keeps, the most recently used first (default 4; $IMGC_KEEP_TREES, keep-trees in the user config)',
+      )
       .option('--no-tmpfs', 'build on disk under the cache dir instead of /dev/shm')
       .option(
         '--reproducible',
@@ -312,6 +316,7 @@ export function buildProgram(given: Io = processIo, registry = new FormatRegistr
       '--distro <id:release>',
       'distribution it builds (default $IMGC_DISTRO, then distro in the user config)',
     )
+    .option('--arch <arch>', 'architecture it builds, for formats that must name one (tdl, virt-builder)')
     .option('--force', 'write into a folder that is not empty')
     .option(
       '-O, --format-option <key=value>',

@@ -20,6 +20,7 @@ export const USER_SETTINGS = [
   { key: 'cache-dir', env: 'IMGC_CACHE_DIR', flag: '--cache-dir', path: true },
   { key: 'distro', env: 'IMGC_DISTRO', flag: '--distro', path: false },
   { key: 'output-dir', env: 'IMGC_OUTPUT_DIR', flag: '-o/--output-dir', path: true },
+  { key: 'keep-trees', env: 'IMGC_KEEP_TREES', flag: '--keep-trees', path: false, integer: true },
 ] as const;
 
 export type UserSettingKey = (typeof USER_SETTINGS)[number]['key'];
@@ -64,10 +65,10 @@ export function readUserConfig(env: NodeJS.ProcessEnv = process.env): UserConfig
       const near = closest(key, keys);
       const detail = `unknown key "${key}"${near ? `; did you mean "${near}"?` : ''}${key === 'plugins' ? ' (plugins load only with --plugin or --config)' : ''}`;
       diagnostics.push(diag(discoveryCodes.userConfigInvalid, { detail }, at));
-    } else if (typeof value !== 'string' || !value) {
-      diagnostics.push(
-        diag(discoveryCodes.userConfigInvalid, { detail: `${key} must be a non-empty string` }, at),
-      );
+    } else if ('integer' in setting && Number.isInteger(value)) values[setting.key] = String(value);
+    else if (typeof value !== 'string' || !value) {
+      const kind = 'integer' in setting ? 'a whole number' : 'a non-empty string';
+      diagnostics.push(diag(discoveryCodes.userConfigInvalid, { detail: `${key} must be ${kind}` }, at));
     } else values[setting.key] = setting.path ? expandPath(value, dirname(file)) : value;
   }
   return { file, values, diagnostics };

@@ -109,7 +109,7 @@ describe('imgc translate', () => {
           const { emptyIr } = await import('../../src/ir/empty.js');
           const ir = emptyIr();
           ir.system.hostname = 'h';
-          ir.outputs.push({ type: 'iso' });
+          ir.outputs.push({ type: 'confext' });
           return {
             ir,
             positions: { '/outputs/0': { file: path, line: 7, column: 3 } },

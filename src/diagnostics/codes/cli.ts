@@ -68,6 +68,13 @@ export const cliCodes = defineCodes({
       `nothing to remove in ${p.dir}: none of ${p.names} is there, and no leftovers of killed builds`,
     hint: 'check -o and --output: they must name the folder and output types the build used',
   },
+  badKeepTrees: {
+    code: 'IMGC9040',
+    severity: 'error',
+    summary: '`--keep-trees` is not a whole number of at least 1',
+    message: (p: { value: string }) => `--keep-trees ${p.value}: expected a whole number of at least 1`,
+    hint: 'each build of a definition saves one or two snapshots; several images built in turn need room for all of theirs',
+  },
   formatOptionNotRead: {
     code: 'IMGC9039',
     severity: 'warning',

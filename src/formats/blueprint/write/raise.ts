@@ -12,6 +12,7 @@ import { type PositionTable, positionOf } from '../../../ir/positions.js';
 import type { ImageIR, Storage, User } from '../../../ir/schema.js';
 import { formatSize } from '../../../ir/size.js';
 import { roleForMountpoint } from '../../../ir/storage.js';
+import { previewValue } from '../../loss-report.js';
 import { putPlainUserFields } from '../../shared/blueprint-user.js';
 import { kiwiEnvLoss } from '../../shared/script-env.js';
 import { CRYPT_PATTERN, directoryViolation, fileViolation, MODE_PATTERN } from '../policies.js';
@@ -42,6 +43,18 @@ export function raiseBlueprint(ir: ImageIR, target: string, positions: PositionT
         pointer,
         source: 'translate',
       }),
+    );
+  const lost = (pointer: string, value: unknown) =>
+    diagnostics.push(
+      diag(
+        translateCodes.loss,
+        { pointer, target, value: previewValue(value) },
+        positionOf(positions, pointer),
+        {
+          pointer,
+          source: 'translate',
+        },
+      ),
     );
   const ext = (ir.extensions.blueprint ?? {}) as Table;
   for (const key of Object.keys(ext).filter((k) => !KNOWN_EXTENSION_KEYS.has(k))) {
@@ -272,7 +285,7 @@ export function raiseBlueprint(ir: ImageIR, target: string, positions: PositionT
 
   for (const [ptr, value] of Object.entries((ext.unknown ?? {}) as Table)) setAt(bp, ptr, value);
   const document = wrap(bp, ext);
-  raiseOutputs(ir, ext, document, approx);
+  raiseOutputs(ir, ext, document, approx, lost);
   return { document, diagnostics };
 }
 
@@ -280,15 +293,19 @@ export function raiseBlueprint(ir: ImageIR, target: string, positions: PositionT
  * A build config says which OSTree commit to make or pull in `options.ostree` (decision 0112);
  * a plain blueprint names no artefact: every output is then a loss, as is any second one.
  */
-function raiseOutputs(ir: ImageIR, ext: Table, document: Table, approx: (p: string, d: string) => void) {
+function raiseOutputs(
+  ir: ImageIR,
+  ext: Table,
+  document: Table,
+  approx: (p: string, d: string) => void,
+  lost: (p: string, value: unknown) => void,
+) {
   let written = false;
   ir.outputs.forEach((o, i) => {
     const ostreeType = o.type === 'ostree-commit' || o.type === 'ostree-disk';
+    // a blueprint names no artefact to produce; a build config holds one OSTree setting
     if (!ostreeType || ext.dialect !== 'build-config' || written) {
-      approx(
-        `/outputs/${i}`,
-        `the ${o.type} output is not written: a blueprint names no artefact to produce${ostreeType ? ' (a build config holds one OSTree setting)' : ''}`,
-      );
+      lost(`/outputs/${i}`, o);
       return;
     }
     written = true;

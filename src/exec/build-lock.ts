@@ -5,7 +5,7 @@
  * whose package steps come from the tree cache takes the lock kept with that tree, never a
  * fresh resolution that may name newer packages than the cached tree holds.
  */
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { BackendRegistry } from '../backends/registry.js';
 import { lockCodes } from '../diagnostics/codes/lock.js';
@@ -21,6 +21,8 @@ export class BuildLock {
   private readonly packageSteps: Set<string>;
   private readonly keyStep: string | undefined;
   private made: Promise<Made> | undefined;
+  /** keeping the lock beside the key step's saved tree, as soon as both exist */
+  private keeping: Promise<void> | undefined;
   private readonly stop = new AbortController();
 
   constructor(
@@ -35,12 +37,29 @@ export class BuildLock {
     this.keyStep = steps.at(-1)?.id;
   }
 
-  /** Starts resolving when the first package step starts. */
+  /**
+   * Starts resolving when the first package step starts, and keeps the lock in the cache when
+   * the last package step's tree is saved there: a build stopped later leaves a cached tree
+   * that still has its lock.
+   */
   observe(event: BuildEvent): void {
+    if (event.event === 'step-end' && event.id === this.keyStep && event.saved && this.made) {
+      const made = this.made;
+      this.keeping = made.then((m) => (m.lock ? this.keep(lockFileText(m.lock)) : undefined));
+      return;
+    }
     if (event.event !== 'step-start' || this.made || this.given || !this.packageSteps.has(event.id)) return;
     this.made = lockPlan(this.plan, this.backends, this.cacheDir, this.stop.signal).catch((e: Error) => ({
       diagnostics: [diag(lockCodes.notWritten, { why: e.message })],
     }));
+  }
+
+  /** Writes the kept lock whole or not at all. */
+  private async keep(text: string): Promise<void> {
+    await mkdir(join(this.cacheDir, 'locks'), { recursive: true });
+    const temp = `${this.keptPath()}.${process.pid}.tmp`;
+    await writeFile(temp, text);
+    await rename(temp, this.keptPath());
   }
 
   /** Stops a resolution still running (the build failed or was interrupted). */
@@ -55,10 +74,10 @@ export class BuildLock {
   /** Writes `file` after a successful build; a warning when there is no lock to write. */
   async write(file: string): Promise<Diagnostic[]> {
     if (!this.keyStep) return [];
+    await this.keeping?.catch(() => undefined);
     const text = await this.text();
     if (typeof text !== 'string') return text;
-    await mkdir(join(this.cacheDir, 'locks'), { recursive: true });
-    await writeFile(this.keptPath(), text);
+    await this.keep(text);
     await writeFile(file, text);
     return [];
   }
@@ -74,7 +93,7 @@ export class BuildLock {
     const kept = await readFile(this.keptPath(), 'utf8').catch(() => undefined);
     if (kept) return kept;
     const why =
-      'the packages came from the tree cache, saved before imgc kept a lock with it (build once with --no-tree-cache)';
+      'the packages came from a cached tree that has no lock kept with it (saved by an older imgc, or by a build stopped before its lock was resolved); build once with --no-tree-cache';
     return [diag(lockCodes.notWritten, { why })];
   }
 }

@@ -12,7 +12,7 @@ import { type PositionTable, positionOf, type SourcePosition } from '../ir/posit
 import { applyOverlay, mergeProfiles, resolveActiveProfiles } from '../ir/profiles.js';
 import type { ImageIR } from '../ir/schema.js';
 import type { FormatModule, FormatOptions, OutputFile } from './contract.js';
-import { previewValue } from './loss-report.js';
+import { previewValue } from './shared/preview-value.js';
 import { applyTargetDefaults } from './target-needs.js';
 
 export interface TranslateInput {

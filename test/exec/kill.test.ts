@@ -184,8 +184,16 @@ describe('killing builds', () => {
       const final = startBuild(def, outDir, cacheDir);
       expect(await final.done, final.stderr).toBe(0);
       await settled(outDir);
-      // image.lock: the lock kept with the tree the warm build saved
-      expect(readdirSync(outDir).sort()).toEqual(['image', 'image.lock', 'image.tar']);
+      // image.lock: the lock kept with the tree the warm build saved; the golden manifest and
+      // its mtree and AIDE exports beside the outputs
+      expect(readdirSync(outDir).sort()).toEqual([
+        'image',
+        'image.aide.conf',
+        'image.lock',
+        'image.manifest.json',
+        'image.mtree',
+        'image.tar',
+      ]);
       expect(leftovers(outDir)).toEqual([]);
       expect(mountsMentioning(watched)).toEqual([]);
       expect(processesMentioning(watched)).toEqual([]);

@@ -6,9 +6,9 @@ import {
   groupLosses,
   lossSection,
   lossSummaryLine,
-  previewValue,
   renderLossReport,
 } from '../../src/formats/loss-report.js';
+import { previewValue } from '../../src/formats/shared/preview-value.js';
 
 const file = '/src/appliance.kiwi';
 const lost = (pointer: string, line?: number, value = '"x"') =>

@@ -9,6 +9,7 @@ import type { Diagnostic } from '../../../diagnostics/types.js';
 import { emptyIr } from '../../../ir/empty.js';
 import type { PositionTable, SourcePosition } from '../../../ir/positions.js';
 import type { ImageIR, Partition } from '../../../ir/schema.js';
+import { lowerChrootIdiom } from '../chroot-idiom.js';
 import { vmdb2Codes } from '../codes.js';
 import {
   COMMON_KEYS,
@@ -19,7 +20,6 @@ import {
   ROOTFS_UNPACKED,
   STEPS,
 } from '../vocabulary.js';
-import { lowerChrootIdiom } from './idioms.js';
 import type { ParsedStep } from './parse.js';
 
 export interface Vmdb2Extension {

@@ -14,9 +14,9 @@ import { familyOf } from '../../../ir/distribution.js';
 import { emptyIr } from '../../../ir/empty.js';
 import type { ImageIR, Partition } from '../../../ir/schema.js';
 import type { OutputFile, WriteOptions, WriteResult } from '../../contract.js';
+import { lowerChrootIdiom } from '../chroot-idiom.js';
 import { vmdb2Codes } from '../codes.js';
 import { HOSTNAME_FILE, SERVICE_VERBS, shellQuote, useraddCommand } from '../idioms.js';
-import { lowerChrootIdiom } from '../read/idioms.js';
 import {
   ARCH_TO_DEB,
   distroOfSuite,

@@ -1,7 +1,7 @@
-/** Reads back the one-command chroot steps of ../idioms.ts into the IR. */
-import type { PositionTable, SourcePosition } from '../../../ir/positions.js';
-import type { ImageIR } from '../../../ir/schema.js';
-import { HOSTNAME_FILE, parseUseradd, SERVICE_VERBS, shellWords } from '../idioms.js';
+/** Reads the one-command chroot steps of ./idioms.ts back into the IR: the reader lowers them, the writer checks what will read back. */
+import type { PositionTable, SourcePosition } from '../../ir/positions.js';
+import type { ImageIR } from '../../ir/schema.js';
+import { HOSTNAME_FILE, parseUseradd, SERVICE_VERBS, shellWords } from './idioms.js';
 
 /** True when `body` was one of the writer's commands and is now in the IR. */
 export function lowerChrootIdiom(

@@ -198,6 +198,14 @@ export const kiwiCodes = defineCodes({
       `cannot tell which distribution this description builds: ${p.how} says ${p.family}, and no repository URL, OBS project, release package or image name names one`,
     hint: 'pass --distro id:release (e.g. --distro opensuse-leap:15.6 or --distro fedora:41)',
   },
+  notLinux: {
+    code: 'IMGC3051',
+    severity: 'error',
+    summary: 'KIWI builds Linux images; the definition is of another operating system',
+    message: (p: { id: string }) =>
+      `KIWI builds Linux distributions only; ${p.id} is not one, so no description is written`,
+    hint: 'translate to a format whose tool installs it (an Oz TDL for Windows and FreeBSD), or give a Linux distribution with --distro',
+  },
   entityUnresolved: {
     code: 'IMGC3050',
     severity: 'error',

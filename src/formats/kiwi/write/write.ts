@@ -37,12 +37,25 @@ function scriptFileFor(s: Script): string | undefined {
   return undefined;
 }
 
+/** Operating systems the IR can name (Oz installs them) that no KIWI package manager builds. */
+const NOT_LINUX: ReadonlySet<string> = new Set(['windows', 'freebsd', 'openbsd', 'netbsd', 'solaris']);
+
 export function writeKiwi(ir: ImageIR, options: WriteOptions = {}): WriteResult {
   const diagnostics: Diagnostic[] = [];
   const version = String(options.options?.kiwiSchema ?? '8.5');
   if (!(WRITABLE_SCHEMAS as readonly string[]).includes(version)) {
     return { files: [], diagnostics: [diag(kiwiCodes.writeSchemaUnsupported, { version })] };
   }
+  if (ir.distribution.id && NOT_LINUX.has(ir.distribution.id))
+    return {
+      files: [],
+      diagnostics: [
+        diag(kiwiCodes.notLinux, { id: ir.distribution.id }, undefined, {
+          pointer: '/distribution/id',
+          source: 'translate',
+        }),
+      ],
+    };
   const raised = raiseKiwi(ir);
   diagnostics.push(...raised.diagnostics);
   const root = raised.doc.root;

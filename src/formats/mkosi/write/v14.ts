@@ -137,12 +137,17 @@ function distribution(ir: ImageIR, w: Writer14) {
   if (id) w.conf.set('Distribution', id);
   if (d.release) {
     // v14 hands Release= to debootstrap as the suite: Debian and Ubuntu need the code name
-    const suite = id === 'debian' || id === 'ubuntu' ? findRelease(id, d.release)?.suite : undefined;
+    const suite =
+      id === 'debian' || id === 'ubuntu'
+        ? findRelease(id, d.release)?.suite
+        : id === 'centos' || id === 'centos_epel'
+          ? centosStream14(d.release)
+          : undefined;
     if (suite && suite !== d.release)
       w.assumed(
         '/distribution/release',
         suite,
-        `mkosi 14 names ${id} releases by suite; ${d.release} is ${suite}`,
+        `mkosi 14 names ${id} releases ${id?.startsWith('centos') ? 'as <major>-stream' : 'by suite'}; ${d.release} is ${suite}`,
       );
     w.conf.set('Release', suite ?? d.release);
   }
@@ -352,4 +357,10 @@ function incrementalRefused(w: Writer14, settings: Record<string, unknown>): boo
     ['yes', 'true', '1', 'on', 'enabled'].includes(String(settings[key]).toLowerCase());
   const format = w.conf.get('Format') ?? String(settings.Format ?? '');
   return format.endsWith('squashfs') || yes('Minimize') || yes('UsrOnly');
+}
+
+/** mkosi 14 reads a CentOS release as `<major>` or `<major>-stream`: dnf's `stream9` is `9-stream`. */
+function centosStream14(release: string): string | undefined {
+  const m = /^stream-?(\d+)$/i.exec(release);
+  return m ? `${m[1]}-stream` : undefined;
 }

@@ -75,13 +75,15 @@ describe('imgc build --locked of the sample', () => {
       expect(replay.code, replay.stderr.slice(-3000)).toBe(0);
       expect(dpkgInstalled(status(join(out, 'imgc-sample')))).toEqual(referenceSet);
       expect(readFileSync(join(out, 'imgc-sample.lock'), 'utf8')).toBe(readFileSync(lockFile, 'utf8'));
-      // every locked .deb was fetched into the emptied cache, with the locked digest
+      // every locked .deb was fetched into the emptied cache (packages/debian/<suite>-<arch>/),
+      // with the locked digest
       const debs = join(cache, 'packages/debian');
       const bySha = new Set(
-        readdirSync(debs)
+        readdirSync(debs, { recursive: true, encoding: 'utf8' })
           .filter((f) => f.endsWith('.deb'))
           .map((f) => sha256(join(debs, f))),
       );
+      expect(bySha.size).toBeGreaterThan(0);
       expect(lock.packages.filter((p) => !bySha.has(p.sha256)).map((p) => p.name)).toEqual([]);
 
       const tampered = structuredClone(lock);

@@ -65,6 +65,25 @@ const debArch: Record<string, string> = {
   riscv64: 'riscv64',
 };
 
+/** Debian (dpkg) architecture → the IR's kernel spelling, for formats that name dpkg's. */
+export const DEB_TO_ARCH: Readonly<Record<string, string>> = {
+  amd64: 'x86_64',
+  arm64: 'aarch64',
+  armhf: 'armv7l',
+  armel: 'armv5tel',
+  i386: 'i686',
+  ppc64el: 'ppc64le',
+  s390x: 's390x',
+  riscv64: 'riscv64',
+  mips64el: 'mips64',
+  loong64: 'loongarch64',
+};
+
+/** The IR's kernel spelling → Debian (dpkg) architecture: DEB_TO_ARCH turned around. */
+export const ARCH_TO_DEB: Readonly<Record<string, string>> = Object.fromEntries(
+  Object.entries(DEB_TO_ARCH).map(([deb, arch]) => [arch, deb]),
+);
+
 /** uname / IR spelling → Debian package architecture. */
 export function debianArchitecture(arch: string): string | undefined {
   return debArch[arch];

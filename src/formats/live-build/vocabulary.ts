@@ -63,22 +63,6 @@ export const WRITTEN_IMAGE_TYPE: Readonly<Record<string, string>> = {
   tar: 'tar',
 };
 
-/** Debian's kernel spelling ↔ dpkg's architecture. */
-export const DEB_TO_ARCH: Readonly<Record<string, string>> = {
-  amd64: 'x86_64',
-  arm64: 'aarch64',
-  armhf: 'armv7l',
-  armel: 'armv5tel',
-  i386: 'i686',
-  ppc64el: 'ppc64le',
-  s390x: 's390x',
-  riscv64: 'riscv64',
-  loong64: 'loongarch64',
-};
-export const ARCH_TO_DEB: Readonly<Record<string, string>> = Object.fromEntries(
-  Object.entries(DEB_TO_ARCH).map(([d, a]) => [a, d]),
-);
-
 /** live-build modes → distribution ids. */
 export const MODES: Readonly<Record<string, string>> = { debian: 'debian', ubuntu: 'ubuntu' };
 

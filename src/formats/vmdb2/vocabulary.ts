@@ -78,23 +78,6 @@ export const MECHANICS = new Set(['kpartx', 'fstab', 'virtual-filesystems', 'unp
 /** The rootfs-cache condition vmdb2 sets when --rootfs-tarball was unpacked. */
 export const ROOTFS_UNPACKED = 'rootfs_unpacked';
 
-/** Debian architecture → the IR's kernel spelling. */
-export const DEB_TO_ARCH: Readonly<Record<string, string>> = {
-  amd64: 'x86_64',
-  arm64: 'aarch64',
-  armhf: 'armv7l',
-  armel: 'armv5tel',
-  i386: 'i686',
-  ppc64el: 'ppc64le',
-  s390x: 's390x',
-  riscv64: 'riscv64',
-  mips64el: 'mips64',
-};
-
-export const ARCH_TO_DEB: Readonly<Record<string, string>> = Object.fromEntries(
-  Object.entries(DEB_TO_ARCH).map(([deb, arch]) => [arch, deb]),
-);
-
 const DEBIAN_SUITES = [
   'jessie',
   'stretch',

@@ -6,12 +6,13 @@
  */
 import { diag } from '../../../diagnostics/define.js';
 import type { Diagnostic } from '../../../diagnostics/types.js';
+import { DEB_TO_ARCH } from '../../../distros/debian.js';
 import { emptyIr } from '../../../ir/empty.js';
 import type { PositionTable, SourcePosition } from '../../../ir/positions.js';
 import type { ImageIR } from '../../../ir/schema.js';
 import { liveBuildCodes } from '../codes.js';
 import type { LiveBuildExtension } from '../extension.js';
-import { DEB_TO_ARCH, IMAGE_TYPES, MAPPED_OPTIONS, MODES } from '../vocabulary.js';
+import { IMAGE_TYPES, MAPPED_OPTIONS, MODES } from '../vocabulary.js';
 import type { Setting } from './settings.js';
 import type { Tree } from './tree.js';
 

@@ -10,11 +10,12 @@ import { isAbsolute, join, normalize } from 'node:path';
 import { translateCodes } from '../../../diagnostics/codes/translate.js';
 import { diag } from '../../../diagnostics/define.js';
 import type { Diagnostic } from '../../../diagnostics/types.js';
+import { ARCH_TO_DEB } from '../../../distros/debian.js';
 import type { ImageIR } from '../../../ir/schema.js';
 import type { OutputFile, WriteOptions, WriteResult } from '../../contract.js';
 import { liveBuildCodes } from '../codes.js';
 import type { LiveBuildExtension } from '../extension.js';
-import { ARCH_TO_DEB, DEBIAN_NUMBERED, MODES, WRITTEN_IMAGE_TYPE } from '../vocabulary.js';
+import { DEBIAN_NUMBERED, MODES, WRITTEN_IMAGE_TYPE } from '../vocabulary.js';
 
 const TARGET = 'live-build';
 const INCLUDES = 'config/includes.chroot_after_packages';

@@ -6,6 +6,7 @@
  */
 import { diag } from '../../../diagnostics/define.js';
 import type { Diagnostic } from '../../../diagnostics/types.js';
+import { DEB_TO_ARCH } from '../../../distros/debian.js';
 import { emptyIr } from '../../../ir/empty.js';
 import type { PositionTable, SourcePosition } from '../../../ir/positions.js';
 import type { ImageIR, Partition } from '../../../ir/schema.js';
@@ -13,7 +14,6 @@ import { lowerChrootIdiom } from '../chroot-idiom.js';
 import { vmdb2Codes } from '../codes.js';
 import {
   COMMON_KEYS,
-  DEB_TO_ARCH,
   distroOfSuite,
   type KeyKind,
   MECHANICS,

@@ -10,6 +10,7 @@ import { stringify } from 'yaml';
 import { translateCodes } from '../../../diagnostics/codes/translate.js';
 import { diag } from '../../../diagnostics/define.js';
 import type { Diagnostic } from '../../../diagnostics/types.js';
+import { ARCH_TO_DEB } from '../../../distros/debian.js';
 import { familyOf } from '../../../ir/distribution.js';
 import { emptyIr } from '../../../ir/empty.js';
 import type { ImageIR, Partition } from '../../../ir/schema.js';
@@ -17,14 +18,7 @@ import type { OutputFile, WriteOptions, WriteResult } from '../../contract.js';
 import { lowerChrootIdiom } from '../chroot-idiom.js';
 import { vmdb2Codes } from '../codes.js';
 import { HOSTNAME_FILE, SERVICE_VERBS, shellQuote, useraddCommand } from '../idioms.js';
-import {
-  ARCH_TO_DEB,
-  distroOfSuite,
-  OUTPUT_TEMPLATE,
-  partedFsType,
-  ROOTFS_UNPACKED,
-  suiteOf,
-} from '../vocabulary.js';
+import { distroOfSuite, OUTPUT_TEMPLATE, partedFsType, ROOTFS_UNPACKED, suiteOf } from '../vocabulary.js';
 
 type Step = Record<string, unknown>;
 const MiB = 1024 ** 2;

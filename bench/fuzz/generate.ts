@@ -29,7 +29,7 @@ export function generate(seeds: readonly Seed[], runSeed: number, n: number): Ge
   const target = names.length === 0 || rnd.chance(0.75) ? seed.focus : rnd.pick(names);
   const donor = rnd.pick(seeds);
   const other = donor.files[donor.focus] ?? '';
-  const { text, applied } = mutate(seed.files[target] ?? '', rnd, other);
+  const { text, applied } = mutate(seed.files[target] ?? '', rnd, other, seed.syntax);
   return {
     files: { ...seed.files, [target]: text },
     main: seed.main,

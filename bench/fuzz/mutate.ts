@@ -188,16 +188,188 @@ export const MUTATORS: Record<string, Mutator> = {
   },
 };
 
-const NAMES = Object.keys(MUTATORS);
+/** The mutations of every reader; the first runs used only these, in this order. */
+export const GENERAL = Object.keys(MUTATORS);
+
+/**
+ * Pieces of one syntax: `snippets` go in at a line start (constructs a careless or hostile
+ * author writes: anchors, heredocs, entities, continuations, self-includes), `nesters` repeat
+ * where their repetition nests or runs on.
+ */
+interface Syntax {
+  snippets: readonly string[];
+  nesters: readonly string[];
+}
+
+export const SYNTAXES = {
+  yaml: {
+    snippets: [
+      'a: &a [x, x, x, x]\nb: &b [*a, *a, *a, *a]\nc: [*b, *b, *b, *b]\n',
+      '<<: *a\n',
+      '*undefined\n',
+      '---\n',
+      '...\n',
+      '%YAML 1.1\n',
+      'key: !!binary AAAA\n',
+      'key: !custom {a: 1}\n',
+      'include: input.yaml\n',
+      'include: [../../../../etc/passwd]\n',
+      'include: /dev/zero\n',
+      'key: |\n  text\n',
+      'key: >-\n',
+      '? complex\n: key\n',
+      'steps:\n',
+      '- {}\n',
+      '- ~\n',
+      'packages: [a, a, a]\n',
+      'key: 0o777\n',
+      'key: 1_000\n',
+      'key: .inf\n',
+      '"\\u0000": x\n',
+    ],
+    nesters: ['- ', '[', '{', '{a: ', '? ', '&a ', '  ', '!!seq [', 'a:\n  '],
+  },
+  hcl: {
+    snippets: [
+      'source "qemu" "x" {\n}\n',
+      'build {\n  sources = ["source.qemu.x"]\n}\n',
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: the syntax under test, not a template
+      'provisioner "shell" {\n  inline = ["${var.x}"]\n}\n',
+      'variable "x" {\n  default = var.x\n}\n',
+      'locals {\n  a = local.a\n}\n',
+      'x = <<EOF\n',
+      'x = <<-EOT\nline\nEOT\n',
+      'x = "${',
+      'x = "%{ if true }',
+      '/* ',
+      '// comment\n',
+      '# comment\n',
+      'x = 1e999\n',
+      'x = [for s in var.l : upper(s)]\n',
+      'x = {\n',
+      'x = file("/dev/zero")\n',
+      'x = "\\u{10FFFF}"\n',
+      'dynamic "x" {\n',
+      'x = a ? b : c\n',
+      'x = 0x10\n',
+    ],
+    nesters: ['a {\n', '${', '"${', '[', '{', 'f(', '(', '%{ if x }', 'x.', '<<EOF\n'],
+  },
+  xml: {
+    snippets: [
+      '<!DOCTYPE t [<!ENTITY a "aaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;">]>',
+      '<!ENTITY x SYSTEM "file:///dev/zero">',
+      '&x;',
+      '&#0;',
+      '&#x110000;',
+      '<![CDATA[',
+      ']]>',
+      '<?xml version="1.0" encoding="UTF-16"?>',
+      '<?pi ?>',
+      '<!-- ',
+      '<os><name>Fedora</name><version>41</version><arch>x86_64</arch></os>',
+      '<packages><package name="a"/><package name="a"/></packages>',
+      '<files><file name="/../../etc/x">x</file></files>',
+      '<commands><command name="a">rm -rf /</command></commands>',
+      '<repositories><repository name="r"><url>file:///dev/zero</url></repository></repositories>',
+      '<disk><size>99999999999999999999</size></disk>',
+      '<a b="1" b="2"/>',
+      '<x:y xmlns:x="u"/>',
+      '</template>',
+    ],
+    nesters: ['<a>', '<a><b>', '<template>', '<!--', '<![CDATA[', '&a;', '<a x="'],
+  },
+  shell: {
+    snippets: [
+      'lb config --distribution bookworm \\\n',
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: the syntax under test, not a template
+      'lb config noauto "${@}"\n',
+      'set -e\n',
+      'cat <<EOF\n',
+      'EOF\n',
+      "--run-command 'x'\n",
+      'run-command echo $(id)\n',
+      'install a,a,a,\n',
+      'write /etc/x:line\\\n',
+      'upload /dev/zero:/x\n',
+      'password root:password:x\n',
+      'root-password file:/dev/zero\n',
+      'firstboot-command reboot\n',
+      '[template]\n',
+      'name=x\n',
+      'file=x.xz\n',
+      'size=99999999999999999999\n',
+      ' continuation line\n',
+      'LB_DISTRIBUTION="bookworm"\n',
+      'LB_ARCHITECTURE="\n',
+      '--packages-lists "a b"\n',
+      'export X=$(cat /dev/zero)\n',
+      "'unterminated\n",
+      '"unterminated\n',
+    ],
+    nesters: ['\\\n', '$(', '`', '"', "'", '${', '<<EOF\n', '--x=', ' ', '['],
+  },
+} satisfies Record<string, Syntax>;
+
+export type SyntaxName = keyof typeof SYNTAXES;
+
+function syntaxMutators(syntax: Syntax): Record<string, Mutator> {
+  return {
+    insertConstruct(text, rnd) {
+      const l = lines(text);
+      const snippet = rnd.pick(syntax.snippets);
+      const copies = fitting(repeats(rnd, 1, 50, 20_000), snippet.length, text);
+      l.splice(rnd.int(l.length + 1), 0, snippet.repeat(copies));
+      return l.join('\n');
+    },
+    nestConstruct(text, rnd) {
+      const at = rnd.int(text.length + 1);
+      const opener = rnd.pick(syntax.nesters);
+      return (
+        text.slice(0, at) +
+        opener.repeat(fitting(repeats(rnd, 300, 5_000, 20_000), opener.length, text)) +
+        text.slice(at)
+      );
+    },
+    replaceValue(text, rnd) {
+      // the value of a key or option on one line (after =, :, a space) becomes a construct
+      const l = lines(text);
+      const i = rnd.int(l.length);
+      const m = /^(\s*[^\s=:]+\s*[=:\s]\s*)/.exec(l[i]!);
+      l[i] = (m?.[1] ?? '') + rnd.pick(syntax.snippets).replace(/\n$/, '');
+      return l.join('\n');
+    },
+  };
+}
+
+/** Mutation names per syntax: the general ones first, so the names of the first runs keep their order. */
+const SYNTAX_MUTATORS = Object.fromEntries(
+  Object.entries(SYNTAXES).map(([name, syntax]) => [name, syntaxMutators(syntax)]),
+) as Record<SyntaxName, Record<string, Mutator>>;
+
+function mutatorOf(name: string, syntax?: SyntaxName): Mutator {
+  return MUTATORS[name] ?? SYNTAX_MUTATORS[syntax!][name]!;
+}
+
+/** The mutation names a syntax draws from: the general ones and its own. */
+export function mutationsOf(syntax?: SyntaxName): string[] {
+  return syntax ? [...GENERAL, ...Object.keys(SYNTAX_MUTATORS[syntax])] : GENERAL;
+}
 
 /** One to four mutations in a row; returns the text and the names applied. */
-export function mutate(text: string, rnd: Random, other: string): { text: string; applied: string[] } {
+export function mutate(
+  text: string,
+  rnd: Random,
+  other: string,
+  syntax?: SyntaxName,
+): { text: string; applied: string[] } {
+  const names = mutationsOf(syntax);
   let out = text;
   const applied: string[] = [];
   for (let n = 1 + rnd.int(4); n > 0; n--) {
-    const name = rnd.pick(NAMES);
-    out = MUTATORS[name]!(out, rnd, other);
-    applied.push(name);
+    const name = rnd.pick(names);
+    out = mutatorOf(name, syntax)(out, rnd, other);
+    applied.push(syntax && !MUTATORS[name] ? `${syntax}.${name}` : name);
   }
   return { text: out, applied };
 }

@@ -4,6 +4,7 @@
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import type { SyntaxName } from './mutate.js';
 
 export interface Seed {
   /** where it came from, for reports */
@@ -14,6 +15,8 @@ export interface Seed {
   main: string;
   /** the file mutated most often, relative */
   focus: string;
+  /** the syntax whose structure-aware mutations also apply (the newer readers'); else the general ones only */
+  syntax?: SyntaxName;
 }
 
 /** Reader ids as `--from` takes them; `bib-config` is the containerfile reader fed config.toml. */
@@ -26,8 +29,18 @@ export const READERS = [
   'containerfile',
   'bib-config',
   'ir',
+  // joined after the first runs: appended, so a run over the eight above keeps its numbering
+  'treefile',
+  'packer',
+  'vmdb2',
+  'live-build',
+  'virt-builder',
+  'tdl',
 ] as const;
 export type ReaderId = (typeof READERS)[number];
+
+/** The readers of the runs before the six newer formats: `--reader` with this list repeats them. */
+export const FIRST_READERS = READERS.slice(0, 8);
 
 const MAX_SEED_FILE = 256 * 1024;
 
@@ -76,6 +89,26 @@ const FIXTURE_DIR: Record<ReaderId, string> = {
   containerfile: 'test/formats/containerfile/fixtures',
   'bib-config': 'test/formats/containerfile/fixtures',
   ir: 'test/formats/ir/fixtures',
+  treefile: 'test/formats/treefile/fixtures',
+  packer: 'test/formats/packer/fixtures',
+  vmdb2: 'test/formats/vmdb2/fixtures',
+  'live-build': 'test/formats/live-build/fixtures',
+  'virt-builder': 'test/formats/virt-builder/fixtures',
+  tdl: 'test/formats/tdl/fixtures',
+};
+
+/**
+ * The newer readers' seeds also take the files a single-file fixture keeps beside its input
+ * (a Packer provisioner script, an fstab) and what imgc's writer made of each fixture (`out/<id>/`),
+ * with the file to mutate most often found by name.
+ */
+const NEWER: Partial<Record<ReaderId, { focus: RegExp; syntax: SyntaxName }>> = {
+  treefile: { focus: /(^|\/)(manifest|treefile|input)\.(ya?ml|json)$/, syntax: 'yaml' },
+  packer: { focus: /\.pkr\.(hcl|json)$/, syntax: 'hcl' },
+  vmdb2: { focus: /\.(vmdb|ya?ml)$/, syntax: 'yaml' },
+  'live-build': { focus: /(^|\/)auto\/config$/, syntax: 'shell' },
+  'virt-builder': { focus: /(^|\/)(index|[^/]*\.virt-customize|[^/]*\.index)$/, syntax: 'shell' },
+  tdl: { focus: /\.(tdl|xml)$/, syntax: 'xml' },
 };
 
 /** File names the readers expect for a single-file fixture input. */
@@ -89,6 +122,8 @@ const SINGLE_NAME: Partial<Record<ReaderId, (input: string) => string>> = {
 };
 
 export function seedsFor(reader: ReaderId, repo: string): Seed[] {
+  const newer = NEWER[reader];
+  if (newer) return newerSeeds(reader, repo, newer.focus).map((seed) => ({ ...seed, syntax: newer.syntax }));
   const seeds: Seed[] = [];
   const fixtures = join(repo, FIXTURE_DIR[reader]);
   if (existsSync(fixtures)) {
@@ -109,7 +144,8 @@ export function seedsFor(reader: ReaderId, repo: string): Seed[] {
   if (reader === 'ir') {
     // every golden IR is also a seed for the IR reader, extension data and all
     for (const [id, folder] of Object.entries(FIXTURE_DIR)) {
-      if (id === 'bib-config') continue;
+      // the newer formats' golden IRs stay out: the IR reader's inputs of earlier runs keep their numbers
+      if (id === 'bib-config' || NEWER[id as ReaderId]) continue;
       const base = join(repo, folder);
       const dir = id;
       if (!statSync(base).isDirectory()) continue;
@@ -136,4 +172,41 @@ function focusConfig(seed: Seed): Seed {
 function bibSamples(repo: string): Seed[] {
   const dir = join(repo, 'samples/containerfile');
   return existsSync(dir) ? [focusConfig(rooted(seedOf(dir, 'bib-config:samples')))] : [];
+}
+
+/** Fixture inputs (with the files beside a single-file input) and writer outputs of a newer reader. */
+function newerSeeds(reader: ReaderId, repo: string, focus: RegExp): Seed[] {
+  const seeds: Seed[] = [];
+  const fixtures = join(repo, FIXTURE_DIR[reader]);
+  if (!existsSync(fixtures)) return seeds;
+  for (const c of readdirSync(fixtures).sort()) {
+    const caseDir = join(fixtures, c);
+    if (!statSync(caseDir).isDirectory()) continue;
+    const input = readdirSync(caseDir).find((e) => e === 'input' || e.startsWith('input.'));
+    if (input) seeds.push(caseSeed(caseDir, input, `${reader}:${c}`, focus));
+    const out = join(caseDir, 'out', reader);
+    if (existsSync(out)) seeds.push(treeSeed(out, `${reader}:${c}/out`, focus));
+  }
+  return seeds;
+}
+
+const GOLDEN = new Set(['diagnostics.json', 'ir.json', 'out']);
+
+function caseSeed(caseDir: string, input: string, name: string, focus: RegExp): Seed {
+  if (statSync(join(caseDir, input)).isDirectory()) return treeSeed(join(caseDir, input), name, focus);
+  const files: Record<string, string> = {};
+  for (const entry of readdirSync(caseDir).sort()) {
+    if (GOLDEN.has(entry)) continue;
+    const full = join(caseDir, entry);
+    if (statSync(full).isDirectory()) textTree(full, caseDir, files);
+    else files[entry] = readFileSync(full, 'utf8');
+  }
+  return { name, files, main: input, focus: input };
+}
+
+function treeSeed(dir: string, name: string, focus: RegExp): Seed {
+  const files: Record<string, string> = {};
+  for (const [rel, text] of Object.entries(textTree(dir))) files[`input/${rel}`] = text;
+  const rels = Object.keys(files);
+  return { name, files, main: 'input', focus: rels.find((r) => focus.test(r)) ?? rels[0] ?? '' };
 }

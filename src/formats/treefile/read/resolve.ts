@@ -11,11 +11,12 @@ import { dirname, isAbsolute, join } from 'node:path';
 import { diag } from '../../../diagnostics/define.js';
 import type { Diagnostic } from '../../../diagnostics/types.js';
 import { readFailure, readInputText } from '../../../input/bounded.js';
+import { stackOverflowDiagnostic, tooDeepDiagnostic } from '../../../input/nesting.js';
 import type { SourcePosition } from '../../../ir/positions.js';
 import { treefileCodes } from '../codes.js';
 import { INCLUDE_MAXDEPTH, KEY_ALIASES } from '../vocabulary.js';
 import { type Condition, evaluate, parseCondition } from './condition.js';
-import { parseTreefileText } from './document.js';
+import { type Parsed, parseTreefileText } from './document.js';
 
 export type VarValue = string | number | boolean;
 
@@ -105,7 +106,8 @@ async function load(path: string, ctx: Ctx, from: SourcePosition | undefined): P
     ctx.files.pop();
     return load(join(dirname(path), target), ctx, from);
   }
-  const parsed = parseTreefileText(text, path);
+  const parsed = parseGuarded(text, path, ctx);
+  if (!parsed) return undefined;
   if (!parsed.ok) {
     ctx.diagnostics.push(
       diag(
@@ -126,6 +128,26 @@ async function load(path: string, ctx: Ctx, from: SourcePosition | undefined): P
     return undefined;
   }
   return { value: v as Record<string, unknown>, positions: parsed.positions, dir: dirname(real) };
+}
+
+/**
+ * The text parsed, or undefined with IMGC1052 when it nests past the limit: the yaml package's
+ * parser recurses per level (a line of 50,000 `- ` overflowed the stack).
+ */
+function parseGuarded(text: string, path: string, ctx: Ctx): Parsed | undefined {
+  const tooDeep = tooDeepDiagnostic(text, 'yaml', path);
+  if (tooDeep) {
+    ctx.diagnostics.push(tooDeep);
+    return undefined;
+  }
+  try {
+    return parseTreefileText(text, path);
+  } catch (e) {
+    const overflow = stackOverflowDiagnostic(e, text, 'yaml', path);
+    if (!overflow) throw e;
+    ctx.diagnostics.push(overflow);
+    return undefined;
+  }
 }
 
 function pointerOf(key: string): string {

@@ -3,6 +3,7 @@ import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { diag } from '../../../diagnostics/define.js';
 import { readFailure, readInputText } from '../../../input/bounded.js';
+import { stackOverflowDiagnostic, tooDeepDiagnostic } from '../../../input/nesting.js';
 import { inferFromRepositories } from '../../../ir/distro-defaults.js';
 import type { DetectCandidate, FormatReader, ReadResult } from '../../contract.js';
 import { vmdb2Codes } from '../codes.js';
@@ -40,7 +41,17 @@ async function read(given: string): Promise<ReadResult> {
   } catch (e) {
     return { positions: {}, diagnostics: [readFailure(e, path)], files: [path] };
   }
-  const parsed = parseSpec(text, path);
+  const tooDeep = tooDeepDiagnostic(text, 'yaml', path);
+  if (tooDeep) return { positions: {}, diagnostics: [tooDeep], files: [path] };
+  let parsed: ReturnType<typeof parseSpec>;
+  try {
+    parsed = parseSpec(text, path);
+  } catch (e) {
+    // the yaml package's parser recurses per nesting level the pre-scan cannot see
+    const overflow = stackOverflowDiagnostic(e, text, 'yaml', path);
+    if (!overflow) throw e;
+    return { positions: {}, diagnostics: [overflow], files: [path] };
+  }
   if (!parsed.ok) {
     const d =
       parsed.kind === 'syntax'

@@ -1,0 +1,17 @@
+/** Hostile vmdb2 specifications: positioned errors, never an internal error. */
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadDefinition } from '../../../../src/formats/load.js';
+import { FormatRegistry } from '../../../../src/formats/registry.js';
+import { scratchTree } from '../../../input/scratch.js';
+
+describe('vmdb2 nesting', () => {
+  it('a step of 50,000 nested `- ` is IMGC1052 on its line (was a syntax error "Maximum call stack size exceeded")', async () => {
+    const dir = scratchTree({
+      'image.vmdb': `steps:\n  - mkimg: "{{ output }}"\n  - ${'- '.repeat(50_000)}x\n`,
+    });
+    const r = await loadDefinition(new FormatRegistry(), join(dir, 'image.vmdb'), { from: 'vmdb2' });
+    expect(r.diagnostics.map((d) => d.code)).toEqual(['IMGC1052']);
+    expect(r.diagnostics[0]).toMatchObject({ line: 3 });
+  });
+});

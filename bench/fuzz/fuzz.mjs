@@ -5,6 +5,8 @@
 //   node bench/fuzz/fuzz.mjs [--seconds 60] [--reader kiwi,mkosi] [--rss-mb 1024]
 //                            [--timeout-ms 10000] [--seed N] [--start N] [--out DIR] [--keep 5] [--json]
 //                            [--ledger bench/fuzz/ledger.jsonl]
+// With --ledger, a line every --progress interval (a checkpoint) and one at the end, also when
+// stopped by SIGTERM or SIGINT; the ledger counts the last line of a run (ledger.mjs).
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, hostname, loadavg } from 'node:os';
@@ -45,7 +47,30 @@ mkdirSync(`${root}ir`, { recursive: true });
 writeFileSync(`${root}ir/ir-checker.generated.cjs`, irCheckerSource());
 const { parseArgs, runFuzz } = await import(`${outdir}harness.mjs`);
 const options = parseArgs(argv);
-const reports = await runFuzz(options, { repo, workerFile: `${outdir}worker.mjs` });
+// one id for the checkpoints and the last line of this run: the ledger counts only its last line
+const runId = `${began.at}/${hostname()}/${process.pid}`;
+let snapshot;
+const stopOn = (signal) => {
+  // a stopped run still counts what it did: its last line, then the default exit of the signal
+  if (ledger && snapshot) appendRun(ledger, { ...ledgerEntry(options, snapshot()), stoppedBy: signal });
+  rmSync(root, { recursive: true, force: true });
+  process.stderr.write(
+    `fuzz: stopped by ${signal}; ${ledger ? `counts written to ${ledger}` : 'no ledger'}\n`,
+  );
+  process.exit(signal === 'SIGINT' ? 130 : 143);
+};
+process.once('SIGTERM', () => stopOn('SIGTERM'));
+process.once('SIGINT', () => stopOn('SIGINT'));
+const reports = await runFuzz(options, {
+  repo,
+  workerFile: `${outdir}worker.mjs`,
+  onStart: (get) => {
+    snapshot = get;
+  },
+  onCheckpoint: ledger
+    ? (now) => appendRun(ledger, { ...ledgerEntry(options, now), checkpoint: true })
+    : undefined,
+});
 rmSync(root, { recursive: true, force: true });
 if (ledger) appendRun(ledger, ledgerEntry(options, reports));
 if (argv.includes('--json')) process.stdout.write(`${JSON.stringify(reports)}\n`);
@@ -63,6 +88,7 @@ function codeVersion() {
 function ledgerEntry(options, reports) {
   const first = reports[0];
   return {
+    run: runId,
     seed: options.runSeed,
     readers: options.readers,
     start: first?.start ?? options.start,

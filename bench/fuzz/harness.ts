@@ -56,6 +56,10 @@ export interface FuzzContext {
   repo: string;
   workerFile: string;
   log?: (line: string) => void;
+  /** called every progress interval with the counts so far (the ledger's checkpoint) */
+  onCheckpoint?: (reports: ReaderReport[]) => void;
+  /** handed a function that gives the counts so far at any moment (for a stop by a signal) */
+  onStart?: (snapshot: () => ReaderReport[]) => void;
 }
 
 export function parseArgs(argv: readonly string[]): FuzzOptions {
@@ -133,16 +137,36 @@ async function fuzzReaders(options: FuzzOptions, ctx: FuzzContext): Promise<Read
   }));
   const peak = { mb: 0 };
   let live: Int32Array | undefined;
+  let next = options.start;
+  // the counts so far: inputs done by stopped workers plus the live one's; every input below
+  // the one running now is done (inputs run in order), so the range ends there
+  const snapshot = (): ReaderReport[] => {
+    const running = live ? Atomics.load(live, CURRENT) : -1;
+    const seconds = (Date.now() - started) / 1000;
+    return reports.map((r, i) => {
+      const inputs = r.inputs + (live ? Atomics.load(live, doneSlot(i)) : 0);
+      return {
+        ...r,
+        kinds: { ...r.kinds },
+        inputs,
+        seconds,
+        rate: inputs / seconds,
+        end: Math.max(running, next),
+        peakRssMb: peak.mb,
+      };
+    });
+  };
+  ctx.onStart?.(snapshot);
   const progress =
     options.progressSeconds > 0
       ? setInterval(() => {
-          const counts = readers.map(
-            (r, i) => `${r} ${reports[i]!.inputs + (live ? Atomics.load(live, doneSlot(i)) : 0)}`,
-          );
-          const found = reports.reduce((n, r) => n + r.crashes + r.hangs + r.overRss, 0);
+          const now = snapshot();
+          const counts = now.map((r) => `${r.reader} ${r.inputs}`);
+          const found = now.reduce((n, r) => n + r.crashes + r.hangs + r.overRss, 0);
           logOf(ctx)(
             `progress ${Math.round((Date.now() - started) / 1000)} s: ${counts.join(', ')}; found ${found}; peak RSS ${peak.mb} MB`,
           );
+          ctx.onCheckpoint?.(now);
         }, options.progressSeconds * 1000)
       : undefined;
   const scratch = join(existsSync('/dev/shm') ? '/dev/shm' : tmpdir(), `imgc-fuzz-${process.pid}`);
@@ -157,7 +181,6 @@ async function fuzzReaders(options: FuzzOptions, ctx: FuzzContext): Promise<Read
     if (report.kinds[key]! <= options.keep) saveInput(readers[i]!, seeds[i]!, n, kind, detail, options);
   };
   const limit = options.start + options.inputs;
-  let next = options.start;
   while (Date.now() < until && next < limit) {
     const progress = new SharedArrayBuffer(4 * progressSlots(readers.length));
     const view = new Int32Array(progress);

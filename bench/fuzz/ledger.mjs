@@ -1,10 +1,15 @@
 #!/usr/bin/env node
 // The fuzz ledger: every long run appends what it covered, so that runs on several days and
-// machines add up without counting an input twice. An input is fixed by the run seed, the list
-// of readers (input n goes to reader n mod their count) and n; two runs with the same seed and
-// reader list cover the same inputs where their ranges of n overlap, and the totals count the
-// union of those ranges once. Runs with different seeds or reader lists never share an input.
-// Crashes, hangs and over-RSS stops are summed over runs as reported (a repeat re-finds them).
+// machines add up without counting an input twice. Input n of a run goes to reader n mod the
+// length of its reader list, and what that input is depends only on the run seed, the reader
+// and n (bench/fuzz/generate.ts); so two runs with the same seed give a reader the same input
+// wherever both send it the same n, even with other reader lists (kiwi alone and kiwi among
+// eight share every eighth n). The totals count, per seed and reader, the union of those input
+// numbers once: each run adds the numbers n in [start, end) with n mod |readers| = the reader's
+// index. Crashes, hangs and over-RSS stops are summed over runs as reported (a repeat re-finds
+// them). A running harness also writes a checkpoint line (`checkpoint: true`) every progress
+// interval and a last line when it ends or is stopped; lines of one run share its `run` id,
+// and only the last line of a run counts.
 // The file is JSON Lines: one run a line, appended, so a diff or a merge shows the runs added.
 //   node bench/fuzz/ledger.mjs [bench/fuzz/ledger.jsonl]   # totals per reader
 import { appendFileSync, existsSync, readFileSync } from 'node:fs';
@@ -32,22 +37,40 @@ export function appendRun(file, run) {
   return readLedger(file);
 }
 
-/** Inputs of reader `index` (of `count`) among input numbers [start, end). */
-export function inputsOfReader(start, end, index, count) {
-  const below = (n) => Math.max(0, Math.ceil((n - index) / count));
-  return Math.max(0, below(end) - below(start));
+/** The last line of each run (a final line supersedes its checkpoints); lines without a run id stand alone. */
+export function latestLines(runs) {
+  const last = new Map();
+  runs.forEach((run, i) => {
+    last.set(run.run ?? `line ${i}`, run);
+  });
+  return [...last.values()];
 }
 
-/** Merged, sorted ranges [start, end). */
-export function unionOf(ranges) {
-  const sorted = [...ranges].filter(([s, e]) => e > s).sort((a, b) => a[0] - b[0]);
-  const merged = [];
-  for (const [s, e] of sorted) {
-    const last = merged[merged.length - 1];
-    if (last && s <= last[1]) last[1] = Math.max(last[1], e);
-    else merged.push([s, e]);
+const gcd = (a, b) => (b === 0 ? a : gcd(b, a % b));
+
+/**
+ * How many numbers n lie in the union of progressions {n in [start, end) : n mod mod = residue}.
+ * Between two consecutive range ends the same progressions are active; their residues modulo the
+ * lcm of all moduli say which n of each period are covered.
+ */
+export function unionCount(progressions) {
+  const live = progressions.filter((p) => p.end > p.start);
+  if (live.length === 0) return 0;
+  const period = live.reduce((l, p) => (l / gcd(l, p.mod)) * p.mod, 1);
+  const cuts = [...new Set(live.flatMap((p) => [p.start, p.end]))].sort((a, b) => a - b);
+  let total = 0;
+  for (let k = 0; k + 1 < cuts.length; k++) {
+    const [a, b] = [cuts[k], cuts[k + 1]];
+    const active = live.filter((p) => p.start <= a && p.end >= b);
+    if (active.length === 0) continue;
+    const covered = new Uint8Array(period);
+    for (const p of active) for (let r = p.residue % p.mod; r < period; r += p.mod) covered[r] = 1;
+    const perPeriod = covered.reduce((n, c) => n + c, 0);
+    const periods = Math.floor((b - a) / period);
+    total += periods * perPeriod;
+    for (let n = a + periods * period; n < b; n++) total += covered[n % period];
   }
-  return merged;
+  return total;
 }
 
 /**
@@ -55,25 +78,24 @@ export function unionOf(ranges) {
  * numbers it started ([start, end)); an input stopped as a hang or over-RSS counts among the
  * inputs and among the findings.
  */
-export function totals(runs) {
-  const groups = new Map();
+export function totals(allRuns) {
+  const runs = latestLines(allRuns);
+  const progressions = new Map();
   for (const run of runs) {
-    const key = `${run.seed}/${run.readers.join(',')}`;
-    const group = groups.get(key) ?? { readers: run.readers, ranges: [] };
-    group.ranges.push([run.start, run.end]);
-    groups.set(key, group);
+    run.readers.forEach((reader, residue) => {
+      const key = `${run.seed}/${reader}`;
+      const list = progressions.get(key) ?? [];
+      list.push({ start: run.start, end: run.end, mod: run.readers.length, residue });
+      progressions.set(key, list);
+    });
   }
   const byReader = {};
   const entry = (reader) => {
     byReader[reader] ??= { inputs: 0, crashes: 0, hangs: 0, overRss: 0, peakRssMb: 0, cpuSeconds: 0 };
     return byReader[reader];
   };
-  for (const { readers, ranges } of groups.values()) {
-    for (const [s, e] of unionOf(ranges)) {
-      readers.forEach((reader, i) => {
-        entry(reader).inputs += inputsOfReader(s, e, i, readers.length);
-      });
-    }
+  for (const [key, list] of progressions) {
+    entry(key.slice(key.indexOf('/') + 1)).inputs += unionCount(list);
   }
   for (const run of runs) {
     for (const [reader, found] of Object.entries(run.found ?? {})) {
@@ -94,7 +116,7 @@ function main() {
   const file = process.argv[2] ?? DEFAULT_LEDGER;
   const runs = readLedger(file);
   const byReader = totals(runs);
-  process.stdout.write(`${runs.length} runs in ${file}\n`);
+  process.stdout.write(`${latestLines(runs).length} runs (${runs.length} lines) in ${file}\n`);
   for (const [reader, t] of Object.entries(byReader)) {
     process.stdout.write(
       `${reader.padEnd(15)} ${String(t.inputs).padStart(10)} distinct inputs  crashes ${t.crashes}  hangs ${t.hangs}  over-RSS ${t.overRss}  peak RSS ${t.peakRssMb} MB\n`,

@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { expect, it } from 'vitest';
+import { READERS } from '../../bench/fuzz/seeds.js';
 import { repoRoot } from '../helpers/shared.js';
 
 const SECONDS = Number(process.env.IMGC_FUZZ_SECONDS ?? 60);
@@ -51,16 +52,8 @@ it(
     );
     process.stdout.write(run.stderr);
     const reports = JSON.parse(run.stdout.trim().split('\n').at(-1)!) as Report[];
-    expect(reports.map((r) => r.reader).sort()).toEqual([
-      'bib-config',
-      'blueprint',
-      'blueprint-json',
-      'containerfile',
-      'ir',
-      'kickstart',
-      'kiwi',
-      'mkosi',
-    ]);
+    expect(reports.map((r) => r.reader)).toEqual([...READERS]);
+    expect(READERS).toHaveLength(14);
     for (const r of reports) {
       expect(r.inputs, `${r.reader} ran no input`).toBeGreaterThan(0);
       expect(r.peakRssMb).toBeLessThanOrEqual(1024);

@@ -1,3 +1,4 @@
+import { capDiagnostics } from '../diagnostics/cap.js';
 import { cliCodes } from '../diagnostics/codes/cli.js';
 import { coreCodes } from '../diagnostics/codes/core.js';
 import { discoveryCodes } from '../diagnostics/codes/discovery.js';
@@ -5,6 +6,7 @@ import { translateCodes } from '../diagnostics/codes/translate.js';
 import { redactValue } from '../diagnostics/redact.js';
 import { renderDiagnostics } from '../diagnostics/render.js';
 import { type Diagnostic, hasErrors } from '../diagnostics/types.js';
+import { MAX_DIAGNOSTICS } from '../input/bounded.js';
 
 /** quiet: errors only; normal: errors, warnings and notes; verbose: also what imgc read and decided. */
 export type Verbosity = 'quiet' | 'normal' | 'verbose';
@@ -33,10 +35,13 @@ export function printJson(io: Io, value: unknown): void {
   io.stdout(`${JSON.stringify(shown(io, value), null, 2)}\n`);
 }
 
-/** Diagnostics to stderr; `--quiet` keeps only the errors. */
+/**
+ * Diagnostics to stderr, at most MAX_DIAGNOSTICS with a count of the rest (a writer can report
+ * one per line of a large input; `--json` keeps them all); `--quiet` keeps only the errors.
+ */
 export function printDiagnostics(io: Io, diagnostics: readonly Diagnostic[]): void {
   const wanted = io.verbosity === 'quiet' ? diagnostics.filter((d) => d.severity === 'error') : diagnostics;
-  const text = renderDiagnostics(shown(io, wanted), { color: io.isTTY });
+  const text = renderDiagnostics(shown(io, capDiagnostics(wanted, MAX_DIAGNOSTICS)), { color: io.isTTY });
   if (text) io.stderr(text);
 }
 

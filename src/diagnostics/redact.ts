@@ -61,16 +61,26 @@ const PASSWORD_OBJECT_KEYS = new Set(['plain', 'hash', 'locked', 'empty', 'force
  * object too, and every other string goes through `redactSecrets`.
  */
 export function redactValue<T>(value: T): T {
-  return walk(value, false) as T;
+  // the same string is redacted once per call: 30,000 diagnostics share a hint, a file, a code
+  const seen = new Map<string, string>();
+  const redacted = (text: string) => {
+    let out = seen.get(text);
+    if (out === undefined) {
+      out = redactSecrets(text);
+      seen.set(text, out);
+    }
+    return out;
+  };
+  return walk(value, false, redacted) as T;
 }
 
-function walk(value: unknown, inSecret: boolean): unknown {
-  if (typeof value === 'string') return inSecret ? REDACTED : redactSecrets(value);
-  if (Array.isArray(value)) return value.map((v) => walk(v, inSecret));
+function walk(value: unknown, inSecret: boolean, redacted: (text: string) => string): unknown {
+  if (typeof value === 'string') return inSecret ? REDACTED : redacted(value);
+  if (Array.isArray(value)) return value.map((v) => walk(v, inSecret, redacted));
   if (value && typeof value === 'object') {
     if (isKickstartPasswordCommand(value)) return { ...value, args: value.args.map(hideUnlessOption) };
     const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) out[k] = walk(v, inSecret || isSecretKey(k, value));
+    for (const [k, v] of Object.entries(value)) out[k] = walk(v, inSecret || isSecretKey(k, value), redacted);
     return out;
   }
   return value;

@@ -1,5 +1,6 @@
 import { closeSync, constants, fstatSync, openSync, readdirSync, readSync, statSync } from 'node:fs';
 import { basename } from 'node:path';
+import { capDiagnostics } from '../diagnostics/cap.js';
 import { coreCodes } from '../diagnostics/codes/core.js';
 import { discoveryCodes } from '../diagnostics/codes/discovery.js';
 import { diag } from '../diagnostics/define.js';
@@ -169,26 +170,7 @@ export async function loadDefinition(
     }
     diagnostics.push(...unsafeValueDiagnostics(result.ir, result.positions ?? {}, path));
   }
-  return { ...result, diagnostics: capped(diagnostics), format: detected.format };
-}
-
-/** The first MAX_DIAGNOSTICS diagnostics and a count of the rest: 200,000 syntax errors print nothing useful. */
-function capped(diagnostics: Diagnostic[]): Diagnostic[] {
-  if (diagnostics.length <= MAX_DIAGNOSTICS) return diagnostics;
-  const rest = diagnostics.slice(MAX_DIAGNOSTICS);
-  const errors = rest.filter((d) => d.severity === 'error').length;
-  const shown = diagnostics.slice(0, MAX_DIAGNOSTICS);
-  // the errors left out must still fail the command
-  const severity = errors > 0 && !hasErrors(shown) ? 'error' : 'info';
-  const summary = diag(
-    coreCodes.diagnosticsCapped,
-    { shown: MAX_DIAGNOSTICS, more: rest.length, errors },
-    undefined,
-    {
-      severity,
-    },
-  );
-  return [...shown, summary];
+  return { ...result, diagnostics: capDiagnostics(diagnostics, MAX_DIAGNOSTICS), format: detected.format };
 }
 
 function readableIds(registry: FormatRegistry): string {

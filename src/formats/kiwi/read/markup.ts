@@ -7,6 +7,7 @@ import { isMap, isScalar, isSeq, LineCounter, type Node, parseDocument } from 'y
 import { coreCodes } from '../../../diagnostics/codes/core.js';
 import { diag } from '../../../diagnostics/define.js';
 import { LineIndex } from '../../../diagnostics/line-index.js';
+import { complexKeyOffset } from '../../../lib/yaml-keys.js';
 import { MAX_YAML_TOKENS, offsetPastTokenLimit } from '../../../lib/yaml-tokens.js';
 import type { XElement } from '../ast.js';
 import { kiwiCodes } from '../codes.js';
@@ -44,6 +45,19 @@ export function parseMarkup(input: string, file: string): ParsedXml {
         diag(
           kiwiCodes.markupInvalid,
           { detail: firstLineOf(first.message, first.pos[0], text, lineCounter) },
+          { file, line: p.line, column: p.col },
+        ),
+      ],
+    };
+  }
+  const complexKey = complexKeyOffset(doc);
+  if (complexKey !== undefined) {
+    const p = lineCounter.linePos(complexKey);
+    return {
+      diagnostics: [
+        diag(
+          kiwiCodes.markupInvalid,
+          { detail: 'a mapping key must be a plain string' },
           { file, line: p.line, column: p.col },
         ),
       ],

@@ -6,6 +6,7 @@
 import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, type Node, parseDocument } from 'yaml';
 import { escapeToken } from '../../../ir/pointer.js';
 import type { PositionTable } from '../../../ir/positions.js';
+import { complexKeyOffset } from '../../../lib/yaml-keys.js';
 import { MAX_YAML_TOKENS, offsetPastTokenLimit } from '../../../lib/yaml-tokens.js';
 
 export type Parsed =
@@ -25,6 +26,11 @@ export function parseTreefileText(input: string, file: string): Parsed {
   if (first) {
     const p = counter.linePos(first.pos[0]);
     return { ok: false, line: p.line, column: p.col, message: first.message.split('\n')[0]! };
+  }
+  const complexKey = complexKeyOffset(doc);
+  if (complexKey !== undefined) {
+    const p = counter.linePos(complexKey);
+    return { ok: false, line: p.line, column: p.col, message: 'a mapping key must be a plain string' };
   }
   const positions: PositionTable = {};
   const at = (node: { range?: [number, number, number] | null } | null | undefined, ptr: string) => {

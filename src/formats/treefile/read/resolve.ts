@@ -81,6 +81,11 @@ async function load(path: string, ctx: Ctx, from: SourcePosition | undefined): P
   let real: string;
   try {
     real = await realpath(path);
+    // a file included again is reported before it is read (3,690 includes of one file read it 3,690 times)
+    if (ctx.seen.has(real)) {
+      ctx.diagnostics.push(diag(treefileCodes.includeTwice, { path }, from));
+      return undefined;
+    }
     text = await readInputText(path);
   } catch (e) {
     // the main file: the common refusal (unreadable, too large, not a regular file)
@@ -91,10 +96,6 @@ async function load(path: string, ctx: Ctx, from: SourcePosition | undefined): P
     const reason =
       (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : String((e as Error).message);
     ctx.diagnostics.push(diag(treefileCodes.includeMissing, { path, reason }, from));
-    return undefined;
-  }
-  if (ctx.seen.has(real)) {
-    ctx.diagnostics.push(diag(treefileCodes.includeTwice, { path }, from));
     return undefined;
   }
   ctx.seen.add(real);

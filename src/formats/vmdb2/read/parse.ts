@@ -5,6 +5,7 @@
  */
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node as YamlNode } from 'yaml';
 import type { SourcePosition } from '../../../ir/positions.js';
+import { complexKeyOffset } from '../../../lib/yaml-keys.js';
 import { MAX_YAML_TOKENS, offsetPastTokenLimit } from '../../../lib/yaml-tokens.js';
 
 export interface StepKey {
@@ -64,6 +65,14 @@ export function parseSpec(text: string, file: string): ParsedSpec {
       kind: 'syntax',
       at: positionAt(counter, file, error.pos[0]),
       detail: error.message.split('\n')[0]!,
+    };
+  const complexKey = complexKeyOffset(doc);
+  if (complexKey !== undefined)
+    return {
+      ok: false,
+      kind: 'syntax',
+      at: positionAt(counter, file, complexKey),
+      detail: 'a mapping key must be a plain string',
     };
   const at = (node: YamlNode | null | undefined) => positionAt(counter, file, node?.range?.[0] ?? 0);
   const root = doc.contents;

@@ -15,3 +15,13 @@ describe('vmdb2 nesting', () => {
     expect(r.diagnostics[0]).toMatchObject({ line: 3 });
   });
 });
+
+describe('vmdb2 mapping keys', () => {
+  it('a chain of `? ` complex keys in a step is IMGC3600 at the first key, not gigabytes of printed keys (fuzz seed 9201, input 8096)', async () => {
+    const text = `steps:\n  - apt: install\n    packages:\n      - ${'? '.repeat(40)}linux-image-amd64\n`;
+    const dir = scratchTree({ 'image.vmdb': text });
+    const r = await loadDefinition(new FormatRegistry(), join(dir, 'image.vmdb'), { from: 'vmdb2' });
+    expect(r.diagnostics.map((d) => d.code)).toEqual(['IMGC3600']);
+    expect(r.diagnostics[0]).toMatchObject({ line: 4, column: 11 });
+  });
+});

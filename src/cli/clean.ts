@@ -18,6 +18,7 @@ import { AbortedError, ProcessRunner } from '../exec/runner.js';
 import { reapStaleWorkspaces } from '../exec/workspace.js';
 import type { FormatRegistry } from '../formats/registry.js';
 import { goldenBaseName, goldenFileNames } from '../golden/write.js';
+import { appendAll } from '../input/append.js';
 import { locate, outputNames } from '../plan/planner.js';
 import { EXIT, exitFor, type Io, printDiagnostics, printJson, say } from './output.js';
 import { type PlanFlags, preparePlan } from './plan.js';
@@ -49,7 +50,7 @@ export async function runClean(
   const removed: string[] = [];
   const names = outputNames(prepared.plan);
   // the golden manifest, its exports and SBOMs are named after the first output
-  if (names[0]) names.push(...Object.values(goldenFileNames(goldenBaseName(names[0]))));
+  if (names[0]) appendAll(names, Object.values(goldenFileNames(goldenBaseName(names[0]))));
   // the lock every build writes beside its outputs goes with them
   names.push(`${prepared.name ?? 'image'}.lock`);
   for (const name of names) {
@@ -131,6 +132,6 @@ export async function runClean(
     process.off('SIGTERM', onSignal);
     await rm(scratch, { recursive: true, force: true });
   }
-  diagnostics.push(...locate(found, prepared.positions));
+  appendAll(diagnostics, locate(found, prepared.positions));
   return done(code, removed);
 }

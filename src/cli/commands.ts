@@ -10,6 +10,7 @@ import type { FormatRegistry } from '../formats/registry.js';
 import { OUTPUT_TYPE_LIST, parseOutputFlag } from '../formats/target-needs.js';
 import { translateIr } from '../formats/translate.js';
 import { writeOutputFiles } from '../formats/write-files.js';
+import { appendAll } from '../input/append.js';
 import { reasonOf } from '../input/reason.js';
 import { missingDistribution } from '../ir/distro-defaults.js';
 import { mergeProfiles } from '../ir/profiles.js';
@@ -66,7 +67,7 @@ export async function runInspect(
 ): Promise<number> {
   const result = await load(io, registry, path, opts);
   if (result.ir)
-    result.diagnostics.push(...missingDistribution(result.ir, result.positions, 'an image', false, path));
+    appendAll(result.diagnostics, missingDistribution(result.ir, result.positions, 'an image', false, path));
   const ir = result.ir && opts.effective ? mergeProfiles(result.ir) : result.ir;
   if (opts.json)
     printJson(io, { format: result.format?.id ?? null, ir: ir ?? null, diagnostics: result.diagnostics });
@@ -138,7 +139,7 @@ export async function runTranslate(
   let files: string[] = [];
   const changed =
     hasErrors(diagnostics) || opts.force ? [] : await changedFiles(opts.outputDir, translated.files);
-  diagnostics.push(...overwriteDiagnostics(changed));
+  appendAll(diagnostics, overwriteDiagnostics(changed));
   if (!opts.json)
     for (const c of changed) if (c.diff) io.stderr(io.showSecrets ? c.diff : redactDiff(c.diff));
   if (!hasErrors(diagnostics)) {

@@ -6,6 +6,7 @@ import type { Command } from 'commander';
 import { cliCodes } from '../diagnostics/codes/cli.js';
 import { diag } from '../diagnostics/define.js';
 import type { FormatRegistry } from '../formats/registry.js';
+import { appendAll } from '../input/append.js';
 import {
   type CommandModel,
   type OptionModel,
@@ -236,7 +237,10 @@ function fishScript(model: ProgramModel): string {
         `complete -c ${name} -n ${fishText(`${inCommand}; and not __fish_seen_subcommand_from ${sub}`)} -a ${sub} -d ${fishText(c.description)}`,
       );
     }
-    lines.push(...c.options.map((o) => fishOption(inCommand, o)));
+    appendAll(
+      lines,
+      c.options.map((o) => fishOption(inCommand, o)),
+    );
     const first = c.arguments[0];
     if (!first || c.name.includes(' ')) continue;
     if (first.values === 'files') lines.push(`complete -c ${name} -n ${fishText(inCommand)} -F`);

@@ -10,6 +10,7 @@ import { discoveryCodes } from '../diagnostics/codes/discovery.js';
 import { diag } from '../diagnostics/define.js';
 import { type Diagnostic, hasErrors } from '../diagnostics/types.js';
 import { builtinFormats, type FormatRegistry } from '../formats/registry.js';
+import { appendAll } from '../input/append.js';
 import { discoverPlugins } from '../plugins/discovery.js';
 import { checkFormatOptionKeys, unreadFormatOptionKeys } from './format-option-keys.js';
 import { INIT_DEFAULT_FORMAT } from './init.js';
@@ -80,10 +81,10 @@ export function prepareCommand(cmd: Command, ctx: CommandContext): Diagnostic[] 
     errors.push(diag(cliCodes.missingOutputDir, { command: cmd.name() }));
   const pairs = opts.formatOption as string[] | undefined;
   if (pairs?.length) {
-    errors.push(...checkFormatOptionKeys(pairs, pluginNamespaces(ctx)));
+    appendAll(errors, checkFormatOptionKeys(pairs, pluginNamespaces(ctx)));
     const target =
       cmd.name() === 'init' ? ((opts.fromFormat as string | undefined) ?? INIT_DEFAULT_FORMAT) : opts.to;
-    notes.push(...unreadFormatOptionKeys(pairs, cmd.name(), target as string | undefined));
+    appendAll(notes, unreadFormatOptionKeys(pairs, cmd.name(), target as string | undefined));
   }
   if (errors.length) throw new CommandStopped([...notes, ...errors], 2, outputOf(cmd));
   return notes;

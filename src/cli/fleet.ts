@@ -14,6 +14,7 @@ import { checkQueueName, checkRedisUrl, RedisUnreachable } from '../fleet/connec
 import { Fleet, type JobSummary, outcomeOf } from '../fleet/jobs.js';
 import { queueArch, submitJobs } from '../fleet/submit.js';
 import { runWorker } from '../fleet/worker.js';
+import { appendAll } from '../input/append.js';
 import type { OutputType } from '../ir/schema.js';
 import { progressRenderer } from './build.js';
 import { collect, type FormatFlags, formatOptionsFrom } from './options.js';
@@ -166,7 +167,7 @@ async function runSubmitCommand(ctx: CommandContext, definitions: string[], flag
   const diagnostics: Diagnostic[] = [];
   for (const value of flags.output?.length ? flags.output : ['']) {
     const parsed = parseOutputTypes([value]);
-    diagnostics.push(...parsed.diagnostics);
+    appendAll(diagnostics, parsed.diagnostics);
     outputSets.push(parsed.types);
   }
   const attempts = positive(flags.attempts ?? '3', '--attempts', diagnostics);

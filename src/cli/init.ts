@@ -15,6 +15,7 @@ import { loadDefinition } from '../formats/load.js';
 import type { FormatRegistry } from '../formats/registry.js';
 import { translateIr } from '../formats/translate.js';
 import { writeOutputFiles } from '../formats/write-files.js';
+import { appendAll } from '../input/append.js';
 import { reasonOf } from '../input/reason.js';
 import { parseDistroFlag } from '../ir/distro-defaults.js';
 import { emptyIr } from '../ir/empty.js';
@@ -100,7 +101,7 @@ export async function runInit(io: Io, registry: FormatRegistry, dir: string, fla
     target: format,
     options: formatOptionsFrom({ formatOption: flags.formatOption ?? [] }),
   });
-  diagnostics.push(...translated.diagnostics);
+  appendAll(diagnostics, translated.diagnostics);
   if (hasErrors(diagnostics)) return finish([]);
   let files: string[];
   try {
@@ -111,7 +112,10 @@ export async function runInit(io: Io, registry: FormatRegistry, dir: string, fla
   }
   // read back as `imgc validate` does: a scaffold imgc cannot read is a bug, reported as such
   const back = await loadDefinition(registry, target, { from: format.id });
-  diagnostics.push(...back.diagnostics.filter((d) => d.severity !== 'info'));
+  appendAll(
+    diagnostics,
+    back.diagnostics.filter((d) => d.severity !== 'info'),
+  );
   const what = [distro.id, distro.release].filter(Boolean).join(' ');
   const done = `wrote a new ${format.name} definition for ${what} into ${target}`;
   return finish(files, hasErrors(diagnostics) ? undefined : done);

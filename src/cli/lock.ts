@@ -20,6 +20,7 @@ import {
   renderChanges,
 } from '../exec/package-lock.js';
 import type { FormatRegistry } from '../formats/registry.js';
+import { appendAll } from '../input/append.js';
 import { collect } from './options.js';
 import { exitFor, type Io, printDiagnostics, printJson } from './output.js';
 import { defaultCacheDir, type PlanFlags, preparePlan } from './plan.js';
@@ -42,7 +43,10 @@ async function makeLock(registry: FormatRegistry, path: string, flags: LockFlags
   const report: LockReport = { file: null, lock: null, changes: null, diagnostics: [] };
   const prepared = await preparePlan(registry, path, flags);
   try {
-    report.diagnostics.push(...prepared.diagnostics.filter((d) => d.severity !== 'info'));
+    appendAll(
+      report.diagnostics,
+      prepared.diagnostics.filter((d) => d.severity !== 'info'),
+    );
     if (!prepared.plan || !prepared.backends || hasErrors(prepared.diagnostics)) return report;
     const file = resolve(
       flags.outputFile ?? join(prepared.sourceDir ?? '.', `${prepared.name ?? 'image'}.lock`),
@@ -54,14 +58,14 @@ async function makeLock(registry: FormatRegistry, path: string, flags: LockFlags
       return report;
     }
     const before = exists ? await readLockFile(file) : undefined;
-    report.diagnostics.push(...(before?.diagnostics ?? []));
+    appendAll(report.diagnostics, before?.diagnostics ?? []);
     if (hasErrors(report.diagnostics)) return report;
     const made = await lockPlan(
       prepared.plan,
       prepared.backends,
       resolve(flags.cacheDir ?? defaultCacheDir()),
     );
-    report.diagnostics.push(...made.diagnostics);
+    appendAll(report.diagnostics, made.diagnostics);
     if (!made.lock || hasErrors(made.diagnostics)) return report;
     report.lock = made.lock;
     if (before?.read) report.changes = lockChanges(before.read.lock, made.lock);

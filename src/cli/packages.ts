@@ -11,6 +11,7 @@ import { type Diagnostic, hasErrors } from '../diagnostics/types.js';
 import { type Resolution, resolvePlanPackages } from '../exec/resolve-packages.js';
 import { loadDefinition } from '../formats/load.js';
 import type { FormatRegistry } from '../formats/registry.js';
+import { appendAll } from '../input/append.js';
 import { mergeProfiles } from '../ir/profiles.js';
 import type { ImageIR } from '../ir/schema.js';
 import { planBuild } from '../plan/planner.js';
@@ -102,7 +103,10 @@ async function collectReport(
     options,
     sourceDir,
   });
-  report.diagnostics.push(...planned.diagnostics.filter((d) => d.severity !== 'info'));
+  appendAll(
+    report.diagnostics,
+    planned.diagnostics.filter((d) => d.severity !== 'info'),
+  );
   if (!planned.plan || hasErrors(planned.diagnostics)) return report;
   const steps = planned.plan.steps.filter((s) => s.type === 'bootstrap' || s.type === 'install-packages');
   report.planned = [...new Set(steps.flatMap((s) => (s.options as { packages?: string[] }).packages ?? []))];
@@ -112,7 +116,7 @@ async function collectReport(
       backends,
       resolve(flags.cacheDir ?? defaultCacheDir()),
     );
-    report.diagnostics.push(...diagnostics);
+    appendAll(report.diagnostics, diagnostics);
     if (!hasErrors(diagnostics)) report.resolved = resolved;
   }
   return report;
@@ -151,7 +155,7 @@ export async function runPackages(io: Io, registry: FormatRegistry, path: string
     ...(flags.config ? { config: flags.config } : {}),
   });
   const report = await collectReport(registry, opened.registry, path, flags).finally(() => opened.close());
-  report.diagnostics.unshift(...opened.diagnostics);
+  report.diagnostics = appendAll([...opened.diagnostics], report.diagnostics);
   if (flags.json) printJson(io, report);
   else {
     io.stdout(renderReport(report));

@@ -8,6 +8,7 @@ import { diag } from '../diagnostics/define.js';
 import { type Diagnostic, hasErrors } from '../diagnostics/types.js';
 import { loadDefinition } from '../formats/load.js';
 import type { FormatRegistry } from '../formats/registry.js';
+import { appendAll } from '../input/append.js';
 import type { PositionTable } from '../ir/positions.js';
 import { mergeProfiles } from '../ir/profiles.js';
 import type { OutputType } from '../ir/schema.js';
@@ -107,7 +108,7 @@ export async function preparePlan(
     reproducible: flags.reproducible === true,
     files: [...new Set([resolve(path), ...loaded.files.map((f) => resolve(sourceDir, f))])],
   });
-  diagnostics.push(...epoch.diagnostics);
+  appendAll(diagnostics, epoch.diagnostics);
   if (hasErrors(epoch.diagnostics)) return { positions, diagnostics, ...closing };
   const sourceDateEpoch = epoch.epoch;
   const planned = await planBuild({

@@ -35,7 +35,10 @@ export function commitTimeOf(files: string[]): number | undefined {
 }
 
 function newestMtime(files: string[]): number {
-  return Math.max(...files.map((f) => Math.floor(statSync(f).mtimeMs / 1000)));
+  return files.reduce(
+    (newest, f) => Math.max(newest, Math.floor(statSync(f).mtimeMs / 1000)),
+    Number.NEGATIVE_INFINITY,
+  );
 }
 
 export function chooseEpoch(input: {

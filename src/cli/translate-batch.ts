@@ -11,6 +11,7 @@ import { diag } from '../diagnostics/define.js';
 import type { Diagnostic } from '../diagnostics/types.js';
 import type { FormatRegistry } from '../formats/registry.js';
 import { parseOutputFlag } from '../formats/target-needs.js';
+import { appendAll } from '../input/append.js';
 import { reasonOf } from '../input/reason.js';
 import { runTranslate } from './commands.js';
 import { EXIT, type Io, printDiagnostics, printJson } from './output.js';
@@ -148,7 +149,10 @@ async function entriesOf(dirs: readonly string[]): Promise<{ inputs: string[]; d
       if (!(await stat(dir)).isDirectory()) throw new Error('not a folder');
       const entries = (await readdir(dir)).filter((e) => !e.startsWith('.')).sort();
       if (!entries.length) diagnostics.push(diag(batchCodes.emptyBatch, { path: dir }));
-      inputs.push(...entries.map((e) => join(dir, e)));
+      appendAll(
+        inputs,
+        entries.map((e) => join(dir, e)),
+      );
     } catch (e) {
       diagnostics.push(diag(batchCodes.notAFolder, { path: dir, reason: reasonOf(e) }));
     }

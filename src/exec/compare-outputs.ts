@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { lstat, open, readdir, readlink } from 'node:fs/promises';
 import { join } from 'node:path';
+import { appendAll } from '../input/append.js';
 import { ProcessFailed, runProcess } from './process.js';
 
 export interface OutputComparison {
@@ -143,7 +144,7 @@ async function walk(root: string, rel = ''): Promise<string[]> {
     const path = rel ? `${rel}/${name}` : name;
     out.push(path);
     const s = await lstat(join(root, path));
-    if (s.isDirectory()) out.push(...(await walk(root, path)));
+    if (s.isDirectory()) appendAll(out, await walk(root, path));
   }
   return out;
 }
@@ -189,7 +190,7 @@ export async function compareTrees(a: string, b: string): Promise<{ differences:
     if (!inB.has(path)) continue;
     const [fa, fb] = [await factsOf(join(a, path)), await factsOf(join(b, path))];
     const facts = factDifferences(path, fa, fb);
-    found.push(...facts);
+    appendAll(found, facts);
     if (
       facts.length === 0 &&
       fa.kind === 'file' &&

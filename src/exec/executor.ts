@@ -21,6 +21,7 @@ import type { Diagnostic } from '../diagnostics/types.js';
 import { SourceDateEpochError } from '../golden/sbom/identity.js';
 import { goldenBaseName, writeGoldenFiles } from '../golden/write.js';
 import { XattrToolMissing } from '../golden/xattrs.js';
+import { appendAll } from '../input/append.js';
 import { type PositionTable, positionOf } from '../ir/positions.js';
 import {
   type BuildPlan,
@@ -546,7 +547,7 @@ export function runOrder(plan: BuildPlan) {
     for (const p of preDisk.get(s.id) ?? []) if (!run.includes(p)) run.push(p);
     run.push(s, ...(disk.get(s.id) ?? []));
   }
-  run.push(...postOutput);
+  appendAll(run, postOutput);
   return { tree, outputs, preDisk, disk, postOutput, onError, run };
 }
 

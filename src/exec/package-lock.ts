@@ -264,7 +264,7 @@ export function lockChanges(before: LockFile, after: LockFile): LockChange[] {
 
 export function renderChanges(changes: readonly LockChange[]): string {
   if (!changes.length) return 'no changes\n';
-  const width = Math.max(...changes.map((c) => c.name.length));
+  const width = changes.reduce((w, c) => Math.max(w, c.name.length), 0);
   return `${changes
     .map(
       (c) => `${c.change.padEnd(10)} ${c.name.padEnd(width)}  ${[c.from, c.to].filter(Boolean).join(' → ')}`,

@@ -23,6 +23,7 @@ import {
   writeFile,
 } from 'node:fs/promises';
 import { join, posix } from 'node:path';
+import { appendAll } from '../input/append.js';
 
 const MAX_LINKS = 40;
 
@@ -66,7 +67,7 @@ export async function resolveInTree(
       if (++links > MAX_LINKS) throw new TreePathError(path, 'too many levels of symbolic links');
       const target = await readlink(here);
       if (target.startsWith('/')) done.length = 0;
-      todo.push(...target.split('/').reverse());
+      appendAll(todo, target.split('/').reverse());
       continue;
     }
     done.push(part);

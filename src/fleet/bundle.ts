@@ -9,6 +9,7 @@ import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { fleetCodes } from '../diagnostics/codes/fleet.js';
 import { diag } from '../diagnostics/define.js';
 import type { Diagnostic } from '../diagnostics/types.js';
+import { appendAll } from '../input/append.js';
 
 /** Job data lives in Redis: keep a job well below what Redis handles comfortably per key. */
 export const BUNDLE_LIMIT_BYTES = 32 * 1024 ** 2;
@@ -61,7 +62,7 @@ async function regularFiles(dir: string): Promise<string[]> {
   const out: string[] = [];
   for (const entry of await readdir(dir, { withFileTypes: true })) {
     const full = join(dir, entry.name);
-    if (entry.isDirectory()) out.push(...(await regularFiles(full)));
+    if (entry.isDirectory()) appendAll(out, await regularFiles(full));
     else if (entry.isFile()) out.push(full);
   }
   return out.sort();

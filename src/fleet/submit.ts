@@ -13,6 +13,7 @@ import { type Diagnostic, hasErrors } from '../diagnostics/types.js';
 import { checkedLock } from '../exec/package-lock.js';
 import type { FormatOptions } from '../formats/contract.js';
 import type { FormatRegistry } from '../formats/registry.js';
+import { appendAll } from '../input/append.js';
 import type { OutputType } from '../ir/schema.js';
 import { bundleDefinition } from './bundle.js';
 import {
@@ -75,13 +76,13 @@ export async function submitJobs(registry: FormatRegistry, request: SubmitReques
   const backends = new BackendRegistry();
   for (const definition of request.definitions) {
     const bundled = await bundleDefinition(definition);
-    diagnostics.push(...bundled.diagnostics);
+    appendAll(diagnostics, bundled.diagnostics);
     if (!bundled.bundle) continue;
     // chosen at the first plan of the definition, then the same for each of its output sets;
     // its notes (and an unusable SOURCE_DATE_EPOCH) are submit's to report
     let epoch: JobEpoch | EpochChooser = (files) => {
       const chosen = request.epoch(files);
-      diagnostics.push(...chosen.diagnostics);
+      appendAll(diagnostics, chosen.diagnostics);
       return chosen;
     };
     for (const outputs of request.outputSets) {
@@ -114,7 +115,7 @@ export async function submitJobs(registry: FormatRegistry, request: SubmitReques
           request.locked.file ?? join(planned.sourceDir, `${planned.name ?? 'image'}.lock`),
         );
         const locking = await checkedLock(planned.plan, backends, request.cacheDir, file);
-        diagnostics.push(...locking.diagnostics);
+        appendAll(diagnostics, locking.diagnostics);
         if (!locking.lock) continue;
         job.lock = locking.lock;
       } else if (request.pin && planned.plan && !hasErrors(planned.diagnostics)) {
@@ -122,7 +123,7 @@ export async function submitJobs(registry: FormatRegistry, request: SubmitReques
           name: definition,
           cacheDir: request.cacheDir,
         });
-        diagnostics.push(...pinned.diagnostics);
+        appendAll(diagnostics, pinned.diagnostics);
         if (!pinned.pins) continue;
         job.pins = pinned.pins;
       }

@@ -5,6 +5,7 @@ import { coreCodes } from '../diagnostics/codes/core.js';
 import { discoveryCodes } from '../diagnostics/codes/discovery.js';
 import { diag } from '../diagnostics/define.js';
 import { type Diagnostic, hasErrors } from '../diagnostics/types.js';
+import { appendAll } from '../input/append.js';
 import { checkStats, InputRejected, MAX_DIAGNOSTICS, MAX_NESTING, readFailure } from '../input/bounded.js';
 import { valueDepthExceeds } from '../input/nesting.js';
 import { reasonOf } from '../input/reason.js';
@@ -164,11 +165,11 @@ export async function loadDefinition(
     return { positions: {}, files: result.files, diagnostics: [...diagnostics, { ...d, file: path }] };
   }
   if (result.ir) {
-    diagnostics.push(...applyDistroFlags(result.ir, result.positions, options.options ?? {}));
+    appendAll(diagnostics, applyDistroFlags(result.ir, result.positions, options.options ?? {}));
     for (const e of validateIr(result.ir)) {
       diagnostics.push(diag(coreCodes.irInvalid, { pointer: e.pointer, detail: e.message }, { file: path }));
     }
-    diagnostics.push(...unsafeValueDiagnostics(result.ir, result.positions ?? {}, path));
+    appendAll(diagnostics, unsafeValueDiagnostics(result.ir, result.positions ?? {}, path));
   }
   return { ...result, diagnostics: capDiagnostics(diagnostics, MAX_DIAGNOSTICS), format: detected.format };
 }

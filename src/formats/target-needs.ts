@@ -10,6 +10,7 @@
 import { translateCodes } from '../diagnostics/codes/translate.js';
 import { diag } from '../diagnostics/define.js';
 import type { Diagnostic } from '../diagnostics/types.js';
+import { appendAll } from '../input/append.js';
 import { missingDistribution, parseDistroFlag } from '../ir/distro-defaults.js';
 import type { PositionTable } from '../ir/positions.js';
 import { type ImageIR, OUTPUT_TYPES, type Output, type OutputType } from '../ir/schema.js';
@@ -85,7 +86,7 @@ export function applyTargetDefaults(
     }
   }
   if (needs.has('distribution'))
-    diagnostics.push(...missingDistribution(ir, positions, `writing ${target}`, needs.has('release')));
+    appendAll(diagnostics, missingDistribution(ir, positions, `writing ${target}`, needs.has('release')));
   if (!d.architecture && typeof options.arch === 'string') {
     d.architecture = options.arch;
     report('/distribution/architecture', options.arch, '--arch');

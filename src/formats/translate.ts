@@ -4,6 +4,7 @@ import { coreCodes } from '../diagnostics/codes/core.js';
 import { translateCodes } from '../diagnostics/codes/translate.js';
 import { diag } from '../diagnostics/define.js';
 import { type Diagnostic, hasErrors } from '../diagnostics/types.js';
+import { appendAll } from '../input/append.js';
 import { MAX_NESTING } from '../input/bounded.js';
 import { valueDepthExceeds } from '../input/nesting.js';
 import { uncoveredPointers } from '../ir/losses.js';
@@ -62,7 +63,7 @@ export async function translateIr(input: TranslateInput): Promise<TranslateResul
   }
   const filled = applyTargetDefaults(ir, target.id, input.options, positions);
   ir = filled.ir;
-  diagnostics.push(...filled.diagnostics);
+  appendAll(diagnostics, filled.diagnostics);
   if (hasErrors(filled.diagnostics)) return { files: [], diagnostics, written: ir };
   const near = nearestPositionsOnce(positions);
   const locate = (ptr: string) =>

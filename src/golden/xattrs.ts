@@ -3,6 +3,7 @@
  * `getfattr` run: Node has no xattr API and a native addon would be a build dependency.
  */
 import { spawn } from 'node:child_process';
+import { appendAll } from '../input/append.js';
 
 export class XattrToolMissing extends Error {}
 
@@ -34,7 +35,7 @@ function unescapeOctal(s: string): string {
     if (m) {
       bytes.push(Number.parseInt(m[1]!, 8));
       i += 3;
-    } else bytes.push(...Buffer.from(s[i]!));
+    } else appendAll(bytes, Buffer.from(s[i]!));
   }
   return Buffer.from(bytes).toString();
 }

@@ -15,6 +15,7 @@ import { scriptCodes } from '../diagnostics/codes/scripts.js';
 import { diag } from '../diagnostics/define.js';
 import { type Diagnostic, hasErrors } from '../diagnostics/types.js';
 import type { FormatOptions } from '../formats/contract.js';
+import { appendAll } from '../input/append.js';
 import { InputRejected } from '../input/bounded.js';
 import { applyDistroFlags, missingDistribution } from '../ir/distro-defaults.js';
 import { type PositionTable, positionOf } from '../ir/positions.js';
@@ -154,17 +155,17 @@ export async function planBuild(request: PlanRequest): Promise<PlanResult> {
   const options = request.options ?? {};
   // --distro wins here too for callers that did not read through loadDefinition
   const ir: ImageIR = { ...request.ir, distribution: { ...request.ir.distribution } };
-  diagnostics.push(...applyDistroFlags(ir, {}, options));
+  appendAll(diagnostics, applyDistroFlags(ir, {}, options));
   const outputs = chooseOutputs(ir, request.outputs);
-  diagnostics.push(...unbuildableOutputs(ir, outputs));
+  appendAll(diagnostics, unbuildableOutputs(ir, outputs));
   // Readers refuse these already; an IR from the API or a plugin must not get past the plan either.
-  diagnostics.push(...injectionDiagnostics(ir));
+  appendAll(diagnostics, injectionDiagnostics(ir));
   if (hasErrors(diagnostics)) return done();
 
   const backend = chooseBackend(ir, request, options, diagnostics);
   if (!backend) return done();
   const resolved = await backend.resolveDistribution(ir, options, request.host);
-  diagnostics.push(...resolved.diagnostics);
+  appendAll(diagnostics, resolved.diagnostics);
   if (!resolved.distribution || hasErrors(diagnostics)) return done();
   const planning: Planning = {
     request,
@@ -182,12 +183,13 @@ export async function planBuild(request: PlanRequest): Promise<PlanResult> {
   if (hasErrors(diagnostics)) return done();
   markCachePoint(drafts);
   // after the cache point, so a live build starts from the same cached tree as a disk build
-  drafts.splice(drafts.length - 1, 0, ...(await lateTreeDrafts(planning)));
+  const last = drafts.splice(drafts.length - 1);
+  appendAll(appendAll(drafts, await lateTreeDrafts(planning)), last);
   if (hasErrors(diagnostics)) return done();
 
   const steps = chain(drafts, backend);
   const phaseSteps = await planPhaseScripts(ir, outputs, request, diagnostics);
-  steps.push(...outputSteps(planning, steps.length ? [steps.at(-1)!.id] : [], phaseSteps));
+  appendAll(steps, outputSteps(planning, steps.length ? [steps.at(-1)!.id] : [], phaseSteps));
   // post-output scripts consume every output; error scripts consume nothing and run only on failure
   let produced = steps.filter((s) => !treeStepTypes.has(s.type)).map((s) => s.id);
   for (const d of phaseSteps.postOutput) {
@@ -234,7 +236,7 @@ function chooseBackend(
   // no default distribution: the definition, its reader's inference or --distro must name it
   const missing = missingDistribution(ir, request.positions ?? {}, 'a build', true);
   if (missing.length) {
-    diagnostics.push(...missing);
+    appendAll(diagnostics, missing);
     return undefined;
   }
   const distroId = ir.distribution.id!;
@@ -269,7 +271,7 @@ async function chooseRepositories({ ir, backend, dist, options, request, diagnos
   }
   if (usable.length) return usable;
   const defaults = await backend.defaultRepositories(dist, options, request.host);
-  diagnostics.push(...defaults.diagnostics);
+  appendAll(diagnostics, defaults.diagnostics);
   return defaults.repositories;
 }
 
@@ -297,7 +299,8 @@ async function imagePackages({ ir, backend, dist, outputs }: Planning) {
 async function treeDrafts(planning: Planning, repositories: Repository[]): Promise<StepDraft[]> {
   const { ir, backend, request, diagnostics } = planning;
   const { bootable, packages, bootstrapPackages } = await imagePackages(planning);
-  diagnostics.push(...(await backend.unappliedFields(ir)), ...unappliedEverywhere(ir));
+  appendAll(diagnostics, await backend.unappliedFields(ir));
+  appendAll(diagnostics, unappliedEverywhere(ir));
 
   const scriptsIn = (phases: ScriptPhase[]) =>
     ir.scripts.map((s, i) => ({ s, i })).filter(({ s }) => phases.includes(s.phase));
@@ -321,7 +324,7 @@ async function treeDrafts(planning: Planning, repositories: Repository[]): Promi
     sourceDir: request.sourceDir,
     host: request.host,
   });
-  diagnostics.push(...pkgSteps.diagnostics);
+  appendAll(diagnostics, pkgSteps.diagnostics);
   drafts.push(pkgSteps.bootstrap);
   if (separateInstall) {
     if (skeletons.length) {
@@ -359,7 +362,7 @@ async function treeDrafts(planning: Planning, repositories: Repository[]): Promi
     });
   }
   await runScripts(['post-install', 'finalize']);
-  drafts.push(...(await firstBootDrafts(scriptsIn(['first-boot']), request, diagnostics)));
+  appendAll(drafts, await firstBootDrafts(scriptsIn(['first-boot']), request, diagnostics));
   drafts.push({
     type: 'finalize',
     title: 'finalize the tree',
@@ -447,7 +450,7 @@ function outputSteps(planning: Planning, treeId: string[], phaseSteps: PhaseStep
       if (ir.boot) opts.boot = ir.boot;
       if (!preDiskPlanned) {
         const preDisk = chain(phaseSteps.preDisk, backend, diskInput);
-        steps.push(...preDisk);
+        appendAll(steps, preDisk);
         if (preDisk.length) diskInput = [preDisk.at(-1)!.id];
         preDiskPlanned = true;
       }

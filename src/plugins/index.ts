@@ -8,6 +8,7 @@ import { diag } from '../diagnostics/define.js';
 import type { Diagnostic } from '../diagnostics/types.js';
 import type { FormatModule } from '../formats/contract.js';
 import type { FormatRegistry } from '../formats/registry.js';
+import { appendAll } from '../input/append.js';
 import { BridgedBackend, processTransport } from './bridge.js';
 import { type DiscoveredPlugin, type DiscoverOptions, discoverPlugins } from './discovery.js';
 
@@ -33,7 +34,7 @@ export function openBackends(options: DiscoverOptions = {}): OpenedBackends {
   const registry = new BackendRegistry();
   const opened: Backend[] = [];
   for (const p of plugins) {
-    diagnostics.push(...p.diagnostics);
+    appendAll(diagnostics, p.diagnostics);
     const backend = backendOf(p);
     if (!backend) continue;
     if (registry.get(backend.id)) {

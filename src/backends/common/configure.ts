@@ -21,6 +21,7 @@ import {
   symlinkInTree,
   writeFileInTree,
 } from '../../exec/tree-path.js';
+import { appendAll } from '../../input/append.js';
 import {
   CONFIGURE_STEP_TYPES,
   PACKAGE_STEP_TYPES,
@@ -225,7 +226,7 @@ export async function configureAccounts(step: PlanStep<'configure-accounts'>, co
       const create = [...args, u.system ? '-r' : '-m'];
       // a group named like the user may exist already (declared in the IR): join it
       if (!u.primaryGroup && u.gid === undefined)
-        create.push(...(groups.has(u.name) ? ['-g', u.name] : ['-U']));
+        appendAll(create, groups.has(u.name) ? ['-g', u.name] : ['-U']);
       await tool('useradd', [...create, u.name]);
       users.add(u.name);
     }

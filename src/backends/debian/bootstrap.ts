@@ -8,6 +8,7 @@ import { backendCodes } from '../../diagnostics/codes/backends.js';
 import { diag } from '../../diagnostics/define.js';
 import type { Diagnostic } from '../../diagnostics/types.js';
 import { removeInTree, writeFileInTree } from '../../exec/tree-path.js';
+import { appendAll } from '../../input/append.js';
 import type { ImageIR, Repository } from '../../ir/schema.js';
 import type { PlanStep, StepDraft, StepOptions } from '../../plan/steps.js';
 import type { PlanInput, StepContext } from '../contract.js';
@@ -160,7 +161,7 @@ export async function runBootstrap(step: PlanStep<'bootstrap'>, context: StepCon
     await writeFile(join(context.workDir, '50imgc-path-filters'), `${filters.join('\n')}\n`);
     args.push(`--setup-hook=copy-in ${join(context.workDir, '50imgc-path-filters')} /etc/dpkg/dpkg.cfg.d/`);
   }
-  args.push(...initramfsOnce);
+  appendAll(args, initramfsOnce);
   // As debootstrap, mkosi and KIWI do: /usr merged by the bootstrap and the usr-is-merged
   // package installed, instead of apt choosing usrmerge (and perl) for init-system-helpers.
   // The hook does nothing for suites without usr-is-merged.

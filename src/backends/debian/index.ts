@@ -16,6 +16,7 @@ import {
   knownSuites,
 } from '../../distros/debian.js';
 import type { FormatOptions } from '../../formats/contract.js';
+import { appendAll } from '../../input/append.js';
 import type { ImageIR, Initrd, Repository } from '../../ir/schema.js';
 import { FAMILY_STEP_TYPES, familyExecutor, type RootLayout } from '../common/configure.js';
 import { optionString, wantedDistribution } from '../common/family.js';
@@ -191,7 +192,7 @@ const bootloaderPackages = bootloaderPackagesFrom({
 function systemPackages(ir: ImageIR): string[] {
   const out: string[] = [];
   if (localesOf(ir).some((l) => !/^(C|POSIX|C\.UTF-8|C\.utf8)$/i.test(l))) out.push('locales');
-  out.push(...timezoneAndCertificatePackages(ir, 'tzdata'));
+  appendAll(out, timezoneAndCertificatePackages(ir, 'tzdata'));
   if (ir.accounts.users.length || ir.accounts.groups.length || ir.accounts.root) out.push('passwd');
   return out;
 }

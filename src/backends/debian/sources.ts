@@ -3,6 +3,8 @@
  * the configured mirror, and writing the deb822 text a build uses. The mirror is always
  * taken from the host or the definition, never from a built-in list.
  */
+
+import { appendAll } from '../../input/append.js';
 import type { Repository } from '../../ir/schema.js';
 
 export interface AptSource {
@@ -73,12 +75,12 @@ export function hostSources(read: (path: string) => string | undefined, list: (d
   ];
   const sources: AptSource[] = [];
   const main = read('/etc/apt/sources.list');
-  if (main) sources.push(...parseOneLineSources(main));
+  if (main) appendAll(sources, parseOneLineSources(main));
   for (const name of list('/etc/apt/sources.list.d').sort()) {
     const text = read(`/etc/apt/sources.list.d/${name}`);
     if (!text) continue;
-    if (name.endsWith('.sources')) sources.push(...parseDeb822Sources(text));
-    else if (name.endsWith('.list')) sources.push(...parseOneLineSources(text));
+    if (name.endsWith('.sources')) appendAll(sources, parseDeb822Sources(text));
+    else if (name.endsWith('.list')) appendAll(sources, parseOneLineSources(text));
   }
   return { sources: sources.filter((s) => s.types.includes('deb')), looked: looked.join(', ') };
 }

@@ -12,6 +12,7 @@ import { diag } from '../../diagnostics/define.js';
 import type { Diagnostic } from '../../diagnostics/types.js';
 import { acceptRelease, dnfDistributions, findDnfDistribution } from '../../distros/dnf.js';
 import type { FormatOptions } from '../../formats/contract.js';
+import { appendAll } from '../../input/append.js';
 import type { ImageIR, Initrd } from '../../ir/schema.js';
 import { FAMILY_STEP_TYPES, familyExecutor, type RootLayout } from '../common/configure.js';
 import {
@@ -99,7 +100,7 @@ function systemPackages(ir: ImageIR): string[] {
     if (/^(C|POSIX)(\.|$)/i.test(l)) continue;
     out.push(`glibc-langpack-${l.split(/[_.@]/)[0]!.toLowerCase()}`);
   }
-  out.push(...timezoneAndCertificatePackages(ir, 'tzdata'));
+  appendAll(out, timezoneAndCertificatePackages(ir, 'tzdata'));
   return [...new Set(out)];
 }
 

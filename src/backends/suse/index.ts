@@ -10,6 +10,7 @@ import { buildCodes } from '../../diagnostics/codes/build.js';
 import { diag } from '../../diagnostics/define.js';
 import { findSuse, opensuseRepositories, suseDistributions } from '../../distros/suse.js';
 import type { FormatOptions } from '../../formats/contract.js';
+import { appendAll } from '../../input/append.js';
 import type { ImageIR, Initrd } from '../../ir/schema.js';
 import { FAMILY_STEP_TYPES, familyExecutor, type RootLayout } from '../common/configure.js';
 import {
@@ -99,7 +100,7 @@ const bootloaderPackages = bootloaderPackagesFrom({
 function systemPackages(ir: ImageIR): string[] {
   const out: string[] = [];
   if (localesOf(ir).some((l) => !/^(C|POSIX)(\.|$)/i.test(l))) out.push('glibc-locale');
-  out.push(...timezoneAndCertificatePackages(ir, 'timezone'));
+  appendAll(out, timezoneAndCertificatePackages(ir, 'timezone'));
   return out;
 }
 

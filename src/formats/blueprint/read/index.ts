@@ -8,6 +8,7 @@ import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { coreCodes } from '../../../diagnostics/codes/core.js';
 import { diag } from '../../../diagnostics/define.js';
+import { appendAll } from '../../../input/append.js';
 import { readFailure, readInputTextSync } from '../../../input/bounded.js';
 import { tooDeepDiagnostic } from '../../../input/nesting.js';
 import { inferFromRepositories } from '../../../ir/distro-defaults.js';
@@ -85,6 +86,6 @@ async function read(path: string, syntax: Syntax, options: ReadOptions): Promise
       diag(coreCodes.unknownProfile, { name, known: '' }, { file }, { hint: 'blueprints have no profiles' }),
     );
   }
-  ctx.diagnostics.push(...inferFromRepositories(ctx.ir, ctx.positions));
+  appendAll(ctx.diagnostics, inferFromRepositories(ctx.ir, ctx.positions));
   return { ir: ctx.ir, positions: ctx.positions, diagnostics: ctx.diagnostics, files: [file] };
 }

@@ -6,6 +6,7 @@
 import { translateCodes } from '../../../diagnostics/codes/translate.js';
 import { diag } from '../../../diagnostics/define.js';
 import type { Diagnostic } from '../../../diagnostics/types.js';
+import { appendAll } from '../../../input/append.js';
 import { joinDistro } from '../../../ir/distribution.js';
 import { escapeToken, parsePointer } from '../../../ir/pointer.js';
 import { type PositionTable, positionOf } from '../../../ir/positions.js';
@@ -258,7 +259,7 @@ export function raiseBlueprint(ir: ImageIR, target: string, positions: PositionT
   const firstboot: Table[] = [];
   ir.scripts.forEach((s, i) => {
     if (s.phase !== 'first-boot') {
-      diagnostics.push(...kiwiEnvLoss(ir, i, s.body, 'blueprint', 'the script is not written'));
+      appendAll(diagnostics, kiwiEnvLoss(ir, i, s.body, 'blueprint', 'the script is not written'));
       approx(
         `/scripts/${i}`,
         `a ${s.phase} script${s.name ? ` (${s.name})` : ''} cannot run from a blueprint; only first-boot scripts can`,
@@ -278,7 +279,7 @@ export function raiseBlueprint(ir: ImageIR, target: string, positions: PositionT
       contents: s.body,
     });
   });
-  if (Array.isArray(ext.firstboot)) firstboot.push(...(ext.firstboot as Table[]));
+  if (Array.isArray(ext.firstboot)) appendAll(firstboot, ext.firstboot as Table[]);
   if (firstboot.length) c.firstboot = { scripts: firstboot };
   if (ext.customizations && typeof ext.customizations === 'object') Object.assign(c, ext.customizations);
   if (Object.keys(c).length) bp.customizations = c;

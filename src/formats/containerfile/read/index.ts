@@ -4,6 +4,7 @@ import { dirname, join, resolve } from 'node:path';
 import { coreCodes } from '../../../diagnostics/codes/core.js';
 import { diag } from '../../../diagnostics/define.js';
 import type { Diagnostic } from '../../../diagnostics/types.js';
+import { appendAll } from '../../../input/append.js';
 import { InputRejected, readInputTextSync } from '../../../input/bounded.js';
 import { emptyIr } from '../../../ir/empty.js';
 import type { PositionTable } from '../../../ir/positions.js';
@@ -86,7 +87,7 @@ async function read(path: string, options: ReadOptions): Promise<ReadResult> {
 
 function readContainerfile(text: string, file: string, diagnostics: Diagnostic[]): ReadResult {
   const parsed = parseContainerfile(text, file);
-  diagnostics.push(...parsed.diagnostics);
+  appendAll(diagnostics, parsed.diagnostics);
   const dir = dirname(resolve(file));
   const inContext = (rel: string) => {
     const full = resolve(dir, rel);
@@ -111,7 +112,7 @@ function readContainerfile(text: string, file: string, diagnostics: Diagnostic[]
       }
     },
   });
-  diagnostics.push(...lowered.diagnostics);
+  appendAll(diagnostics, lowered.diagnostics);
   const files = [file, ...lowered.read.map((r) => join(dirname(file), r))];
   const ext: ContainerfileExtension = lowered.ext;
   for (const name of CONFIG_NAMES) {
@@ -125,7 +126,7 @@ function readContainerfile(text: string, file: string, diagnostics: Diagnostic[]
     }
     if (!/customizations/.test(configText)) continue;
     const result = lowerBibConfig(configText, configPath, lowered.ir, lowered.positions);
-    diagnostics.push(...result.diagnostics);
+    appendAll(diagnostics, result.diagnostics);
     if (result.kept) ext.config = result.kept;
     files.push(configPath);
     break;
@@ -138,7 +139,7 @@ function readConfigOnly(text: string, file: string, diagnostics: Diagnostic[]): 
   const ir = emptyIr();
   const positions: PositionTable = {};
   const result = lowerBibConfig(text, file, ir, positions);
-  diagnostics.push(...result.diagnostics);
+  appendAll(diagnostics, result.diagnostics);
   if (result.kept) ir.extensions.containerfile = { config: result.kept } satisfies ContainerfileExtension;
   return finish(ir, positions, diagnostics, [file]);
 }
@@ -147,7 +148,7 @@ function readKargsOnly(text: string, file: string, diagnostics: Diagnostic[]): R
   const ir = emptyIr();
   const positions: PositionTable = {};
   const parsed = parseKargs(text, file);
-  diagnostics.push(...parsed.diagnostics);
+  appendAll(diagnostics, parsed.diagnostics);
   if (parsed.arches)
     diagnostics.push(
       diag(

@@ -12,6 +12,7 @@ import { coreCodes } from '../../../diagnostics/codes/core.js';
 import { translateCodes } from '../../../diagnostics/codes/translate.js';
 import { diag } from '../../../diagnostics/define.js';
 import type { Diagnostic } from '../../../diagnostics/types.js';
+import { appendAll } from '../../../input/append.js';
 import { readInputTextSync } from '../../../input/bounded.js';
 import { pointer } from '../../../ir/pointer.js';
 import type { ImageIR, Partition, Repository, Script } from '../../../ir/schema.js';
@@ -183,7 +184,7 @@ class Raiser {
       const v = this.ir.metadata?.[field as keyof typeof METADATA_LABELS];
       if (v !== undefined) labels.push([label, v]);
     }
-    labels.push(...Object.entries(this.ext.labels ?? {}));
+    appendAll(labels, Object.entries(this.ext.labels ?? {}));
     // a bootc-oci output on a base that is not bootc's own is marked as a bootc image
     const bootc = this.ir.outputs.some((o) => o.type === 'bootc-oci');
     if (bootc && !isBootcBase(image) && this.ext.labels?.['containers.bootc'] === undefined)
@@ -580,7 +581,7 @@ class Raiser {
         ? undefined
         : 'a RUN instruction runs in the image, not on the host where the script expects to run',
     );
-    this.diagnostics.push(...written.diagnostics);
+    appendAll(this.diagnostics, written.diagnostics);
     body = written.body;
     const flags = this.ext.scriptFlags?.[String(i)];
     this.heredoc(`RUN ${flags ? `${flags} ` : ''}<<`, '', `${body}\n`);

@@ -12,6 +12,7 @@ import { visit } from 'jsonc-parser';
 import { coreCodes } from '../../../diagnostics/codes/core.js';
 import { diag } from '../../../diagnostics/define.js';
 import type { Diagnostic, Location } from '../../../diagnostics/types.js';
+import { appendAll } from '../../../input/append.js';
 import { readFailure, readInputTextSync } from '../../../input/bounded.js';
 import { findTooDeep, tooDeepDiagnostic } from '../../../input/nesting.js';
 import type { PositionTable } from '../../../ir/positions.js';
@@ -177,7 +178,7 @@ export async function readIr(path: string, options: ReadOptions): Promise<ReadRe
     const plainScalars = new Set(
       Object.keys(rebase(doc.positions, base)).filter((p) => doc.plainScalars.has(base + p)),
     );
-    diagnostics.push(...schemaDiagnostics(errors, { file, value, positions, plainScalars }));
+    appendAll(diagnostics, schemaDiagnostics(errors, { file, value, positions, plainScalars }));
     return { positions, files: [file], diagnostics };
   }
   const ir = value as unknown as ImageIR;

@@ -3,6 +3,7 @@
 import { coreCodes } from '../../../diagnostics/codes/core.js';
 import { diag } from '../../../diagnostics/define.js';
 import type { Diagnostic } from '../../../diagnostics/types.js';
+import { appendAll } from '../../../input/append.js';
 import { inferFromRepositories } from '../../../ir/distro-defaults.js';
 import type { ReadOptions, ReadResult } from '../../contract.js';
 import { kickstartCodes } from '../codes.js';
@@ -63,7 +64,7 @@ export function readKickstartFile(
     for (const name of options.profiles ?? []) {
       diagnostics.push(diag(coreCodes.unknownProfile, { name, known: '' }, { file: path }));
     }
-    diagnostics.push(...inferFromRepositories(lowered.ir, lowered.positions));
+    appendAll(diagnostics, inferFromRepositories(lowered.ir, lowered.positions));
     return { ir: lowered.ir, positions: lowered.positions, diagnostics, files: loaded.files };
   } catch (e) {
     const detail = e instanceof Error ? e.message : String(e);

@@ -287,7 +287,7 @@ export class KickstartRaiser {
       if (u.description !== undefined) words.push(`--gecos=${u.description}`);
       if (u.home !== undefined) words.push(`--homedir=${u.home}`);
       if (u.shell !== undefined) words.push(`--shell=${u.shell}`);
-      words.push(...passwordWords(u.password, 'option'));
+      appendAll(words, passwordWords(u.password, 'option'));
       this.command('user', [...words, ...this.extra(ptr)], ptr);
       for (const key of u.sshKeys) this.command('sshkey', [`--username=${u.name}`, key], `${ptr}/sshKeys`);
     });
@@ -310,7 +310,7 @@ export class KickstartRaiser {
       const words: Words = [];
       if (st.mode === 'auto-lvm') words.push('--type=lvm');
       if (st.mode === 'btrfs') words.push('--type=btrfs');
-      words.push(...encryptionWords(st.encryption));
+      appendAll(words, encryptionWords(st.encryption));
       this.command('autopart', [...words, ...this.extra(OPTION_POINTERS.autopart)], '/storage/mode');
     } else if (st.encryption) {
       this.loss(
@@ -332,9 +332,10 @@ export class KickstartRaiser {
       if (p.filesystem !== undefined && !(ref === 'swap' && p.filesystem === 'swap')) {
         words.push(`--fstype=${p.role === 'esp' && p.filesystem === 'vfat' ? 'efi' : p.filesystem}`);
       }
-      words.push(...this.sizeWords(p, ptr), ...fsWords(p.subvolumes ? { ...p, fsLabel: undefined } : p));
+      appendAll(words, this.sizeWords(p, ptr));
+      appendAll(words, fsWords(p.subvolumes ? { ...p, fsLabel: undefined } : p));
       if (p.onDisk !== undefined) words.push(`--ondisk=${p.onDisk}`);
-      words.push(...encryptionWords(p.encryption));
+      appendAll(words, encryptionWords(p.encryption));
       if (p.typeUuid || p.uuid || p.name)
         this.loss(ptr, 'kickstart cannot set partition type, UUID or GPT name');
       if (p.role && !KICKSTART_ROLES.has(p.role))
@@ -377,10 +378,10 @@ export class KickstartRaiser {
           words.push(`--fstype=${lv.filesystem}`);
         if (lv.fsLabel !== undefined) words.push(`--label=${lv.fsLabel}`);
         const lvExtra = this.extra(lptr);
-        words.push(...this.sizeWords(lv, lptr));
+        appendAll(words, this.sizeWords(lv, lptr));
         if (lv.size?.min === undefined && !lvExtra.some((w) => SIZE_GIVING_OPTIONS.has(optionName(w))))
-          words.push(...this.assumedLvSize(lv, lptr));
-        words.push(...encryptionWords(lv.encryption));
+          appendAll(words, this.assumedLvSize(lv, lptr));
+        appendAll(words, encryptionWords(lv.encryption));
         this.command('logvol', [...words, ...lvExtra], lptr);
       });
     });
@@ -391,7 +392,8 @@ export class KickstartRaiser {
       if (r.level !== '') words.push(`--level=${r.level.toUpperCase()}`);
       if (r.filesystem !== undefined && !(ref === 'swap' && r.filesystem === 'swap'))
         words.push(`--fstype=${r.filesystem}`);
-      words.push(...encryptionWords(r.encryption), ...r.members);
+      appendAll(words, encryptionWords(r.encryption));
+      appendAll(words, r.members);
       this.command('raid', [...words, ...this.extra(ptr)], ptr);
     });
   }
@@ -597,7 +599,7 @@ export class KickstartRaiser {
       'kickstart',
       inImage ? undefined : `${section} runs outside the image`,
     );
-    this.diagnostics.push(...written.diagnostics);
+    appendAll(this.diagnostics, written.diagnostics);
     body = written.body;
     const words: Words = [];
     if (section === '%post' && !s.chroot) words.push('--nochroot');

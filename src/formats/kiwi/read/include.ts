@@ -8,6 +8,7 @@ import { existsSync } from 'node:fs';
 import { dirname, isAbsolute, join } from 'node:path';
 import { diag } from '../../../diagnostics/define.js';
 import type { Diagnostic } from '../../../diagnostics/types.js';
+import { appendAll } from '../../../input/append.js';
 import { InputRejected, readInputTextSync } from '../../../input/bounded.js';
 import { tooDeepDiagnostic } from '../../../input/nesting.js';
 import type { XChild, XElement } from '../ast.js';
@@ -67,7 +68,7 @@ export function expandIncludes(root: XElement, descriptionDir: string, file: str
       continue;
     }
     const parsed = looksLikeMarkup(target, text) ? parseMarkup(text, target) : parseXml(text, target);
-    diagnostics.push(...parsed.diagnostics);
+    appendAll(diagnostics, parsed.diagnostics);
     if (!parsed.doc) continue;
     for (const c of parsed.doc.root.children) {
       if (c.kind === 'element' && c.name === 'include') {

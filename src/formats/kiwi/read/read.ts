@@ -10,6 +10,7 @@ import { basename, dirname, join } from 'node:path';
 import { coreCodes } from '../../../diagnostics/codes/core.js';
 import { diag } from '../../../diagnostics/define.js';
 import type { Diagnostic } from '../../../diagnostics/types.js';
+import { appendAll } from '../../../input/append.js';
 import { InputRejected, readInputTextSync } from '../../../input/bounded.js';
 import { stackOverflowDiagnostic, tooDeepDiagnostic } from '../../../input/nesting.js';
 import type { PositionTable } from '../../../ir/positions.js';
@@ -81,7 +82,7 @@ export async function readKiwi(path: string, options: ReadOptions = {}): Promise
     const followed = readFollowingStubs(file);
     const text = followed.text;
     const parsed = parseDescription(text, file);
-    diagnostics.push(...parsed.diagnostics);
+    appendAll(diagnostics, parsed.diagnostics);
     if (!parsed.doc) return { positions, files: [file], diagnostics };
     const result = lowerDescription(parsed.doc, dirname(file), options, diagnostics, positions);
     return { ir: result.ir, positions, diagnostics, files: [file, ...result.files] };
@@ -104,8 +105,8 @@ export function lowerDescription(
 ): { ir: ImageIR; files: string[] } {
   const root = doc.root;
   const included = expandIncludes(root, dir, doc.file);
-  diagnostics.push(...included.diagnostics);
-  diagnostics.push(...upgradeToLatest(root, doc.file).diagnostics);
+  appendAll(diagnostics, included.diagnostics);
+  appendAll(diagnostics, upgradeToLatest(root, doc.file).diagnostics);
   const unsupported = takeOutUnsupported(doc, diagnostics);
   checkPlaceholders(root, doc.file, diagnostics);
 
@@ -166,7 +167,7 @@ export function lowerDescription(
   }).lower();
   const inferred = inferKiwiDistribution(root, doc.file, ir.distribution, positions);
   ir.distribution = inferred.distribution;
-  diagnostics.push(...inferred.diagnostics);
+  appendAll(diagnostics, inferred.diagnostics);
   if (unsupported.length) {
     const ext = (ir.extensions[KIWI_EXTENSION] ?? {}) as KiwiExtension;
     ext.unsupported = [...unsupported, ...(ext.unsupported ?? [])];

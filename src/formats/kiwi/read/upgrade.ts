@@ -7,6 +7,7 @@
 
 import { diag } from '../../../diagnostics/define.js';
 import type { Diagnostic } from '../../../diagnostics/types.js';
+import { appendAll } from '../../../input/append.js';
 import { childElements, element, textElement, textOf, type XChild, type XElement } from '../ast.js';
 import { kiwiCodes } from '../codes.js';
 
@@ -86,7 +87,9 @@ function unwrapElement(root: XElement, name: string, report: Reporter, keepChild
     if (!parent) continue;
     const i = parent.children.indexOf(el);
     const kept: XChild[] = keepChildren ? el.children.filter((c) => c.kind === 'element') : [];
-    parent.children.splice(i, 1, ...kept);
+    // not splice(i, 1, ...kept): spread arguments overflow the stack past ~100,000 children
+    const after = parent.children.splice(i);
+    appendAll(appendAll(parent.children, kept), after.slice(1));
     report(el, `removed the obsolete <${name}> element`);
   }
 }

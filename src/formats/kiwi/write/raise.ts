@@ -183,7 +183,7 @@ export class Raiser {
       appendAll(sections, own);
     }
     if (!sections.some((s) => s.kind === 'repository' && this.activeByDefault(s.el)))
-      sections.push(...this.defaultRepositorySections());
+      appendAll(sections, this.defaultRepositorySections());
     const order: Section['kind'][] = ['preferences', 'users', 'repository', 'packages', 'other'];
     if (!sections.some((s) => s.kind === 'preferences'))
       sections.push({ kind: 'preferences', el: element('preferences') });
@@ -264,10 +264,16 @@ export class Raiser {
     };
     required('author', m.author, 'imgc');
     required('contact', m.contact, 'unknown');
-    d.children.push(...this.kidsOf(this.ext, 'description').filter((k) => k.name === 'contact'));
+    appendAll(
+      d.children,
+      this.kidsOf(this.ext, 'description').filter((k) => k.name === 'contact'),
+    );
     required('specification', m.description, m.name ?? 'image');
     if (m.license !== undefined) d.children.push(textElement('license', m.license));
-    d.children.push(...this.kidsOf(this.ext, 'description').filter((k) => k.name !== 'contact'));
+    appendAll(
+      d.children,
+      this.kidsOf(this.ext, 'description').filter((k) => k.name !== 'contact'),
+    );
     return d;
   }
 
@@ -287,10 +293,10 @@ export class Raiser {
           withAttrs(element('requires'), { profile: r }, this.attrsOf(this.ext, `requires:${p.name}:${r}`)),
         );
       }
-      el.children.push(...this.kidsOf(this.ext, `profile:${p.name}`));
+      appendAll(el.children, this.kidsOf(this.ext, `profile:${p.name}`));
       ps.children.push(el);
     }
-    ps.children.push(...this.kidsOf(this.ext, 'profiles'));
+    appendAll(ps.children, this.kidsOf(this.ext, 'profiles'));
     const defaults = this.ir.profiles.filter((p) => p.default).map((p) => p.name);
     const active = this.ir.activeProfiles;
     if (active.length && (active.length !== defaults.length || active.some((a) => !defaults.includes(a)))) {
@@ -516,7 +522,7 @@ export class Raiser {
         { name: name ?? 'grub2', timeout: boot?.timeout !== undefined ? String(boot.timeout) : undefined },
         this.attrsOf(this.ext, 'bootloader'),
       );
-      bl.children.push(...this.kidsOf(this.ext, 'bootloader'));
+      appendAll(bl.children, this.kidsOf(this.ext, 'bootloader'));
       kids.push(bl);
     }
     if (out?.container) kids.push(this.containerConfig(out));
@@ -551,7 +557,7 @@ export class Raiser {
       if (written.length || this.ext.children?.partitions) {
         const el = withAttrs(element('partitions'), {}, this.attrsOf(this.ext, 'partitions'));
         for (const p of written) el.children.push(this.partition(p, storage.partitions.indexOf(p)));
-        el.children.push(...this.kidsOf(this.ext, 'partitions'));
+        appendAll(el.children, this.kidsOf(this.ext, 'partitions'));
         kids.push(el);
       }
       const vg = storage.volumeGroups[0];
@@ -653,7 +659,7 @@ export class Raiser {
         ),
       );
     }
-    sd.children.push(...this.kidsOf(this.ext, 'systemdisk'));
+    appendAll(sd.children, this.kidsOf(this.ext, 'systemdisk'));
     return sd;
   }
 
@@ -668,7 +674,7 @@ export class Raiser {
         ),
       );
     }
-    sd.children.push(...this.kidsOf(this.ext, 'systemdisk'));
+    appendAll(sd.children, this.kidsOf(this.ext, 'systemdisk'));
     return sd;
   }
 
@@ -734,7 +740,7 @@ export class Raiser {
         ),
       );
     }
-    el.children.push(...this.kidsOf(this.ext, 'containerconfig'));
+    appendAll(el.children, this.kidsOf(this.ext, 'containerconfig'));
     return el;
   }
 

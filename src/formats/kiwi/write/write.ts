@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { translateCodes } from '../../../diagnostics/codes/translate.js';
 import { diag } from '../../../diagnostics/define.js';
 import type { Diagnostic } from '../../../diagnostics/types.js';
+import { appendAll } from '../../../input/append.js';
 import type { ImageIR, Script } from '../../../ir/schema.js';
 import type { OutputFile, WriteOptions, WriteResult } from '../../contract.js';
 import { distributionNotCarried } from '../../shared/distribution-carried.js';
@@ -57,17 +58,17 @@ export function writeKiwi(ir: ImageIR, options: WriteOptions = {}): WriteResult 
       ],
     };
   const raised = raiseKiwi(ir);
-  diagnostics.push(...raised.diagnostics);
+  appendAll(diagnostics, raised.diagnostics);
   const root = raised.doc.root;
   if (version === '7.5') downgradeTo75(root, diagnostics);
   fitToSchema(root, schemaTables[version]!, version, diagnostics);
   fitTypesToRules(root, version, ir, diagnostics);
   ensureBuildType(root, ir, version, diagnostics);
   const files: OutputFile[] = scriptFiles(ir, options, diagnostics);
-  diagnostics.push(...fitAptBuild(ir, root, files, version));
-  diagnostics.push(...distributionCarried(root, ir));
+  appendAll(diagnostics, fitAptBuild(ir, root, files, version));
+  appendAll(diagnostics, distributionCarried(root, ir));
   files.unshift({ path: 'config.xml', content: printDocument(raised.doc) });
-  files.push(...copiedFiles(ir, root, options, diagnostics));
+  appendAll(files, copiedFiles(ir, root, options, diagnostics));
   if (ir.system.hostname !== undefined)
     files.push({ path: HOSTNAME_FILE, content: `${ir.system.hostname}\n` });
   return { files, diagnostics };

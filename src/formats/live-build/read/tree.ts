@@ -8,6 +8,7 @@ import { isAbsolute, join, normalize, relative } from 'node:path';
 import { diag } from '../../../diagnostics/define.js';
 import { LineIndex } from '../../../diagnostics/line-index.js';
 import type { Diagnostic } from '../../../diagnostics/types.js';
+import { appendAll } from '../../../input/append.js';
 import { readInputText } from '../../../input/bounded.js';
 import type { SourcePosition } from '../../../ir/positions.js';
 import { liveBuildCodes } from '../codes.js';
@@ -150,7 +151,7 @@ async function readSettings(tree: Tree, configDir: string): Promise<void> {
     if ((await isDir(file)) || !(await lstat(file).catch(() => undefined))?.isFile()) continue;
     const r = savedSettings(await readInputText(file), file);
     if (r.ok && r.settings.length) {
-      tree.settings.push(...r.settings);
+      appendAll(tree.settings, r.settings);
       tree.settingsFrom = 'saved';
       tree.files.push(file);
     }
@@ -179,7 +180,7 @@ async function readArchives(tree: Tree, configDir: string): Promise<void> {
       continue;
     }
     tree.files.push(file);
-    tree.archives.push(...archiveLines(await readInputText(file), file, m[1]!));
+    appendAll(tree.archives, archiveLines(await readInputText(file), file, m[1]!));
   }
   if (other)
     tree.keptParts.push({

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { coreCodes } from '../../../diagnostics/codes/core.js';
 import { diag } from '../../../diagnostics/define.js';
 import { type Diagnostic, hasErrors } from '../../../diagnostics/types.js';
+import { appendAll } from '../../../input/append.js';
 import type { PositionTable } from '../../../ir/positions.js';
 import type { ImageIR } from '../../../ir/schema.js';
 import type { DetectCandidate, FormatReader, ReadOptions, ReadResult } from '../../contract.js';
@@ -66,7 +67,7 @@ export async function readMkosi(path: string, options: ReadOptions): Promise<Rea
     }
     if (hasErrors(diagnostics)) return { positions: {}, files: res.files, diagnostics };
     const lowered = lowerResolved(res);
-    diagnostics.push(...settleHostDistribution(lowered.ir, lowered.positions, hostGiven, matched, path));
+    appendAll(diagnostics, settleHostDistribution(lowered.ir, lowered.positions, hostGiven, matched, path));
     return {
       ir: lowered.ir,
       positions: lowered.positions,

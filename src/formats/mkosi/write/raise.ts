@@ -10,6 +10,7 @@ import { join, posix } from 'node:path';
 import { translateCodes } from '../../../diagnostics/codes/translate.js';
 import { diag } from '../../../diagnostics/define.js';
 import type { Diagnostic } from '../../../diagnostics/types.js';
+import { appendAll } from '../../../input/append.js';
 import type { ImageIR, Partition, Repository } from '../../../ir/schema.js';
 import type { OutputFile } from '../../contract.js';
 import { scriptForTarget } from '../../shared/script-env.js';
@@ -183,7 +184,7 @@ export function raiseMkosi(input: RaiseInput): RaiseResult {
     const from = join(sourceDir, rel);
     if (!existsSync(from)) return false;
     copied.add(rel);
-    if (statSync(from).isDirectory()) files.push(...copyTree(from, rel));
+    if (statSync(from).isDirectory()) appendAll(files, copyTree(from, rel));
     else files.push({ path: rel, copyFrom: from, ...(mode ? { mode } : {}) });
     return true;
   };
@@ -330,7 +331,10 @@ export function raiseMkosi(input: RaiseInput): RaiseResult {
     if (!statSync(from).isDirectory()) return copy(source);
     if (copied.has(source)) return true;
     copied.add(source);
-    files.push(...copyTree(from, source).filter((f) => !skip.has(f.path)));
+    appendAll(
+      files,
+      copyTree(from, source).filter((f) => !skip.has(f.path)),
+    );
     return true;
   }
 
@@ -407,7 +411,7 @@ export function raiseMkosi(input: RaiseInput): RaiseResult {
         T,
         path.endsWith('.chroot') ? undefined : 'mkosi runs this script outside the image',
       );
-      diagnostics.push(...written.diagnostics);
+      appendAll(diagnostics, written.diagnostics);
       files.push({ path, content: written.body, mode: 0o755 });
       generated.add(path);
     }

@@ -307,6 +307,8 @@ class LiteralReader {
 function heredocText(body: string, strip: boolean): string {
   const lines = body.split('\n');
   if (!strip) return `${lines.join('\n')}\n`;
-  const indent = Math.min(...lines.filter((l) => l.trim()).map((l) => /^[ \t]*/.exec(l)![0].length));
+  // a loop, not Math.min(...widths): spread arguments overflow the stack past ~100,000 lines
+  let indent = Number.POSITIVE_INFINITY;
+  for (const l of lines) if (l.trim()) indent = Math.min(indent, /^[ \t]*/.exec(l)![0].length);
   return `${lines.map((l) => l.slice(Number.isFinite(indent) ? indent : 0)).join('\n')}\n`;
 }

@@ -6,6 +6,7 @@
  */
 import { type Node as JsonNode, type ParseError, parseTree, printParseErrorCode } from 'jsonc-parser';
 import { LineIndex } from '../../../diagnostics/line-index.js';
+import { appendAll } from '../../../input/append.js';
 import type { SourcePosition } from '../../../ir/positions.js';
 import type { HclValue } from '../hcl-value.js';
 import { type HclBlock, HclError, type HclItem, parseHcl } from './hcl.js';
@@ -102,7 +103,7 @@ export function addHclFile(t: Template, text: string, file: string): Loaded | un
     if (item.type === 'variable' && item.labels[0]) {
       const def = body.find((a) => a.name === 'default');
       t.variables.push({ name: item.labels[0], value: def ? def.value : null, at: where });
-    } else if (item.type === 'locals') t.locals.push(...body);
+    } else if (item.type === 'locals') appendAll(t.locals, body);
     else if (item.type === 'local' && item.labels[0]) {
       const expr = body.find((a) => a.name === 'expression');
       t.locals.push({ name: item.labels[0], value: expr ? expr.value : null, at: where });
@@ -225,8 +226,8 @@ export function jsonTemplate(text: string, file: string): Loaded {
           attrs: b.attrs.filter((a) => a.name !== 'name'),
         });
       }
-    else if (key === 'provisioners') t.provisioners.push(...jsonPlugins(node, at));
-    else if (key === 'post-processors') t.postProcessors.push(...jsonPlugins(node, at));
+    else if (key === 'provisioners') appendAll(t.provisioners, jsonPlugins(node, at));
+    else if (key === 'post-processors') appendAll(t.postProcessors, jsonPlugins(node, at));
     else t.other.push({ name: key, value: jsonValue(node), at: at(p.offset) });
   }
   return { ok: true, template: t };

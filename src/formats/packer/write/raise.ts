@@ -10,6 +10,7 @@ import { isAbsolute, join, normalize } from 'node:path';
 import { translateCodes } from '../../../diagnostics/codes/translate.js';
 import { diag } from '../../../diagnostics/define.js';
 import type { Diagnostic } from '../../../diagnostics/types.js';
+import { appendAll } from '../../../input/append.js';
 import { distroFromText, distroFromUrl, familyOf } from '../../../ir/distribution.js';
 import type { ImageIR } from '../../../ir/schema.js';
 import type { OutputFile, WriteOptions, WriteResult } from '../../contract.js';
@@ -89,7 +90,7 @@ function bodyLines(settings: Record<string, HclValue>, indent: string, out: Out)
       const { $block, ...inner } = value;
       const [type, ...labels] = key.split(' ');
       lines.push(`${indent}${type}${[...$block].map((l) => ` ${hclString(l)}`).join('')} {`);
-      lines.push(...bodyLines(inner as Record<string, HclValue>, `${indent}  `, out));
+      appendAll(lines, bodyLines(inner as Record<string, HclValue>, `${indent}  `, out));
       lines.push(`${indent}}`);
       void labels;
       continue;
@@ -101,7 +102,7 @@ function bodyLines(settings: Record<string, HclValue>, indent: string, out: Out)
     ) {
       for (const b of asBlocks) {
         lines.push(`${indent}${key} {`);
-        lines.push(...bodyLines(b as Record<string, HclValue>, `${indent}  `, out));
+        appendAll(lines, bodyLines(b as Record<string, HclValue>, `${indent}  `, out));
         lines.push(`${indent}}`);
       }
       continue;
@@ -431,7 +432,7 @@ export function raisePacker(ir: ImageIR, options: WriteOptions): WriteResult {
       ),
     );
   if (data.locals && Object.keys(data.locals).length) parts.push(block('locals', data.locals, out));
-  parts.push(...otherBlocks(data, out));
+  appendAll(parts, otherBlocks(data, out));
   const settings = sourceSettings(ir, builder, out);
   if (!data.builder?.type) reportDistribution(ir, builder.name, settings, out);
   parts.push(block(`source ${hclString(builder.type)} ${hclString(builder.name)}`, settings, out));

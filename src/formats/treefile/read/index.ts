@@ -2,6 +2,7 @@
 import { readdir, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { diag } from '../../../diagnostics/define.js';
+import { appendAll } from '../../../input/append.js';
 import { readFailure } from '../../../input/bounded.js';
 import { inferFromRepositories } from '../../../ir/distro-defaults.js';
 import type { DetectCandidate, FormatReader, ReadOptions, ReadResult } from '../../contract.js';
@@ -55,10 +56,10 @@ async function read(input: string, options: ReadOptions): Promise<ReadResult> {
   if (!res.merged || res.diagnostics.some((d) => d.severity === 'error'))
     return { positions: {}, diagnostics: res.diagnostics, files };
   const repos = await readRepoFiles(dirname(path));
-  files.push(...repos.files);
+  appendAll(files, repos.files);
   const lowered = lowerTreefile(path, res, repos.sections, given ? basearch : undefined);
   const diagnostics = [...res.diagnostics, ...lowered.diagnostics];
-  diagnostics.push(...inferFromRepositories(lowered.ir, lowered.positions));
+  appendAll(diagnostics, inferFromRepositories(lowered.ir, lowered.positions));
   if (diagnostics.some((d) => d.severity === 'error'))
     return { positions: lowered.positions, diagnostics, files };
   return { ir: lowered.ir, positions: lowered.positions, diagnostics, files };

@@ -10,6 +10,7 @@ import { realpath } from 'node:fs/promises';
 import { dirname, isAbsolute, join } from 'node:path';
 import { diag } from '../../../diagnostics/define.js';
 import type { Diagnostic } from '../../../diagnostics/types.js';
+import { appendAll } from '../../../input/append.js';
 import { readFailure, readInputText } from '../../../input/bounded.js';
 import { stackOverflowDiagnostic, tooDeepDiagnostic } from '../../../input/nesting.js';
 import type { SourcePosition } from '../../../ir/positions.js';
@@ -264,14 +265,15 @@ async function readOne(path: string, depth: number, ctx: Ctx, from: SourcePositi
   foldVariables(doc, path, ctx);
   const includes: { path: string; at?: SourcePosition }[] = [];
   if (doc.value.include !== undefined)
-    includes.push(...includePaths(doc.value.include, 'include', '/include', doc, path, ctx));
+    appendAll(includes, includePaths(doc.value.include, 'include', '/include', doc, path, ctx));
   const archInclude = doc.value['arch-include'];
   if (archInclude !== undefined) {
     if (archInclude && typeof archInclude === 'object' && !Array.isArray(archInclude)) {
       for (const [arch, value] of Object.entries(archInclude)) {
         const ptr = `/arch-include${pointerOf(arch)}`;
         if (arch === ctx.basearch) ctx.archUsed = true;
-        if (arch === ctx.basearch) includes.push(...includePaths(value, 'arch-include', ptr, doc, path, ctx));
+        if (arch === ctx.basearch)
+          appendAll(includes, includePaths(value, 'arch-include', ptr, doc, path, ctx));
         else {
           ctx.otherArch[`arch-include.${arch}`] = value;
           ctx.diagnostics.push(
@@ -327,7 +329,8 @@ async function readOne(path: string, depth: number, ctx: Ctx, from: SourcePositi
               ctx,
             ),
           );
-        } else includes.push(...includePaths(inc, 'conditional-include', `${ptr}/include`, doc, path, ctx));
+        } else
+          appendAll(includes, includePaths(inc, 'conditional-include', `${ptr}/include`, doc, path, ctx));
       }
     }
   }

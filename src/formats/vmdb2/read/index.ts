@@ -2,6 +2,7 @@
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { diag } from '../../../diagnostics/define.js';
+import { appendAll } from '../../../input/append.js';
 import { readFailure, readInputText } from '../../../input/bounded.js';
 import { stackOverflowDiagnostic, tooDeepDiagnostic } from '../../../input/nesting.js';
 import { inferFromRepositories } from '../../../ir/distro-defaults.js';
@@ -62,7 +63,7 @@ async function read(given: string): Promise<ReadResult> {
   const problems = parsed.problems.map((p) => diag(vmdb2Codes.badStep, { detail: p.detail }, p.at));
   const lowered = lowerSteps(parsed.steps);
   const diagnostics = [...problems, ...lowered.diagnostics];
-  diagnostics.push(...inferFromRepositories(lowered.ir, lowered.positions));
+  appendAll(diagnostics, inferFromRepositories(lowered.ir, lowered.positions));
   if (diagnostics.some((d) => d.severity === 'error'))
     return { positions: lowered.positions, diagnostics, files: [path] };
   return { ir: lowered.ir, positions: lowered.positions, diagnostics, files: [path] };

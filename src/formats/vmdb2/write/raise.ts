@@ -11,6 +11,7 @@ import { translateCodes } from '../../../diagnostics/codes/translate.js';
 import { diag } from '../../../diagnostics/define.js';
 import type { Diagnostic } from '../../../diagnostics/types.js';
 import { ARCH_TO_DEB } from '../../../distros/debian.js';
+import { appendAll } from '../../../input/append.js';
 import { familyOf } from '../../../ir/distribution.js';
 import { emptyIr } from '../../../ir/empty.js';
 import type { ImageIR, Partition } from '../../../ir/schema.js';
@@ -521,7 +522,7 @@ export function raiseVmdb2(ir: ImageIR, options: WriteOptions): WriteResult {
   systemSteps(ir, root, out);
   scriptSteps(ir, root, out);
   const kept = (ir.extensions.vmdb2 as { kept?: Step[] } | undefined)?.kept ?? [];
-  out.steps.push(...kept);
+  appendAll(out.steps, kept);
   grubStep(ir, root, tags, out);
   copySources(ir, options, out);
   const header = `# vmdb2 specification written by imgc${ir.metadata?.name ? ` for ${ir.metadata.name}` : ''}.\n# Build: vmdb2 --output disk.img [--rootfs-tarball cache.tar.gz] image.vmdb\n`;

@@ -15,6 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hostSources } from '../../src/backends/debian/sources.js';
+import { localHost } from '../../src/backends/registry.js';
 import type { Repository } from '../../src/ir/schema.js';
 import { ensureHostTools } from '../helpers/host-tools.js';
 import { bootMachine, runningQemuCount } from '../helpers/qemu.js';
@@ -27,21 +28,8 @@ const BOOT_BOUND_MS = 420_000;
 const SHIM = join(repoRoot, 'test/boot/vmdb2-shim');
 
 function hostMirror(): Repository[] {
-  const read = (p: string) => {
-    try {
-      return readFileSync(p, 'utf8');
-    } catch {
-      return undefined;
-    }
-  };
-  const list = (d: string) => {
-    try {
-      return readdirSync(d);
-    } catch {
-      return [];
-    }
-  };
-  const main = hostSources(read, list).sources.find((s) => s.suites.includes('bookworm'));
+  const host = localHost();
+  const main = hostSources(host.readText, host.listDir).sources.find((s) => s.suites.includes('bookworm'));
   if (!main) throw new Error('the host has no apt source for bookworm');
   return [
     { id: 'host', type: 'apt', urls: [main.uris[0]!], suites: ['bookworm'], components: main.components },

@@ -20,6 +20,7 @@ import {
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hostSources } from '../../src/backends/debian/sources.js';
+import { localHost } from '../../src/backends/registry.js';
 import type { ImageIR, Repository } from '../../src/ir/schema.js';
 import { buildGate } from '../backends/family-build.js';
 import { markerUnit, markerUnitPath, markerWantsPath } from '../boot/marker.js';
@@ -91,22 +92,9 @@ function run(
 
 /** The host's apt sources as IR repositories, one per suite (KIWI takes one suite per repository). */
 function hostRepositories(): Repository[] {
-  const read = (p: string) => {
-    try {
-      return readFileSync(p, 'utf8');
-    } catch {
-      return undefined;
-    }
-  };
-  const list = (d: string) => {
-    try {
-      return readdirSync(d);
-    } catch {
-      return [];
-    }
-  };
+  const host = localHost();
   const repos: Repository[] = [];
-  for (const s of hostSources(read, list).sources)
+  for (const s of hostSources(host.readText, host.listDir).sources)
     for (const suite of s.suites)
       repos.push({
         id: suite,

@@ -15,6 +15,7 @@ import type { FormatOptions } from '../formats/contract.js';
 import type { FormatRegistry } from '../formats/registry.js';
 import { appendAll } from '../input/append.js';
 import type { OutputType } from '../ir/schema.js';
+import { lookupTable } from '../lib/lookup-table.js';
 import { bundleDefinition } from './bundle.js';
 import {
   buildQueueName,
@@ -65,7 +66,7 @@ export interface SubmitResult {
   diagnostics: Diagnostic[];
 }
 
-const ARCH_OF: Record<string, string> = { amd64: 'x86_64', arm64: 'aarch64', x64: 'x86_64' };
+const ARCH_OF: Record<string, string> = lookupTable({ amd64: 'x86_64', arm64: 'aarch64', x64: 'x86_64' });
 export const queueArch = (arch: string) => ARCH_OF[arch] ?? arch;
 const newId = (kind: string) => `${kind}-${randomBytes(6).toString('hex')}`;
 

@@ -18,6 +18,7 @@ import {
 import type { FormatOptions } from '../../formats/contract.js';
 import { appendAll } from '../../input/append.js';
 import type { ImageIR, Initrd, Repository } from '../../ir/schema.js';
+import { lookupTable } from '../../lib/lookup-table.js';
 import { FAMILY_STEP_TYPES, familyExecutor, type RootLayout } from '../common/configure.js';
 import { optionString, wantedDistribution } from '../common/family.js';
 import {
@@ -162,14 +163,14 @@ function kernelPackages(dist: ResolvedDistribution, ir: ImageIR): string[] {
 }
 
 /** Compressors the initrd generators call inside the image; without them they fall back to gzip silently. */
-const COMPRESSOR_PACKAGES: Record<string, string> = {
+const COMPRESSOR_PACKAGES: Record<string, string> = lookupTable({
   xz: 'xz-utils',
   zstd: 'zstd',
   lz4: 'lz4',
   lzma: 'xz-utils',
   bzip2: 'bzip2',
   lzop: 'lzop',
-};
+});
 
 function initrdPackages(initrd: Initrd | undefined): string[] {
   const compressor = initrd?.compression ? COMPRESSOR_PACKAGES[initrd.compression] : undefined;

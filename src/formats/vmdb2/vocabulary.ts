@@ -2,6 +2,8 @@
  * What the vmdb2 reader and writer agree on: the steps vmdb2 0.27 (Debian 12) knows with the
  * keys each declares, and the Debian architecture and release names.
  */
+import { debianCodename } from '../../ir/distribution.js';
+import { lookupTable } from '../../lib/lookup-table.js';
 
 export type KeyKind = 'str' | 'list' | 'bool' | 'int' | 'map';
 
@@ -17,9 +19,9 @@ const spec = (required: string[], optional: Record<string, KeyKind> = {}): StepS
 });
 
 /** Keys every step may carry. */
-export const COMMON_KEYS: Readonly<Record<string, KeyKind>> = { unless: 'str' };
+export const COMMON_KEYS: Readonly<Record<string, KeyKind>> = lookupTable({ unless: 'str' });
 
-export const STEPS: Readonly<Record<string, StepSpec>> = {
+export const STEPS: Readonly<Record<string, StepSpec>> = lookupTable({
   mkimg: spec(['size']),
   mklabel: spec(['device']),
   mkpart: spec(['device', 'start', 'end'], { tag: 'str', 'part-tag': 'str', 'fs-type': 'str' }),
@@ -70,7 +72,7 @@ export const STEPS: Readonly<Record<string, StepSpec>> = {
   set_part_flag: spec(['tag', 'flag'], { state: 'str' }),
   echo: spec([], { teardown: 'str' }),
   error: spec(['teardown']),
-};
+});
 
 /** Steps that only drive the build: imgc's own builders do what they do. */
 export const MECHANICS = new Set(['kpartx', 'fstab', 'virtual-filesystems', 'unpack-rootfs', 'cache-rootfs']);
@@ -111,19 +113,9 @@ export function distroOfSuite(suite: string): 'debian' | 'ubuntu' | undefined {
   return undefined;
 }
 
-const DEBIAN_NUMBERED: Readonly<Record<string, string>> = {
-  '8': 'jessie',
-  '9': 'stretch',
-  '10': 'buster',
-  '11': 'bullseye',
-  '12': 'bookworm',
-  '13': 'trixie',
-  '14': 'forky',
-};
-
 /** The debootstrap suite for a Debian release number ("12" → bookworm); other releases as they are. */
 export function suiteOf(id: string | undefined, release: string): string {
-  return id === 'debian' ? (DEBIAN_NUMBERED[release] ?? release) : release;
+  return id === 'debian' ? debianCodename(release) : release;
 }
 
 /** The template vmdb2 replaces with its --output (or --image) file. */

@@ -34,6 +34,18 @@ function positionAt(counter: LineCounter, file: string, offset: number): SourceP
   return { file, line: p.line, column: p.col };
 }
 
+/**
+ * A node as plain data, or the error that stopped it: YAML 1.1 merge keys (`<<: *a`) throw when
+ * what they merge is not a mapping.
+ */
+function plainValue(node: YamlNode): unknown {
+  try {
+    return node.toJSON();
+  } catch (e) {
+    return e instanceof Error ? e : new Error(String(e));
+  }
+}
+
 function describe(node: unknown): string {
   if (node === null || node === undefined) return 'nothing';
   if (isSeq(node)) return 'a list';
@@ -103,7 +115,11 @@ export function parseSpec(text: string, file: string): ParsedSpec {
         continue;
       }
       const valueNode = pair.value as YamlNode | null;
-      const value = valueNode ? valueNode.toJSON() : null;
+      const value = valueNode ? plainValue(valueNode) : null;
+      if (value instanceof Error) {
+        problems.push({ at: at(valueNode), detail: `${key}: ${value.message}` });
+        continue;
+      }
       raw[key] = value;
       const entry: StepKey = { key, value, at: at(keyNode) };
       if (isSeq(valueNode)) entry.items = valueNode.items.map((i) => at(i as YamlNode));

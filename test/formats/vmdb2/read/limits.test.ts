@@ -25,3 +25,16 @@ describe('vmdb2 mapping keys', () => {
     expect(r.diagnostics[0]).toMatchObject({ line: 4, column: 11 });
   });
 });
+
+describe('vmdb2 merge keys', () => {
+  it('`<<: *a` merging a list is IMGC3602 at the value, not an exception out of the yaml package (fuzz seed 9202, input 80342)', async () => {
+    const text =
+      'steps:\n  - mkimg: "{{ output }}"\n    size: 4G\n  - apt: install\n    packages: &a\n      - vim\n  - apt: install\n    packages:\n      - <<: *a\n';
+    const dir = scratchTree({ 'image.vmdb': text });
+    const r = await loadDefinition(new FormatRegistry(), join(dir, 'image.vmdb'), { from: 'vmdb2' });
+    const bad = r.diagnostics.find((d) => d.code === 'IMGC3602');
+    expect(bad).toMatchObject({ line: 9 });
+    expect(bad!.message).toMatch(/Merge sources must be maps/);
+    expect(r.diagnostics.map((d) => d.code)).not.toContain('IMGC1009');
+  });
+});

@@ -444,7 +444,8 @@ export async function ostreeStackDrafts(
     {
       type: 'install-packages',
       title: `OSTree boot stack: ${packages.join(', ')}`,
-      options: { packages, exclude: [], installRecommends: false },
+      // the initrd step below makes the initrd once, with the hook in it
+      options: { packages, exclude: [], installRecommends: false, deferInitrd: true },
       origin,
     },
     {

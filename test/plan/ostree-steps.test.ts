@@ -54,6 +54,8 @@ describe('OSTree output steps', () => {
     });
     const stack = p!.steps.find((s) => s.type === 'install-packages') as PlanStep<'install-packages'>;
     expect(stack.options.packages).toEqual(['ostree', 'ostree-boot']);
+    // the trigger's initrd would be thrown away by the make-initrd step
+    expect(stack.options.deferInitrd).toBe(true);
     const types = p!.steps.map((s) => s.type);
     expect(types.indexOf('install-packages')).toBeLessThan(types.indexOf('make-initrd'));
     expect(p!.steps.find((s) => s.type === 'make-initrd')!.cache).toBe(true);

@@ -3,9 +3,10 @@
  * cache: one build makes the commit (archive repository, checked with `ostree fsck`), the
  * deployed disk and the bootc-style OCI image; the disk boots to the pass marker; a second
  * build with one more package is deployed into a copy of that disk offline, boots, and shows the
- * new deployment with the first one as rollback. Both builds commit with the same
- * SOURCE_DATE_EPOCH, and the first build's two commits (archive for the repository, bare for
- * the disk, each from its own copy of the tree) must have the same checksum.
+ * new deployment with the first one as rollback. Every build commits with the same
+ * SOURCE_DATE_EPOCH: the first build's two commits (archive for the repository, bare for the
+ * disk, each from its own copy of the tree) must have the same checksum, and so must a second,
+ * separate build of the commit, from its own restored copy of the cached tree.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
@@ -15,6 +16,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureHostTools } from '../helpers/host-tools.js';
 import { bootDisk } from '../helpers/qemu.js';
 import { BOOT_MARKER } from './marker.js';
+import { describeCommitDifference, listCommit } from './ostree-compare.js';
 import { buildSample, type SampleBuild } from './sample-build.js';
 
 const BUILD_BOUND_MS = 1_800_000;
@@ -117,6 +119,36 @@ describe('the OSTree outputs of the sample image', () => {
       expect(ostree(['log', `--repo=${repo}`, REF])).toMatch(/Date: {2}2023-11-14 22:13:20/);
     },
     FSCK_BOUND_MS,
+  );
+
+  it(
+    'a second build of the commit, in its own work folder from a restored tree, gives the same checksum and tree',
+    async () => {
+      const second = await buildSample(
+        ['ostree-commit'],
+        ['-O', `ostree-ref=${REF}`],
+        BUILD_BOUND_MS,
+        withStatusUnit,
+      );
+      try {
+        expect(second.code, second.log.slice(-4000)).toBe(0);
+        // its tree came from the cache (the first build restored or saved it), finalize ran again
+        expect(second.log).toMatch(/\] initrd \(initramfs-tools, zstd\): cached/);
+        const [one, two] = [first.out, second.out].map((out) => {
+          const repo = only(out, '.ostree');
+          return {
+            repo,
+            checksum: ostree(['rev-parse', `--repo=${repo}`, REF]).trim(),
+            listing: listCommit(repo, REF),
+          };
+        });
+        console.log(`second build's commit ${two!.checksum}, ${two!.listing.split('\n').length} entries`);
+        expect(describeCommitDifference(one!, two!)).toBe('');
+      } finally {
+        rmSync(second.scratch, { recursive: true, force: true });
+      }
+    },
+    BUILD_BOUND_MS + 120_000,
   );
 
   it(

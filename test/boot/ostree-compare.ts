@@ -23,8 +23,15 @@ function ostreeText(args: string[]): string {
   return r.status === 0 ? r.stdout : `ostree ${args.join(' ')} failed: ${r.stderr}`;
 }
 
+/**
+ * `ostree ls -R -C` without the folders' dirtree checksums: those only sum up what is below
+ * them, so a changed file would list every folder above it too.
+ */
 export function listCommit(repo: string, ref: string): string {
-  return ostreeText(['ls', `--repo=${repo}`, '-R', '-C', ref]);
+  return ostreeText(['ls', `--repo=${repo}`, '-R', '-C', ref])
+    .split('\n')
+    .map((l) => (l.startsWith('d') ? l.replace(/ [0-9a-f]{64}(?= [0-9a-f]{64} )/, '') : l))
+    .join('\n');
 }
 
 function onlyIn(a: string, b: string): string[] {

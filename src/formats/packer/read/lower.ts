@@ -66,6 +66,7 @@ function chooseSource(ctx: Ctx): Source {
   const others = t.sources.filter((s) => s !== chosen);
   if (others.length) {
     ctx.ext.otherSources = others.map((s) => ({ type: s.type, name: s.name, settings: settingsOf(s.attrs) }));
+    for (const [i, s] of others.entries()) ctx.positions[`/extensions/packer/otherSources/${i}`] = s.at;
     ctx.diagnostics.push(
       diag(
         packerCodes.otherSources,
@@ -91,10 +92,32 @@ function diskBytes(value: HclValue | undefined): number | undefined {
   return Number(m[1]) * factor;
 }
 
+/** Packer refuses a folder declaring one source twice; the first declaration is kept. */
+function dropDuplicateSources(ctx: Ctx): void {
+  const seen = new Map<string, Source>();
+  ctx.t.sources = ctx.t.sources.filter((s) => {
+    const key = `${s.type}.${s.name}`;
+    const first = seen.get(key);
+    if (!first) {
+      seen.set(key, s);
+      return true;
+    }
+    ctx.diagnostics.push(
+      diag(
+        packerCodes.duplicateSource,
+        { source: key, first: `${first.at.file}:${first.at.line}:${first.at.column}` },
+        s.at,
+      ),
+    );
+    return false;
+  });
+}
+
 function lowerBuilder(ctx: Ctx, source: Source): void {
   const settings: Record<string, HclValue> = {};
   const output: ImageIR['outputs'][number] = { type: 'disk' };
   ctx.positions['/outputs/0'] = source.at;
+  ctx.positions['/extensions/packer/builder'] = source.at;
   for (const a of source.attrs) {
     const value = evaluate(a.value, ctx.t);
     if (
@@ -307,13 +330,19 @@ export function lowerTemplate(t: Template): {
   if (t.variables.length) ctx.ext.variables = Object.fromEntries(t.variables.map((v) => [v.name, v.value]));
   if (t.locals.length) ctx.ext.locals = Object.fromEntries(t.locals.map((v) => [v.name, v.value]));
   if (t.other.length) ctx.ext.other = Object.fromEntries(t.other.map((v) => [v.name, v.value]));
+  for (const v of t.variables) ctx.positions[`/extensions/packer/variables/${v.name}`] = v.at;
+  for (const o of t.other) ctx.positions[`/extensions/packer/other/${o.name}`] = o.at;
+  dropDuplicateSources(ctx);
   lowerBuilder(ctx, chooseSource(ctx));
   for (const p of t.provisioners) {
     if (p.type === 'shell' && p.attrs.some((a) => SHELL_CARRIED.has(a.name)) && scriptPathsRead(ctx.t, p))
       lowerShell(ctx, p);
     else if (!(p.type === 'file' && lowerFile(ctx, p))) keepPlugin(ctx, p, 'provisioner');
   }
-  for (const p of t.postProcessors) keepPlugin(ctx, p, 'post-processor');
+  for (const p of t.postProcessors) {
+    ctx.positions[`/extensions/packer/postProcessors/${ctx.ext.postProcessors?.length ?? 0}`] = p.at;
+    keepPlugin(ctx, p, 'post-processor');
+  }
   ctx.ir.extensions.packer = ctx.ext;
   return { ir: ctx.ir, positions: ctx.positions, diagnostics: ctx.diagnostics };
 }

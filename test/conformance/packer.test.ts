@@ -246,18 +246,14 @@ describe('packer corpus and oracle', () => {
       return;
     }
     const vmdb2 = corpusDir('vmdb2');
-    const sources = [
-      sample,
-      ...(vmdb2
-        ? readManifest('vmdb2')
-            .map((row) => rowPath(vmdb2, row))
-            .filter((p): p is string => !!p)
-        : []),
-    ];
+    const rows = vmdb2 ? readManifest('vmdb2').map((row) => ({ row, path: rowPath(vmdb2, row) })) : [];
+    const sources = [sample, ...rows.flatMap((r) => (r.path ? [r.path] : []))];
     let judged = 0;
     let accepted = 0;
     const notJudged: string[] = [];
-    const refused: string[] = [];
+    const refused: string[] = rows
+      .filter((r) => !r.path)
+      .map((r) => `${r.row.repo}/${r.row.path}: the vmdb2 manifest lists it and the corpus holds no copy`);
     for (const source of sources) {
       const loaded = await loadDefinition(registry, source);
       if (!loaded.ir) continue;
@@ -287,6 +283,6 @@ describe('packer corpus and oracle', () => {
     );
     if (refused.length) console.log(refused.join('\n'));
     expect(judged).toBeGreaterThan(1);
-    expect(accepted / judged).toBeGreaterThanOrEqual(0.98);
+    expect(accepted / (judged + rows.filter((r) => !r.path).length)).toBeGreaterThanOrEqual(0.98);
   }, 600_000);
 });

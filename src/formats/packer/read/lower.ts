@@ -25,6 +25,8 @@ import type { Attr, Plugin, Source, Template } from './template.js';
 export interface PackerExtension {
   syntax: 'hcl' | 'json';
   variables?: Record<string, HclValue>;
+  /** a variable block's settings besides its default (type, description, sensitive, validation) */
+  variableSettings?: Record<string, Record<string, HclValue>>;
   locals?: Record<string, HclValue>;
   builder: { type: string; name: string; settings: Record<string, HclValue> };
   otherSources?: { type: string; name: string; settings: Record<string, HclValue> }[];
@@ -328,6 +330,8 @@ export function lowerTemplate(t: Template): {
     return { positions: {}, diagnostics: ctx.diagnostics };
   }
   if (t.variables.length) ctx.ext.variables = Object.fromEntries(t.variables.map((v) => [v.name, v.value]));
+  const typed = t.variables.filter((v) => v.settings);
+  if (typed.length) ctx.ext.variableSettings = Object.fromEntries(typed.map((v) => [v.name, v.settings!]));
   if (t.locals.length) ctx.ext.locals = Object.fromEntries(t.locals.map((v) => [v.name, v.value]));
   if (t.other.length) ctx.ext.other = Object.fromEntries(t.other.map((v) => [v.name, v.value]));
   for (const v of t.variables) ctx.positions[`/extensions/packer/variables/${v.name}`] = v.at;

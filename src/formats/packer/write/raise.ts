@@ -20,6 +20,7 @@ import { BUILDER_FORMAT, hclReferences, INSTALL_COMMANDS } from '../vocabulary.j
 interface PackerData {
   syntax?: 'hcl' | 'json';
   variables?: Record<string, HclValue>;
+  variableSettings?: Record<string, Record<string, HclValue>>;
   locals?: Record<string, HclValue>;
   builder?: { type: string; name: string; settings: Record<string, HclValue> };
   otherSources?: { type: string; name: string; settings: Record<string, HclValue> }[];
@@ -652,13 +653,18 @@ export function raisePacker(ir: ImageIR, options: WriteOptions): WriteResult {
     ...data.variables,
     ...undeclaredVariables(out),
   };
-  const declarations = Object.entries(variables).map(([name, value]) =>
-    block(
+  const declarations = Object.entries(variables).map(([name, value]) => {
+    const { type, ...rest } = data.variableSettings?.[name] ?? {};
+    return block(
       `variable ${hclString(name)}`,
-      value === null ? {} : { default: variableDefault(value, name, out) },
+      {
+        ...(type !== undefined ? { type } : {}),
+        ...(value === null ? {} : { default: variableDefault(value, name, out) }),
+        ...rest,
+      },
       out,
-    ),
-  );
+    );
+  });
   const parts: string[] = [
     `# Packer template written by imgc${ir.metadata?.name ? ` for ${ir.metadata.name}` : ''}. Check: packer validate .`,
     ...declarations,

@@ -91,7 +91,7 @@ describe('packer writer on legacy JSON idioms', () => {
     const vagrant = [...text.matchAll(/post-processor "vagrant" \{([^}]*)\}/g)].map((m) => m[1]!);
     expect(vagrant).toHaveLength(2);
     expect(vagrant.find((b) => b.includes('centos-virtualbox.box'))).toMatch(
-      /only = \[\s*"virtualbox-iso.virtualbox-iso",\s*\][^]*compression_level = 9/,
+      /only = \[\s*"virtualbox-iso.virtualbox-iso",\s*\][\s\S]*compression_level = 9/,
     );
     expect(vagrant.find((b) => b.includes('centos-libvirt.box'))).toMatch(/"qemu.centos-7"/);
     expect(text).not.toContain('override');

@@ -329,11 +329,33 @@ function splitVagrant(
   return parts;
 }
 
+/**
+ * Legacy JSON `only`/`except` name builders by their `name`; HCL2 names sources `TYPE.NAME`, and
+ * a bare name would match no source, so the step would silently never (or always) run.
+ */
+function limitedTo(
+  settings: Record<string, HclValue>,
+  sources: { type: string; name: string; jsonName?: string }[],
+  out: Out,
+): Record<string, HclValue> {
+  if (!out.fromJson) return settings;
+  const copy = { ...settings };
+  for (const key of ['only', 'except'] as const) {
+    const names = copy[key];
+    if (!Array.isArray(names)) continue;
+    copy[key] = names.map((n) => {
+      const s = typeof n === 'string' ? sources.find((x) => (x.jsonName ?? x.name) === n) : undefined;
+      return s ? `${s.type}.${s.name}` : n;
+    });
+  }
+  return copy;
+}
+
 function provisioners(
   ir: ImageIR,
   data: PackerData,
   out: Out,
-  sources: { type: string; name: string }[],
+  sources: { type: string; name: string; jsonName?: string }[],
 ): string[] {
   const blocks: string[] = [];
   const names = ir.packages.install.map((p) => p.name);
@@ -411,10 +433,11 @@ function provisioners(
     }
   }
   for (const p of data.provisioners ?? [])
-    blocks.push(block(`provisioner ${hclString(p.type)}`, p.settings, out, '  '));
+    blocks.push(block(`provisioner ${hclString(p.type)}`, limitedTo(p.settings, sources, out), out, '  '));
   for (const [i, p] of (data.postProcessors ?? []).entries()) {
     const pointer = `/extensions/packer/postProcessors/${i}`;
-    for (const part of splitVagrant(p, sources, out, pointer) ?? [p])
+    const limited = { ...p, settings: limitedTo(p.settings, sources, out) };
+    for (const part of splitVagrant(limited, sources, out, pointer) ?? [limited])
       blocks.push(block(`post-processor ${hclString(part.type)}`, part.settings, out, '  ', pointer));
   }
   return blocks;
@@ -597,7 +620,11 @@ export function raisePacker(ir: ImageIR, options: WriteOptions): WriteResult {
   };
   const found = builderOf(ir, data, options, out);
   if (!found) return { files: [], diagnostics: out.diagnostics };
-  const builder = { ...found, name: sourceName(found.name, out, '/extensions/packer/builder/name') };
+  const builder = {
+    ...found,
+    jsonName: found.name,
+    name: sourceName(found.name, out, '/extensions/packer/builder/name'),
+  };
   if (out.fromJson)
     approx(
       out,
@@ -620,6 +647,7 @@ export function raisePacker(ir: ImageIR, options: WriteOptions): WriteResult {
   );
   const others = (data.otherSources ?? []).map((s, i) => ({
     ...s,
+    jsonName: s.name,
     name: sourceName(s.name, out, `/extensions/packer/otherSources/${i}/name`),
   }));
   for (const [i, s] of others.entries()) {

@@ -63,6 +63,7 @@ const LEGACY = `{
     }
   ],
   "post-processors": [
+    { "type": "checksum", "only": ["virtualbox-iso"] },
     {
       "type": "vagrant",
       "compression_level": 9,
@@ -95,6 +96,8 @@ describe('packer writer on legacy JSON idioms', () => {
     );
     expect(vagrant.find((b) => b.includes('centos-libvirt.box'))).toMatch(/"qemu.centos-7"/);
     expect(text).not.toContain('override');
+    // JSON's only names builders; HCL2 names sources TYPE.NAME, and a bare name matches none
+    expect(text).toMatch(/post-processor "checksum" \{\s*only = \[\s*"virtualbox-iso.virtualbox-iso",\s*\]/);
     for (const code of ['IMGC3522', 'IMGC3523', 'IMGC3524', 'IMGC3525']) expect(codes).toContain(code);
     if (!withPacker) return;
     mkdirSync(join(dir, 'http'));

@@ -95,6 +95,24 @@ function diskBytes(value: HclValue | undefined): number | undefined {
   return Number.isSafeInteger(bytes) ? bytes : undefined;
 }
 
+/** A legacy `{{user `x`}}` whose `x` is not declared is placed at its first use, where the writer's note about it points. */
+function positionUndeclared(ctx: Ctx): void {
+  if (ctx.t.syntax !== 'json') return;
+  const declared = new Set(ctx.t.variables.map((v) => v.name));
+  const visit = (value: HclValue, at: Attr['at']): void => {
+    if (typeof value === 'string') {
+      for (const m of value.matchAll(/\{\{\s*user\s+`([A-Za-z_][A-Za-z0-9_-]*)`\s*\}\}/g)) {
+        const pointer = `/extensions/packer/variables/${m[1]}`;
+        if (!declared.has(m[1]!) && !ctx.positions[pointer]) ctx.positions[pointer] = at;
+      }
+    } else if (Array.isArray(value)) for (const v of value) visit(v, at);
+    else if (value && typeof value === 'object' && !isExpr(value))
+      for (const v of Object.values(value)) visit(v, at);
+  };
+  for (const p of [...ctx.t.sources, ...ctx.t.provisioners, ...ctx.t.postProcessors])
+    for (const a of p.attrs) visit(a.value, a.at);
+}
+
 /** Packer refuses a folder declaring one source twice; the first declaration is kept. */
 function dropDuplicateSources(ctx: Ctx): void {
   const seen = new Map<string, Source>();
@@ -336,6 +354,7 @@ export function lowerTemplate(t: Template): {
   if (t.locals.length) ctx.ext.locals = Object.fromEntries(t.locals.map((v) => [v.name, v.value]));
   if (t.other.length) ctx.ext.other = Object.fromEntries(t.other.map((v) => [v.name, v.value]));
   for (const v of t.variables) ctx.positions[`/extensions/packer/variables/${v.name}`] = v.at;
+  positionUndeclared(ctx);
   for (const o of t.other) ctx.positions[`/extensions/packer/other/${o.name}`] = o.at;
   dropDuplicateSources(ctx);
   lowerBuilder(ctx, chooseSource(ctx));

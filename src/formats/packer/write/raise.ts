@@ -602,7 +602,7 @@ function undeclaredVariables(out: Out): Record<string, HclValue> {
     added[name] = '';
     out.diagnostics.push(
       diag(packerCodes.writeDeclaredVariable, { name }, undefined, {
-        pointer: '/extensions/packer/variables',
+        pointer: `/extensions/packer/variables/${name}`,
       }),
     );
   }

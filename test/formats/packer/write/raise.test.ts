@@ -12,6 +12,7 @@ import { describe, expect, it } from 'vitest';
 import { loadDefinition } from '../../../../src/formats/load.js';
 import { FormatRegistry } from '../../../../src/formats/registry.js';
 import { writeOutputFiles } from '../../../../src/formats/write-files.js';
+import { positionOf } from '../../../../src/ir/positions.js';
 
 const registry = new FormatRegistry();
 const withPacker = spawnSync('sh', ['-c', 'command -v packer']).status === 0;
@@ -78,11 +79,15 @@ const LEGACY = `{
 
 describe('packer writer on legacy JSON idioms', () => {
   it('writes what HCL2 and packer 1.6.6 take, and says how', async () => {
-    const { dir, out, text, codes } = await roundTrip({ 'template.json': LEGACY });
+    const { dir, out, text, codes, loaded, written } = await roundTrip({ 'template.json': LEGACY });
     // "" leaves the setting unset, as Packer's JSON reading did; HCL2 refuses "" for a bool
     expect(text).toContain('headless = var.headless != "" ? var.headless : null');
     // a variable used but never declared is declared with the "" JSON gave it
     expect(text).toMatch(/variable "password" \{\n {2}default = ""\n\}/);
+    const declared = written.diagnostics.find((d) => d.code === 'IMGC3522')!;
+    expect(positionOf(loaded.positions, declared.pointer!)?.line).toBe(
+      LEGACY.split('\n').findIndex((l) => l.includes('"ssh_password"')) + 1,
+    );
     // the template folder: no Go template in HCL2, a plain path in a variable default
     expect(text).toMatch(/variable "http_directory" \{\n {2}default = "http"\n\}/);
     // a builder name with a user variable takes its default as the source label

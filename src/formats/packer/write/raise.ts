@@ -108,7 +108,7 @@ function emptyAsUnset(key: string, raw: HclValue, out: Out, pointer: string): Hc
   if (!out.fromJson || typeof raw !== 'string') return undefined;
   const name = /^\{\{\s*user\s+`([A-Za-z_][A-Za-z0-9_-]*)`\s*\}\}$/.exec(raw)?.[1];
   if (name === undefined) return undefined;
-  const fallback = out.variables[name];
+  const fallback = Object.hasOwn(out.variables, name) ? out.variables[name] : undefined;
   if (fallback !== undefined && fallback !== '') return undefined;
   out.used.add(name);
   tellOnce(out, `empty:${key}:${name}`, () =>
@@ -524,7 +524,7 @@ function sourceName(name: string, out: Out, pointer: string): string {
   let label = name;
   if (out.fromJson && /\{\{\s*user\s/.test(name)) {
     label = label.replace(USER_REFERENCE, (_, v: string) => {
-      const d = out.variables[v];
+      const d = Object.hasOwn(out.variables, v) ? out.variables[v] : undefined;
       return typeof d === 'string' || typeof d === 'number' ? String(d) : v;
     });
     hows.push('user variables replaced by their defaults');
@@ -598,7 +598,7 @@ function reportDistribution(
 function undeclaredVariables(out: Out): Record<string, HclValue> {
   const added: Record<string, HclValue> = {};
   for (const name of out.used) {
-    if (name in out.variables) continue;
+    if (Object.hasOwn(out.variables, name)) continue;
     added[name] = '';
     out.diagnostics.push(
       diag(packerCodes.writeDeclaredVariable, { name }, undefined, {
@@ -682,7 +682,8 @@ export function raisePacker(ir: ImageIR, options: WriteOptions): WriteResult {
     ...undeclaredVariables(out),
   };
   const declarations = Object.entries(variables).map(([name, value]) => {
-    const { type, ...rest } = data.variableSettings?.[name] ?? {};
+    const settings = data.variableSettings;
+    const { type, ...rest } = settings && Object.hasOwn(settings, name) ? settings[name]! : {};
     return block(
       `variable ${hclString(name)}`,
       {

@@ -180,3 +180,24 @@ describe('what the source needs', () => {
     expect(verdict.output).toMatch(/required_plugins|Unsupported Packer Core version/);
   });
 });
+
+describe('variable names that are Object.prototype keys', () => {
+  it('declares an undeclared constructor or toString like any other name', async () => {
+    const { text, codes } = await roundTrip({
+      'template.json': `{
+  "builders": [
+    {
+      "type": "null",
+      "communicator": "{{user \`constructor\`}}",
+      "ssh_host": "{{user \`toString\`}}"
+    }
+  ]
+}
+`,
+    });
+    expect(text).toMatch(/variable "constructor" \{\n {2}default = ""\n\}/);
+    expect(text).toMatch(/variable "toString" \{\n {2}default = ""\n\}/);
+    expect(text).toContain('communicator = var.constructor != "" ? var.constructor : null');
+    expect(codes.filter((c) => c === 'IMGC3522')).toHaveLength(2);
+  });
+});

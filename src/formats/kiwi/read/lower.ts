@@ -90,7 +90,10 @@ const BOOTLOADERS: Record<string, NonNullable<Boot['bootloader']>> = lookupTable
   custom: 'custom',
 });
 
-const REPO_TYPES: Record<string, NonNullable<Repository['type']>> = { 'rpm-md': 'rpm-md', 'apt-deb': 'apt' };
+const REPO_TYPES: Record<string, NonNullable<Repository['type']>> = lookupTable({
+  'rpm-md': 'rpm-md',
+  'apt-deb': 'apt',
+});
 
 /** Accumulates which attributes and children of an element were lowered; the rest is kept. */
 class Take {

@@ -667,7 +667,12 @@ export class Lowerer {
     if (size && isDisk && size.attrs.additive !== 'true' && size.attrs.unpartitioned === undefined) {
       const n = textOf(size);
       const unit = size.attrs.unit ?? 'M';
-      if (n && /^\d+$/.test(n) && (unit === 'M' || unit === 'G')) {
+      if (
+        n &&
+        /^\d+$/.test(n) &&
+        (unit === 'M' || unit === 'G') &&
+        Number.isSafeInteger(Number(n) * 1024 * MIB)
+      ) {
         t.markKid(size);
         const st = new Take(size);
         st.attrIf('unit', (v) => v === 'M');

@@ -88,7 +88,8 @@ function diskBytes(value: HclValue | undefined): number | undefined {
   const m = /^(\d+)\s*([MGT]?)i?B?$/i.exec(value.trim());
   if (!m) return undefined;
   const factor = { '': 1024 ** 2, M: 1024 ** 2, G: 1024 ** 3, T: 1024 ** 4 }[m[2]!.toUpperCase()]!;
-  return Number(m[1]) * factor;
+  const bytes = Number(m[1]) * factor;
+  return Number.isSafeInteger(bytes) ? bytes : undefined;
 }
 
 function lowerBuilder(ctx: Ctx, source: Source): void {

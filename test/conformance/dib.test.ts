@@ -8,37 +8,21 @@
  * on every set: the same elements, the same missing operating system, the same refusal.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, statSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { existsSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { expandElements, findElements } from '../../src/formats/dib/read/expand.js';
 import { loadDefinition } from '../../src/formats/load.js';
 import { FormatRegistry } from '../../src/formats/registry.js';
+import { corpusElementsPath, DIB_ELEMENTS } from '../helpers/dib-elements.js';
 import { corpusDir, corpusMissingMessage, readManifest, repoRoot } from '../helpers/shared.js';
 import { rowPath } from './translate-matrix.js';
 
 const dir = corpusDir('dib');
 const registry = new FormatRegistry();
-/** where Debian's package keeps dib's own elements */
-const DIB_ELEMENTS = '/usr/lib/python3/dist-packages/diskimage_builder/elements';
 const hasDib =
   existsSync(DIB_ELEMENTS) &&
   spawnSync('/usr/bin/python3', ['-c', 'import diskimage_builder.element_dependencies']).status === 0;
-
-/** The corpus' element folders (parents of its element entries), then dib's own. */
-export function corpusElementsPath(corpus: string): string {
-  const folders = new Set<string>();
-  for (const row of readManifest('dib')) {
-    const path = rowPath(corpus, row);
-    if (path && statSync(path).isDirectory()) folders.add(dirname(path));
-  }
-  for (const row of readManifest('dib')) {
-    const path = rowPath(corpus, row);
-    // an image list names elements of its own repository's root
-    if (path && !statSync(path).isDirectory()) folders.add(dirname(dirname(path)));
-  }
-  return [...folders, ...(existsSync(DIB_ELEMENTS) ? [DIB_ELEMENTS] : [])].join(':');
-}
 
 describe('dib corpus and oracle', () => {
   if (!dir) {
@@ -100,7 +84,9 @@ describe('dib corpus and oracle', () => {
 
   it('expands every corpus element set as diskimage-builder does', () => {
     if (!hasDib) {
-      console.warn('python3-diskimage-builder is not installed (scripts/host-packages.txt): the oracle is not run');
+      console.warn(
+        'python3-diskimage-builder is not installed (scripts/host-packages.txt): the oracle is not run',
+      );
       return;
     }
     expect(sets.length).toBeGreaterThan(0);
@@ -110,7 +96,12 @@ describe('dib corpus and oracle', () => {
       timeout: 60_000,
     });
     expect(run.status, run.stderr).toBe(0);
-    const verdicts = JSON.parse(run.stdout) as { elements?: string[]; missingOs?: boolean; error?: string; message?: string }[];
+    const verdicts = JSON.parse(run.stdout) as {
+      elements?: string[];
+      missingOs?: boolean;
+      error?: string;
+      message?: string;
+    }[];
     const { found } = findElements(elementsPath.split(':'));
     const disagree: string[] = [];
     const outcomes = new Map<string, number>();
@@ -124,13 +115,15 @@ describe('dib corpus and oracle', () => {
       let problem: string | undefined;
       if (dib.error === 'MissingElementException') {
         const name = /'(.+)'/.exec(dib.message ?? '')?.[1];
-        if (!ours.missing.some((m) => m.name === name)) problem = `dib misses ${name}, imgc misses ${ours.missing.map((m) => m.name).join(',') || 'nothing'}`;
+        if (!ours.missing.some((m) => m.name === name))
+          problem = `dib misses ${name}, imgc misses ${ours.missing.map((m) => m.name).join(',') || 'nothing'}`;
       } else if (dib.error === 'AlreadyProvidedException') {
         if (!ours.conflicts.length) problem = 'dib finds an element provided twice, imgc does not';
       } else if (dib.error) problem = `dib: ${dib.error} ${dib.message}`;
       else if (ours.missing.length || ours.conflicts.length)
         problem = `imgc: missing ${ours.missing.map((m) => m.name).join(',')} conflicts ${ours.conflicts.map((c) => c.what).join(',')}`;
-      else if (!!dib.missingOs === oursOs) problem = `operating-system provided: dib ${!dib.missingOs}, imgc ${oursOs}`;
+      else if (!!dib.missingOs === oursOs)
+        problem = `operating-system provided: dib ${!dib.missingOs}, imgc ${oursOs}`;
       else if (JSON.stringify(dib.elements) !== JSON.stringify(oursNames))
         problem = `dib ${dib.elements?.join(' ')} ≠ imgc ${oursNames.join(' ')}`;
       if (problem) disagree.push(`${set.label} [${set.elements.join(' ')}]: ${problem}`);

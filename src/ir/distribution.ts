@@ -129,6 +129,11 @@ const guess = (id: string, release?: string): DistroGuess => {
   return g;
 };
 
+/** The codename of a numbered Debian release ("12" → bookworm); anything else as it is. */
+export function debianCodename(release: string): string {
+  return DEBIAN_CODENAMES[release] ?? release;
+}
+
 /** Debian and Ubuntu are released under codenames; a version number is turned into one. */
 function debianLike(id: 'debian' | 'ubuntu', version: string | undefined): DistroGuess {
   if (!version) return guess(id);

@@ -1,13 +1,8 @@
-/**
- * Builds the sample Debian image with `imgc build` for the output tests, with the same IR
- * (sample + pass-marker unit) and tree cache as the disk boot test, so every test starts
- * from the one cached tree instead of bootstrapping its own.
- */
-import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ImageIR } from '../../src/ir/schema.js';
+import { imgcFromSources, runToEnd } from '../helpers/run-to-end.js';
 import { repoRoot } from '../helpers/shared.js';
 import { markerUnit, markerUnitPath, markerWantsPath } from './marker.js';
 
@@ -18,33 +13,12 @@ export function testCacheDir(): string {
   return process.getuid?.() === 0 ? '/var/cache/imgc-test' : join(tmpdir(), 'imgc-test-cache');
 }
 
-export function imgc(
+export async function imgc(
   args: string[],
   timeoutMs: number,
 ): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(
-      process.execPath,
-      ['--import', 'tsx', join(repoRoot, 'test/exec/cli-entry.ts'), ...args],
-      {
-        cwd: repoRoot,
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
-    );
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (b: Buffer) => {
-      stdout += b.toString();
-    });
-    child.stderr.on('data', (b: Buffer) => {
-      stderr = (stderr + b.toString()).slice(-40_000);
-    });
-    const timer = setTimeout(() => child.kill('SIGINT'), timeoutMs);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
+  const [node, cliArgs] = imgcFromSources(args);
+  return runToEnd(node, cliArgs, { timeoutMs });
 }
 
 export interface SampleBuild {

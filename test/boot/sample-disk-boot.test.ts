@@ -1,11 +1,3 @@
-/**
- * The issue's done-criterion: the sample Debian image, built by `imgc build --output disk`, boots
- * in qemu with OVMF (TCG unless KVM proves it works) through systemd-boot, and a oneshot unit
- * prints the pass marker on the serial console. The test adds only that unit (a file and its
- * multi-user.target.wants link) to the sample's IR, and a first-boot script, whose unit imgc
- * writes and enables: its line on the console is what the boot waits for.
- */
-import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,48 +5,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ImageIR } from '../../src/ir/schema.js';
 import { ensureHostTools } from '../helpers/host-tools.js';
 import { bootDisk, runningQemuCount } from '../helpers/qemu.js';
-import { repoRoot } from '../helpers/shared.js';
 import { BOOT_MARKER, markerUnit, markerUnitPath, markerWantsPath } from './marker.js';
+import { imgc, sampleDefinition, testCacheDir } from './sample-build.js';
 
 const FIRST_BOOT_MARKER = 'IMGC-FIRST-BOOT-RAN';
 
-const sample = join(repoRoot, 'samples/blueprint/debian-minimal.toml');
+const sample = sampleDefinition;
 const BUILD_BOUND_MS = 1_200_000;
 const BOOT_BOUND_MS = 420_000;
-
-function testCacheDir(): string {
-  if (process.env.IMGC_TEST_CACHE) return process.env.IMGC_TEST_CACHE;
-  return process.getuid?.() === 0 ? '/var/cache/imgc-test' : join(tmpdir(), 'imgc-test-cache');
-}
-
-function imgc(
-  args: string[],
-  timeoutMs: number,
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(
-      process.execPath,
-      ['--import', 'tsx', join(repoRoot, 'test/exec/cli-entry.ts'), ...args],
-      {
-        cwd: repoRoot,
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
-    );
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (b: Buffer) => {
-      stdout += b.toString();
-    });
-    child.stderr.on('data', (b: Buffer) => {
-      stderr = (stderr + b.toString()).slice(-20_000);
-    });
-    const timer = setTimeout(() => child.kill('SIGINT'), timeoutMs);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
 
 let scratch: string;
 let disk: string;

@@ -1,23 +1,14 @@
-/**
- * The vmdb2 oracle (issue 20): the sample image, written as a vmdb2 specification by imgc,
- * is built by Debian's own vmdb2 and the disk boots in qemu (SeaBIOS → GRUB, TCG unless KVM
- * works) to the pass-marker unit. The host's apt mirror goes into the IR as its repository,
- * so vmdb2 debootstraps from the configured mirror. This machine's kernel has no
- * device-mapper, so kpartx is replaced by test/boot/vmdb2-shim/kpartx (loop devices with
- * offsets); everything else is vmdb2 as Debian ships it. The rootfs tarball vmdb2 caches
- * (--rootfs-tarball) is kept under testCacheDir(), keyed by the specification, so later runs
- * skip debootstrap and apt as vmdb2's own `unless: rootfs_unpacked` says.
- */
-import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hostSources } from '../../src/backends/debian/sources.js';
+import { localHost } from '../../src/backends/registry.js';
 import type { Repository } from '../../src/ir/schema.js';
 import { ensureHostTools } from '../helpers/host-tools.js';
 import { bootMachine, runningQemuCount } from '../helpers/qemu.js';
+import { runToEnd } from '../helpers/run-to-end.js';
 import { repoRoot } from '../helpers/shared.js';
 import { BOOT_MARKER } from './marker.js';
 import { imgc, sampleIr, testCacheDir } from './sample-build.js';
@@ -27,21 +18,8 @@ const BOOT_BOUND_MS = 420_000;
 const SHIM = join(repoRoot, 'test/boot/vmdb2-shim');
 
 function hostMirror(): Repository[] {
-  const read = (p: string) => {
-    try {
-      return readFileSync(p, 'utf8');
-    } catch {
-      return undefined;
-    }
-  };
-  const list = (d: string) => {
-    try {
-      return readdirSync(d);
-    } catch {
-      return [];
-    }
-  };
-  const main = hostSources(read, list).sources.find((s) => s.suites.includes('bookworm'));
+  const host = localHost();
+  const main = hostSources(host.readText, host.listDir).sources.find((s) => s.suites.includes('bookworm'));
   if (!main) throw new Error('the host has no apt source for bookworm');
   return [
     { id: 'host', type: 'apt', urls: [main.uris[0]!], suites: ['bookworm'], components: main.components },
@@ -54,24 +32,8 @@ function run(
   cwd: string,
   timeoutMs: number,
 ): Promise<{ code: number | null; log: string }> {
-  return new Promise((resolve) => {
-    const child = spawn('nice', ['-n', '10', cmd, ...args], {
-      cwd,
-      env: { ...process.env, PATH: `${SHIM}:${process.env.PATH}` },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let log = '';
-    const keep = (b: Buffer) => {
-      log = (log + b.toString()).slice(-30_000);
-    };
-    child.stdout.on('data', keep);
-    child.stderr.on('data', keep);
-    const timer = setTimeout(() => child.kill('SIGINT'), timeoutMs);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, log });
-    });
-  });
+  const env = { ...process.env, PATH: `${SHIM}:${process.env.PATH}` };
+  return runToEnd('nice', ['-n', '10', cmd, ...args], { cwd, env, timeoutMs, keepChars: 30_000 });
 }
 
 let scratch: string;

@@ -7,7 +7,7 @@
  * hostname, enabled units, the files the definition writes); every difference must be a row
  * of the table in docs/backends/equivalence.md, and every row must still be seen.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import {
   existsSync,
   mkdirSync,
@@ -20,10 +20,12 @@ import {
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hostSources } from '../../src/backends/debian/sources.js';
+import { localHost } from '../../src/backends/registry.js';
 import type { ImageIR, Repository } from '../../src/ir/schema.js';
 import { buildGate } from '../backends/family-build.js';
 import { markerUnit, markerUnitPath, markerWantsPath } from '../boot/marker.js';
 import { imgc, sampleDefinition, testCacheDir } from '../boot/sample-build.js';
+import { runToEnd } from '../helpers/run-to-end.js';
 import { repoRoot } from '../helpers/shared.js';
 import {
   type Difference,
@@ -65,48 +67,20 @@ function run(
   timeoutMs: number,
   env: Record<string, string> = {},
 ): Promise<Run> {
-  const t0 = Date.now();
-  return new Promise((resolve) => {
-    const child = spawn(cmd, args, {
-      cwd,
-      detached: true,
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, ...env },
-    });
-    let log = '';
-    const keep = (b: Buffer) => {
-      log = (log + b.toString()).slice(-20_000);
-    };
-    child.stdout.on('data', keep);
-    child.stderr.on('data', keep);
-    const timer = setTimeout(() => {
-      if (child.pid) process.kill(-child.pid, 'SIGKILL');
-    }, timeoutMs);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, log, seconds: (Date.now() - t0) / 1000 });
-    });
+  return runToEnd(cmd, args, {
+    cwd,
+    env: { ...process.env, ...env },
+    timeoutMs,
+    keepChars: 20_000,
+    onTimeout: 'kill-group',
   });
 }
 
 /** The host's apt sources as IR repositories, one per suite (KIWI takes one suite per repository). */
 function hostRepositories(): Repository[] {
-  const read = (p: string) => {
-    try {
-      return readFileSync(p, 'utf8');
-    } catch {
-      return undefined;
-    }
-  };
-  const list = (d: string) => {
-    try {
-      return readdirSync(d);
-    } catch {
-      return [];
-    }
-  };
+  const host = localHost();
   const repos: Repository[] = [];
-  for (const s of hostSources(read, list).sources)
+  for (const s of hostSources(host.readText, host.listDir).sources)
     for (const suite of s.suites)
       repos.push({
         id: suite,

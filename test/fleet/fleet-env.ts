@@ -8,6 +8,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
+import { runToEnd } from '../helpers/run-to-end.js';
 import { repoRoot } from '../helpers/shared.js';
 
 export interface RedisServer {
@@ -113,22 +114,7 @@ export function run(
   timeoutMs = 600_000,
 ): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const [node, ...rest] = cli(args);
-  return new Promise((resolve) => {
-    const child = spawn(node, rest, { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (b: Buffer) => {
-      stdout += b.toString();
-    });
-    child.stderr.on('data', (b: Buffer) => {
-      stderr = (stderr + b.toString()).slice(-40_000);
-    });
-    const timer = setTimeout(() => child.kill('SIGINT'), timeoutMs);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
+  return runToEnd(node, rest, { timeoutMs });
 }
 
 /**

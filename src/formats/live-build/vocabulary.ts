@@ -66,16 +66,6 @@ export const WRITTEN_IMAGE_TYPE: Readonly<Record<string, string>> = {
 /** live-build modes → distribution ids. */
 export const MODES: Readonly<Record<string, string>> = { debian: 'debian', ubuntu: 'ubuntu' };
 
-/** Debian release numbers → the suite lb config takes. */
-export const DEBIAN_NUMBERED: Readonly<Record<string, string>> = {
-  '9': 'stretch',
-  '10': 'buster',
-  '11': 'bullseye',
-  '12': 'bookworm',
-  '13': 'trixie',
-  '14': 'forky',
-};
-
 /** Package list files whose packages go into the image (live-build's *.list.chroot family). */
 export const CHROOT_LIST = /\.list(\.chroot(_install|_live)?)?$/;
 

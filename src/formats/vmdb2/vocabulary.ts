@@ -2,6 +2,7 @@
  * What the vmdb2 reader and writer agree on: the steps vmdb2 0.27 (Debian 12) knows with the
  * keys each declares, and the Debian architecture and release names.
  */
+import { debianCodename } from '../../ir/distribution.js';
 
 export type KeyKind = 'str' | 'list' | 'bool' | 'int' | 'map';
 
@@ -111,19 +112,9 @@ export function distroOfSuite(suite: string): 'debian' | 'ubuntu' | undefined {
   return undefined;
 }
 
-const DEBIAN_NUMBERED: Readonly<Record<string, string>> = {
-  '8': 'jessie',
-  '9': 'stretch',
-  '10': 'buster',
-  '11': 'bullseye',
-  '12': 'bookworm',
-  '13': 'trixie',
-  '14': 'forky',
-};
-
 /** The debootstrap suite for a Debian release number ("12" → bookworm); other releases as they are. */
 export function suiteOf(id: string | undefined, release: string): string {
-  return id === 'debian' ? (DEBIAN_NUMBERED[release] ?? release) : release;
+  return id === 'debian' ? debianCodename(release) : release;
 }
 
 /** The template vmdb2 replaces with its --output (or --image) file. */

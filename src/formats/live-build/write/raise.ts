@@ -11,11 +11,12 @@ import { translateCodes } from '../../../diagnostics/codes/translate.js';
 import { diag } from '../../../diagnostics/define.js';
 import type { Diagnostic } from '../../../diagnostics/types.js';
 import { ARCH_TO_DEB } from '../../../distros/debian.js';
+import { debianCodename } from '../../../ir/distribution.js';
 import type { ImageIR } from '../../../ir/schema.js';
 import type { OutputFile, WriteOptions, WriteResult } from '../../contract.js';
 import { liveBuildCodes } from '../codes.js';
 import type { LiveBuildExtension } from '../extension.js';
-import { DEBIAN_NUMBERED, MODES, WRITTEN_IMAGE_TYPE } from '../vocabulary.js';
+import { MODES, WRITTEN_IMAGE_TYPE } from '../vocabulary.js';
 
 const TARGET = 'live-build';
 const INCLUDES = 'config/includes.chroot_after_packages';
@@ -55,7 +56,7 @@ function distributionOptions(ir: ImageIR, out: Out): void {
     );
   }
   if (d.release) {
-    const suite = d.id === 'debian' ? (DEBIAN_NUMBERED[d.release] ?? d.release) : d.release;
+    const suite = d.id === 'debian' ? debianCodename(d.release) : d.release;
     if (suite !== d.release)
       approx(out, '/distribution/release', `lb config takes the suite: ${d.release} is written as ${suite}`);
     if (mode || !d.id) out.options.push(['distribution', suite]);

@@ -143,4 +143,18 @@ export const dibCodes = defineCodes({
       `element ${p.element} provides operating-system, but imgc does not know which distribution it installs`,
     hint: 'pass --distro id[:release]',
   },
+  storageFrom: {
+    code: 'IMGC3820',
+    severity: 'info',
+    summary: 'the block-device configuration the disk layout was taken from, as disk-image-create chooses it',
+    message: (p: { from: string }) => `disk layout from ${p.from}`,
+  },
+  storageNotCarried: {
+    code: 'IMGC3821',
+    severity: 'info',
+    summary:
+      'a block-device setting the IR storage has no field for; the whole configuration is kept as dib extension data',
+    message: (p: { what: string }) =>
+      `${p.what} has no IR storage field; kept in the dib extension's block-device configuration`,
+  },
 });

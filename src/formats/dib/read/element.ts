@@ -30,7 +30,7 @@ export interface ElementContent {
   environment: { name: string; parsed: EnvironmentFile }[];
   scripts: { dir: string; name: string; file: string }[];
   /** block-device-*.yaml files, parsed */
-  blockDevice: { file: string; config: unknown }[];
+  blockDevice: { file: string; config: unknown; positions: PositionTable }[];
   /** folders and files the IR has no field for (relative to the element), with their paths */
   other: { entry: string; file: string }[];
   hasStatic: boolean;
@@ -205,7 +205,7 @@ export function readElement(dir: string): ElementContent {
     } else if (entry === 'static') content.hasStatic = true;
     else if (/^block-device-.*\.yaml$/.test(entry)) {
       const parsed = readYaml(path, entry, diagnostics);
-      if (parsed) content.blockDevice.push({ file: path, config: parsed.value });
+      if (parsed) content.blockDevice.push({ file: path, config: parsed.value, positions: parsed.positions });
     } else if (!READ_ENTRIES.has(entry)) content.other.push({ entry, file: path });
   }
   return content;

@@ -9,10 +9,12 @@ import type { ImageIR, PackageRef } from '../../../ir/schema.js';
 import { dibCodes } from '../codes.js';
 import { type DibExtension, EXTENSION_ID } from '../extension.js';
 import { distroOfElement, PHASES, releaseOf, unameArch } from '../vocabulary.js';
+import { lowerBlockDevice } from './block-device.js';
 import { type ElementContent, readElement } from './element.js';
 import { type Known, resolveEnvironment } from './environment.js';
 import { type ElementRef, type Expansion, expandElements, findElements } from './expand.js';
 import { type Context, decide, mapName } from './packages.js';
+import { parseDibYaml } from './yaml.js';
 
 export interface ListInput {
   /** the elements asked for, each where it was asked */
@@ -103,7 +105,19 @@ export function lowerElementList(input: ListInput): Lowered {
     ir.packages.install.push({ name: p.name });
   });
   lowerScripts(expansion.elements, contents, input.sourceDir, ir, positions, diagnostics);
-  lowerRest(expansion.elements, contents, env, input.sourceDir, ir, positions, diagnostics, ext);
+  const blockDeviceElement = expansion.provided.get('block-device')?.[0];
+  lowerRest(
+    expansion.elements,
+    contents,
+    env,
+    arch,
+    blockDeviceElement,
+    input.sourceDir,
+    ir,
+    positions,
+    diagnostics,
+    ext,
+  );
 
   const known: Record<string, string> = {};
   for (const [k, v] of [...env.entries()].sort()) known[k] = v.value;
@@ -292,6 +306,8 @@ function lowerRest(
   elements: readonly ElementRef[],
   contents: ReadonlyMap<string, ElementContent>,
   env: ReadonlyMap<string, Known>,
+  arch: string | undefined,
+  provider: string | undefined,
   sourceDir: string,
   ir: ImageIR,
   positions: PositionTable,
@@ -315,20 +331,104 @@ function lowerRest(
         note(`static/ of ${el.name} (copied only with the install-static element)`, dir);
       }
     }
-    for (const b of content.blockDevice) {
+    for (const b of content.blockDevice)
       blockDevice.push({ from: relative(sourceDir, b.file), config: b.config });
-      note(`block-device configuration ${relative(el.dir, b.file)} of ${el.name}`, b.file);
-    }
     for (const o of content.other) {
       other.push(`${el.name}/${o.entry}`);
       note(`${o.entry} of ${el.name}`, o.file);
     }
   }
   const inline = env.get('DIB_BLOCK_DEVICE_CONFIG');
-  if (inline) {
-    blockDevice.push({ from: 'DIB_BLOCK_DEVICE_CONFIG', config: inline.value });
-    diagnostics.push(diag(dibCodes.notCarried, { what: 'DIB_BLOCK_DEVICE_CONFIG' }, inline.at));
-  }
+  if (inline) blockDevice.push({ from: 'DIB_BLOCK_DEVICE_CONFIG', config: inline.value });
+  const used = lowerStorage(
+    elements,
+    contents,
+    inline,
+    arch,
+    provider,
+    sourceDir,
+    ir,
+    positions,
+    diagnostics,
+  );
+  for (const el of elements)
+    for (const b of contents.get(el.name)!.blockDevice)
+      if (b.file !== used)
+        diagnostics.push(
+          diag(
+            dibCodes.notCarried,
+            {
+              what: `block-device configuration ${relative(el.dir, b.file)} of ${el.name} (not the one disk-image-create uses)`,
+            },
+            { file: b.file, line: 1, column: 1 },
+          ),
+        );
   if (other.length) ext.other = other;
   if (blockDevice.length) ext.blockDevice = blockDevice;
+}
+
+/**
+ * The disk layout, from the configuration disk-image-create would use: DIB_BLOCK_DEVICE_CONFIG,
+ * else the block-device-<ARCH>.yaml or block-device-default.yaml of the element that provides
+ * block-device. With neither the IR has no storage (dib's built-in one-partition layout is not assumed).
+ */
+function lowerStorage(
+  elements: readonly ElementRef[],
+  contents: ReadonlyMap<string, ElementContent>,
+  inline: Known | undefined,
+  arch: string | undefined,
+  provider: string | undefined,
+  sourceDir: string,
+  ir: ImageIR,
+  positions: PositionTable,
+  diagnostics: Diagnostic[],
+): string | undefined {
+  let chosen: { config: unknown; positions: PositionTable; from: string; at: SourcePosition } | undefined;
+  if (inline) {
+    if (inline.value.startsWith('file://')) {
+      diagnostics.push(
+        diag(
+          dibCodes.storageNotCarried,
+          { what: `DIB_BLOCK_DEVICE_CONFIG=${inline.value} (a file outside the elements)` },
+          inline.at,
+        ),
+      );
+      return;
+    }
+    const parsed = parseDibYaml(inline.value, inline.at.file);
+    if (!parsed.ok) {
+      diagnostics.push(
+        diag(dibCodes.malformed, { what: 'DIB_BLOCK_DEVICE_CONFIG', detail: parsed.message }, inline.at),
+      );
+      return;
+    }
+    const at: PositionTable = {};
+    for (const k of Object.keys(parsed.positions)) at[k] = inline.at;
+    chosen = { config: parsed.value, positions: at, from: 'DIB_BLOCK_DEVICE_CONFIG', at: inline.at };
+  } else if (provider && elements.some((e) => e.name === provider)) {
+    const configs = contents.get(provider)!.blockDevice;
+    const own = configs.find((c) => {
+      const m = /block-device-(.+)\.yaml$/.exec(c.file);
+      return !!arch && !!m && m[1] !== 'default' && (unameArch(m[1]!) ?? m[1]) === arch;
+    });
+    const pick = own ?? configs.find((c) => c.file.endsWith('block-device-default.yaml'));
+    if (pick)
+      chosen = {
+        config: pick.config,
+        positions: pick.positions,
+        from: `${relative(sourceDir, pick.file)} of ${provider}, the element that provides block-device`,
+        at: { file: pick.file, line: 1, column: 1 },
+      };
+  }
+  if (!chosen) return undefined;
+  const lowered = lowerBlockDevice(chosen.config, chosen.positions);
+  ir.storage = lowered.storage;
+  Object.assign(positions, lowered.positions);
+  positions['/storage'] ??= chosen.at;
+  diagnostics.push(diag(dibCodes.storageFrom, { from: chosen.from }, chosen.at, { pointer: '/storage' }));
+  for (const n of lowered.notCarried)
+    diagnostics.push(
+      diag(dibCodes.storageNotCarried, { what: n.what }, chosen.positions[n.ptr] ?? chosen.at),
+    );
+  return chosen.at.file;
 }

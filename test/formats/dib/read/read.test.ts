@@ -66,14 +66,20 @@ describe('dib reader: an element folder', () => {
     expect(ir.overlays).toEqual([{ source: 'static', destination: '/', kind: 'extra' }]);
   });
 
-  it('keeps svc-map and block-device configs as extension data with a note at their file', async () => {
+  it('keeps svc-map as extension data with a note at its file; the block-device provider gives the storage', async () => {
     const r = await read(join(elements, 'web'));
     const ext = r.ir!.extensions.dib as DibExtension;
     expect(ext.other).toEqual(['web/svc-map']);
-    expect(ext.blockDevice?.[0]?.from).toBe('../disk-layout/block-device-default.yaml');
     const notes = r.diagnostics.filter((d) => d.code === 'IMGC3811').map((d) => d.file);
     expect(notes.some((f) => f?.endsWith('web/svc-map'))).toBe(true);
-    expect(notes.some((f) => f?.endsWith('block-device-default.yaml'))).toBe(true);
+    expect(ext.blockDevice?.[0]?.from).toBe('../disk-layout/block-device-default.yaml');
+    expect(r.ir!.storage).toMatchObject({
+      partitionTable: 'gpt',
+      mode: 'explicit',
+      partitions: [{ name: 'root', grow: true }],
+    });
+    const from = r.diagnostics.find((d) => d.code === 'IMGC3820')!;
+    expect(from.file).toMatch(/disk-layout\/block-device-default\.yaml$/);
   });
 
   it('reads environment.d without running it', async () => {

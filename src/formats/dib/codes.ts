@@ -107,7 +107,7 @@ export const dibCodes = defineCodes({
     severity: 'info',
     summary: "element phase scripts became IR scripts; they expect dib's environment when run",
     message: (p: { element: string; count: number; phases: string }) =>
-      `${p.count} script(s) of element ${p.element} (${p.phases}) kept as IR scripts; they call dib helpers (install-packages, dib-lib) and read dib variables`,
+      `${p.count} script(s) of element ${p.element} (${p.phases}) kept as IR scripts; dib runs them with its own helpers (install-packages, dib-lib) and variables ($TARGET_ROOT, DIB_*) available, which other builders do not provide`,
   },
   packageUnmapped: {
     code: 'IMGC3815',

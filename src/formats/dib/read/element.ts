@@ -27,7 +27,7 @@ export interface ElementContent {
   packages: PackageSpec[];
   /** pkg-map as parsed (family / distro / release / default maps) */
   pkgMap?: Record<string, unknown>;
-  environment: { name: string; parsed: EnvironmentFile }[];
+  environment: { name: string; file: string; parsed: EnvironmentFile }[];
   scripts: { dir: string; name: string; file: string }[];
   /** block-device-*.yaml files, parsed */
   blockDevice: { file: string; config: unknown; positions: PositionTable }[];
@@ -189,7 +189,11 @@ export function readElement(dir: string): ElementContent {
       for (const name of files(path)) {
         const file = join(path, name);
         try {
-          content.environment.push({ name, parsed: readEnvironmentFile(readInputTextSync(file), file) });
+          content.environment.push({
+            name,
+            file,
+            parsed: readEnvironmentFile(readInputTextSync(file), file),
+          });
         } catch (e) {
           diagnostics.push(
             diag(

@@ -76,10 +76,12 @@ export function lowerElementList(input: ListInput): Lowered {
     diagnostics.push(...content.diagnostics);
   }
   const envFiles = expansion.elements.flatMap((el) =>
-    contents.get(el.name)!.environment.map((f) => ({ element: el.name, name: f.name, parsed: f.parsed })),
+    contents
+      .get(el.name)!
+      .environment.map((f) => ({ element: el.name, name: f.name, file: f.file, parsed: f.parsed })),
   );
   for (const f of envFiles) {
-    files.push(f.parsed.assignments[0]?.at.file ?? '');
+    files.push(f.file);
     if (f.parsed.logicAt)
       diagnostics.push(
         diag(

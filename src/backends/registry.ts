@@ -1,6 +1,7 @@
 /** The backends imgc knows. Plugins will add theirs through the same list. */
 import { readdirSync, readFileSync } from 'node:fs';
 import { arch } from 'node:os';
+import { lookupTable } from '../lib/lookup-table.js';
 import { archBackend } from './arch/index.js';
 import type { Backend, HostFacts } from './contract.js';
 import { debianBackend } from './debian/index.js';
@@ -28,14 +29,14 @@ export class BackendRegistry {
   }
 }
 
-const unameArch: Record<string, string> = {
+const unameArch: Record<string, string> = lookupTable({
   x64: 'x86_64',
   arm64: 'aarch64',
   ia32: 'i686',
   ppc64: 'ppc64le',
   s390x: 's390x',
   riscv64: 'riscv64',
-};
+});
 
 /** The machine imgc runs on. */
 export function localHost(): HostFacts {

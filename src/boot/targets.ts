@@ -8,6 +8,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
 import { extname, join } from 'node:path';
+import { lookupTable } from '../lib/lookup-table.js';
 
 export type Firmware = 'ovmf' | 'seabios';
 export type BootKind = 'disk' | 'iso' | 'uki' | 'pxe';
@@ -23,13 +24,13 @@ export interface BootTarget {
 }
 
 const ESP_GUID = Buffer.from('28732ac11ff8d211ba4b00a0c93ec93b', 'hex');
-const DISK_FORMATS: Record<string, string> = {
+const DISK_FORMATS: Record<string, string> = lookupTable({
   '.raw': 'raw',
   '.img': 'raw',
   '.qcow2': 'qcow2',
   '.vmdk': 'vmdk',
   '.vhdx': 'vhdx',
-};
+});
 
 async function readAt(path: string, offset: number, length: number): Promise<Buffer> {
   const f = await open(path, 'r');

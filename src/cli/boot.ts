@@ -12,6 +12,7 @@ import { bootMachine, ovmf, runInteractive } from '../boot/qemu.js';
 import { bootTarget, type Firmware } from '../boot/targets.js';
 import { commandCodes } from '../diagnostics/codes/commands.js';
 import { diag } from '../diagnostics/define.js';
+import { lookupTable } from '../lib/lookup-table.js';
 import { collect } from './options.js';
 import { EXIT, type Io, printDiagnostics } from './output.js';
 import type { CommandContext } from './register.js';
@@ -51,7 +52,7 @@ function serve(dir: string, port: number): Promise<Server> {
   });
 }
 
-const FIRMWARE: Record<string, Firmware> = { uefi: 'ovmf', bios: 'seabios' };
+const FIRMWARE: Record<string, Firmware> = lookupTable({ uefi: 'ovmf', bios: 'seabios' });
 const NAMES: Record<Firmware, string> = { ovmf: 'UEFI firmware (OVMF)', seabios: 'BIOS (SeaBIOS)' };
 
 export async function runBoot(io: Io, path: string, flags: BootFlags): Promise<number> {

@@ -5,6 +5,7 @@
  * catalogue, and `test/diagnostics/catalogue.test.ts` checks that every code is unique and well-formed.
  */
 
+import { lookupTable } from '../lib/lookup-table.js';
 import { backendCodes } from './codes/backends.js';
 import { batchCodes } from './codes/batch.js';
 import { buildCodes } from './codes/build.js';
@@ -25,7 +26,7 @@ import { scriptCodes } from './codes/scripts.js';
 import { translateCodes } from './codes/translate.js';
 import type { CodeDef } from './define.js';
 
-export const areaCatalogue: Record<string, Record<string, CodeDef<any>>> = {
+export const areaCatalogue: Record<string, Record<string, CodeDef<any>>> = lookupTable({
   core: coreCodes,
   disk: diskCodes,
   outputs: outputCodes,
@@ -44,4 +45,4 @@ export const areaCatalogue: Record<string, Record<string, CodeDef<any>>> = {
   fleet: fleetCodes,
   reproducible: reproducibleCodes,
   golden: goldenCodes,
-};
+});

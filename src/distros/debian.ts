@@ -1,4 +1,5 @@
 /** Release names of Debian and Ubuntu, and how IR spellings (numbers, aliases) map to suites. */
+import { lookupTable } from '../lib/lookup-table.js';
 
 interface Release {
   suite: string;
@@ -24,7 +25,7 @@ const ubuntu: Release[] = [
   { suite: 'questing', versionId: '25.10', aliases: ['25.10'] },
 ];
 
-export const releaseTable: Record<string, Release[]> = { debian, ubuntu };
+export const releaseTable: Record<string, Release[]> = lookupTable({ debian, ubuntu });
 
 /** Unstable suites have no -updates and -security companions. */
 export function isRolling(distribution: string, suite: string): boolean {
@@ -50,7 +51,7 @@ export function familyOfSuite(suite: string): string | undefined {
   return undefined;
 }
 
-const debArch: Record<string, string> = {
+const debArch: Record<string, string> = lookupTable({
   x86_64: 'amd64',
   amd64: 'amd64',
   aarch64: 'arm64',
@@ -63,10 +64,10 @@ const debArch: Record<string, string> = {
   ppc64el: 'ppc64el',
   s390x: 's390x',
   riscv64: 'riscv64',
-};
+});
 
 /** Debian (dpkg) architecture → the IR's kernel spelling, for formats that name dpkg's. */
-export const DEB_TO_ARCH: Readonly<Record<string, string>> = {
+export const DEB_TO_ARCH: Readonly<Record<string, string>> = lookupTable({
   amd64: 'x86_64',
   arm64: 'aarch64',
   armhf: 'armv7l',
@@ -77,7 +78,7 @@ export const DEB_TO_ARCH: Readonly<Record<string, string>> = {
   riscv64: 'riscv64',
   mips64el: 'mips64',
   loong64: 'loongarch64',
-};
+});
 
 /** The IR's kernel spelling → Debian (dpkg) architecture: DEB_TO_ARCH turned around. */
 export const ARCH_TO_DEB: Readonly<Record<string, string>> = Object.fromEntries(

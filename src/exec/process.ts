@@ -7,9 +7,10 @@
  */
 import { spawn } from 'node:child_process';
 import type { Writable } from 'node:stream';
+import { lookupTable } from '../lib/lookup-table.js';
 
 /** Debian packages that provide the host tools imgc runs, for the "not installed" message. */
-export const HOST_TOOL_PACKAGES: Readonly<Record<string, string>> = {
+export const HOST_TOOL_PACKAGES: Readonly<Record<string, string>> = lookupTable({
   unshare: 'util-linux',
   setpriv: 'util-linux',
   mkswap: 'util-linux',
@@ -35,7 +36,7 @@ export const HOST_TOOL_PACKAGES: Readonly<Record<string, string>> = {
   gzip: 'gzip',
   sh: 'dash',
   chattr: 'e2fsprogs',
-};
+});
 
 export function packageOf(tool: string): string {
   return HOST_TOOL_PACKAGES[tool] ?? tool;

@@ -14,6 +14,7 @@ import { checkedLock } from '../exec/package-lock.js';
 import type { FormatOptions } from '../formats/contract.js';
 import type { FormatRegistry } from '../formats/registry.js';
 import type { OutputType } from '../ir/schema.js';
+import { lookupTable } from '../lib/lookup-table.js';
 import { bundleDefinition } from './bundle.js';
 import {
   buildQueueName,
@@ -64,7 +65,7 @@ export interface SubmitResult {
   diagnostics: Diagnostic[];
 }
 
-const ARCH_OF: Record<string, string> = { amd64: 'x86_64', arm64: 'aarch64', x64: 'x86_64' };
+const ARCH_OF: Record<string, string> = lookupTable({ amd64: 'x86_64', arm64: 'aarch64', x64: 'x86_64' });
 export const queueArch = (arch: string) => ARCH_OF[arch] ?? arch;
 const newId = (kind: string) => `${kind}-${randomBytes(6).toString('hex')}`;
 

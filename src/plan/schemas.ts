@@ -1,7 +1,9 @@
 /** The plan's JSON Schemas: the whole plan, and one per step type for its options. */
+
+import { lookupTable } from '../lib/lookup-table.js';
 import { BuildPlan, stepOptionSchemas, stepTypes } from './steps.js';
 
-export const planSchemaFiles: Record<string, unknown> = {
+export const planSchemaFiles: Record<string, unknown> = lookupTable({
   'plan/plan.schema.json': BuildPlan,
   ...Object.fromEntries(
     stepTypes.map((type) => [
@@ -13,4 +15,4 @@ export const planSchemaFiles: Record<string, unknown> = {
       },
     ]),
   ),
-};
+});

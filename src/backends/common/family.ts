@@ -5,6 +5,7 @@ import { diag } from '../../diagnostics/define.js';
 import type { Diagnostic } from '../../diagnostics/types.js';
 import type { FormatOptions } from '../../formats/contract.js';
 import type { ImageIR, Repository } from '../../ir/schema.js';
+import { lookupTable } from '../../lib/lookup-table.js';
 import type { StepDraft, StepOptions } from '../../plan/steps.js';
 import type { Awaitable, HostFacts, PlanInput, ResolvedDistribution } from '../contract.js';
 
@@ -21,7 +22,7 @@ export function wantedDistribution(ir: ImageIR, options: FormatOptions, fallback
   return { id, release };
 }
 
-const archAliases: Record<string, string> = { amd64: 'x86_64', arm64: 'aarch64', x64: 'x86_64' };
+const archAliases: Record<string, string> = lookupTable({ amd64: 'x86_64', arm64: 'aarch64', x64: 'x86_64' });
 
 /** Builds run the target's own binaries (scriptlets, hooks), so only the host architecture works. */
 export function checkArchitecture(

@@ -17,6 +17,7 @@ import {
 } from '../../distros/debian.js';
 import type { FormatOptions } from '../../formats/contract.js';
 import type { ImageIR, Initrd, Repository } from '../../ir/schema.js';
+import { lookupTable } from '../../lib/lookup-table.js';
 import { FAMILY_STEP_TYPES, familyExecutor, type RootLayout } from '../common/configure.js';
 import { optionString, wantedDistribution } from '../common/family.js';
 import {
@@ -161,14 +162,14 @@ function kernelPackages(dist: ResolvedDistribution, ir: ImageIR): string[] {
 }
 
 /** Compressors the initrd generators call inside the image; without them they fall back to gzip silently. */
-const COMPRESSOR_PACKAGES: Record<string, string> = {
+const COMPRESSOR_PACKAGES: Record<string, string> = lookupTable({
   xz: 'xz-utils',
   zstd: 'zstd',
   lz4: 'lz4',
   lzma: 'xz-utils',
   bzip2: 'bzip2',
   lzop: 'lzop',
-};
+});
 
 function initrdPackages(initrd: Initrd | undefined): string[] {
   const compressor = initrd?.compression ? COMPRESSOR_PACKAGES[initrd.compression] : undefined;

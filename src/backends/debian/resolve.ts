@@ -5,6 +5,7 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { lookupTable } from '../../lib/lookup-table.js';
 import {
   type FailedResolution,
   metadataCache,
@@ -19,7 +20,7 @@ import type {
   ResolvedPackage,
 } from '../contract.js';
 
-const APT_BASE: Record<string, string[]> = {
+const APT_BASE: Record<string, string[]> = lookupTable({
   extract: [],
   custom: [],
   essential: ['?essential'],
@@ -29,7 +30,7 @@ const APT_BASE: Record<string, string[]> = {
   buildd: ['?essential', 'apt', '?priority(required)', 'build-essential'],
   important: ['?essential', 'apt', '?priority(required)', '?priority(important)'],
   standard: ['?essential', 'apt', '?priority(required)', '?priority(important)', '?priority(standard)'],
-};
+});
 
 /** `Inst name [old] (version suite [arch])` of apt's simulation. */
 const APT_INST = /^Inst (\S+) (?:\[[^\]]*\] )?\((\S+) (.*?) \[(\S+)\]\)/;

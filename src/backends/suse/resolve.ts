@@ -6,11 +6,12 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { lookupTable } from '../../lib/lookup-table.js';
 import { metadataCache, refreshAndSolve, resolveInScratch, settingText } from '../common/resolver.js';
 import { KEY_DIR_PLACEHOLDER } from '../common/rpm-repos.js';
 import type { PackageRequest, Resolution, ResolveContext, ResolvedPackage } from '../contract.js';
 
-const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
+const ENTITIES: Record<string, string> = lookupTable({ amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" });
 const xmlText = (text: string) => text.replace(/&(amp|lt|gt|quot|apos);/g, (_, e: string) => ENTITIES[e]!);
 
 const SOLVABLE = /<solvable type="package" name="([^"]+)" edition="([^"]+)" arch="([^"]+)"/g;

@@ -1,7 +1,8 @@
 /** What the Packer reader and writer agree on: builder kinds, their disk formats, and the install commands. */
+import { lookupTable } from '../../lib/lookup-table.js';
 
 /** Output (disk) format a builder makes, when the builder type fixes it. */
-export const BUILDER_FORMAT: Readonly<Record<string, string>> = {
+export const BUILDER_FORMAT: Readonly<Record<string, string>> = lookupTable({
   'virtualbox-iso': 'ova',
   'virtualbox-ovf': 'ova',
   'vmware-iso': 'vmdk',
@@ -16,7 +17,7 @@ export const BUILDER_FORMAT: Readonly<Record<string, string>> = {
   'azure-arm': 'vhd',
   googlecompute: 'gce',
   'parallels-iso': 'hdd',
-};
+});
 
 /** Builder settings the IR holds; the rest stay Packer data. */
 export const MAPPED_SETTINGS = ['disk_size', 'format', 'vm_name'] as const;
@@ -32,12 +33,12 @@ export const INSTALLER_SETTINGS = [
 ];
 
 /** One provisioner line installs packages: the command per package manager, as the writer spells it. */
-export const INSTALL_COMMANDS: Readonly<Record<string, string>> = {
+export const INSTALL_COMMANDS: Readonly<Record<string, string>> = lookupTable({
   debian: 'apt-get install -y',
   redhat: 'dnf install -y',
   suse: 'zypper --non-interactive install',
   arch: 'pacman -S --noconfirm',
-};
+});
 
 /** The variable a `${var.x}`, `var.x` or legacy `{{user `x`}}` reference names, when that is the whole value. */
 export function referencedVariable(value: string): string | undefined {
@@ -47,7 +48,12 @@ export function referencedVariable(value: string): string | undefined {
   return m?.[1];
 }
 
-/** Legacy `{{user `x`}}` references → HCL2 `${var.x}`. */
+/**
+ * Legacy `{{user `x`}}` references → HCL2 `${var.x}`, and `{{template_dir}}` → `${path.root}`:
+ * Packer has no template folder for its Go templates in an HCL2 template, and refuses it there.
+ */
 export function hclReferences(value: string): string {
-  return value.replace(/\{\{\s*user\s+`([A-Za-z_][A-Za-z0-9_-]*)`\s*\}\}/g, '${var.$1}');
+  return value
+    .replace(/\{\{\s*user\s+`([A-Za-z_][A-Za-z0-9_-]*)`\s*\}\}/g, '${var.$1}')
+    .replace(/\{\{\s*template_dir\s*\}\}/g, '${path.root}');
 }

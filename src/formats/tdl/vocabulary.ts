@@ -1,4 +1,5 @@
 /** What the TDL reader and writer agree on (Oz's TDL.py and tdl.rng). */
+import { lookupTable } from '../../lib/lookup-table.js';
 
 export const ARCHES = ['i386', 'x86_64', 'ppc64', 'ppc64le', 'aarch64', 'armv7l', 's390x'];
 
@@ -11,7 +12,7 @@ export const DISK_SIZE = /^([0-9]*) *([GT]?)$/;
 
 /** Sizes with byte units, which later Oz releases accept (2EiB, 10ZB, 10000000 B). */
 const UNIT_SIZE = /^([0-9]+) *([KMGTPEZY]i?B|B)$/;
-const POWER: Record<string, number> = { K: 1, M: 2, G: 3, T: 4, P: 5, E: 6, Z: 7, Y: 8 };
+const POWER: Record<string, number> = lookupTable({ K: 1, M: 2, G: 3, T: 4, P: 5, E: 6, Z: 7, Y: 8 });
 
 /** Bytes of a size with a byte unit, or undefined when it has none. */
 export function unitSizeBytes(size: string): bigint | undefined {
@@ -30,8 +31,13 @@ export function ozGigabytes(bytes: bigint): string {
 }
 
 /** Oz OS names with a numbered major (RHEL-7, CentOS-7, OL-7, SL-6) → os-release ID. */
-const MAJOR_NAMED: Record<string, string> = { RHEL: 'rhel', CentOS: 'centos', OL: 'ol', SL: 'scientific' };
-const PLAIN: Record<string, string> = {
+const MAJOR_NAMED: Record<string, string> = lookupTable({
+  RHEL: 'rhel',
+  CentOS: 'centos',
+  OL: 'ol',
+  SL: 'scientific',
+});
+const PLAIN: Record<string, string> = lookupTable({
   Fedora: 'fedora',
   Debian: 'debian',
   Ubuntu: 'ubuntu',
@@ -43,7 +49,7 @@ const PLAIN: Record<string, string> = {
   Mandrake: 'mandrake',
   Mandriva: 'mandriva',
   ALTLinux: 'altlinux',
-};
+});
 
 /** The IR distribution an Oz os name and version stand for. */
 export function distributionOf(name: string, version: string): { id: string; release: string } | undefined {
@@ -69,7 +75,7 @@ export function ozOsOf(id: string, release: string): { name: string; version: st
 }
 
 /** Debian and Ubuntu codenames → the numbered versions Oz names them by. */
-const VERSION_OF_CODENAME: Record<string, string> = {
+const VERSION_OF_CODENAME: Record<string, string> = lookupTable({
   buster: '10',
   bullseye: '11',
   bookworm: '12',
@@ -77,14 +83,19 @@ const VERSION_OF_CODENAME: Record<string, string> = {
   focal: '20.04',
   jammy: '22.04',
   noble: '24.04',
-};
+});
 
 export function ozVersionOf(release: string): string {
   return VERSION_OF_CODENAME[release] ?? release;
 }
 
 /** Debian's name for an architecture, in installer paths. */
-const DEB_ARCH: Record<string, string> = { x86_64: 'amd64', aarch64: 'arm64', i686: 'i386', i386: 'i386' };
+const DEB_ARCH: Record<string, string> = lookupTable({
+  x86_64: 'amd64',
+  aarch64: 'arm64',
+  i686: 'i386',
+  i386: 'i386',
+});
 
 /** The install tree a distribution publishes for Oz's url install, when it has a public one. */
 export function publicInstallTree(id: string, release: string, arch: string): string | undefined {

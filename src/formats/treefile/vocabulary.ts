@@ -1,12 +1,13 @@
 /** What the treefile reader and writer agree on (rpm-ostree docs/treefile.md). */
+import { lookupTable } from '../../lib/lookup-table.js';
 
 /** Keys rpm-ostree also accepts with underscores; the reader uses the dashed spelling. */
-export const KEY_ALIASES: Readonly<Record<string, string>> = {
+export const KEY_ALIASES: Readonly<Record<string, string>> = lookupTable({
   gpg_key: 'gpg-key',
   boot_location: 'boot-location',
   default_target: 'default-target',
   automatic_version_prefix: 'automatic-version-prefix',
-};
+});
 
 /** Keys that steer include resolution; consumed by it, never merged. */
 export const INCLUDE_KEYS = ['include', 'arch-include', 'conditional-include', 'variables'] as const;
@@ -86,13 +87,13 @@ export const SUBSTITUTED_KEYS = new Set([
 export const INCLUDE_MAXDEPTH = 50;
 
 /** Node's process.arch → rpm's basearch. */
-const NODE_ARCH: Readonly<Record<string, string>> = {
+const NODE_ARCH: Readonly<Record<string, string>> = lookupTable({
   x64: 'x86_64',
   arm64: 'aarch64',
   ppc64: 'ppc64le',
   s390x: 's390x',
   ia32: 'i386',
-};
+});
 
 export function basearchOf(arch: string): string {
   const a = NODE_ARCH[arch] ?? arch;

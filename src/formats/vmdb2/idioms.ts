@@ -4,6 +4,7 @@
  * A chroot step that is exactly one of these is read back as the IR field; anything else
  * stays a script.
  */
+import { lookupTable } from '../../lib/lookup-table.js';
 
 /** Quotes a word for /bin/sh with single quotes when it needs quoting. */
 export function shellQuote(word: string): string {
@@ -51,14 +52,14 @@ export interface UserCommand {
   hash?: string;
 }
 
-const USERADD_FLAGS: Record<string, keyof UserCommand> = {
+const USERADD_FLAGS: Record<string, keyof UserCommand> = lookupTable({
   '-u': 'uid',
   '-c': 'description',
   '-s': 'shell',
   '-d': 'home',
   '-G': 'groups',
   '-p': 'hash',
-};
+});
 
 export function useraddCommand(user: UserCommand): string {
   const words = ['useradd', '-m'];

@@ -3,6 +3,7 @@
  * keys each declares, and the Debian architecture and release names.
  */
 import { debianCodename } from '../../ir/distribution.js';
+import { lookupTable } from '../../lib/lookup-table.js';
 
 export type KeyKind = 'str' | 'list' | 'bool' | 'int' | 'map';
 
@@ -18,9 +19,9 @@ const spec = (required: string[], optional: Record<string, KeyKind> = {}): StepS
 });
 
 /** Keys every step may carry. */
-export const COMMON_KEYS: Readonly<Record<string, KeyKind>> = { unless: 'str' };
+export const COMMON_KEYS: Readonly<Record<string, KeyKind>> = lookupTable({ unless: 'str' });
 
-export const STEPS: Readonly<Record<string, StepSpec>> = {
+export const STEPS: Readonly<Record<string, StepSpec>> = lookupTable({
   mkimg: spec(['size']),
   mklabel: spec(['device']),
   mkpart: spec(['device', 'start', 'end'], { tag: 'str', 'part-tag': 'str', 'fs-type': 'str' }),
@@ -71,7 +72,7 @@ export const STEPS: Readonly<Record<string, StepSpec>> = {
   set_part_flag: spec(['tag', 'flag'], { state: 'str' }),
   echo: spec([], { teardown: 'str' }),
   error: spec(['teardown']),
-};
+});
 
 /** Steps that only drive the build: imgc's own builders do what they do. */
 export const MECHANICS = new Set(['kpartx', 'fstab', 'virtual-filesystems', 'unpack-rootfs', 'cache-rootfs']);

@@ -2,6 +2,7 @@
  * GPT partition type GUIDs from the Discoverable Partitions Specification (uapi-group), so that
  * systemd-gpt-auto-generator can find root, swap, /home, /srv, /var and /tmp without an fstab.
  */
+import { lookupTable } from '../../lib/lookup-table.js';
 export type DiskArch = 'x86_64' | 'aarch64';
 
 const rootTypes: Record<DiskArch, string> = {
@@ -14,7 +15,7 @@ const usrTypes: Record<DiskArch, string> = {
   aarch64: 'b0e01050-ee5f-4390-949a-9101b17104e9',
 };
 
-const fixedTypes: Record<string, string> = {
+const fixedTypes: Record<string, string> = lookupTable({
   esp: 'c12a7328-f81f-11d2-ba4b-00a0c93ec93b',
   xbootldr: 'bc13c2ff-59e6-4262-a352-b275fd6f7172',
   'bios-boot': '21686148-6449-6e6f-744e-656564454649',
@@ -24,7 +25,7 @@ const fixedTypes: Record<string, string> = {
   var: '4d21b016-b534-45c2-a9fb-5c16e091fd2d',
   tmp: '7ec6f557-3bc5-4aca-b293-16ef5df639d1',
   data: '0fc63daf-8483-4772-8e79-3d69d8477de4',
-};
+});
 
 export function gptType(role: string, arch: DiskArch): string {
   if (role === 'root') return rootTypes[arch];

@@ -5,14 +5,15 @@
  */
 
 import { join } from 'node:path';
+import { lookupTable } from '../../lib/lookup-table.js';
 import { type OciRequest, writeOciOutput } from '../oci/index.js';
 import { copyTree } from './commit.js';
 import { convertToOstreeLayout } from './convert.js';
 
-export const BOOTC_LABELS: Readonly<Record<string, string>> = {
+export const BOOTC_LABELS: Readonly<Record<string, string>> = lookupTable({
   'containers.bootc': '1',
   'ostree.bootable': '1',
-};
+});
 
 export async function writeBootcOci(
   r: OciRequest,

@@ -90,7 +90,10 @@ const BOOTLOADERS: Record<string, NonNullable<Boot['bootloader']>> = lookupTable
   custom: 'custom',
 });
 
-const REPO_TYPES: Record<string, NonNullable<Repository['type']>> = { 'rpm-md': 'rpm-md', 'apt-deb': 'apt' };
+const REPO_TYPES: Record<string, NonNullable<Repository['type']>> = lookupTable({
+  'rpm-md': 'rpm-md',
+  'apt-deb': 'apt',
+});
 
 /** Accumulates which attributes and children of an element were lowered; the rest is kept. */
 class Take {
@@ -667,7 +670,12 @@ export class Lowerer {
     if (size && isDisk && size.attrs.additive !== 'true' && size.attrs.unpartitioned === undefined) {
       const n = textOf(size);
       const unit = size.attrs.unit ?? 'M';
-      if (n && /^\d+$/.test(n) && (unit === 'M' || unit === 'G')) {
+      if (
+        n &&
+        /^\d+$/.test(n) &&
+        (unit === 'M' || unit === 'G') &&
+        Number.isSafeInteger(Number(n) * 1024 * MIB)
+      ) {
         t.markKid(size);
         const st = new Take(size);
         st.attrIf('unit', (v) => v === 'M');

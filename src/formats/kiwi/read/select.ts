@@ -4,9 +4,15 @@
  * element's `arch=` filter matches the target architecture, and which `<type>` is built
  * (`--type`, else primary="true", else the first).
  */
+
+import { lookupTable } from '../../../lib/lookup-table.js';
 import { childElements, listAttr, type XElement } from '../ast.js';
 
-const ARCH_ALIASES: Record<string, string> = { amd64: 'x86_64', arm64: 'aarch64', x64: 'x86_64' };
+const ARCH_ALIASES: Record<string, string> = lookupTable({
+  amd64: 'x86_64',
+  arm64: 'aarch64',
+  x64: 'x86_64',
+});
 
 export function targetArch(option: string | undefined): string {
   const raw = option ?? process.arch;

@@ -8,6 +8,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { XMLParser } from 'fast-xml-parser';
+import { lookupTable } from '../../../lib/lookup-table.js';
 
 type Node = Record<string, unknown>;
 
@@ -132,7 +133,7 @@ for (const el of elements) {
   visit(kids(el));
   table.set(name, entry);
 }
-const out: Record<string, Record<string, unknown>> = {};
+const out: Record<string, Record<string, unknown>> = lookupTable({});
 for (const [name, e] of [...table].sort(([a], [b]) => a.localeCompare(b))) {
   const rule: Record<string, unknown> = {
     attributes: [...e.attributes].sort(),

@@ -5,6 +5,7 @@
  * ../shared/reference/schemas/kiwi-8.5.rng) with `test/conformance/kiwi-acceptance.py rules RNG`;
  * values are space-separated image types (bootloaderNames: bootloader names). Do not edit by hand.
  */
+import { lookupTable } from '../../../lib/lookup-table.js';
 
 export interface TypeRules {
   /** attribute → the image types that may carry it */
@@ -23,7 +24,7 @@ export interface TypeRules {
   containerImages: Record<string, string>;
 }
 
-export const typeRules: Record<string, TypeRules> = {
+export const typeRules: Record<string, TypeRules> = lookupTable({
   '8.5': {
     attributeImages: {
       application_id: 'iso oem',
@@ -248,4 +249,4 @@ export const typeRules: Record<string, TypeRules> = {
       metadata_path: 'appx',
     },
   },
-};
+});

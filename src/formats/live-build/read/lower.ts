@@ -10,6 +10,7 @@ import { DEB_TO_ARCH } from '../../../distros/debian.js';
 import { emptyIr } from '../../../ir/empty.js';
 import type { PositionTable, SourcePosition } from '../../../ir/positions.js';
 import type { ImageIR } from '../../../ir/schema.js';
+import { lookupTable } from '../../../lib/lookup-table.js';
 import { liveBuildCodes } from '../codes.js';
 import type { LiveBuildExtension } from '../extension.js';
 import { IMAGE_TYPES, MAPPED_OPTIONS, MODES } from '../vocabulary.js';
@@ -137,10 +138,10 @@ function lowerMirror(ctx: Ctx, last: (name: string) => Setting | undefined, tree
     note(ctx, '/repositories/0/components', 'main', `no --archive-areas: ${LIVE_BUILD_DEFAULT}`, at);
 }
 
-const DEFAULT_MIRROR: Record<string, string> = {
+const DEFAULT_MIRROR: Record<string, string> = lookupTable({
   debian: 'http://deb.debian.org/debian/',
   ubuntu: 'http://archive.ubuntu.com/ubuntu/',
-};
+});
 
 const MAPPED = new Set([...Object.keys(MAPPED_OPTIONS)]);
 

@@ -437,7 +437,9 @@ export function parseSize(v: string): number | undefined {
   const m = /^(\d+)\s*([KMGT]?)B?$/i.exec(v.trim());
   if (!m) return undefined;
   const mult = { '': 1, K: 1024, M: 1024 ** 2, G: 1024 ** 3, T: 1024 ** 4 }[m[2]!.toUpperCase()]!;
-  return Number(m[1]) * mult;
+  const bytes = Number(m[1]) * mult;
+  // past 2^53 there is no exact byte count: the setting stays as written (fuzz: IMGC1006)
+  return Number.isSafeInteger(bytes) ? bytes : undefined;
 }
 
 export function osReleaseId(distro: string, release: string): string {

@@ -4,6 +4,7 @@ import type { Diagnostic } from '../../../diagnostics/types.js';
 import { emptyIr } from '../../../ir/empty.js';
 import type { PositionTable } from '../../../ir/positions.js';
 import type { ImageIR, Script } from '../../../ir/schema.js';
+import { lookupTable } from '../../../lib/lookup-table.js';
 import { tdlCodes } from '../codes.js';
 import { EXTENSION_ID, type TdlExtension, type TdlInstall } from '../extension.js';
 import {
@@ -19,7 +20,7 @@ import {
 import type { El } from './xml.js';
 
 /** What tdl.rng allows under each element (children; attributes in ATTRS). */
-const CHILDREN: Record<string, string[]> = {
+const CHILDREN: Record<string, string[]> = lookupTable({
   template: [
     'name',
     'os',
@@ -43,7 +44,7 @@ const CHILDREN: Record<string, string[]> = {
   repository: ['url', 'signed', 'persisted', 'sslverify'],
   disk: ['size'],
   icicle: ['extra_command'],
-};
+});
 
 export interface Lowered {
   ir: ImageIR;

@@ -70,7 +70,7 @@ export function lowerIndex(sections: IndexSection[]): Lowered {
     }
   }
   const size = key('size');
-  if (size && /^\d+$/.test(size.value)) {
+  if (size && /^\d+$/.test(size.value) && Number.isSafeInteger(Number(size.value))) {
     ir.storage = {
       partitions: [],
       volumeGroups: [],

@@ -10,6 +10,7 @@ import { DEB_TO_ARCH } from '../../../distros/debian.js';
 import { emptyIr } from '../../../ir/empty.js';
 import type { PositionTable, SourcePosition } from '../../../ir/positions.js';
 import type { ImageIR, Partition } from '../../../ir/schema.js';
+import { lookupTable } from '../../../lib/lookup-table.js';
 import { lowerChrootIdiom } from '../chroot-idiom.js';
 import { vmdb2Codes } from '../codes.js';
 import {
@@ -38,7 +39,13 @@ interface Ctx {
   kept: Record<string, unknown>[];
 }
 
-const SIZE_UNITS: Record<string, number> = { '': 1, K: 1024, M: 1024 ** 2, G: 1024 ** 3, T: 1024 ** 4 };
+const SIZE_UNITS: Record<string, number> = lookupTable({
+  '': 1,
+  K: 1024,
+  M: 1024 ** 2,
+  G: 1024 ** 3,
+  T: 1024 ** 4,
+});
 
 /** A size as qemu-img and parted read it (binary units, optional "iB"/"B"); undefined for % and sectors. */
 export function parseVmdb2Size(value: string): number | undefined {
@@ -48,7 +55,7 @@ export function parseVmdb2Size(value: string): number | undefined {
   return Number.isSafeInteger(bytes) ? bytes : undefined;
 }
 
-const PARTED_DECIMAL: Record<string, number> = { '': 1, K: 1e3, M: 1e6, G: 1e9, T: 1e12 };
+const PARTED_DECIMAL: Record<string, number> = lookupTable({ '': 1, K: 1e3, M: 1e6, G: 1e9, T: 1e12 });
 
 /** A size as parted reads it: "MiB"/"GiB" are binary, "M"/"MB"/"G" decimal, a bare number is MB. */
 export function parsePartedSize(value: string): number | undefined {

@@ -77,7 +77,8 @@ const ARCH_TO_UNAME: Record<string, string> = {
 };
 
 export function unameArch(arch: string): string | undefined {
-  return ARCH_TO_UNAME[arch.trim()];
+  const key = arch.trim();
+  return Object.hasOwn(ARCH_TO_UNAME, key) ? ARCH_TO_UNAME[key] : undefined;
 }
 
 /** The release DIB_RELEASE names, as the IR spells it: CentOS Stream's `9-stream` is release 9. */

@@ -32,7 +32,8 @@ export function dibBytes(spec: unknown): number | undefined {
   if (!m) return undefined;
   const factor = UNITS.find(([u]) => u === m[2])?.[1];
   if (factor === undefined) return undefined;
-  return Math.floor(factor * (m[1] ? Number(m[1]) : 1));
+  const bytes = Math.floor(factor * (m[1] ? Number(m[1]) : 1));
+  return Number.isSafeInteger(bytes) ? bytes : undefined;
 }
 
 /** sgdisk type codes dib configs use, and MBR type ids, → partition role. */
@@ -45,6 +46,10 @@ const ROLE_OF_TYPE: Record<string, Partition['role']> = {
   '0x82': 'swap',
   '0x8e': 'lvm',
 };
+
+function roleOfType(type: string): Partition['role'] | undefined {
+  return Object.hasOwn(ROLE_OF_TYPE, type) ? ROLE_OF_TYPE[type] : undefined;
+}
 
 export interface LoweredStorage {
   storage: Storage;
@@ -124,7 +129,8 @@ export function lowerBlockDevice(
         if (size !== undefined) {
           storage.size = { min: size };
           if (at[`${ptr}/size`]) positions[`${storagePtr}/size`] = at[`${ptr}/size`]!;
-        }
+        } else if (cfg.size !== undefined)
+          notCarried.push({ ptr: `${ptr}/size`, what: `image size "${String(cfg.size)}"` });
       } else if (plugin === 'partitioning') {
         if (cfg.label === 'gpt' || cfg.label === 'mbr')
           storage.partitionTable = cfg.label === 'gpt' ? 'gpt' : 'dos';
@@ -141,7 +147,7 @@ export function lowerBlockDevice(
           else if (dibBytes(size) !== undefined) part.size = { min: dibBytes(size)! };
           else if (size) notCarried.push({ ptr: `${pptr}/size`, what: `partition size "${size}"` });
           const type = p.type === undefined ? undefined : String(p.type);
-          const role = type ? (ROLE_OF_TYPE[type] ?? ROLE_OF_TYPE[type.toUpperCase()]) : undefined;
+          const role = type ? (roleOfType(type) ?? roleOfType(type.toUpperCase())) : undefined;
           if (role) part.role = role;
           else if (type && type !== '8300' && type !== '0x83')
             notCarried.push({ ptr: `${pptr}/type`, what: `partition type "${type}"` });
@@ -180,6 +186,8 @@ export function lowerBlockDevice(
               const out: Storage['volumeGroups'][number]['logicalVolumes'][number] = { name: String(l.name) };
               const bytes = l.size === undefined ? undefined : dibBytes(l.size);
               if (bytes !== undefined) out.size = { min: bytes };
+              else if (l.size !== undefined)
+                notCarried.push({ ptr: `${ptr}/lvs`, what: `logical volume size "${String(l.size)}"` });
               byName.set(out.name, { target: out, isVolume: true });
               return out;
             }),

@@ -121,8 +121,9 @@ export function lowerElementList(input: ListInput): Lowered {
     ext,
   );
 
-  const known: Record<string, string> = {};
-  for (const [k, v] of [...env.entries()].sort()) known[k] = v.value;
+  const known = Object.fromEntries(
+    [...env.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, v]) => [k, v.value]),
+  );
   if (Object.keys(known).length) ext.environment = known;
   ir.extensions[EXTENSION_ID] = ext;
   files.push(...expansion.elements.map((e) => e.dir));
@@ -206,7 +207,7 @@ function lowerPackages(
   diagnostics: Diagnostic[],
   ext: DibExtension,
 ): void {
-  const details: NonNullable<DibExtension['packageDetails']> = {};
+  const details = new Map<string, NonNullable<DibExtension['packageDetails']>[string]>();
   const conditional: NonNullable<DibExtension['conditionalPackages']> = [];
   for (const el of elements) {
     const content = contents.get(el.name)!;
@@ -244,11 +245,11 @@ function lowerPackages(
       for (const name of mapped.name.split(/\s+/).filter(Boolean)) {
         positions[`/packages/${key}/${list.length}`] = spec.at;
         list.push({ name });
-        details[name] = {
+        details.set(name, {
           element: el.name,
           ...(spec.phase ? { phase: spec.phase } : {}),
           ...(name !== spec.name ? { mappedFrom: spec.name } : {}),
-        };
+        });
       }
     }
     if (undecided.length) {
@@ -263,7 +264,7 @@ function lowerPackages(
       conditional.push(...undecided.map((u) => ({ element: el.name, name: u.name, why: u.why })));
     }
   }
-  if (Object.keys(details).length) ext.packageDetails = details;
+  if (details.size) ext.packageDetails = Object.fromEntries(details);
   if (conditional.length) ext.conditionalPackages = conditional;
 }
 

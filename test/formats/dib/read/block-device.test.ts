@@ -74,6 +74,20 @@ describe('dib block-device configuration → storage', () => {
     ]).toEqual([550 * 1024 ** 2, 6e9, 2e9, 4096, undefined]);
   });
 
+  it('keeps a size past 2^53 out of the IR, said at its line', () => {
+    const huge = '256'.repeat(300);
+    expect(dibBytes(`${huge}MiB`)).toBeUndefined();
+    const parsed = parseDibYaml(
+      `- local_loop:\n    size: ${huge}G\n- partitioning:\n    label: gpt\n    partitions:\n      - name: root\n        size: ${huge}\n`,
+      'bd.yaml',
+    );
+    if (!parsed.ok) throw new Error(parsed.message);
+    const { storage, notCarried } = lowerBlockDevice(parsed.value, parsed.positions);
+    expect(storage.size).toBeUndefined();
+    expect(storage.partitions).toEqual([{ name: 'root' }]);
+    expect(notCarried.map((n) => parsed.positions[n.ptr]?.line)).toEqual([2, 7]);
+  });
+
   it('lowers partitions, LVM and top-level mkfs nodes, and names what it cannot carry at its line', () => {
     const parsed = parseDibYaml(LVM, 'bd.yaml');
     if (!parsed.ok) throw new Error(parsed.message);

@@ -3,7 +3,6 @@
  * `imgc jobs list|show|cancel|retry`. The work is in src/fleet; this file wires flags and prints.
  */
 import { resolve } from 'node:path';
-import { type Command, Option } from 'commander';
 import { localHost } from '../backends/registry.js';
 import { fleetCodes } from '../diagnostics/codes/fleet.js';
 import { diag } from '../diagnostics/define.js';
@@ -17,17 +16,11 @@ import { runWorker } from '../fleet/worker.js';
 import { appendAll } from '../input/append.js';
 import type { OutputType } from '../ir/schema.js';
 import { progressRenderer } from './build.js';
-import { collect, type FormatFlags, formatOptionsFrom } from './options.js';
+import { type FormatFlags, formatOptionsFrom } from './options.js';
 import { EXIT, type Io, printDiagnostics, printJson, say, shown } from './output.js';
 import { defaultCacheDir, parseOutputTypes } from './plan.js';
 import type { CommandContext } from './register.js';
 import { chooseEpoch } from './source-date-epoch.js';
-
-const redisOption = () =>
-  new Option(
-    '--redis <url>',
-    'the Redis of the fleet: redis://[user:pass@]host:port[/db], rediss:// for TLS',
-  ).env('IMGC_REDIS');
 
 /** The command that starts this same imgc again: node, its flags (e.g. a loader) and the CLI entry. */
 function selfCommand(): string[] {
@@ -57,7 +50,7 @@ async function withFleet(io: Io, redis: string | undefined, run: (fleet: Fleet) 
   }
 }
 
-interface WorkerFlags {
+export interface WorkerFlags {
   redis?: string;
   queue: string[];
   concurrency?: string;
@@ -69,7 +62,7 @@ interface WorkerFlags {
   runJob?: string;
 }
 
-async function runWorkerCommand(io: Io, flags: WorkerFlags): Promise<number> {
+export async function runWorkerCommand(io: Io, flags: WorkerFlags): Promise<number> {
   if (flags.runJob) {
     // the worker reads stdout; once it is gone (SIGKILL) a write must neither crash nor end
     // the process (bin/imgc.js exits on EPIPE) before the build has cleaned up
@@ -144,7 +137,7 @@ function positive(value: string, flag: string, diagnostics: Diagnostic[]): numbe
   return 1;
 }
 
-interface SubmitFlags extends FormatFlags {
+export interface SubmitFlags extends FormatFlags {
   redis?: string;
   output?: string[];
   capability: string[];
@@ -161,7 +154,7 @@ interface SubmitFlags extends FormatFlags {
   json?: boolean;
 }
 
-async function runSubmitCommand(ctx: CommandContext, definitions: string[], flags: SubmitFlags) {
+export async function runSubmitCommand(ctx: CommandContext, definitions: string[], flags: SubmitFlags) {
   const { io } = ctx;
   const outputSets: OutputType[][] = [];
   const diagnostics: Diagnostic[] = [];
@@ -308,150 +301,57 @@ function notFound(io: Io, id: string): number {
   return failWith(io, [diag(fleetCodes.jobNotFound, { id })], EXIT.inputErrors);
 }
 
-export function registerFleet(program: Command, ctx: CommandContext): void {
-  const { io } = ctx;
-  program
-    .command('worker')
-    .description('take build jobs from the fleet (BullMQ on Redis) and build them, one process per job')
-    .addOption(redisOption())
-    .option(
-      '--queue <name>',
-      "a queue to take jobs from: an architecture and capabilities, e.g. x86_64-kvm (repeatable; default this machine's architecture)",
-      collect,
-      [],
-    )
-    .option('--concurrency <n>', 'how many jobs to build at once (default 1)')
-    .addOption(
-      new Option('--store <dir>', 'the artifact store the outputs go to (a folder, local or shared)').env(
-        'IMGC_STORE',
-      ),
-    )
-    .option('--cache-dir <dir>', 'package and tree cache of this worker (default as for build)')
-    .option(
-      '--lock-seconds <n>',
-      "how long a silent worker's job stays locked before another takes it over (default 30)",
-    )
-    .option('--no-tree-cache', 'neither reuse nor save tree snapshots')
-    .option('--no-tmpfs', 'build on disk under the cache dir instead of /dev/shm')
-    .addOption(
-      new Option('--run-job <file>', 'internal: build one job (the process the worker starts)').hideHelp(),
-    )
-    .action(async (opts: WorkerFlags) => {
-      ctx.exit.code = await runWorkerCommand(io, opts);
-    });
+/** `imgc jobs list` */
+export function runJobsList(io: Io, opts: { redis?: string; json?: boolean }): Promise<number> {
+  return withFleet(io, opts.redis, async (fleet) => {
+    const all = await fleet.list();
+    if (opts.json) printJson(io, { jobs: all });
+    else for (const s of all) io.stdout(`${renderSummary(s)}\n`);
+    return EXIT.ok;
+  });
+}
 
-  ctx
-    .withFormatFlags(
-      program
-        .command('submit')
-        .description(
-          'send build jobs to the fleet: one per definition and --output set, under one release job',
-        )
-        .argument('<path...>', 'definition files or folders')
-        .addOption(redisOption())
-        .option('--from <format>', 'input format (detected when absent)')
-        .addOption(
-          new Option(
-            '--output <types>',
-            'output types of one job (comma-separated); repeat for more jobs per definition',
-          ).argParser(collect),
-        )
-        .option(
-          '--capability <name>',
-          'a capability the worker must have, e.g. kvm: the queue is <arch>-<capability> (repeatable)',
-          collect,
-          [],
-        )
-        .option('--profile <name>', 'activate a profile (repeatable)', collect, [])
-        .option('--no-pin', 'do not resolve and pin the package set now; each worker resolves when it builds')
-        .option(
-          '--locked',
-          'pin each job to the lock file <name>.lock beside its definition, checked now as `build --locked` checks it',
-        )
-        .option('--lock <file>', 'the lock file for --locked (implies it)')
-        .option(
-          '--reproducible',
-          "reproducible builds on every worker (SOURCE_DATE_EPOCH from the definition's files unless set)",
-        )
-        .option('--cache-dir <dir>', 'where the resolver keeps repository metadata (default as for build)')
-        .option('--attempts <n>', 'how often a job is tried when the build infrastructure fails (default 3)')
-        .option('--backoff-seconds <n>', 'the first wait before a retry, doubled each time (default 10)')
-        .option('--wait', "follow the jobs' progress like a local build and exit as `imgc build` would")
-        .option('--json', 'print the job ids as JSON (with --wait: NDJSON events, each with its job id)'),
-    )
-    .action(async (paths: string[], opts: SubmitFlags) => {
-      ctx.exit.code = await runSubmitCommand(ctx, paths, opts);
-    });
+/** `imgc jobs show` */
+export function runJobsShow(io: Io, id: string, opts: { redis?: string; json?: boolean }): Promise<number> {
+  return withFleet(io, opts.redis, async (fleet) => {
+    const found = await fleet.find(id);
+    if (!found) return notFound(io, id);
+    const detail = await fleet.detail(found.queue, found.job);
+    if (opts.json) printJson(io, detail);
+    else {
+      io.stdout(`${renderSummary(detail)}\n`);
+      if (detail.failedReason) io.stdout(`failed: ${detail.failedReason}\n`);
+      if (detail.result) io.stdout(`result: ${JSON.stringify(shown(io, detail.result), null, 2)}\n`);
+      for (const line of detail.log) io.stdout(`${line}\n`);
+    }
+    return EXIT.ok;
+  });
+}
 
-  const jobs = program.command('jobs').description('the jobs of the fleet: queued, running, done, failed');
-  jobs
-    .command('list')
-    .description('list the jobs in every queue of the fleet')
-    .addOption(redisOption())
-    .option('--json', 'machine-readable output')
-    .action(async (opts: { redis?: string; json?: boolean }) => {
-      ctx.exit.code = await withFleet(io, opts.redis, async (fleet) => {
-        const all = await fleet.list();
-        if (opts.json) printJson(io, { jobs: all });
-        else for (const s of all) io.stdout(`${renderSummary(s)}\n`);
-        return EXIT.ok;
-      });
-    });
-  jobs
-    .command('show')
-    .description("a job's state, attempts, result (stored outputs) and log")
-    .argument('<id>', 'a job id (img-… or rel-…)')
-    .addOption(redisOption())
-    .option('--json', 'machine-readable output')
-    .action(async (id: string, opts: { redis?: string; json?: boolean }) => {
-      ctx.exit.code = await withFleet(io, opts.redis, async (fleet) => {
-        const found = await fleet.find(id);
-        if (!found) return notFound(io, id);
-        const detail = await fleet.detail(found.queue, found.job);
-        if (opts.json) printJson(io, detail);
-        else {
-          io.stdout(`${renderSummary(detail)}\n`);
-          if (detail.failedReason) io.stdout(`failed: ${detail.failedReason}\n`);
-          if (detail.result) io.stdout(`result: ${JSON.stringify(shown(io, detail.result), null, 2)}\n`);
-          for (const line of detail.log) io.stdout(`${line}\n`);
-        }
-        return EXIT.ok;
-      });
-    });
-  jobs
-    .command('cancel')
-    .description(
-      'cancel a job: a running build stops and cleans up, a waiting job fails when a worker takes it',
-    )
-    .argument('<id>', 'a job id')
-    .addOption(redisOption())
-    .action(async (id: string, opts: { redis?: string }) => {
-      ctx.exit.code = await withFleet(io, opts.redis, async (fleet) => {
-        const found = await fleet.find(id);
-        if (!found) return notFound(io, id);
-        const state = await found.job.getState();
-        if (state === 'completed' || state === 'failed')
-          return failWith(io, [diag(fleetCodes.notCancellable, { id, state })], EXIT.inputErrors);
-        await fleet.cancel(id);
-        say(io, `job ${id} (${state}): cancel requested`);
-        return EXIT.ok;
-      });
-    });
-  jobs
-    .command('retry')
-    .description('run a failed job again')
-    .argument('<id>', 'a job id')
-    .addOption(redisOption())
-    .action(async (id: string, opts: { redis?: string }) => {
-      ctx.exit.code = await withFleet(io, opts.redis, async (fleet) => {
-        const found = await fleet.find(id);
-        if (!found) return notFound(io, id);
-        const state = await found.job.getState();
-        if (state !== 'failed')
-          return failWith(io, [diag(fleetCodes.notRetryable, { id, state })], EXIT.inputErrors);
-        await fleet.retry(found.job);
-        say(io, `job ${id}: queued again`);
-        return EXIT.ok;
-      });
-    });
+/** `imgc jobs cancel` */
+export function runJobsCancel(io: Io, id: string, opts: { redis?: string }): Promise<number> {
+  return withFleet(io, opts.redis, async (fleet) => {
+    const found = await fleet.find(id);
+    if (!found) return notFound(io, id);
+    const state = await found.job.getState();
+    if (state === 'completed' || state === 'failed')
+      return failWith(io, [diag(fleetCodes.notCancellable, { id, state })], EXIT.inputErrors);
+    await fleet.cancel(id);
+    say(io, `job ${id} (${state}): cancel requested`);
+    return EXIT.ok;
+  });
+}
+
+/** `imgc jobs retry` */
+export function runJobsRetry(io: Io, id: string, opts: { redis?: string }): Promise<number> {
+  return withFleet(io, opts.redis, async (fleet) => {
+    const found = await fleet.find(id);
+    if (!found) return notFound(io, id);
+    const state = await found.job.getState();
+    if (state !== 'failed')
+      return failWith(io, [diag(fleetCodes.notRetryable, { id, state })], EXIT.inputErrors);
+    await fleet.retry(found.job);
+    say(io, `job ${id}: queued again`);
+    return EXIT.ok;
+  });
 }

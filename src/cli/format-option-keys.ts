@@ -52,6 +52,18 @@ export const FORMAT_OPTION_KEYS: readonly FormatOptionKey[] = [
     stage: 'read',
   },
   {
+    key: 'elementsPath',
+    readBy: 'dib reader',
+    description: 'folders holding diskimage-builder elements, colon-separated (as ELEMENTS_PATH)',
+    stage: 'read',
+  },
+  {
+    key: 'dibImage',
+    readBy: 'dib reader',
+    description: 'the image of a dib image list to read (its imagename)',
+    stage: 'read',
+  },
+  {
     key: 'kiwiType',
     readBy: 'kiwi reader',
     description: 'the KIWI build type to select (as --type)',

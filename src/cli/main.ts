@@ -15,7 +15,7 @@ import { runCompletion, SHELLS } from './completion.js';
 import { CommandStopped, prepareCommand } from './defaults.js';
 import { runDiff } from './diff.js';
 import { registerDrift } from './drift.js';
-import { registerFleet } from './fleet.js';
+import { registerFleet } from './fleet-commands.js';
 import { runInit } from './init.js';
 import { LIST_TOPICS, runList } from './list.js';
 import { registerLock } from './lock.js';

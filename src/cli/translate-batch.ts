@@ -71,10 +71,11 @@ export async function runTranslateCommand(
         });
         return;
       }
-      io.stderr(`==> ${input.path} → ${folder}\n`);
-      printDiagnostics(io, input.diagnostics);
-      io.stderr(outcome.stderr);
-      io.stdout(outcome.stdout);
+      // one write per stream and input: under load each write to a pipe cost a context switch
+      let header = `==> ${input.path} → ${folder}\n`;
+      printDiagnostics({ ...io, stderr: (t) => (header += t) }, input.diagnostics);
+      io.stderr(header + outcome.stderr);
+      if (outcome.stdout) io.stdout(outcome.stdout);
     },
   );
   const translated = codes.filter((c) => c === EXIT.ok).length;

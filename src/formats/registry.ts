@@ -2,6 +2,7 @@
 import { blueprintFormat, blueprintJsonFormat } from './blueprint/format.js';
 import { containerfileFormat } from './containerfile/format.js';
 import type { FormatModule } from './contract.js';
+import { dibFormat } from './dib/format.js';
 import { irFormat } from './ir/format.js';
 import { kickstartFormat } from './kickstart/format.js';
 import { kiwiFormat } from './kiwi/format.js';
@@ -26,6 +27,7 @@ export const builtinFormats: FormatModule[] = [
   treefileFormat,
   tdlFormat,
   virtBuilderFormat,
+  dibFormat,
   irFormat,
 ];
 

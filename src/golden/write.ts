@@ -5,7 +5,6 @@ import { join } from 'node:path';
 import { toAideConf } from './aide.js';
 import { buildManifest, serializeManifest } from './manifest.js';
 import { toMtree } from './mtree.js';
-import { toCycloneDx } from './sbom/cyclonedx.js';
 import { creationTime } from './sbom/identity.js';
 import { toSpdx } from './sbom/spdx.js';
 import type { GoldenManifest } from './schema.js';
@@ -47,10 +46,15 @@ export async function sbomFiles(tree: string, m: GoldenManifest, formats: readon
   if (!formats.length) return { files: [] as { format: SbomFormat; text: string }[], createdFrom: '' };
   const { date, from } = creationTime(await imageTime(tree, m));
   const ctx = { created: date, toolVersion: imgcVersion() };
-  const files = formats.map((format) => ({
-    format,
-    text: format === 'spdx' ? `${JSON.stringify(toSpdx(m, ctx), null, 2)}\n` : toCycloneDx(m, ctx),
-  }));
+  const files: { format: SbomFormat; text: string }[] = [];
+  for (const format of formats) {
+    // the CycloneDX library is loaded only for a build that asks for it: every command paid for it
+    const text =
+      format === 'spdx'
+        ? `${JSON.stringify(toSpdx(m, ctx), null, 2)}\n`
+        : (await import('./sbom/cyclonedx.js')).toCycloneDx(m, ctx);
+    files.push({ format, text });
+  }
   return { files, createdFrom: from };
 }
 

@@ -337,6 +337,12 @@ export async function livePackageDraft(
   };
 }
 
+/**
+ * gzip is the compressor every image has (Essential in Debian, in Fedora's core): an initrd
+ * compression the definition does not ask for must not depend on a tool the image may lack.
+ */
+const UNASKED_INITRD_COMPRESSION = 'gzip';
+
 /** Regenerating the image's initrd, when the IR says how (compression, modules, drivers). */
 export function makeInitrdDraft(
   ir: ImageIR,
@@ -355,10 +361,10 @@ export function makeInitrdDraft(
     );
     return undefined;
   }
-  const c = compressionOf(i.compression, 'zstd');
+  const c = compressionOf(i.compression, UNASKED_INITRD_COMPRESSION);
   const options: StepOptions<'make-initrd'> = {
     generator,
-    compression: c === 'none' ? 'zstd' : c,
+    compression: c === 'none' ? UNASKED_INITRD_COMPRESSION : c,
     modules: i.modules ?? [],
     omitModules: i.omitModules ?? [],
     drivers: i.drivers ?? [],
@@ -422,13 +428,13 @@ export async function ostreeStackDrafts(
   }
   const b64 = (t: string) => Buffer.from(t, 'utf8').toString('base64');
   const asked = makeInitrdDraft(ir, sourceDateEpoch, diagnostics);
-  const c = compressionOf(ir.system.initrd?.compression, 'zstd');
+  const c = compressionOf(ir.system.initrd?.compression, UNASKED_INITRD_COMPRESSION);
   const initrd: StepDraft<'make-initrd'> = asked ?? {
     type: 'make-initrd',
-    title: `initrd (${generator}, ${c === 'none' ? 'zstd' : c})`,
+    title: `initrd (${generator}, ${c === 'none' ? UNASKED_INITRD_COMPRESSION : c})`,
     options: {
       generator,
-      compression: c === 'none' ? 'zstd' : c,
+      compression: c === 'none' ? UNASKED_INITRD_COMPRESSION : c,
       modules: [],
       omitModules: [],
       drivers: [],
@@ -444,7 +450,8 @@ export async function ostreeStackDrafts(
     {
       type: 'install-packages',
       title: `OSTree boot stack: ${packages.join(', ')}`,
-      options: { packages, exclude: [], installRecommends: false },
+      // the initrd step below makes the initrd once, with the hook in it
+      options: { packages, exclude: [], installRecommends: false, deferInitrd: true },
       origin,
     },
     {

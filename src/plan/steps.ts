@@ -51,6 +51,12 @@ export const InstallPackagesOptions = closed(
     packages: StrList(),
     exclude: StrList('packages held back from installation'),
     installRecommends: Type.Boolean(),
+    deferInitrd: Type.Optional(
+      Type.Boolean({
+        description:
+          'a later make-initrd step makes the initrd: the package scripts do not (Debian: update-initramfs is a no-op during the install)',
+      }),
+    ),
     settings: Type.Optional(FamilySettings),
   },
   'install packages into an existing tree with the distribution package manager',

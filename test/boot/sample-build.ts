@@ -44,15 +44,18 @@ export async function sampleIr(scratch: string, change?: (ir: ImageIR) => void):
   return definition;
 }
 
-/** `change` edits the IR; fields planned after the tree-cache point (initrd settings) keep the cached tree. */
+/**
+ * `change` edits the IR; fields planned after the tree-cache point (initrd settings) keep the
+ * cached tree. A path instead is an IR an earlier build of the test wrote: no second inspect.
+ */
 export async function buildSample(
   outputs: string[],
   extra: string[],
   timeoutMs: number,
-  change?: (ir: ImageIR) => void,
+  change?: ((ir: ImageIR) => void) | string,
 ): Promise<SampleBuild> {
   const scratch = mkdtempSync(join(tmpdir(), `imgc-outputs-${outputs.join('-')}-`));
-  const definition = await sampleIr(scratch, change);
+  const definition = typeof change === 'string' ? change : await sampleIr(scratch, change);
   const out = join(scratch, 'out');
   mkdirSync(out);
   const t0 = Date.now();

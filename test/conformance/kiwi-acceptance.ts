@@ -22,6 +22,8 @@ export interface Written {
   source: string;
   dir75: string;
   dir85: string;
+  /** the writer said kiwi-ng will refuse it: the source names no repository and imgc knows no public one (IMGC6010) */
+  noRepository?: boolean;
 }
 
 export interface Census {
@@ -66,6 +68,7 @@ export async function translateCorpora(
           refusal = `${label}: ${error ? `${error.code} ${error.message}` : 'no config.xml written'}`;
           break;
         }
+        if (t.diagnostics.some((d) => d.code === 'IMGC6010')) item.noRepository = true;
         mkdirSync(out, { recursive: true });
         writeFileSync(join(out, 'config.xml'), config.content);
       } catch (e) {

@@ -12,9 +12,11 @@ import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import type { FormatOptions } from '../../src/formats/contract.js';
 import { type LoadResult, loadDefinition } from '../../src/formats/load.js';
 import { FormatRegistry } from '../../src/formats/registry.js';
 import type { ImageIR } from '../../src/ir/schema.js';
+import { corpusElementsPath } from '../helpers/dib-elements.js';
 import { corpusDir, corpusMissingMessage, readManifest } from '../helpers/shared.js';
 import { translatePair } from '../translate/matrix-helpers.js';
 
@@ -37,7 +39,22 @@ export const CORPORA: Record<string, (row: Record<string, string>) => string | u
   // kickstarts are the kickstart corpus's matter; indexes, fragments and preseeds are virt-builder's
   'virt-builder': (row) =>
     row.kind !== 'invalid' && !row.path?.endsWith('.ks') ? 'virt-builder' : undefined,
+  dib: (row) => (row.kind === 'main' ? 'dib' : undefined),
 };
+
+/** Reader options a corpus is read with (the dib corpus needs its element search path). */
+export const READ_OPTIONS: Record<string, (dir: string) => FormatOptions> = {
+  dib: (dir) => ({ elementsPath: corpusElementsPath(dir) }),
+};
+
+function readOptionsOf(corpus: string, dir: string): FormatOptions | undefined {
+  const cached = optionsCache.get(corpus);
+  if (cached) return cached;
+  const made = READ_OPTIONS[corpus]?.(dir);
+  if (made) optionsCache.set(corpus, made);
+  return made;
+}
+const optionsCache = new Map<string, FormatOptions>();
 
 export function rowPath(dir: string, row: Record<string, string>): string | undefined {
   const staged = /(?:^|;\s*)staged=([^;\s]+)/.exec(row.notes ?? '')?.[1];
@@ -82,7 +99,11 @@ export async function* corpusEntries(
       if (!readerId || !path) continue;
       const source = path.slice(dir.length + 1);
       const sourceDir = statSync(path).isDirectory() ? path : dirname(path);
-      const loaded = await loadDefinition(registry, path, { from: readerId }).catch(() => undefined);
+      const options = readOptionsOf(corpus, dir);
+      const loaded = await loadDefinition(registry, path, {
+        from: readerId,
+        ...(options ? { options } : {}),
+      }).catch(() => undefined);
       const clean = loaded?.ir && !loaded.diagnostics.some((d) => d.severity === 'error');
       yield {
         corpus,
@@ -198,7 +219,11 @@ export function runCorpusMatrix(corpus: keyof typeof CORPORA): void {
           }
           let loaded: Awaited<ReturnType<typeof loadDefinition>>;
           try {
-            loaded = await loadDefinition(registry, path, { from: readerId });
+            const options = readOptionsOf(corpus, dir);
+            loaded = await loadDefinition(registry, path, {
+              from: readerId,
+              ...(options ? { options } : {}),
+            });
           } catch (e) {
             stats.crashes++;
             note(`READ CRASH ${readerId} ${path}: ${String(e)}`);

@@ -28,6 +28,7 @@ const RANGES: Record<string, number> = {
   treefile: 2,
   tdl: 2,
   'virt-builder': 2,
+  dib: 3,
   reproducible: 7,
   golden: 7,
   ostree: 7,

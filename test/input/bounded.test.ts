@@ -83,6 +83,7 @@ describe('loading hostile main files', () => {
     'treefile',
     'tdl',
     'virt-builder',
+    'dib',
     'ir',
   ]) {
     it(`a FIFO as the definition is refused (${from ?? 'detected'})`, async () => {

@@ -54,9 +54,14 @@ describe('OSTree output steps', () => {
     });
     const stack = p!.steps.find((s) => s.type === 'install-packages') as PlanStep<'install-packages'>;
     expect(stack.options.packages).toEqual(['ostree', 'ostree-boot']);
+    // the trigger's initrd would be thrown away by the make-initrd step
+    expect(stack.options.deferInitrd).toBe(true);
     const types = p!.steps.map((s) => s.type);
     expect(types.indexOf('install-packages')).toBeLessThan(types.indexOf('make-initrd'));
-    expect(p!.steps.find((s) => s.type === 'make-initrd')!.cache).toBe(true);
+    const initrd = p!.steps.find((s) => s.type === 'make-initrd') as PlanStep<'make-initrd'>;
+    expect(initrd.cache).toBe(true);
+    // not asked for: the compressor every image has, not one the tree may lack
+    expect(initrd.options.compression).toBe('gzip');
   });
 
   it('keeps the cached tree of a disk build before the stack', async () => {

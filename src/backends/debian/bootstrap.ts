@@ -12,6 +12,7 @@ import { appendAll } from '../../input/append.js';
 import type { ImageIR, Repository } from '../../ir/schema.js';
 import type { PlanStep, StepDraft, StepOptions } from '../../plan/steps.js';
 import type { PlanInput, StepContext } from '../contract.js';
+import { withInitrdDeferred } from './initramfs.js';
 import { checkInstalledAgainstLock, fetchLocked, lockedPins, lockedSettings } from './locked.js';
 import { dpkgPathFilters, pruneFilteredPaths } from './path-filters.js';
 import { deb822Text } from './sources.js';
@@ -224,7 +225,7 @@ export async function runInstall(step: PlanStep<'install-packages'>, context: St
     await fetchLocked(lock, context);
     await writeFileInTree(context.tree, 'etc/apt/preferences.d/imgc-locked.pref', lockedPins(lock), 0o644);
   }
-  await withPolicyRcD(context, async () => {
+  const install = async () => {
     const chroot = (cmd: string[]) =>
       context.runner.chroot(context.tree, cmd, {
         env: aptEnv,
@@ -246,7 +247,8 @@ export async function runInstall(step: PlanStep<'install-packages'>, context: St
       ...o.packages,
     ]);
     await chroot(['apt-get', 'clean']);
-  });
+  };
+  await withPolicyRcD(context, o.deferInitrd ? () => withInitrdDeferred(context, install) : install);
   if (lock) {
     await removeInTree(context.tree, 'etc/apt/preferences.d/imgc-locked.pref');
     await checkInstalledAgainstLock(lock, context.tree);

@@ -111,6 +111,15 @@ export const outputCodes = defineCodes({
     message: (p: { format: string }) =>
       `"${p.format}" is written as an OCI image layout and OCI archive; load it with skopeo copy oci-archive:...`,
   },
+  initrdCompressorMissing: {
+    code: 'IMGC7616',
+    severity: 'error',
+    summary: 'the initrd compression asked for has no compressor in the image',
+    message: (p: { compression: string; tool: string }) =>
+      `the initrd is to be compressed with ${p.compression}, but the image has no ${p.tool} (the generator would fall back to gzip without saying so)`,
+    hint: (p: { compression: string; tool: string }) =>
+      `add the package that ships ${p.tool} (Debian and Fedora: ${p.compression === 'xz' ? 'xz-utils / xz' : p.tool}) to the definition, or set system.initrd.compression to gzip`,
+  },
   aborted: {
     code: 'IMGC7615',
     severity: 'error',

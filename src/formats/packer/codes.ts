@@ -89,4 +89,53 @@ export const packerCodes = defineCodes({
       `packer: ${p.field} = ${p.value} (${p.how})`,
     hint: 'state the value in the source definition so that nothing is assumed',
   },
+  writeDeclaredVariable: {
+    code: 'IMGC3522',
+    severity: 'info',
+    summary:
+      'a legacy JSON template uses a user variable it never declares; the HCL2 template declares it with ""',
+    message: (p: { name: string }) =>
+      `{{user \`${p.name}\`}} is used but not declared; Packer's JSON reading gives it "", HCL2 refuses an undeclared var.${p.name}: declared with default ""`,
+    hint: 'declare the variable in the source template, or pass -var to packer',
+  },
+  writeEmptyAsUnset: {
+    code: 'IMGC3523',
+    severity: 'info',
+    summary:
+      'a setting that is one legacy JSON user variable defaulting to "": written so that "" leaves the setting unset',
+    message: (p: { setting: string; name: string }) =>
+      `${p.setting} = {{user \`${p.name}\`}} with default "": Packer's JSON reading takes "" as the setting's zero value, HCL2 would refuse "" for a bool or number; written as var.${p.name} != "" ? var.${p.name} : null`,
+  },
+  writeResolvedName: {
+    code: 'IMGC3524',
+    severity: 'info',
+    summary: 'a builder name that HCL2 cannot use as a source label, written as a plain name',
+    message: (p: { name: string; label: string; how: string }) =>
+      `builder name "${p.name}" is written as source label "${p.label}" (${p.how})`,
+    hint: 'give the builder a plain name (letters, digits, _ and -) in the source template',
+  },
+  writeSplitOverride: {
+    code: 'IMGC3525',
+    severity: 'info',
+    summary:
+      'a vagrant post-processor with per-provider overrides, written as one post-processor per provider with only = [sources]',
+    message: (p: { providers: string }) =>
+      `vagrant "override" (${p.providers}) is a map of maps, which HCL2 vagrant post-processors of Packer 1.6 take only as strings: written as one post-processor per provider, each limited with only`,
+  },
+  duplicateSource: {
+    code: 'IMGC3526',
+    severity: 'warning',
+    summary: 'a template folder declares the same source twice; Packer refuses the folder',
+    message: (p: { source: string; first: string }) =>
+      `source ${p.source} is declared again (first at ${p.first}); Packer refuses a folder with a duplicate source: imgc keeps the first`,
+    hint: 'keep one declaration; if the files are alternatives, move one to its own folder',
+  },
+  writeNeedsNewerPacker: {
+    code: 'IMGC3527',
+    severity: 'warning',
+    summary: 'the written template needs Packer 1.7 or later, as its source does',
+    message: (p: { what: string }) =>
+      `${p.what} is written as the source has it; Packer 1.7 and later need it, Packer 1.6 refuses the template because of it`,
+    hint: 'run the written template with Packer 1.7 or later (packer init first); for Packer 1.6, delete the packer block: its builders are built in',
+  },
 });

@@ -48,7 +48,12 @@ export function referencedVariable(value: string): string | undefined {
   return m?.[1];
 }
 
-/** Legacy `{{user `x`}}` references → HCL2 `${var.x}`. */
+/**
+ * Legacy `{{user `x`}}` references → HCL2 `${var.x}`, and `{{template_dir}}` → `${path.root}`:
+ * Packer has no template folder for its Go templates in an HCL2 template, and refuses it there.
+ */
 export function hclReferences(value: string): string {
-  return value.replace(/\{\{\s*user\s+`([A-Za-z_][A-Za-z0-9_-]*)`\s*\}\}/g, '${var.$1}');
+  return value
+    .replace(/\{\{\s*user\s+`([A-Za-z_][A-Za-z0-9_-]*)`\s*\}\}/g, '${var.$1}')
+    .replace(/\{\{\s*template_dir\s*\}\}/g, '${path.root}');
 }

@@ -1,7 +1,10 @@
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import type { StepContext } from '../../backends/contract.js';
+import { outputCodes } from '../../diagnostics/codes/outputs.js';
 import { existingInTree, writeFileInTree } from '../../exec/tree-path.js';
 import type { PlanStep, StepOptions } from '../../plan/steps.js';
+import { outputError } from '../shared/errors.js';
 
 type Options = StepOptions<'make-initrd'>;
 
@@ -21,9 +24,22 @@ export function dracutConf(o: Options): string {
   return `${lines.join('\n')}\n`;
 }
 
+const COMPRESSOR: Record<Options['compression'], string> = { zstd: 'zstd', xz: 'xz', gzip: 'gzip' };
+
+/** mkinitramfs and dracut fall back to gzip, with a warning only, when the compressor is missing. */
+export async function requireCompressor(tree: string, compression: Options['compression']): Promise<void> {
+  const tool = COMPRESSOR[compression];
+  for (const dir of ['usr/bin', 'bin', 'usr/sbin', 'sbin']) {
+    const path = await existingInTree(tree, `${dir}/${tool}`).catch(() => undefined);
+    if (path && existsSync(path)) return;
+  }
+  throw outputError(outputCodes.initrdCompressorMissing, { compression, tool }, 'initrd');
+}
+
 export async function makeInitrd(step: PlanStep<'make-initrd'>, context: StepContext): Promise<void> {
   const o = step.options;
   const { tree } = context;
+  await requireCompressor(tree, o.compression);
   const env: Record<string, string> = { LC_ALL: 'C.UTF-8', PATH: '/usr/sbin:/usr/bin:/sbin:/bin' };
   if (o.sourceDateEpoch !== undefined) env.SOURCE_DATE_EPOCH = String(o.sourceDateEpoch);
   const run = (cmd: string[]) =>

@@ -25,6 +25,8 @@ import type { Attr, Plugin, Source, Template } from './template.js';
 export interface PackerExtension {
   syntax: 'hcl' | 'json';
   variables?: Record<string, HclValue>;
+  /** a variable block's settings besides its default (type, description, sensitive, validation) */
+  variableSettings?: Record<string, Record<string, HclValue>>;
   locals?: Record<string, HclValue>;
   builder: { type: string; name: string; settings: Record<string, HclValue> };
   otherSources?: { type: string; name: string; settings: Record<string, HclValue> }[];
@@ -66,6 +68,7 @@ function chooseSource(ctx: Ctx): Source {
   const others = t.sources.filter((s) => s !== chosen);
   if (others.length) {
     ctx.ext.otherSources = others.map((s) => ({ type: s.type, name: s.name, settings: settingsOf(s.attrs) }));
+    for (const [i, s] of others.entries()) ctx.positions[`/extensions/packer/otherSources/${i}`] = s.at;
     ctx.diagnostics.push(
       diag(
         packerCodes.otherSources,
@@ -92,10 +95,50 @@ function diskBytes(value: HclValue | undefined): number | undefined {
   return Number.isSafeInteger(bytes) ? bytes : undefined;
 }
 
+/** A legacy `{{user `x`}}` whose `x` is not declared is placed at its first use, where the writer's note about it points. */
+function positionUndeclared(ctx: Ctx): void {
+  if (ctx.t.syntax !== 'json') return;
+  const declared = new Set(ctx.t.variables.map((v) => v.name));
+  const visit = (value: HclValue, at: Attr['at']): void => {
+    if (typeof value === 'string') {
+      for (const m of value.matchAll(/\{\{\s*user\s+`([A-Za-z_][A-Za-z0-9_-]*)`\s*\}\}/g)) {
+        const pointer = `/extensions/packer/variables/${m[1]}`;
+        if (!declared.has(m[1]!) && !ctx.positions[pointer]) ctx.positions[pointer] = at;
+      }
+    } else if (Array.isArray(value)) for (const v of value) visit(v, at);
+    else if (value && typeof value === 'object' && !isExpr(value))
+      for (const v of Object.values(value)) visit(v, at);
+  };
+  for (const p of [...ctx.t.sources, ...ctx.t.provisioners, ...ctx.t.postProcessors])
+    for (const a of p.attrs) visit(a.value, a.at);
+}
+
+/** Packer refuses a folder declaring one source twice; the first declaration is kept. */
+function dropDuplicateSources(ctx: Ctx): void {
+  const seen = new Map<string, Source>();
+  ctx.t.sources = ctx.t.sources.filter((s) => {
+    const key = `${s.type}.${s.name}`;
+    const first = seen.get(key);
+    if (!first) {
+      seen.set(key, s);
+      return true;
+    }
+    ctx.diagnostics.push(
+      diag(
+        packerCodes.duplicateSource,
+        { source: key, first: `${first.at.file}:${first.at.line}:${first.at.column}` },
+        s.at,
+      ),
+    );
+    return false;
+  });
+}
+
 function lowerBuilder(ctx: Ctx, source: Source): void {
   const settings: Record<string, HclValue> = {};
   const output: ImageIR['outputs'][number] = { type: 'disk' };
   ctx.positions['/outputs/0'] = source.at;
+  ctx.positions['/extensions/packer/builder'] = source.at;
   for (const a of source.attrs) {
     const value = evaluate(a.value, ctx.t);
     if (
@@ -306,15 +349,24 @@ export function lowerTemplate(t: Template): {
     return { positions: {}, diagnostics: ctx.diagnostics };
   }
   if (t.variables.length) ctx.ext.variables = Object.fromEntries(t.variables.map((v) => [v.name, v.value]));
+  const typed = t.variables.filter((v) => v.settings);
+  if (typed.length) ctx.ext.variableSettings = Object.fromEntries(typed.map((v) => [v.name, v.settings!]));
   if (t.locals.length) ctx.ext.locals = Object.fromEntries(t.locals.map((v) => [v.name, v.value]));
   if (t.other.length) ctx.ext.other = Object.fromEntries(t.other.map((v) => [v.name, v.value]));
+  for (const v of t.variables) ctx.positions[`/extensions/packer/variables/${v.name}`] = v.at;
+  positionUndeclared(ctx);
+  for (const o of t.other) ctx.positions[`/extensions/packer/other/${o.name}`] = o.at;
+  dropDuplicateSources(ctx);
   lowerBuilder(ctx, chooseSource(ctx));
   for (const p of t.provisioners) {
     if (p.type === 'shell' && p.attrs.some((a) => SHELL_CARRIED.has(a.name)) && scriptPathsRead(ctx.t, p))
       lowerShell(ctx, p);
     else if (!(p.type === 'file' && lowerFile(ctx, p))) keepPlugin(ctx, p, 'provisioner');
   }
-  for (const p of t.postProcessors) keepPlugin(ctx, p, 'post-processor');
+  for (const p of t.postProcessors) {
+    ctx.positions[`/extensions/packer/postProcessors/${ctx.ext.postProcessors?.length ?? 0}`] = p.at;
+    keepPlugin(ctx, p, 'post-processor');
+  }
   ctx.ir.extensions.packer = ctx.ext;
   return { ir: ctx.ir, positions: ctx.positions, diagnostics: ctx.diagnostics };
 }

@@ -15,6 +15,8 @@ export interface Attr {
   name: string;
   value: HclValue;
   at: SourcePosition;
+  /** a variable block's other settings (type, description, sensitive, validation) */
+  settings?: Record<string, HclValue>;
 }
 
 export interface Plugin {
@@ -102,7 +104,13 @@ export function addHclFile(t: Template, text: string, file: string): Loaded | un
     const body = attrsOf(item.body, at);
     if (item.type === 'variable' && item.labels[0]) {
       const def = body.find((a) => a.name === 'default');
-      t.variables.push({ name: item.labels[0], value: def ? def.value : null, at: where });
+      const others = body.filter((a) => a.name !== 'default');
+      t.variables.push({
+        name: item.labels[0],
+        value: def ? def.value : null,
+        at: where,
+        ...(others.length ? { settings: Object.fromEntries(others.map((a) => [a.name, a.value])) } : {}),
+      });
     } else if (item.type === 'locals') appendAll(t.locals, body);
     else if (item.type === 'local' && item.labels[0]) {
       const expr = body.find((a) => a.name === 'expression');

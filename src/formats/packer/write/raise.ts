@@ -21,6 +21,7 @@ import { BUILDER_FORMAT, hclReferences, INSTALL_COMMANDS } from '../vocabulary.j
 interface PackerData {
   syntax?: 'hcl' | 'json';
   variables?: Record<string, HclValue>;
+  variableSettings?: Record<string, Record<string, HclValue>>;
   locals?: Record<string, HclValue>;
   builder?: { type: string; name: string; settings: Record<string, HclValue> };
   otherSources?: { type: string; name: string; settings: Record<string, HclValue> }[];
@@ -53,6 +54,12 @@ const MiB = 1024 ** 2;
 interface Out {
   diagnostics: Diagnostic[];
   fromJson: boolean;
+  /** the template's variables with their defaults */
+  variables: Record<string, HclValue>;
+  /** user variables a legacy JSON template references */
+  used: Set<string>;
+  /** diagnostics already given, by a key, so that one cause is told once */
+  told: Set<string>;
   /** the qemu builder takes its ISO from variables (no -O packerIsoUrl/packerIsoChecksum) */
   isoVariables?: boolean;
 }
@@ -63,10 +70,21 @@ function approx(out: Out, pointer: string, detail: string): void {
   );
 }
 
+function tellOnce(out: Out, key: string, d: () => Diagnostic): void {
+  if (out.told.has(key)) return;
+  out.told.add(key);
+  out.diagnostics.push(d());
+}
+
+const USER_REFERENCE = /\{\{\s*user\s+`([A-Za-z_][A-Za-z0-9_-]*)`\s*\}\}/g;
+
 /** Legacy JSON strings carry `{{user `x`}}`; HCL2 spells them `${var.x}`. */
 function converted(v: HclValue, out: Out): HclValue {
   if (!out.fromJson) return v;
-  if (typeof v === 'string') return hclReferences(escapeTemplate(v));
+  if (typeof v === 'string') {
+    for (const m of v.matchAll(USER_REFERENCE)) out.used.add(m[1]!);
+    return hclReferences(escapeTemplate(v));
+  }
   if (Array.isArray(v)) return v.map((x) => converted(x, out));
   if (v && typeof v === 'object' && !isExpr(v))
     return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, converted(x, out)]));
@@ -82,10 +100,33 @@ function isBlock(v: HclValue): v is Record<string, HclValue> & { $block: string[
   );
 }
 
-function bodyLines(settings: Record<string, HclValue>, indent: string, out: Out): string[] {
+/**
+ * Packer's JSON reading takes a setting of "" as the setting's zero value (false, 0, unset);
+ * HCL2 converts "" to no bool or number. A setting that is one user variable defaulting to ""
+ * is written so that "" leaves it unset and any other value is converted as before.
+ */
+function emptyAsUnset(key: string, raw: HclValue, out: Out, pointer: string): HclValue | undefined {
+  if (!out.fromJson || typeof raw !== 'string') return undefined;
+  const name = /^\{\{\s*user\s+`([A-Za-z_][A-Za-z0-9_-]*)`\s*\}\}$/.exec(raw)?.[1];
+  if (name === undefined) return undefined;
+  const fallback = Object.hasOwn(out.variables, name) ? out.variables[name] : undefined;
+  if (fallback !== undefined && fallback !== '') return undefined;
+  out.used.add(name);
+  tellOnce(out, `empty:${key}:${name}`, () =>
+    diag(packerCodes.writeEmptyAsUnset, { setting: key, name }, undefined, { pointer }),
+  );
+  return { $expr: `var.${name} != "" ? var.${name} : null` };
+}
+
+function bodyLines(
+  settings: Record<string, HclValue>,
+  indent: string,
+  out: Out,
+  pointer = '/extensions/packer',
+): string[] {
   const lines: string[] = [];
   for (const [key, raw] of Object.entries(settings)) {
-    const value = converted(raw, out);
+    const value = emptyAsUnset(key, raw, out, pointer) ?? converted(raw, out);
     if (isBlock(value)) {
       const { $block, ...inner } = value;
       const [type, ...labels] = key.split(' ');
@@ -112,8 +153,16 @@ function bodyLines(settings: Record<string, HclValue>, indent: string, out: Out)
   return lines;
 }
 
-function block(header: string, settings: Record<string, HclValue>, out: Out, indent = ''): string {
-  return [`${indent}${header} {`, ...bodyLines(settings, `${indent}  `, out), `${indent}}`].join('\n');
+function block(
+  header: string,
+  settings: Record<string, HclValue>,
+  out: Out,
+  indent = '',
+  pointer?: string,
+): string {
+  return [`${indent}${header} {`, ...bodyLines(settings, `${indent}  `, out, pointer), `${indent}}`].join(
+    '\n',
+  );
 }
 
 function builderOf(
@@ -224,7 +273,91 @@ function literal(text: string, out: Out): HclValue {
     : { $expr: hclString(escapeTemplate(text)) };
 }
 
-function provisioners(ir: ImageIR, data: PackerData, out: Out): string[] {
+/** The Vagrant provider a builder's artefact is boxed for, as the vagrant post-processor's override keys name it. */
+function vagrantProvider(builderType: string): string | undefined {
+  const prefixes: [RegExp, string][] = [
+    [/^virtualbox/, 'virtualbox'],
+    [/^vmware/, 'vmware'],
+    [/^(qemu|libvirt)/, 'libvirt'],
+    [/^parallels/, 'parallels'],
+    [/^hyperv/, 'hyperv'],
+    [/^amazon/, 'aws'],
+    [/^azure/, 'azure'],
+    [/^googlecompute/, 'google'],
+    [/^docker/, 'docker'],
+    [/^digitalocean/, 'digitalocean'],
+    [/^lxc/, 'lxc'],
+    [/^scaleway/, 'scaleway'],
+  ];
+  return prefixes.find(([re]) => re.test(builderType))?.[1];
+}
+
+const isPlainObject = (v: HclValue): v is Record<string, HclValue> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v) && !isExpr(v);
+
+/**
+ * A vagrant post-processor's `override` maps providers to settings; Packer 1.6 types it as a
+ * map of strings in HCL2. Each provider becomes its own post-processor, limited with `only` to
+ * the sources boxed for that provider, so every source gets the settings it got before.
+ */
+function splitVagrant(
+  p: { type: string; settings: Record<string, HclValue> },
+  sources: { type: string; name: string }[],
+  out: Out,
+  pointer: string,
+): { type: string; settings: Record<string, HclValue> }[] | undefined {
+  const { override, ...base } = p.settings;
+  if (p.type !== 'vagrant' || override === undefined || !isPlainObject(override)) return undefined;
+  if (!Object.values(override).every(isPlainObject) || 'only' in base || 'except' in base) return undefined;
+  const providers = Object.keys(override);
+  const parts: { type: string; settings: Record<string, HclValue> }[] = [];
+  const covered = new Set<string>();
+  for (const provider of providers) {
+    const only = sources
+      .filter((s) => vagrantProvider(s.type) === provider)
+      .map((s) => `${s.type}.${s.name}`);
+    if (!only.length) continue;
+    for (const o of only) covered.add(o);
+    parts.push({ type: 'vagrant', settings: { only, ...base, ...(override[provider] as object) } });
+  }
+  const rest = sources.map((s) => `${s.type}.${s.name}`).filter((n) => !covered.has(n));
+  if (rest.length) parts.push({ type: 'vagrant', settings: { only: rest, ...base } });
+  out.diagnostics.push(
+    diag(packerCodes.writeSplitOverride, { providers: providers.join(', ') }, undefined, { pointer }),
+  );
+  if (!out.fromJson)
+    approx(out, pointer, 'the vagrant override is written as one post-processor per provider');
+  return parts;
+}
+
+/**
+ * Legacy JSON `only`/`except` name builders by their `name`; HCL2 names sources `TYPE.NAME`, and
+ * a bare name would match no source, so the step would silently never (or always) run.
+ */
+function limitedTo(
+  settings: Record<string, HclValue>,
+  sources: { type: string; name: string; jsonName?: string }[],
+  out: Out,
+): Record<string, HclValue> {
+  if (!out.fromJson) return settings;
+  const copy = { ...settings };
+  for (const key of ['only', 'except'] as const) {
+    const names = copy[key];
+    if (!Array.isArray(names)) continue;
+    copy[key] = names.map((n) => {
+      const s = typeof n === 'string' ? sources.find((x) => (x.jsonName ?? x.name) === n) : undefined;
+      return s ? `${s.type}.${s.name}` : n;
+    });
+  }
+  return copy;
+}
+
+function provisioners(
+  ir: ImageIR,
+  data: PackerData,
+  out: Out,
+  sources: { type: string; name: string; jsonName?: string }[],
+): string[] {
   const blocks: string[] = [];
   const names = ir.packages.install.map((p) => p.name);
   if (names.length) {
@@ -301,15 +434,43 @@ function provisioners(ir: ImageIR, data: PackerData, out: Out): string[] {
     }
   }
   for (const p of data.provisioners ?? [])
-    blocks.push(block(`provisioner ${hclString(p.type)}`, p.settings, out, '  '));
-  for (const p of data.postProcessors ?? [])
-    blocks.push(block(`post-processor ${hclString(p.type)}`, p.settings, out, '  '));
+    blocks.push(block(`provisioner ${hclString(p.type)}`, limitedTo(p.settings, sources, out), out, '  '));
+  for (const [i, p] of (data.postProcessors ?? []).entries()) {
+    const pointer = `/extensions/packer/postProcessors/${i}`;
+    const limited = { ...p, settings: limitedTo(p.settings, sources, out) };
+    for (const part of splitVagrant(limited, sources, out, pointer) ?? [limited])
+      blocks.push(block(`post-processor ${hclString(part.type)}`, part.settings, out, '  ', pointer));
+  }
   return blocks;
+}
+
+/** What in a `packer` block Packer 1.6 refuses: it has neither plugin requirements nor a core version past its own. */
+function newerPackerNeeds(name: string, value: HclValue, out: Out): void {
+  if (name !== 'packer' || !isBlock(value)) return;
+  const needs = [
+    'required_plugins' in value ? 'required_plugins' : undefined,
+    typeof value.required_version === 'string' &&
+    !/^\s*[>~=]*\s*1\.[0-6](\.|\s|$)/.test(value.required_version)
+      ? `required_version = "${value.required_version}"`
+      : undefined,
+  ].filter((x): x is string => !!x);
+  if (needs.length)
+    out.diagnostics.push(
+      diag(
+        packerCodes.writeNeedsNewerPacker,
+        { what: `the packer block's ${needs.join(' and ')}` },
+        undefined,
+        {
+          pointer: `/extensions/packer/other/${name}`,
+        },
+      ),
+    );
 }
 
 function otherBlocks(data: PackerData, out: Out): string[] {
   const blocks: string[] = [];
   for (const [name, value] of Object.entries(data.other ?? {})) {
+    newerPackerNeeds(name, value, out);
     if (isBlock(value)) {
       const { $block, ...inner } = value;
       const type = name.split(' ')[0]!;
@@ -335,6 +496,15 @@ function variableDefault(value: HclValue, name: string, out: Out): HclValue {
   if (!out.fromJson || typeof value !== 'string') return value;
   const env = /^\{\{\s*env\s+`([^`]+)`\s*\}\}$/.exec(value);
   if (env) return { $expr: `env(${hclString(env[1]!)})` };
+  const inFolder = /^\{\{\s*template_dir\s*\}\}\/([^{}]*)$/.exec(value);
+  if (inFolder) {
+    approx(
+      out,
+      `/extensions/packer/variables/${name}`,
+      `an HCL2 variable default cannot name the template folder; "${value}" is written as "${inFolder[1]}", relative to the folder packer runs in`,
+    );
+    return inFolder[1]!;
+  }
   if (!/\{\{/.test(value)) return value;
   approx(
     out,
@@ -344,15 +514,33 @@ function variableDefault(value: HclValue, name: string, out: Out): HclValue {
   return { $expr: hclString(value) };
 }
 
-/** HCL2 source names are referenced as source.TYPE.NAME, so a name may not hold dots. */
+/**
+ * HCL2 source labels are referenced as source.TYPE.NAME: a name may not hold dots or template
+ * references. A legacy JSON `{{user `x`}}` in a builder name takes the variable's default, as
+ * Packer's JSON reading did; other characters become dashes.
+ */
 function sourceName(name: string, out: Out, pointer: string): string {
-  if (!name.includes('.')) return name;
-  const safe = name.replace(/\./g, '-');
-  approx(
-    out,
-    pointer,
-    `the source name "${name}" is written as "${safe}" (HCL2 references split names at dots)`,
+  if (/^[A-Za-z][A-Za-z0-9_-]*$/.test(name)) return name;
+  const hows: string[] = [];
+  let label = name;
+  if (out.fromJson && /\{\{\s*user\s/.test(name)) {
+    label = label.replace(USER_REFERENCE, (_, v: string) => {
+      const d = Object.hasOwn(out.variables, v) ? out.variables[v] : undefined;
+      return typeof d === 'string' || typeof d === 'number' ? String(d) : v;
+    });
+    hows.push('user variables replaced by their defaults');
+  }
+  const safe = label.replace(/[^A-Za-z0-9_-]+/g, '-').replace(/^[^A-Za-z]+/, '') || 'image';
+  if (safe !== label) hows.push('characters HCL2 labels cannot hold written as dashes');
+  out.diagnostics.push(
+    diag(packerCodes.writeResolvedName, { name, label: safe, how: hows.join('; ') }, undefined, { pointer }),
   );
+  if (!out.fromJson)
+    approx(
+      out,
+      pointer,
+      `the source name "${name}" is written as "${safe}" (HCL2 references split names at dots)`,
+    );
   return safe;
 }
 
@@ -407,54 +595,111 @@ function reportDistribution(
     );
 }
 
+/** Variables a legacy JSON template uses without declaring them: Packer's JSON reading gave them "". */
+function undeclaredVariables(out: Out): Record<string, HclValue> {
+  const added: Record<string, HclValue> = {};
+  for (const name of out.used) {
+    if (Object.hasOwn(out.variables, name)) continue;
+    added[name] = '';
+    out.diagnostics.push(
+      diag(packerCodes.writeDeclaredVariable, { name }, undefined, {
+        pointer: `/extensions/packer/variables/${name}`,
+      }),
+    );
+  }
+  return added;
+}
+
 export function raisePacker(ir: ImageIR, options: WriteOptions): WriteResult {
   const data = (ir.extensions.packer ?? {}) as PackerData;
-  const out: Out = { diagnostics: [], fromJson: data.syntax === 'json' };
+  const out: Out = {
+    diagnostics: [],
+    fromJson: data.syntax === 'json',
+    variables: data.variables ?? {},
+    used: new Set(),
+    told: new Set(),
+  };
   const found = builderOf(ir, data, options, out);
   if (!found) return { files: [], diagnostics: out.diagnostics };
-  const builder = { ...found, name: sourceName(found.name, out, '/extensions/packer/builder/name') };
+  const builder = {
+    ...found,
+    jsonName: found.name,
+    name: sourceName(found.name, out, '/extensions/packer/builder/name'),
+  };
   if (out.fromJson)
     approx(
       out,
       '/extensions/packer',
       'a legacy JSON template is written as HCL2: {{user `x`}} references become ${var.x}',
     );
-  const parts: string[] = [
-    `# Packer template written by imgc${ir.metadata?.name ? ` for ${ir.metadata.name}` : ''}. Check: packer validate .`,
-  ];
-  const variables = { ...(out.isoVariables ? { iso_url: null, iso_checksum: null } : {}), ...data.variables };
-  for (const [name, value] of Object.entries(variables))
-    parts.push(
-      block(
-        `variable ${hclString(name)}`,
-        value === null ? {} : { default: variableDefault(value, name, out) },
-        out,
-      ),
-    );
-  if (data.locals && Object.keys(data.locals).length) parts.push(block('locals', data.locals, out));
-  appendAll(parts, otherBlocks(data, out));
+  const body: string[] = [];
+  if (data.locals && Object.keys(data.locals).length) body.push(block('locals', data.locals, out));
+  appendAll(body, otherBlocks(data, out));
   const settings = sourceSettings(ir, builder, out);
   if (!data.builder?.type) reportDistribution(ir, builder.name, settings, out);
-  parts.push(block(`source ${hclString(builder.type)} ${hclString(builder.name)}`, settings, out));
+  body.push(
+    block(
+      `source ${hclString(builder.type)} ${hclString(builder.name)}`,
+      settings,
+      out,
+      '',
+      '/extensions/packer/builder/settings',
+    ),
+  );
   const others = (data.otherSources ?? []).map((s, i) => ({
     ...s,
+    jsonName: s.name,
     name: sourceName(s.name, out, `/extensions/packer/otherSources/${i}/name`),
   }));
-  for (const s of others) {
+  for (const [i, s] of others.entries()) {
     const settings = { ...s.settings };
     mergeChecksumType(settings, out);
     listSettings(settings);
-    parts.push(block(`source ${hclString(s.type)} ${hclString(s.name)}`, settings, out));
+    body.push(
+      block(
+        `source ${hclString(s.type)} ${hclString(s.name)}`,
+        settings,
+        out,
+        '',
+        `/extensions/packer/otherSources/${i}/settings`,
+      ),
+    );
   }
-  const sources = [builder, ...others].map((s) => `source.${s.type}.${s.name}`);
-  parts.push(
+  const sources = [builder, ...others];
+  body.push(
     [
       'build {',
-      `  sources = ${hclText(sources, '  ')}`,
-      ...provisioners(ir, data, out).map((b) => `\n${b}`),
+      `  sources = ${hclText(
+        sources.map((s) => `source.${s.type}.${s.name}`),
+        '  ',
+      )}`,
+      ...provisioners(ir, data, out, sources).map((b) => `\n${b}`),
       '}',
     ].join('\n'),
   );
+  const variables = {
+    ...(out.isoVariables ? { iso_url: null, iso_checksum: null } : {}),
+    ...data.variables,
+    ...undeclaredVariables(out),
+  };
+  const declarations = Object.entries(variables).map(([name, value]) => {
+    const settings = data.variableSettings;
+    const { type, ...rest } = settings && Object.hasOwn(settings, name) ? settings[name]! : {};
+    return block(
+      `variable ${hclString(name)}`,
+      {
+        ...(type !== undefined ? { type } : {}),
+        ...(value === null ? {} : { default: variableDefault(value, name, out) }),
+        ...rest,
+      },
+      out,
+    );
+  });
+  const parts: string[] = [
+    `# Packer template written by imgc${ir.metadata?.name ? ` for ${ir.metadata.name}` : ''}. Check: packer validate .`,
+    ...declarations,
+    ...body,
+  ];
   return {
     files: [
       { path: 'image.pkr.hcl', content: `${parts.join('\n\n')}\n` },

@@ -1,0 +1,3 @@
+import { runCorpusMatrix } from './translate-matrix.js';
+
+runCorpusMatrix('dib');

@@ -183,9 +183,11 @@ function partedOffset(value: string, ctx: Ctx): number | undefined {
   const pct = /^\s*(\d+(?:\.\d+)?)%\s*$/.exec(value);
   // parted aligns a partition starting at 0 % to the first MiB
   if (pct && Number(pct[1]) === 0) return 1024 ** 2;
-  if (pct)
-    return ctx.imageSize === undefined ? undefined : Math.round((Number(pct[1]) / 100) * ctx.imageSize);
-  return parsePartedSize(value);
+  if (!pct) return parsePartedSize(value);
+  if (ctx.imageSize === undefined) return undefined;
+  const bytes = Math.round((Number(pct[1]) / 100) * ctx.imageSize);
+  // a percentage of 90 digits is no byte count (fuzz: IMGC1006, size Infinity)
+  return Number.isSafeInteger(bytes) ? bytes : undefined;
 }
 
 function lowerMkpart(step: ParsedStep, ctx: Ctx): void {
@@ -460,15 +462,39 @@ function lowerScript(step: ParsedStep, ctx: Ctx, chroot: boolean): void {
 function fileMode(step: ParsedStep, ctx: Ctx, pointer: string): string | undefined {
   const perm = step.keys.get('perm')?.value;
   if (typeof perm !== 'number') return undefined;
+  if (!Number.isInteger(perm) || perm < 0 || perm > 0o7777) {
+    ctx.diagnostics.push(
+      diag(vmdb2Codes.keptKey, { step: step.name, key: 'perm', value: String(perm) }, keyAt(step, 'perm')),
+    );
+    return undefined;
+  }
   ctx.positions[`${pointer}/mode`] = keyAt(step, 'perm');
   return `0${perm.toString(8).padStart(3, '0')}`;
 }
 
-function owners(step: ParsedStep, target: { user?: string | number; group?: string | number }): void {
-  const uid = step.keys.get('uid')?.value;
-  const gid = step.keys.get('gid')?.value;
-  if (typeof uid === 'number' && uid !== 0) target.user = uid;
-  if (typeof gid === 'number' && gid !== 0) target.group = gid;
+function owners(
+  step: ParsedStep,
+  ctx: Ctx,
+  target: { user?: string | number; group?: string | number },
+): void {
+  for (const [key, field] of [
+    ['uid', 'user'],
+    ['gid', 'group'],
+  ] as const) {
+    const value = step.keys.get(key)?.value;
+    if (value === undefined) continue;
+    // vmdb2 passes them to os.chown: a negative or fractional id is no owner (fuzz: IMGC1006)
+    if (isOwnerId(value)) {
+      if (value !== 0) target[field] = value;
+    } else
+      ctx.diagnostics.push(
+        diag(vmdb2Codes.keptKey, { step: step.name, key, value: String(value) }, keyAt(step, key)),
+      );
+  }
+}
+
+function isOwnerId(value: unknown): value is number {
+  return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
 }
 
 function lowerFileStep(step: ParsedStep, ctx: Ctx): void {
@@ -478,7 +504,7 @@ function lowerFileStep(step: ParsedStep, ctx: Ctx): void {
     const entry: ImageIR['directories'][number] = { path };
     const mode = fileMode(step, ctx, pointer);
     if (mode) entry.mode = mode;
-    owners(step, entry);
+    owners(step, ctx, entry);
     ctx.ir.directories.push(entry);
     ctx.positions[pointer] = step.at;
     return;
@@ -489,7 +515,7 @@ function lowerFileStep(step: ParsedStep, ctx: Ctx): void {
   else entry.source = str(step, 'src')!;
   const mode = fileMode(step, ctx, pointer);
   if (mode) entry.mode = mode;
-  owners(step, entry);
+  owners(step, ctx, entry);
   ctx.ir.files.push(entry);
   ctx.positions[pointer] = step.at;
 }

@@ -38,3 +38,29 @@ describe('vmdb2 merge keys', () => {
     expect(r.diagnostics.map((d) => d.code)).not.toContain('IMGC1009');
   });
 });
+
+describe('vmdb2 numbers no IR field can hold (fuzz seed 9202)', () => {
+  async function read(text: string) {
+    const dir = scratchTree({ 'image.vmdb': text });
+    return loadDefinition(new FormatRegistry(), join(dir, 'image.vmdb'), { from: 'vmdb2' });
+  }
+
+  it('an end of a 90-digit percentage keeps start/end as written (input 304130: size Infinity, IMGC1006)', async () => {
+    const r = await read(
+      `steps:\n  - mkimg: "{{ output }}"\n    size: 4G\n  - mklabel: msdos\n    device: "{{ output }}"\n  - mkpart: primary\n    device: "{{ output }}"\n    start: 0%\n    end: ${'1'.padEnd(90, '0')}%\n    tag: root\n`,
+    );
+    expect(r.diagnostics.map((d) => d.code)).not.toContain('IMGC1006');
+    expect(r.ir?.storage?.partitions[0]?.size).toBeUndefined();
+    expect(r.diagnostics.find((d) => d.code === 'IMGC3608')).toMatchObject({ line: 8 });
+  });
+
+  it('a negative gid and a perm past 07777 are reported, not owners and modes (input 229520)', async () => {
+    const r = await read(
+      'steps:\n  - create-dir: /srv/www\n    perm: 99999\n    gid: -133\n  - create-dir: /srv/ok\n    uid: 33\n',
+    );
+    expect(r.diagnostics.map((d) => d.code)).not.toContain('IMGC1006');
+    expect(r.ir?.directories).toEqual([{ path: '/srv/www' }, { path: '/srv/ok', user: 33 }]);
+    const kept = r.diagnostics.filter((d) => d.code === 'IMGC3608').map((d) => d.line);
+    expect(kept.sort()).toEqual([3, 4]);
+  });
+});

@@ -131,14 +131,18 @@ export type CommandStatus =
   | { status: 'deprecated' | 'removed' | 'unknown' };
 
 export function commandStatus(version: KsVersion, name: string): CommandStatus {
-  const entry: CommandEntry | undefined = VERSION_DATA[version]?.commands[name];
+  const commands = VERSION_DATA[version]?.commands;
+  // the generated tables are plain objects: `constructor` is no command
+  const entry: CommandEntry | undefined =
+    commands && Object.hasOwn(commands, name) ? commands[name] : undefined;
   if (entry === undefined) return { status: 'unknown' };
   if (entry === 'deprecated' || entry === 'removed') return { status: entry };
   return { status: 'ok', spec: specOf(entry) };
 }
 
 export function sectionSpec(version: KsVersion, name: string): CommandSpec | undefined | null {
-  const index = VERSION_DATA[version]?.sections[name];
+  const sections = VERSION_DATA[version]?.sections;
+  const index = sections && Object.hasOwn(sections, name) ? sections[name] : undefined;
   if (index === undefined) return undefined;
   return index < 0 ? null : specOf(index);
 }

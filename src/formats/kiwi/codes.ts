@@ -206,6 +206,14 @@ export const kiwiCodes = defineCodes({
       `KIWI builds Linux distributions only; ${p.id} is not one, so no description is written`,
     hint: 'translate to a format whose tool installs it (an Oz TDL for Windows and FreeBSD), or give a Linux distribution with --distro',
   },
+  refusedXmlName: {
+    code: 'IMGC3052',
+    severity: 'error',
+    summary: 'an element or attribute named __proto__, constructor or prototype',
+    message: (p: { name: string }) =>
+      `the name "${p.name}" cannot be read: imgc refuses __proto__, constructor and prototype as element or attribute names`,
+    hint: 'KIWI defines no such element or attribute; remove or rename it',
+  },
   entityUnresolved: {
     code: 'IMGC3050',
     severity: 'error',

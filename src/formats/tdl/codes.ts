@@ -8,6 +8,14 @@ export const tdlCodes = defineCodes({
     summary: 'a TDL file that is not well-formed XML',
     message: (p: { detail: string }) => `not well-formed XML: ${p.detail}`,
   },
+  refusedXmlName: {
+    code: 'IMGC2617',
+    severity: 'error',
+    summary: 'an element or attribute named __proto__, constructor or prototype',
+    message: (p: { name: string }) =>
+      `the name "${p.name}" cannot be read: imgc refuses __proto__, constructor and prototype as element or attribute names`,
+    hint: 'TDL defines no such element or attribute; remove or rename it',
+  },
   notTemplate: {
     code: 'IMGC2602',
     severity: 'error',

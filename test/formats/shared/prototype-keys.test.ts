@@ -46,3 +46,55 @@ describe('prototype key names in a definition', () => {
     });
   }
 });
+
+describe('prototype key names as element, attribute and command names', () => {
+  const kiwi = (name: string) => `<?xml version="1.0"?>
+<image schemaversion="7.5" name="x">
+  <description type="system"><author>a</author><contact>a@example.org</contact><specification>s</specification></description>
+  <preferences><version>1</version><packagemanager>apt</packagemanager><type image="oem" ${name}="y"/></preferences>
+  <${name}/>
+  <repository type="apt-deb" distribution="bookworm"><source path="http://deb.debian.org/debian"/></repository>
+  <packages type="image"><package name="vim"/></packages>
+</image>
+`;
+
+  it('KIWI keeps toString and valueOf as written (the XML parser renamed them __toString)', async () => {
+    for (const name of ['toString', 'valueOf', 'hasOwnProperty']) {
+      const dir = scratchTree({ 'config.xml': kiwi(name) });
+      const r = await loadDefinition(registry, `${dir}/config.xml`, { from: 'kiwi' });
+      const unknown = r.diagnostics.filter((d) => d.code === 'IMGC3005' || d.code === 'IMGC3006');
+      expect(
+        unknown.map((d) => [d.line, d.message.includes(` ${name}`) || d.message.includes(`<${name}>`)]),
+      ).toEqual([
+        [4, true],
+        [5, true],
+      ]);
+    }
+  });
+
+  it('KIWI and TDL refuse __proto__, constructor and prototype at the name, not as malformed XML at 1:1', async () => {
+    for (const name of ['__proto__', 'constructor', 'prototype']) {
+      const dir = scratchTree({
+        'config.xml': kiwi(name),
+        'template.tdl': `<template>\n  <name>x</name>\n  <packages><package name="vim" ${name}="2"/></packages>\n</template>\n`,
+      });
+      const k = await loadDefinition(registry, `${dir}/config.xml`, { from: 'kiwi' });
+      const line4 = kiwi(name).split('\n')[3]!;
+      expect(k.diagnostics.map((d) => [d.code, d.line, d.column])).toEqual([
+        ['IMGC3052', 4, line4.indexOf(`${name}="y"`) + 1],
+      ]);
+      const t = await loadDefinition(registry, `${dir}/template.tdl`, { from: 'tdl' });
+      expect(t.diagnostics.map((d) => [d.code, d.line, d.column])).toEqual([['IMGC2617', 3, 33]]);
+    }
+  });
+
+  it('kickstart: a command named constructor or __proto__ is unknown (the version table answered Object.prototype)', async () => {
+    const dir = scratchTree({
+      'a.ks': 'lang en_US.UTF-8\nconstructor\n__proto__ --x\ntoString\n%constructor\n%end\n',
+    });
+    const r = await loadDefinition(registry, `${dir}/a.ks`, { from: 'kickstart', distro: 'fedora:41' });
+    const unknown = r.diagnostics.filter((d) => d.code === 'IMGC5003').map((d) => d.line);
+    expect(unknown).toEqual([2, 3, 4]);
+    expect(r.diagnostics.some((d) => d.line === 5 && d.severity === 'error')).toBe(true);
+  });
+});

@@ -7,6 +7,7 @@ import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { diag } from '../../../diagnostics/define.js';
 import { LineIndex } from '../../../diagnostics/line-index.js';
 import type { Diagnostic } from '../../../diagnostics/types.js';
+import { KEEP_DANGEROUS_NAMES, refusedXmlName } from '../../shared/xml-names.js';
 import type { Pos, XChild, XComment, XDocument, XElement } from '../ast.js';
 import { kiwiCodes } from '../codes.js';
 
@@ -33,6 +34,7 @@ const parser = new XMLParser({
   parseAttributeValue: false,
   ignoreDeclaration: false,
   ignorePiTags: false,
+  ...KEEP_DANGEROUS_NAMES,
 });
 
 export function normalizeXmlText(text: string): string {
@@ -51,6 +53,13 @@ export function parseXml(input: string, file: string): ParsedXml {
   }
   const unresolved = unresolvedEntities(text, lines, file);
   if (unresolved.length) return { diagnostics: unresolved };
+  const refused = refusedXmlName(text);
+  if (refused)
+    return {
+      diagnostics: [
+        diag(kiwiCodes.refusedXmlName, { name: refused.name }, { file, ...lines.position(refused.offset) }),
+      ],
+    };
   let nodes: FxpNode[];
   try {
     nodes = parser.parse(text) as FxpNode[];

@@ -28,7 +28,11 @@ async function read(input: string): Promise<ReadResult> {
     return {
       positions: {},
       files: [file],
-      diagnostics: [diag(tdlCodes.xmlMalformed, { detail: parsed.message }, { file, ...parsed.pos })],
+      diagnostics: [
+        parsed.refusedName
+          ? diag(tdlCodes.refusedXmlName, { name: parsed.refusedName }, { file, ...parsed.pos })
+          : diag(tdlCodes.xmlMalformed, { detail: parsed.message }, { file, ...parsed.pos }),
+      ],
     };
   const lowered = lowerTdl(parsed.root, file);
   const failed = lowered.diagnostics.some((d) => d.severity === 'error');

@@ -5,6 +5,7 @@
  */
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { LineIndex } from '../../../diagnostics/line-index.js';
+import { KEEP_DANGEROUS_NAMES, refusedXmlName } from '../../shared/xml-names.js';
 
 export interface Pos {
   line: number;
@@ -35,9 +36,12 @@ const parser = new XMLParser({
   trimValues: false,
   parseTagValue: false,
   parseAttributeValue: false,
+  ...KEEP_DANGEROUS_NAMES,
 });
 
-export type ParsedXml = { ok: true; root: El } | { ok: false; message: string; pos: Pos };
+export type ParsedXml =
+  | { ok: true; root: El }
+  | { ok: false; message: string; pos: Pos; refusedName?: string };
 
 export function parseTdlXml(input: string): ParsedXml {
   const text = input.replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n');
@@ -49,6 +53,9 @@ export function parseTdlXml(input: string): ParsedXml {
       message: checked.err.msg,
       pos: { line: checked.err.line, column: Math.max(1, checked.err.col) },
     };
+  const refused = refusedXmlName(text);
+  if (refused)
+    return { ok: false, refusedName: refused.name, message: '', pos: lines.position(refused.offset) };
   let nodes: FxpNode[];
   try {
     nodes = parser.parse(text) as FxpNode[];

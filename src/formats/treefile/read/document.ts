@@ -1,17 +1,47 @@
 /**
  * Treefile text → a plain JSON value plus a position for every node, keyed by JSON Pointer.
  * rpm-ostree reads `*.json` as JSON and other names as YAML; JSON is YAML 1.2, so the `yaml`
- * package reads both and gives every node its offset. Aliases are expanded.
+ * package reads both and gives every node its offset. Aliases are expanded, up to MAX_ALIAS_VALUES.
  */
-import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, type Node, parseDocument } from 'yaml';
+import {
+  type Alias,
+  isAlias,
+  isMap,
+  isPair,
+  isScalar,
+  isSeq,
+  LineCounter,
+  type Node,
+  parseDocument,
+} from 'yaml';
 import { escapeToken } from '../../../ir/pointer.js';
 import type { PositionTable } from '../../../ir/positions.js';
+import { aliasTargets } from '../../../lib/yaml-aliases.js';
 import { complexKeyOffset } from '../../../lib/yaml-keys.js';
 import { MAX_YAML_TOKENS, offsetPastTokenLimit } from '../../../lib/yaml-tokens.js';
 
 export type Parsed =
   | { ok: true; value: unknown; positions: PositionTable }
   | { ok: false; line: number; column: number; message: string };
+
+/**
+ * Values that aliases may add to one treefile; past this, the file is refused (alias bombs).
+ * Without aliases a file has fewer values than YAML tokens, which MAX_YAML_TOKENS bounds; an
+ * alias copies its anchor's values, so 20 KB of nested aliases make millions. Each value costs
+ * about 50 µs through the reader and every writer (190,000 took 10 s of CPU); real treefiles
+ * have a few hundred values in all and share lists through `include:`, not aliases.
+ */
+export const MAX_ALIAS_VALUES = 10_000;
+
+/** A refusal at a place in the text. */
+class Refusal extends Error {
+  constructor(
+    message: string,
+    readonly offset: number,
+  ) {
+    super(message);
+  }
+}
 
 export function parseTreefileText(input: string, file: string): Parsed {
   const text = input.replace(/^\uFEFF/, '');
@@ -39,12 +69,35 @@ export function parseTreefileText(input: string, file: string): Parsed {
     const p = counter.linePos(offset);
     positions[ptr] = { file, line: p.line, column: p.col };
   };
-  let budget = 1_000_000;
+  // every alias's anchor in one walk: node.resolve(doc) walks the whole document per alias
+  const targets = aliasTargets(doc);
+  const expanding = new Set<Node>();
+  // the alias written in the text whose value is being built: where a refusal points
+  let outer: Alias | undefined;
+  let aliasValues = 0;
   const build = (node: Node | null | undefined, ptr: string, keyNode?: unknown): unknown => {
-    if (--budget < 0) throw new Error('too many nodes after expanding aliases');
+    if (outer && ++aliasValues > MAX_ALIAS_VALUES)
+      throw new Refusal(
+        `aliases expand to more than ${MAX_ALIAS_VALUES} values (alias *${outer.source} passed the limit)`,
+        outer.range?.[0] ?? 0,
+      );
     at((keyNode as Node | undefined) ?? node, ptr);
     if (!node) return null;
-    if (isAlias(node)) return build(node.resolve(doc) as Node, ptr, keyNode ?? node);
+    if (isAlias(node)) {
+      // an alias with no anchor before it is null, as before
+      const target = targets.get(node);
+      if (target && expanding.has(target))
+        throw new Refusal(`alias *${node.source} refers to a value that contains it`, node.range?.[0] ?? 0);
+      const top = outer === undefined;
+      if (top) outer = node;
+      if (target) expanding.add(target);
+      try {
+        return build(target, ptr, keyNode ?? node);
+      } finally {
+        if (target) expanding.delete(target);
+        if (top) outer = undefined;
+      }
+    }
     if (isMap(node)) {
       const out: Record<string, unknown> = {};
       for (const pair of node.items) {
@@ -66,6 +119,7 @@ export function parseTreefileText(input: string, file: string): Parsed {
   try {
     return { ok: true, value: build(doc.contents as Node, ''), positions };
   } catch (e) {
-    return { ok: false, line: 1, column: 1, message: (e as Error).message };
+    const p = counter.linePos(e instanceof Refusal ? e.offset : 0);
+    return { ok: false, line: p.line, column: p.col, message: (e as Error).message };
   }
 }

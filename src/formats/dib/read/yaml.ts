@@ -3,9 +3,11 @@
  * configs) → a plain value plus the line and column of every node, keyed by JSON Pointer.
  * JSON is read as YAML 1.2, which it is.
  */
+
 import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, type Node, parseDocument } from 'yaml';
 import { escapeToken } from '../../../ir/pointer.js';
 import type { PositionTable } from '../../../ir/positions.js';
+import { aliasTargets } from '../../../lib/yaml-aliases.js';
 import { offsetPastTokenLimit } from '../../../lib/yaml-tokens.js';
 
 export type ParsedYaml =
@@ -25,6 +27,7 @@ export function parseDibYaml(input: string, file: string): ParsedYaml {
   }
   const positions: PositionTable = {};
   let budget = 200_000;
+  const targets = aliasTargets(doc);
   const mark = (node: unknown, ptr: string) => {
     const offset = (node as { range?: [number, number, number] | null } | undefined)?.range?.[0];
     if (offset === undefined) return;
@@ -35,7 +38,7 @@ export function parseDibYaml(input: string, file: string): ParsedYaml {
     if (--budget < 0) throw new Error('too many nodes after expanding aliases');
     mark(key ?? node, ptr);
     if (!node) return null;
-    if (isAlias(node)) return build(node.resolve(doc) as Node, ptr, key ?? node);
+    if (isAlias(node)) return build(targets.get(node), ptr, key ?? node);
     if (isMap(node)) {
       const out: Record<string, unknown> = Object.create(null);
       for (const pair of node.items) {

@@ -27,6 +27,7 @@ import { LineIndex } from '../../../diagnostics/line-index.js';
 import { escapeToken } from '../../../ir/pointer.js';
 import type { PositionTable } from '../../../ir/positions.js';
 import { lookupTable } from '../../../lib/lookup-table.js';
+import { aliasTargets } from '../../../lib/yaml-aliases.js';
 import { MAX_YAML_TOKENS, offsetPastTokenLimit } from '../../../lib/yaml-tokens.js';
 
 export type IrSyntax = 'json' | 'yaml';
@@ -213,6 +214,7 @@ function parseYaml(text: string, file: string): IrDocument {
   };
   let count = 0;
   const expanding = new Set<YamlNode>();
+  const targets = aliasTargets(doc);
   const build = (node: YamlNode | null, ptr: string, keyOffset?: number): unknown => {
     if (++count > MAX_NODES)
       throw new YamlRefusal(`more than ${MAX_NODES} values once aliases are expanded`, node?.range?.[0] ?? 0);
@@ -220,7 +222,7 @@ function parseYaml(text: string, file: string): IrDocument {
     if (!(ptr in positions)) positions[ptr] = at(offset);
     if (node === null) return null;
     if (isAlias(node)) {
-      const target = node.resolve(doc);
+      const target = targets.get(node);
       if (!target) throw new YamlRefusal(`alias *${node.source} names no anchor`, node.range?.[0] ?? 0);
       if (expanding.has(target))
         throw new YamlRefusal(

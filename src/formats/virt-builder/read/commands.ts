@@ -24,9 +24,16 @@ export function parseCommands(
   const lines = text.split(/\r?\n/);
   for (let i = 0; i < lines.length; i++) {
     const at = { file, line: i + 1, column: 1 };
-    let line = lines[i]!;
-    while (line.endsWith('\\') && i + 1 < lines.length) line = line.slice(0, -1) + lines[++i]!;
-    const trimmed = line.trim();
+    // while the text so far ends in "\", drop it and append the next line; kept as parts (an
+    // empty line adds nothing, so the part before it is the end again) so that a long run of
+    // continued lines is not copied once per line
+    const parts = [lines[i]!];
+    for (;;) {
+      while (parts.length > 1 && parts.at(-1) === '') parts.pop();
+      if (!parts.at(-1)!.endsWith('\\') || i + 1 >= lines.length) break;
+      parts.push(parts.pop()!.slice(0, -1), lines[++i]!);
+    }
+    const trimmed = parts.join('').trim();
     if (trimmed === '' || trimmed.startsWith('#')) continue;
     const space = trimmed.search(/\s/);
     const command = space < 0 ? trimmed : trimmed.slice(0, space);

@@ -498,7 +498,12 @@ function isOwnerId(value: unknown): value is number {
 }
 
 function lowerFileStep(step: ParsedStep, ctx: Ctx): void {
-  const path = str(step, step.name)!;
+  const path = str(step, step.name);
+  // `- create-dir:` with no value (fuzz seed 9302: an IR directory without a path, IMGC1006)
+  if (!path) {
+    ctx.diagnostics.push(diag(vmdb2Codes.keptKey, { step: step.name, key: step.name, value: '' }, step.at));
+    return;
+  }
   if (step.name === 'create-dir') {
     const pointer = `/directories/${ctx.ir.directories.length}`;
     const entry: ImageIR['directories'][number] = { path };

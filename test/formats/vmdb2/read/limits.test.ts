@@ -64,3 +64,15 @@ describe('vmdb2 numbers no IR field can hold (fuzz seed 9202)', () => {
     expect(kept.sort()).toEqual([3, 4]);
   });
 });
+
+describe('vmdb2 file steps without a path (fuzz seed 9302)', () => {
+  it('`- create-dir:` with no value is IMGC3608 at the step, not a directory without a path (IMGC1006)', async () => {
+    const dir = scratchTree({
+      'image.vmdb': 'steps:\n  - create-dir:\n    perm: 493\n  - create-dir: /srv/ok\n',
+    });
+    const r = await loadDefinition(new FormatRegistry(), join(dir, 'image.vmdb'), { from: 'vmdb2' });
+    expect(r.diagnostics.map((d) => d.code)).not.toContain('IMGC1006');
+    expect(r.ir?.directories).toEqual([{ path: '/srv/ok' }]);
+    expect(r.diagnostics.find((d) => d.code === 'IMGC3608')).toMatchObject({ line: 2 });
+  });
+});

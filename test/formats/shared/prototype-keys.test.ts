@@ -98,3 +98,16 @@ describe('prototype key names as element, attribute and command names', () => {
     expect(r.diagnostics.some((d) => d.line === 5 && d.severity === 'error')).toBe(true);
   });
 });
+
+describe('blueprint extension keys that are not JSON Pointers (fuzz seed 9302, input 79247)', () => {
+  it('an IR whose extensions.blueprint.unknown has a key "modules" is reported lost, not a crash of the writer', async () => {
+    const dir = scratchTree({
+      'a.ks': 'lang en_US.UTF-8\n%packages\nvim\n%end\n',
+    });
+    const read = await loadDefinition(registry, `${dir}/a.ks`, { from: 'kickstart' });
+    const ir = { ...read.ir!, extensions: { blueprint: { unknown: { modules: [1], '/name': 'kept' } } } };
+    const r = await translateIr({ ir, positions: read.positions, target: registry.get('blueprint')! });
+    expect(r.diagnostics.map((d) => d.code)).not.toContain('IMGC1009');
+    expect(r.diagnostics.some((d) => d.code === 'IMGC6001' && d.message.includes('modules'))).toBe(true);
+  });
+});

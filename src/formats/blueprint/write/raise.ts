@@ -284,7 +284,11 @@ export function raiseBlueprint(ir: ImageIR, target: string, positions: PositionT
   if (ext.customizations && typeof ext.customizations === 'object') Object.assign(c, ext.customizations);
   if (Object.keys(c).length) bp.customizations = c;
 
-  for (const [ptr, value] of Object.entries((ext.unknown ?? {}) as Table)) setAt(bp, ptr, value);
+  for (const [ptr, value] of Object.entries((ext.unknown ?? {}) as Table)) {
+    // keys the reader kept are JSON Pointers; an IR written by hand may hold anything (fuzz seed 9302)
+    if (ptr.startsWith('/')) setAt(bp, ptr, value);
+    else lost(`/extensions/blueprint/unknown/${escapeToken(ptr)}`, value);
+  }
   const document = wrap(bp, ext);
   raiseOutputs(ir, ext, document, approx, lost);
   return { document, diagnostics };

@@ -309,9 +309,8 @@ describe('a fleet of two workers', () => {
     expect(reached, 'the build reached its script').toBe(true);
     // the worker's sandboxed build (`worker --run-job`); other children, such as the esbuild
     // service tsx starts when a module is first transformed, live as long as the worker does
-    const children = descendants(worker!.child.pid!).filter((d) =>
-      childrenOf(worker!.child.pid!).includes(d.pid),
-    );
+    const direct = new Set(childrenOf(worker!.child.pid!));
+    const children = descendants(worker!.child.pid!).filter((d) => direct.has(d.pid));
     const builds = children.filter((d) => d.args.includes('--run-job')).map((d) => d.pid);
     expect(builds.length, children.map((d) => d.args).join('\n')).toBe(1);
     const t0 = Date.now();

@@ -17,16 +17,15 @@ import {
   rmSync,
   writeFileSync,
 } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hostSources } from '../../src/backends/debian/sources.js';
-import { localHost } from '../../src/backends/registry.js';
-import type { ImageIR, Repository } from '../../src/ir/schema.js';
+import type { ImageIR } from '../../src/ir/schema.js';
 import { buildGate } from '../backends/family-build.js';
 import { markerUnit, markerUnitPath, markerWantsPath } from '../boot/marker.js';
 import { imgc, sampleDefinition, testCacheDir } from '../boot/sample-build.js';
 import { runToEnd } from '../helpers/run-to-end.js';
 import { repoRoot } from '../helpers/shared.js';
+import { kiwiGnupgHome, releaseMountsUnder, stopKiwiGnupg, writePeerDefinition } from './peer-definition.js';
 import {
   type Difference,
   differences,
@@ -76,39 +75,6 @@ function run(
   });
 }
 
-/** The host's apt sources as IR repositories, one per suite (KIWI takes one suite per repository). */
-function hostRepositories(): Repository[] {
-  const host = localHost();
-  const repos: Repository[] = [];
-  for (const s of hostSources(host.readText, host.listDir).sources)
-    for (const suite of s.suites)
-      repos.push({
-        id: suite,
-        type: 'apt',
-        urls: [s.uris[0]!],
-        suites: [suite],
-        components: s.components,
-        ...(s.signedBy ? { gpgKeys: [s.signedBy] } : {}),
-      });
-  return repos;
-}
-
-/** Unmounts what a failed KIWI or mkosi run left under `dir` and detaches its loop devices. */
-function releaseMountsUnder(dir: string) {
-  const mounts = readFileSync('/proc/self/mounts', 'utf8')
-    .split('\n')
-    .map((l) => l.split(' ')[1]?.replace(/\\040/g, ' '))
-    .filter((m): m is string => !!m && (m === dir || m.startsWith(`${dir}/`)))
-    .reverse();
-  for (const m of mounts) spawnSync('umount', ['-l', m]);
-  const loops = spawnSync('losetup', ['-J', '-l'], { encoding: 'utf8' });
-  if (loops.status === 0 && loops.stdout.trim()) {
-    const devices = (JSON.parse(loops.stdout) as { loopdevices: { name: string; 'back-file': string }[] })
-      .loopdevices;
-    for (const l of devices) if (l['back-file']?.startsWith(dir)) spawnSync('losetup', ['-d', l.name]);
-  }
-}
-
 let scratch = '';
 const facts: Record<'imgc' | 'kiwi' | 'mkosi', Facts | undefined> = {
   imgc: undefined,
@@ -148,17 +114,7 @@ describe.skipIf(!gate.ok)(`build equivalence with kiwi-ng 9 and mkosi 14 ${gate.
     scratch = mkdtempSync('/var/tmp/imgc-tests/equivalence-');
     const inspected = await imgc(['inspect', sampleDefinition, '--json'], 120_000);
     const ir = (JSON.parse(inspected.stdout) as { ir: ImageIR }).ir;
-    // an overlay folder named root/ is what all three carry as it is (KIWI 9 has no file element)
-    mkdirSync(join(scratch, 'root', dirname(markerUnitPath)), { recursive: true });
-    writeFileSync(join(scratch, 'root', markerUnitPath), markerUnit, { mode: 0o644 });
-    ir.overlays.push({ source: 'root', kind: 'extra' });
-    ir.system.services.enable.push('imgc-boot-marker.service');
-    ir.repositories = hostRepositories();
-    // none of the trees boots here: without the kernel (and the initramfs each tool makes for
-    // it) every build is about half as long, and nothing else in the comparison changes
-    ir.packages.install = ir.packages.install.filter((p) => p.name !== 'linux-image-amd64');
-    const def = join(scratch, 'image.ir.json');
-    writeFileSync(def, JSON.stringify(ir, null, 2));
+    const def = writePeerDefinition(ir, scratch);
 
     await translate(def, 'kiwi', ['--kiwi-schema', '7.5', '--output', 'tar'], join(scratch, 'kiwi'));
     await translate(
@@ -171,8 +127,7 @@ describe.skipIf(!gate.ok)(`build equivalence with kiwi-ng 9 and mkosi 14 ${gate.
     // the tarball is unpacked again at once: the fastest xz level (KIWI's default takes ~70 s here)
     const kiwiConfig = join(scratch, 'kiwi-runtime.yml');
     writeFileSync(kiwiConfig, 'xz:\n  - options: -0 --threads=0\n');
-    const gnupgHome = join(scratch, 'gnupg');
-    mkdirSync(gnupgHome, { mode: 0o700 });
+    const gnupgHome = kiwiGnupgHome(scratch);
     const t0 = Date.now();
     const [own, kiwi, mkosi] = await Promise.all([
       imgc(
@@ -196,7 +151,6 @@ describe.skipIf(!gate.ok)(`build equivalence with kiwi-ng 9 and mkosi 14 ${gate.
         ].concat(['--description', join(scratch, 'kiwi'), '--target-dir', join(scratch, 'kiwi-out')]),
         scratch,
         BUILD_BOUND_MS,
-        // KIWI imports signing keys with gpg, which fails when its home folder does not exist
         { GNUPGHOME: gnupgHome },
       ),
       run(
@@ -229,8 +183,7 @@ describe.skipIf(!gate.ok)(`build equivalence with kiwi-ng 9 and mkosi 14 ${gate.
 
   afterAll(() => {
     if (!scratch) return;
-    // gpg started an agent for KIWI's key import; it lives in the scratch home
-    spawnSync('gpgconf', ['--homedir', join(scratch, 'gnupg'), '--kill', 'all']);
+    stopKiwiGnupg(scratch);
     releaseMountsUnder(scratch);
     rmSync(scratch, { recursive: true, force: true });
   });

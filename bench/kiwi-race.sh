@@ -3,7 +3,7 @@
 # KIWI translation (type tbz, a .tar.xz) and by `imgc build` (a tar compressed with xz), cold
 # and warm caches, alternating; writes bench/results-kiwi-race.md. See bench/kiwi-race.ts.
 #
-#   sudo bench/kiwi-race.sh [--runs 3] [--work /var/tmp/kiwirace] [--out FILE]
+#   sudo bench/kiwi-race.sh [--runs 3] [--work /var/tmp/kiwirace] [--out FILE] [--xz-level N]
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 REPO=$(cd "$HERE/.." && pwd)

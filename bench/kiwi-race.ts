@@ -44,11 +44,27 @@ const { values } = parseArgs({
     runs: { type: 'string', default: '3' },
     work: { type: 'string', default: '/var/tmp/kiwirace' },
     out: { type: 'string', default: join(root, 'bench/results-kiwi-race.md') },
+    'xz-level': { type: 'string' },
   },
 });
 const rounds = Number(values.runs);
 const work = resolve(values.work!);
 const RUN_BOUND_MS = 1_800_000;
+const xzLevel = values['xz-level'];
+if (xzLevel !== undefined && !/^[0-9]$/.test(xzLevel)) throw new Error('--xz-level takes 0 to 9');
+
+/**
+ * Both tools run `xz` from PATH with threads but no level (KIWI `xz -f --threads=0`, imgc
+ * `xz -T0`): a shim first on PATH sets the same level for both. Without --xz-level, none.
+ */
+function toolPath(): string {
+  const path = process.env.PATH ?? '/usr/sbin:/usr/bin:/sbin:/bin';
+  if (xzLevel === undefined) return path;
+  const bin = join(work, 'xz-level');
+  mkdirSync(bin, { recursive: true });
+  writeFileSync(join(bin, 'xz'), `#!/bin/sh\nexec /usr/bin/xz -${xzLevel} "$@"\n`, { mode: 0o755 });
+  return `${bin}:${path}`;
+}
 
 const load = () =>
   loadavg()
@@ -107,7 +123,7 @@ async function kiwiBuild(description: string, cold: boolean, label: string): Pro
     {
       timeoutMs: RUN_BOUND_MS,
       cwd: work,
-      env: { ...process.env, GNUPGHOME: kiwiGnupgHome(work) },
+      env: { ...process.env, PATH: toolPath(), GNUPGHOME: kiwiGnupgHome(work) },
       keepChars: 8_000,
       onTimeout: 'kill-group',
     },
@@ -128,6 +144,7 @@ async function imgcBuild(def: string, cold: boolean, treeCache: boolean, label: 
   const r = await runToEnd('node', [cli, ...args], {
     timeoutMs: RUN_BOUND_MS,
     cwd: work,
+    env: { ...process.env, PATH: toolPath() },
     keepChars: 1_000_000,
   });
   writeFileSync(join(work, 'logs', `${label}.log`), r.stderr);
@@ -142,6 +159,37 @@ const PLAN = [
   { tool: 'imgc', variant: 'imgc --no-tree-cache', cache: 'warm' },
   { tool: 'imgc', variant: 'imgc', cache: 'warm' },
 ] as const;
+
+function report(
+  runs: RaceRun[],
+  packages: Record<string, Packages>,
+  began: Date,
+  roundsDone: number,
+  kiwiDescription: string,
+): void {
+  const labels = Object.keys(packages);
+  const first = (tool: string) => labels.find((l) => l.includes(tool === 'kiwi' ? 'kiwi' : 'imgc'));
+  const kiwiLabel = first('kiwi');
+  const imgcLabel = first('imgc');
+  writeResults(values.out!, {
+    began,
+    ended: new Date(),
+    rounds: roundsDone,
+    xzLevel: xzLevel ?? "each tool's default (6)",
+    machine: `${cpus().length} CPUs, ${(totalmem() / 2 ** 30).toFixed(0)} GiB RAM`,
+    commit: execFileSync('git', ['-C', root, 'rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim(),
+    kiwiVersion: spawnSync('kiwi-ng', ['--version'], { encoding: 'utf8' }).stdout.trim(),
+    kiwiConfig: readFileSync(join(kiwiDescription, 'config.xml'), 'utf8'),
+    runs,
+    packageCounts: Object.fromEntries(labels.map((l) => [l, packages[l]!.size])),
+    sameWithinTool: labels.every((l) => {
+      const ref = packages[l.includes('kiwi') ? kiwiLabel! : imgcLabel!]!;
+      return packageDifferences(ref, packages[l]!).length === 0;
+    }),
+    differences:
+      kiwiLabel && imgcLabel ? packageDifferences(packages[kiwiLabel]!, packages[imgcLabel]!) : undefined,
+  });
+}
 
 async function main() {
   rmSync(work, { recursive: true, force: true });
@@ -176,29 +224,10 @@ async function main() {
       );
       if (built.code !== 0) console.log(built.log.slice(-3000));
     }
+    // after every round, so that a run stopped early still leaves its rounds
+    report(runs, packages, began, round, kiwiDescription);
   }
   stopKiwiGnupg(work);
-  const labels = Object.keys(packages);
-  const first = (tool: string) => labels.find((l) => l.includes(tool === 'kiwi' ? 'kiwi' : 'imgc'));
-  const kiwiLabel = first('kiwi');
-  const imgcLabel = first('imgc');
-  writeResults(values.out!, {
-    began,
-    ended: new Date(),
-    rounds,
-    machine: `${cpus().length} CPUs, ${(totalmem() / 2 ** 30).toFixed(0)} GiB RAM`,
-    commit: execFileSync('git', ['-C', root, 'rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim(),
-    kiwiVersion: spawnSync('kiwi-ng', ['--version'], { encoding: 'utf8' }).stdout.trim(),
-    kiwiConfig: readFileSync(join(kiwiDescription, 'config.xml'), 'utf8'),
-    runs,
-    packageCounts: Object.fromEntries(labels.map((l) => [l, packages[l]!.size])),
-    sameWithinTool: labels.every((l) => {
-      const ref = packages[l.includes('kiwi') ? kiwiLabel! : imgcLabel!]!;
-      return packageDifferences(ref, packages[l]!).length === 0;
-    }),
-    differences:
-      kiwiLabel && imgcLabel ? packageDifferences(packages[kiwiLabel]!, packages[imgcLabel]!) : undefined,
-  });
   console.log(`results: ${values.out}`);
 }
 

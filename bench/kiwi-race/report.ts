@@ -20,6 +20,7 @@ export interface RaceResults {
   began: Date;
   ended: Date;
   rounds: number;
+  xzLevel: string;
   machine: string;
   commit: string;
   kiwiVersion: string;
@@ -91,6 +92,16 @@ function profileTable(r: RaceResults, tool: 'kiwi' | 'imgc'): string[] {
     .filter((row) => row.cells.some((c) => c >= 0.5))
     .sort((a, b) => Math.max(...b.cells) - Math.max(...a.cells));
   for (const row of rows) lines.push(`| ${row.n.replace(/\|/g, '\\|')} | ${row.cells.map(f).join(' | ')} |`);
+  const outside = groups.map((g) =>
+    median(
+      r.runs
+        .filter((x) => `${x.variant}|${x.cache}` === g && x.code === 0)
+        .map((x) => x.seconds - Object.values(x.phases).reduce((a, b) => a + b, 0)),
+    ),
+  );
+  lines.push(
+    `| *outside these (${tool === 'kiwi' ? 'before the first and after the last log line' : 'start-up, plan, between steps'})* | ${outside.map(f).join(' | ')} |`,
+  );
   const wall = groups.map((g) => {
     const [variant, cache] = g.split('|');
     return median(seconds(r.runs, variant!, cache!));
@@ -120,6 +131,7 @@ export function writeResults(file: string, r: RaceResults): void {
     `Run ${r.began.toISOString()} – ${r.ended.toISOString()}, ${r.rounds} rounds, ${r.machine}, commit ${r.commit},`,
     `${r.kiwiVersion}. Wall times in seconds; each round runs KIWI cold, imgc cold, KIWI warm,`,
     'imgc warm with `--no-tree-cache`, imgc warm with its tree cache, one after another.',
+    `Both tarballs compressed by \`xz\` with all threads at level ${r.xzLevel}.`,
     '',
     '## Medians and ratios',
     '',

@@ -82,9 +82,12 @@ function prepare(): { def: string; kiwiDescription: string } {
   mkdirSync(defDir, { recursive: true });
   const def = writePeerDefinition(ir, defDir);
   const written = JSON.parse(readFileSync(def, 'utf8')) as ImageIR;
-  const release = written.distribution.release;
-  written.repositories = written.repositories.filter((r) => r.suites?.[0] === release);
-  if (written.repositories.length !== 1) throw new Error(`no host apt source for the suite ${release}`);
+  // the release's own suite is the one without a -updates/-security/-backports suffix
+  written.repositories = written.repositories.filter((r) => /^[a-z]+$/.test(r.suites?.[0] ?? ''));
+  if (written.repositories.length !== 1)
+    throw new Error(
+      `expected one host apt source for the release suite, found ${written.repositories.length}`,
+    );
   written.outputs = [{ type: 'tar', compression: 'xz' }];
   writeFileSync(def, JSON.stringify(written, null, 2));
   const kiwiDescription = join(work, 'kiwi-description');

@@ -10,7 +10,7 @@ const KIWI_LINE = /^\[ (?:INFO|WARNING|ERROR)\s*\]: (\d\d):(\d\d):(\d\d) \| (.*)
 /** A message without the paths and numbers that differ from run to run. */
 function phaseName(message: string): string {
   return message
-    .replace(/:\s.*$/, '')
+    .replace(/:(\s.*)?$/, '')
     .replace(/\/\S+/g, '…')
     .replace(/\d+(\.\d+)?/g, 'N')
     .slice(0, 70);

@@ -16,7 +16,6 @@ import { appendAll } from '../../../input/append.js';
 import { readInputTextSync } from '../../../input/bounded.js';
 import { pointer } from '../../../ir/pointer.js';
 import type { ImageIR, Partition, Repository, Script } from '../../../ir/schema.js';
-import { lookupTable } from '../../../lib/lookup-table.js';
 import type { FormatOptions, OutputFile } from '../../contract.js';
 import { baseImageFor, distributionOf, isBootcBase, platformFor } from '../../shared/base-images.js';
 import { putPlainUserFields } from '../../shared/blueprint-user.js';

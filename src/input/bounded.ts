@@ -18,6 +18,12 @@ export const MAX_NESTING = 256;
 /** All lines a definition's includes may add up to, counting repeats (the largest real one: 510). */
 export const MAX_INCLUDED_LINES = 100_000;
 
+/**
+ * Lines of one line-based definition file (kickstart): each costs the reader about 1 KB while it
+ * reads (words, commands, a diagnostic), and 16 MiB of two-byte lines would be 8 million of them.
+ */
+export const MAX_DEFINITION_LINES = 100_000;
+
 /** Diagnostics one definition may produce before the rest are only counted (IMGC1054). */
 export const MAX_DIAGNOSTICS = 1000;
 

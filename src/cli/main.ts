@@ -194,6 +194,10 @@ export function buildProgram(given: Io = processIo, registry = new FormatRegistr
       )
       .option('--no-tmpfs', 'build on disk under the cache dir instead of /dev/shm')
       .option(
+        '--jobs <n>',
+        'at most this many outputs assembled at a time from the one tree (default: one per CPU; 1 = one after another)',
+      )
+      .option(
         '--reproducible',
         "byte-identical outputs: SOURCE_DATE_EPOCH from the definition's files (git commit time, else newest mtime) unless set",
       )

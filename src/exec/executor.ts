@@ -15,6 +15,7 @@ import { StepError } from '../backends/contract.js';
 import type { BackendRegistry } from '../backends/registry.js';
 import { buildCodes } from '../diagnostics/codes/build.js';
 import { goldenCodes } from '../diagnostics/codes/golden.js';
+import { parallelCodes } from '../diagnostics/codes/parallel.js';
 import { scriptCodes } from '../diagnostics/codes/scripts.js';
 import { diag } from '../diagnostics/define.js';
 import type { Diagnostic } from '../diagnostics/types.js';
@@ -25,6 +26,7 @@ import { appendAll } from '../input/append.js';
 import { type PositionTable, positionOf } from '../ir/positions.js';
 import {
   type BuildPlan,
+  dependenciesOf,
   isStepOf,
   ofType,
   outputNameOf,
@@ -36,6 +38,7 @@ import { commitOutput, reapStaleOutputs, tempOutputPath } from './atomic.js';
 import { settleTree } from './build-noise.js';
 import { coreStepRuntimes } from './core-steps.js';
 import { acquireLock, LockTimeoutError } from './lock.js';
+import { ancestorsOf, defaultJobs, runUnits, type ScheduledUnit } from './output-schedule.js';
 import { packageOf } from './process.js';
 import { type BuildEventInput, type EventSink, stamp } from './progress.js';
 import { AbortedError, CommandError, ProcessRunner } from './runner.js';
@@ -69,6 +72,8 @@ export interface ExecuteOptions {
   sourceDir?: string;
   /** what runs the core's step types; default: every built-in one */
   runtimes?: StepRuntimes;
+  /** at most this many outputs assembled at a time (default: one per CPU, `defaultJobs()`) */
+  jobs?: number;
 }
 
 export interface BuildResult {
@@ -104,6 +109,12 @@ interface Session {
   sourceEnv: Record<string, string>;
   workspace?: Workspace;
   tree?: string;
+}
+
+/** The signal and runner a step runs with: the build's, or its output phase's (stopped when an output fails). */
+interface Lane {
+  signal: AbortSignal;
+  runner: ProcessRunner;
 }
 
 export async function executeBuild(plan: BuildPlan, options: ExecuteOptions): Promise<BuildResult> {
@@ -260,7 +271,7 @@ async function restoreCachedPrefix(session: Session): Promise<number> {
 }
 
 /** The context a step runs in: its scratch folder, the shared runner and its progress events. */
-async function contextFor(session: Session, step: PlanStep): Promise<StepContext> {
+async function contextFor(session: Session, step: PlanStep, lane?: Lane): Promise<StepContext> {
   const { options, plan, emit } = session;
   const workDir = join(session.workspace!.path, 'steps', step.id);
   await mkdir(workDir, { recursive: true });
@@ -273,8 +284,8 @@ async function contextFor(session: Session, step: PlanStep): Promise<StepContext
       session.backend.id,
       `${plan.distribution.suite}-${plan.distribution.architecture}`,
     ),
-    signal: options.signal,
-    runner: session.runner,
+    signal: lane?.signal ?? options.signal,
+    runner: lane?.runner ?? session.runner,
     progress: {
       log: (line) => emit({ event: 'log', id: step.id, line }),
       packages: (done, count) =>
@@ -295,12 +306,13 @@ async function track(
   step: PlanStep,
   run: (context: StepContext) => Promise<void>,
   index = session.order.run.indexOf(step) + 1,
+  lane?: Lane,
 ): Promise<{ elapsedMs: number }> {
   const t0 = Date.now();
   const total = session.order.run.length;
   session.emit({ event: 'step-start', id: step.id, type: step.type, title: step.title, index, total });
   try {
-    await run(await contextFor(session, step));
+    await run(await contextFor(session, step, lane));
   } catch (e) {
     throw attachStep(e, step);
   }
@@ -348,56 +360,110 @@ interface WrittenOutput {
 }
 
 /** A step run with its events and end event; the script kind gets `env` added. */
-async function runTracked(session: Session, step: PlanStep, env: Record<string, string>) {
-  const { elapsedMs } = await track(session, step, (context) =>
-    session.runtimes.run('script', step, { ...context, env: { ...session.sourceEnv, ...env } }),
+async function runTracked(session: Session, step: PlanStep, env: Record<string, string>, lane?: Lane) {
+  const { elapsedMs } = await track(
+    session,
+    step,
+    (context) => session.runtimes.run('script', step, { ...context, env: { ...session.sourceEnv, ...env } }),
+    undefined,
+    lane,
   );
   session.emit({ event: 'step-end', id: step.id, type: step.type, title: step.title, elapsedMs });
 }
 
+/**
+ * The outputs, side by side where the plan lets them (decision 0143): each unit starts once
+ * the units it waits for are done, at most `jobs` at a time. The first failure stops the
+ * others (their own signal and runner) and is thrown once all have settled.
+ */
 async function writeOutputs(session: Session): Promise<WrittenOutput[]> {
+  const { order, options } = session;
+  const phase = new AbortController();
+  const forward = () => phase.abort(options.signal.reason);
+  if (options.signal.aborted) forward();
+  options.signal.addEventListener('abort', forward, { once: true });
+  const lane: Lane = { signal: phase.signal, runner: new ProcessRunner({ signal: phase.signal }) };
+  const jobs = Math.max(1, options.jobs ?? defaultJobs());
+  const outputs = order.units.filter((u) => u.step.type !== 'disk-script');
+  if (outputs.length > 1)
+    session.report(
+      diag(parallelCodes.sideBySide, {
+        count: outputs.length,
+        jobs: Math.min(jobs, outputs.length),
+        how:
+          options.jobs !== undefined
+            ? `--jobs ${options.jobs}`
+            : `one per CPU of this machine, ${defaultJobs()}, the default of --jobs`,
+      }),
+    );
+  const written = new Map<string, WrittenOutput>();
+  try {
+    await runUnits(
+      order.units,
+      jobs,
+      async (unit) => {
+        if (unit.step.type === 'disk-script')
+          return runTracked(session, unit.step, { IMGC_OUTPUT_DIR: options.outputDir }, lane);
+        written.set(unit.id, await writeOutput(session, unit, lane));
+      },
+      (failed) => phase.abort(`${failed.step.title} failed`),
+      (unit, end) => {
+        if (!end.ok && end.stoppedBy && !options.signal.aborted)
+          session.report(
+            diag(parallelCodes.stoppedForFailure, {
+              output: unit.step.title,
+              failed: order.units.find((u) => u.id === end.stoppedBy)?.step.title ?? end.stoppedBy,
+            }),
+          );
+      },
+    );
+  } finally {
+    options.signal.removeEventListener('abort', forward);
+    await waitForChildren(lane.runner);
+  }
+  // committed in run order, whatever order they finished in
+  return order.units.flatMap((u) => written.get(u.id) ?? []);
+}
+
+/** One output (with its disk scripts) written under its temporary name. */
+async function writeOutput(session: Session, unit: OutputUnit, lane: Lane): Promise<WrittenOutput> {
   const { order, options, temps } = session;
-  const preDiskDone = new Set<string>();
-  const diskScripts = (step: PlanStep) => ({
-    steps: order.disk.get(step.id) ?? [],
-    run: (s: PlanStep<'disk-script'>, env: Record<string, string>) =>
-      runTracked(session, s, { IMGC_OUTPUT_DIR: options.outputDir, ...env }),
-  });
-  const written: WrittenOutput[] = [];
-  for (const [k, step] of order.outputs.entries()) {
-    for (const pre of order.preDisk.get(step.id) ?? []) {
-      if (preDiskDone.has(pre.id)) continue;
-      await runTracked(session, pre, { IMGC_OUTPUT_DIR: options.outputDir });
-      preDiskDone.add(pre.id);
-    }
-    const name = outputNameOf(step);
-    if (name === undefined) throw new Error(`${step.type} is not an output step`);
-    const out: WrittenOutput = {
-      type: step.type,
-      main: { temp: tempOutputPath(options.outputDir, name), final: join(options.outputDir, name) },
-      extras: [],
-    };
-    temps.add(out.main.temp);
-    await removeTree(out.main.temp);
-    const { elapsedMs } = await track(session, step, (context) =>
+  const step = unit.step;
+  const name = outputNameOf(step);
+  if (name === undefined) throw new Error(`${step.type} is not an output step`);
+  const out: WrittenOutput = {
+    type: step.type,
+    main: { temp: tempOutputPath(options.outputDir, name), final: join(options.outputDir, name) },
+    extras: [],
+  };
+  temps.add(out.main.temp);
+  await removeTree(out.main.temp);
+  const { elapsedMs } = await track(
+    session,
+    step,
+    (context) =>
       session.runtimes.run('output', step, {
         ...context,
         dest: out.main.temp,
         final: out.main.final,
-        mayMove: k === order.outputs.length - 1,
+        mayMove: unit.mayMove,
         extra: (extraName: string) => {
           const temp = tempOutputPath(options.outputDir, extraName);
           temps.add(temp);
           out.extras.push({ temp, final: join(options.outputDir, extraName) });
           return temp;
         },
-        diskScripts: diskScripts(step),
+        diskScripts: {
+          steps: order.disk.get(step.id) ?? [],
+          run: (s: PlanStep<'disk-script'>, env: Record<string, string>) =>
+            runTracked(session, s, { IMGC_OUTPUT_DIR: options.outputDir, ...env }, lane),
+        },
       }),
-    );
-    session.emit({ event: 'step-end', id: step.id, type: step.type, title: step.title, elapsedMs });
-    written.push(out);
-  }
-  return written;
+    undefined,
+    lane,
+  );
+  session.emit({ event: 'step-end', id: step.id, type: step.type, title: step.title, elapsedMs });
+  return out;
 }
 
 /**
@@ -548,7 +614,52 @@ export function runOrder(plan: BuildPlan) {
     run.push(s, ...(disk.get(s.id) ?? []));
   }
   appendAll(run, postOutput);
-  return { tree, outputs, preDisk, disk, postOutput, onError, run };
+  return {
+    tree,
+    outputs,
+    preDisk,
+    disk,
+    postOutput,
+    onError,
+    run,
+    units: outputUnits(run, outputs, preDisk, disk),
+  };
+}
+
+/** A unit of the output phase: a pre-disk script, or an output with the disk scripts chained to it. */
+export interface OutputUnit extends ScheduledUnit {
+  step: PlanStep;
+  /** a directory output every other unit runs before may take the tree itself instead of a copy */
+  mayMove: boolean;
+}
+
+function outputUnits(
+  run: PlanStep[],
+  outputs: PlanStep[],
+  preDisk: Map<string, PlanStep<'disk-script'>[]>,
+  disk: Map<string, PlanStep<'disk-script'>[]>,
+): OutputUnit[] {
+  const owner = new Map<string, string>();
+  for (const s of outputs) {
+    owner.set(s.id, s.id);
+    for (const d of disk.get(s.id) ?? []) owner.set(d.id, s.id);
+  }
+  const preDiskSteps = new Set([...preDisk.values()].flat());
+  for (const p of preDiskSteps) owner.set(p.id, p.id);
+  const units = run
+    .filter((s) => owner.get(s.id) === s.id)
+    .map((step) => {
+      const waits = dependenciesOf(step).map((d) => owner.get(d));
+      return {
+        id: step.id,
+        step,
+        waitsFor: [...new Set(waits.filter((d): d is string => d !== undefined && d !== step.id))],
+      };
+    });
+  return units.map((u) => ({
+    ...u,
+    mayMove: u.step.type === 'output-directory' && ancestorsOf(units, u.id).size === units.length - 1,
+  }));
 }
 
 interface ErrorScriptContext {

@@ -31,6 +31,7 @@ const RANGES: Record<string, number> = {
   dib: 3,
   reproducible: 7,
   golden: 7,
+  parallel: 7,
   ostree: 7,
 };
 

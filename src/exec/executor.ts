@@ -6,6 +6,7 @@
  * mounts live in private namespaces and cannot outlive their command) and no partial output
  * is left.
  */
+import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -109,6 +110,8 @@ interface Session {
   sourceEnv: Record<string, string>;
   workspace?: Workspace;
   tree?: string;
+  /** files outputs of this build share, by key (OutputContext.sharedFile) */
+  sharedFiles: Map<string, Promise<string>>;
 }
 
 /** The signal and runner a step runs with: the build's, or its output phase's (stopped when an output fails). */
@@ -152,6 +155,7 @@ export async function executeBuild(plan: BuildPlan, options: ExecuteOptions): Pr
     report,
     temps: new Set(),
     outputs: [],
+    sharedFiles: new Map(),
     sourceEnv: options.sourceDir ? { IMGC_SOURCE_DIR: options.sourceDir, SRCDIR: options.sourceDir } : {},
   };
   try {
@@ -425,6 +429,20 @@ async function writeOutputs(session: Session): Promise<WrittenOutput[]> {
   return order.units.flatMap((u) => written.get(u.id) ?? []);
 }
 
+/** A file outputs share: made by the first that asks, under the workspace, named by its key's hash. */
+function sharedFile(session: Session, key: string, make: (path: string) => Promise<void>): Promise<string> {
+  let made = session.sharedFiles.get(key);
+  if (!made) {
+    const dir = join(session.workspace!.path, 'shared');
+    const path = join(dir, createHash('sha256').update(key).digest('hex').slice(0, 16));
+    made = mkdir(dir, { recursive: true })
+      .then(() => make(path))
+      .then(() => path);
+    session.sharedFiles.set(key, made);
+  }
+  return made;
+}
+
 /** One output (with its disk scripts) written under its temporary name. */
 async function writeOutput(session: Session, unit: OutputUnit, lane: Lane): Promise<WrittenOutput> {
   const { order, options, temps } = session;
@@ -447,6 +465,7 @@ async function writeOutput(session: Session, unit: OutputUnit, lane: Lane): Prom
         dest: out.main.temp,
         final: out.main.final,
         mayMove: unit.mayMove,
+        sharedFile: (key, make) => sharedFile(session, key, make),
         extra: (extraName: string) => {
           const temp = tempOutputPath(options.outputDir, extraName);
           temps.add(temp);

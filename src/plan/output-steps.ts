@@ -334,6 +334,8 @@ export async function livePackageDraft(
     title: `live boot stack: ${packages.join(', ')}`,
     options: { packages, exclude: [], installRecommends: false },
     origin,
+    // every live build of this definition starts from the tree with the stack in it (decision 0144)
+    cache: true,
   };
 }
 

@@ -68,14 +68,15 @@ describe('output steps', () => {
     });
   }
 
-  it('adds the live boot stack after the cache point for iso and pxe only, keeping the disk tree ids', async () => {
+  it('adds the live boot stack after the cache point for iso and pxe only, keeping the disk tree ids, and caches the tree with it', async () => {
     const disk = (await plan(baseIr(), ['disk'])).plan!;
     const iso = (await plan(baseIr(), ['iso', 'pxe'], { 'pxe-url': 'http://x/' })).plan!;
     const live = iso.steps.find((s) => s.type === 'install-packages')!;
     expect((live.options as StepOptions<'install-packages'>).packages).toEqual(['live-boot']);
     const cachedDisk = disk.steps.filter((s) => s.cache).map((s) => s.id);
     const cachedIso = iso.steps.filter((s) => s.cache).map((s) => s.id);
-    expect(cachedIso).toEqual(cachedDisk);
+    // the disk's cached trees, then the one with the live stack in it (decision 0144)
+    expect(cachedIso).toEqual([...cachedDisk, live.id]);
     const types = iso.steps.map((s) => s.type);
     expect(types.indexOf('install-packages')).toBe(types.indexOf('finalize') - 1);
     expect(disk.steps.some((s) => s.type === 'install-packages')).toBe(false);

@@ -8,7 +8,8 @@
 # Env: IMGC_BENCH_DIR (scratch, default /var/tmp/imgc-bench-multi), IMGC_BENCH_CACHE (imgc cache
 #      dir, default $IMGC_BENCH_DIR/cache), IMGC_BENCH_SEED (a package cache folder copied into an
 #      empty cache first, to spare the downloads; optional), IMGC_SAMPLE (default the blueprint
-#      sample), IMGC_BENCH_OUTPUTS (default "disk iso pxe uki").
+#      sample), IMGC_BENCH_OUTPUTS (default "disk iso pxe uki"), IMGC_BENCH_SERIAL=1 (each round also
+#      builds the outputs together with --jobs 1: the same tree, assembled one after another).
 # Needs root and the host tools of scripts/host-packages.txt.
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
@@ -54,13 +55,20 @@ echo "== warm-up: every output set once (fills the package and tree caches)"
 for o in "${singles[@]}"; do build "warm-$o" "$o" >/dev/null; done
 build warm-all "${singles[@]}" >/dev/null
 
+kinds=("${singles[@]}" all)
+[ "${IMGC_BENCH_SERIAL:-}" = 1 ] && kinds+=(serial)
 declare -A times loads
 for n in $(seq 1 "$runs"); do
-  for o in "${singles[@]}" all; do
-    loads[$o]+="$(load) "
-    if [ "$o" = all ]; then t=$(build "all-$n" "${singles[@]}"); else t=$(build "$o-$n" "$o"); fi
+  for o in "${kinds[@]}"; do
+    l=$(load)
+    loads[$o]+="$l "
+    case $o in
+      all) t=$(build "all-$n" "${singles[@]}") ;;
+      serial) t=$(extra+=(--jobs 1) && build "serial-$n" "${singles[@]}") ;;
+      *) t=$(build "$o-$n" "$o") ;;
+    esac
     times[$o]+="$t "
-    printf '  run %s %-5s %6.2f s (load before %s)\n' "$n" "$o" "$t" "${loads[$o]##* }"
+    printf '  run %s %-6s %6.2f s (load before %s)\n' "$n" "$o" "$t" "$l"
   done
 done
 
@@ -82,12 +90,17 @@ done
 echo
 echo "== results: $runs runs each, alternating; $(nproc) CPUs; flags: ${extra[*]:-(none)}; commit $(git -C "$repo" rev-parse --short HEAD)"
 printf '| build | runs (s) | median (s) | load average before each run |\n|---|---|---|---|\n'
-for o in "${singles[@]}" all; do
+for o in "${kinds[@]}"; do
   # shellcheck disable=SC2086
   printf '| %s | %s | %.2f | %s |\n' "$o" "$(echo ${times[$o]} | sed 's/ /, /g')" "$(median ${times[$o]})" "$(echo ${loads[$o]} | sed 's/ /, /g')"
 done
 printf '\nslowest single output: %s (%.2f s); the %s together: %.2f s = **%s x** the slowest (goal <= 1.3); the singles one after another would be %.2f s\n' \
   "$slowest" "$slowest_median" "${#singles[@]}" "$all_median" "$ratio" "$sum"
+if [ -n "${times[serial]:-}" ]; then
+  # shellcheck disable=SC2086
+  printf 'the same together with --jobs 1: %.2f s = %s x the slowest\n' "$(median ${times[serial]})" \
+    "$(echo "scale=3; $(median ${times[serial]}) / $slowest_median" | bc)"
+fi
 echo
 echo "where the last combined build's time went (its step lines):"
 grep -E 'done in|: cached$' "$work/logs/all-$runs.log" | sed -E 's/^[^ ]+ /  /' | grep -v ': cached' || true

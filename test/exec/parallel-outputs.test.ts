@@ -149,4 +149,35 @@ describe('outputs side by side', () => {
     },
     120_000,
   );
+
+  maybe(
+    'on Ctrl-C stops every output running side by side, blames none of them, and leaves nothing behind',
+    async () => {
+      const marker = `imgc-slow-pair-${process.pid}-${Date.now()}`;
+      const slow = (types: Array<'output-tar' | 'output-cpio'>) =>
+        defineStep('output', types, async (_step, context) => {
+          writeFileSync(context.dest, 'partial');
+          await context.runner.run('sh', ['-c', 'sleep 60', marker]);
+        });
+      const runtimes = new StepRuntimes([
+        ...outputRuntimes.filter((r) => !r.stepTypes.has('output-tar') && !r.stepTypes.has('output-cpio')),
+        slow(['output-tar']),
+        slow(['output-cpio']),
+      ]);
+      const controller = new AbortController();
+      const watch = setInterval(() => {
+        if (processesMentioning([marker]).length === 2) controller.abort('SIGINT');
+      }, 100);
+      const r = await build(['tar', 'cpio'], { jobs: 2, runtimes, signal: controller.signal });
+      clearInterval(watch);
+      expect(controller.signal.aborted).toBe(true);
+      expect(r.ok).toBe(false);
+      expect(r.interrupted).toBe('SIGINT');
+      expect(r.seconds).toBeLessThan(30);
+      expect(r.diagnostics.filter((d) => d.code === 'IMGC7822')).toEqual([]);
+      expect(readdirSync(r.out)).toEqual([]);
+      expect(processesMentioning([marker])).toEqual([]);
+    },
+    120_000,
+  );
 });

@@ -161,8 +161,7 @@ export async function executeBuild(plan: BuildPlan, options: ExecuteOptions): Pr
   try {
     await prepareWorkspace(session);
     await runTreeSteps(session, await restoreCachedPrefix(session));
-    const golden = await writeGolden(session);
-    const written = await writeOutputs(session);
+    const { written, golden } = await writeOutputs(session);
     await commitOutputs(session, written);
     if (golden) await commitGolden(session, golden);
     await runPostOutputScripts(session);
@@ -380,7 +379,9 @@ async function runTracked(session: Session, step: PlanStep, env: Record<string, 
  * the units it waits for are done, at most `jobs` at a time. The first failure stops the
  * others (their own signal and runner) and is thrown once all have settled.
  */
-async function writeOutputs(session: Session): Promise<WrittenOutput[]> {
+async function writeOutputs(
+  session: Session,
+): Promise<{ written: WrittenOutput[]; golden: WrittenOutput | undefined }> {
   const { order, options } = session;
   const phase = new AbortController();
   const forward = () => phase.abort(options.signal.reason);
@@ -401,22 +402,27 @@ async function writeOutputs(session: Session): Promise<WrittenOutput[]> {
       }),
     );
   const written = new Map<string, WrittenOutput>();
+  let golden: WrittenOutput | undefined;
+  const units = withGoldenManifest(session);
+  const titleOf = (id: string | undefined) =>
+    units.find((u) => u.id === id)?.output?.step.title ?? 'the golden manifest';
   try {
     await runUnits(
-      order.units,
+      units,
       jobs,
-      async (unit) => {
-        if (unit.step.type === 'disk-script')
-          return runTracked(session, unit.step, { IMGC_OUTPUT_DIR: options.outputDir }, lane);
-        written.set(unit.id, await writeOutput(session, unit, lane));
+      async ({ output: unit }) => {
+        if (!unit) golden = await writeGolden(session);
+        else if (unit.step.type === 'disk-script')
+          await runTracked(session, unit.step, { IMGC_OUTPUT_DIR: options.outputDir }, lane);
+        else written.set(unit.id, await writeOutput(session, unit, lane));
       },
-      (failed) => phase.abort(`${failed.step.title} failed`),
+      (failed) => phase.abort(`${titleOf(failed.id)} failed`),
       (unit, end) => {
         if (!end.ok && end.stoppedBy && !options.signal.aborted)
           session.report(
             diag(parallelCodes.stoppedForFailure, {
-              output: unit.step.title,
-              failed: order.units.find((u) => u.id === end.stoppedBy)?.step.title ?? end.stoppedBy,
+              output: titleOf(unit.id),
+              failed: titleOf(end.stoppedBy),
             }),
           );
       },
@@ -426,7 +432,28 @@ async function writeOutputs(session: Session): Promise<WrittenOutput[]> {
     await waitForChildren(lane.runner);
   }
   // committed in run order, whatever order they finished in
-  return order.units.flatMap((u) => written.get(u.id) ?? []);
+  return { written: order.units.flatMap((u) => written.get(u.id) ?? []), golden };
+}
+
+const GOLDEN_UNIT = 'golden-manifest';
+
+/**
+ * The golden manifest of the finished tree is one more reader beside the outputs; a unit that
+ * changes the tree (pre-disk and disk scripts) or takes it away (the directory) waits for it.
+ */
+function withGoldenManifest(session: Session): Array<ScheduledUnit & { output?: OutputUnit }> {
+  const units = session.order.units;
+  if (!units.some((u) => outputNameOf(u.step) !== undefined)) return units.map((u) => ({ ...u, output: u }));
+  const changesTree = (u: OutputUnit) =>
+    u.mayMove || u.step.type === 'disk-script' || Boolean(session.order.disk.get(u.id)?.length);
+  return [
+    { id: GOLDEN_UNIT, waitsFor: [] },
+    ...units.map((u) => ({
+      ...u,
+      output: u,
+      waitsFor: changesTree(u) ? [...u.waitsFor, GOLDEN_UNIT] : u.waitsFor,
+    })),
+  ];
 }
 
 /** A file outputs share: made by the first that asks, under the workspace, named by its key's hash. */
@@ -486,8 +513,8 @@ async function writeOutput(session: Session, unit: OutputUnit, lane: Lane): Prom
 }
 
 /**
- * The golden manifest of the finished tree (with its mtree and AIDE exports), taken before
- * the outputs run because the last one may move the tree away. Committed with the outputs.
+ * The golden manifest of the finished tree (with its mtree and AIDE exports), taken beside the
+ * outputs that only read the tree, before any that changes or moves it. Committed with them.
  */
 async function writeGolden(session: Session): Promise<WrittenOutput | undefined> {
   const first = session.order.outputs.map(outputNameOf).find((n): n is string => n !== undefined);

@@ -9,7 +9,8 @@
 #      dir, default $IMGC_BENCH_DIR/cache), IMGC_BENCH_SEED (a package cache folder copied into an
 #      empty cache first, to spare the downloads; optional), IMGC_SAMPLE (default the blueprint
 #      sample), IMGC_BENCH_OUTPUTS (default "disk iso pxe uki"), IMGC_BENCH_SERIAL=1 (each round also
-#      builds the outputs together with --jobs 1: the same tree, assembled one after another).
+#      builds the outputs together with --jobs 1: the same tree, assembled one after another),
+#      IMGC_BENCH_WARM=0 (skip the warm-up: the cache given is warm already).
 # Needs root and the host tools of scripts/host-packages.txt.
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
@@ -51,9 +52,11 @@ build() { # label, outputs...
   rm -rf "$out"
 }
 
-echo "== warm-up: every output set once (fills the package and tree caches)"
-for o in "${singles[@]}"; do build "warm-$o" "$o" >/dev/null; done
-build warm-all "${singles[@]}" >/dev/null
+if [ "${IMGC_BENCH_WARM:-1}" = 1 ]; then
+  echo "== warm-up: every output set once (fills the package and tree caches)"
+  for o in "${singles[@]}"; do build "warm-$o" "$o" >/dev/null; done
+  build warm-all "${singles[@]}" >/dev/null
+fi
 
 kinds=("${singles[@]}" all)
 [ "${IMGC_BENCH_SERIAL:-}" = 1 ] && kinds+=(serial)

@@ -36,8 +36,12 @@ export interface VersionChoice {
   note: Diagnostic;
 }
 
-export function readAs(lines: readonly SourceLine[], version: KsVersion): Reading {
-  const doc = parseDocument(lines, version);
+/** `doc`: the lines already parsed with `version`, when they were (the probe, for the default version). */
+export function readAs(
+  lines: readonly SourceLine[],
+  version: KsVersion,
+  doc: KsDocument = parseDocument(lines, version),
+): Reading {
   const lowered = lowerDocument(doc, version);
   const all = [...doc.diagnostics, ...lowered.diagnostics];
   return {
@@ -136,11 +140,16 @@ function describeError(d: Diagnostic): string {
   return `${d.code} (${d.message})${where}`;
 }
 
-function bySyntax(lines: readonly SourceLine[], main: string, hint: DistroHint | undefined): VersionChoice {
+function bySyntax(
+  lines: readonly SourceLine[],
+  main: string,
+  hint: DistroHint | undefined,
+  probe: KsDocument,
+): VersionChoice {
   const family = hint?.family;
   const pool = candidates(family);
   // the newest syntax of the family (F45 when no family is named) is tried first: files it accepts keep it
-  const newest = readAs(lines, family === 'RHEL' ? pool[0]! : DEFAULT_KS_VERSION);
+  const newest = family === 'RHEL' ? readAs(lines, pool[0]!) : readAs(lines, DEFAULT_KS_VERSION, probe);
   const scope = hint
     ? `the URL ${hint.url} names ${hint.distro} without a release`
     : 'nothing in the file names a release';
@@ -171,21 +180,24 @@ export function chooseVersion(
   const start = { file: main, line: 1, column: 1 };
   if (explicit)
     return { reading: readAs(lines, explicit), note: note(explicit, 'given with --ks-version', start) };
+  // the probe is the default version's document: a reading with that version reuses it
   const probe = parseDocument(lines, DEFAULT_KS_VERSION);
+  const read = (version: KsVersion) =>
+    version === DEFAULT_KS_VERSION ? readAs(lines, version, probe) : readAs(lines, version);
   const comment = probe.versionComment;
   const stated =
     comment !== undefined && comment.toUpperCase() !== 'DEVEL' ? resolveVersion(comment) : undefined;
   if (stated) {
     const reason = `the file says #version=${comment}`;
-    return { reading: readAs(lines, stated), note: note(stated, reason, commentLocation(lines, main)) };
+    return { reading: read(stated), note: note(stated, reason, commentLocation(lines, main)) };
   }
   const hint = distroHint(probe);
   if (hint?.release !== undefined) {
     const { version, clamped } = versionForRelease(hint.family, hint.release);
     return {
-      reading: readAs(lines, version),
+      reading: read(version),
       note: note(version, hintReason(hint, version, clamped), hint.at),
     };
   }
-  return bySyntax(lines, main, hint);
+  return bySyntax(lines, main, hint, probe);
 }

@@ -89,12 +89,12 @@ export async function translateIr(input: TranslateInput): Promise<TranslateResul
     );
   }
   const written = await writer.write(ir, { positions, sourceDir: input.sourceDir, options: input.options });
-  const located = written.diagnostics.map((d) => {
-    if (d.file !== undefined || d.pointer === undefined) return d;
-    const at = locate(d.pointer);
-    return at ? { ...d, file: at.file, line: at.line, column: at.column } : d;
-  });
-  return { files: written.files, diagnostics: [...diagnostics, ...located], written: ir };
+  for (const d of written.diagnostics) {
+    const at = d.file === undefined && d.pointer !== undefined ? locate(d.pointer) : undefined;
+    // the writer's own diagnostics, made for this call: located in place, not copied
+    diagnostics.push(at ? Object.assign(d, { file: at.file, line: at.line, column: at.column }) : d);
+  }
+  return { files: written.files, diagnostics, written: ir };
 }
 
 // `imgc translate --to all` (and the fuzz harness) translate one reading to every format: the

@@ -22,11 +22,19 @@ export function uncoveredPointers(value: unknown, capabilities: readonly string[
       } else if (!isEmpty(node)) out.push(ptr);
       return;
     }
+    // one token stack for the whole walk: a copy per node was most of the walk's allocation
     if (Array.isArray(node)) {
-      for (const [i, child] of node.entries()) walk(child, `${ptr}/${i}`, [...tokens, String(i)], live);
+      for (let i = 0; i < node.length; i++) {
+        tokens.push(String(i));
+        walk(node[i], `${ptr}/${i}`, tokens, live);
+        tokens.pop();
+      }
     } else if (node !== null && typeof node === 'object')
-      for (const [k, child] of Object.entries(node as Record<string, unknown>))
-        walk(child, `${ptr}/${escapeToken(k)}`, [...tokens, k], live);
+      for (const [k, child] of Object.entries(node as Record<string, unknown>)) {
+        tokens.push(k);
+        walk(child, `${ptr}/${escapeToken(k)}`, tokens, live);
+        tokens.pop();
+      }
     else if (!live.some((q) => matchesTokens(tokens, q.tokens))) out.push(ptr);
   };
   walk(value, '', [], all);

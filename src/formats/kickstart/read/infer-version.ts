@@ -36,12 +36,9 @@ export interface VersionChoice {
   note: Diagnostic;
 }
 
-/** `doc`: the lines already parsed with `version`, when they were (the probe, for the default version). */
-export function readAs(
-  lines: readonly SourceLine[],
-  version: KsVersion,
-  doc: KsDocument = parseDocument(lines, version),
-): Reading {
+/** `probe`: the document parsed with DEFAULT_KS_VERSION already, reused when that is the version. */
+export function readAs(lines: readonly SourceLine[], version: KsVersion, probe?: KsDocument): Reading {
+  const doc = probe && version === DEFAULT_KS_VERSION ? probe : parseDocument(lines, version);
   const lowered = lowerDocument(doc, version);
   const all = [...doc.diagnostics, ...lowered.diagnostics];
   return {
@@ -149,7 +146,7 @@ function bySyntax(
   const family = hint?.family;
   const pool = candidates(family);
   // the newest syntax of the family (F45 when no family is named) is tried first: files it accepts keep it
-  const newest = family === 'RHEL' ? readAs(lines, pool[0]!) : readAs(lines, DEFAULT_KS_VERSION, probe);
+  const newest = readAs(lines, family === 'RHEL' ? pool[0]! : DEFAULT_KS_VERSION, probe);
   const scope = hint
     ? `the URL ${hint.url} names ${hint.distro} without a release`
     : 'nothing in the file names a release';
@@ -180,22 +177,23 @@ export function chooseVersion(
   const start = { file: main, line: 1, column: 1 };
   if (explicit)
     return { reading: readAs(lines, explicit), note: note(explicit, 'given with --ks-version', start) };
-  // the probe is the default version's document: a reading with that version reuses it
+  // also the reading of DEFAULT_KS_VERSION when that is the one chosen: not parsed twice
   const probe = parseDocument(lines, DEFAULT_KS_VERSION);
-  const read = (version: KsVersion) =>
-    version === DEFAULT_KS_VERSION ? readAs(lines, version, probe) : readAs(lines, version);
   const comment = probe.versionComment;
   const stated =
     comment !== undefined && comment.toUpperCase() !== 'DEVEL' ? resolveVersion(comment) : undefined;
   if (stated) {
     const reason = `the file says #version=${comment}`;
-    return { reading: read(stated), note: note(stated, reason, commentLocation(lines, main)) };
+    return {
+      reading: readAs(lines, stated, probe),
+      note: note(stated, reason, commentLocation(lines, main)),
+    };
   }
   const hint = distroHint(probe);
   if (hint?.release !== undefined) {
     const { version, clamped } = versionForRelease(hint.family, hint.release);
     return {
-      reading: read(version),
+      reading: readAs(lines, version, probe),
       note: note(version, hintReason(hint, version, clamped), hint.at),
     };
   }

@@ -1,4 +1,5 @@
 /** virt-builder reader: an index (or index fragment, or clearsigned index.asc), a virt-customize command file, or a preseed template. */
+import { statSync } from 'node:fs';
 import { readFailure, readInputText } from '../../../input/bounded.js';
 import type { DetectCandidate, FormatReader, ReadResult } from '../../contract.js';
 import { COMMANDS } from '../vocabulary.js';
@@ -64,8 +65,7 @@ async function read(input: string): Promise<ReadResult> {
   const file = input;
   let text: string;
   try {
-    const { stat } = await import('node:fs/promises');
-    if ((await stat(input)).isDirectory()) return readWritten(input);
+    if (statSync(input).isDirectory()) return readWritten(input);
     text = await readInputText(file);
   } catch (e) {
     return { positions: {}, files: [], diagnostics: [readFailure(e, input)] };

@@ -71,7 +71,7 @@ describe.runIf(asRoot)('the initrd cache and the vm initrd profile on the sample
       await build(['esp'], [], definition); // stores it, unless an earlier run did
       const reused = await build(['esp'], [], definition);
       expect(reused.log).toMatch(/initrd \(initramfs-tools.*\): initrd cache hit [0-9a-f]{32}/);
-      const [a, b] = [only(fresh.out, '.esp.img'), only(reused.out, '.esp.img')];
+      const [a, b] = [only(fresh.out, '-esp.raw'), only(reused.out, '-esp.raw')];
       console.log(espFiles(a));
       expect(espFiles(a)).toMatch(/initrd/i);
       expect(readFileSync(b).equals(readFileSync(a))).toBe(true);

@@ -121,6 +121,8 @@ export class InitrdCache {
   }
 }
 
+const seconds = (from: number, to: number) => ((to - from) / 1000).toFixed(1);
+
 /** What the generator reads SOURCE_DATE_EPOCH as: the step's own, else the build's environment. */
 function epochOf(job: InitrdJob): string | undefined {
   return job.sourceDateEpoch !== undefined ? String(job.sourceDateEpoch) : process.env.SOURCE_DATE_EPOCH;
@@ -151,6 +153,7 @@ async function runPostUpdateHooks(context: StepContext, kernels: string[]) {
  */
 export async function withInitrdCache(context: StepContext, job: InitrdJob): Promise<void> {
   const { tree, progress } = context;
+  const t = Date.now();
   const kernels = await installedKernels(tree);
   if (!context.initrdCache || !kernels.length) return job.generate();
   const policy = await modulesPolicy(tree);
@@ -172,7 +175,9 @@ export async function withInitrdCache(context: StepContext, job: InitrdJob): Pro
     const changed = await changedFile(tree, manifest.files);
     if (!changed && (await cache.restore(manifest, tree))) {
       progress.note(`initrd cache hit ${key}`);
-      progress.log(`initrd cache hit ${key}: reused the initrd of ${kernels.join(', ')}`);
+      progress.log(
+        `initrd cache hit ${key}: reused the initrd of ${kernels.join(', ')} in ${seconds(t, Date.now())} s`,
+      );
       await runPostUpdateHooks(context, kernels);
       return;
     }
@@ -180,11 +185,12 @@ export async function withInitrdCache(context: StepContext, job: InitrdJob): Pro
   }
   const t0 = Date.now();
   await job.generate();
+  const t1 = Date.now();
   const paths = (await Promise.all(kernels.map((k) => initrdPaths(context, k)))).flat();
   const files = await treeFileHashes(tree, paths);
   await cache.save(key, keyText, tree, files, kernels);
   await cache.prune();
   progress.log(
-    `initrd cache miss ${key}: made in ${((Date.now() - t0) / 1000).toFixed(1)} s, stored with ${Object.keys(files).length} tree files recorded`,
+    `initrd cache miss ${key}: made in ${seconds(t0, t1)} s, stored in ${seconds(t1, Date.now())} s with ${Object.keys(files).length} tree files recorded`,
   );
 }

@@ -751,6 +751,11 @@ export const ContainerfileExtensionSchema = ext(
     stages: Type.Optional(StrList()),
     instructions: Type.Optional(StrList()),
     scriptFlags: Type.Optional(StrMap()),
+    packageManager: Type.Optional(
+      Type.Union([Type.Literal('dnf'), Type.Literal('apt'), Type.Literal('zypper'), Type.Literal('pacman')], {
+        description: 'the package manager of the RUN lines, when the distribution would not give it back',
+      }),
+    ),
     config: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
   },
   'what only a Containerfile says',

@@ -1,5 +1,6 @@
 /** Containerfile vocabulary both the reader and the writer use. */
 
+import { familyOf } from '../../ir/distribution.js';
 import type { Partition } from '../../ir/schema.js';
 import { lookupTable } from '../../lib/lookup-table.js';
 
@@ -34,6 +35,29 @@ export interface ContainerfileExtension {
   instructions?: string[];
   /** RUN flags (e.g. --mount=…) of the build script with that index */
   scriptFlags?: Record<string, string>;
+  /** the package manager the RUN lines use, when the distribution (or its absence) would not give it back */
+  packageManager?: PackageFamily;
   /** bootc-image-builder config keys without an IR field (installer, iso, sshd, …) */
   config?: Record<string, unknown>;
+}
+
+export type PackageFamily = 'dnf' | 'apt' | 'zypper' | 'pacman';
+
+const FAMILY_BY_DISTRO_FAMILY: Record<string, PackageFamily> = lookupTable({
+  debian: 'apt',
+  suse: 'zypper',
+  arch: 'pacman',
+  redhat: 'dnf',
+  mageia: 'dnf',
+});
+
+/** dnf-based distributions the IR's family table does not list. */
+const MORE_DNF_IDS = new Set(['openeuler', 'amazonlinux', 'amzn', 'oraclelinux', 'ol', 'openmandriva']);
+
+/** The package manager the base image runs, if the writer knows one for the distribution. */
+export function packageFamily(id: string | undefined): PackageFamily | undefined {
+  if (id === undefined) return undefined;
+  if (MORE_DNF_IDS.has(id)) return 'dnf';
+  const family = familyOf(id);
+  return family === undefined ? undefined : FAMILY_BY_DISTRO_FAMILY[family];
 }

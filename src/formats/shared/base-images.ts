@@ -160,6 +160,9 @@ export function baseImageFor(d: Distribution): { image: string; bootc: boolean }
   if (!d.id) return undefined;
   const release = d.release ?? ONLY_RELEASE[d.id] ?? 'latest';
   if (d.id === 'arch') return { image: 'docker.io/library/archlinux:latest', bootc: false };
+  // openSUSE publishes Leap and Tumbleweed under one name, told apart by the tag
+  if (d.id === 'opensuse-leap' || d.id === 'opensuse-tumbleweed')
+    return baseImageFor({ id: 'opensuse', release: d.id === 'opensuse-tumbleweed' ? 'tumbleweed' : release });
   const rule = RULES.find((r) => r.id === d.id && !r.variant);
   if (rule) return { image: rule.image(release), bootc: rule.bootc };
   return { image: `docker.io/library/${d.id}:${release}`, bootc: false };

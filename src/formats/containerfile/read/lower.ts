@@ -25,7 +25,7 @@ import {
 } from '../../shared/base-images.js';
 import { containerfileCodes } from '../codes.js';
 import { hasControlFlow, type Segment, splitCommands, type Token, tokenize, type Word } from '../shell.js';
-import type { ContainerfileExtension } from '../vocabulary.js';
+import { type ContainerfileExtension, type PackageFamily, packageFamily } from '../vocabulary.js';
 import { parseKargs } from './bib-config.js';
 import type { ContainerfileAst, Instruction } from './parse.js';
 import { positionInArgs } from './parse.js';
@@ -76,6 +76,7 @@ class Lowerer {
   private sawInstall = false;
   private scriptBeforeInstall: boolean[] = [];
   private fipsFromPolicy = false;
+  private packageManager: PackageFamily | undefined;
 
   constructor(
     private readonly file: string,
@@ -345,6 +346,16 @@ class Lowerer {
     );
   }
 
+  /** Notes the package manager of a command that put packages into the IR. */
+  private used(manager: PackageFamily, lower: () => boolean): boolean {
+    const p = this.ir.packages;
+    const count = () => p.install.length + p.remove.length + p.groups.length + p.modules.length;
+    const before = count();
+    const lowered = lower();
+    if (lowered && count() > before) this.packageManager ??= manager;
+    return lowered;
+  }
+
   /** One command of a RUN chain; false when it has no IR meaning (it then stays a script). */
   private lowerCommand(seg: Segment, ins: Instruction): boolean {
     let toks = seg.tokens;
@@ -362,16 +373,16 @@ class Lowerer {
       case 'yum':
       case 'microdnf':
       case 'tdnf':
-        return this.lowerDnf(rest, ins);
+        return this.used('dnf', () => this.lowerDnf(rest, ins));
       case 'rpm-ostree':
         return this.lowerRpmOstree(rest, ins);
       case 'apt-get':
       case 'apt':
-        return this.lowerApt(rest, ins);
+        return this.used('apt', () => this.lowerApt(rest, ins));
       case 'zypper':
-        return this.lowerZypper(rest, ins);
+        return this.used('zypper', () => this.lowerZypper(rest, ins));
       case 'pacman':
-        return this.lowerPacman(rest, ins);
+        return this.used('pacman', () => this.lowerPacman(rest, ins));
       case 'systemctl':
         return this.lowerSystemctl(rest, ins);
       case 'firewall-offline-cmd':
@@ -926,6 +937,9 @@ class Lowerer {
   }
 
   private finish() {
+    // kept only where the distribution would not give it back (an unknown or unnamed base image)
+    if (this.packageManager && packageFamily(this.ir.distribution.id) !== this.packageManager)
+      this.ext.packageManager = this.packageManager;
     const anyInstall = this.sawInstall;
     this.ir.scripts.forEach((s, i) => {
       if (anyInstall && this.scriptBeforeInstall[i]) s.phase = 'pre-packages';

@@ -16,26 +16,19 @@ import { appendAll } from '../../../input/append.js';
 import { readInputTextSync } from '../../../input/bounded.js';
 import { pointer } from '../../../ir/pointer.js';
 import type { ImageIR, Partition, Repository, Script } from '../../../ir/schema.js';
-import { lookupTable } from '../../../lib/lookup-table.js';
 import type { FormatOptions, OutputFile } from '../../contract.js';
 import { baseImageFor, distributionOf, isBootcBase, platformFor } from '../../shared/base-images.js';
 import { putPlainUserFields } from '../../shared/blueprint-user.js';
+import { previewValue } from '../../shared/preview-value.js';
 import { scriptForTarget } from '../../shared/script-env.js';
 import { withoutNulls } from '../../shared/toml-values.js';
 import { shellQuote } from '../shell.js';
-import { type ContainerfileExtension, ROLE_BY_MOUNT } from '../vocabulary.js';
-
-type Family = 'dnf' | 'apt' | 'zypper' | 'pacman';
-
-const FAMILY: Record<string, Family> = lookupTable({
-  debian: 'apt',
-  ubuntu: 'apt',
-  opensuse: 'zypper',
-  'opensuse-leap': 'zypper',
-  'opensuse-tumbleweed': 'zypper',
-  sles: 'zypper',
-  arch: 'pacman',
-});
+import {
+  type ContainerfileExtension,
+  type PackageFamily,
+  packageFamily,
+  ROLE_BY_MOUNT,
+} from '../vocabulary.js';
 
 const METADATA_LABELS = {
   name: 'org.opencontainers.image.title',
@@ -75,14 +68,14 @@ class Raiser {
   private readonly files: OutputFile[] = [];
   private readonly diagnostics: Diagnostic[] = [];
   private readonly ext: ContainerfileExtension;
-  private readonly family: Family;
+  /** undefined: no package manager known for the distribution; packages and repositories are lost */
+  private family: PackageFamily | undefined;
 
   constructor(
     private readonly ir: ImageIR,
     private readonly opts: RaiseOptions,
   ) {
     this.ext = (ir.extensions.containerfile ?? {}) as ContainerfileExtension;
-    this.family = FAMILY[ir.distribution.id ?? ''] ?? 'dnf';
   }
 
   private lossy(ptr: string, detail: string) {
@@ -110,6 +103,8 @@ class Raiser {
         this.lossy(`/outputs/${i}/ostree`, 'a Containerfile names no OSTree ref, remote or URL');
     });
     this.header();
+    if (this.family === undefined && this.ir.distribution.id !== undefined)
+      this.lossy('/distribution/id', `${this.noPackageManager()}: no package or dnf repository is written`);
     this.repositories();
     const scripts = this.orderedScripts();
     for (const [script, i] of scripts.filter(([s]) => s.phase === 'pre-packages')) this.script(script, i);
@@ -166,11 +161,18 @@ class Raiser {
         else if (back?.id !== d.id || back?.release !== d.release)
           this.lossy(
             '/distribution/release',
-            `written as ${image}, which reads back as ${back?.id ?? '?'} ${back?.release ?? ''}`.trim(),
+            back
+              ? `written as ${image}, which reads back as ${back.id} ${back.release ?? '(no release)'}`
+              : `written as ${image}, an image imgc does not know: it reads back with no distribution`,
           );
       }
       if (d.variant) this.lossy('/distribution/variant', 'the base image has no variant');
     }
+    // the package manager the source used on a base image kept as read, else the distribution's
+    this.family =
+      image === this.ext.from && this.ext.packageManager !== undefined
+        ? this.ext.packageManager
+        : packageFamily(d.id);
     let platform = this.ext.platform;
     if (d.architecture) {
       platform = platformFor(d.architecture);
@@ -252,6 +254,10 @@ class Raiser {
         this.out.push('', `COPY repos/${fileName} /etc/apt/sources.list.d/${fileName}`);
         return;
       }
+      if (this.family === undefined) {
+        this.lost(ptr, r);
+        return;
+      }
       if (r.type !== undefined && r.type !== 'rpm-md')
         this.lossy(`${ptr}/type`, `${r.type} repositories are written as dnf .repo files`);
       for (const k of ['suites', 'components'] as const)
@@ -276,8 +282,47 @@ class Raiser {
     }
   }
 
+  private noPackageManager(): string {
+    return `imgc knows no package manager for ${this.ir.distribution.id ?? 'an unnamed distribution'}'s base image`;
+  }
+
+  private lost(ptr: string, value: unknown) {
+    this.diagnostics.push(
+      diag(
+        translateCodes.loss,
+        { pointer: ptr, target: 'containerfile', value: previewValue(value) },
+        undefined,
+        { pointer: ptr, source: 'containerfile' },
+      ),
+    );
+  }
+
+  /** Without a known package manager nothing about packages can be written: each part is lost. */
+  private packagesLost() {
+    const p = this.ir.packages;
+    for (const list of ['install', 'remove', 'exclude', 'groups', 'modules'] as const)
+      p[list].forEach((item, i) => {
+        this.lost(pointer('packages', list, i), item);
+      });
+  }
+
+  private preScriptsReadBackLate() {
+    this.ir.scripts.forEach((s, i) => {
+      if (s.phase === 'pre-packages')
+        this.lossy(
+          pointer('scripts', i, 'phase'),
+          'nothing is installed, so the script reads back as post-install',
+        );
+    });
+  }
+
   private packages(hasPreScripts: boolean) {
     const p = this.ir.packages;
+    if (this.family === undefined) {
+      this.packagesLost();
+      if (hasPreScripts) this.preScriptsReadBackLate();
+      return;
+    }
     const cmds: string[] = [];
     const pkgNames = p.install.map((x) => x.name);
     const warnVersions = (list: 'install' | 'exclude' | 'remove') =>
@@ -367,15 +412,8 @@ class Raiser {
       this.lossy('/packages/installDocs', 'nothing is installed, so no install option carries it');
     if (!installs && p.installWeakDeps === false)
       this.lossy('/packages/installWeakDeps', 'nothing is installed, so no install option carries it');
-    if (hasPreScripts && !pkgNames.length && !p.groups.length && !p.modules.length) {
-      this.ir.scripts.forEach((s, i) => {
-        if (s.phase === 'pre-packages')
-          this.lossy(
-            pointer('scripts', i, 'phase'),
-            'nothing is installed, so the script reads back as post-install',
-          );
-      });
-    }
+    if (hasPreScripts && !pkgNames.length && !p.groups.length && !p.modules.length)
+      this.preScriptsReadBackLate();
     if (cmds.length) this.out.push('', `RUN ${cmds.join(' && \\\n    ')}`);
   }
 

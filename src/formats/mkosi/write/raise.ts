@@ -196,6 +196,7 @@ export function raiseMkosi(input: RaiseInput): RaiseResult {
 
   // distribution
   const d = ir.distribution;
+  const distributionWritten = d.id !== undefined && fromOsReleaseId(d.id, d.variant) !== undefined;
   if (d.id) {
     const id = fromOsReleaseId(d.id, d.variant);
     if (id) conf.set('Distribution', id);
@@ -208,7 +209,13 @@ export function raiseMkosi(input: RaiseInput): RaiseResult {
   }
   if (d.variant && variantWritten(d.id, d.variant) === undefined)
     loss('/distribution/variant', `mkosi has no ${d.variant} variant of ${d.id ?? 'the distribution'}`);
-  if (d.release) conf.set('Release', d.release);
+  // a Release= without its Distribution= would be read as a release of the host's distribution
+  if (d.release && d.id && !distributionWritten)
+    loss(
+      '/distribution/release',
+      `Release= is not written: it would name a release of the host's distribution, not of ${d.id}`,
+    );
+  else if (d.release) conf.set('Release', d.release);
   if (d.architecture) {
     const arch = irArchToMkosi(d.architecture);
     if (arch) conf.set('Architecture', arch);

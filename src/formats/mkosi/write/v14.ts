@@ -135,7 +135,13 @@ function distribution(ir: ImageIR, w: Writer14) {
   const id = d.id ? DISTRIBUTIONS_14[d.id] : undefined;
   if (d.id && !id) w.loss('/distribution/id', `mkosi 14 cannot build ${d.id}; Distribution= is not written`);
   if (id) w.conf.set('Distribution', id);
-  if (d.release) {
+  // a Release= without its Distribution= would be read as a release of the host's distribution
+  if (d.release && d.id && !id)
+    w.loss(
+      '/distribution/release',
+      `Release= is not written: it would name a release of the host's distribution, not of ${d.id}`,
+    );
+  else if (d.release) {
     // v14 hands Release= to debootstrap as the suite: Debian and Ubuntu need the code name
     const suite =
       id === 'debian' || id === 'ubuntu'

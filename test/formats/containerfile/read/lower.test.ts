@@ -23,6 +23,25 @@ async function read(text: string, extra: Record<string, string> = {}) {
 const codes = (r: { diagnostics: { code: string }[] }) => r.diagnostics.map((d) => d.code);
 
 describe('containerfile lowering', () => {
+  it('keeps the package manager only where the base image would not give it back', async () => {
+    const ext = async (text: string) =>
+      ((await read(text)).ir?.extensions.containerfile as { packageManager?: string } | undefined)
+        ?.packageManager;
+    expect(await ext('FROM localhost/custom:1\nRUN dnf -y install vim\n')).toBe('dnf');
+    expect(await ext('FROM localhost/custom:1\nRUN apt-get install -y vim\n')).toBe('apt');
+    expect(await ext('FROM quay.io/fedora/fedora-bootc:43\nRUN dnf -y install vim\n')).toBeUndefined();
+    // housekeeping alone puts no package into the IR
+    expect(await ext('FROM localhost/custom:1\nRUN dnf clean all\n')).toBeUndefined();
+    // and the writer installs with it on that base image
+    const written = await containerfileFormat.writer!.write(
+      (await read('FROM localhost/custom:1\nRUN dnf -y install vim\n')).ir!,
+      {},
+    );
+    const containerfile = String(written.files.find((f) => f.path === 'Containerfile')?.content);
+    expect(containerfile).toContain('FROM localhost/custom:1');
+    expect(containerfile).toContain('dnf -y install vim');
+  });
+
   it('maps known base images to distributions and keeps unknown ones', async () => {
     const cases: [string, object, string | undefined][] = [
       ['quay.io/fedora/fedora-bootc:43', { id: 'fedora', release: '43' }, undefined],

@@ -44,6 +44,46 @@ describe('containerfile writer', () => {
     expect(text(fed.files, 'Containerfile')).toContain('RUN bootc container lint');
   });
 
+  it('writes no package command for a distribution whose package manager it does not know', () => {
+    const out = raiseContainerfile(
+      ir((x) => {
+        x.distribution = { id: 'gentoo', release: '2.15' };
+        x.packages.install = [{ name: 'app-editors/vim' }];
+        x.packages.remove = [{ name: 'sys-apps/nano' }];
+        x.repositories = [{ id: 'overlay', urls: ['https://example.org/overlay'] }];
+      }),
+    );
+    const cf = text(out.files, 'Containerfile')!;
+    expect(cf).not.toMatch(/\b(dnf|apt-get|zypper|pacman)\b/);
+    expect(cf).not.toContain('app-editors/vim');
+    const lost = out.diagnostics.filter((d) => d.code === 'IMGC6001').map((d) => d.pointer);
+    expect(lost).toEqual(['/repositories/0', '/packages/install/0', '/packages/remove/0']);
+    expect(lossPointers(out.diagnostics)).toContain('/distribution/id');
+    // openSUSE's ids name its published images, and zypper installs (MicroOS too)
+    for (const [id, from] of [
+      ['opensuse-leap', 'registry.opensuse.org/opensuse/leap:15.6'],
+      ['opensuse-tumbleweed', 'registry.opensuse.org/opensuse/tumbleweed:latest'],
+      ['opensuse-microos', 'docker.io/library/opensuse-microos'],
+    ] as const) {
+      const suse = raiseContainerfile(
+        ir((x) => {
+          x.distribution = { id, release: '15.6' };
+          x.packages.install = [{ name: 'vim' }];
+        }),
+      );
+      expect(text(suse.files, 'Containerfile')).toContain(`FROM ${from}`);
+      expect(text(suse.files, 'Containerfile')).toContain('zypper --non-interactive install vim');
+    }
+    // openEuler runs dnf, though the IR's family table does not list it
+    const oe = raiseContainerfile(
+      ir((x) => {
+        x.distribution = { id: 'openeuler', release: '22.03' };
+        x.packages.install = [{ name: 'vim' }];
+      }),
+    );
+    expect(text(oe.files, 'Containerfile')).toContain('dnf -y install vim');
+  });
+
   it('puts accounts and the disk layout into config.toml and kernel arguments into kargs.d', () => {
     const out = raiseContainerfile(
       ir((x) => {

@@ -158,7 +158,9 @@ describe('mkosi writer', () => {
     const ir = emptyIr();
     ir.distribution = { id: 'sles', release: '15.6' };
     const out = await mkosiWriter.write(ir, {});
-    expect(out.diagnostics.map((d) => d.pointer)).toEqual(['/distribution/id']);
+    expect(out.diagnostics.map((d) => d.pointer)).toEqual(['/distribution/id', '/distribution/release']);
     expect(String(out.files[0]!.content)).not.toContain('Distribution=');
+    // mkosi would read a lone Release=15.6 as a release of the host's distribution
+    expect(String(out.files[0]!.content)).not.toContain('Release=');
   });
 });

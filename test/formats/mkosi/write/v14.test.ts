@@ -102,6 +102,24 @@ describe('mkosi 14 dialect (-O mkosi-version=14)', () => {
     expect(assumed).toEqual(expect.arrayContaining(['/distribution/release', '/packages/install']));
   });
 
+  it('writes no Release= for a distribution it cannot name (mkosi would take it for the host distribution)', async () => {
+    for (const version of ['14', undefined]) {
+      const ir = debianIr();
+      ir.distribution = { id: 'openeuler', release: '22.03' };
+      const { files, diagnostics } = await translateIr({
+        ir,
+        positions: {},
+        target: mkosiFormat,
+        options: version ? { 'mkosi-version': version } : {},
+      });
+      const conf = textOf(files, 'mkosi.conf');
+      expect(conf).not.toMatch(/^(Distribution|Release)=/m);
+      expect(diagnostics.map((d) => d.pointer)).toEqual(
+        expect.arrayContaining(['/distribution/id', '/distribution/release']),
+      );
+    }
+  });
+
   it('writes a disk as a GPT image named by its root filesystem', async () => {
     const ir = debianIr();
     ir.outputs = [{ type: 'disk' }];

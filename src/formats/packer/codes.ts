@@ -44,6 +44,14 @@ export const packerCodes = defineCodes({
       `${p.kind} "${p.type}" is not carried into the IR; kept as Packer data`,
     hint: 'shell and file provisioners are read as scripts and files; others (ansible, powershell, …) stay Packer data',
   },
+  provisionerNotForBuilder: {
+    code: 'IMGC3528',
+    severity: 'info',
+    summary: 'a provisioner that does not run on the builder read as the image; kept as Packer data',
+    message: (p: { type: string; builder: string; list: string }) =>
+      `${p.type} provisioner: ${p.list} leaves out ${p.builder}, the builder read as the image; kept as Packer data`,
+    hint: 'its scripts and files are not part of this image; the Packer writer writes it back with its list',
+  },
   keptSetting: {
     code: 'IMGC3505',
     severity: 'warning',

@@ -14,7 +14,7 @@ import { diag } from '../../../diagnostics/define.js';
 import type { Diagnostic, Location } from '../../../diagnostics/types.js';
 import { appendAll } from '../../../input/append.js';
 import { readFailure, readInputTextSync } from '../../../input/bounded.js';
-import { findTooDeep, tooDeepDiagnostic } from '../../../input/nesting.js';
+import { findTooDeep, stackOverflowDiagnostic, tooDeepDiagnostic } from '../../../input/nesting.js';
 import type { PositionTable } from '../../../ir/positions.js';
 import { type ImageIR, IR_VERSION } from '../../../ir/schema.js';
 import { describeValue } from '../../../ir/schema-walk.js';
@@ -102,7 +102,15 @@ export async function readIr(path: string, options: ReadOptions): Promise<ReadRe
   const language = LANGUAGE[syntax];
   const tooDeep = tooDeepDiagnostic(text, syntax, file);
   if (tooDeep) return { positions: {}, files: [file], diagnostics: [{ ...tooDeep, source: 'ir' }] };
-  const doc = parseIrDocument(text, file, syntax);
+  let doc: ReturnType<typeof parseIrDocument>;
+  try {
+    doc = parseIrDocument(text, file, syntax);
+  } catch (e) {
+    // the yaml parser recurses per line on some broken indentation the nesting pre-scan cannot see
+    const overflow = stackOverflowDiagnostic(e, text, syntax, file);
+    if (!overflow) throw e;
+    return { positions: {}, files: [file], diagnostics: [{ ...overflow, source: 'ir' }] };
+  }
   const diagnostics: Diagnostic[] = [];
   const failed = (d: Diagnostic, positions: PositionTable = {}): ReadResult => ({
     positions,

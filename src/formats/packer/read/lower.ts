@@ -325,11 +325,43 @@ function lowerFile(ctx: Ctx, p: Plugin): boolean {
   return true;
 }
 
-function keepPlugin(ctx: Ctx, p: Plugin, kind: 'provisioner' | 'post-processor'): void {
+function keepPlugin(
+  ctx: Ctx,
+  p: Plugin,
+  kind: 'provisioner' | 'post-processor',
+  notFor?: { builder: string; list: string },
+): void {
   const entry = { type: p.type, settings: settingsOf(p.attrs) };
   const key = kind === 'provisioner' ? 'provisioners' : 'postProcessors';
   ctx.ext[key] = [...(ctx.ext[key] ?? []), entry];
-  ctx.diagnostics.push(diag(packerCodes.keptProvisioner, { kind, type: p.type }, p.at));
+  ctx.diagnostics.push(
+    notFor
+      ? diag(packerCodes.provisionerNotForBuilder, { type: p.type, ...notFor }, p.at)
+      : diag(packerCodes.keptProvisioner, { kind, type: p.type }, p.at),
+  );
+}
+
+/** The names a provisioner's `only`/`except` may give a builder: its name in JSON, `type.name` in HCL. */
+function builderNames(t: Template, s: Source): string[] {
+  return t.syntax === 'json' ? [s.name] : [`${s.type}.${s.name}`, `source.${s.type}.${s.name}`];
+}
+
+/** Why a provisioner does not run on the builder read as the image (`only` leaves it out, `except` names it). */
+function notForBuilder(
+  t: Template,
+  p: Plugin,
+  chosen: Source,
+): { builder: string; list: string } | undefined {
+  const settings = settingsOf(p.attrs);
+  const names = builderNames(t, chosen);
+  const listOf = (v: unknown) =>
+    Array.isArray(v) && v.every((x) => typeof x === 'string') ? (v as string[]) : undefined;
+  const only = listOf(settings.only);
+  const except = listOf(settings.except);
+  const builder = names[0]!;
+  if (only && !only.some((n) => names.includes(n))) return { builder, list: `only = [${only.join(', ')}]` };
+  if (except?.some((n) => names.includes(n))) return { builder, list: `except = [${except.join(', ')}]` };
+  return undefined;
 }
 
 export function lowerTemplate(t: Template): {
@@ -357,8 +389,14 @@ export function lowerTemplate(t: Template): {
   positionUndeclared(ctx);
   for (const o of t.other) ctx.positions[`/extensions/packer/other/${o.name}`] = o.at;
   dropDuplicateSources(ctx);
-  lowerBuilder(ctx, chooseSource(ctx));
+  const chosen = chooseSource(ctx);
+  lowerBuilder(ctx, chosen);
   for (const p of t.provisioners) {
+    const skipped = notForBuilder(t, p, chosen);
+    if (skipped) {
+      keepPlugin(ctx, p, 'provisioner', skipped);
+      continue;
+    }
     if (p.type === 'shell' && p.attrs.some((a) => SHELL_CARRIED.has(a.name)) && scriptPathsRead(ctx.t, p))
       lowerShell(ctx, p);
     else if (!(p.type === 'file' && lowerFile(ctx, p))) keepPlugin(ctx, p, 'provisioner');

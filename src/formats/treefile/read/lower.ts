@@ -62,11 +62,16 @@ export function lowerTreefile(
       continue;
     }
     diagnostics.push(diag(treefileCodes.repoPinned, { repo: e.repo }, item.at));
-    for (const p of e.packages)
+    for (const p of e.packages) {
+      if (typeof p !== 'string' && typeof p !== 'number') {
+        wrong('repo-packages', 'package names', item.at);
+        continue;
+      }
       for (const name of splitPackageEntry(String(p))) {
         place(`/packages/install/${ir.packages.install.length}`, item.at);
         ir.packages.install.push({ name });
       }
+    }
   }
   for (const item of strings('exclude-packages')) {
     place(`/packages/exclude/${ir.packages.exclude.length}`, item.at);

@@ -14,6 +14,7 @@ import { appendAll } from '../../../input/append.js';
 import { readFailure, readInputText } from '../../../input/bounded.js';
 import { stackOverflowDiagnostic, tooDeepDiagnostic } from '../../../input/nesting.js';
 import type { SourcePosition } from '../../../ir/positions.js';
+import { previewValue } from '../../shared/preview-value.js';
 import { treefileCodes } from '../codes.js';
 import { INCLUDE_MAXDEPTH, KEY_ALIASES } from '../vocabulary.js';
 import { type Condition, evaluate, parseCondition } from './condition.js';
@@ -361,7 +362,13 @@ function holds(cond: unknown, ptr: string, doc: Doc, file: string, ctx: Ctx): bo
     const parsed: Condition | string = typeof c === 'string' ? parseCondition(c) : 'expected a string';
     const result = typeof parsed === 'string' ? parsed : evaluate(parsed, ctx.variables);
     if (typeof result === 'string') {
-      ctx.diagnostics.push(diag(treefileCodes.badCondition, { condition: String(c), reason: result }, at));
+      ctx.diagnostics.push(
+        diag(
+          treefileCodes.badCondition,
+          { condition: typeof c === 'string' ? c : previewValue(c), reason: result },
+          at,
+        ),
+      );
       return false;
     }
     all &&= result;

@@ -21,6 +21,14 @@ describe('IR reader limits (issue 14)', () => {
     expect(result.diagnostics.map((d) => d.code)).toEqual(['IMGC1052']);
   });
 
+  it('15,000 over-indented lines the yaml parser recurses on are IMGC1052, not an internal error (fuzz seed 9401, input 12887)', async () => {
+    const text = `irVersion: 1\ndistribution:\n  id: debian\n${'   release: bookworm\n'.repeat(15_000)}repositories: []\n`;
+    const file = scratchFile('indent.ir.yaml', text);
+    const result = await loadDefinition(registry, file);
+    expect(result.diagnostics.map((d) => d.code)).toEqual(['IMGC1052']);
+    expect(result.ir).toBeUndefined();
+  });
+
   it('detection does not overflow on a deep head', async () => {
     const file = scratchFile('head.json', `{${'"a":{'.repeat(4000)}`);
     const result = await loadDefinition(registry, file);

@@ -60,3 +60,62 @@ describe('legacy JSON templates', () => {
     expect(written.diagnostics.map((d) => d.code)).toContain('IMGC6002');
   });
 });
+
+describe('provisioners limited to some builders', () => {
+  const twoBuilders = (provisioners: string) => `{
+  "builders": [
+    { "type": "qemu", "name": "debian-12", "iso_url": "https://cdimage.debian.org/debian-12.iso", "iso_checksum": "none" },
+    { "type": "docker", "name": "container", "image": "debian:bookworm", "commit": true }
+  ],
+  "provisioners": [${provisioners}]
+}
+`;
+  const loadText = async (text: string, name: string) => {
+    const dir = mkdtempSync(join(tmpdir(), 'imgc-packer-only-'));
+    writeFileSync(join(dir, name), text);
+    return loadDefinition(registry, join(dir, name), { from: 'packer' });
+  };
+
+  it('reads only the scripts that run on the builder read as the image, and keeps the others with their lists', async () => {
+    const loaded = await loadText(
+      twoBuilders(`
+    { "type": "shell", "inline": ["echo vm"], "only": ["debian-12"] },
+    { "type": "shell", "inline": ["echo container"], "only": ["container"] },
+    { "type": "shell", "inline": ["echo not-vm"], "except": ["debian-12"] },
+    { "type": "shell", "inline": ["echo all"] }`),
+      'two.json',
+    );
+    expect(loaded.ir!.scripts.map((s) => s.body)).toEqual(['echo vm', 'echo all']);
+    const skipped = loaded.diagnostics.filter((d) => d.code === 'IMGC3528');
+    expect(skipped.map((d) => d.line)).toEqual([8, 9]);
+    expect(skipped[0]!.message).toContain('only = [container] leaves out debian-12');
+    const kept = (loaded.ir!.extensions.packer as { provisioners?: { settings: Record<string, unknown> }[] })
+      .provisioners;
+    expect(kept?.map((p) => p.settings.only ?? p.settings.except)).toEqual([['container'], ['debian-12']]);
+  });
+
+  it('names HCL builders as type.name, with or without the source. prefix', async () => {
+    const hcl = `source "qemu" "vm" {
+  iso_url      = "https://cdimage.debian.org/debian-12.iso"
+  iso_checksum = "none"
+}
+source "docker" "ct" {
+  image = "debian:bookworm"
+}
+build {
+  sources = ["source.qemu.vm", "source.docker.ct"]
+  provisioner "shell" {
+    inline = ["echo vm"]
+    only   = ["qemu.vm"]
+  }
+  provisioner "shell" {
+    inline = ["echo ct"]
+    only   = ["source.docker.ct"]
+  }
+}
+`;
+    const loaded = await loadText(hcl, 'two.pkr.hcl');
+    expect(loaded.ir!.scripts.map((s) => s.body)).toEqual(['echo vm']);
+    expect(loaded.diagnostics.find((d) => d.code === 'IMGC3528')).toMatchObject({ line: 14 });
+  });
+});

@@ -66,3 +66,30 @@ describe('treefile includes', () => {
     expect(r.diagnostics.filter((d) => d.code === 'IMGC2505').length).toBeGreaterThan(900);
   });
 });
+
+describe('treefile values of the wrong kind', () => {
+  it('a mapping as a condition or a pinned package is a positioned error, not a crash (fuzz seed 9401, input 46880)', async () => {
+    const dir = scratchTree({
+      'manifest.yaml': [
+        'ref: example/base',
+        'conditional-include:',
+        '  - if:',
+        '      - packages: [a, a]',
+        '    include: other.yaml',
+        'repo-packages:',
+        '  - repo: fedora',
+        '    packages: [vim, {a: b}]',
+        '',
+      ].join('\n'),
+      'other.yaml': 'packages: [x]\n',
+    });
+    const r = await loadDefinition(new FormatRegistry(), join(dir, 'manifest.yaml'), { from: 'treefile' });
+    expect(r.diagnostics.map((d) => [d.code, d.line])).toEqual(
+      expect.arrayContaining([
+        ['IMGC2507', 4],
+        ['IMGC2503', 7],
+      ]),
+    );
+    expect(r.diagnostics.find((d) => d.code === 'IMGC2507')?.message).toContain('{packages}');
+  });
+});

@@ -27,6 +27,7 @@ export interface BuildFlags extends PlanFlags {
   lock?: string;
   cacheDir?: string;
   treeCache?: boolean;
+  initrdCache?: boolean;
   /** --keep-trees: how many tree snapshots the cache keeps */
   keepTrees?: string;
   verbose?: boolean;
@@ -218,6 +219,8 @@ async function verifyReproducible(
           ...flags,
           outputDir: dir,
           treeCache: false,
+          // a reused initrd would hide one that is not reproducible
+          initrdCache: false,
         },
         path,
       );
@@ -337,6 +340,7 @@ async function buildPrepared(
         render(e);
       },
       treeCache: flags.treeCache ?? true,
+      initrdCache: flags.initrdCache ?? true,
       ...(keepTrees !== undefined ? { keepTrees } : {}),
       preferTmpfs: flags.tmpfs ?? true,
       ...(prepared.sourceDir ? { sourceDir: prepared.sourceDir } : {}),

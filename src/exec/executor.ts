@@ -60,6 +60,8 @@ export interface ExecuteOptions {
   onEvent?: EventSink;
   /** false: neither read nor write the tree cache (the package cache is still used) */
   treeCache?: boolean;
+  /** false: make every initrd afresh instead of reusing a cached one (src/outputs/initrd/cache.ts) */
+  initrdCache?: boolean;
   /** keep at most this many tree snapshots */
   keepTrees?: number;
   /** build on /dev/shm when it has room (default true) */
@@ -273,6 +275,7 @@ async function contextFor(session: Session, step: PlanStep): Promise<StepContext
       session.backend.id,
       `${plan.distribution.suite}-${plan.distribution.architecture}`,
     ),
+    ...(options.initrdCache === false ? {} : { initrdCache: join(options.cacheDir, 'initrd') }),
     signal: options.signal,
     runner: session.runner,
     progress: {

@@ -32,6 +32,7 @@ const RANGES: Record<string, number> = {
   reproducible: 7,
   golden: 7,
   ostree: 7,
+  initrd: 7,
 };
 
 describe('diagnostic catalogue', () => {

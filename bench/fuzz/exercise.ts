@@ -20,6 +20,8 @@ const BUG_CODES = new Set(['IMGC1009', 'IMGC1006']);
 export interface Input {
   files: Record<string, string>;
   main: string;
+  /** reader options whose values are paths relative to the input's folder */
+  pathOptions?: Record<string, string>;
 }
 
 export function materialize(dir: string, input: Input): void {
@@ -54,14 +56,16 @@ export async function exercise(
   main: string,
   reader: ReaderId,
   writers = true,
+  pathOptions: Record<string, string> = {},
 ) {
   const path = join(dir, main);
   const from = reader === 'bib-config' ? 'containerfile' : reader;
+  const options = Object.fromEntries(Object.entries(pathOptions).map(([k, rel]) => [k, join(dir, rel)]));
   try {
     const detected = await detectFormat(registry, path);
     const detectBug = bug('detect', detected.diagnostics);
     if (detectBug) return detectBug;
-    const loaded = await loadDefinition(registry, path, { from });
+    const loaded = await loadDefinition(registry, path, { from, options });
     const readBug = bug(`read ${from}`, loaded.diagnostics);
     if (readBug) return readBug;
     JSON.stringify({

@@ -17,6 +17,8 @@ export interface Seed {
   focus: string;
   /** the syntax whose structure-aware mutations also apply (the newer readers'); else the general ones only */
   syntax?: SyntaxName;
+  /** reader options (`-O name=value`) whose values are paths relative to the seed's folder */
+  pathOptions?: Record<string, string>;
 }
 
 /** Reader ids as `--from` takes them; `bib-config` is the containerfile reader fed config.toml. */
@@ -36,6 +38,8 @@ export const READERS = [
   'live-build',
   'virt-builder',
   'tdl',
+  // read only (no writer of its own, so no writer-output seeds); appended after the six
+  'dib',
 ] as const;
 export type ReaderId = (typeof READERS)[number];
 
@@ -95,6 +99,7 @@ const FIXTURE_DIR: Record<ReaderId, string> = {
   'live-build': 'test/formats/live-build/fixtures',
   'virt-builder': 'test/formats/virt-builder/fixtures',
   tdl: 'test/formats/tdl/fixtures',
+  dib: 'test/formats/dib/fixtures',
 };
 
 /**
@@ -122,6 +127,7 @@ const SINGLE_NAME: Partial<Record<ReaderId, (input: string) => string>> = {
 };
 
 export function seedsFor(reader: ReaderId, repo: string): Seed[] {
+  if (reader === 'dib') return dibSeeds(repo);
   const newer = NEWER[reader];
   if (newer) return newerSeeds(reader, repo, newer.focus).map((seed) => ({ ...seed, syntax: newer.syntax }));
   const seeds: Seed[] = [];
@@ -209,4 +215,48 @@ function treeSeed(dir: string, name: string, focus: RegExp): Seed {
   for (const [rel, text] of Object.entries(textTree(dir))) files[`input/${rel}`] = text;
   const rels = Object.keys(files);
   return { name, files, main: 'input', focus: rels.find((r) => focus.test(r)) ?? rels[0] ?? '' };
+}
+
+/**
+ * diskimage-builder: the fixture tree read as its image list (elements found with
+ * `-O elementsPath`) and as each element folder, and each sample element folder (its parent,
+ * holding the other samples, is the search path). One seed per text file of an element, that
+ * file mutated most often: element YAML (package-installs, block-device, svc-map) and the JSON pkg-map with the YAML
+ * mutations, the rest (element-deps, pkg-map, environment.d and phase scripts) with the
+ * shell-like ones.
+ */
+function dibSeeds(repo: string): Seed[] {
+  const seeds: Seed[] = [];
+  const trees: [string, string, string | undefined][] = [
+    [join(repo, FIXTURE_DIR.dib), 'dib:fixtures', 'elements'],
+    [join(repo, 'samples/dib'), 'dib:samples', undefined],
+  ];
+  for (const [dir, name, elementsDir] of trees) {
+    if (!existsSync(dir)) continue;
+    const files: Record<string, string> = {};
+    for (const [rel, text] of Object.entries(textTree(dir))) files[`input/${rel}`] = text;
+    const rels = Object.keys(files).sort();
+    for (const list of rels.filter((r) => /^input\/[^/]+\.ya?ml$/.test(r)))
+      seeds.push({
+        name: `${name}/${list.slice('input/'.length)}`,
+        files,
+        main: list,
+        focus: list,
+        syntax: 'yaml',
+        pathOptions: { elementsPath: `input/${elementsDir ?? '.'}` },
+      });
+    const base = elementsDir ? `input/${elementsDir}/` : 'input/';
+    for (const rel of rels.filter((r) => r.startsWith(base))) {
+      const element = base + rel.slice(base.length).split('/')[0]!;
+      if (element === rel) continue;
+      seeds.push({
+        name: `${name}/${rel.slice('input/'.length)}`,
+        files,
+        main: element,
+        focus: rel,
+        syntax: /(\.ya?ml|(^|\/)(pkg-map|svc-map))$/.test(rel) ? 'yaml' : 'shell',
+      });
+    }
+  }
+  return seeds;
 }

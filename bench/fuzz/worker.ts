@@ -67,6 +67,7 @@ for (let n = config.start; n < config.limit && Date.now() < config.until; n++) {
     input.main,
     reader,
     writersFor(Math.floor(n / config.readers.length), config.writersEvery),
+    seed.pathOptions,
   );
   writeFileSync(mutatedPath, seed.files[input.mutated] ?? '');
   if (crash) parentPort!.postMessage({ type: 'crash', n, detail: crash });

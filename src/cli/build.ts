@@ -28,6 +28,7 @@ export interface BuildFlags extends PlanFlags {
   lock?: string;
   cacheDir?: string;
   treeCache?: boolean;
+  initrdCache?: boolean;
   /** --keep-trees: how many tree snapshots the cache keeps */
   keepTrees?: string;
   /** --jobs: at most this many outputs assembled at a time */
@@ -231,6 +232,8 @@ async function verifyReproducible(
           ...flags,
           outputDir: dir,
           treeCache: false,
+          // a reused initrd would hide one that is not reproducible
+          initrdCache: false,
         },
         path,
       );
@@ -355,6 +358,7 @@ async function buildPrepared(
         render(e);
       },
       treeCache: flags.treeCache ?? true,
+      initrdCache: flags.initrdCache ?? true,
       ...(keepTrees !== undefined ? { keepTrees } : {}),
       ...(jobs !== undefined ? { jobs } : {}),
       preferTmpfs: flags.tmpfs ?? true,

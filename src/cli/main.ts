@@ -189,6 +189,10 @@ export function buildProgram(given: Io = processIo, registry = new FormatRegistr
       )
       .option('--no-tree-cache', 'neither reuse nor save tree snapshots (the package cache is still used)')
       .option(
+        '--no-initrd-cache',
+        'make every initrd afresh instead of reusing one a build with the same kernel, generator, configuration and tree files made',
+      )
+      .option(
         '--keep-trees <n>',
         'how many tree snapshots the cache keeps, the most recently used first (default 4; $IMGC_KEEP_TREES, keep-trees in the user config)',
       )

@@ -16,6 +16,7 @@ import { discoveryCodes } from './codes/discovery.js';
 import { diskCodes } from './codes/disk.js';
 import { fleetCodes } from './codes/fleet.js';
 import { goldenCodes } from './codes/golden.js';
+import { initrdCodes } from './codes/initrd.js';
 import { lockCodes } from './codes/lock.js';
 import { ostreeCodes } from './codes/ostree.js';
 import { outputCodes } from './codes/outputs.js';
@@ -47,4 +48,5 @@ export const areaCatalogue: Record<string, Record<string, CodeDef<any>>> = looku
   reproducible: reproducibleCodes,
   golden: goldenCodes,
   parallel: parallelCodes,
+  initrd: initrdCodes,
 });

@@ -64,6 +64,8 @@ export interface ExecuteOptions {
   onEvent?: EventSink;
   /** false: neither read nor write the tree cache (the package cache is still used) */
   treeCache?: boolean;
+  /** false: make every initrd afresh instead of reusing a cached one (src/outputs/initrd/cache.ts) */
+  initrdCache?: boolean;
   /** keep at most this many tree snapshots */
   keepTrees?: number;
   /** build on /dev/shm when it has room (default true) */
@@ -287,6 +289,7 @@ async function contextFor(session: Session, step: PlanStep, lane?: Lane): Promis
       session.backend.id,
       `${plan.distribution.suite}-${plan.distribution.architecture}`,
     ),
+    ...(options.initrdCache === false ? {} : { initrdCache: join(options.cacheDir, 'initrd') }),
     signal: lane?.signal ?? options.signal,
     runner: lane?.runner ?? session.runner,
     progress: {

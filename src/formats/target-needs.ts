@@ -61,7 +61,9 @@ export function applyTargetDefaults(
   const met = new Set(MET_OTHERWISE[target]?.(input) ?? []);
   const needs = new Set((TARGET_NEEDS[target] ?? []).filter((n) => !met.has(n)));
   const diagnostics: Diagnostic[] = [];
-  const ir = structuredClone(input);
+  // only the distribution and the outputs are filled: the rest is the caller's, shared (writers
+  // do not change their input; a clone per writer cost seconds on a large IR)
+  const ir: ImageIR = { ...input, distribution: { ...input.distribution }, outputs: [...input.outputs] };
   const d = ir.distribution;
   const report = (pointer: string, value: string, from: string) =>
     diagnostics.push(

@@ -65,10 +65,11 @@ export async function translateIr(input: TranslateInput): Promise<TranslateResul
   ir = filled.ir;
   appendAll(diagnostics, filled.diagnostics);
   if (hasErrors(filled.diagnostics)) return { files: [], diagnostics, written: ir };
-  const near = nearestPositionsOnce(positions);
+  // the nearest positions are built on the first pointer without a position of its own: most
+  // translations have none
   const locate = (ptr: string) =>
     positions[ptr] ??
-    near.get(ptr) ??
+    nearestPositionsOnce(positions).get(ptr) ??
     positionOf(positions, ptr) ??
     scriptFilePosition(ir, ptr, input.sourceDir);
   // irVersion describes the IR itself, not the image: no format carries it
@@ -88,12 +89,12 @@ export async function translateIr(input: TranslateInput): Promise<TranslateResul
     );
   }
   const written = await writer.write(ir, { positions, sourceDir: input.sourceDir, options: input.options });
-  const located = written.diagnostics.map((d) => {
-    if (d.file !== undefined || d.pointer === undefined) return d;
-    const at = locate(d.pointer);
-    return at ? { ...d, file: at.file, line: at.line, column: at.column } : d;
-  });
-  return { files: written.files, diagnostics: [...diagnostics, ...located], written: ir };
+  for (const d of written.diagnostics) {
+    const at = d.file === undefined && d.pointer !== undefined ? locate(d.pointer) : undefined;
+    // the writer's own diagnostics, made for this call: located in place, not copied
+    diagnostics.push(at ? Object.assign(d, { file: at.file, line: at.line, column: at.column }) : d);
+  }
+  return { files: written.files, diagnostics, written: ir };
 }
 
 // `imgc translate --to all` (and the fuzz harness) translate one reading to every format: the

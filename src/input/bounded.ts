@@ -6,7 +6,6 @@
  * positioned diagnostic; any other error (ENOENT, EACCES) is the file system's own.
  */
 import { closeSync, constants, fstatSync, openSync, readSync, type Stats } from 'node:fs';
-import { open } from 'node:fs/promises';
 import { coreCodes } from '../diagnostics/codes/core.js';
 import { type CodeDef, diag } from '../diagnostics/define.js';
 import type { Diagnostic, Location } from '../diagnostics/types.js';
@@ -17,6 +16,12 @@ export const DEFAULT_MAX_INPUT_MB = 16;
 export const MAX_NESTING = 256;
 /** All lines a definition's includes may add up to, counting repeats (the largest real one: 510). */
 export const MAX_INCLUDED_LINES = 100_000;
+
+/**
+ * Lines of one line-based definition file (kickstart): each costs the reader about 1 KB while it
+ * reads (words, commands, a diagnostic), and 16 MiB of two-byte lines would be 8 million of them.
+ */
+export const MAX_DEFINITION_LINES = 100_000;
 
 /** Diagnostics one definition may produce before the rest are only counted (IMGC1054). */
 export const MAX_DIAGNOSTICS = 1000;
@@ -67,24 +72,13 @@ export function readInputTextSync(path: string, limit = maxInputBytes()): string
   return readInputBytesSync(path, limit).toString('utf8');
 }
 
+/**
+ * The same read, synchronously: a definition file is small, and each await was a thread-pool
+ * round trip (open, fstat, read, close), the worker idle in between (a fifth of the fuzz
+ * worker's time at load 20). Kept async for the readers that await it.
+ */
 export async function readInputBytes(path: string, limit = maxInputBytes()): Promise<Buffer> {
-  const handle = await open(path, OPEN_FLAGS);
-  try {
-    checkStats(path, await handle.stat(), limit);
-    const chunks: Buffer[] = [];
-    let total = 0;
-    for (;;) {
-      const chunk = Buffer.allocUnsafe(64 * 1024);
-      const { bytesRead } = await handle.read(chunk, 0, chunk.length, null);
-      if (bytesRead === 0) break;
-      total += bytesRead;
-      if (total > limit) throw tooLarge(path, total, limit);
-      chunks.push(chunk.subarray(0, bytesRead));
-    }
-    return Buffer.concat(chunks, total);
-  } finally {
-    await handle.close();
-  }
+  return readInputBytesSync(path, limit);
 }
 
 export async function readInputText(path: string, limit = maxInputBytes()): Promise<string> {

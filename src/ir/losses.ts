@@ -13,6 +13,8 @@ export function uncoveredPointers(value: unknown, capabilities: readonly string[
   const walk = (node: unknown, ptr: string, tokens: string[], candidates: readonly Pattern[]) => {
     if (node === undefined) return;
     const live = tokens.length ? candidates.filter((q) => reachesLast(tokens, q)) : candidates;
+    // a live pattern ending in `**` whose `**` is reached covers all below (`/**` is all of the IR)
+    if (live.some((q) => q.trailingStar && q.starAt <= tokens.length)) return;
     if (ptr !== '' && live.length === 0) {
       // list items are reported one by one: each has its own source line
       if (Array.isArray(node)) {
@@ -20,11 +22,19 @@ export function uncoveredPointers(value: unknown, capabilities: readonly string[
       } else if (!isEmpty(node)) out.push(ptr);
       return;
     }
+    // one token stack for the whole walk: a copy per node was most of the walk's allocation
     if (Array.isArray(node)) {
-      for (const [i, child] of node.entries()) walk(child, `${ptr}/${i}`, [...tokens, String(i)], live);
+      for (let i = 0; i < node.length; i++) {
+        tokens.push(String(i));
+        walk(node[i], `${ptr}/${i}`, tokens, live);
+        tokens.pop();
+      }
     } else if (node !== null && typeof node === 'object')
-      for (const [k, child] of Object.entries(node as Record<string, unknown>))
-        walk(child, `${ptr}/${escapeToken(k)}`, [...tokens, k], live);
+      for (const [k, child] of Object.entries(node as Record<string, unknown>)) {
+        tokens.push(k);
+        walk(child, `${ptr}/${escapeToken(k)}`, tokens, live);
+        tokens.pop();
+      }
     else if (!live.some((q) => matchesTokens(tokens, q.tokens))) out.push(ptr);
   };
   walk(value, '', [], all);
@@ -47,11 +57,14 @@ interface Pattern {
   tokens: string[];
   /** index of the first `**`, or -1 */
   starAt: number;
+  /** the pattern's only `**` is its last token */
+  trailingStar: boolean;
 }
 
 function compilePattern(pattern: string): Pattern {
   const tokens = parsePointer(pattern);
-  return { tokens, starAt: tokens.indexOf('**') };
+  const starAt = tokens.indexOf('**');
+  return { tokens, starAt, trailingStar: starAt >= 0 && starAt === tokens.length - 1 };
 }
 
 /** mayReach for a pointer whose parent the pattern already reaches: only the last token is new. */

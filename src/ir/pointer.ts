@@ -1,7 +1,9 @@
 /** JSON Pointer (RFC 6901) helpers; the IR's position table and loss reports are keyed by them. */
 
 export function escapeToken(token: string | number): string {
-  return String(token).replaceAll('~', '~0').replaceAll('/', '~1');
+  const text = String(token);
+  if (!text.includes('~') && !text.includes('/')) return text;
+  return text.replaceAll('~', '~0').replaceAll('/', '~1');
 }
 
 export function unescapeToken(token: string): string {

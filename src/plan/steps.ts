@@ -343,6 +343,12 @@ export const MakeInitrdOptions = closed(
     modules: StrList('dracut modules added (initramfs-tools: ignored)'),
     omitModules: StrList('dracut modules left out'),
     drivers: StrList('kernel drivers added'),
+    profile: Type.Optional(
+      Type.Literal('vm', {
+        description: 'only the drivers listed in vmDrivers (initramfs-tools MODULES=list, dracut drivers=)',
+      }),
+    ),
+    vmDrivers: Type.Optional(StrList('the kernel modules the vm profile puts in the initrd')),
     sourceDateEpoch: Type.Optional(Type.Integer({ minimum: 0 })),
   },
   "regenerate the image's own initrd with its generator, compressed as asked, reproducibly",

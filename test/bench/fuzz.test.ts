@@ -53,7 +53,7 @@ it(
     process.stdout.write(run.stderr);
     const reports = JSON.parse(run.stdout.trim().split('\n').at(-1)!) as Report[];
     expect(reports.map((r) => r.reader)).toEqual([...READERS]);
-    expect(READERS).toHaveLength(14);
+    expect(READERS).toHaveLength(15);
     for (const r of reports) {
       expect(r.inputs, `${r.reader} ran no input`).toBeGreaterThan(0);
       expect(r.peakRssMb).toBeLessThanOrEqual(1024);

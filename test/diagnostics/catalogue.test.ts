@@ -33,6 +33,7 @@ const RANGES: Record<string, number> = {
   golden: 7,
   parallel: 7,
   ostree: 7,
+  initrd: 7,
 };
 
 describe('diagnostic catalogue', () => {

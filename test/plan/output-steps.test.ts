@@ -148,6 +148,27 @@ describe('output steps', () => {
     expect(codes((await plan(ir, ['disk'])).diagnostics)).toContain('IMGC7612');
   });
 
+  it('plans the vm initrd profile only when the IR names it, saying what it holds and what it will not boot', async () => {
+    const ir = baseIr();
+    ir.system.initrd = { profile: 'vm', drivers: ['virtio_net'] };
+    const r = await plan(ir, ['disk']);
+    const step = r.plan!.steps.find((s) => s.type === 'make-initrd')!;
+    expect(step.title).toBe('initrd (initramfs-tools, gzip, profile vm: 12 guest drivers only)');
+    expect(step.options).toMatchObject({ profile: 'vm', drivers: ['virtio_net'] });
+    expect((step.options as StepOptions<'make-initrd'>).vmDrivers).toEqual(
+      expect.arrayContaining(['virtio_blk', 'virtio_scsi', 'virtio_pci', 'sd_mod', 'nvme', 'ahci', 'ext4']),
+    );
+    const note = r.diagnostics.find((d) => d.code === 'IMGC7800')!;
+    expect(note.message).toMatch(
+      /will not boot a machine whose disk or root filesystem needs another driver/,
+    );
+    expect(note.pointer).toBe('/system/initrd/profile');
+    ir.system.initrd = { drivers: ['virtio_net'] };
+    const plain = (await plan(ir, ['disk'])).plan!.steps.find((s) => s.type === 'make-initrd')!;
+    expect(plain.options).not.toHaveProperty('profile');
+    expect(codes((await plan(ir, ['disk'])).diagnostics)).not.toContain('IMGC7800');
+  });
+
   it('reports outputs that cannot be built with a code and the output pointer', async () => {
     const cases: [Output, string][] = [
       [{ type: 'installer' as const }, 'IMGC7600'],

@@ -93,18 +93,28 @@ export function expandElements(asked: readonly string[], known: ReadonlyMap<stri
   const missing: Expansion['missing'] = [];
   const conflicts: Expansion['conflicts'] = [];
   const askedBy = new Map<string, SourcePosition>();
-  while (queue.length) {
-    const name = queue.shift()!;
+  const missingNames = new Set<string>();
+  // an index into the queue, not shift(): each shift moved the whole queue
+  for (let next = 0; next < queue.length; next++) {
+    const name = queue[next]!;
     if (provided.has(name)) continue;
     const element = known.get(name);
     if (!element) {
-      if (!missing.some((m) => m.name === name)) missing.push({ name, at: askedBy.get(name) });
+      if (!missingNames.has(name)) missing.push({ name, at: askedBy.get(name) });
+      missingNames.add(name);
       continue;
     }
+    // a name an element lists twice is one name, as dib reads the file into a set (35,663 lines
+    // of one name copied a growing list per line into each conflict: out of memory at 4 GB)
+    const own = new Set<string>();
     for (const p of element.provides) {
+      if (own.has(p.name)) continue;
+      own.add(p.name);
       const by = provided.get(p.name);
-      if (by) conflicts.push({ what: p.name, by: [...by, name], at: p.at });
-      provided.set(p.name, [...(by ?? []), name]);
+      if (by) {
+        by.push(name);
+        conflicts.push({ what: p.name, by: [...by], at: p.at });
+      } else provided.set(p.name, [name]);
     }
     for (const dep of element.depends) {
       if (reached.has(dep.name) || provided.has(dep.name)) continue;

@@ -36,8 +36,9 @@ export interface VersionChoice {
   note: Diagnostic;
 }
 
-export function readAs(lines: readonly SourceLine[], version: KsVersion): Reading {
-  const doc = parseDocument(lines, version);
+/** `probe`: the document parsed with DEFAULT_KS_VERSION already, reused when that is the version. */
+export function readAs(lines: readonly SourceLine[], version: KsVersion, probe?: KsDocument): Reading {
+  const doc = probe && version === DEFAULT_KS_VERSION ? probe : parseDocument(lines, version);
   const lowered = lowerDocument(doc, version);
   const all = [...doc.diagnostics, ...lowered.diagnostics];
   return {
@@ -136,11 +137,16 @@ function describeError(d: Diagnostic): string {
   return `${d.code} (${d.message})${where}`;
 }
 
-function bySyntax(lines: readonly SourceLine[], main: string, hint: DistroHint | undefined): VersionChoice {
+function bySyntax(
+  lines: readonly SourceLine[],
+  main: string,
+  hint: DistroHint | undefined,
+  probe: KsDocument,
+): VersionChoice {
   const family = hint?.family;
   const pool = candidates(family);
   // the newest syntax of the family (F45 when no family is named) is tried first: files it accepts keep it
-  const newest = readAs(lines, family === 'RHEL' ? pool[0]! : DEFAULT_KS_VERSION);
+  const newest = readAs(lines, family === 'RHEL' ? pool[0]! : DEFAULT_KS_VERSION, probe);
   const scope = hint
     ? `the URL ${hint.url} names ${hint.distro} without a release`
     : 'nothing in the file names a release';
@@ -171,21 +177,25 @@ export function chooseVersion(
   const start = { file: main, line: 1, column: 1 };
   if (explicit)
     return { reading: readAs(lines, explicit), note: note(explicit, 'given with --ks-version', start) };
+  // also the reading of DEFAULT_KS_VERSION when that is the one chosen: not parsed twice
   const probe = parseDocument(lines, DEFAULT_KS_VERSION);
   const comment = probe.versionComment;
   const stated =
     comment !== undefined && comment.toUpperCase() !== 'DEVEL' ? resolveVersion(comment) : undefined;
   if (stated) {
     const reason = `the file says #version=${comment}`;
-    return { reading: readAs(lines, stated), note: note(stated, reason, commentLocation(lines, main)) };
+    return {
+      reading: readAs(lines, stated, probe),
+      note: note(stated, reason, commentLocation(lines, main)),
+    };
   }
   const hint = distroHint(probe);
   if (hint?.release !== undefined) {
     const { version, clamped } = versionForRelease(hint.family, hint.release);
     return {
-      reading: readAs(lines, version),
+      reading: readAs(lines, version, probe),
       note: note(version, hintReason(hint, version, clamped), hint.at),
     };
   }
-  return bySyntax(lines, main, hint);
+  return bySyntax(lines, main, hint, probe);
 }

@@ -38,7 +38,8 @@ export function readKickstartFile(
   try {
     const includePath = source.includePath ?? splitPath(options.options?.includePath);
     const loaded = loadSource(path, { ...source, includePath });
-    if (loaded.files.length === 0) return { positions: {}, files: [], diagnostics: loaded.diagnostics };
+    if (loaded.files.length === 0 || loaded.refused)
+      return { positions: {}, files: loaded.files, diagnostics: loaded.diagnostics };
     const { reading, note } = chooseVersion(loaded.lines, path, explicit);
     const { doc, lowered, version } = reading;
     const comment = doc.versionComment;
@@ -52,15 +53,11 @@ export function readKickstartFile(
         ),
       );
     }
-    const diagnostics: Diagnostic[] = [
-      note,
-      ...loaded.diagnostics,
-      ...doc.diagnostics,
-      ...lowered.diagnostics,
-    ].map((d) => ({
-      ...d,
-      source: d.source ?? 'kickstart',
-    }));
+    // made for this reading only, so tagged in place: a copy of each doubled the peak on long files
+    const diagnostics: Diagnostic[] = [note];
+    for (const list of [loaded.diagnostics, doc.diagnostics, lowered.diagnostics])
+      appendAll(diagnostics, list);
+    for (const d of diagnostics) d.source ??= 'kickstart';
     for (const name of options.profiles ?? []) {
       diagnostics.push(diag(coreCodes.unknownProfile, { name, known: '' }, { file: path }));
     }

@@ -13,7 +13,12 @@ import { dirname, isAbsolute, resolve } from 'node:path';
 import { coreCodes } from '../../../diagnostics/codes/core.js';
 import { diag } from '../../../diagnostics/define.js';
 import type { Diagnostic } from '../../../diagnostics/types.js';
-import { InputRejected, MAX_INCLUDED_LINES, readInputTextSync } from '../../../input/bounded.js';
+import {
+  InputRejected,
+  MAX_DEFINITION_LINES,
+  MAX_INCLUDED_LINES,
+  readInputTextSync,
+} from '../../../input/bounded.js';
 import { kickstartCodes } from '../codes.js';
 import { lexLine } from '../lexer.js';
 
@@ -40,6 +45,8 @@ export interface LoadedSource {
   /** install-time includes that were not read */
   runtimeIncludes: string[];
   diagnostics: Diagnostic[];
+  /** the main file is too long to read (IMGC1055): no lines */
+  refused?: boolean;
 }
 
 const RUNTIME_PATH = /^(\/tmp\/|\/run\/|\/mnt\/|[a-z][a-z0-9+.-]*:\/\/)/i;
@@ -86,6 +93,15 @@ export function loadSource(mainFile: string, options: SourceOptions = {}): Loade
     return out;
   }
   out.files.push(main);
+  const split = splitLines(text);
+  if (split.length > MAX_DEFINITION_LINES) {
+    const at = { file: main, line: MAX_DEFINITION_LINES + 1, column: 1 };
+    out.diagnostics.push(
+      diag(coreCodes.definitionTooLong, { lines: split.length, limit: MAX_DEFINITION_LINES }, at),
+    );
+    out.refused = true;
+    return out;
+  }
   // lines of every file each time it is spliced in, so exponential include graphs stop early
   let budget = MAX_INCLUDED_LINES;
   const spend = (lines: number, from: SourceLine): boolean => {
@@ -130,7 +146,7 @@ export function loadSource(mainFile: string, options: SourceOptions = {}): Loade
 
   // %ksappend: a pre-pass over the main file, one level deep.
   const mainLines: SourceLine[] = [];
-  splitLines(text).forEach((t, i) => {
+  split.forEach((t, i) => {
     const line: SourceLine = { text: t, file: main, line: i + 1 };
     const stripped = t.trim();
     if (!stripped.startsWith('%ksappend')) {

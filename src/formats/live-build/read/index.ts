@@ -1,5 +1,5 @@
 /** live-build reader: a configuration tree (auto/config and config/, or a config folder itself). */
-import { stat } from 'node:fs/promises';
+import { statSync } from 'node:fs';
 import { diag } from '../../../diagnostics/define.js';
 import { readFailure } from '../../../input/bounded.js';
 import type { DetectCandidate, FormatReader, ReadResult } from '../../contract.js';
@@ -25,7 +25,7 @@ function detect(c: DetectCandidate): number {
 
 async function read(path: string): Promise<ReadResult> {
   try {
-    if (!(await stat(path)).isDirectory())
+    if (!statSync(path).isDirectory())
       return {
         positions: {},
         diagnostics: [diag(liveBuildCodes.noConfig, { path }, { file: path })],

@@ -3,7 +3,7 @@
  * at the build host, e.g. /usr/share/live/build/hooks/…): the settings, package lists,
  * archives, includes.chroot files and links, chroot hooks, and the parts imgc only counts.
  */
-import { lstat, readdir, readlink } from 'node:fs/promises';
+import { lstatSync, readdirSync, readlinkSync, type Stats } from 'node:fs';
 import { isAbsolute, join, normalize, relative } from 'node:path';
 import { diag } from '../../../diagnostics/define.js';
 import { LineIndex } from '../../../diagnostics/line-index.js';
@@ -44,7 +44,7 @@ const MAX_WALK = 50_000;
 
 async function entries(dir: string): Promise<string[]> {
   try {
-    return (await readdir(dir)).sort();
+    return readdirSync(dir).sort();
   } catch {
     return [];
   }
@@ -52,7 +52,7 @@ async function entries(dir: string): Promise<string[]> {
 
 async function isDir(path: string): Promise<boolean> {
   try {
-    return (await lstat(path)).isDirectory();
+    return lstatSync(path).isDirectory();
   } catch {
     return false;
   }
@@ -148,7 +148,7 @@ async function readSettings(tree: Tree, configDir: string): Promise<void> {
   }
   for (const part of ['common', 'bootstrap', 'chroot', 'binary', 'source']) {
     const file = join(configDir, part);
-    if ((await isDir(file)) || !(await lstat(file).catch(() => undefined))?.isFile()) continue;
+    if ((await isDir(file)) || !lstatOrNone(file)?.isFile()) continue;
     const r = savedSettings(await readInputText(file), file);
     if (r.ok && r.settings.length) {
       appendAll(tree.settings, r.settings);
@@ -163,7 +163,7 @@ async function readLists(tree: Tree, configDir: string): Promise<void> {
   for (const name of await walk(dir, 1000)) {
     if (!CHROOT_LIST.test(name)) continue;
     const file = join(dir, name);
-    if (!(await lstat(file)).isFile()) continue;
+    if (!lstatSync(file).isFile()) continue;
     tree.files.push(file);
     tree.packageLists.push({ file, entries: packageList(await readInputText(file), file) });
   }
@@ -175,7 +175,7 @@ async function readArchives(tree: Tree, configDir: string): Promise<void> {
   for (const name of await entries(dir)) {
     const file = join(dir, name);
     const m = /^(.+)\.list\.chroot$/.exec(name);
-    if (!m || !(await lstat(file)).isFile()) {
+    if (!m || !lstatSync(file).isFile()) {
       other++;
       continue;
     }
@@ -199,10 +199,10 @@ async function readIncludes(tree: Tree, configDir: string): Promise<void> {
     const dir = join(configDir, part);
     for (const rel of await walk(dir)) {
       const from = join(dir, rel);
-      const stats = await lstat(from);
+      const stats = lstatSync(from);
       const source = relative(tree.root, from);
       if (stats.isSymbolicLink())
-        tree.includes.push({ kind: 'symlink', path: `/${rel}`, target: await readlink(from), from });
+        tree.includes.push({ kind: 'symlink', path: `/${rel}`, target: readlinkSync(from), from });
       else if (stats.isFile())
         tree.includes.push({
           kind: 'file',
@@ -225,9 +225,9 @@ async function readHooks(tree: Tree, configDir: string): Promise<void> {
       if (/\.binary$/.test(rel)) binary++;
       continue;
     }
-    const stats = await lstat(file);
+    const stats = lstatSync(file);
     if (stats.isSymbolicLink()) {
-      const target = await readlink(file);
+      const target = readlinkSync(file);
       const resolved = isAbsolute(target) ? target : normalize(join(file, '..', target));
       if (isAbsolute(target) || relative(tree.root, resolved).startsWith('..')) {
         tree.hooks.push({ kind: 'outside', name: rel, target, at });
@@ -256,7 +256,7 @@ async function countKept(tree: Tree, configDir: string): Promise<void> {
 
 export async function readTree(root: string): Promise<Tree | undefined> {
   const configDir = await configDirOf(root);
-  const hasAuto = (await lstat(join(root, 'auto', 'config')).catch(() => undefined))?.isFile();
+  const hasAuto = lstatOrNone(join(root, 'auto', 'config'))?.isFile();
   if (!configDir && !hasAuto) return undefined;
   const tree: Tree = {
     root,
@@ -280,4 +280,12 @@ export async function readTree(root: string): Promise<Tree | undefined> {
     await countKept(tree, configDir);
   }
   return tree;
+}
+
+function lstatOrNone(path: string): Stats | undefined {
+  try {
+    return lstatSync(path);
+  } catch {
+    return undefined;
+  }
 }

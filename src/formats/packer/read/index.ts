@@ -1,5 +1,5 @@
 /** Packer reader: an HCL2 template folder (`*.pkr.hcl`) or a legacy JSON template. */
-import { readdir, stat } from 'node:fs/promises';
+import { readdirSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { diag } from '../../../diagnostics/define.js';
 import { readFailure, readInputText } from '../../../input/bounded.js';
@@ -21,10 +21,12 @@ function detect(c: DetectCandidate): number {
 
 /** The files Packer reads for `path`: a folder's (or a .pkr.hcl file's folder's) HCL files, or one JSON file. */
 async function filesOf(path: string): Promise<{ syntax: 'hcl' | 'json'; files: string[] }> {
-  const isDir = (await stat(path)).isDirectory();
+  const isDir = statSync(path).isDirectory();
   if (!isDir && !path.endsWith('.hcl')) return { syntax: 'json', files: [path] };
   const dir = isDir ? path : dirname(path);
-  const siblings = (await readdir(dir)).filter((e) => HCL_FILE.test(e)).sort();
+  const siblings = readdirSync(dir)
+    .filter((e) => HCL_FILE.test(e))
+    .sort();
   const files = siblings.map((e) => join(dir, e));
   if (!isDir)
     files.sort((a, b) => Number(basename(b) === basename(path)) - Number(basename(a) === basename(path)));

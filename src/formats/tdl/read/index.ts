@@ -1,4 +1,5 @@
 /** ImageFactory / Oz TDL reader. */
+import { statSync } from 'node:fs';
 import { diag } from '../../../diagnostics/define.js';
 import { readFailure, readInputText } from '../../../input/bounded.js';
 import type { DetectCandidate, FormatReader, ReadResult } from '../../contract.js';
@@ -17,8 +18,7 @@ async function read(input: string): Promise<ReadResult> {
   let file = input;
   let text: string;
   try {
-    const { stat } = await import('node:fs/promises');
-    if ((await stat(input)).isDirectory()) file = `${input}/template.tdl`;
+    if (statSync(input).isDirectory()) file = `${input}/template.tdl`;
     text = await readInputText(file);
   } catch (e) {
     return { positions: {}, files: [], diagnostics: [readFailure(e, input)] };

@@ -1,5 +1,5 @@
 /** rpm-ostree treefile reader: YAML or JSON, includes resolved as `rpm-ostree compose tree` does. */
-import { readdir, stat } from 'node:fs/promises';
+import { readdirSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { diag } from '../../../diagnostics/define.js';
 import { appendAll } from '../../../input/append.js';
@@ -30,8 +30,8 @@ function detect(c: DetectCandidate): number {
 }
 
 async function mainFile(path: string): Promise<string> {
-  if (!(await stat(path)).isDirectory()) return path;
-  const entries = await readdir(path);
+  if (!statSync(path).isDirectory()) return path;
+  const entries = readdirSync(path);
   const found = FOLDER_FILES.find((f) => entries.includes(f));
   if (!found)
     throw Object.assign(new Error(`no ${FOLDER_FILES.join(', ')} in the folder`), { code: 'ENOENT' });

@@ -1,5 +1,5 @@
 /** The `*.repo` files beside a treefile: dnf INI sections, the repositories `repos:` names. */
-import { readdir } from 'node:fs/promises';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { readInputText } from '../../../input/bounded.js';
 import type { SourcePosition } from '../../../ir/positions.js';
@@ -41,7 +41,9 @@ export async function readRepoFiles(
   const files: string[] = [];
   let names: string[];
   try {
-    names = (await readdir(dir)).filter((n) => n.endsWith('.repo')).sort();
+    names = readdirSync(dir)
+      .filter((n) => n.endsWith('.repo'))
+      .sort();
   } catch {
     return { sections, files };
   }

@@ -6,7 +6,7 @@
  * includes comes first, and an includer's postprocess runs after its includes' (treefile.md).
  * Variables: an includer's definitions win over those of the files it includes.
  */
-import { realpath } from 'node:fs/promises';
+import { realpathSync } from 'node:fs';
 import { dirname, isAbsolute, join } from 'node:path';
 import { diag } from '../../../diagnostics/define.js';
 import type { Diagnostic } from '../../../diagnostics/types.js';
@@ -82,7 +82,7 @@ async function load(path: string, ctx: Ctx, from: SourcePosition | undefined): P
   let text: string;
   let real: string;
   try {
-    real = await realpath(path);
+    real = realpathSync(path);
     // a file included again is reported before it is read (3,690 includes of one file read it 3,690 times)
     if (ctx.seen.has(real)) {
       ctx.diagnostics.push(diag(treefileCodes.includeTwice, { path }, from));

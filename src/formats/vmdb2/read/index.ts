@@ -1,5 +1,5 @@
 /** vmdb2 reader: a `*.vmdb` / `*.yaml` specification with a `steps:` list. */
-import { readdir, stat } from 'node:fs/promises';
+import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { diag } from '../../../diagnostics/define.js';
 import { appendAll } from '../../../input/append.js';
@@ -24,8 +24,8 @@ function detect(c: DetectCandidate): number {
 
 /** A folder holding exactly one *.vmdb file (what the writer makes) stands for that file. */
 async function resolveFile(path: string): Promise<string> {
-  if (!(await stat(path)).isDirectory()) return path;
-  const specs = (await readdir(path)).filter((e) => e.endsWith('.vmdb'));
+  if (!statSync(path).isDirectory()) return path;
+  const specs = readdirSync(path).filter((e) => e.endsWith('.vmdb'));
   if (specs.length !== 1)
     throw Object.assign(new Error(`expected one *.vmdb file in the folder, found ${specs.length}`), {
       code: 'EVMDB2',

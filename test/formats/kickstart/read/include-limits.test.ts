@@ -54,3 +54,28 @@ describe('kickstart %include limits (issue 14)', () => {
     expect(r.files).toEqual([join(dir, 'main.ks'), join(dir, 'part.ks')]);
   });
 });
+
+describe('kickstart line limit (fuzz seed 9302, input 356792)', () => {
+  // 647,423 lines of an unknown command (1.3 MB) peaked at 1 GB: about 1.5 KB per line while read
+  it('refuses a main file of more than 100,000 lines with IMGC1055 at the first line past it, unread', () => {
+    const dir = scratchTree({ 'a.ks': 'c\n'.repeat(100_001), 'b.inc': 'lang en_US.UTF-8\n' });
+    const r = readKickstartFile(join(dir, 'a.ks'));
+    expect(r.diagnostics).toEqual([
+      expect.objectContaining({
+        code: 'IMGC1055',
+        severity: 'error',
+        file: join(dir, 'a.ks'),
+        line: 100_001,
+      }),
+    ]);
+    expect(r.ir).toBeUndefined();
+    expect(r.files).toEqual([join(dir, 'a.ks')]);
+  });
+
+  it('reads a main file of exactly 100,000 lines', () => {
+    const dir = scratchTree({ 'a.ks': `lang en_US.UTF-8\n${'# note\n'.repeat(99_999)}` });
+    const r = readKickstartFile(join(dir, 'a.ks'));
+    expect(codes(r)).toEqual([]);
+    expect(r.ir?.system.locale).toBe('en_US.UTF-8');
+  });
+});

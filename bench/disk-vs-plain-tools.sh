@@ -7,7 +7,10 @@
 #   2. disk stage:  Recipe A vs imgc's assembleDisk on the same finished tree
 #   3. incremental: `imgc build --output disk` of the sample plus an overlay, tree cache warm,
 #                   after one overlay file changed
-# Usage: bench/disk-vs-plain-tools.sh [runs per side, default 3] [parts, default "full stage incremental"]
+#   4. initrd:      (issue 22) plain vs three warm imgc disk builds, tree cache off, in each run:
+#                   --no-initrd-cache (mkinitramfs runs), initrd cache hit, and the `vm` initrd
+#                   profile (system.initrd.profile, initrd cache warm); the load at each run
+# Usage: bench/disk-vs-plain-tools.sh [runs per side, default 3] [parts, default "full stage incremental"; also "initrd"]
 # Env: IMGC_BENCH_DIR (scratch, default /var/tmp/imgc-bench-disk), IMGC_BENCH_CACHE (imgc cache dir,
 #      default $IMGC_BENCH_DIR/cache), IMGC_SAMPLE (default samples/blueprint/debian-minimal.toml).
 # Needs root and the host tools of scripts/host-packages.txt.
@@ -128,6 +131,35 @@ if [[ " $parts " == *" incremental "* ]]; then
     echo "  run $n: ${inc[-1]} s ($cached steps served from the tree cache)"
   done
   results+=("$(printf 'incremental  imgc: %s  median %.2f s (target <= 5 s)' "${inc[*]}" "$(median "${inc[@]}")")")
+fi
+
+if [[ " $parts " == *" initrd "* ]]; then
+  echo "== initrd: warm disk build, tree cache off (warm-up: each variant once, filling the caches)"
+  vmdef=$work/vm; rm -rf "$vmdef"; mkdir -p "$vmdef"
+  imgc inspect "$sample" --json | node -e '
+    const { ir } = JSON.parse(require("fs").readFileSync(0, "utf8"));
+    ir.system.initrd = { ...(ir.system.initrd ?? {}), profile: "vm" };
+    process.stdout.write(JSON.stringify(ir, null, 2));' > "$vmdef/image.json"
+  build_disk() { # log, then imgc build arguments
+    local log=$1; shift; rm -rf "$work/out"
+    imgc build "$@" --output disk -o "$work/out" --cache-dir "$cache" --no-tree-cache > "$log" 2>&1
+  }
+  build_disk "$work/warm-cached.log" "$sample"
+  build_disk "$work/warm-vm.log" "$vmdef/image.json" --from ir
+  p=(); made=(); hit=(); vm=()
+  for n in $(seq 1 "$runs"); do
+    load=$(cut -d' ' -f1 /proc/loadavg)
+    t=$(now); plain_tree "$work/plain-tree"; recipe_a "$work/plain-tree" "$work/plain.raw"; p+=("$(elapsed "$t")")
+    t=$(now); build_disk "$work/made-$n.log" "$sample" --no-initrd-cache; made+=("$(elapsed "$t")")
+    t=$(now); build_disk "$work/hit-$n.log" "$sample"; hit+=("$(elapsed "$t")")
+    t=$(now); build_disk "$work/vm-$n.log" "$vmdef/image.json" --from ir; vm+=("$(elapsed "$t")")
+    echo "  run $n (load $load .. $(cut -d' ' -f1 /proc/loadavg)): plain ${p[-1]} s, imgc initrd made ${made[-1]} s," \
+      "initrd cache hit ${hit[-1]} s ($(grep -c 'initrd cache hit' "$work/hit-$n.log") hits)," \
+      "vm profile ${vm[-1]} s ($(grep -c 'initrd cache hit' "$work/vm-$n.log") hits)"
+  done
+  results+=("$(report initrd-made "${p[@]}" -- "${made[@]}")")
+  results+=("$(report initrd-hit "${p[@]}" -- "${hit[@]}")")
+  results+=("$(report initrd-vm "${p[@]}" -- "${vm[@]}")")
 fi
 
 echo

@@ -250,6 +250,8 @@ export interface BuildOptions extends PlanOptions {
   /** abort to stop the build; it cleans up mounts and partial outputs */
   signal?: AbortSignal;
   treeCache?: boolean;
+  /** false: make every initrd afresh (default: reuse one made from the same inputs) */
+  initrdCache?: boolean;
 }
 
 export interface Built {
@@ -273,6 +275,7 @@ export async function build(path: string, options: BuildOptions): Promise<Built>
       signal: options.signal ?? new AbortController().signal,
       ...(options.onEvent ? { onEvent: options.onEvent } : {}),
       treeCache: options.treeCache ?? true,
+      initrdCache: options.initrdCache ?? true,
       ...(prepared.sourceDir ? { sourceDir: prepared.sourceDir } : {}),
     });
     return { ...result, diagnostics: [...prepared.diagnostics, ...result.diagnostics] };

@@ -109,6 +109,8 @@ export interface StepContext {
   workDir: string;
   /** a package cache shared between builds, private to this backend */
   packageCache: string;
+  /** where initrds are cached by what determines them; absent with --no-initrd-cache */
+  initrdCache?: string;
   signal: AbortSignal;
   runner: Runner;
   progress: Progress;

@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path';
 import { BackendRegistry } from '../backends/registry.js';
 import { cliCodes } from '../diagnostics/codes/cli.js';
 import { goldenCodes } from '../diagnostics/codes/golden.js';
+import { parallelCodes } from '../diagnostics/codes/parallel.js';
 import { reproducibleCodes } from '../diagnostics/codes/reproducible.js';
 import { diag } from '../diagnostics/define.js';
 import { renderDiagnostic } from '../diagnostics/render.js';
@@ -27,8 +28,11 @@ export interface BuildFlags extends PlanFlags {
   lock?: string;
   cacheDir?: string;
   treeCache?: boolean;
+  initrdCache?: boolean;
   /** --keep-trees: how many tree snapshots the cache keeps */
   keepTrees?: string;
+  /** --jobs: at most this many outputs assembled at a time */
+  jobs?: string;
   verbose?: boolean;
   tmpfs?: boolean;
   /** build twice in separate roots without the tree cache, compare the outputs */
@@ -64,6 +68,8 @@ export function progressRenderer(
 ) {
   const titles = new Map<string, string>();
   const tails = new Map<string, string[]>();
+  // outputs assembled side by side: the status line follows one, the others' notes become lines
+  const running = new Map<string, number>();
   let current = '';
   const status = new StatusLine(io.stderr, columns);
   const write = (line: string, time: string) => {
@@ -87,6 +93,7 @@ export function progressRenderer(
         break;
       case 'step-start':
         current = e.id;
+        running.set(e.id, Date.parse(e.time));
         titles.set(e.id, `[${e.index}/${e.total}] ${e.title}`);
         tails.set(e.id, []);
         lastPlainCount = 0;
@@ -99,7 +106,8 @@ export function progressRenderer(
           ? ` ${e.packages.done}${e.packages.total ? `/${e.packages.total}` : ''} packages`
           : '';
         const note = e.note ? ` ${e.note}` : '';
-        if (mode === 'tty') status.update({ packages: pk, ...(e.note ? { sub: e.note } : {}) });
+        if (mode === 'tty' && e.id !== current && e.note) status.print(`${title}:${note}`);
+        else if (mode === 'tty') status.update({ packages: pk, ...(e.note ? { sub: e.note } : {}) });
         else if (e.note || (e.packages && e.packages.done - lastPlainCount >= 25)) {
           if (e.packages) lastPlainCount = e.packages.done;
           write(`${title}:${pk}${note}`, e.time);
@@ -123,6 +131,12 @@ export function progressRenderer(
           e.time,
         );
         tails.delete(e.id);
+        running.delete(e.id);
+        if (mode === 'tty' && running.size) {
+          const [id, started] = [...running].at(-1)!;
+          current = id;
+          status.start(titles.get(id) ?? id, started);
+        }
         break;
       case 'output':
         write(
@@ -218,6 +232,8 @@ async function verifyReproducible(
           ...flags,
           outputDir: dir,
           treeCache: false,
+          // a reused initrd would hide one that is not reproducible
+          initrdCache: false,
         },
         path,
       );
@@ -307,6 +323,11 @@ async function buildPrepared(
     printDiagnostics(io, [keepTrees]);
     return EXIT.usage;
   }
+  const jobs = jobsOf(flags.jobs);
+  if (typeof jobs === 'object') {
+    printDiagnostics(io, [jobs]);
+    return EXIT.usage;
+  }
   const backends = prepared.backends ?? new BackendRegistry();
   const lockFile = resolve(flags.lock ?? join(prepared.sourceDir ?? '.', `${prepared.name ?? 'image'}.lock`));
   const locking: Locking =
@@ -337,7 +358,9 @@ async function buildPrepared(
         render(e);
       },
       treeCache: flags.treeCache ?? true,
+      initrdCache: flags.initrdCache ?? true,
       ...(keepTrees !== undefined ? { keepTrees } : {}),
+      ...(jobs !== undefined ? { jobs } : {}),
       preferTmpfs: flags.tmpfs ?? true,
       ...(prepared.sourceDir ? { sourceDir: prepared.sourceDir } : {}),
     });
@@ -352,6 +375,12 @@ async function buildPrepared(
     process.off('SIGTERM', onSignal);
     process.off('SIGHUP', onSignal);
   }
+}
+
+/** `--jobs`: a whole number of at least 1, or the executor's default (one per CPU) when absent. */
+function jobsOf(flag: string | undefined): number | Diagnostic | undefined {
+  if (flag === undefined) return undefined;
+  return /^\d+$/.test(flag) && Number(flag) > 0 ? Number(flag) : diag(parallelCodes.badJobs, { value: flag });
 }
 
 /** `--keep-trees`: a whole number of at least 1, or the executor's default when absent. */

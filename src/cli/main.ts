@@ -189,10 +189,18 @@ export function buildProgram(given: Io = processIo, registry = new FormatRegistr
       )
       .option('--no-tree-cache', 'neither reuse nor save tree snapshots (the package cache is still used)')
       .option(
+        '--no-initrd-cache',
+        'make every initrd afresh instead of reusing one a build with the same kernel, generator, configuration and tree files made',
+      )
+      .option(
         '--keep-trees <n>',
         'how many tree snapshots the cache keeps, the most recently used first (default 4; $IMGC_KEEP_TREES, keep-trees in the user config)',
       )
       .option('--no-tmpfs', 'build on disk under the cache dir instead of /dev/shm')
+      .option(
+        '--jobs <n>',
+        'at most this many outputs assembled at a time from the one tree (default: one per CPU; 1 = one after another)',
+      )
       .option(
         '--reproducible',
         "byte-identical outputs: SOURCE_DATE_EPOCH from the definition's files (git commit time, else newest mtime) unless set",

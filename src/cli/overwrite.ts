@@ -4,7 +4,7 @@
  * Files that are already identical are fine: translating twice is not an error.
  */
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join, normalize } from 'node:path';
 import { cliCodes } from '../diagnostics/codes/cli.js';
@@ -24,6 +24,8 @@ export async function changedFiles(dir: string, files: readonly OutputFile[]): P
   const changed: Overwrite[] = [];
   for (const file of files) {
     const target = join(dir, normalize(file.path));
+    // nothing under a target that does not exist can differ: a copied folder is not read for it
+    if (!existsSync(target)) continue;
     for (const [path, wanted] of await wantedContents(target, file)) {
       const existing = readIfThere(path);
       if (existing === undefined || existing.equals(wanted)) continue;
@@ -35,6 +37,8 @@ export async function changedFiles(dir: string, files: readonly OutputFile[]): P
 
 /** The bytes of a file, or undefined when it cannot be read (most often: it does not exist yet). */
 function readIfThere(path: string): Buffer | undefined {
+  // most targets do not exist yet: asking first builds no exception for them
+  if (!existsSync(path)) return undefined;
   try {
     return readFileSync(path);
   } catch {

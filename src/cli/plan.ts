@@ -143,6 +143,7 @@ export function renderPlanText(plan: BuildPlan): string {
     const flags = [s.executor, s.cache ? 'cached' : ''].filter(Boolean).join(', ');
     lines.push(`${String(i + 1).padStart(3)}. ${s.id}  ${s.type.padEnd(18)} ${s.title}  [${flags}]`);
     if (s.inputs.length) lines.push(`       ← ${s.inputs.join(', ')}`);
+    if (s.after?.length) lines.push(`       after ${s.after.join(', ')}`);
   }
   return `${lines.join('\n')}\n`;
 }

@@ -16,9 +16,11 @@ import { discoveryCodes } from './codes/discovery.js';
 import { diskCodes } from './codes/disk.js';
 import { fleetCodes } from './codes/fleet.js';
 import { goldenCodes } from './codes/golden.js';
+import { initrdCodes } from './codes/initrd.js';
 import { lockCodes } from './codes/lock.js';
 import { ostreeCodes } from './codes/ostree.js';
 import { outputCodes } from './codes/outputs.js';
+import { parallelCodes } from './codes/parallel.js';
 import { pluginCodes } from './codes/plugins.js';
 import { reproducibleCodes } from './codes/reproducible.js';
 import { resolveCodes } from './codes/resolve.js';
@@ -45,4 +47,6 @@ export const areaCatalogue: Record<string, Record<string, CodeDef<any>>> = looku
   fleet: fleetCodes,
   reproducible: reproducibleCodes,
   golden: goldenCodes,
+  parallel: parallelCodes,
+  initrd: initrdCodes,
 });

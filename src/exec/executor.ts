@@ -6,6 +6,7 @@
  * mounts live in private namespaces and cannot outlive their command) and no partial output
  * is left.
  */
+import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -15,6 +16,7 @@ import { StepError } from '../backends/contract.js';
 import type { BackendRegistry } from '../backends/registry.js';
 import { buildCodes } from '../diagnostics/codes/build.js';
 import { goldenCodes } from '../diagnostics/codes/golden.js';
+import { parallelCodes } from '../diagnostics/codes/parallel.js';
 import { scriptCodes } from '../diagnostics/codes/scripts.js';
 import { diag } from '../diagnostics/define.js';
 import type { Diagnostic } from '../diagnostics/types.js';
@@ -25,6 +27,7 @@ import { appendAll } from '../input/append.js';
 import { type PositionTable, positionOf } from '../ir/positions.js';
 import {
   type BuildPlan,
+  dependenciesOf,
   isStepOf,
   ofType,
   outputNameOf,
@@ -36,6 +39,7 @@ import { commitOutput, reapStaleOutputs, tempOutputPath } from './atomic.js';
 import { settleTree } from './build-noise.js';
 import { coreStepRuntimes } from './core-steps.js';
 import { acquireLock, LockTimeoutError } from './lock.js';
+import { ancestorsOf, defaultJobs, runUnits, type ScheduledUnit } from './output-schedule.js';
 import { packageOf } from './process.js';
 import { type BuildEventInput, type EventSink, stamp } from './progress.js';
 import { AbortedError, CommandError, ProcessRunner } from './runner.js';
@@ -60,6 +64,8 @@ export interface ExecuteOptions {
   onEvent?: EventSink;
   /** false: neither read nor write the tree cache (the package cache is still used) */
   treeCache?: boolean;
+  /** false: make every initrd afresh instead of reusing a cached one (src/outputs/initrd/cache.ts) */
+  initrdCache?: boolean;
   /** keep at most this many tree snapshots */
   keepTrees?: number;
   /** build on /dev/shm when it has room (default true) */
@@ -69,6 +75,8 @@ export interface ExecuteOptions {
   sourceDir?: string;
   /** what runs the core's step types; default: every built-in one */
   runtimes?: StepRuntimes;
+  /** at most this many outputs assembled at a time (default: one per CPU, `defaultJobs()`) */
+  jobs?: number;
 }
 
 export interface BuildResult {
@@ -104,6 +112,14 @@ interface Session {
   sourceEnv: Record<string, string>;
   workspace?: Workspace;
   tree?: string;
+  /** files outputs of this build share, by key (OutputContext.sharedFile) */
+  sharedFiles: Map<string, Promise<string>>;
+}
+
+/** The signal and runner a step runs with: the build's, or its output phase's (stopped when an output fails). */
+interface Lane {
+  signal: AbortSignal;
+  runner: ProcessRunner;
 }
 
 export async function executeBuild(plan: BuildPlan, options: ExecuteOptions): Promise<BuildResult> {
@@ -141,13 +157,13 @@ export async function executeBuild(plan: BuildPlan, options: ExecuteOptions): Pr
     report,
     temps: new Set(),
     outputs: [],
+    sharedFiles: new Map(),
     sourceEnv: options.sourceDir ? { IMGC_SOURCE_DIR: options.sourceDir, SRCDIR: options.sourceDir } : {},
   };
   try {
     await prepareWorkspace(session);
     await runTreeSteps(session, await restoreCachedPrefix(session));
-    const golden = await writeGolden(session);
-    const written = await writeOutputs(session);
+    const { written, golden } = await writeOutputs(session);
     await commitOutputs(session, written);
     if (golden) await commitGolden(session, golden);
     await runPostOutputScripts(session);
@@ -260,7 +276,7 @@ async function restoreCachedPrefix(session: Session): Promise<number> {
 }
 
 /** The context a step runs in: its scratch folder, the shared runner and its progress events. */
-async function contextFor(session: Session, step: PlanStep): Promise<StepContext> {
+async function contextFor(session: Session, step: PlanStep, lane?: Lane): Promise<StepContext> {
   const { options, plan, emit } = session;
   const workDir = join(session.workspace!.path, 'steps', step.id);
   await mkdir(workDir, { recursive: true });
@@ -273,8 +289,9 @@ async function contextFor(session: Session, step: PlanStep): Promise<StepContext
       session.backend.id,
       `${plan.distribution.suite}-${plan.distribution.architecture}`,
     ),
-    signal: options.signal,
-    runner: session.runner,
+    ...(options.initrdCache === false ? {} : { initrdCache: join(options.cacheDir, 'initrd') }),
+    signal: lane?.signal ?? options.signal,
+    runner: lane?.runner ?? session.runner,
     progress: {
       log: (line) => emit({ event: 'log', id: step.id, line }),
       packages: (done, count) =>
@@ -295,12 +312,13 @@ async function track(
   step: PlanStep,
   run: (context: StepContext) => Promise<void>,
   index = session.order.run.indexOf(step) + 1,
+  lane?: Lane,
 ): Promise<{ elapsedMs: number }> {
   const t0 = Date.now();
   const total = session.order.run.length;
   session.emit({ event: 'step-start', id: step.id, type: step.type, title: step.title, index, total });
   try {
-    await run(await contextFor(session, step));
+    await run(await contextFor(session, step, lane));
   } catch (e) {
     throw attachStep(e, step);
   }
@@ -348,61 +366,158 @@ interface WrittenOutput {
 }
 
 /** A step run with its events and end event; the script kind gets `env` added. */
-async function runTracked(session: Session, step: PlanStep, env: Record<string, string>) {
-  const { elapsedMs } = await track(session, step, (context) =>
-    session.runtimes.run('script', step, { ...context, env: { ...session.sourceEnv, ...env } }),
+async function runTracked(session: Session, step: PlanStep, env: Record<string, string>, lane?: Lane) {
+  const { elapsedMs } = await track(
+    session,
+    step,
+    (context) => session.runtimes.run('script', step, { ...context, env: { ...session.sourceEnv, ...env } }),
+    undefined,
+    lane,
   );
   session.emit({ event: 'step-end', id: step.id, type: step.type, title: step.title, elapsedMs });
 }
 
-async function writeOutputs(session: Session): Promise<WrittenOutput[]> {
+/**
+ * The outputs, side by side where the plan lets them (decision 0143): each unit starts once
+ * the units it waits for are done, at most `jobs` at a time. The first failure stops the
+ * others (their own signal and runner) and is thrown once all have settled.
+ */
+async function writeOutputs(
+  session: Session,
+): Promise<{ written: WrittenOutput[]; golden: WrittenOutput | undefined }> {
+  const { order, options } = session;
+  const phase = new AbortController();
+  const forward = () => phase.abort(options.signal.reason);
+  if (options.signal.aborted) forward();
+  options.signal.addEventListener('abort', forward, { once: true });
+  const lane: Lane = { signal: phase.signal, runner: new ProcessRunner({ signal: phase.signal }) };
+  const jobs = Math.max(1, options.jobs ?? defaultJobs());
+  const outputs = order.units.filter((u) => u.step.type !== 'disk-script');
+  if (outputs.length > 1)
+    session.report(
+      diag(parallelCodes.sideBySide, {
+        count: outputs.length,
+        jobs: Math.min(jobs, outputs.length),
+        how:
+          options.jobs !== undefined
+            ? `--jobs ${options.jobs}`
+            : `one per CPU of this machine, ${defaultJobs()}, the default of --jobs`,
+      }),
+    );
+  const written = new Map<string, WrittenOutput>();
+  let golden: WrittenOutput | undefined;
+  const units = withGoldenManifest(session);
+  const titleOf = (id: string | undefined) =>
+    units.find((u) => u.id === id)?.output?.step.title ?? 'the golden manifest';
+  try {
+    await runUnits(
+      units,
+      jobs,
+      async ({ output: unit }) => {
+        if (!unit) golden = await writeGolden(session);
+        else if (unit.step.type === 'disk-script')
+          await runTracked(session, unit.step, { IMGC_OUTPUT_DIR: options.outputDir }, lane);
+        else written.set(unit.id, await writeOutput(session, unit, lane));
+      },
+      (failed) => phase.abort(`${titleOf(failed.id)} failed`),
+      (unit, end) => {
+        if (!end.ok && end.stoppedBy && !options.signal.aborted)
+          session.report(
+            diag(parallelCodes.stoppedForFailure, {
+              output: titleOf(unit.id),
+              failed: titleOf(end.stoppedBy),
+            }),
+          );
+      },
+    );
+  } finally {
+    options.signal.removeEventListener('abort', forward);
+    await waitForChildren(lane.runner);
+  }
+  // committed in run order, whatever order they finished in
+  return { written: order.units.flatMap((u) => written.get(u.id) ?? []), golden };
+}
+
+const GOLDEN_UNIT = 'golden-manifest';
+
+/**
+ * The golden manifest of the finished tree is one more reader beside the outputs; a unit that
+ * changes the tree (pre-disk and disk scripts) or takes it away (the directory) waits for it.
+ */
+function withGoldenManifest(session: Session): Array<ScheduledUnit & { output?: OutputUnit }> {
+  const units = session.order.units;
+  if (!units.some((u) => outputNameOf(u.step) !== undefined)) return units.map((u) => ({ ...u, output: u }));
+  const changesTree = (u: OutputUnit) =>
+    u.mayMove || u.step.type === 'disk-script' || Boolean(session.order.disk.get(u.id)?.length);
+  return [
+    { id: GOLDEN_UNIT, waitsFor: [] },
+    ...units.map((u) => ({
+      ...u,
+      output: u,
+      waitsFor: changesTree(u) ? [...u.waitsFor, GOLDEN_UNIT] : u.waitsFor,
+    })),
+  ];
+}
+
+/** A file outputs share: made by the first that asks, under the workspace, named by its key's hash. */
+function sharedFile(session: Session, key: string, make: (path: string) => Promise<void>): Promise<string> {
+  let made = session.sharedFiles.get(key);
+  if (!made) {
+    const dir = join(session.workspace!.path, 'shared');
+    const path = join(dir, createHash('sha256').update(key).digest('hex').slice(0, 16));
+    made = mkdir(dir, { recursive: true })
+      .then(() => make(path))
+      .then(() => path);
+    session.sharedFiles.set(key, made);
+  }
+  return made;
+}
+
+/** One output (with its disk scripts) written under its temporary name. */
+async function writeOutput(session: Session, unit: OutputUnit, lane: Lane): Promise<WrittenOutput> {
   const { order, options, temps } = session;
-  const preDiskDone = new Set<string>();
-  const diskScripts = (step: PlanStep) => ({
-    steps: order.disk.get(step.id) ?? [],
-    run: (s: PlanStep<'disk-script'>, env: Record<string, string>) =>
-      runTracked(session, s, { IMGC_OUTPUT_DIR: options.outputDir, ...env }),
-  });
-  const written: WrittenOutput[] = [];
-  for (const [k, step] of order.outputs.entries()) {
-    for (const pre of order.preDisk.get(step.id) ?? []) {
-      if (preDiskDone.has(pre.id)) continue;
-      await runTracked(session, pre, { IMGC_OUTPUT_DIR: options.outputDir });
-      preDiskDone.add(pre.id);
-    }
-    const name = outputNameOf(step);
-    if (name === undefined) throw new Error(`${step.type} is not an output step`);
-    const out: WrittenOutput = {
-      type: step.type,
-      main: { temp: tempOutputPath(options.outputDir, name), final: join(options.outputDir, name) },
-      extras: [],
-    };
-    temps.add(out.main.temp);
-    await removeTree(out.main.temp);
-    const { elapsedMs } = await track(session, step, (context) =>
+  const step = unit.step;
+  const name = outputNameOf(step);
+  if (name === undefined) throw new Error(`${step.type} is not an output step`);
+  const out: WrittenOutput = {
+    type: step.type,
+    main: { temp: tempOutputPath(options.outputDir, name), final: join(options.outputDir, name) },
+    extras: [],
+  };
+  temps.add(out.main.temp);
+  await removeTree(out.main.temp);
+  const { elapsedMs } = await track(
+    session,
+    step,
+    (context) =>
       session.runtimes.run('output', step, {
         ...context,
         dest: out.main.temp,
         final: out.main.final,
-        mayMove: k === order.outputs.length - 1,
+        mayMove: unit.mayMove,
+        sharedFile: (key, make) => sharedFile(session, key, make),
         extra: (extraName: string) => {
           const temp = tempOutputPath(options.outputDir, extraName);
           temps.add(temp);
           out.extras.push({ temp, final: join(options.outputDir, extraName) });
           return temp;
         },
-        diskScripts: diskScripts(step),
+        diskScripts: {
+          steps: order.disk.get(step.id) ?? [],
+          run: (s: PlanStep<'disk-script'>, env: Record<string, string>) =>
+            runTracked(session, s, { IMGC_OUTPUT_DIR: options.outputDir, ...env }, lane),
+        },
       }),
-    );
-    session.emit({ event: 'step-end', id: step.id, type: step.type, title: step.title, elapsedMs });
-    written.push(out);
-  }
-  return written;
+    undefined,
+    lane,
+  );
+  session.emit({ event: 'step-end', id: step.id, type: step.type, title: step.title, elapsedMs });
+  return out;
 }
 
 /**
- * The golden manifest of the finished tree (with its mtree and AIDE exports), taken before
- * the outputs run because the last one may move the tree away. Committed with the outputs.
+ * The golden manifest of the finished tree (with its mtree and AIDE exports), taken beside the
+ * outputs that only read the tree, before any that changes or moves it. Committed with them.
  */
 async function writeGolden(session: Session): Promise<WrittenOutput | undefined> {
   const first = session.order.outputs.map(outputNameOf).find((n): n is string => n !== undefined);
@@ -548,7 +663,52 @@ export function runOrder(plan: BuildPlan) {
     run.push(s, ...(disk.get(s.id) ?? []));
   }
   appendAll(run, postOutput);
-  return { tree, outputs, preDisk, disk, postOutput, onError, run };
+  return {
+    tree,
+    outputs,
+    preDisk,
+    disk,
+    postOutput,
+    onError,
+    run,
+    units: outputUnits(run, outputs, preDisk, disk),
+  };
+}
+
+/** A unit of the output phase: a pre-disk script, or an output with the disk scripts chained to it. */
+export interface OutputUnit extends ScheduledUnit {
+  step: PlanStep;
+  /** a directory output every other unit runs before may take the tree itself instead of a copy */
+  mayMove: boolean;
+}
+
+function outputUnits(
+  run: PlanStep[],
+  outputs: PlanStep[],
+  preDisk: Map<string, PlanStep<'disk-script'>[]>,
+  disk: Map<string, PlanStep<'disk-script'>[]>,
+): OutputUnit[] {
+  const owner = new Map<string, string>();
+  for (const s of outputs) {
+    owner.set(s.id, s.id);
+    for (const d of disk.get(s.id) ?? []) owner.set(d.id, s.id);
+  }
+  const preDiskSteps = new Set([...preDisk.values()].flat());
+  for (const p of preDiskSteps) owner.set(p.id, p.id);
+  const units = run
+    .filter((s) => owner.get(s.id) === s.id)
+    .map((step) => {
+      const waits = dependenciesOf(step).map((d) => owner.get(d));
+      return {
+        id: step.id,
+        step,
+        waitsFor: [...new Set(waits.filter((d): d is string => d !== undefined && d !== step.id))],
+      };
+    });
+  return units.map((u) => ({
+    ...u,
+    mayMove: u.step.type === 'output-directory' && ancestorsOf(units, u.id).size === units.length - 1,
+  }));
 }
 
 interface ErrorScriptContext {

@@ -17,6 +17,12 @@ export interface OutputContext extends StepContext {
   extra(name: string): string;
   /** the last output may take the tree itself instead of a copy */
   mayMove: boolean;
+  /**
+   * A file several outputs of this build need alike (the live squashfs of iso and pxe): `make`
+   * writes it once, for the first output that asks, in the workspace; the others wait for it.
+   * Outputs hard-link or copy it and must not change it.
+   */
+  sharedFile(key: string, make: (path: string) => Promise<void>): Promise<string>;
   /** the disk scripts chained to this output, and how one runs (with its events) */
   diskScripts: {
     steps: PlanStep<'disk-script'>[];

@@ -65,10 +65,11 @@ export async function translateIr(input: TranslateInput): Promise<TranslateResul
   ir = filled.ir;
   appendAll(diagnostics, filled.diagnostics);
   if (hasErrors(filled.diagnostics)) return { files: [], diagnostics, written: ir };
-  const near = nearestPositionsOnce(positions);
+  // the nearest positions are built on the first pointer without a position of its own: most
+  // translations have none
   const locate = (ptr: string) =>
     positions[ptr] ??
-    near.get(ptr) ??
+    nearestPositionsOnce(positions).get(ptr) ??
     positionOf(positions, ptr) ??
     scriptFilePosition(ir, ptr, input.sourceDir);
   // irVersion describes the IR itself, not the image: no format carries it

@@ -13,6 +13,8 @@ export function uncoveredPointers(value: unknown, capabilities: readonly string[
   const walk = (node: unknown, ptr: string, tokens: string[], candidates: readonly Pattern[]) => {
     if (node === undefined) return;
     const live = tokens.length ? candidates.filter((q) => reachesLast(tokens, q)) : candidates;
+    // a live pattern ending in `**` whose `**` is reached covers all below (`/**` is all of the IR)
+    if (live.some((q) => q.trailingStar && q.starAt <= tokens.length)) return;
     if (ptr !== '' && live.length === 0) {
       // list items are reported one by one: each has its own source line
       if (Array.isArray(node)) {
@@ -55,11 +57,14 @@ interface Pattern {
   tokens: string[];
   /** index of the first `**`, or -1 */
   starAt: number;
+  /** the pattern's only `**` is its last token */
+  trailingStar: boolean;
 }
 
 function compilePattern(pattern: string): Pattern {
   const tokens = parsePointer(pattern);
-  return { tokens, starAt: tokens.indexOf('**') };
+  const starAt = tokens.indexOf('**');
+  return { tokens, starAt, trailingStar: starAt >= 0 && starAt === tokens.length - 1 };
 }
 
 /** mayReach for a pointer whose parent the pattern already reaches: only the last token is new. */

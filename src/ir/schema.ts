@@ -188,6 +188,12 @@ export const Initrd = open(
     omitModules: Type.Optional(StrList()),
     drivers: Type.Optional(StrList('kernel drivers added')),
     compression: Type.Optional(Str()),
+    profile: Type.Optional(
+      Type.Literal('vm', {
+        description:
+          'vm: only the drivers a QEMU/KVM guest needs to find and mount its root (virtio, SCSI/NVMe/AHCI disks, ext4/xfs/btrfs); such an initrd does not boot bare metal that needs other drivers',
+      }),
+    ),
   },
   'how the image initrd is made',
 );

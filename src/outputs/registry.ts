@@ -96,6 +96,7 @@ const isoStep = defineStep('output', ['assemble-iso'], async (step, context) => 
     ...epochOf(o),
     signal: context.signal,
     onProgress: (m) => context.progress.note(m),
+    shared: context.sharedFile,
   });
 });
 
@@ -110,6 +111,7 @@ const pxeStep = defineStep('output', ['assemble-pxe'], async (step, context) => 
     ...epochOf(o),
     signal: context.signal,
     onProgress: (m) => context.progress.note(m),
+    shared: context.sharedFile,
   });
 });
 

@@ -20,10 +20,26 @@ export function canonicalJson(value: unknown): string {
  */
 export const STEP_REVISION = 3;
 
-/** A step id: the first 16 hex digits of sha256(revision, type, options, input ids). */
-export function stepId(type: string, options: unknown, inputs: readonly string[]): string {
+/**
+ * A step id: the first 16 hex digits of sha256(revision, type, options, input ids and, when
+ * there are any, the ids of the steps it runs after).
+ */
+export function stepId(
+  type: string,
+  options: unknown,
+  inputs: readonly string[],
+  after: readonly string[] = [],
+): string {
   return createHash('sha256')
-    .update(canonicalJson({ revision: STEP_REVISION, type, options, inputs }))
+    .update(
+      canonicalJson({
+        revision: STEP_REVISION,
+        type,
+        options,
+        inputs,
+        after: after.length ? after : undefined,
+      }),
+    )
     .digest('hex')
     .slice(0, 16);
 }

@@ -23,9 +23,10 @@ export function pinnedToLock(plan: BuildPlan, lock: LockFile): BuildPlan {
           }
         : s.options;
     const inputs = s.inputs.map((i) => renamed.get(i) ?? i);
-    const id = stepId(s.type, options, inputs);
+    const after = s.after?.map((i) => renamed.get(i) ?? i);
+    const id = stepId(s.type, options, inputs, after);
     renamed.set(s.id, id);
-    return { ...s, id, inputs, options } as PlanStep;
+    return { ...s, id, inputs, ...(after ? { after } : {}), options } as PlanStep;
   });
   return { ...plan, steps };
 }

@@ -6,6 +6,7 @@
  */
 
 import type { Backend, ResolvedDistribution } from '../backends/contract.js';
+import { initrdCodes } from '../diagnostics/codes/initrd.js';
 import { ostreeCodes } from '../diagnostics/codes/ostree.js';
 import { outputCodes } from '../diagnostics/codes/outputs.js';
 import { diag } from '../diagnostics/define.js';
@@ -13,6 +14,7 @@ import type { Diagnostic } from '../diagnostics/types.js';
 import type { FormatOptions } from '../formats/contract.js';
 import type { ImageIR, Output } from '../ir/schema.js';
 import { lookupTable } from '../lib/lookup-table.js';
+import { VM_PROFILE_DRIVERS } from '../outputs/initrd/vm-profile.js';
 import type { StepDraft, StepOptions } from './steps.js';
 
 export const DISK_FORMATS = ['raw', 'qcow2', 'vmdk', 'vhdx', 'vhd'];
@@ -334,6 +336,8 @@ export async function livePackageDraft(
     title: `live boot stack: ${packages.join(', ')}`,
     options: { packages, exclude: [], installRecommends: false },
     origin,
+    // every live build of this definition starts from the tree with the stack in it (decision 0144)
+    cache: true,
   };
 }
 
@@ -352,7 +356,11 @@ export function makeInitrdDraft(
   const i = ir.system.initrd;
   if (!i || i.generator === 'none') return undefined;
   const asked =
-    i.compression !== undefined || i.modules?.length || i.omitModules?.length || i.drivers?.length;
+    i.compression !== undefined ||
+    i.modules?.length ||
+    i.omitModules?.length ||
+    i.drivers?.length ||
+    i.profile !== undefined;
   if (!asked) return undefined;
   const generator = i.generator ?? 'initramfs-tools';
   if (generator !== 'initramfs-tools' && generator !== 'dracut') {
@@ -368,11 +376,22 @@ export function makeInitrdDraft(
     modules: i.modules ?? [],
     omitModules: i.omitModules ?? [],
     drivers: i.drivers ?? [],
+    ...(i.profile === 'vm' ? { profile: 'vm' as const, vmDrivers: VM_PROFILE_DRIVERS } : {}),
     ...(sourceDateEpoch !== undefined ? { sourceDateEpoch } : {}),
   };
+  if (i.profile === 'vm')
+    diagnostics.push(
+      diag(
+        initrdCodes.vmProfile,
+        { generator, drivers: VM_PROFILE_DRIVERS.join(' ') },
+        {},
+        { pointer: '/system/initrd/profile' },
+      ),
+    );
+  const profile = i.profile === 'vm' ? `, profile vm: ${VM_PROFILE_DRIVERS.length} guest drivers only` : '';
   return {
     type: 'make-initrd',
-    title: `initrd (${generator}, ${options.compression})`,
+    title: `initrd (${generator}, ${options.compression}${profile})`,
     options,
     origin: ['/system/initrd'],
   };

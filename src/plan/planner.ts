@@ -390,12 +390,17 @@ async function lateTreeDrafts({ ir, outputs, backend, request, diagnostics }: Pl
   return late;
 }
 
-/** Drafts as a chain of steps, each consuming the one before. */
-function chain(drafts: StepDraft[], backend: Backend, first: string[] = []): PlanStep[] {
+/** Drafts as a chain of steps, each consuming the one before; the first also runs after `after`. */
+function chain(
+  drafts: StepDraft[],
+  backend: Backend,
+  first: string[] = [],
+  after: string[] = [],
+): PlanStep[] {
   const steps: PlanStep[] = [];
   let previous = first;
   for (const d of drafts) {
-    const step = toStep(d, previous, backend);
+    const step = toStep(d, previous, backend, steps.length ? [] : after);
     steps.push(step);
     previous = [step.id];
   }
@@ -407,76 +412,109 @@ export function imageName(ir: ImageIR): string {
   return ir.metadata?.name?.replace(/[^A-Za-z0-9._-]/g, '-') || 'image';
 }
 
-/** One step (or chain) per output, each consuming the finished tree; disks with their scripts. */
+/**
+ * One step (or chain) per output, each consuming the finished tree; disks with their scripts.
+ * Outputs that only read the tree run side by side; `after` orders the rest (decision 0143):
+ * the last directory output, which may move the tree away, waits for every other output;
+ * when pre-disk or disk scripts change the tree, the first of them waits for every output
+ * that reads the tree unchanged, and the disks then run one after another.
+ */
 function outputSteps(planning: Planning, treeId: string[], phaseSteps: PhaseSteps): PlanStep[] {
-  const { ir, outputs, backend, dist, request, diagnostics } = planning;
-  const steps: PlanStep[] = [];
+  const { ir, outputs, backend } = planning;
   const name = imageName(ir);
-  // pre-disk scripts run once, before the first disk output, and every disk output starts from them
-  let diskInput = treeId;
-  let preDiskPlanned = false;
-  const osFacts = { id: dist.id, ...(dist.versionId ? { versionId: dist.versionId } : {}) };
-  for (const o of outputs) {
+  const place = (o: Output) => {
     const idx = ir.outputs.indexOf(o);
-    const origin = idx >= 0 ? [`/outputs/${idx}`] : [];
-    const stem = o.name ?? name;
-    if (o.type === 'directory') {
-      steps.push(
-        toStep(
-          { type: 'output-directory', title: `directory ${stem}`, options: { name: stem }, origin },
-          treeId,
-          backend,
-        ),
-      );
-    } else if (o.type === 'tar') {
-      const compression = tarCompression(o.compression ?? o.format);
-      const ext = { none: '', gzip: '.gz', zstd: '.zst', xz: '.xz' }[compression];
-      const opts: StepOptions<'output-tar'> = { name: `${stem}.tar${ext}`, compression };
-      if (request.sourceDateEpoch !== undefined) opts.sourceDateEpoch = request.sourceDateEpoch;
-      steps.push(
-        toStep({ type: 'output-tar', title: `tar ${opts.name}`, options: opts, origin }, treeId, backend),
-      );
-    } else if (o.type === 'disk') {
-      const diskFormats = ['raw', 'qcow2', 'vmdk', 'vhdx', 'vhd'] as const;
-      const format = diskFormats.find((f) => f === o.format?.toLowerCase()) ?? 'raw';
-      const opts: StepOptions<'assemble-disk'> = {
-        name: `${stem}.${format}`,
-        format,
-        cmdline: ir.system.kernel.cmdline,
-        os: osFacts,
-        ...reproducibleEpoch(request),
-      };
-      if (ir.storage) opts.storage = ir.storage;
-      if (ir.boot) opts.boot = ir.boot;
-      if (!preDiskPlanned) {
-        const preDisk = chain(phaseSteps.preDisk, backend, diskInput);
-        appendAll(steps, preDisk);
-        if (preDisk.length) diskInput = [preDisk.at(-1)!.id];
-        preDiskPlanned = true;
-      }
-      const disk = toStep(
-        { type: 'assemble-disk', title: `disk ${opts.name}`, options: opts, origin },
-        diskInput,
-        backend,
-      );
-      // disk scripts are chained to the disk they run for: each disk output runs them for its image
-      steps.push(disk, ...chain(phaseSteps.disk, backend, [disk.id]));
-    } else {
-      const drafts = outputStepDrafts({
-        output: o,
-        origin,
-        stem,
-        ir,
-        distribution: dist,
-        options: planning.options,
-        ...(request.sourceDateEpoch !== undefined ? { sourceDateEpoch: request.sourceDateEpoch } : {}),
-        reproducible: request.reproducible === true,
-        diagnostics,
-      });
-      for (const d of drafts) steps.push(toStep(d, treeId, backend));
+    return { origin: idx >= 0 ? [`/outputs/${idx}`] : [], stem: o.name ?? name };
+  };
+  const slots: PlanStep[][] = outputs.map(() => []);
+  const readers: string[] = [];
+  const directories: number[] = [];
+  const disks: number[] = [];
+  const changers =
+    phaseSteps.preDisk.length + phaseSteps.disk.length > 0 && outputs.some((o) => o.type === 'disk');
+  for (const [k, o] of outputs.entries()) {
+    if (o.type === 'directory') directories.push(k);
+    else if (o.type === 'disk' && changers) disks.push(k);
+    else {
+      const drafts =
+        o.type === 'disk' ? [diskDraft(planning, o, place(o))] : readingDrafts(planning, o, place(o));
+      slots[k] = drafts.map((d) => toStep(d, treeId, backend));
+      readers.push(...slots[k]!.map((s) => s.id));
     }
   }
-  return steps;
+  const copies: string[] = [];
+  for (const [j, k] of directories.entries()) {
+    const { origin, stem } = place(outputs[k]!);
+    const draft: StepDraft<'output-directory'> = {
+      type: 'output-directory',
+      title: `directory ${stem}`,
+      options: { name: stem },
+      origin,
+    };
+    const takesTree = !changers && j === directories.length - 1;
+    slots[k] = [toStep(draft, treeId, backend, takesTree ? [...readers, ...copies] : [])];
+    copies.push(slots[k]![0]!.id);
+  }
+  if (changers) {
+    // pre-disk scripts run once, before the first disk output, and every disk output starts from them
+    const preDisk = chain(phaseSteps.preDisk, backend, treeId, [...readers, ...copies]);
+    const diskInput = preDisk.length ? [preDisk.at(-1)!.id] : treeId;
+    let waitFor = preDisk.length ? [] : [...readers, ...copies];
+    for (const [j, k] of disks.entries()) {
+      const disk = toStep(diskDraft(planning, outputs[k]!, place(outputs[k]!)), diskInput, backend, waitFor);
+      // disk scripts are chained to the disk they run for: each disk output runs them for its image
+      const scripts = chain(phaseSteps.disk, backend, [disk.id]);
+      slots[k] = [...(j === 0 ? preDisk : []), disk, ...scripts];
+      waitFor = [(scripts.at(-1) ?? disk).id];
+    }
+  }
+  return slots.flat();
+}
+
+function diskDraft(
+  { ir, dist, request }: Planning,
+  o: Output,
+  { origin, stem }: { origin: string[]; stem: string },
+): StepDraft<'assemble-disk'> {
+  const diskFormats = ['raw', 'qcow2', 'vmdk', 'vhdx', 'vhd'] as const;
+  const format = diskFormats.find((f) => f === o.format?.toLowerCase()) ?? 'raw';
+  const opts: StepOptions<'assemble-disk'> = {
+    name: `${stem}.${format}`,
+    format,
+    cmdline: ir.system.kernel.cmdline,
+    os: { id: dist.id, ...(dist.versionId ? { versionId: dist.versionId } : {}) },
+    ...reproducibleEpoch(request),
+  };
+  if (ir.storage) opts.storage = ir.storage;
+  if (ir.boot) opts.boot = ir.boot;
+  return { type: 'assemble-disk', title: `disk ${opts.name}`, options: opts, origin };
+}
+
+/** The steps of an output that only reads the finished tree (every type but directory and disk). */
+function readingDrafts(
+  planning: Planning,
+  o: Output,
+  { origin, stem }: { origin: string[]; stem: string },
+): StepDraft[] {
+  const { ir, dist, request, diagnostics } = planning;
+  if (o.type === 'tar') {
+    const compression = tarCompression(o.compression ?? o.format);
+    const ext = { none: '', gzip: '.gz', zstd: '.zst', xz: '.xz' }[compression];
+    const opts: StepOptions<'output-tar'> = { name: `${stem}.tar${ext}`, compression };
+    if (request.sourceDateEpoch !== undefined) opts.sourceDateEpoch = request.sourceDateEpoch;
+    return [{ type: 'output-tar', title: `tar ${opts.name}`, options: opts, origin }];
+  }
+  return outputStepDrafts({
+    output: o,
+    origin,
+    stem,
+    ir,
+    distribution: dist,
+    options: planning.options,
+    ...(request.sourceDateEpoch !== undefined ? { sourceDateEpoch: request.sourceDateEpoch } : {}),
+    reproducible: request.reproducible === true,
+    diagnostics,
+  });
 }
 
 /**
@@ -518,16 +556,22 @@ function tarCompression(value: string | undefined): StepOptions<'output-tar'>['c
   return 'none';
 }
 
-function toStep<T extends StepType>(d: StepDraft<T>, inputs: string[], backend: Backend): PlanStep<T> {
+function toStep<T extends StepType>(
+  d: StepDraft<T>,
+  inputs: string[],
+  backend: Backend,
+  after: string[] = [],
+): PlanStep<T> {
   const executor = d.executor ?? (backend.executes.includes(d.type) ? `backend:${backend.id}` : 'core');
   const { type, title, options, origin } = d;
   // the draft's type and options travel together; TypeScript cannot see it through the spread
   return {
-    id: stepId(type, options, inputs),
+    id: stepId(type, options, inputs, after),
     type,
     title,
     executor,
     inputs,
+    ...(after.length ? { after } : {}),
     options,
     origin,
     cache: d.cache ?? false,

@@ -343,6 +343,12 @@ export const MakeInitrdOptions = closed(
     modules: StrList('dracut modules added (initramfs-tools: ignored)'),
     omitModules: StrList('dracut modules left out'),
     drivers: StrList('kernel drivers added'),
+    profile: Type.Optional(
+      Type.Literal('vm', {
+        description: 'only the drivers listed in vmDrivers (initramfs-tools MODULES=list, dracut drivers=)',
+      }),
+    ),
+    vmDrivers: Type.Optional(StrList('the kernel modules the vm profile puts in the initrd')),
     sourceDateEpoch: Type.Optional(Type.Integer({ minimum: 0 })),
   },
   "regenerate the image's own initrd with its generator, compressed as asked, reproducibly",
@@ -544,6 +550,11 @@ export const PlanStep = Type.Object(
     title: Str('one line for progress output'),
     executor: Str('who runs it: "core" or "backend:<id>"'),
     inputs: StrList('ids of the steps this one consumes'),
+    after: Type.Optional(
+      StrList(
+        'ids of steps that must finish before this one starts though it does not consume what they make: they read the tree this one changes or moves away',
+      ),
+    ),
     options: Type.Record(Type.String(), Type.Unknown(), {
       description: 'validated by the schema of the step type',
     }),
@@ -578,6 +589,11 @@ export const BuildPlan = Type.Object(
 );
 
 type StepFields = Omit<Static<typeof PlanStep>, 'type' | 'options'>;
+
+/** Every step this one waits for: what it consumes and what must be done with the tree first. */
+export function dependenciesOf(step: Pick<StepFields, 'inputs' | 'after'>): string[] {
+  return [...step.inputs, ...(step.after ?? [])];
+}
 
 /**
  * One step; `PlanStep` alone is the union over every step type, tagged by `type`, so that

@@ -31,7 +31,9 @@ const RANGES: Record<string, number> = {
   dib: 3,
   reproducible: 7,
   golden: 7,
+  parallel: 7,
   ostree: 7,
+  initrd: 7,
 };
 
 describe('diagnostic catalogue', () => {

@@ -51,6 +51,29 @@ describe('build progress rendering', () => {
     expect(io.err).not.toMatch(/^\d{4}-/m);
   });
 
+  it('on a TTY, with outputs side by side, prints the others’ notes as lines and follows the one still running', () => {
+    const io = capture(true);
+    const render = progressRenderer(io, 'tty');
+    const start = (id: string, title: string, index: number) =>
+      render(stamp({ event: 'step-start', id, type: 'assemble-x', title, index, total: 6 }));
+    start('d', 'disk image.raw', 5);
+    start('i', 'live ISO image.iso', 6);
+    render(stamp({ event: 'step-progress', id: 'd', note: 'partition 2 (root, ext4) done in 9.0 s' }));
+    render(stamp({ event: 'step-progress', id: 'i', note: 'squashfs of the tree' }));
+    render(
+      stamp({ event: 'step-end', id: 'i', type: 'assemble-x', title: 'live ISO image.iso', elapsedMs: 4000 }),
+    );
+    const afterEnd = io.err.length;
+    render(stamp({ event: 'step-progress', id: 'd', note: 'disk image written' }));
+    // the disk's note while the ISO held the status line: a line of its own, named
+    expect(io.err).toContain('[5/6] disk image.raw: partition 2 (root, ext4) done in 9.0 s\n');
+    // the ISO's own note updated the status line
+    expect(io.err).toMatch(/\[6\/6\] live ISO image\.iso … · squashfs of the tree/);
+    expect(io.err).toContain('[6/6] live ISO image.iso: done in 4.0 s\n');
+    // after the ISO ended the status line is the disk's again, and its notes update it
+    expect(io.err.slice(afterEnd)).toMatch(/\[5\/6\] disk image\.raw … · disk image written/);
+  });
+
   it('shows the failing step’s last output with the error', () => {
     const io = capture(false);
     const render = progressRenderer(io, 'plain');

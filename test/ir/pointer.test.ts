@@ -61,6 +61,14 @@ describe('uncoveredPointers', () => {
   it('reports nothing when everything is covered', () => {
     expect(uncoveredPointers({ a: { b: [1, 2] } }, ['/a/**'])).toEqual([]);
   });
+
+  it('a trailing ** covers only what is below its prefix; a ** inside a pattern still checks the leaves', () => {
+    const value = { a: { b: [1, { c: 2, d: 3 }], e: 'x' }, f: { c: 4, g: 5 } };
+    expect(uncoveredPointers(value, ['/a/b/**'])).toEqual(['/a/e', '/f']);
+    expect(uncoveredPointers(value, ['/*/**'])).toEqual([]);
+    expect(uncoveredPointers(value, ['/**/c'])).toEqual(['/a/b/0', '/a/b/1/d', '/a/e', '/f/g']);
+    expect(uncoveredPointers(value, ['/a/**/d', '/f/**'])).toEqual(['/a/b/0', '/a/b/1/c', '/a/e']);
+  });
 });
 
 describe('positions', () => {

@@ -52,6 +52,16 @@ describe('imgc plan', () => {
     expect(io.out).toMatch(/assemble-disk +disk image\.raw/);
   });
 
+  it('says in the text which steps run after others they do not consume', async () => {
+    const io = capture();
+    expect(await main(['node', 'imgc', 'plan', irFile(), '--output', 'tar,directory'], io)).toBe(0);
+    const tar = /^ +\d+\. ([0-9a-f]{16}) {2}output-tar/m.exec(io.out)?.[1];
+    expect(tar).toBeDefined();
+    expect(io.out).toMatch(
+      new RegExp(`output-directory +directory image .*\\n.*← [0-9a-f]{16}\\n +after ${tar}$`, 'm'),
+    );
+  });
+
   it('refuses an --output it cannot build with exit 2, and an unknown release with exit 1', async () => {
     const io = capture();
     expect(await main(['node', 'imgc', 'plan', irFile(), '--output', 'installer', '--json'], io)).toBe(2);

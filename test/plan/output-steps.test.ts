@@ -68,14 +68,15 @@ describe('output steps', () => {
     });
   }
 
-  it('adds the live boot stack after the cache point for iso and pxe only, keeping the disk tree ids', async () => {
+  it('adds the live boot stack after the cache point for iso and pxe only, keeping the disk tree ids, and caches the tree with it', async () => {
     const disk = (await plan(baseIr(), ['disk'])).plan!;
     const iso = (await plan(baseIr(), ['iso', 'pxe'], { 'pxe-url': 'http://x/' })).plan!;
     const live = iso.steps.find((s) => s.type === 'install-packages')!;
     expect((live.options as StepOptions<'install-packages'>).packages).toEqual(['live-boot']);
     const cachedDisk = disk.steps.filter((s) => s.cache).map((s) => s.id);
     const cachedIso = iso.steps.filter((s) => s.cache).map((s) => s.id);
-    expect(cachedIso).toEqual(cachedDisk);
+    // the disk's cached trees, then the one with the live stack in it (decision 0144)
+    expect(cachedIso).toEqual([...cachedDisk, live.id]);
     const types = iso.steps.map((s) => s.type);
     expect(types.indexOf('install-packages')).toBe(types.indexOf('finalize') - 1);
     expect(disk.steps.some((s) => s.type === 'install-packages')).toBe(false);
@@ -145,6 +146,27 @@ describe('output steps', () => {
     expect(step.executor).toBe('core');
     ir.system.initrd = { generator: 'mkinitcpio', compression: 'zstd' };
     expect(codes((await plan(ir, ['disk'])).diagnostics)).toContain('IMGC7612');
+  });
+
+  it('plans the vm initrd profile only when the IR names it, saying what it holds and what it will not boot', async () => {
+    const ir = baseIr();
+    ir.system.initrd = { profile: 'vm', drivers: ['virtio_net'] };
+    const r = await plan(ir, ['disk']);
+    const step = r.plan!.steps.find((s) => s.type === 'make-initrd')!;
+    expect(step.title).toBe('initrd (initramfs-tools, gzip, profile vm: 12 guest drivers only)');
+    expect(step.options).toMatchObject({ profile: 'vm', drivers: ['virtio_net'] });
+    expect((step.options as StepOptions<'make-initrd'>).vmDrivers).toEqual(
+      expect.arrayContaining(['virtio_blk', 'virtio_scsi', 'virtio_pci', 'sd_mod', 'nvme', 'ahci', 'ext4']),
+    );
+    const note = r.diagnostics.find((d) => d.code === 'IMGC7800')!;
+    expect(note.message).toMatch(
+      /will not boot a machine whose disk or root filesystem needs another driver/,
+    );
+    expect(note.pointer).toBe('/system/initrd/profile');
+    ir.system.initrd = { drivers: ['virtio_net'] };
+    const plain = (await plan(ir, ['disk'])).plan!.steps.find((s) => s.type === 'make-initrd')!;
+    expect(plain.options).not.toHaveProperty('profile');
+    expect(codes((await plan(ir, ['disk'])).diagnostics)).not.toContain('IMGC7800');
   });
 
   it('reports outputs that cannot be built with a code and the output pointer', async () => {

@@ -159,6 +159,28 @@ describe('planBuild', () => {
     expect(pkgs).not.toContain('initramfs-tools');
   });
 
+  it('lets outputs that read the tree run side by side; the directory, which may move it, waits for them', async () => {
+    const { plan } = await planBuild(
+      request(baseIr(), {
+        outputs: ['disk', 'iso', 'pxe', 'uki', 'directory'],
+        options: { 'pxe-url': 'http://x/' },
+      }),
+    );
+    const finalize = step(plan!.steps, 'finalize');
+    const readers = plan!.steps.filter((s) =>
+      ['assemble-disk', 'assemble-iso', 'assemble-pxe', 'assemble-uki'].includes(s.type),
+    );
+    expect(types(readers)).toEqual(['assemble-disk', 'assemble-iso', 'assemble-pxe', 'assemble-uki']);
+    for (const r of readers) expect([r.inputs, r.after]).toEqual([[finalize.id], undefined]);
+    const directory = step(plan!.steps, 'output-directory');
+    expect(directory.inputs).toEqual([finalize.id]);
+    expect(directory.after).toEqual(readers.map((r) => r.id));
+    // `after` is hashed with the rest: the same directory step without it has another id
+    const alone = (await planBuild(request(baseIr(), { outputs: ['directory'] }))).plan!;
+    expect(step(alone.steps, 'output-directory').after).toBeUndefined();
+    expect(step(alone.steps, 'output-directory').id).not.toBe(directory.id);
+  });
+
   it('adds the packages the system fields need', async () => {
     const ir = baseIr();
     ir.system.locale = 'de_DE.UTF-8';

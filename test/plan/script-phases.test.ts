@@ -177,6 +177,11 @@ describe('pre-disk and disk scripts', () => {
       expect([b!.options.name, b!.inputs]).toEqual(['edit_boot_install.sh', [a!.id]]);
     }
     expect(following(raw!)[0]!.id).not.toBe(following(qcow!)[0]!.id);
+    // the scripts change the tree: the pre-disk script waits for the tar, which reads it
+    // unchanged; the second disk (and its scripts) waits for the first disk's last script
+    expect(pre.after).toEqual([ofType(plan!.steps, 'output-tar')[0]!.id]);
+    expect(raw!.after).toBeUndefined();
+    expect(qcow!.after).toEqual([following(raw!)[1]!.id]);
     expect(codes(diagnostics)).toEqual([
       'info IMGC7302 /scripts/0',
       'info IMGC7302 /scripts/1',

@@ -10,6 +10,7 @@ import type { Diagnostic } from '../../diagnostics/types.js';
 import { removeInTree, writeFileInTree } from '../../exec/tree-path.js';
 import { appendAll } from '../../input/append.js';
 import type { ImageIR, Repository } from '../../ir/schema.js';
+import { installedKernels, withInitrdCache } from '../../outputs/initrd/cache.js';
 import type { PlanStep, StepDraft, StepOptions } from '../../plan/steps.js';
 import type { PlanInput, StepContext } from '../contract.js';
 import { withInitrdDeferred } from './initramfs.js';
@@ -101,7 +102,7 @@ export function removeDraft(packages: string[], origin: string[]): StepDraft {
  * later packages (udev, systemd) touch it: two ~30 s runs of mkinitramfs in one bootstrap.
  * While packages are installed, update-initramfs is diverted to a no-op; once they are all
  * in, the initramfs of every installed kernel is made once, in the bootstrap step (so the
- * tree cache keeps it).
+ * tree cache keeps it), or taken from the initrd cache when nothing that determines it changed.
  */
 export const MERGED_USR_HOOK = '/usr/share/mmdebstrap/hooks/maybe-merged-usr';
 
@@ -109,8 +110,23 @@ const initramfsOnce = [
   '--essential-hook=chroot "$1" dpkg-divert --quiet --local --rename --divert /usr/sbin/update-initramfs.imgc-deferred --add /usr/sbin/update-initramfs',
   `--essential-hook=printf '#!/bin/sh\\n# imgc: deferred until every package is installed\\nexit 0\\n' > "$1"/usr/sbin/update-initramfs && chmod 755 "$1"/usr/sbin/update-initramfs`,
   '--customize-hook=rm -f "$1"/usr/sbin/update-initramfs && chroot "$1" dpkg-divert --quiet --local --rename --remove /usr/sbin/update-initramfs',
-  '--customize-hook=if [ -x "$1"/usr/sbin/update-initramfs ] && [ -n "$(ls -A "$1"/lib/modules 2>/dev/null)" ]; then chroot "$1" update-initramfs -c -k all; fi',
 ];
+
+/** The deferred initrd of every installed kernel, made (or reused) once all packages are in. */
+async function makeDeferredInitrd(context: StepContext): Promise<void> {
+  if (!existsSync(join(context.tree, 'usr/sbin/update-initramfs'))) return;
+  if (!(await installedKernels(context.tree)).length) return;
+  await withInitrdCache(context, {
+    generator: 'initramfs-tools',
+    settings: { step: 'bootstrap' },
+    generate: async () => {
+      context.progress.note('update-initramfs');
+      await context.runner.chroot(context.tree, ['update-initramfs', '-c', '-k', 'all'], {
+        onLine: (l) => context.progress.log(l),
+      });
+    },
+  });
+}
 
 /** Counts dpkg's "Setting up" lines and apt's announced total. */
 function packageCounter(context: StepContext) {
@@ -195,6 +211,7 @@ export async function runBootstrap(step: PlanStep<'bootstrap'>, context: StepCon
     privateMounts: true,
     env: { IMGC_PACKAGE_CACHE: context.packageCache, IMGC_APT_LISTS: listsCache },
   });
+  await makeDeferredInitrd(context);
   if (filters.length) {
     const removed = await pruneFilteredPaths(context.tree, filters);
     context.progress.log(`removed ${removed} paths that the dpkg path filters exclude`);

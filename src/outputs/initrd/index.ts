@@ -5,14 +5,30 @@ import { outputCodes } from '../../diagnostics/codes/outputs.js';
 import { existingInTree, writeFileInTree } from '../../exec/tree-path.js';
 import type { PlanStep, StepOptions } from '../../plan/steps.js';
 import { outputError } from '../shared/errors.js';
+import { installedKernels, withInitrdCache } from './cache.js';
 
 type Options = StepOptions<'make-initrd'>;
 
-/** initramfs.conf with COMPRESS= set (replaced where it stands, else appended). */
-export function initramfsConf(text: string, compression: Options['compression']): string {
-  const line = `COMPRESS=${compression}`;
-  if (/^COMPRESS=.*$/m.test(text)) return text.replace(/^COMPRESS=.*$/m, line);
+function withSetting(text: string, name: string, value: string): string {
+  const line = `${name}=${value}`;
+  const pattern = new RegExp(`^${name}=.*$`, 'm');
+  if (pattern.test(text)) return text.replace(pattern, line);
   return `${text.replace(/\n?$/, '\n')}${line}\n`;
+}
+
+/** initramfs.conf with COMPRESS= set, and MODULES=list for the vm profile (replaced where they stand, else appended). */
+export function initramfsConf(
+  text: string,
+  compression: Options['compression'],
+  profile?: Options['profile'],
+): string {
+  const compressed = withSetting(text, 'COMPRESS', compression);
+  return profile === 'vm' ? withSetting(compressed, 'MODULES', 'list') : compressed;
+}
+
+/** The kernel modules the step adds: the profile's, then the definition's. */
+export function driversOf(o: Options): string[] {
+  return [...new Set([...(o.profile === 'vm' ? (o.vmDrivers ?? []) : []), ...o.drivers])];
 }
 
 export function dracutConf(o: Options): string {
@@ -20,7 +36,9 @@ export function dracutConf(o: Options): string {
   const lines = ['# written by imgc', `compress="${o.compression}"`, 'reproducible="yes"', 'hostonly="no"'];
   if (o.modules.length) lines.push(`add_dracutmodules+="${list(o.modules)}"`);
   if (o.omitModules.length) lines.push(`omit_dracutmodules+="${list(o.omitModules)}"`);
-  if (o.drivers.length) lines.push(`add_drivers+="${list(o.drivers)}"`);
+  // dracut's drivers= is the exclusive list, as MODULES=list is for initramfs-tools
+  if (o.profile === 'vm') lines.push(`drivers+="${list(driversOf(o))}"`);
+  else if (o.drivers.length) lines.push(`add_drivers+="${list(o.drivers)}"`);
   return `${lines.join('\n')}\n`;
 }
 
@@ -47,16 +65,28 @@ export async function makeInitrd(step: PlanStep<'make-initrd'>, context: StepCon
   if (o.generator === 'initramfs-tools') {
     const conf = 'etc/initramfs-tools/initramfs.conf';
     const text = await readFile(await existingInTree(tree, conf), 'utf8').catch(() => '');
-    await writeFileInTree(tree, conf, initramfsConf(text, o.compression));
-    if (o.drivers.length) {
+    await writeFileInTree(tree, conf, initramfsConf(text, o.compression, o.profile));
+    const drivers = driversOf(o);
+    if (drivers.length) {
       const modules = 'etc/initramfs-tools/modules';
       const old = await readFile(await existingInTree(tree, modules), 'utf8').catch(() => '');
       const have = new Set(old.split('\n').map((l) => l.trim()));
-      const add = o.drivers.filter((d) => !have.has(d));
+      const add = drivers.filter((d) => !have.has(d));
       if (add.length) await writeFileInTree(tree, modules, `${old.replace(/\n?$/, '\n')}${add.join('\n')}\n`);
     }
-    context.progress.note('update-initramfs');
-    await run(['update-initramfs', '-u', '-k', 'all']);
+    // the files just written are hashed into the cache key, with the rest of the configuration
+    await withInitrdCache(context, {
+      generator: 'initramfs-tools',
+      settings: { step: 'make-initrd' },
+      ...(o.sourceDateEpoch !== undefined ? { sourceDateEpoch: o.sourceDateEpoch } : {}),
+      generate: async () => {
+        context.progress.note('update-initramfs');
+        for (const kernel of await installedKernels(tree)) {
+          const made = await existingInTree(tree, `boot/initrd.img-${kernel}`).then(existsSync, () => false);
+          await run(['update-initramfs', made ? '-u' : '-c', '-k', kernel]);
+        }
+      },
+    });
   } else {
     await writeFileInTree(tree, 'etc/dracut.conf.d/50-imgc.conf', dracutConf(o));
     context.progress.note('dracut');

@@ -12,9 +12,8 @@ import { join } from 'node:path';
 import { outputCodes } from '../../diagnostics/codes/outputs.js';
 import { outputError } from '../shared/errors.js';
 import { fatTimeEnv } from '../shared/fat-time.js';
-import { makeFsImage } from '../shared/image-fs.js';
 import { newestKernel } from '../shared/kernel.js';
-import { LIVE_EXCLUDES, liveCmdline } from '../shared/live.js';
+import { liveCmdline, liveRootImage, type SharedFile } from '../shared/live.js';
 import { runTool } from '../shared/run.js';
 import { makeGrubEfiImage } from './grub-efi.js';
 
@@ -31,6 +30,8 @@ export interface IsoRequest {
   epoch?: number;
   signal?: AbortSignal;
   onProgress?: (m: string) => void;
+  /** the squashfs is made once for every live output of the build */
+  shared?: SharedFile;
 }
 
 const ISOLINUX = {
@@ -97,15 +98,16 @@ export async function assembleIso(r: IsoRequest): Promise<{ kernelVersion: strin
   const cmdline = liveCmdline(r.cmdline).join(' ');
 
   progress('squashfs of the tree');
-  await makeFsImage({
-    source: r.tree,
-    output: join(stage, 'live/filesystem.squashfs'),
-    filesystem: 'squashfs',
-    exclude: LIVE_EXCLUDES,
-    ...(r.epoch !== undefined ? { epoch: r.epoch } : {}),
-    ...(r.signal ? { signal: r.signal } : {}),
-    outputName: 'iso',
-  });
+  await liveRootImage(
+    {
+      source: r.tree,
+      output: join(stage, 'live/filesystem.squashfs'),
+      ...(r.epoch !== undefined ? { epoch: r.epoch } : {}),
+      ...(r.signal ? { signal: r.signal } : {}),
+      outputName: 'iso',
+    },
+    r.shared,
+  );
 
   progress('GRUB for UEFI');
   const grubEfi = join(r.workDir, 'BOOTX64.EFI');

@@ -9,9 +9,8 @@ import { join } from 'node:path';
 import { outputCodes } from '../../diagnostics/codes/outputs.js';
 import { clampTimes } from '../../exec/clamp-times.js';
 import { outputError } from '../shared/errors.js';
-import { makeFsImage } from '../shared/image-fs.js';
 import { newestKernel } from '../shared/kernel.js';
-import { LIVE_EXCLUDES, liveCmdline } from '../shared/live.js';
+import { liveCmdline, liveRootImage, type SharedFile } from '../shared/live.js';
 
 export interface PxeRequest {
   tree: string;
@@ -23,6 +22,8 @@ export interface PxeRequest {
   epoch?: number;
   signal?: AbortSignal;
   onProgress?: (m: string) => void;
+  /** the squashfs is made once for every live output of the build */
+  shared?: SharedFile;
 }
 
 export const PXE_FILES = {
@@ -61,15 +62,16 @@ export async function assemblePxe(r: PxeRequest): Promise<{ kernelVersion: strin
   await writeFile(join(r.output, PXE_FILES.cmdline), `${cmdline.join(' ')}\n`);
   await writeFile(join(r.output, PXE_FILES.ipxe), ipxeScript(cmdline, r.baseUrl));
   r.onProgress?.('squashfs of the tree');
-  await makeFsImage({
-    source: r.tree,
-    output: join(r.output, PXE_FILES.root),
-    filesystem: 'squashfs',
-    exclude: LIVE_EXCLUDES,
-    ...(r.epoch !== undefined ? { epoch: r.epoch } : {}),
-    ...(r.signal ? { signal: r.signal } : {}),
-    outputName: 'pxe',
-  });
+  await liveRootImage(
+    {
+      source: r.tree,
+      output: join(r.output, PXE_FILES.root),
+      ...(r.epoch !== undefined ? { epoch: r.epoch } : {}),
+      ...(r.signal ? { signal: r.signal } : {}),
+      outputName: 'pxe',
+    },
+    r.shared,
+  );
   // the bundle is served as a folder of files: they get the epoch, not the time of the copy
   if (r.epoch !== undefined) await clampTimes(r.output, r.epoch);
   return { kernelVersion: kernel.version };

@@ -13,6 +13,11 @@ export interface FsImageRequest {
   outputName: string;
 }
 
+/** What makes two images of a request alike: everything but where it is written and for whom. */
+export function fsImageKey(r: FsImageRequest): string {
+  return JSON.stringify(['fs-image', r.source, r.filesystem, r.exclude ?? [], r.epoch ?? null]);
+}
+
 /** zstd level 3: level 15 (the default) is 20 times slower on two cores for a few percent. */
 export async function makeFsImage(r: FsImageRequest): Promise<void> {
   const opts = { output: r.outputName, ...(r.signal ? { signal: r.signal } : {}) };

@@ -7,7 +7,7 @@
 import { escapeToken } from '../../../ir/pointer.js';
 import type { PositionTable } from '../../../ir/positions.js';
 import type { Partition, Storage } from '../../../ir/schema.js';
-import { isRecord } from './yaml.js';
+import { isRecord, textOf } from './yaml.js';
 
 const UNITS: [string, number][] = [
   ['TiB', 1024 ** 4],
@@ -28,7 +28,7 @@ const UNITS: [string, number][] = [
 
 /** dib's absolute size units (KiB.. binary, K/KB.. decimal, none = bytes); undefined for `%` and the unreadable. */
 export function dibBytes(spec: unknown): number | undefined {
-  const m = /^([\d.]*) ?([A-Za-z]*)$/.exec(String(spec).trim());
+  const m = /^([\d.]*) ?([A-Za-z]*)$/.exec(textOf(spec).trim());
   if (!m) return undefined;
   const factor = UNITS.find(([u]) => u === m[2])?.[1];
   if (factor === undefined) return undefined;
@@ -130,7 +130,7 @@ export function lowerBlockDevice(
           storage.size = { min: size };
           if (at[`${ptr}/size`]) positions[`${storagePtr}/size`] = at[`${ptr}/size`]!;
         } else if (cfg.size !== undefined)
-          notCarried.push({ ptr: `${ptr}/size`, what: `image size "${String(cfg.size)}"` });
+          notCarried.push({ ptr: `${ptr}/size`, what: `image size "${textOf(cfg.size)}"` });
       } else if (plugin === 'partitioning') {
         if (cfg.label === 'gpt' || cfg.label === 'mbr')
           storage.partitionTable = cfg.label === 'gpt' ? 'gpt' : 'dos';
@@ -142,17 +142,20 @@ export function lowerBlockDevice(
           const pptr = `${ptr}/partitions/${j}`;
           const part: Partition = {};
           if (typeof p.name === 'string') part.name = p.name;
-          const size = String(p.size ?? '');
+          const size = textOf(p.size ?? '');
           if (size === '100%') part.grow = true;
           else if (dibBytes(size) !== undefined) part.size = { min: dibBytes(size)! };
           else if (size) notCarried.push({ ptr: `${pptr}/size`, what: `partition size "${size}"` });
-          const type = p.type === undefined ? undefined : String(p.type);
+          const type = p.type === undefined ? undefined : textOf(p.type);
           const role = type ? (roleOfType(type) ?? roleOfType(type.toUpperCase())) : undefined;
           if (role) part.role = role;
           else if (type && type !== '8300' && type !== '0x83')
             notCarried.push({ ptr: `${pptr}/type`, what: `partition type "${type}"` });
           if (Array.isArray(p.flags) && p.flags.length)
-            notCarried.push({ ptr: `${pptr}/flags`, what: `partition flags ${p.flags.join(',')}` });
+            notCarried.push({
+              ptr: `${pptr}/flags`,
+              what: `partition flags ${p.flags.map(textOf).join(',')}`,
+            });
           if (isRecord(p.mkfs)) applyFs(part, fsOf(p.mkfs), false, `${pptr}/mkfs`, notCarried);
           if (part.mountpoint === '/' && !part.role) part.role = 'root';
           if (part.mountpoint === '/boot/efi' && !part.role) part.role = 'esp';
@@ -165,8 +168,8 @@ export function lowerBlockDevice(
         const pvs = Array.isArray(cfg.pvs) ? cfg.pvs.filter(isRecord) : [];
         vgs.forEach((vg) => {
           if (!isRecord(vg) || typeof vg.name !== 'string') return;
-          const bases = (Array.isArray(vg.base) ? vg.base : [vg.base]).map(String);
-          const members = pvs.filter((pv) => bases.includes(String(pv.name))).map((pv) => String(pv.base));
+          const bases = (Array.isArray(vg.base) ? vg.base : [vg.base]).map(textOf);
+          const members = pvs.filter((pv) => bases.includes(textOf(pv.name))).map((pv) => textOf(pv.base));
           for (const m of members) {
             const part = storage.partitions.find((p) => p.name === m);
             if (part) {
@@ -183,11 +186,11 @@ export function lowerBlockDevice(
             ...(members.length ? { physicalVolumes: members } : {}),
             logicalVolumes: lvs.map((lv) => {
               const l = lv as Record<string, unknown>;
-              const out: Storage['volumeGroups'][number]['logicalVolumes'][number] = { name: String(l.name) };
+              const out: Storage['volumeGroups'][number]['logicalVolumes'][number] = { name: textOf(l.name) };
               const bytes = l.size === undefined ? undefined : dibBytes(l.size);
               if (bytes !== undefined) out.size = { min: bytes };
               else if (l.size !== undefined)
-                notCarried.push({ ptr: `${ptr}/lvs`, what: `logical volume size "${String(l.size)}"` });
+                notCarried.push({ ptr: `${ptr}/lvs`, what: `logical volume size "${textOf(l.size)}"` });
               byName.set(out.name, { target: out, isVolume: true });
               return out;
             }),
@@ -203,7 +206,7 @@ export function lowerBlockDevice(
         else
           notCarried.push({
             ptr,
-            what: `mkfs on "${String(cfg.base)}", which is no partition or logical volume of this config`,
+            what: `mkfs on "${textOf(cfg.base)}", which is no partition or logical volume of this config`,
           });
       } else notCarried.push({ ptr, what: `block-device plugin ${plugin}` });
     }

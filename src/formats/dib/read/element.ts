@@ -9,7 +9,7 @@ import type { PositionTable, SourcePosition } from '../../../ir/positions.js';
 import { dibCodes } from '../codes.js';
 import { NOT_CONTENT, PHASES, READ_ENTRIES } from '../vocabulary.js';
 import { type EnvironmentFile, readEnvironmentFile } from './environment.js';
-import { isRecord, parseDibYaml } from './yaml.js';
+import { isRecord, isScalar, parseDibYaml } from './yaml.js';
 
 export interface PackageSpec {
   name: string;
@@ -127,6 +127,25 @@ function readPackageInstalls(file: string, diagnostics: Diagnostic[]): PackageSp
             {
               what: `package-installs entry "${name}" key "${unknownKey}"`,
               expected: [...SPEC_KEYS].join(', '),
+            },
+            at,
+          ),
+        );
+        continue;
+      }
+      const notScalar = [
+        ...Object.entries(spec),
+        ...[spec.when].flat().map((w) => ['when', w] as const),
+      ].find(
+        ([k, v]) => v !== null && v !== undefined && !isScalar(v) && !(k === 'when' && Array.isArray(v)),
+      );
+      if (notScalar) {
+        diagnostics.push(
+          diag(
+            dibCodes.badShape,
+            {
+              what: `package-installs entry "${name}" key "${notScalar[0]}"`,
+              expected: 'a string, number or boolean',
             },
             at,
           ),

@@ -17,7 +17,7 @@ import { ELEMENT_MARKERS, PHASES } from '../vocabulary.js';
 import type { Known } from './environment.js';
 import { type ImageEntry, type ImageList, positionIn, readImageList } from './image-list.js';
 import { type ListInput, lowerElementList } from './lower.js';
-import { isRecord } from './yaml.js';
+import { isRecord, isScalar } from './yaml.js';
 
 const PHASE_DIRS = new Set([...PHASES.map((p) => p.dir), 'environment.d']);
 /** Other formats' folders hold these; such a folder is theirs. */
@@ -142,16 +142,25 @@ function readImage(
     return { positions: {}, files: [file], diagnostics };
   }
   const given = new Map<string, Known>();
+  const scalar = (v: unknown, what: string, where: SourcePosition): v is string | number | boolean => {
+    if (isScalar(v)) return true;
+    diagnostics.push(diag(dibCodes.badShape, { what, expected: 'a string, number or boolean' }, where));
+    return false;
+  };
   if (isRecord(f.environment))
     for (const [k, v] of Object.entries(f.environment))
-      if (v !== null && v !== undefined)
+      if (v !== null && v !== undefined && scalar(v, `environment ${k}`, at('environment', k)))
         given.set(k, { value: String(v), at: at('environment', k), from: 'image' });
   if (f.release !== undefined && f.release !== null && !given.has('DIB_RELEASE'))
-    given.set('DIB_RELEASE', { value: String(f.release), at: at('release'), from: 'image' });
+    if (scalar(f.release, 'release', at('release')))
+      given.set('DIB_RELEASE', { value: String(f.release), at: at('release'), from: 'image' });
   if (typeof f.arch === 'string' && !given.has('ARCH'))
     given.set('ARCH', { value: f.arch, at: at('arch'), from: 'image' });
   const extraPackages = (Array.isArray(f.packages) ? f.packages : [])
-    .map((p, i) => ({ name: String(p), at: at('packages', i) }))
+    .map((p, i) => ({
+      name: scalar(p, `packages entry ${i + 1}`, at('packages', i)) ? String(p) : '',
+      at: at('packages', i),
+    }))
     .filter((p) => p.name.trim());
   const search = searchPathOf(options, []);
   diagnostics.push(

@@ -11,3 +11,12 @@ export {
 export function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
+
+export function isScalar(v: unknown): v is string | number | boolean {
+  return typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean';
+}
+
+/** Any YAML value as text for a message; String() throws on the prototype-less maps the reader makes. */
+export function textOf(v: unknown): string {
+  return isScalar(v) || v === null || v === undefined ? String(v) : JSON.stringify(v);
+}

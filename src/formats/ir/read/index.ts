@@ -42,9 +42,12 @@ export function detectIr(c: DetectCandidate): number {
  * cut off anywhere.
  */
 function jsonHasIrVersion(head: string): boolean {
+  const text = head.replace(/^\uFEFF/, '');
+  // without escapes, a property is named in the text as it is: most JSON heads (blueprints,
+  // Packer templates) name neither and need no parse
+  if (!text.includes('\\') && !text.includes('irVersion') && !text.includes('format')) return false;
   let found = false;
   const topLevel = new Set<string>();
-  const text = head.replace(/^\uFEFF/, '');
   // jsonc-parser's visitor recurses: look only at the part above the nesting limit
   visit(text.slice(0, findTooDeep(text, 'json')?.offset), {
     onObjectProperty(property, _offset, _length, _line, _column, path) {

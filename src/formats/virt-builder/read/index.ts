@@ -12,26 +12,46 @@ type Kind = 'index' | 'commands' | 'preseed';
 
 const INDEX_NAME = /(^index(\.asc)?$|\.index(-fragment)?$)/;
 
-function meaningful(head: string): string[] {
-  return head
-    .split(/\r?\n/)
-    .map((l) => l.trim())
-    .filter((l) => l && !l.startsWith('#'));
+/**
+ * The lines of `head` that are neither blank nor comments, trimmed, read only as far as asked:
+ * every definition of a batch is detected, and most are told apart by their first line.
+ */
+function* meaningful(head: string): Generator<string> {
+  for (let start = 0; start <= head.length; ) {
+    const newline = head.indexOf('\n', start);
+    const end = newline < 0 ? head.length : newline;
+    // a \r before the \n is trimmed with the other white space
+    const line = head.slice(start, end).trim();
+    if (line && !line.startsWith('#')) yield line;
+    start = end + 1;
+  }
+}
+
+function everyLine(head: string, test: (line: string) => boolean): boolean {
+  for (const line of meaningful(head)) if (!test(line)) return false;
+  return true;
+}
+
+function someLine(head: string, test: (line: string) => boolean): boolean {
+  return !everyLine(head, (line) => !test(line));
 }
 
 function kindOf(name: string, head: string): { kind: Kind; confidence: number } | undefined {
   if (INDEX_NAME.test(name)) return { kind: 'index', confidence: 0.9 };
   if (/\.preseed$|^preseed\.cfg$/.test(name)) return { kind: 'preseed', confidence: 0.9 };
   if (/\.virt-customize$/.test(name)) return { kind: 'commands', confidence: 0.9 };
-  const lines = meaningful(head);
-  if (lines.length === 0) return undefined;
-  if (lines[0] === '-----BEGIN PGP SIGNED MESSAGE-----' && /^\[[^\]]+\]$/m.test(head) && /^file=/m.test(head))
+  const first = meaningful(head).next().value;
+  if (first === undefined) return undefined;
+  if (first === '-----BEGIN PGP SIGNED MESSAGE-----' && /^\[[^\]]+\]$/m.test(head) && /^file=/m.test(head))
     return { kind: 'index', confidence: 0.7 };
-  if (/^\[[^\]]+\]$/.test(lines[0]!) && /^(osinfo|file|format|expand)=/m.test(head))
+  if (/^\[[^\]]+\]$/.test(first) && /^(osinfo|file|format|expand)=/m.test(head))
     return { kind: 'index', confidence: 0.6 };
-  if (lines.every((l) => /^d-i\s|^\S+\s+\S+\/\S+\s+\S+/.test(l)) && lines.some((l) => l.startsWith('d-i ')))
+  if (
+    everyLine(head, (l) => /^d-i\s|^\S+\s+\S+\/\S+\s+\S+/.test(l)) &&
+    someLine(head, (l) => l.startsWith('d-i '))
+  )
     return { kind: 'preseed', confidence: 0.6 };
-  if (lines.every((l) => COMMANDS.has(l.split(/\s/)[0]!))) return { kind: 'commands', confidence: 0.5 };
+  if (everyLine(head, (l) => COMMANDS.has(l.split(/\s/)[0]!))) return { kind: 'commands', confidence: 0.5 };
   return undefined;
 }
 

@@ -200,3 +200,28 @@ describe('dib reader: an image list', () => {
     expect(t.diagnostics.map((d) => [d.code, d.message])).toEqual([['IMGC1005', 'imgc cannot write dib']]);
   });
 });
+
+describe('dib reader: maps where dib wants a scalar', () => {
+  it('are positioned IMGC3801 errors, not "cannot read" (String() throws on the reader\'s prototype-less maps)', async () => {
+    const dir = variant({
+      'web/package-installs.yaml': 'nginx:\n  phase: {a: b}\n',
+      'disk-layout/block-device-default.yaml':
+        '- local_loop:\n    name: image0\n    size: {a: b}\n- partitioning:\n    base: image0\n    partitions:\n      - name: root\n        size: [1]\n        flags: [{x: y}]\n',
+    });
+    const list = join(dir, 'image.yaml');
+    writeFileSync(
+      list,
+      '- imagename: x\n  elements: [web]\n  packages: [vim, {a: b}]\n  environment:\n    DIB_RELEASE: noble\n    T: {a: b}\n',
+    );
+    const r = await read(list, { elementsPath: dir });
+    expect(codes(r)).not.toContain('IMGC1001');
+    const shapes = r.diagnostics.filter((d) => d.code === 'IMGC3801');
+    expect(shapes.map((d) => [d.file?.split('/').pop(), d.line])).toEqual(
+      expect.arrayContaining([
+        ['package-installs.yaml', 1],
+        ['image.yaml', 3],
+        ['image.yaml', 6],
+      ]),
+    );
+  });
+});

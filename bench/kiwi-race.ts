@@ -77,7 +77,7 @@ function imgcJson(args: string[]): string {
 
 /** The peers' definition with one xz tar as its output and the release suite as its only repository. */
 function prepare(): { def: string; kiwiDescription: string } {
-  const ir = (JSON.parse(imgcJson(['inspect', sample, '--json'])) as { ir: ImageIR }).ir;
+  const ir = (JSON.parse(imgcJson(['inspect', sample, '--json', '--show-secrets'])) as { ir: ImageIR }).ir;
   const defDir = join(work, 'definition');
   mkdirSync(defDir, { recursive: true });
   const def = writePeerDefinition(ir, defDir);

@@ -83,6 +83,7 @@ const facts: Record<'imgc' | 'kiwi' | 'mkosi', Facts | undefined> = {
 };
 const runs: Record<string, Run> = {};
 let expected: Expected[] = [];
+let sampleHash: string | undefined;
 
 async function translate(def: string, to: string, extra: string[], out: string) {
   const r = await imgc(['translate', def, '--from', 'ir', '--to', to, '-o', out, ...extra], 120_000);
@@ -112,8 +113,9 @@ describe.skipIf(!gate.ok)(`build equivalence with kiwi-ng 9 and mkosi 14 ${gate.
     expected = expectedDifferences(readFileSync(DOC, 'utf8'));
     mkdirSync('/var/tmp/imgc-tests', { recursive: true });
     scratch = mkdtempSync('/var/tmp/imgc-tests/equivalence-');
-    const inspected = await imgc(['inspect', sampleDefinition, '--json'], 120_000);
+    const inspected = await imgc(['inspect', sampleDefinition, '--json', '--show-secrets'], 120_000);
     const ir = (JSON.parse(inspected.stdout) as { ir: ImageIR }).ir;
+    sampleHash = ir.accounts.users.find((u) => u.name === 'imgc')?.password?.hash;
     const def = writePeerDefinition(ir, scratch);
 
     await translate(def, 'kiwi', ['--kiwi-schema', '7.5', '--output', 'tar'], join(scratch, 'kiwi'));
@@ -224,6 +226,7 @@ describe.skipIf(!gate.ok)(`build equivalence with kiwi-ng 9 and mkosi 14 ${gate.
 
   // guards the comparison itself: a tree read wrongly (empty facts) must not pass as equal
   it('each tree holds what the definition names: its packages, user, hostname and unit file', () => {
+    expect(sampleHash).toMatch(/^\$\d\$/);
     for (const tool of ['imgc', 'kiwi', 'mkosi'] as const) {
       const f = facts[tool];
       if (!f) throw new Error(`${tool} build failed`);
@@ -231,6 +234,8 @@ describe.skipIf(!gate.ok)(`build equivalence with kiwi-ng 9 and mkosi 14 ${gate.
         expect(f.has(`package ${p}`), `${tool}: ${p}`).toBe(true);
       expect(f.get('hostname etc/hostname'), tool).toBe('imgc-sample');
       expect(f.get('group sudo members'), tool).toBe('imgc');
+      // the sample's own hash (inspect --show-secrets): a redacted IR would set "<redacted>" everywhere alike
+      expect(f.get('user imgc password'), tool).toBe(sampleHash);
       expect(f.get(`file ${markerUnitPath.slice(1)}`), tool).toBe(`0644 ${JSON.stringify(markerUnit)}`);
     }
     const wants = `unit ${markerWantsPath.slice(1)}`;

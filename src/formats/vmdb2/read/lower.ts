@@ -87,6 +87,14 @@ const EXPECTED: Record<KeyKind, string> = {
 function checkKeys(step: ParsedStep, ctx: Ctx): boolean {
   const spec = STEPS[step.name]!;
   let ok = true;
+  // every plugin reads its step name's value (the suite, the tag, the filesystem type)
+  const own = step.keys.get(step.name)?.value;
+  if (own === undefined || own === null || own === '') {
+    ctx.diagnostics.push(
+      diag(vmdb2Codes.missingKey, { step: step.name, key: `a value for ${step.name}` }, step.at),
+    );
+    ok = false;
+  }
   for (const key of spec.required) {
     if (!step.keys.has(key)) {
       ctx.diagnostics.push(diag(vmdb2Codes.missingKey, { step: step.name, key }, step.at));

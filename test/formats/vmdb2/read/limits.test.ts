@@ -66,13 +66,43 @@ describe('vmdb2 numbers no IR field can hold (fuzz seed 9202)', () => {
 });
 
 describe('vmdb2 file steps without a path (fuzz seed 9302)', () => {
-  it('`- create-dir:` with no value is IMGC3608 at the step, not a directory without a path (IMGC1006)', async () => {
+  it('`- create-dir:` with no value is IMGC3604 at the step (vmdb2 has no path to make), not a directory without a path (IMGC1006)', async () => {
     const dir = scratchTree({
       'image.vmdb': 'steps:\n  - create-dir:\n    perm: 493\n  - create-dir: /srv/ok\n',
     });
     const r = await loadDefinition(new FormatRegistry(), join(dir, 'image.vmdb'), { from: 'vmdb2' });
     expect(r.diagnostics.map((d) => d.code)).not.toContain('IMGC1006');
-    expect(r.ir?.directories).toEqual([{ path: '/srv/ok' }]);
-    expect(r.diagnostics.find((d) => d.code === 'IMGC3608')).toMatchObject({ line: 2 });
+    expect(r.diagnostics.find((d) => d.code === 'IMGC3604')).toMatchObject({ line: 2, severity: 'error' });
+  });
+});
+
+describe('vmdb2 steps without their value', () => {
+  it('`debootstrap:` with only a comment is IMGC3604 at the step, not an invalid IR (fuzz seed 9401, input 207644); `mkfs:` alike, not a root without a filesystem', async () => {
+    const text = [
+      'steps:',
+      '  - mkimg: "{{ output }}"',
+      '    size: 4G',
+      '  - mklabel: gpt',
+      '    device: "{{ output }}"',
+      '  - mkpart: primary',
+      '    device: "{{ output }}"',
+      '    start: 0%',
+      '    end: 100%',
+      '    tag: root',
+      '  - mkfs: # ext4',
+      '    partition: root',
+      '  - debootstrap: #trixie',
+      '    mirror: http://deb.debian.org/debian',
+      '    target: root',
+      '',
+    ].join('\n');
+    const dir = scratchTree({ 'image.vmdb': text });
+    const r = await loadDefinition(new FormatRegistry(), join(dir, 'image.vmdb'), { from: 'vmdb2' });
+    const missing = r.diagnostics.filter((d) => d.code === 'IMGC3604');
+    expect(missing.map((d) => [d.line, d.message])).toEqual([
+      [11, 'mkfs needs "a value for mkfs"'],
+      [13, 'debootstrap needs "a value for debootstrap"'],
+    ]);
+    expect(r.diagnostics.map((d) => d.code)).not.toContain('IMGC1006');
   });
 });

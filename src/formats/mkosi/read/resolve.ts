@@ -20,6 +20,7 @@ import { diag } from '../../../diagnostics/define.js';
 import type { Diagnostic } from '../../../diagnostics/types.js';
 import { checkStats, InputRejected, readInputTextSync } from '../../../input/bounded.js';
 import { lookupTable } from '../../../lib/lookup-table.js';
+import { previewValue } from '../../shared/preview-value.js';
 import { mkosiCodes } from '../codes.js';
 import {
   COMPAT_NAMES,
@@ -246,6 +247,15 @@ class Context {
 
   expand(text: string, file: string, at: Pos): string {
     if (!text.includes('%')) return text;
+    // each specifier is reported once per value, which is quoted short: a value of 70,000 `%g`
+    // made 70,000 warnings each holding the whole value (1.1 GB; fuzz seed 9401, input 280897)
+    const reported = new Set<string>();
+    const once = (n: string) => {
+      if (reported.has(n)) return false;
+      reported.add(n);
+      return true;
+    };
+    const quoted = previewValue(text);
     let out = '';
     for (let i = 0; i < text.length; i++) {
       const c = text[i]!;
@@ -267,15 +277,16 @@ class Context {
       if (setting) {
         const v = this.finalize(setting.name);
         if (v === null || v === undefined) {
-          this.diagnostics.push(
-            diag(
-              mkosiCodes.specifier,
-              {
-                detail: `${setting.name} (specifier %${n} in "${text}") is not set yet; it expands to nothing`,
-              },
-              at,
-            ),
-          );
+          if (once(n))
+            this.diagnostics.push(
+              diag(
+                mkosiCodes.specifier,
+                {
+                  detail: `${setting.name} (specifier %${n} in ${quoted}) is not set yet; it expands to nothing`,
+                },
+                at,
+              ),
+            );
           continue;
         }
         out += String(v);
@@ -298,9 +309,10 @@ class Context {
           out += this.image;
           break;
         default:
-          this.diagnostics.push(
-            diag(mkosiCodes.specifier, { detail: `unknown specifier %${n} in "${text}"; ignored` }, at),
-          );
+          if (once(n))
+            this.diagnostics.push(
+              diag(mkosiCodes.specifier, { detail: `unknown specifier %${n} in ${quoted}; ignored` }, at),
+            );
       }
     }
     return out;

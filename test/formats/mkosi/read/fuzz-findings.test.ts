@@ -17,6 +17,19 @@ describe('mkosi inputs found by the fuzz harness', () => {
   });
 });
 
+describe('specifiers in a huge value (fuzz seed 9401, input 280897: 1.1 GB RSS)', () => {
+  it('an unknown specifier repeated 70,000 times is one warning that quotes the value short', async () => {
+    const dir = scratchTree({
+      'mkosi.conf': `[Distribution]\nDistribution=fedora\nRelease=41\n[Output]\nImageId=${'dev-%ge'.repeat(70_000)}%q\n`,
+    });
+    const r = await loadDefinition(new FormatRegistry(), dir, { from: 'mkosi' });
+    const specifiers = r.diagnostics.filter((d) => d.code === 'IMGC4011');
+    expect(specifiers.map((d) => d.message.match(/%\w/)?.[0])).toEqual(['%g', '%q']);
+    expect(Math.max(...specifiers.map((d) => d.message.length))).toBeLessThan(200);
+    expect(specifiers[0]).toMatchObject({ line: 5 });
+  });
+});
+
 describe('sizes past 2^53 (fuzz: IMGC1006, size must be integer)', () => {
   it('a repart SizeMinBytes with 30 digits is kept as written, not lowered as a float', async () => {
     const dir = scratchTree({

@@ -1,5 +1,5 @@
 /** Shared set-up of the tests that run real builds: root, host tools, a warm package cache. */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { processAlive } from '../../src/exec/lock.js';
@@ -74,4 +74,17 @@ export async function settled(outDir: string, timeoutMs = 60_000): Promise<void>
   while (readdirSync(outDir).some((n) => n.startsWith('.imgc-old-')) && Date.now() < until) {
     await new Promise((r) => setTimeout(r, 200));
   }
+}
+
+/** Why executor tests that run `tools` as root cannot run here (said on stderr), or undefined. */
+export function executorTestsBlocked(tools: string[], what: string): string | undefined {
+  const missing = tools.filter((t) => spawnSync('sh', ['-c', `command -v ${t}`]).status !== 0);
+  const why =
+    process.getuid?.() !== 0
+      ? 'the executor needs root'
+      : missing.length
+        ? `missing host tools ${missing.join(', ')}`
+        : undefined;
+  if (why) console.warn(`SKIPPED: ${what}: ${why}`);
+  return why;
 }

@@ -15,18 +15,11 @@ import { defineStep, StepRuntimes } from '../../src/exec/step-runtime.js';
 import type { ImageIR, OutputType } from '../../src/ir/schema.js';
 import { outputRuntimes } from '../../src/outputs/registry.js';
 import { planBuild } from '../../src/plan/planner.js';
-import { loopsMentioning, mountsMentioning, processesMentioning } from './build-env.js';
+import { executorTestsBlocked, loopsMentioning, mountsMentioning, processesMentioning } from './build-env.js';
 import { miniBackends, miniIr } from './mini-backend.js';
 
 const tools = ['unshare', 'setpriv', 'tar', 'sfdisk', 'mkfs.ext4', 'mkfs.vfat', 'mcopy', 'zstd'];
-const missing = tools.filter((t) => spawnSync('sh', ['-c', `command -v ${t}`]).status !== 0);
-const why =
-  process.getuid?.() !== 0
-    ? 'the executor needs root'
-    : missing.length
-      ? `missing host tools ${missing.join(', ')}`
-      : undefined;
-if (why) console.warn(`SKIPPED: parallel output tests: ${why}`);
+const why = executorTestsBlocked(tools, 'parallel output tests');
 const maybe = why ? it.skip : it;
 
 const base = '/var/tmp/imgc-tests';

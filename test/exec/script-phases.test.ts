@@ -24,6 +24,7 @@ import type { PositionTable } from '../../src/ir/positions.js';
 import type { ImageIR, OutputType } from '../../src/ir/schema.js';
 import { planBuild } from '../../src/plan/planner.js';
 import { makeToolRoot } from '../ir/kiwi-script-env/tool-root.js';
+import { executorTestsBlocked } from './build-env.js';
 import { miniBackends, miniIr } from './mini-backend.js';
 
 const tools = [
@@ -38,14 +39,7 @@ const tools = [
   'debugfs',
   'dd',
 ];
-const missing = tools.filter((t) => spawnSync('sh', ['-c', `command -v ${t}`]).status !== 0);
-const why =
-  process.getuid?.() !== 0
-    ? 'the executor needs root'
-    : missing.length
-      ? `missing host tools ${missing.join(', ')}`
-      : undefined;
-if (why) console.warn(`SKIPPED: script phase executor tests: ${why}`);
+const why = executorTestsBlocked(tools, 'script phase executor tests');
 const maybe = why ? it.skip : it;
 
 const base = '/var/tmp/imgc-tests';

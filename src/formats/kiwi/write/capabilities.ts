@@ -88,6 +88,7 @@ const IMAGE_ONLY = [
   '/boot/secureBoot/enabled',
   '/outputs/0/type',
   '/outputs/0/format',
+  '/outputs/0/compression',
   '/outputs/0/filesystem',
   '/outputs/0/volumeId',
   '/outputs/0/publisher',

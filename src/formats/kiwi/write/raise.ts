@@ -389,6 +389,17 @@ export class Raiser {
     return withAttrs(element('preferences', {}, all), {}, attrs);
   }
 
+  /** KIWI's tbz is an xz-compressed tarball; no other image type takes a compression from the IR. */
+  private outputCompression(compression: string, image: string | undefined) {
+    if (image === 'tbz' && compression === 'xz') return;
+    this.loss(
+      '/outputs/0/compression',
+      image === 'tbz'
+        ? `KIWI's tbz image is always xz-compressed; ${compression} is not written`
+        : `KIWI has no compression setting for image="${image ?? ''}"; ${compression} is not written`,
+    );
+  }
+
   /** The package manager the description names, or the one the writer derives. */
   private packageManagerName(): string | undefined {
     const scopes = [
@@ -431,6 +442,8 @@ export class Raiser {
   private mergeType(kept: XElement, fallbackImage?: string): XElement {
     const ir = this.ir;
     const out: Output | undefined = ir.outputs[0];
+    if (out?.compression !== undefined)
+      this.outputCompression(out.compression, fallbackImage ?? kept.attrs.image ?? imageOfOutput(out));
     const storage: Storage | undefined = ir.storage;
     const boot = ir.boot;
     const isDisk = out?.type === 'disk';

@@ -221,3 +221,23 @@ describe('writeKiwi', () => {
     expect(left).toEqual(right);
   });
 });
+
+describe('output compression', () => {
+  const translateOutput = async (output: ImageIR['outputs'][number]) => {
+    const ir = emptyIr();
+    ir.distribution = { id: 'debian', release: '12' };
+    ir.outputs = [output];
+    const { diagnostics } = await translateIr({ ir, positions: {}, target: kiwiFormat, options: {} });
+    return diagnostics.filter((d) => d.pointer === '/outputs/0/compression').map((d) => d.message);
+  };
+
+  it('is what tbz does when it is xz, and said when KIWI cannot honour it', async () => {
+    expect(await translateOutput({ type: 'tar', compression: 'xz' })).toEqual([]);
+    expect(await translateOutput({ type: 'tar', compression: 'gzip' })).toEqual([
+      "kiwi: /outputs/0/compression: KIWI's tbz image is always xz-compressed; gzip is not written",
+    ]);
+    expect(await translateOutput({ type: 'disk', compression: 'zstd' })).toEqual([
+      'kiwi: /outputs/0/compression: KIWI has no compression setting for image="oem"; zstd is not written',
+    ]);
+  });
+});

@@ -17,8 +17,10 @@ export function canonicalJson(value: unknown): string {
  * example how the Debian bootstrap makes the initramfs), so trees cached by an older imgc are
  * not reused as if they were the same. 2: initramfs made once, dpkg path filters pruned.
  * 3: the Debian bootstrap merges /usr with mmdebstrap's hook (usr-is-merged, not usrmerge).
+ * 4: the Debian bootstrap removes mmdebstrap's 99mmdebstrap apt and dpkg settings (build options
+ * such as force-unsafe-io that the image kept for good).
  */
-export const STEP_REVISION = 3;
+export const STEP_REVISION = 4;
 
 /**
  * A step id: the first 16 hex digits of sha256(revision, type, options, input ids and, when

@@ -158,6 +158,9 @@ describe('imgc build (Debian, real)', () => {
       expect(existsSync(join(root, 'usr/share/doc/systemd/copyright'))).toBe(true);
       expect(readdirSync(join(root, 'usr/share/doc/systemd'))).toEqual(['copyright']);
       expect(read('etc/machine-id')).toBe('');
+      // the bootstrap's options (dpkg force-unsafe-io, no apt translations) are the build's, not the image's
+      expect(existsSync(join(root, 'etc/dpkg/dpkg.cfg.d/99mmdebstrap'))).toBe(false);
+      expect(existsSync(join(root, 'etc/apt/apt.conf.d/99mmdebstrap'))).toBe(false);
       const listing = execFileSync('tar', ['-tf', join(outDir, 'image.tar')], {
         encoding: 'utf8',
         maxBuffer: 1 << 28,

@@ -173,6 +173,10 @@ export async function runBootstrap(step: PlanStep<'bootstrap'>, context: StepCon
     '--setup-hook=mount --bind "$IMGC_APT_LISTS" "$1"/var/lib/apt/lists/',
     // before mmdebstrap's cleanup, which empties both folders
     '--customize-hook=umount "$1"/var/cache/apt/archives/ "$1"/var/lib/apt/lists/',
+    // the options above are the build's, not the image's: mmdebstrap keeps them in these two
+    // files, and a deployed system would run dpkg with force-unsafe-io for good. Later package
+    // steps pass their options on the command line.
+    '--customize-hook=rm -f "$1"/etc/dpkg/dpkg.cfg.d/99mmdebstrap "$1"/etc/apt/apt.conf.d/99mmdebstrap',
   ];
   if (filters.length) {
     await writeFile(join(context.workDir, '50imgc-path-filters'), `${filters.join('\n')}\n`);
@@ -249,7 +253,7 @@ export async function runInstall(step: PlanStep<'install-packages'>, context: St
         network: true,
         onLine: packageCounter(context),
       });
-    await chroot(['apt-get', 'update', '-q']);
+    await chroot(['apt-get', 'update', '-q', '-o', 'Acquire::Languages=none']);
     if (o.exclude.length) await chroot(['apt-mark', 'hold', '--', ...o.exclude]);
     await chroot([
       'apt-get',

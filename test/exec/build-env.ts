@@ -1,7 +1,8 @@
 /** Shared set-up of the tests that run real builds: root, host tools, a warm package cache. */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
+import { afterAll } from 'vitest';
 import { processAlive } from '../../src/exec/lock.js';
 import { ensureHostTools } from '../helpers/host-tools.js';
 
@@ -87,4 +88,19 @@ export function executorTestsBlocked(tools: string[], what: string): string | un
         : undefined;
   if (why) console.warn(`SKIPPED: ${what}: ${why}`);
   return why;
+}
+
+/** A maker of scratch folders under /var/tmp/imgc-tests named `prefix-…`, removed after the file's tests. */
+export function scratchDirs(prefix: string): () => string {
+  const base = '/var/tmp/imgc-tests';
+  mkdirSync(base, { recursive: true });
+  const made: string[] = [];
+  afterAll(() => {
+    for (const d of made) rmSync(d, { recursive: true, force: true });
+  });
+  return () => {
+    const dir = mkdtempSync(join(base, `${prefix}-`));
+    made.push(dir);
+    return dir;
+  };
 }

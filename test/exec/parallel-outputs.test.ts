@@ -3,10 +3,9 @@
  * with real processes on a small tree (test/exec/mini-backend.ts): the same bytes as each output
  * built alone, and a failing output that stops the others and leaves nothing behind.
  */
-import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { localHost } from '../../src/backends/registry.js';
 import { compareOutputs } from '../../src/exec/compare-outputs.js';
 import { type ExecuteOptions, executeBuild } from '../../src/exec/executor.js';
@@ -15,19 +14,20 @@ import { defineStep, StepRuntimes } from '../../src/exec/step-runtime.js';
 import type { ImageIR, OutputType } from '../../src/ir/schema.js';
 import { outputRuntimes } from '../../src/outputs/registry.js';
 import { planBuild } from '../../src/plan/planner.js';
-import { executorTestsBlocked, loopsMentioning, mountsMentioning, processesMentioning } from './build-env.js';
+import {
+  executorTestsBlocked,
+  loopsMentioning,
+  mountsMentioning,
+  processesMentioning,
+  scratchDirs,
+} from './build-env.js';
 import { miniBackends, miniIr } from './mini-backend.js';
 
 const tools = ['unshare', 'setpriv', 'tar', 'sfdisk', 'mkfs.ext4', 'mkfs.vfat', 'mcopy', 'zstd'];
 const why = executorTestsBlocked(tools, 'parallel output tests');
 const maybe = why ? it.skip : it;
 
-const base = '/var/tmp/imgc-tests';
-mkdirSync(base, { recursive: true });
-const dirs: string[] = [];
-afterAll(() => {
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
-});
+const scratch = scratchDirs('parallel');
 
 const EPOCH = 1_700_000_000;
 
@@ -38,8 +38,7 @@ function ir(): ImageIR {
 }
 
 async function build(outputs: OutputType[], extra: Partial<ExecuteOptions> = {}) {
-  const dir = mkdtempSync(join(base, 'parallel-'));
-  dirs.push(dir);
+  const dir = scratch();
   const backends = miniBackends();
   const planned = await planBuild({
     ir: ir(),

@@ -3,20 +3,10 @@
  * small tree (test/exec/mini-backend.ts): post-output after the outputs, on-error/traceback on
  * a failure (and not on Ctrl-C), pre-disk and disk scripts inside a real disk assembly.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
-import {
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  openSync,
-  readdirSync,
-  readFileSync,
-  readlinkSync,
-  readSync,
-  rmSync,
-} from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, openSync, readdirSync, readFileSync, readlinkSync, readSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { localHost } from '../../src/backends/registry.js';
 import { executeBuild } from '../../src/exec/executor.js';
 import type { BuildEvent } from '../../src/exec/progress.js';
@@ -24,7 +14,7 @@ import type { PositionTable } from '../../src/ir/positions.js';
 import type { ImageIR, OutputType } from '../../src/ir/schema.js';
 import { planBuild } from '../../src/plan/planner.js';
 import { makeToolRoot } from '../ir/kiwi-script-env/tool-root.js';
-import { executorTestsBlocked } from './build-env.js';
+import { executorTestsBlocked, scratchDirs } from './build-env.js';
 import { miniBackends, miniIr } from './mini-backend.js';
 
 const tools = [
@@ -42,12 +32,7 @@ const tools = [
 const why = executorTestsBlocked(tools, 'script phase executor tests');
 const maybe = why ? it.skip : it;
 
-const base = '/var/tmp/imgc-tests';
-mkdirSync(base, { recursive: true });
-const dirs: string[] = [];
-afterAll(() => {
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
-});
+const scratch = scratchDirs('phases');
 
 interface Run {
   dir: string;
@@ -63,8 +48,7 @@ async function build(
   outputs: OutputType[],
   opts: { positions?: PositionTable; controller?: AbortController; dir?: string } = {},
 ): Promise<Run> {
-  const dir = opts.dir ?? mkdtempSync(join(base, 'phases-'));
-  if (!opts.dir) dirs.push(dir);
+  const dir = opts.dir ?? scratch();
   const backends = miniBackends();
   const planned = await planBuild({
     ir,
@@ -170,8 +154,7 @@ describe('on-error and traceback scripts', () => {
   maybe(
     'run after a failing step with the failure in their environment; their own failure does not mask it',
     async () => {
-      const dir = mkdtempSync(join(base, 'phases-'));
-      dirs.push(dir);
+      const dir = scratch();
       const ir = miniIr();
       ir.scripts.push(
         { phase: 'post-install', chroot: false, name: 'boom.sh', body: 'echo going down; exit 5\n' },
@@ -275,8 +258,7 @@ describe('on-error and traceback scripts', () => {
         { phase: 'on-error', chroot: false, name: 'collect.sh', body: 'touch "$SRCDIR/on-error-ran"\n' },
       );
       const controller = new AbortController();
-      const dir = mkdtempSync(join(base, 'phases-'));
-      dirs.push(dir);
+      const dir = scratch();
       const running = build(ir, ['tar'], { controller, dir });
       const t0 = Date.now();
       while (!existsSync(join(dir, 'cache')) || !findStarted(dir)) {
@@ -426,8 +408,7 @@ describe('KIWI script environment', () => {
   maybe(
     "gives a KIWI config.sh imgc's /.kconfig and /.profile under set -e, and leaves neither in the image",
     async () => {
-      const dir = mkdtempSync(join(base, 'phases-'));
-      dirs.push(dir);
+      const dir = scratch();
       makeToolRoot(join(dir, 'tools'));
       const ir = miniIr();
       ir.metadata = { name: 'leap-mini', version: '15.6.0' };
